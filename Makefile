@@ -1,0 +1,34 @@
+# The only commands anyone needs. Each one creates .venv and installs the package first.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test lint format templates clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+demo: $(INSTALLED)
+	$(BIN)/pipeline demo --dir outbox/demo
+
+test: $(INSTALLED) lint
+	$(BIN)/pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff format --check pipeline tests
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix pipeline tests
+	$(BIN)/ruff format pipeline tests
+
+templates: $(INSTALLED)
+	$(BIN)/pipeline templates --layout p44 --out workbook_templates
+	$(BIN)/pipeline templates --layout three_year --out workbook_templates
+
+clean:
+	rm -rf $(VENV) outbox/demo

@@ -1,0 +1,155 @@
+"""Check loaded returns against pandera schemas derived from the layout declarations.
+
+Each layout is validated once over all its returns (headers stacked into one frame, rows into
+another, with provenance columns), not once per file. Every pandera failure case becomes a
+``Finding`` naming file, sheet, cell and field in words a partner understands; raw pandera
+output never reaches a user. Values that fail are blanked in the rows passed on, so that
+counts and flags downstream only ever see values that mean what they say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .findings import Finding, Severity, shown
+from .layouts import LAYOUTS, Field, Layout
+from .returns import ROW, HeaderValue, LoadedReturn
+from .values import KINDS, problem_sentence, valid_check
+
+REQUIRED = "required"
+_RETURN = "_return"  # provenance column: which return (position in the batch) a row is from
+
+
+def _checks(field: Field) -> list[pa.Check]:
+    return [
+        pa.Check(valid_check(field), element_wise=True, ignore_na=True, name=KINDS[field.kind].rule)
+    ]
+
+
+@cache
+def schemas(layout_name: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
+    """The (header, rows) schemas for a layout, derived from its declaration."""
+    layout = LAYOUTS[layout_name]
+
+    def schema(fields: tuple[Field, ...]) -> pa.DataFrameSchema:
+        return pa.DataFrameSchema(
+            {
+                f.name: pa.Column(None, checks=_checks(f), nullable=not f.required, required=False)
+                for f in fields
+            },
+            strict=False,
+            name=layout.title,
+        )
+
+    return schema(layout.header), schema(layout.columns)
+
+
+def check_returns(returns: list[LoadedReturn]) -> list[LoadedReturn]:
+    """Check every usable return; return copies with findings added and failed values blanked.
+
+    Rejected returns pass through unchanged.
+    """
+    out = list(returns)
+    for name, layout in LAYOUTS.items():
+        batch = [i for i, r in enumerate(out) if r.layout == name and not r.rejected]
+        if not batch:
+            continue
+        header_schema, row_schema = schemas(name)
+        checked = [_copy(out[i]) for i in batch]
+        _check_headers(layout, header_schema, checked)
+        _check_rows(layout, row_schema, checked)
+        for i, loaded in zip(batch, checked):
+            out[i] = loaded
+    return out
+
+
+def _copy(loaded: LoadedReturn) -> LoadedReturn:
+    rows = loaded.rows.copy() if loaded.rows is not None else None
+    return replace(loaded, header=dict(loaded.header), rows=rows, findings=list(loaded.findings))
+
+
+def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases
+        return cases[cases["index"].notna() & cases["column"].isin(frame.columns)]
+    return pd.DataFrame(columns=["column", "check", "failure_case", "index"])
+
+
+def _check_headers(layout: Layout, schema: pa.DataFrameSchema, batch: list[LoadedReturn]) -> None:
+    present = [f for f in layout.header if any(f.name in r.header for r in batch)]
+    frame = pd.DataFrame(
+        [[r.value(f.name) for f in present] for r in batch],
+        columns=[f.name for f in present],
+        dtype=object,
+    )
+    for case in _failures(schema, frame).itertuples(index=False):
+        loaded = batch[int(case.index)]
+        f = layout.field(case.column)
+        held = loaded.header.get(f.name)
+        if held is None or (held.row is None and case.check == "not_nullable"):
+            continue  # the label itself is missing: the loader has said so once
+        loaded.findings.append(_finding(loaded, f, case.check, held.raw, held.cell))
+        loaded.header[f.name] = HeaderValue(None, held.raw, held.row, held.col)
+
+
+def _check_rows(layout: Layout, schema: pa.DataFrameSchema, batch: list[LoadedReturn]) -> None:
+    frames = [r.rows.assign(**{_RETURN: i}) for i, r in enumerate(batch) if r.rows is not None]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return
+    frame = pd.concat(frames, ignore_index=True)
+    failures = _failures(schema, frame)
+    for case in failures.itertuples(index=False):
+        position = int(case.index)
+        loaded = batch[int(frame.at[position, _RETURN])]
+        sheet_row = int(frame.at[position, ROW])
+        f = layout.field(case.column)
+        value = None if case.check == "not_nullable" else case.failure_case
+        cell = loaded.cell_of(f.name, sheet_row)
+        loaded.findings.append(_finding(loaded, f, case.check, value, cell, sheet_row))
+        if case.check != "not_nullable":
+            local = loaded.rows.index[loaded.rows[ROW] == sheet_row]
+            loaded.rows.loc[local, f.name] = None
+
+
+def _finding(
+    loaded: LoadedReturn,
+    field: Field,
+    check: str,
+    value: Any,
+    cell: str | None,
+    sheet_row: int | None = None,
+) -> Finding:
+    if check == "not_nullable":
+        where = "" if sheet_row is None else f" (row {sheet_row + 1})"
+        return Finding(
+            Severity.ERROR,
+            REQUIRED,
+            f"{field.title} is required but empty{where}: {field.help}",
+            file=loaded.source.name,
+            sheet=loaded.sheet,
+            cell=cell,
+            field=field.title,
+            gap=field.gap.value,
+            row=sheet_row,
+        )
+    return Finding(
+        Severity.ERROR,
+        check,
+        problem_sentence(field, value),
+        file=loaded.source.name,
+        sheet=loaded.sheet,
+        cell=cell,
+        field=field.title,
+        value=shown(value),
+        gap="amber",
+        row=sheet_row,
+    )

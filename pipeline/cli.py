@@ -1,0 +1,196 @@
+"""The ``pipeline`` command: a thin layer that parses options, calls the library and prints.
+
+Library modules are imported inside each command so that ``pipeline --help`` stays quick.
+A ``PipelineError`` becomes its message and exit code; anything unexpected becomes one short
+line (the traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PipelineError
+
+LAYOUT_NAMES = ("p44", "three_year")
+
+
+class _Group(click.Group):
+    """Turns library errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PipelineError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(err.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as err:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(
+                f"Error: something went wrong that we did not expect ({type(err).__name__}: "
+                f"{err}). Run again with --debug for details, and tell the pipeline's "
+                f"maintainers.",
+                err=True,
+            )
+            sys.exit(1)
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+as_of_option = click.option(
+    "--as-of",
+    callback=_as_of,
+    metavar="YYYY-MM-DD",
+    help="Report as at this date (default: today), for reproducible reports.",
+)
+register_option = click.option(
+    "--register",
+    "registers",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A register CSV of organisations expected to return (repeat for each layout).",
+)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="pipeline")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Action plan returns: templates out, returns in, one consolidated progress workbook."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.option("--layout", type=click.Choice(LAYOUT_NAMES), required=True, help="Which layout.")
+@click.option(
+    "--register",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Register CSV: one template per organisation. Without it, one blank template.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the templates to.",
+)
+def templates(layout: str, register: Path | None, out: Path) -> None:
+    """Write pre-filled templates for everyone on a register."""
+    from .layouts import get_layout
+    from .registers import read_register
+    from .templates import make_templates
+
+    chosen = get_layout(layout)
+    reg = read_register(register, chosen) if register else None
+    paths = make_templates(chosen, out, reg)
+    click.echo(f"Wrote {len(paths)} {chosen.title} template(s) to {out}")
+
+
+@cli.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@register_option
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def check(files: tuple[Path, ...], registers: tuple[Path, ...], as_json: bool) -> None:
+    """Check returned files and print every finding.
+
+    Exits 0 when every file would be accepted, 1 when any would be rejected.
+    """
+    from .intake import REJECTED
+    from .report.terminal import findings_json, findings_text
+    from .run import check_files
+
+    receipts = check_files(files, registers)
+    click.echo(findings_json(receipts) if as_json else findings_text(receipts))
+    sys.exit(1 if any(r.status == REJECTED for r in receipts) else 0)
+
+
+@cli.command()
+@click.option(
+    "--inbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("inbox"),
+    show_default=True,
+    help="Folder of returned files (read recursively, never changed).",
+)
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("outbox"),
+    show_default=True,
+    help="Folder to write the consolidated workbook to.",
+)
+@register_option
+@as_of_option
+def run(inbox: Path, outbox: Path, registers: tuple[Path, ...], as_of: date | None) -> None:
+    """Read every return in the inbox and write one consolidated progress workbook."""
+    from .run import run as run_pipeline
+
+    _run_and_report(lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file))
+
+
+def _run_and_report(start) -> None:
+    from tqdm import tqdm
+
+    from .report.terminal import summary_text
+
+    bar = tqdm(desc="Reading returns", unit="file", disable=None, leave=False)
+
+    def on_file(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(1)
+
+    try:
+        result = start(on_file)
+    finally:
+        bar.close()
+    click.echo(summary_text(result.consolidation))
+    click.echo(f"Consolidated workbook: {result.path}")
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("outbox/demo"),
+    show_default=True,
+    help="Folder for the demo's registers, inbox and consolidated workbook.",
+)
+@click.option(
+    "--as-of",
+    callback=_as_of,
+    metavar="YYYY-MM-DD",
+    help="The round's date (default: 2026-11-20, the round the demo registers were made for).",
+)
+def demo(directory: Path, as_of: date | None) -> None:
+    """Make a realistic demo inbox (with the usual mistakes) and run the pipeline on it."""
+    from .demo import DEMO_AS_OF, make_demo
+    from .run import run as run_pipeline
+
+    as_of = as_of or DEMO_AS_OF
+    made = make_demo(directory, as_of)
+    click.echo(f"Demo inbox: {made.inbox} ({made.files} files)")
+    _run_and_report(
+        lambda on_file: run_pipeline(made.inbox, directory, made.registers, as_of, on_file)
+    )
+
+
+def main() -> None:
+    """Entry point of the ``pipeline`` console script."""
+    cli(prog_name="pipeline")

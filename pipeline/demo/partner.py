@@ -1,0 +1,140 @@
+"""Fill a generated template the way a partner would: in openpyxl, by label and column title,
+never by cell address. The demo uses it to make realistic returns and the tests use it to
+build fixture workbooks in code.
+
+It finds labels and titles by their exact text as the template writes them, independently of
+the loader's own matching, so that a test of the loader is not a test of itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..layouts import Field, Layout
+
+
+class PartnerWorkbook:
+    """A template opened for filling in."""
+
+    def __init__(self, path: Path, layout: Layout) -> None:
+        import openpyxl
+
+        self.layout = layout
+        self.book = openpyxl.load_workbook(path)
+        self.sheet = self.book[layout.sheet]
+        self._table_row, self._columns = self._find_table()
+
+    # --- header fields -----------------------------------------------------------------------
+
+    def label_cell(self, field_name: str) -> Any:
+        """The cell holding a header field's label."""
+        title = self.layout.field(field_name).title
+        for row in self.sheet.iter_rows(max_row=self._table_row):
+            for cell in row:
+                if cell.value == title:
+                    return cell
+        raise KeyError(f"label {title!r} not on the sheet")
+
+    def value_cell(self, field_name: str) -> Any:
+        """The cell a partner types a header field's value into (right of its label)."""
+        from openpyxl.cell.cell import MergedCell
+
+        label = self.label_cell(field_name)
+        col = label.column + 1
+        while isinstance(self.sheet.cell(label.row, col), MergedCell):
+            col += 1
+        return self.sheet.cell(label.row, col)
+
+    def set(self, field_name: str, value: Any) -> PartnerWorkbook:
+        """Type a header field's value."""
+        self.value_cell(field_name).value = _cell_value(value)
+        return self
+
+    def fill_header(self, values: Mapping[str, Any]) -> PartnerWorkbook:
+        """Type several header values."""
+        for name, value in values.items():
+            self.set(name, value)
+        return self
+
+    # --- the table ---------------------------------------------------------------------------
+
+    def _find_table(self) -> tuple[int, dict[str, int]]:
+        fields = self.layout.columns
+        for row in self.sheet.iter_rows():
+            columns = {}
+            for cell in row:
+                f = _titled(fields, cell.value)
+                if f is not None:
+                    columns[f.name] = cell.column
+            if len(columns) == len(fields):
+                return row[0].row, columns
+        raise KeyError("the table header row is not on the sheet")
+
+    @property
+    def table_row(self) -> int:
+        """The 1-based row of the table's header."""
+        return self._table_row
+
+    def column(self, field_name: str) -> int:
+        """The 1-based column of a table field."""
+        return self._columns[field_name]
+
+    def rows(self) -> list[int]:
+        """1-based rows of the table that hold anything."""
+        found = []
+        for r in range(self._table_row + 1, self.sheet.max_row + 1):
+            if any(self.sheet.cell(r, c).value not in (None, "") for c in self._columns.values()):
+                found.append(r)
+        return found
+
+    def add_row(self, values: Mapping[str, Any]) -> int:
+        """Type one action or task into the first empty row; returns its 1-based row."""
+        used = self.rows()
+        r = (used[-1] if used else self._table_row) + 1
+        self.set_row(r, values)
+        return r
+
+    def set_row(self, row: int, values: Mapping[str, Any]) -> PartnerWorkbook:
+        """Type values into a table row."""
+        for name, value in values.items():
+            self.sheet.cell(row, self._columns[name]).value = _cell_value(value)
+        return self
+
+    def row_of(self, ref: str) -> int:
+        """The 1-based row holding ``ref``."""
+        col = self._columns["ref"]
+        for r in self.rows():
+            if self.sheet.cell(r, col).value == ref:
+                return r
+        raise KeyError(f"no row with Ref {ref!r}")
+
+    # --- the file ----------------------------------------------------------------------------
+
+    def rename_sheet(self, title: str) -> PartnerWorkbook:
+        """Rename the plan's sheet, as partners do."""
+        self.sheet.title = title
+        return self
+
+    def save(self, path: Path) -> Path:
+        """Save the filled workbook."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.book.save(path)
+        return Path(path)
+
+
+def _titled(fields: tuple[Field, ...], text: Any) -> Field | None:
+    if not isinstance(text, str):
+        return None
+    for f in fields:
+        if text == f.title or (f.quarter is not None and text.startswith(f"{f.title} ")):
+            return f
+    return None
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value

@@ -1,0 +1,76 @@
+"""Findings: what we noticed about a return, as data (never exceptions or warnings).
+
+A finding names the file, sheet and cell, the field by its title as the partner sees it, the
+value found, the rule that fired and a sentence a person who fills spreadsheets understands.
+The terminal report, ``--json`` and the consolidated workbook all render these same objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a finding matters to the file it is about."""
+
+    REJECTED = "rejected"  # the file cannot be used at all
+    ERROR = "error"  # must fix: a value is missing or cannot be read
+    WARNING = "warning"  # we made a guess: check it
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to tell a partner about their return.
+
+    ``gap`` is the flag level ("red"/"amber") when the finding is also a gap in the plan that
+    managers should see on the Gap Flags sheet, else None.
+    """
+
+    severity: Severity
+    rule: str
+    message: str
+    file: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    value: str | None = None
+    gap: str | None = None
+    row: int | None = None  # zero-based sheet row, for findings about one action or task
+
+    @property
+    def location(self) -> str:
+        """``Sheet!H14``, ``Sheet`` or empty, for printing before the message."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict for JSON."""
+        out = asdict(self)
+        out["severity"] = self.severity.value
+        return out
+
+
+def shown(value: Any, limit: int = 60) -> str | None:
+    """A value as it should be quoted back to a partner (short, on one line)."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cell_address(row: int, col: int) -> str:
+    """Spreadsheet address of a zero-based (row, column): (13, 7) -> ``H14``."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def column_letter(col: int) -> str:
+    """Spreadsheet column letters of a zero-based column index: 0 -> ``A``, 27 -> ``AB``."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

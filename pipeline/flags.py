@@ -1,0 +1,310 @@
+"""Gap flags: what a manager should look at, each pointing at the exact place to fix.
+
+Every rule is one row of ``RULES``: an id, a title, a severity, the layouts it applies to, a
+sentence for the Guidance sheet, and a function from one organisation's plan to its flags.
+Adding a rule is adding a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from .checking import REQUIRED
+from .layouts.quarters import quarter_label
+from .returns import ROW
+from .values import uk
+
+if TYPE_CHECKING:
+    from .plans import Plan
+
+RED, AMBER = "red", "amber"
+LOOK_AHEAD_DAYS = 28
+_MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One gap on the Gap Flags sheet."""
+
+    organisation: str
+    layout: str
+    severity: str
+    rule: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def rule_title(self) -> str:
+        """The rule's title as shown to managers."""
+        return RULES_BY_ID[self.rule].title
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A gap-flag rule: what it is called, how loud, where it applies, how it is found."""
+
+    id: str
+    title: str
+    severity: str | None  # None: the field's own level (required fields)
+    layouts: tuple[str, ...]
+    explains: str
+    find: Callable[[Plan, date], Iterator[Flag]]
+
+
+def _flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None = None) -> Flag:
+    loaded = plan.loaded
+    return Flag(
+        plan.organisation,
+        plan.layout.name,
+        severity,
+        rule,
+        message,
+        file=loaded.source.name if loaded else None,
+        sheet=loaded.sheet if loaded else None,
+        cell=cell,
+    )
+
+
+def _rows(plan: Plan) -> list[dict[str, Any]]:
+    return [] if plan.rows is None else plan.rows.to_dict("records")
+
+
+def _ref(row: dict[str, Any], plan: Plan) -> str:
+    ref = row.get("ref")
+    noun = plan.layout.row_noun
+    return f"{noun} {ref}" if ref else f"the {noun} in row {row[ROW] + 1}"
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def required_empty(plan: Plan, as_of: date) -> Iterator[Flag]:
+    refs = {row[ROW]: _ref(row, plan) for row in _rows(plan)}
+    for finding in plan.findings:
+        if finding.gap and finding.rule in _MISSING_PARTS:
+            what = f"{finding.field or 'A required part'} is missing"
+            if finding.row is not None and finding.row in refs:
+                what = f"{refs[finding.row].capitalize()}: {finding.field} is empty"
+            elif finding.rule == "missing-table":
+                what = f"No {plan.layout.row_noun}s table was found"
+            yield _flag(plan, "required-empty", finding.gap, f"{what}.", finding.cell)
+
+
+def invalid_value(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for finding in plan.findings:
+        if finding.gap and finding.rule not in _MISSING_PARTS:
+            yield _flag(plan, "invalid-value", AMBER, finding.message, finding.cell)
+
+
+def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
+    if plan.loaded is None:
+        contact = plan.contact
+        chase = f" Chase {contact}." if contact else ""
+        yield _flag(plan, "return-missing", RED, f"No return received.{chase}")
+
+
+def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
+    updated = plan.value("date_of_update")
+    interval = plan.layout.interval_days
+    if isinstance(updated, date) and (as_of - updated).days > interval:
+        yield _flag(
+            plan,
+            "return-stale",
+            AMBER,
+            f"Last updated {uk(updated)}, {(as_of - updated).days} days before {uk(as_of)}; "
+            f"updates are due every {interval} days.",
+            plan.cell("date_of_update"),
+        )
+
+
+def action_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in _rows(plan):
+        if row["overdue"]:
+            yield _flag(
+                plan,
+                "action-overdue",
+                AMBER,
+                f"{_ref(row, plan).capitalize()} ({row.get('action') or 'no description'}) "
+                f"ended {uk(row['due'])} but is {row['status_now'] or 'without a status'}.",
+                plan.cell_in_row("end_date", row),
+            )
+
+
+def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
+    start = plan.value("plan_start")
+    for row in _rows(plan):
+        if row["overdue"]:
+            q = row["completion_quarter"]
+            yield _flag(
+                plan,
+                "task-overdue",
+                AMBER,
+                f"{_ref(row, plan).capitalize()} ({row.get('task') or 'no description'}) was "
+                f"due in quarter {q} ({quarter_label(start, q)}) but its latest status is "
+                f"{row['status_now'] or 'blank'}.",
+                plan.cell_in_row("completion_quarter", row),
+            )
+
+
+def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
+    now = plan.current_quarter(as_of)
+    if plan.rows is None or now is None or not 1 <= now <= 12:
+        return
+    stale = [
+        _ref(row, plan).split(" ", 1)[-1]
+        for row in _rows(plan)
+        if not row.get("status_this_quarter") and not row["finished"]
+    ]
+    if stale:
+        listed = ", ".join(stale[:8]) + (", …" if len(stale) > 8 else "")
+        label = quarter_label(plan.value("plan_start"), now)
+        yield _flag(
+            plan,
+            "quarter-not-updated",
+            AMBER,
+            f"Q{now} ({label}) has no status for {len(stale)} of {len(plan.rows)} tasks: {listed}.",
+            plan.header_cell(f"q{now}"),
+        )
+
+
+def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in _rows(plan):
+        if row["status_now"] in ("Delayed", "No longer relevant") and not row.get(
+            "progress_report"
+        ):
+            yield _flag(
+                plan,
+                "delayed-without-report",
+                AMBER,
+                f"{_ref(row, plan).capitalize()} is {row['status_now']} but has no progress "
+                f"report saying why.",
+                plan.cell_in_row("progress_report", row),
+            )
+
+
+def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in _rows(plan):
+        priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == "Significant"]
+        if row["status_now"] == "Delayed" and priorities:
+            listed = ", ".join(str(n) for n in priorities)
+            yield _flag(
+                plan,
+                "significant-delayed",
+                RED,
+                f"{_ref(row, plan).capitalize()} is Delayed and significant for Council Plan "
+                f"priority {listed}: escalate to Cabinet.",
+                plan.cell_in_row("ref", row),
+            )
+
+
+def red_without_contingency(plan: Plan, as_of: date) -> Iterator[Flag]:
+    if plan.value("confidence") == "Red" and not plan.value("risks"):
+        yield _flag(
+            plan,
+            "red-without-contingency",
+            RED,
+            "Overall confidence is Red but Risks and contingency is empty: say how the plan "
+            "will move from red to amber to green.",
+            plan.cell("risks"),
+        )
+
+
+def impact_shortfall(plan: Plan, as_of: date) -> Iterator[Flag]:
+    needed = plan.reduction_needed
+    if needed is None or plan.rows is None:
+        return
+    live = plan.live_impact
+    if live < needed:
+        yield _flag(
+            plan,
+            "impact-shortfall",
+            AMBER,
+            f"Live actions are estimated to prevent {live} crimes; the target needs "
+            f"{needed} ({plan.value('reduction_target'):g}% of {plan.value('baseline')}).",
+            plan.cell("reduction_target"),
+        )
+
+
+def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
+    if plan.loaded is None:
+        return
+    horizon = as_of + timedelta(days=LOOK_AHEAD_DAYS)
+    for row in _rows(plan):
+        start, end = row.get("start_date"), row.get("end_date")
+        if (
+            row["status_now"] in ("Planned", "Ongoing")
+            and (start is None or start <= horizon)
+            and (end is None or end >= as_of)
+        ):
+            return
+    yield _flag(
+        plan,
+        "nothing-planned-ahead",
+        AMBER,
+        f"No Planned or Ongoing action falls in the next four weeks ({uk(as_of)} to "
+        f"{uk(horizon)}).",
+    )
+
+
+P44, THREE_YEAR = ("p44",), ("three_year",)
+BOTH = ("p44", "three_year")
+
+RULES: tuple[Rule, ...] = (
+    Rule("return-missing", "Return missing", RED, BOTH,
+         "On the register, but no return was received this round.", return_missing),
+    Rule("required-empty", "Required field empty", None, BOTH,
+         "A required field, column or table is empty or missing (red for the problem "
+         "definition, risks, confidence and dates; amber otherwise).", required_empty),
+    Rule("invalid-value", "Value not readable", AMBER, BOTH,
+         "A value could not be read as what the field needs (a date, a number, one of "
+         "the list) and has been left out of the counts.", invalid_value),
+    Rule("return-stale", "Return stale", AMBER, BOTH,
+         "The date of update is older than the reporting interval (14 days for Priority 44, "
+         "one quarter for three-year plans).", return_stale),
+    Rule("red-without-contingency", "Red confidence without contingency", RED, P44,
+         "Overall confidence is Red and no risks and contingency are given.",
+         red_without_contingency),
+    Rule("action-overdue", "Action overdue", AMBER, P44,
+         "The end date has passed and the action is not Complete, Evaluation or Cancelled.",
+         action_overdue),
+    Rule("impact-shortfall", "Impact shortfall", AMBER, P44,
+         "The estimated impact of Planned and Ongoing actions adds up to less than the "
+         "reduction the target needs (baseline × target %).", impact_shortfall),
+    Rule("nothing-planned-ahead", "Nothing planned ahead", AMBER, P44,
+         "No Planned or Ongoing action falls in the next four weeks.", nothing_planned_ahead),
+    Rule("task-overdue", "Task overdue", AMBER, THREE_YEAR,
+         "The task's completion quarter has passed and it is not Completed.", task_overdue),
+    Rule("quarter-not-updated", "Current quarter not updated", AMBER, THREE_YEAR,
+         "Open tasks have no status for the current quarter.", quarter_not_updated),
+    Rule("delayed-without-report", "Delayed without progress report", AMBER, THREE_YEAR,
+         "A task is Delayed or No longer relevant and its progress report is empty.",
+         delayed_without_report),
+    Rule("significant-delayed", "Council Plan task delayed", RED, THREE_YEAR,
+         "A task significant for a Council Plan priority is Delayed: escalate to Cabinet.",
+         significant_delayed),
+)  # fmt: skip
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+_ORDER = {rule.id: n for n, rule in enumerate(RULES)}
+
+
+def flags_for(plan: Plan, as_of: date) -> list[Flag]:
+    """Every flag the rules raise for one organisation's plan."""
+    return [
+        flag
+        for rule in RULES
+        if plan.layout.name in rule.layouts
+        for flag in rule.find(plan, as_of)
+    ]
+
+
+def sort_flags(flags: list[Flag]) -> list[Flag]:
+    """Red first, then by rule, organisation and place."""
+    return sorted(
+        flags,
+        key=lambda f: (f.severity != RED, _ORDER[f.rule], f.organisation.lower(), f.cell or ""),
+    )

@@ -1,0 +1,235 @@
+"""The vocabulary every layout declaration is written in.
+
+A layout is a list of header fields (label/value pairs at the top of the
+plan) and a list of table columns (one row per action or task). Everything
+else in the pipeline -- the template writer, the loader, the pandera schema,
+the Guidance sheet, the consolidated workbook's columns -- is derived from
+these declarations, so a field is described in exactly one place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Kind(Enum):
+    """What sort of value a field holds; drives reading, checking and templates."""
+
+    TEXT = "text"
+    LONG_TEXT = "long text"
+    DATE = "date"
+    WHOLE_NUMBER = "whole number"
+    PERCENT = "percentage"
+    EMAIL = "email address"
+    CHOICE = "choice"
+    YES_NO = "yes/no"
+    QUARTER = "quarter"
+    YEAR = "financial year"
+
+
+class FlagLevel(Enum):
+    """How loudly a gap shows on the managers' workbook."""
+
+    RED = "red"
+    AMBER = "amber"
+
+
+@dataclass(frozen=True, eq=False)
+class ClosedList:
+    """A closed list of values, with the other spellings people type for them.
+
+    ``synonyms`` maps a loose spelling (compared after normalising case,
+    spacing and punctuation) to the value it means; reading one is reported as
+    a guess.
+    """
+
+    values: tuple[str, ...]
+    synonyms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.synonyms.values()) - set(self.values)
+        if unknown:
+            raise ValueError(f"synonyms point at values not in the list: {sorted(unknown)}")
+
+    @cached_property
+    def exact(self) -> dict[str, str]:
+        """Each value by its normalised spelling."""
+        return {normalise_title(v): v for v in self.values}
+
+    @cached_property
+    def folded_synonyms(self) -> dict[str, str]:
+        """Each synonym's value by the synonym's normalised spelling."""
+        return {normalise_title(k): v for k, v in self.synonyms.items()}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One header field or table column, declared once.
+
+    ``title`` is the label on the sheet, word for word as in DESIGN.md.
+    ``aliases`` are other titles partners use for the same thing.
+    ``pattern`` (a regex over the normalised title) matches families of
+    titles such as ``Q5 Apr–Jun 07``.
+    ``register_column`` names the register CSV column that pre-fills it.
+    ``locked`` fields are pre-filled and protected in the template.
+    ``gap`` is the flag level when a required value is missing.
+    ``period_end`` reads ambiguous periods (``Oct 2008``) as their last day.
+    ``quarter`` marks the status column of one plan quarter (three_year).
+    ``report_title`` is a shorter title for the consolidated workbook's columns.
+    """
+
+    name: str
+    title: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: ClosedList | None = None
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+    pattern: str | None = None
+    register_column: str | None = None
+    register_required: bool = False
+    locked: bool = False
+    gap: FlagLevel = FlagLevel.AMBER
+    period_end: bool = False
+    quarter: int | None = None
+    report_title: str | None = None
+    width: float = 14
+
+    def __post_init__(self) -> None:
+        if (self.kind is Kind.CHOICE) != (self.choices is not None):
+            raise ValueError(f"{self.name}: a choice field needs a closed list, and only it")
+
+    @property
+    def reported_as(self) -> str:
+        """The column title in the consolidated workbook."""
+        return self.report_title or self.title
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """Every title this field answers to, the declared one first."""
+        return (self.title, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Band:
+    """A titled group of adjacent table columns (the parts of seed 001)."""
+
+    title: str
+    first: str
+    last: str
+
+
+class Progress(Protocol):
+    """Adds the standard progress columns (see ``progress.PROGRESS_COLUMNS``) to rows."""
+
+    def annotate(self, rows: pd.DataFrame, header: Mapping[str, Any], as_of: date) -> pd.DataFrame:
+        """Return a copy of ``rows`` with status_now, finished, due and overdue."""
+        ...
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A whole return layout: header fields, table columns and how it is reported."""
+
+    name: str
+    title: str
+    header: tuple[Field, ...]
+    columns: tuple[Field, ...]
+    key: str
+    row_noun: str
+    interval_days: int
+    progress: Progress
+    guidance: str
+    sheet: str = "Action Plan"
+    template_version: int = 1
+    code_key: str | None = None
+    bands: tuple[Band, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = [f.name for f in (*self.header, *self.columns)]
+        duplicated = {n for n in names if names.count(n) > 1}
+        if duplicated:
+            raise ValueError(f"{self.name}: fields declared twice: {sorted(duplicated)}")
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Header fields then table columns."""
+        return (*self.header, *self.columns)
+
+    def field(self, name: str) -> Field:
+        """The field called ``name`` (header or column)."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    @property
+    def key_field(self) -> Field:
+        """The header field naming the organisation."""
+        return self.field(self.key)
+
+    @property
+    def register_fields(self) -> tuple[Field, ...]:
+        """Header fields pre-filled from a register column."""
+        return tuple(f for f in self.header if f.register_column)
+
+    @cached_property
+    def header_index(self) -> TitleIndex:
+        """Finds header fields by label."""
+        return TitleIndex(self.header)
+
+    @cached_property
+    def column_index(self) -> TitleIndex:
+        """Finds table columns by title."""
+        return TitleIndex(self.columns)
+
+
+class TitleIndex:
+    """Which field a label or column title names: exactly after folding, by alias, or by
+    pattern; and, for spellings that are only close, which field it most likely means."""
+
+    def __init__(self, fields: tuple[Field, ...]) -> None:
+        self.fields = fields
+        self.by_title = {squash(t): f for f in fields if f.pattern is None for t in f.titles}
+        parts = [f"(?P<{f.name}>{f.pattern})" for f in fields if f.pattern]
+        self.pattern = re.compile("|".join(parts)) if parts else None
+        self.by_name = {f.name: f for f in fields}
+
+    def match(self, folded: str) -> Field | None:
+        """The field a folded title (``normalise_title``) names, or None."""
+        hit = self.by_title.get(folded.replace(" ", ""))
+        if hit is None and self.pattern is not None and (m := self.pattern.match(folded)):
+            hit = self.by_name[m.lastgroup]
+        return hit
+
+    def titles_of(self, names_left: set[str]) -> dict[str, Field]:
+        """Squashed titles of the named fields (those without patterns), for near matches."""
+        return {
+            squash(t): f
+            for f in self.fields
+            if f.name in names_left and f.pattern is None
+            for t in f.titles
+        }
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise_title(text: object) -> str:
+    """Fold a label for matching: lower case, ``&`` as ``and``, punctuation to spaces."""
+    folded = str(text).casefold().replace("&", " and ")
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def squash(text: object) -> str:
+    """``normalise_title`` without the spaces: how titles are compared."""
+    return normalise_title(text).replace(" ", "")

@@ -1,0 +1,182 @@
+"""One organisation's plan for the round: its return (if any), its rows with progress worked
+out at the as-of date, its register entry and its flags.
+
+``consolidate`` builds one ``Plan`` per organisation from the receipts of a run: the latest
+accepted return of each organisation is used and earlier ones are marked superseded; each
+organisation on a register that sent nothing gets a plan with no return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .findings import Finding, cell_address
+from .flags import Flag, flags_for, sort_flags
+from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
+from .layouts import LAYOUTS, Layout
+from .layouts.progress import TaskProgress
+from .registers import Register, RegisterEntry, organisation_key
+from .returns import ROW, LoadedReturn
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass
+class Plan:
+    """One organisation's position this round."""
+
+    organisation: str
+    layout: Layout
+    entry: RegisterEntry | None = None
+    loaded: LoadedReturn | None = None
+    rows: pd.DataFrame | None = None  # checked rows plus the progress columns
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Findings of the return used (none when missing)."""
+        return self.loaded.findings if self.loaded else []
+
+    def value(self, name: str) -> Any:
+        """A header value from the return, else from the register, else None."""
+        if self.loaded is not None and self.loaded.value(name) is not None:
+            return self.loaded.value(name)
+        return self.entry.prefill.get(name) if self.entry else None
+
+    def cell(self, name: str) -> str | None:
+        """Where a header field's value is (or should be) in the return."""
+        held = self.loaded.header.get(name) if self.loaded else None
+        return held.cell if held else None
+
+    def cell_in_row(self, name: str, row: dict[str, Any]) -> str | None:
+        """Where field ``name`` of one table row is."""
+        return self.loaded.cell_of(name, row[ROW]) if self.loaded else None
+
+    def header_cell(self, name: str) -> str | None:
+        """The title cell of table column ``name``."""
+        loaded = self.loaded
+        if loaded is None or loaded.header_row is None or name not in loaded.columns:
+            return None
+        return cell_address(loaded.header_row, loaded.columns[name])
+
+    def current_quarter(self, as_of: date) -> int | None:
+        """The plan quarter of the as-of date (three_year), else None."""
+        progress = self.layout.progress
+        if isinstance(progress, TaskProgress):
+            return progress.current_quarter({"plan_start": self.value("plan_start")}, as_of)
+        return None
+
+    @property
+    def contact(self) -> str | None:
+        """Who to chase: the register's contact name and email, if any."""
+        if self.entry is None:
+            return None
+        name = self.entry.prefill.get("completed_by") or self.entry.prefill.get("head_of_service")
+        email = self.entry.prefill.get("email")
+        parts = [str(p) for p in (name, email and f"<{email}>") if p]
+        return " ".join(parts) or None
+
+    @property
+    def reduction_needed(self) -> int | None:
+        """Crimes the target needs prevented (baseline × target %), when both are known."""
+        baseline, target = self.value("baseline"), self.value("reduction_target")
+        if isinstance(baseline, int) and isinstance(target, int | float):
+            return round(baseline * target / 100)
+        return None
+
+    @property
+    def live_impact(self) -> int:
+        """Estimated impact of Planned and Ongoing actions."""
+        if self.rows is None or "estimated_impact" not in self.rows:
+            return 0
+        live = self.rows["status_now"].isin(["Planned", "Ongoing"])
+        return int(sum(v for v in self.rows.loc[live, "estimated_impact"] if isinstance(v, int)))
+
+    @property
+    def red_flags(self) -> int:
+        """How many red flags."""
+        return sum(f.severity == "red" for f in self.flags)
+
+    @property
+    def amber_flags(self) -> int:
+        """How many amber flags."""
+        return sum(f.severity == "amber" for f in self.flags)
+
+
+@dataclass
+class Consolidation:
+    """Everything the consolidated workbook shows for one run."""
+
+    as_of: date
+    receipts: list[Receipt]
+    plans: list[Plan]
+    registers: dict[str, Register] = field(default_factory=dict)
+
+    @property
+    def flags(self) -> list[Flag]:
+        """All flags, red first."""
+        return sort_flags([f for plan in self.plans for f in plan.flags])
+
+    def count(self, status: str) -> int:
+        """How many files ended with ``status``."""
+        return sum(r.status == status for r in self.receipts)
+
+    @property
+    def missing(self) -> list[Plan]:
+        """Organisations on a register with no usable return."""
+        return [p for p in self.plans if p.loaded is None]
+
+
+def _recency(receipt: Receipt) -> tuple:
+    loaded = receipt.loaded
+    updated = loaded.value("date_of_update") if loaded else None
+    try:
+        mtime = receipt.source.path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return (updated or date.min, mtime, receipt.source.name)
+
+
+def consolidate(
+    receipts: list[Receipt], registers: dict[str, Register], as_of: date
+) -> Consolidation:
+    """Pick each organisation's return, work out progress and flags, add the missing ones."""
+    chosen: dict[tuple[str, str], Receipt] = {}
+    for receipt in receipts:
+        if receipt.status not in (ACCEPTED, WITH_FINDINGS):
+            continue
+        loaded = receipt.loaded
+        key = (loaded.layout, organisation_key(loaded.organisation))
+        held = chosen.get(key)
+        if held is None or _recency(receipt) > _recency(held):
+            chosen[key] = receipt
+    for receipt in receipts:
+        loaded = receipt.loaded
+        if receipt.status in (ACCEPTED, WITH_FINDINGS):
+            winner = chosen[(loaded.layout, organisation_key(loaded.organisation))]
+            if winner is not receipt:
+                receipt.status = SUPERSEDED
+                receipt.note = f"a later return from {loaded.organisation} was used: "
+                receipt.note += winner.source.name
+    plans = []
+    for (layout_name, _), receipt in chosen.items():
+        layout = LAYOUTS[layout_name]
+        loaded = receipt.loaded
+        register = registers.get(layout_name)
+        entry = register.find(loaded.organisation) if register else None
+        plans.append(Plan(loaded.organisation, layout, entry, loaded))
+    for layout_name, register in registers.items():
+        for entry in register.entries:
+            if (layout_name, organisation_key(entry.organisation)) not in chosen:
+                plans.append(Plan(entry.organisation, LAYOUTS[layout_name], entry))
+    for plan in plans:
+        if plan.loaded is not None and plan.loaded.rows is not None:
+            header = {name: plan.value(name) for name in plan.loaded.header}
+            plan.rows = plan.layout.progress.annotate(plan.loaded.rows, header, as_of)
+        plan.flags = flags_for(plan, as_of)
+    order = list(LAYOUTS)
+    plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))
+    return Consolidation(as_of, receipts, plans, registers)

@@ -1,0 +1,5 @@
+"""Reading returned files: open any spreadsheet, find the layout by its labels, load values."""
+
+from .loader import load
+
+__all__ = ["load"]

@@ -1,0 +1,303 @@
+"""Load one returned file: a pure function from a path to a ``LoadedReturn``.
+
+Be generous, then be exact: find the sheet even if renamed, the labels and columns by their
+titles, read values as the partner most likely meant them and say what was guessed. Whether
+the values are acceptable is the checker's job (``pipeline.checking``). A file that cannot be
+used at all comes back rejected with one sentence; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, Severity, cell_address, shown
+from ..layouts import LAYOUTS, Field, Layout, normalise_title, squash
+from ..returns import (
+    ROW,
+    STAMP_SHEET,
+    HeaderValue,
+    LoadedReturn,
+    SourceFile,
+    Stamp,
+    stamp_from_rows,
+)
+from ..values import advice, is_blank, read_value
+from .locate import SEARCH_ROWS, TableHeader, Title, find_labels, find_table_header, titles
+from .workbook import Sheet, Unreadable, open_sheets
+
+
+@dataclass
+class _Candidate:
+    layout: Layout
+    sheet: Sheet
+    cells: list[Title]
+    table: TableHeader | None
+    labels: int
+
+    @property
+    def score(self) -> int:
+        return self.labels + 2 * (len(self.table.columns) if self.table else 0)
+
+
+def load(path: Path, name: str | None = None) -> LoadedReturn:
+    """Read the file at ``path`` into a ``LoadedReturn`` (``name`` is how to show it)."""
+    data = Path(path).read_bytes()
+    source = SourceFile(
+        Path(path), name or Path(path).name, hashlib.sha256(data).hexdigest(), len(data)
+    )
+    loaded = LoadedReturn(source)
+    if not data:
+        return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")
+    try:
+        sheets = open_sheets(data)
+    except Unreadable as err:
+        return loaded.reject("unreadable", f"This file cannot be used: {err}.")
+    stamp = _stamp(sheets)
+    loaded.stamp = stamp
+    best = _choose(sheets, stamp)
+    if best is None:
+        known = " or ".join(f"a {layout.title}" for layout in LAYOUTS.values())
+        return loaded.reject(
+            "no-layout",
+            f"No {known} was found in this file: fill in the template we sent and send it back.",
+        )
+    _read_into(loaded, best)
+    return loaded
+
+
+def _stamp(sheets: list[Sheet]) -> Stamp | None:
+    for sheet in sheets:
+        if sheet.name == STAMP_SHEET:
+            return stamp_from_rows(sheet.cells)
+    return None
+
+
+def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
+    """The (layout, sheet) pair whose labels and columns are best found."""
+    readable = [s for s in sheets if s.name != STAMP_SHEET and s.cells]
+    content = [s for s in readable if normalise_title(s.name) != "guidance"] or readable
+    layouts = list(LAYOUTS.values())
+    if stamp is not None and stamp.layout in LAYOUTS:
+        layouts.sort(key=lambda layout: layout.name != stamp.layout)
+    best: _Candidate | None = None
+    for sheet in sorted(content, key=lambda s: not s.visible):
+        cells = titles(sheet)
+        for layout in layouts:
+            table = find_table_header(layout, cells)
+            stop = table.row if table else SEARCH_ROWS
+            labels = len(find_labels(layout, sheet, cells, stop))
+            candidate = _Candidate(layout, sheet, cells, table, labels)
+            if candidate.table is None and labels < 3:
+                continue
+            if best is None or candidate.score > best.score:
+                best = candidate
+    return best
+
+
+def _read_into(loaded: LoadedReturn, best: _Candidate) -> None:
+    import pandas as pd
+
+    layout, sheet, table = best.layout, best.sheet, best.table
+    loaded.layout, loaded.sheet = layout.name, sheet.name
+    notes = _Notes(loaded)
+    if normalise_title(sheet.name) != normalise_title(layout.sheet):
+        notes.warn(
+            "renamed-sheet",
+            f'The sheet "{sheet.name}" was read as the "{layout.sheet}" sheet: please keep the '
+            f'name "{layout.sheet}".',
+        )
+    _check_stamp(loaded, layout, notes)
+    stop = table.row if table else SEARCH_ROWS
+    _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
+    records: list[dict[str, Any]] = []
+    if table is None:
+        notes.error(
+            "missing-table",
+            f"No table of {layout.row_noun}s was found: keep the header row of the "
+            f"{layout.row_noun}s table ({', '.join(f.title for f in layout.columns[:4])}, ...).",
+            gap="red",
+        )
+    else:
+        loaded.header_row = table.row
+        loaded.columns = dict(table.columns)
+        _report_columns(layout, table, notes)
+        records = _read_rows(layout, sheet, table, notes)
+    names = [f.name for f in layout.columns if f.name in loaded.columns]
+    loaded.rows = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
+    notes.flush_guesses()
+    key = loaded.value(layout.key)
+    if key is None and layout.code_key:
+        key = loaded.value(layout.code_key)
+    if key is None and loaded.stamp and loaded.stamp.organisation:
+        key = loaded.stamp.organisation
+    if key is None:
+        loaded.reject(
+            "no-organisation",
+            f'The "{layout.key_field.title}" is empty, so we cannot tell whose plan this is: '
+            f"fill it in and send the file again.",
+        )
+    loaded.organisation = key
+
+
+def _check_stamp(loaded: LoadedReturn, layout: Layout, notes: _Notes) -> None:
+    stamp = loaded.stamp
+    if stamp is None or stamp.layout != layout.name:
+        return
+    if stamp.version is not None and stamp.version < layout.template_version:
+        notes.warn(
+            "old-template",
+            f"This is version {stamp.version} of the {layout.title} template; the current one "
+            f"is version {layout.template_version}. Please use the latest template next time.",
+        )
+
+
+def _read_header(
+    loaded: LoadedReturn, layout: Layout, sheet: Sheet, labels: list, notes: _Notes
+) -> None:
+    by_name = {label.field.name: label for label in labels}
+    for f in layout.header:
+        label = by_name.get(f.name)
+        if label is None:
+            loaded.header[f.name] = HeaderValue(None)
+            if f.required:
+                notes.error(
+                    "missing-label",
+                    f'The label "{f.title}" was not found on the sheet: add it, with the value '
+                    f"in the cell to its right.",
+                    field=f,
+                )
+            continue
+        if label.guessed_from is not None:
+            notes.warn(
+                "guessed-label",
+                f'Read the label "{label.guessed_from}" as "{f.title}": please use the label '
+                f"as written in the template.",
+                cell=(label.row, label.col),
+                field=f,
+            )
+        row, col = label.value_at or (label.row, sheet.span_end(label.row, label.col) + 1)
+        reading = read_value(label.value, f)
+        loaded.header[f.name] = HeaderValue(reading.value, label.value, row, col)
+        if reading.guess:
+            notes.guess(f, reading.guess, row, col, label.value)
+
+
+def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:
+    for name, written in table.guessed.items():
+        f = layout.field(name)
+        notes.warn(
+            "guessed-column",
+            f'Read the column "{written}" as "{f.title}": please use the column title as written '
+            f"in the template.",
+            cell=(table.row, table.columns[name]),
+            field=f,
+        )
+    leftovers = {squash(t): t for t in table.leftovers.values()}
+    for f in layout.columns:
+        if f.name in table.columns or not f.required:
+            continue
+        near = difflib.get_close_matches(squash(f.title), list(leftovers), n=1, cutoff=0.5)
+        suggestion = f' Did you mean "{leftovers[near[0]]}"?' if near else ""
+        notes.error(
+            "missing-column",
+            f'The column "{f.title}" was not found in the header row (row {table.row + 1}): add '
+            f"it, or rename the column that holds it.{suggestion}",
+            cell=(table.row, None),
+            field=f,
+        )
+
+
+def _read_rows(
+    layout: Layout, sheet: Sheet, table: TableHeader, notes: _Notes
+) -> list[dict[str, Any]]:
+    fields = [(layout.field(name), col) for name, col in table.columns.items()]
+    written = {normalise_title(t) for t in table.written.values()}
+    records = []
+    for r in range(table.row + 1, sheet.bottom):
+        raw = {f.name: sheet.value(r, col) for f, col in fields}
+        present = [v for v in raw.values() if not is_blank(v)]
+        if not present:
+            continue
+        if sum(isinstance(v, str) and normalise_title(v) in written for v in present) * 2 > len(
+            present
+        ):
+            continue  # the header row repeated (e.g. above a page break)
+        record: dict[str, Any] = {ROW: r}
+        for f, col in fields:
+            reading = read_value(raw[f.name], f)
+            record[f.name] = reading.value
+            if reading.guess:
+                notes.guess(f, reading.guess, r, col, raw[f.name])
+        records.append(record)
+    return records
+
+
+class _Notes:
+    """Collects a return's findings; identical guesses in one column become one finding."""
+
+    def __init__(self, loaded: LoadedReturn) -> None:
+        self.loaded = loaded
+        self.guesses: dict[str, list[tuple[Field, int, int, Any]]] = defaultdict(list)
+
+    def _add(
+        self,
+        severity: Severity,
+        rule: str,
+        message: str,
+        cell: tuple[int, int | None] | None = None,
+        field: Field | None = None,
+        value: Any = None,
+        gap: str | None = None,
+    ) -> None:
+        address, row = None, None
+        if cell is not None:
+            row, col = cell
+            address = cell_address(row, col) if col is not None else f"{row + 1}:{row + 1}"
+        self.loaded.findings.append(
+            Finding(
+                severity,
+                rule,
+                message,
+                file=self.loaded.source.name,
+                sheet=self.loaded.sheet,
+                cell=address,
+                field=field.title if field else None,
+                value=shown(value),
+                gap=gap,
+                row=row,
+            )
+        )
+
+    def warn(self, rule: str, message: str, **where: Any) -> None:
+        self._add(Severity.WARNING, rule, message, **where)
+
+    def error(self, rule: str, message: str, field: Field | None = None, **where: Any) -> None:
+        gap = where.pop("gap", None) or (field.gap.value if field and field.required else None)
+        self._add(Severity.ERROR, rule, message, field=field, gap=gap, **where)
+
+    def guess(self, f: Field, guess: str, row: int, col: int, raw: Any) -> None:
+        self.guesses[guess].append((f, row, col, raw))
+
+    def flush_guesses(self) -> None:
+        """One finding per distinct guess, listing the cells it was made in."""
+        for guess, cells in self.guesses.items():
+            f, row, col, raw = cells[0]
+            titles = list(dict.fromkeys(c[0].title for c in cells))
+            where = ""
+            if len(cells) > 1:
+                listed = ", ".join(cell_address(r, c) for _, r, c, _ in cells[:5])
+                more = ", …" if len(cells) > 5 else ""
+                where = f" in {len(cells)} cells ({listed}{more})"
+            self.warn(
+                "guessed-value",
+                f"{', '.join(titles[:4])}{', …' if len(titles) > 4 else ''}: {guess}{where}. "
+                f"{advice(f)}",
+                cell=(row, col),
+                field=f,
+                value=raw,
+            )

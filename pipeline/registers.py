@@ -1,0 +1,134 @@
+"""Registers: the CSV lists of organisations expected to send a return.
+
+A register's columns are the ``register_column`` of its layout's header fields, so the register
+format is derived from the layout declaration like everything else. Its layout is told from its
+columns. Organisations are matched loosely (case, spacing, punctuation, ``&``), and for layouts
+with a code (three_year) by code first.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import RegisterError
+from .layouts import LAYOUTS, Layout, squash
+from .values import read_value, valid_check
+
+
+def organisation_key(name: Any) -> str:
+    """How two spellings of one organisation's name are recognised as the same."""
+    return squash(name)
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One organisation on a register, with the header values it pre-fills."""
+
+    organisation: str
+    code: str | None
+    prefill: dict[str, Any]  # header field name -> value read as the field's kind
+    line: int
+
+
+@dataclass(frozen=True)
+class Register:
+    """A layout's register, read from ``path``."""
+
+    layout: Layout
+    path: Path
+    entries: tuple[RegisterEntry, ...]
+
+    def find(self, organisation: Any, code: Any = None) -> RegisterEntry | None:
+        """The entry for an organisation, by code (when given and known) or by name."""
+        if code is not None:
+            for entry in self.entries:
+                if entry.code and organisation_key(entry.code) == organisation_key(code):
+                    return entry
+        key = organisation_key(organisation)
+        return next((e for e in self.entries if organisation_key(e.organisation) == key), None)
+
+
+def layout_of_columns(columns: list[str], path: Path) -> Layout:
+    """The layout whose required register columns are all in ``columns``."""
+    present = {c.strip() for c in columns}
+    for layout in LAYOUTS.values():
+        needed = {f.register_column for f in layout.register_fields if f.register_required}
+        if needed <= present:
+            return layout
+    expected = "; ".join(
+        f"{layout.name}: " + ",".join(f.register_column for f in layout.register_fields)
+        for layout in LAYOUTS.values()
+    )
+    raise RegisterError(
+        f"{path}: the header row ({','.join(columns)}) is not a register's. "
+        f"Expected the columns {expected}."
+    )
+
+
+def read_register(path: Path, layout: Layout | None = None) -> Register:
+    """Read a register CSV; RegisterError (naming file, line and column) when it is unusable."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise RegisterError(f"{path}: cannot read the register ({err}).") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise RegisterError(f"{path}: the register is empty; it needs a header row.")
+    columns = [c.strip() for c in rows[0]]
+    found = layout_of_columns(columns, path)
+    if layout is not None and found is not layout:
+        raise RegisterError(f"{path}: this is a {found.name} register, not a {layout.name} one.")
+    entries: list[RegisterEntry] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        entry = _entry(found, dict(zip(columns, row)), path, line)
+        key = organisation_key(entry.organisation)
+        if key in seen:
+            raise RegisterError(
+                f"{path} line {line}: {entry.organisation} is already on line {seen[key]}; "
+                f"list each organisation once."
+            )
+        seen[key] = line
+        entries.append(entry)
+    return Register(found, path, tuple(entries))
+
+
+def _entry(layout: Layout, raw: dict[str, str], path: Path, line: int) -> RegisterEntry:
+    prefill: dict[str, Any] = {}
+    for f in layout.register_fields:
+        text = (raw.get(f.register_column) or "").strip()
+        if not text:
+            if f.register_required:
+                raise RegisterError(
+                    f"{path} line {line}: the {f.register_column} column is empty; it is required."
+                )
+            continue
+        value = read_value(text, f).value
+        if not valid_check(f)(value):
+            raise RegisterError(
+                f'{path} line {line}, column {f.register_column}: "{text}" is not a valid '
+                f"{f.title}."
+            )
+        prefill[f.name] = value
+    code = prefill.get(layout.code_key) if layout.code_key else None
+    return RegisterEntry(str(prefill[layout.key]), code, prefill, line)
+
+
+def read_registers(paths: list[Path]) -> dict[str, Register]:
+    """Read several registers, one per layout at most, keyed by layout name."""
+    registers: dict[str, Register] = {}
+    for path in paths:
+        register = read_register(path)
+        if register.layout.name in registers:
+            raise RegisterError(
+                f"{path}: a {register.layout.name} register was already given "
+                f"({registers[register.layout.name].path}); give one per layout."
+            )
+        registers[register.layout.name] = register
+    return registers

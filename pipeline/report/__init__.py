@@ -1,0 +1,1 @@
+"""Rendering results: the consolidated workbook, its tables as data, and terminal output."""

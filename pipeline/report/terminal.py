@@ -1,0 +1,70 @@
+"""What the commands print: findings per file, a run's summary, and the same as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
+from ..plans import Consolidation
+
+
+def receipt_dict(receipt: Receipt) -> dict[str, Any]:
+    """One file's outcome as plain data."""
+    loaded = receipt.loaded
+    return {
+        "file": receipt.source.name,
+        "sha256": receipt.source.sha256,
+        "status": receipt.status,
+        "organisation": loaded.organisation if loaded else None,
+        "layout": loaded.layout if loaded else None,
+        "reason": receipt.note,
+        "findings": [f.as_dict() for f in receipt.findings],
+    }
+
+
+def findings_json(receipts: list[Receipt]) -> str:
+    """Every file's outcome and findings as JSON."""
+    return json.dumps([receipt_dict(r) for r in receipts], indent=2, default=str)
+
+
+def findings_text(receipts: list[Receipt]) -> str:
+    """Every file's outcome, then each finding on its own line: severity, place, sentence."""
+    lines = []
+    for receipt in receipts:
+        head = f"{receipt.source.name}: {receipt.status}"
+        loaded = receipt.loaded
+        if loaded and loaded.organisation and receipt.status != REJECTED:
+            head += f" ({loaded.organisation})"
+        lines.append(head)
+        if receipt.status in (REJECTED, DUPLICATE) and receipt.note:
+            lines.append(f"  {receipt.note}")
+        for f in receipt.findings:
+            if f.message == receipt.note:
+                continue
+            place = f"{f.location}: " if f.location else ""
+            lines.append(f"  {f.severity.value:<7} {place}{f.message}")
+    return "\n".join(lines)
+
+
+def summary_text(c: Consolidation) -> str:
+    """A short summary of a run: files by outcome, who is missing, flags."""
+    flags = c.flags
+    red = sum(f.severity == "red" for f in flags)
+    amber = len(flags) - red
+    lines = [
+        f"Files read: {len(c.receipts)}  accepted: {c.count(ACCEPTED)}  "
+        f"accepted with findings: {c.count(WITH_FINDINGS)}  rejected: {c.count(REJECTED)}  "
+        f"duplicate: {c.count(DUPLICATE)}  superseded: {c.count(SUPERSEDED)}",
+        f"Organisations: {len(c.plans)}  missing a return: {len(c.missing)}",
+        f"Flags: {red} red, {amber} amber",
+    ]
+    rejected = [r for r in c.receipts if r.status == REJECTED]
+    if rejected:
+        lines.append("Rejected:")
+        lines += [f"  {r.source.name}: {r.note}" for r in rejected]
+    if c.missing:
+        names = ", ".join(p.organisation for p in c.missing[:10])
+        more = f" and {len(c.missing) - 10} more" if len(c.missing) > 10 else ""
+        lines.append(f"Missing: {names}{more}")
+    return "\n".join(lines)

@@ -1,0 +1,142 @@
+"""A return as loaded: plain dataclasses and one DataFrame, with provenance for every value.
+
+These are what each stage hands the next: the loader makes them from a path, the checker
+adds findings and blanks out values that failed, consolidation reads them. They pickle, so a
+file can be loaded in a worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .findings import Finding, Severity, cell_address, column_letter
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ROW = "_row"  # provenance column: the zero-based sheet row each table row came from
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file as found in the inbox: where, what name to show, and its content hash."""
+
+    path: Path
+    name: str  # relative to the inbox, as shown to people
+    sha256: str
+    size: int
+
+    @classmethod
+    def from_path(cls, path: Path, name: str | None = None) -> SourceFile:
+        """Hash a file on disk."""
+        data = path.read_bytes()
+        return cls(path, name or path.name, hashlib.sha256(data).hexdigest(), len(data))
+
+
+@dataclass(frozen=True)
+class HeaderValue:
+    """One header field's value, the raw text it was read from, and the cell it came from."""
+
+    value: Any
+    raw: Any = None
+    row: int | None = None
+    col: int | None = None
+
+    @property
+    def cell(self) -> str | None:
+        """Spreadsheet address of the value (or of its label when the value was blank)."""
+        if self.row is None or self.col is None:
+            return None
+        return cell_address(self.row, self.col)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The hidden mark our templates carry: which layout, which version, whose."""
+
+    layout: str
+    version: int | None
+    organisation: str | None
+
+
+@dataclass
+class LoadedReturn:
+    """Everything read from one file.
+
+    ``rows`` holds one row per action or task: a column per field found (normalised values)
+    plus ``_row``; ``columns`` maps each field found to its zero-based sheet column, so any
+    value's cell can be named. A rejected return has a REJECTED finding and no data.
+    """
+
+    source: SourceFile
+    layout: str | None = None
+    sheet: str | None = None
+    header: dict[str, HeaderValue] = field(default_factory=dict)
+    rows: pd.DataFrame | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+    header_row: int | None = None
+    stamp: Stamp | None = None
+    findings: list[Finding] = field(default_factory=list)
+    organisation: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        """True when the file cannot be used at all."""
+        return any(f.severity is Severity.REJECTED for f in self.findings)
+
+    @property
+    def reason(self) -> str | None:
+        """Why the file was rejected, as a sentence."""
+        return next((f.message for f in self.findings if f.severity is Severity.REJECTED), None)
+
+    def value(self, name: str) -> Any:
+        """A header field's normalised value, or None."""
+        held = self.header.get(name)
+        return None if held is None else held.value
+
+    def cell_of(self, name: str, row: int) -> str | None:
+        """Address of field ``name`` in sheet row ``row`` (zero-based), if the column was found."""
+        col = self.columns.get(name)
+        return None if col is None else cell_address(row, col)
+
+    def column_of(self, name: str) -> str | None:
+        """Column letters of table field ``name``, if found."""
+        col = self.columns.get(name)
+        return None if col is None else column_letter(col)
+
+    def reject(self, rule: str, message: str) -> LoadedReturn:
+        """Mark the return unusable with a one-sentence reason; returns self."""
+        self.findings.append(
+            Finding(Severity.REJECTED, rule, message, file=self.source.name, sheet=self.sheet)
+        )
+        return self
+
+
+STAMP_SHEET = "_pipeline"  # very hidden sheet in our templates holding the stamp
+
+
+def stamp_rows(stamp: Stamp) -> list[tuple[str, Any]]:
+    """The key/value rows the template writer puts on the stamp sheet."""
+    return [
+        ("layout", stamp.layout),
+        ("template_version", stamp.version),
+        ("organisation", stamp.organisation or ""),
+    ]
+
+
+def stamp_from_rows(rows: list[list[Any]]) -> Stamp | None:
+    """Read a stamp back from the stamp sheet's cells; None when it is not ours."""
+    values = {str(r[0]).strip(): r[1] for r in rows if len(r) >= 2 and r[0] not in ("", None)}
+    layout = values.get("layout")
+    if not layout:
+        return None
+    version = values.get("template_version")
+    try:
+        version = int(version) if version not in ("", None) else None
+    except (TypeError, ValueError):
+        version = None
+    organisation = values.get("organisation")
+    return Stamp(str(layout), version, str(organisation) if organisation else None)

@@ -1,0 +1,317 @@
+"""Write the templates partners fill in, one per organisation on a register.
+
+Everything on the sheet comes from the layout declaration: labels, column titles, dropdowns
+for every closed list, date and number validation, help shown when a cell is selected, and the
+Guidance sheet. Input cells are unlocked and the rest protected (no password), so the template
+is hard to fill wrongly. A very hidden stamp sheet records layout, template version and
+organisation for the loader.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
+from .layouts import Field, Kind, Layout
+from .layouts.quarters import PLAN_QUARTERS, quarter_label
+from .naming import safe_stem
+from .registers import Register
+from .returns import STAMP_SHEET, Stamp, stamp_rows
+
+BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
+HEADER_TOP = 3  # zero-based row of the first header label
+LONG_TEXT_HEIGHT = 90
+REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
+WORKBOOK_OPTIONS = {
+    # Values are written with typed methods; text must never turn into a formula or a link.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
+def make_templates(
+    layout: Layout,
+    out_dir: Path,
+    register: Register | None = None,
+) -> list[Path]:
+    """Write one template per register entry into ``out_dir`` (a blank one with no register).
+
+    Returns the paths written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if register is None:
+        path = out_dir / f"{layout.name}-template.xlsx"
+        write_template(path, layout)
+        return [path]
+    taken: set[str] = set()
+    paths = []
+    for entry in register.entries:
+        path = out_dir / f"{layout.name}-{safe_stem(entry.organisation, taken)}.xlsx"
+        write_template(path, layout, entry.prefill, organisation=entry.organisation)
+        paths.append(path)
+    return paths
+
+
+def write_template(
+    path: Path,
+    layout: Layout,
+    header: Mapping[str, Any] | None = None,
+    rows: Sequence[Mapping[str, Any]] = (),
+    organisation: str | None = None,
+) -> Path:
+    """Write one template to ``path``, pre-filled with ``header`` values and ``rows``.
+
+    Written to a temporary file beside ``path`` and renamed into place.
+    """
+    import xlsxwriter
+
+    header = dict(header or {})
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".template-")
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
+        book.set_properties(
+            {"title": layout.title, "subject": organisation or "", "created": REPRODUCIBLE}
+        )
+        _TemplateWriter(book, layout, header, rows, organisation).write()
+        book.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+class _TemplateWriter:
+    def __init__(
+        self,
+        book: Any,
+        layout: Layout,
+        header: dict[str, Any],
+        rows: Sequence[Mapping[str, Any]],
+        organisation: str | None,
+    ) -> None:
+        self.book, self.layout, self.header = book, layout, header
+        self.rows, self.organisation = rows, organisation
+        self.ncols = len(layout.columns)
+        self.plan_start = header.get("plan_start")
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        self.fmt = {
+            "title": book.add_format({**base, "bold": True, "font_size": 14}),
+            "note": book.add_format({**base, "italic": True, "font_color": "#555555"}),
+            "label": book.add_format(
+                {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
+            ),
+            "band": book.add_format(
+                {**base, "bold": True, "bg_color": "#B4C6E7", "border": 1, "align": "center"}
+            ),
+            "heading": book.add_format(
+                {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
+            ),
+            "wrap": book.add_format({**base, "text_wrap": True}),
+        }
+        for locked in (True, False):
+            fill = {"bg_color": "#EDEDED"} if locked else {}
+            common = {**base, **fill, "border": 1, "locked": locked}
+            self.fmt[("text", locked)] = book.add_format({**common, "text_wrap": True})
+            self.fmt[("date", locked)] = book.add_format({**common, "num_format": "dd/mm/yyyy"})
+            self.fmt[("number", locked)] = book.add_format({**common, "num_format": "0"})
+            self.fmt[("decimal", locked)] = book.add_format({**common, "num_format": "0.##"})
+
+    def write(self) -> None:
+        self._guidance()
+        sheet = self.book.add_worksheet(self.layout.sheet)
+        sheet.activate()
+        title = self.layout.title + (f" — {self.organisation}" if self.organisation else "")
+        sheet.write_string(0, 0, title, self.fmt["title"])
+        sheet.write_string(
+            1,
+            0,
+            "Fill in the white cells; grey cells are pre-filled. The Guidance sheet says "
+            "what to put in each field, and each cell shows a tip when selected.",
+            self.fmt["note"],
+        )
+        for col, f in enumerate(self.layout.columns):
+            sheet.set_column(col, col, f.width)
+        row = HEADER_TOP
+        for f in self.layout.header:
+            self._header_field(sheet, row, f)
+            row += 1
+        table_row = row + (2 if self.layout.bands else 1)
+        self._table(sheet, table_row)
+        sheet.protect(
+            "",
+            {"insert_rows": True, "format_columns": True, "format_rows": True, "autofilter": True},
+        )
+        self._stamp()
+
+    def _guidance(self) -> None:
+        sheet = self.book.add_worksheet("Guidance")
+        sheet.write_string(0, 0, f"{self.layout.title}: guidance", self.fmt["title"])
+        sheet.merge_range(1, 0, 1, len(GUIDANCE_COLUMNS) - 1, "", self.fmt["wrap"])
+        sheet.write_string(1, 0, self.layout.guidance, self.fmt["wrap"])
+        sheet.set_row(1, 60)
+        for col, (title, width) in enumerate(zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)):
+            sheet.set_column(col, col, width)
+            sheet.write_string(3, col, title, self.fmt["heading"])
+        for r, values in enumerate(guidance_rows(self.layout), start=4):
+            for col, value in enumerate(values):
+                sheet.write_string(r, col, str(value), self.fmt["wrap"])
+        sheet.freeze_panes(4, 0)
+
+    def _header_field(self, sheet: Any, row: int, f: Field) -> None:
+        sheet.merge_range(row, 0, row, 1, "", self.fmt["label"])
+        sheet.write_string(row, 0, f.title, self.fmt["label"])
+        value = self.header.get(f.name)
+        locked = f.locked and value is not None
+        last = min(self.ncols - 1, 9) if f.kind is Kind.LONG_TEXT else min(self.ncols - 1, 5)
+        cell_format = self._format(f, locked)
+        sheet.merge_range(row, 2, row, last, "", cell_format)
+        self._write(sheet, row, 2, value, f, cell_format)
+        if f.kind is Kind.LONG_TEXT:
+            sheet.set_row(row, LONG_TEXT_HEIGHT)
+        if not locked:
+            self._validate(sheet, row, 2, row, f)
+
+    def _table(self, sheet: Any, table_row: int) -> None:
+        names = [f.name for f in self.layout.columns]
+        for band in self.layout.bands:
+            first, last = names.index(band.first), names.index(band.last)
+            sheet.merge_range(
+                table_row - 1, first, table_row - 1, last, band.title, self.fmt["band"]
+            )
+        for col, f in enumerate(self.layout.columns):
+            sheet.write_string(table_row, col, self._column_title(f), self.fmt["heading"])
+        sheet.set_row(table_row, 42)
+        last_row = table_row + len(self.rows) + BLANK_ROWS
+        for col, f in enumerate(self.layout.columns):
+            cell_format = self._format(f, locked=False)
+            for r in range(table_row + 1, last_row + 1):
+                values = self.rows[r - table_row - 1] if r - table_row - 1 < len(self.rows) else {}
+                self._write(sheet, r, col, values.get(f.name), f, cell_format)
+            self._validate(sheet, table_row + 1, col, last_row, f)
+        sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
+
+    def _column_title(self, f: Field) -> str:
+        if f.quarter is not None and isinstance(self.plan_start, int):
+            return f"{f.title} {quarter_label(self.plan_start, f.quarter)}"
+        return f.title
+
+    def _format(self, f: Field, locked: bool) -> Any:
+        kind = {
+            Kind.DATE: "date",
+            Kind.WHOLE_NUMBER: "number",
+            Kind.YEAR: "number",
+            Kind.QUARTER: "number",
+            Kind.PERCENT: "decimal",
+        }.get(f.kind, "text")
+        return self.fmt[(kind, locked)]
+
+    def _write(self, sheet: Any, row: int, col: int, value: Any, f: Field, fmt: Any) -> None:
+        if value is None or value == "":
+            sheet.write_blank(row, col, None, fmt)
+        elif isinstance(value, date):
+            day = (
+                value
+                if isinstance(value, datetime)
+                else datetime(value.year, value.month, value.day)
+            )
+            sheet.write_datetime(row, col, day, fmt)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            sheet.write_number(row, col, value, fmt)
+        else:
+            sheet.write_string(row, col, str(value), fmt)
+
+    def _validate(self, sheet: Any, first: int, col: int, last: int, f: Field) -> None:
+        rule = self._validation(f)
+        if rule is None:
+            return
+        tip = f.help if len(f.help) <= 250 else f.help[:249] + "…"
+        rule.update(
+            {
+                "input_title": f.title[:32],
+                "input_message": tip,
+                "error_title": f.title[:32],
+                "show_error": True,
+            }
+        )
+        sheet.data_validation(first, col, last, col, rule)
+
+    def _validation(self, f: Field) -> dict[str, Any] | None:
+        if f.choices is not None:
+            return {
+                "validate": "list",
+                "source": list(f.choices.values),
+                "error_message": f"Choose one of: {', '.join(f.choices.values)}."[:255],
+            }
+        if f.kind is Kind.YES_NO:
+            return {
+                "validate": "list",
+                "source": ["Yes", "No"],
+                "error_message": "Choose Yes or No, or leave it blank.",
+            }
+        if f.kind is Kind.DATE:
+            return {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": date(1990, 1, 1),
+                "maximum": date(2100, 12, 31),
+                "error_message": "Enter a date such as 31/10/2008.",
+            }
+        if f.kind is Kind.WHOLE_NUMBER:
+            return {
+                "validate": "integer",
+                "criteria": ">=",
+                "value": 0,
+                "error_message": "Enter a whole number, 0 or more.",
+            }
+        if f.kind is Kind.PERCENT:
+            return {
+                "validate": "decimal",
+                "criteria": "between",
+                "minimum": 0,
+                "maximum": 100,
+                "error_message": "Enter a percentage such as 6 (for 6%).",
+            }
+        if f.kind is Kind.QUARTER:
+            message = "Enter the plan quarter, 1 to 12."
+            if isinstance(self.plan_start, int):
+                months = "; ".join(
+                    f"{q} {quarter_label(self.plan_start, q)}" for q in range(1, PLAN_QUARTERS + 1)
+                )
+                message = f"Enter the plan quarter: {months}."[:255]
+            return {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": 1,
+                "maximum": PLAN_QUARTERS,
+                "error_message": message,
+            }
+        if f.kind is Kind.YEAR:
+            return {
+                "validate": "integer",
+                "criteria": "between",
+                "minimum": 1990,
+                "maximum": 2100,
+                "error_message": "Enter a year such as 2006.",
+            }
+        return None
+
+    def _stamp(self) -> None:
+        sheet = self.book.add_worksheet(STAMP_SHEET)
+        stamp = Stamp(self.layout.name, self.layout.template_version, self.organisation)
+        for r, (key, value) in enumerate(stamp_rows(stamp)):
+            sheet.write_string(r, 0, key)
+            if isinstance(value, int):
+                sheet.write_number(r, 1, value)
+            else:
+                sheet.write_string(r, 1, str(value))
+        sheet.very_hidden()

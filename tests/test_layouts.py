@@ -1,0 +1,125 @@
+"""Each layout is declared once, with every field DESIGN.md names, word for word."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.checking import schemas
+from pipeline.guidance import guidance_rows
+from pipeline.layouts import LAYOUTS, Kind
+
+# The labels and titles exactly as DESIGN.md writes them (a partner building their own sheet
+# from DESIGN.md must be read too).
+P44_HEADER = [
+    "Partnership", "Region (Government Office)", "Completed by", "Role", "Agency", "Email",
+    "Telephone", "Date of update", "Overall confidence (RAG)",
+    "Baseline (BCS comparator crimes)", "Reduction target (%)", "Target date",
+    "Definition of problem", "Risks and contingency",
+]  # fmt: skip
+P44_COLUMNS = [
+    "Ref", "Action", "Category", "Lead agency", "Lead officer", "Start date", "End date",
+    "Status", "Estimated impact (crimes)", "Impact basis", "Calendar event", "Notes / evaluation",
+]  # fmt: skip
+P44_REQUIRED = {
+    "Partnership", "Region (Government Office)", "Completed by", "Role", "Agency", "Email",
+    "Date of update", "Overall confidence (RAG)", "Reduction target (%)", "Target date",
+    "Definition of problem", "Risks and contingency", "Ref", "Action", "Category",
+    "Lead officer", "Start date", "Status", "Estimated impact (crimes)",
+}  # fmt: skip
+THREE_YEAR_HEADER = [
+    "Business unit", "Business unit code", "Head of service", "Plan start", "Updated by",
+    "Date of update",
+]  # fmt: skip
+THREE_YEAR_COLUMNS = [
+    "Ref", "Task", "Service team", "Task officer", "Quarter for completion",
+    *(f"Q{n}" for n in range(1, 13)), "Progress report", "Outcomes", "Contract",
+    "Statutory function", "Support function", "Council Plan 1: Resource and Opportunity",
+    "Council Plan 2: Sustainable Communities", "Council Plan 3: Safe and Clean",
+    "Council Plan 4: Learning and Training", "Efficiency (Gershon)",
+    "Corporate Improvement Plan",
+]  # fmt: skip
+
+
+def titles(fields):
+    return [f.title for f in fields]
+
+
+def test_p44_declares_every_field_of_design_md_in_order():
+    layout = LAYOUTS["p44"]
+    assert titles(layout.header) == P44_HEADER
+    assert titles(layout.columns) == P44_COLUMNS
+    assert {f.title for f in layout.fields if f.required} == P44_REQUIRED
+
+
+def test_three_year_declares_the_three_parts_as_one_table():
+    layout = LAYOUTS["three_year"]
+    assert titles(layout.header) == THREE_YEAR_HEADER
+    assert titles(layout.columns) == THREE_YEAR_COLUMNS
+    assert [b.title for b in layout.bands] == [
+        "Part 1 — Project Plan",
+        "Part 2 — Monitoring Schedule",
+        "Part 3 — Impact Assessment",
+    ]
+    assert layout.field("task_officer").required
+
+
+@pytest.mark.parametrize(
+    ("layout", "field", "values"),
+    [
+        ("p44", "confidence", ("Red", "Amber", "Green")),
+        ("p44", "status", ("Planned", "Ongoing", "Complete", "Evaluation", "Cancelled")),
+        ("p44", "impact_basis", ("Estimated", "Evaluated")),
+        ("p44", "category", ("Week of Action", "DIP/PPO", "Enforcement", "Prevention",
+                             "Partnership effectiveness", "Communications", "Other")),
+        ("three_year", "q5", ("Completed", "In progress", "Delayed", "Not yet due",
+                              "No longer relevant")),
+        ("three_year", "cp2", ("Contributes", "Significant")),
+    ],
+)  # fmt: skip
+def test_closed_lists_are_the_ones_design_md_gives(layout, field, values):
+    assert LAYOUTS[layout].field(field).choices.values == values
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_every_field_has_help_text_for_the_guidance_sheet(name):
+    for f in LAYOUTS[name].fields:
+        assert len(f.help) > 15, f.name
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_the_schema_and_the_guidance_are_derived_from_the_declaration(name):
+    layout = LAYOUTS[name]
+    header_schema, row_schema = schemas(name)
+    assert list(header_schema.columns) == [f.name for f in layout.header]
+    assert list(row_schema.columns) == [f.name for f in layout.columns]
+    for f in layout.fields:
+        assert row_schema.columns.get(f.name, header_schema.columns.get(f.name)).nullable is (
+            not f.required
+        )
+    guided = [row[0] for row in guidance_rows(layout)]
+    quarters = [f.title for f in layout.columns if f.quarter]
+    expected = [f.title for f in layout.fields if f.title not in quarters[1:]]
+    assert guided == [("Q1 … Q12" if t == "Q1" else t) for t in expected]
+
+
+def test_register_columns_come_from_the_declaration():
+    p44 = [f.register_column for f in LAYOUTS["p44"].register_fields]
+    assert p44 == ["partnership", "region", "contact_name", "contact_email", "baseline_crimes",
+                   "reduction_target_pct", "target_date"]  # fmt: skip
+    three = [f.register_column for f in LAYOUTS["three_year"].register_fields]
+    assert three == ["business_unit", "code", "head_of_service", "plan_start"]
+
+
+def test_dates_numbers_and_choices_have_their_kinds():
+    kinds = {(n, f.name): f.kind for n, layout in LAYOUTS.items() for f in layout.fields}
+    assert kinds["p44", "date_of_update"] is Kind.DATE
+    assert kinds["p44", "target_date"] is Kind.DATE
+    assert kinds["p44", "start_date"] is Kind.DATE
+    assert kinds["p44", "end_date"] is Kind.DATE
+    assert kinds["p44", "estimated_impact"] is Kind.WHOLE_NUMBER
+    assert kinds["p44", "email"] is Kind.EMAIL
+    assert kinds["p44", "calendar_event"] is Kind.YES_NO
+    assert kinds["three_year", "date_of_update"] is Kind.DATE
+    assert kinds["three_year", "completion_quarter"] is Kind.QUARTER
+    assert kinds["three_year", "plan_start"] is Kind.YEAR
+    assert kinds["three_year", "contract"] is Kind.YES_NO

@@ -1,0 +1,149 @@
+"""Templates: pre-filled from the register, hard to fill wrongly, stamped for the loader.
+
+Written by xlsxwriter, inspected here with openpyxl.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.layouts import LAYOUTS
+from pipeline.registers import read_register
+from pipeline.returns import STAMP_SHEET
+from pipeline.templates import make_templates
+
+
+@pytest.fixture
+def leeds(tmp_path, registers):
+    paths = make_templates(LAYOUTS["p44"], tmp_path / "out", read_register(registers["p44"]))
+    return next(p for p in paths if p.name == "p44-Leeds.xlsx")
+
+
+def value_right_of(sheet, label):
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == label:
+                col = cell.column + 1
+                while type(sheet.cell(cell.row, col)).__name__ == "MergedCell":
+                    col += 1
+                return sheet.cell(cell.row, col)
+    raise AssertionError(f"label {label!r} not found")
+
+
+def test_one_template_per_register_row_with_safe_names(tmp_path, registers):
+    paths = make_templates(LAYOUTS["p44"], tmp_path / "out", read_register(registers["p44"]))
+    assert sorted(p.name for p in paths) == ["p44-Bradford.xlsx", "p44-Leeds.xlsx",
+                                             "p44-Salford.xlsx"]  # fmt: skip
+
+
+def test_the_template_is_pre_filled_from_the_register(leeds):
+    sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    assert value_right_of(sheet, "Partnership").value == "Leeds"
+    assert value_right_of(sheet, "Region (Government Office)").value == (
+        "GO Yorkshire and the Humber"
+    )
+    assert value_right_of(sheet, "Completed by").value == "Jane Doe"
+    assert value_right_of(sheet, "Baseline (BCS comparator crimes)").value == 20000
+    assert value_right_of(sheet, "Target date").value == datetime(2027, 3, 31)
+    assert value_right_of(sheet, "Definition of problem").value is None
+
+
+def test_input_cells_are_unlocked_and_everything_else_protected(leeds):
+    sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    assert sheet.protection.sheet is True
+    assert not sheet.protection.password
+    assert value_right_of(sheet, "Partnership").protection.locked is True
+    assert value_right_of(sheet, "Definition of problem").protection.locked is False
+    assert value_right_of(sheet, "Role").protection.locked is False
+    title = next(c for c in sheet[1] if c.value)
+    assert title.protection.locked is True
+
+
+def test_every_closed_list_has_a_dropdown_and_dates_are_validated(leeds):
+    sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    rules = sheet.data_validations.dataValidation
+    lists = {r.formula1 for r in rules if r.type == "list"}
+    p44 = LAYOUTS["p44"]
+    for name in ("confidence", "category", "status", "impact_basis"):
+        values = p44.field(name).choices.values
+        assert f'"{",".join(values)}"' in lists, name
+    assert '"Yes,No"' in lists
+    date_rules = [r for r in rules if r.type == "date"]
+    # Date of update, Start date, End date; Target date is pre-filled and locked.
+    assert len(date_rules) == 3
+    status_col = next(c.column_letter for c in sheet[_table_row(sheet)] if c.value == "Status")
+    status_rule = next(r for r in rules if r.formula1 and "Planned" in r.formula1)
+    assert status_col in str(status_rule.sqref)
+
+
+def _table_row(sheet):
+    for row in sheet.iter_rows():
+        if row[0].value == "Ref":
+            return row[0].row
+    raise AssertionError("no table")
+
+
+def test_the_template_carries_a_very_hidden_stamp(leeds):
+    book = openpyxl.load_workbook(leeds)
+    stamp = book[STAMP_SHEET]
+    assert stamp.sheet_state == "veryHidden"
+    values = {row[0]: row[1] for row in stamp.iter_rows(values_only=True)}
+    assert values == {"layout": "p44", "template_version": 1, "organisation": "Leeds"}
+
+
+def test_the_guidance_sheet_explains_every_field(leeds):
+    guidance = openpyxl.load_workbook(leeds)["Guidance"]
+    fields = [row[0] for row in guidance.iter_rows(min_row=5, values_only=True) if row[0]]
+    assert fields == [f.title for f in LAYOUTS["p44"].fields]
+    assert openpyxl.load_workbook(leeds).sheetnames[:2] == ["Guidance", "Action Plan"]
+
+
+def test_three_year_quarter_columns_carry_their_months(tmp_path, registers):
+    reg = read_register(registers["three_year"])
+    path = make_templates(LAYOUTS["three_year"], tmp_path, reg)[0]
+    sheet = openpyxl.load_workbook(path)["Action Plan"]
+    titles = [c.value for c in sheet[_table_row(sheet)]]
+    assert "Q1 Apr–Jun 25" in titles
+    assert "Q12 Jan–Mar 28" in titles
+    bands = [c.value for c in sheet[_table_row(sheet) - 1] if c.value]
+    assert bands == ["Part 1 — Project Plan", "Part 2 — Monitoring Schedule",
+                     "Part 3 — Impact Assessment"]  # fmt: skip
+
+
+def test_unsafe_organisation_names_still_make_safe_file_names(tmp_path):
+    register = tmp_path / "p44.csv"
+    register.write_text("partnership\n../../etc/passwd\nCON\nA/B\\C\n" + "x" * 300 + "\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["templates", "--layout", "p44", "--register", str(register), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 4
+    assert all(p.parent == out for p in out.iterdir())
+    assert "p44-CON-org.xlsx" in names
+    assert "p44-etc-passwd.xlsx" in names
+    assert all(len(n) < 100 for n in names)
+
+
+def test_blank_templates_regenerate_identically(tmp_path):
+    first = make_templates(LAYOUTS["p44"], tmp_path / "a")[0].read_bytes()
+    second = make_templates(LAYOUTS["p44"], tmp_path / "b")[0].read_bytes()
+    assert first == second
+
+
+def test_a_register_without_its_required_column_is_refused_with_the_file_named(tmp_path):
+    register = tmp_path / "bad.csv"
+    register.write_text("name,region\nLeeds,GO\n")
+    result = CliRunner().invoke(
+        cli, ["templates", "--layout", "p44", "--register", str(register), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "bad.csv" in result.output
+    assert "partnership" in result.output
+    assert "Traceback" not in result.output
