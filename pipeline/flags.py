@@ -75,9 +75,10 @@ def _rows(plan: Plan) -> list[dict[str, Any]]:
 
 
 def _ref(row: dict[str, Any], plan: Plan) -> str:
+    """How a sentence starts about one row: ``Action A03``, or ``The action in row 23``."""
     ref = row.get("ref")
     noun = plan.layout.row_noun
-    return f"{noun} {ref}" if ref else f"the {noun} in row {row[ROW] + 1}"
+    return f"{noun.title()} {ref}" if ref else f"The {noun} in row {row[ROW] + 1}"
 
 
 # --- the rules -------------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def required_empty(plan: Plan, as_of: date) -> Iterator[Flag]:
         if finding.gap and finding.rule in _MISSING_PARTS:
             what = f"{finding.field or 'A required part'} is missing"
             if finding.row is not None and finding.row in refs:
-                what = f"{refs[finding.row].capitalize()}: {finding.field} is empty"
+                what = f"{refs[finding.row]}: {finding.field} is empty"
             elif finding.rule == "missing-table":
                 what = f"No {plan.layout.row_noun}s table was found"
             yield _flag(plan, "required-empty", finding.gap, f"{what}.", finding.cell)
@@ -129,7 +130,7 @@ def action_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
                 plan,
                 "action-overdue",
                 AMBER,
-                f"{_ref(row, plan).capitalize()} ({row.get('action') or 'no description'}) "
+                f"{_ref(row, plan)} ({row.get('action') or 'no description'}) "
                 f"ended {uk(row['due'])} but is {row['status_now'] or 'without a status'}.",
                 plan.cell_in_row("end_date", row),
             )
@@ -144,7 +145,7 @@ def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
                 plan,
                 "task-overdue",
                 AMBER,
-                f"{_ref(row, plan).capitalize()} ({row.get('task') or 'no description'}) was "
+                f"{_ref(row, plan)} ({row.get('task') or 'no description'}) was "
                 f"due in quarter {q} ({quarter_label(start, q)}) but its latest status is "
                 f"{row['status_now'] or 'blank'}.",
                 plan.cell_in_row("completion_quarter", row),
@@ -156,7 +157,7 @@ def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
     if plan.rows is None or now is None or not 1 <= now <= 12:
         return
     stale = [
-        _ref(row, plan).split(" ", 1)[-1]
+        row.get("ref") or f"row {row[ROW] + 1}"
         for row in _rows(plan)
         if not row.get("status_this_quarter") and not row["finished"]
     ]
@@ -181,8 +182,7 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
                 plan,
                 "delayed-without-report",
                 AMBER,
-                f"{_ref(row, plan).capitalize()} is {row['status_now']} but has no progress "
-                f"report saying why.",
+                f"{_ref(row, plan)} is {row['status_now']} but has no progress report saying why.",
                 plan.cell_in_row("progress_report", row),
             )
 
@@ -196,7 +196,7 @@ def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
                 plan,
                 "significant-delayed",
                 RED,
-                f"{_ref(row, plan).capitalize()} is Delayed and significant for Council Plan "
+                f"{_ref(row, plan)} is Delayed and significant for Council Plan "
                 f"priority {listed}: escalate to Cabinet.",
                 plan.cell_in_row("ref", row),
             )

@@ -17,11 +17,14 @@ from pipeline.templates import make_templates
 
 AS_OF = date(2026, 11, 20)  # a Friday; the plan quarter is 7 for plans starting 2025
 
-P44_REGISTER = """partnership,region,contact_name,contact_email,baseline_crimes,reduction_target_pct,target_date
-Leeds,GO Yorkshire and the Humber,Jane Doe,jane.doe@leeds.gov.uk,20000,6,31/03/2027
+P44_REGISTER = (
+    "partnership,region,contact_name,contact_email,baseline_crimes,reduction_target_pct,"
+    "target_date\n"
+    """Leeds,GO Yorkshire and the Humber,Jane Doe,jane.doe@leeds.gov.uk,20000,6,31/03/2027
 Bradford,GO Yorkshire and the Humber,Sam Khan,sam.khan@bradford.gov.uk,10000,5,31/03/2027
 Salford,GO North West,Ruth Adeyemi,ruth.adeyemi@salford.gov.uk,,,
 """
+)
 THREE_YEAR_REGISTER = """business_unit,code,head_of_service,plan_start
 Housing,HSG,Ian Clarke,2025
 Finance,FIN,Rachel Smith,2025

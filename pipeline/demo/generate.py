@@ -19,8 +19,8 @@ from typing import Any
 
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
-from ..naming import safe_stem
 from ..layouts.quarters import quarter_of
+from ..naming import safe_stem
 from ..registers import Register, RegisterEntry, read_register
 from ..templates import make_templates, write_template
 from .content import p44_actions, p44_header, three_year_tasks

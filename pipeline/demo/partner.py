@@ -50,7 +50,7 @@ class PartnerWorkbook:
 
     def set(self, field_name: str, value: Any) -> PartnerWorkbook:
         """Type a header field's value."""
-        self.value_cell(field_name).value = _cell_value(value)
+        _type_into(self.value_cell(field_name), value)
         return self
 
     def fill_header(self, values: Mapping[str, Any]) -> PartnerWorkbook:
@@ -100,7 +100,7 @@ class PartnerWorkbook:
     def set_row(self, row: int, values: Mapping[str, Any]) -> PartnerWorkbook:
         """Type values into a table row."""
         for name, value in values.items():
-            self.sheet.cell(row, self._columns[name]).value = _cell_value(value)
+            _type_into(self.sheet.cell(row, self._columns[name]), value)
         return self
 
     def row_of(self, ref: str) -> int:
@@ -134,7 +134,11 @@ def _titled(fields: tuple[Field, ...], text: Any) -> Field | None:
     return None
 
 
-def _cell_value(value: Any) -> Any:
+def _type_into(cell: Any, value: Any) -> None:
+    """Put a value in a cell as typing it would: text starting with ``=`` stays text (as in
+    Excel after a leading apostrophe), dates are dates."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
-    return value
+        value = datetime(value.year, value.month, value.day)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"

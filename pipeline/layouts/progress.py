@@ -36,11 +36,11 @@ class ActionProgress:
         status = _column(out, self.status)
         due = [d if isinstance(d, date) else None for d in _column(out, self.due)]
         finished = [s in self.finished for s in status]
-        out["status_now"] = status
-        out["complete"] = [s in self.complete for s in status]
-        out["finished"] = finished
-        out["due"] = due
-        out["overdue"] = [d is not None and d < as_of and not f for d, f in zip(due, finished)]
+        _put(out, "status_now", status)
+        _put(out, "complete", [s in self.complete for s in status])
+        _put(out, "finished", finished)
+        _put(out, "due", due)
+        _put(out, "overdue", [d is not None and d < as_of and not f for d, f in zip(due, finished)])
         return out
 
 
@@ -80,13 +80,24 @@ class TaskProgress:
             for q in completion
         ]
         finished = [s in self.finished for s in latest]
-        out["status_now"] = latest
-        out["status_this_quarter"] = this_quarter if this_quarter is not None else [None] * len(out)
-        out["complete"] = [s in self.complete for s in latest]
-        out["finished"] = finished
-        out["due"] = due
-        out["overdue"] = [d is not None and d < as_of and not f for d, f in zip(due, finished)]
+        _put(out, "status_now", latest)
+        _put(
+            out,
+            "status_this_quarter",
+            this_quarter if this_quarter is not None else [None] * len(out),
+        )
+        _put(out, "complete", [s in self.complete for s in latest])
+        _put(out, "finished", finished)
+        _put(out, "due", due)
+        _put(out, "overdue", [d is not None and d < as_of and not f for d, f in zip(due, finished)])
         return out
+
+
+def _put(rows: pd.DataFrame, name: str, values: list[Any]) -> None:
+    """Set a column keeping None as None (pandas would otherwise infer a dtype and use NaN)."""
+    import pandas as pd
+
+    rows[name] = pd.Series(values, index=rows.index, dtype=object)
 
 
 def _column(rows: pd.DataFrame, name: str) -> list[Any]:

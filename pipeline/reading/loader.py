@@ -61,10 +61,11 @@ def load(path: Path, name: str | None = None) -> LoadedReturn:
     loaded.stamp = stamp
     best = _choose(sheets, stamp)
     if best is None:
-        known = " or ".join(f"a {layout.title}" for layout in LAYOUTS.values())
+        known = " and no ".join(layout.title for layout in LAYOUTS.values())
         return loaded.reject(
             "no-layout",
-            f"No {known} was found in this file: fill in the template we sent and send it back.",
+            f"This is not one of our action plans: no {known} was found in it. Fill in the "
+            f"template we sent and send it back.",
         )
     _read_into(loaded, best)
     return loaded

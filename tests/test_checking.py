@@ -1,0 +1,65 @@
+"""pandera checks the normalised values; every failure is a finding a partner understands."""
+
+from __future__ import annotations
+
+from builders import action, p44_return, task, three_year_return
+
+from pipeline.findings import Severity
+from pipeline.run import check_files
+
+
+def findings_of(path):
+    [receipt] = check_files([path])
+    return receipt.findings
+
+
+def test_an_impossible_date_is_an_error_at_its_cell(inbox):
+    [finding] = findings_of(p44_return(inbox, rows=[action("A01", start_date="31/02/2026")]))
+    assert finding.severity is Severity.ERROR
+    assert (finding.sheet, finding.cell, finding.field) == ("Action Plan", "F20", "Start date")
+    assert finding.value == "31/02/2026"
+    assert finding.message == (
+        'Start date "31/02/2026" is not a date: enter a date such as 31/10/2008.'
+    )
+
+
+def test_a_bad_email_and_a_negative_impact_are_explained(inbox):
+    path = p44_return(inbox, email="jane at leeds", rows=[action("A01", estimated_impact=-5)])
+    messages = {f.field: f.message for f in findings_of(path)}
+    assert messages["Email"] == (
+        'Email "jane at leeds" is not an email address: enter one such as name@example.gov.uk.'
+    )
+    assert messages["Estimated impact (crimes)"].startswith(
+        'Estimated impact (crimes) "-5" is not a whole number of 0 or more'
+    )
+
+
+def test_required_but_empty_says_what_to_put_there(inbox):
+    [finding] = findings_of(p44_return(inbox, risks=None))
+    assert finding.rule == "required" and finding.cell == "C17"
+    assert finding.message.startswith("Risks and contingency is required but empty: The risks")
+    assert finding.gap == "red"
+
+
+def test_messages_never_show_pandera_or_python_words(inbox):
+    path = p44_return(
+        inbox,
+        confidence="Purple",
+        rows=[action("A01", status="Paused", lead_officer=None, start_date="soon")],
+    )
+    messages = " ".join(f.message for f in findings_of(path))
+    for word in ("not_nullable", "isin", "dtype", "SchemaError", "Column", "None", "nan",
+                 "lead_officer", "element_wise"):  # fmt: skip
+        assert word not in messages, word
+
+
+def test_values_that_fail_are_left_out_of_the_plan(inbox):
+    [receipt] = check_files([p44_return(inbox, rows=[action("A01", status="Paused")])])
+    assert receipt.loaded.rows["status"].tolist() == [None]
+
+
+def test_three_year_statuses_outside_the_list_are_errors(inbox):
+    path = three_year_return(inbox, rows=[task("HSG-01", q7="Stalled")])
+    [finding] = findings_of(path)
+    assert finding.field == "Q7" and finding.cell == "L13"
+    assert "is not one of Completed, In progress, Delayed" in finding.message

@@ -1,0 +1,59 @@
+"""The demo tells the stories of a real round; `make demo` runs exactly this."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from workbook_reading import flags, sheet_records
+
+from pipeline.cli import cli
+
+
+def test_the_demo_round_shows_the_mistakes_real_people_make(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "demo" / "consolidated-2026-11-20.xlsx"
+    assert f"Consolidated workbook: {path}" in result.output
+    overview = sheet_records(path, "Overview")
+    assert len([o for o in overview if o["Layout"] == "Priority 44 Partnership Action Plan"]) == 44
+    assert len([o for o in overview if o["Layout"] == "Three-year Action Plan"]) == 14
+    missing = {o["Organisation"] for o in overview if o["Returned"] == "No"}
+    assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
+
+    log = {r["File"]: r for r in sheet_records(path, "Returns Log")}
+    rejected = {name for name, r in log.items() if r["Status"] == "rejected"}
+    assert rejected == {"covering note.txt", "Gotham action plan.xlsx",
+                        "Salford plan (web page).xls"}  # fmt: skip
+    assert [r["Status"] for n, r in log.items() if n.startswith("DRAFT")] == ["superseded"]
+    assert sum(r["Status"] == "duplicate" for r in log.values()) == 1
+    assert "~$Leeds action plan.xlsx" not in log
+    assert log["Haringey CSP action plan.ods"]["Status"].startswith("accepted")
+    assert log["Hackney CSP action plan.xlsx"]["Status"].startswith("accepted")
+
+    findings = sheet_records(path, "Findings")
+    messages = " ".join(f["Message"] for f in findings)
+    assert 'read "done" as "Complete"' in messages  # statuses typed by hand
+    assert "as the date" in messages  # text dates
+    assert 'The sheet "Brent plan" was read as the "Action Plan" sheet' in messages
+
+    rules = {f["Rule"] for f in flags(path)}
+    assert {"Return missing", "Required field empty", "Return stale", "Action overdue",
+            "Red confidence without contingency", "Task overdue", "Current quarter not updated",
+            "Delayed without progress report", "Value not readable"} <= rules  # fmt: skip
+    bristol = flags(path, "Required field empty")
+    assert any(f["Organisation"] == "Bristol" and "Definition of problem" in f["Message"]
+               for f in bristol)  # fmt: skip
+    derby = [a for a in sheet_records(path, "Actions") if a["Organisation"] == "Derby"]
+    assert derby[0]["Notes / evaluation"].startswith("=HYPERLINK(")
+
+
+def test_running_the_demo_again_replaces_its_own_files_only(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo", "--dir", str(tmp_path / "demo")]).exit_code == 0
+    assert runner.invoke(cli, ["demo", "--dir", str(tmp_path / "demo")]).exit_code == 0
+    mine = tmp_path / "mine"
+    (mine / "inbox").mkdir(parents=True)
+    (mine / "inbox" / "real return.xlsx").write_bytes(b"precious")
+    result = runner.invoke(cli, ["demo", "--dir", str(mine)])
+    assert result.exit_code == 1
+    assert "already holds files the demo did not make" in result.output
+    assert (mine / "inbox" / "real return.xlsx").read_bytes() == b"precious"
