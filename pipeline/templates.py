@@ -9,13 +9,12 @@ organisation for the loader.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .files import atomic_path
 from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
 from .layouts.quarters import PLAN_QUARTERS, quarter_label
@@ -73,21 +72,14 @@ def write_template(
     import xlsxwriter
 
     header = dict(header or {})
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".template-")
-    os.close(fd)
-    try:
-        book = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties(
             {"title": layout.title, "subject": organisation or "", "created": REPRODUCIBLE}
         )
         _TemplateWriter(book, layout, header, rows, organisation).write()
         book.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 class _TemplateWriter:

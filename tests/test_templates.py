@@ -6,6 +6,7 @@ Written by xlsxwriter, inspected here with openpyxl.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -147,3 +148,12 @@ def test_a_register_without_its_required_column_is_refused_with_the_file_named(t
     assert "bad.csv" in result.output
     assert "partnership" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_blank_templates_in_the_repository_are_up_to_date(tmp_path):
+    shipped = Path(__file__).resolve().parent.parent / "workbook_templates"
+    for layout in LAYOUTS.values():
+        [fresh] = make_templates(layout, tmp_path)
+        assert (shipped / fresh.name).read_bytes() == fresh.read_bytes(), (
+            f"run `make templates`: {fresh.name} is out of date"
+        )

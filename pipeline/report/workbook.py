@@ -8,12 +8,11 @@ destination and renamed into place, so a reader never sees half a workbook.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_path
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..layouts import LAYOUTS
 from ..naming import safe_sheet_name
@@ -35,12 +34,8 @@ def write_consolidated(c: Consolidation, path: Path) -> Path:
     """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``."""
     import xlsxwriter
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".consolidated-")
-    os.close(fd)
-    try:
-        book = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties(
             {
                 "title": f"Progress report {uk(c.as_of)}",
@@ -49,11 +44,7 @@ def write_consolidated(c: Consolidation, path: Path) -> Path:
         )
         _ConsolidatedWriter(book, c).write()
         book.close()
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return Path(path)
 
 
 class _ConsolidatedWriter:
