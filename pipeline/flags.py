@@ -71,7 +71,7 @@ def _flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None =
 
 
 def _rows(plan: Plan) -> list[dict[str, Any]]:
-    return [] if plan.rows is None else plan.rows.to_dict("records")
+    return [] if plan.rows is None else plan.items
 
 
 def _ref(row: dict[str, Any], plan: Plan) -> str:
@@ -85,7 +85,7 @@ def _ref(row: dict[str, Any], plan: Plan) -> str:
 
 
 def required_empty(plan: Plan, as_of: date) -> Iterator[Flag]:
-    refs = {row[ROW]: _ref(row, plan) for row in _rows(plan)}
+    refs = {row[ROW]: _ref(row, plan) for row in plan.items}
     for finding in plan.findings:
         if finding.gap and finding.rule in _MISSING_PARTS:
             what = f"{finding.field or 'A required part'} is missing"
@@ -124,7 +124,7 @@ def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def action_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row in _rows(plan):
+    for row in plan.items:
         if row["overdue"]:
             yield _flag(
                 plan,
@@ -138,7 +138,7 @@ def action_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
     start = plan.value("plan_start")
-    for row in _rows(plan):
+    for row in plan.items:
         if row["overdue"]:
             q = row["completion_quarter"]
             yield _flag(
@@ -158,7 +158,7 @@ def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
         return
     stale = [
         row.get("ref") or f"row {row[ROW] + 1}"
-        for row in _rows(plan)
+        for row in plan.items
         if not row.get("status_this_quarter") and not row["finished"]
     ]
     if stale:
@@ -174,7 +174,7 @@ def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row in _rows(plan):
+    for row in plan.items:
         if row["status_now"] in ("Delayed", "No longer relevant") and not row.get(
             "progress_report"
         ):
@@ -188,7 +188,7 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row in _rows(plan):
+    for row in plan.items:
         priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == "Significant"]
         if row["status_now"] == "Delayed" and priorities:
             listed = ", ".join(str(n) for n in priorities)
@@ -234,7 +234,7 @@ def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
     if plan.loaded is None:
         return
     horizon = as_of + timedelta(days=LOOK_AHEAD_DAYS)
-    for row in _rows(plan):
+    for row in plan.items:
         start, end = row.get("start_date"), row.get("end_date")
         if (
             row["status_now"] in ("Planned", "Ongoing")

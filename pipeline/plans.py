@@ -18,7 +18,7 @@ from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from .layouts import LAYOUTS, Layout
 from .layouts.progress import TaskProgress
 from .registers import Register, RegisterEntry, organisation_key
-from .returns import ROW, LoadedReturn
+from .returns import ROW, LoadedReturn, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,6 +33,7 @@ class Plan:
     entry: RegisterEntry | None = None
     loaded: LoadedReturn | None = None
     rows: pd.DataFrame | None = None  # checked rows plus the progress columns
+    items: list[dict[str, Any]] = field(default_factory=list)  # the same rows, as dicts
     flags: list[Flag] = field(default_factory=list)
 
     @property
@@ -176,6 +177,7 @@ def consolidate(
         if plan.loaded is not None and plan.loaded.rows is not None:
             header = {name: plan.value(name) for name in plan.loaded.header}
             plan.rows = plan.layout.progress.annotate(plan.loaded.rows, header, as_of)
+            plan.items = records(plan.rows)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)
     plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))

@@ -20,6 +20,15 @@ if TYPE_CHECKING:
 ROW = "_row"  # provenance column: the zero-based sheet row each table row came from
 
 
+def records(rows: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, values as stored (None stays None); much faster than
+    ``DataFrame.to_dict("records")`` on object columns."""
+    if rows is None:
+        return []
+    columns = list(rows.columns)
+    return [dict(zip(columns, values)) for values in zip(*(rows[c].tolist() for c in columns))]
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file as found in the inbox: where, what name to show, and its content hash."""

@@ -91,7 +91,7 @@ def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
         for layout in layouts:
             table = find_table_header(layout, cells)
             stop = table.row if table else SEARCH_ROWS
-            labels = len(find_labels(layout, sheet, cells, stop))
+            labels = len(find_labels(layout, sheet, cells, stop, near_misses=False))
             candidate = _Candidate(layout, sheet, cells, table, labels)
             if candidate.table is None and labels < 3:
                 continue

@@ -106,8 +106,11 @@ def find_table_header(layout: Layout, cells: list[Title]) -> TableHeader | None:
     return header
 
 
-def find_labels(layout: Layout, sheet: Sheet, cells: list[Title], stop_row: int) -> list[Label]:
-    """Each header field's label above ``stop_row`` and the value beside or below it."""
+def find_labels(
+    layout: Layout, sheet: Sheet, cells: list[Title], stop_row: int, near_misses: bool = True
+) -> list[Label]:
+    """Each header field's label above ``stop_row`` and the value beside or below it; with
+    ``near_misses``, labels spelled only close to a title are read too (reported as guesses)."""
     above = [t for t in cells if t.row < stop_row]
     label_at: dict[tuple[int, int], Field] = {}
     inline: dict[Field, tuple[Title, str]] = {}
@@ -132,7 +135,7 @@ def find_labels(layout: Layout, sheet: Sheet, cells: list[Title], stop_row: int)
         if hit.name not in found:
             found[hit.name] = Label(hit, title.row, title.col, text, (title.row, title.col))
     missing = layout.header_index.titles_of({f.name for f in layout.header} - set(found))
-    if missing:
+    if missing and near_misses:
         for title in above:
             if (title.row, title.col) in label_at:
                 continue

@@ -130,7 +130,7 @@ def calendar(c: Consolidation) -> Table:
     )
     events = []
     for plan in _plans(c, "p44"):
-        for row in plan.rows.to_dict("records"):
+        for row in plan.items:
             if _is_event(row) and isinstance(row.get("start_date"), date):
                 events.append(
                     (
@@ -190,7 +190,7 @@ def actions(c: Consolidation) -> Table:
          Col("Source", 40)],
     )  # fmt: skip
     for plan in _plans(c, "p44"):
-        for row in plan.rows.to_dict("records"):
+        for row in plan.items:
             table.rows.append(
                 (
                     plan.organisation,
@@ -224,7 +224,7 @@ def tasks(c: Consolidation) -> Table:
         ],
     )
     for plan in _plans(c, "three_year"):
-        for row in plan.rows.to_dict("records"):
+        for row in plan.items:
             table.rows.append(
                 (
                     plan.organisation,

@@ -226,7 +226,7 @@ class _ConsolidatedWriter:
                         "Yes" if r["overdue"] else "",
                         source(plan, r[ROW]),
                     )
-                    for r in plan.rows.to_dict("records")
+                    for r in plan.items
                 ],
             )
             sheet.write_string(row, 0, items.sheet, self.fmt["bold"])
