@@ -100,8 +100,11 @@ class _ConsolidatedWriter:
         else:
             sheet.write_string(row, col, str(value), self.fmt["wrap" if kind == LONG else "plain"])
 
-    def table(self, sheet: Any, table: Table, top: int, name: str | None = None) -> None:
-        """Write ``table`` as an Excel table starting at row ``top``."""
+    def table(
+        self, sheet: Any, table: Table, top: int, name: str | None = None, freeze: bool = True
+    ) -> None:
+        """Write ``table`` as an Excel table starting at row ``top`` (its header row frozen
+        when ``freeze``: the sheet's main table)."""
         for col, column in enumerate(table.columns):
             sheet.set_column(col, col, column.width)
         for r, row in enumerate(table.rows, start=top + 1):
@@ -119,7 +122,8 @@ class _ConsolidatedWriter:
                 "columns": [{"header": c.title} for c in table.columns],
             },
         )
-        sheet.freeze_panes(top + 1, 0)
+        if freeze:
+            sheet.freeze_panes(top + 1, 0)
         for col, column in enumerate(table.columns):
             if column.kind == RAG:
                 for word, fmt in self.rag.items():
@@ -171,7 +175,7 @@ class _ConsolidatedWriter:
             ],
         )
         sheet.write_string(3, 0, "Gap flag rules", self.fmt["bold"])
-        self.table(sheet, rules, 4)
+        self.table(sheet, rules, 4, freeze=False)
         top = 4 + len(rules.rows) + 3
         for layout in LAYOUTS.values():
             sheet.write_string(top, 0, f"{layout.title}: fields", self.fmt["bold"])
@@ -180,9 +184,8 @@ class _ConsolidatedWriter:
                 [Col(t, w, LONG) for t, w in zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)],
                 guidance_rows(layout),
             )
-            self.table(sheet, fields, top + 1, name=f"Fields {layout.name}")
+            self.table(sheet, fields, top + 1, name=f"Fields {layout.name}", freeze=False)
             top += len(fields.rows) + 4
-        sheet.freeze_panes(0, 0)
         for col, width in enumerate(GUIDANCE_WIDTHS):
             sheet.set_column(col, col, max(width, 30 if col == 0 else width))
 
@@ -213,7 +216,7 @@ class _ConsolidatedWriter:
             [(f.severity.title(), f.rule_title, f.cell, f.message) for f in plan.flags],
         )
         sheet.write_string(row, 0, "Flags", self.fmt["bold"])
-        self.table(sheet, flags, row + 1, name=f"Flags {plan.organisation}")
+        self.table(sheet, flags, row + 1, name=f"Flags {plan.organisation}", freeze=False)
         row += len(flags.rows) + 4
         if plan.rows is not None:
             cols = plan.layout.columns
@@ -230,7 +233,8 @@ class _ConsolidatedWriter:
                 ],
             )
             sheet.write_string(row, 0, items.sheet, self.fmt["bold"])
-            self.table(sheet, items, row + 1, name=f"{items.sheet} {plan.organisation}")
+            self.table(
+                sheet, items, row + 1, name=f"{items.sheet} {plan.organisation}", freeze=False
+            )
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 1, 40)
-        sheet.freeze_panes(0, 0)
