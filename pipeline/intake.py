@@ -1,15 +1,18 @@
-"""Take in a batch of returned files: find them, recognise repeats, load, check, and match each
-to its register entry. The result is one ``Receipt`` per file, in a stable order.
+"""Take in a batch of returned files: find them, recognise repeats, load and check the new
+ones, and match each to its register entry. The result is one ``Receipt`` per file.
 
-Nothing here writes to the inbox: files are only ever read.
+A file the store has already read under the same name is not read again: its stored return
+is used. The same bytes under another name are a duplicate. Nothing here writes anywhere.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from .checking import check_returns
 from .findings import Finding, Severity
@@ -25,14 +28,32 @@ DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
 
 
+class Known(Protocol):
+    """What intake needs to know of a file read in an earlier run (a ``store.StoredFile``)."""
+
+    name: str
+    first_seen: datetime
+    modified: float | None
+    checked: LoadedReturn
+
+
 @dataclass
 class Receipt:
-    """What became of one file: its status, the return read from it, and why."""
+    """What became of one file: its status, the return read from it, and why.
+
+    ``checked`` is the return as loaded and checked (what the store keeps); ``loaded`` is the
+    same matched to its register entry (what the round uses). ``new`` is True when this run
+    read the file for the first time.
+    """
 
     source: SourceFile
     status: str
+    checked: LoadedReturn | None = None
     loaded: LoadedReturn | None = None
     note: str | None = None  # the rejection reason, or which file it repeats or gave way to
+    received: datetime | None = None
+    modified: float | None = None
+    new: bool = True
 
     @property
     def findings(self) -> list[Finding]:
@@ -54,42 +75,74 @@ def inbox_files(inbox: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(inbox).as_posix().lower())
 
 
+def scan(paths: Iterable[Path], root: Path | None = None) -> list[SourceFile]:
+    """Hash each file; names are shown relative to ``root`` when given."""
+    sources = []
+    for path in paths:
+        path = Path(path)
+        data = path.read_bytes()
+        name = path.relative_to(root).as_posix() if root else path.name
+        sources.append(SourceFile(path, name, hashlib.sha256(data).hexdigest(), len(data)))
+    return sources
+
+
 def receive(
-    paths: Iterable[Path],
-    registers: dict[str, Register] | None = None,
-    root: Path | None = None,
+    sources: list[SourceFile],
+    registers: Mapping[str, Register] | None = None,
+    known: Mapping[str, Known] | None = None,
     loader: Callable[[Path, str], LoadedReturn] = load,
     on_file: Callable[[int, int], None] | None = None,
 ) -> list[Receipt]:
-    """Load, check and register-match ``paths``; a file identical to an earlier one is a
-    duplicate and is not read twice. Names are shown relative to ``root`` when given;
-    ``on_file(done, total)`` is called as each file is read."""
-    registers = registers or {}
-    paths = list(paths)
+    """Turn a batch of files into receipts: duplicates recognised, new files loaded and
+    checked, every return matched to its register. ``on_file(done, total)`` reports progress."""
+    known = known or {}
     receipts: list[Receipt] = []
-    first_seen: dict[str, str] = {}
-    to_check: list[Receipt] = []
-    for done, path in enumerate(paths, start=1):
-        name = Path(path).relative_to(root).as_posix() if root else Path(path).name
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        if digest in first_seen:
-            source = SourceFile(Path(path), name, digest, Path(path).stat().st_size)
-            note = f"identical to {first_seen[digest]}; counted once"
-            receipts.append(Receipt(source, DUPLICATE, note=note))
+    batch: dict[str, str] = {}
+    fresh: list[Receipt] = []
+    now = datetime.now().replace(microsecond=0)
+    for done, source in enumerate(sources, start=1):
+        earlier = known.get(source.sha256)
+        modified = _mtime(source.path)
+        if source.sha256 in batch:
+            note = f"identical to {batch[source.sha256]}; counted once"
+            receipts.append(Receipt(source, DUPLICATE, note=note, received=now, new=False))
+        elif earlier is not None and earlier.name != source.name:
+            note = (f"identical to {earlier.name}, first received "
+                    f"{earlier.first_seen:%d/%m/%Y}; counted once")  # fmt: skip
+            receipts.append(Receipt(source, DUPLICATE, note=note, received=now, new=False))
+        elif earlier is not None:
+            receipts.append(
+                Receipt(source, REJECTED, earlier.checked, received=earlier.first_seen,
+                        modified=earlier.modified, new=False)
+            )  # fmt: skip
         else:
-            first_seen[digest] = name
-            loaded = loader(Path(path), name)
-            receipt = Receipt(loaded.source, REJECTED, loaded)
+            receipt = Receipt(source, REJECTED, loader(source.path, source.name), received=now,
+                              modified=modified)  # fmt: skip
             receipts.append(receipt)
-            to_check.append(receipt)
+            fresh.append(receipt)
+        batch.setdefault(source.sha256, source.name)
         if on_file is not None:
-            on_file(done, len(paths))
-    checked = check_returns([r.loaded for r in to_check])
-    for receipt, loaded in zip(to_check, checked):
-        match_register(loaded, registers)
-        receipt.loaded = loaded
-        receipt.status, receipt.note = _status(loaded)
+            on_file(done, len(sources))
+    for receipt, checked in zip(fresh, check_returns([r.checked for r in fresh])):
+        receipt.checked = checked
+    settle(receipts, registers or {})
     return receipts
+
+
+def settle(receipts: Iterable[Receipt], registers: Mapping[str, Register]) -> None:
+    """Match each receipt's return to its register and give the receipt its status."""
+    for receipt in receipts:
+        if receipt.checked is None:
+            continue
+        receipt.loaded = match_register(receipt.checked, registers)
+        receipt.status, receipt.note = _status(receipt.loaded)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _status(loaded: LoadedReturn) -> tuple[str, str | None]:
@@ -100,40 +153,37 @@ def _status(loaded: LoadedReturn) -> tuple[str, str | None]:
     return ACCEPTED, None
 
 
-def match_register(loaded: LoadedReturn, registers: dict[str, Register]) -> None:
-    """Give the return its organisation's name as the register spells it, or reject it when
-    its layout has a register and the organisation is not on it."""
+def match_register(checked: LoadedReturn, registers: Mapping[str, Register]) -> LoadedReturn:
+    """A copy of the return with its organisation's name as the register spells it, or
+    rejected when its layout has a register and the organisation is not on it."""
+    loaded = replace(checked, findings=list(checked.findings))
     if loaded.rejected or loaded.layout not in registers:
-        return
+        return loaded
     layout = LAYOUTS[loaded.layout]
     register = registers[loaded.layout]
     code = loaded.value(layout.code_key) if layout.code_key else None
+    stamped = loaded.stamp.organisation if loaded.stamp else None
     entry = register.find(loaded.organisation, code)
-    if entry is None and loaded.stamp and loaded.stamp.organisation:
-        entry = register.find(loaded.stamp.organisation)
+    if entry is None and stamped:
+        entry = register.find(stamped)
     if entry is None:
-        loaded.reject(
+        return loaded.reject(
             "not-on-register",
             f'"{loaded.organisation}" is not on the {layout.title} register '
             f"({register.path.name}): check the {layout.key_field.title} against the register, "
             f"or add the organisation to it.",
         )
-        return
-    if (
-        loaded.stamp
-        and loaded.stamp.organisation
-        and loaded.stamp.organisation != (entry.organisation)
-    ):
-        stamped = register.find(loaded.stamp.organisation)
-        if stamped is not None and stamped is not entry:
-            loaded.findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "wrong-organisation",
-                    f"This template was made for {loaded.stamp.organisation} but the plan says "
-                    f"{entry.organisation}: it has been read as {entry.organisation}'s.",
-                    file=loaded.source.name,
-                    sheet=loaded.sheet,
-                )
+    meant = register.find(stamped) if stamped else None
+    if meant is not None and meant is not entry:
+        loaded.findings.append(
+            Finding(
+                Severity.WARNING,
+                "wrong-organisation",
+                f"This template was made for {meant.organisation} but the plan says "
+                f"{entry.organisation}: it has been read as {entry.organisation}'s.",
+                file=loaded.source.name,
+                sheet=loaded.sheet,
             )
+        )
     loaded.organisation = entry.organisation
+    return loaded

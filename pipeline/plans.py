@@ -8,20 +8,25 @@ organisation on a register that sent nothing gets a plan with no return.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from . import travel
 from .findings import Finding, cell_address
 from .flags import Flag, flags_for, sort_flags
 from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from .layouts import LAYOUTS, Layout
 from .layouts.progress import TaskProgress
+from .layouts.rounds import Round
 from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, LoadedReturn, records
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .store import PlanRecord
 
 
 @dataclass
@@ -35,6 +40,8 @@ class Plan:
     rows: pd.DataFrame | None = None  # checked rows plus the progress columns
     items: list[dict[str, Any]] = field(default_factory=list)  # the same rows, as dicts
     flags: list[Flag] = field(default_factory=list)
+    previous: PlanRecord | None = None  # its last round with a return, from the store
+    received: datetime | None = None  # when the return used was first received
 
     @property
     def findings(self) -> list[Finding]:
@@ -97,6 +104,38 @@ class Plan:
         return int(sum(v for v in self.rows.loc[live, "estimated_impact"] if isinstance(v, int)))
 
     @property
+    def position(self) -> str | None:
+        """Stated confidence, or computed delivery where the layout asks for none."""
+        return travel.position(self)
+
+    @property
+    def previous_position(self) -> str | None:
+        """The position at the last round with a return."""
+        return self.previous.summary.get("position") if self.previous else None
+
+    @property
+    def direction(self) -> str | None:
+        """improving / no change / worsening / new, against the last round."""
+        if self.loaded is None:
+            return None
+        return travel.direction(self.position, self.previous_position, self.previous is not None)
+
+    def summary(self) -> dict[str, Any]:
+        """What the store keeps of this plan for later rounds and for history."""
+        updated = self.value("date_of_update") if self.loaded else None
+        return {
+            "confidence": self.value("confidence") if self.loaded else None,
+            "position": self.position if self.loaded else None,
+            "date_of_update": updated.isoformat() if isinstance(updated, date) else None,
+            "rows_total": len(self.items),
+            "complete": sum(bool(r["complete"]) for r in self.items),
+            "overdue": sum(bool(r["overdue"]) for r in self.items),
+            "red_flags": self.red_flags,
+            "amber_flags": self.amber_flags,
+            "rows": travel.row_memory(self.items),
+        }
+
+    @property
     def red_flags(self) -> int:
         """How many red flags."""
         return sum(f.severity == "red" for f in self.flags)
@@ -115,6 +154,8 @@ class Consolidation:
     receipts: list[Receipt]
     plans: list[Plan]
     registers: dict[str, Register] = field(default_factory=dict)
+    rounds: dict[str, Round] = field(default_factory=dict)  # each layout's round
+    due: date | None = None  # when this round's returns were due
 
     @property
     def flags(self) -> list[Flag]:
@@ -132,19 +173,24 @@ class Consolidation:
 
 
 def _recency(receipt: Receipt) -> tuple:
+    """Later Date of update first, then later file time, then name."""
     loaded = receipt.loaded
     updated = loaded.value("date_of_update") if loaded else None
-    try:
-        mtime = receipt.source.path.stat().st_mtime
-    except OSError:
-        mtime = 0.0
-    return (updated or date.min, mtime, receipt.source.name)
+    if not isinstance(updated, date):
+        updated = date.min
+    return (updated, receipt.modified or 0.0, receipt.source.name)
 
 
 def consolidate(
-    receipts: list[Receipt], registers: dict[str, Register], as_of: date
+    receipts: list[Receipt],
+    registers: Mapping[str, Register],
+    as_of: date,
+    previous: Mapping[str, Mapping[str, PlanRecord]] | None = None,
 ) -> Consolidation:
-    """Pick each organisation's return, work out progress and flags, add the missing ones."""
+    """Pick each organisation's return, work out progress, flags and direction of travel
+    against ``previous`` (layout -> organisation key -> last round's plan), and add a plan for
+    everyone on a register who sent nothing."""
+    previous = previous or {}
     chosen: dict[tuple[str, str], Receipt] = {}
     for receipt in receipts:
         if receipt.status not in (ACCEPTED, WITH_FINDINGS):
@@ -168,17 +214,19 @@ def consolidate(
         loaded = receipt.loaded
         register = registers.get(layout_name)
         entry = register.find(loaded.organisation) if register else None
-        plans.append(Plan(loaded.organisation, layout, entry, loaded))
+        plans.append(Plan(loaded.organisation, layout, entry, loaded, received=receipt.received))
     for layout_name, register in registers.items():
         for entry in register.entries:
             if (layout_name, organisation_key(entry.organisation)) not in chosen:
                 plans.append(Plan(entry.organisation, LAYOUTS[layout_name], entry))
     for plan in plans:
+        plan.previous = previous.get(plan.layout.name, {}).get(organisation_key(plan.organisation))
         if plan.loaded is not None and plan.loaded.rows is not None:
             header = {name: plan.value(name) for name in plan.loaded.header}
             plan.rows = plan.layout.progress.annotate(plan.loaded.rows, header, as_of)
             plan.items = records(plan.rows)
+            travel.mark_changes(plan)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)
     plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))
-    return Consolidation(as_of, receipts, plans, registers)
+    return Consolidation(as_of, receipts, plans, dict(registers))

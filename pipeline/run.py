@@ -1,8 +1,8 @@
 """The library's entry points that mirror the commands ``check`` and ``run``.
 
 Data flows one way: files -> loaded returns -> checked, matched receipts -> plans with flags ->
-the consolidated workbook. These functions take paths and plain values, return plain objects,
-and never print: the CLI renders what they return.
+the store -> the consolidated workbook. These functions take paths and plain values, return
+plain objects, and never print: the CLI renders what they return.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from .errors import PipelineError
-from .intake import Receipt, inbox_files, receive
+from .intake import DUPLICATE, Receipt, inbox_files, receive, scan, settle
+from .layouts import LAYOUTS
+from .layouts.rounds import Round, round_of
 from .plans import Consolidation, consolidate
 from .registers import read_registers
 
@@ -24,12 +26,18 @@ class RunResult:
 
     path: Path
     consolidation: Consolidation
+    store: Path
 
 
 def check_files(paths: Iterable[Path], register_paths: Iterable[Path] = ()) -> list[Receipt]:
     """Load and check files as a run would, without writing anything."""
     registers = read_registers(list(register_paths))
-    return receive([Path(p) for p in paths], registers)
+    return receive(scan(paths), registers)
+
+
+def rounds_at(as_of: date) -> dict[str, Round]:
+    """Each layout's round at ``as_of``."""
+    return {name: round_of(layout.cadence, as_of) for name, layout in LAYOUTS.items()}
 
 
 def run(
@@ -38,24 +46,84 @@ def run(
     register_paths: Iterable[Path] = (),
     as_of: date | None = None,
     on_file: Callable[[int, int], None] | None = None,
+    store_path: Path | None = None,
+    due: date | None = None,
 ) -> RunResult:
-    """Read every return in ``inbox`` and write ``outbox/consolidated-<as-of>.xlsx``.
+    """Read every return in ``inbox``, record the run in the store, and write
+    ``outbox/consolidated-<as-of>.xlsx``.
 
-    ``on_file(done, total)`` is called after each file is read (for progress bars). Files in
-    the inbox are only read, never changed.
+    The round's picture includes returns read by earlier runs in the same round, even if
+    their files have since left the inbox. ``due`` is when returns were due (for the tracker).
+    ``on_file(done, total)`` is called after each file is read. The inbox is only read.
     """
     from .report.workbook import write_consolidated
+    from .store import DEFAULT_STORE, Store
 
     as_of = as_of or date.today()
     registers = read_registers(list(register_paths))
-    inbox = Path(inbox)
+    inbox, outbox = Path(inbox), Path(outbox)
     if not inbox.is_dir():
         raise PipelineError(
             f"The inbox folder {inbox} does not exist: create it and put the returned files in it."
         )
-    receipts = receive(inbox_files(inbox), registers, root=inbox, on_file=on_file)
-    consolidation = consolidate(receipts, registers, as_of)
-    path = write_consolidated(
-        consolidation, Path(outbox) / f"consolidated-{as_of.isoformat()}.xlsx"
-    )
-    return RunResult(path, consolidation)
+    store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
+    rounds = rounds_at(as_of)
+    with Store.open(store_path) as store:
+        sources = scan(inbox_files(inbox), root=inbox)
+        receipts = receive(
+            sources, registers, store.known(s.sha256 for s in sources), on_file=on_file
+        )
+        earlier = _earlier_in_round(store, rounds, {r.source.sha256 for r in receipts})
+        settle(earlier, registers)
+        previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
+        consolidation = consolidate(receipts + earlier, registers, as_of, previous)
+        consolidation.rounds, consolidation.due = rounds, due
+        store.save_run(as_of, registers, _file_records(receipts, rounds), _plan_records(
+            consolidation, rounds))  # fmt: skip
+    path = write_consolidated(consolidation, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
+    return RunResult(path, consolidation, store_path)
+
+
+def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:
+    """Files read by earlier runs of this round that are not in the inbox now."""
+    seen = set(in_run)
+    earlier = []
+    for name, round_ in rounds.items():
+        for stored in store.round_files(name, round_):
+            if stored.sha256 in seen:
+                continue
+            seen.add(stored.sha256)
+            source = stored.checked.source
+            earlier.append(
+                Receipt(source, "rejected", stored.checked, received=stored.first_seen,
+                        modified=stored.modified, new=False)
+            )  # fmt: skip
+    return earlier
+
+
+def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
+    from .store import FileRecord
+
+    for r in receipts:
+        layout = r.checked.layout if r.checked else None
+        yield FileRecord(
+            path=r.source.path,
+            name=r.source.name,
+            sha256=r.source.sha256,
+            size=r.source.size,
+            modified=r.modified,
+            received=r.received,
+            status=r.status,
+            reason=r.note,
+            round=rounds[layout].id if layout in rounds else None,
+            checked=None if r.status == DUPLICATE else r.checked,
+        )
+
+
+def _plan_records(c: Consolidation, rounds: dict[str, Round]):
+    from .store import PlanRecord
+
+    for plan in c.plans:
+        sha = plan.loaded.source.sha256 if plan.loaded else None
+        yield PlanRecord(plan.layout.name, rounds[plan.layout.name].id, plan.organisation, sha,
+                         plan.summary())  # fmt: skip

@@ -17,6 +17,8 @@ from enum import Enum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .rounds import Cadence
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -147,11 +149,13 @@ class Layout:
     key: str
     row_noun: str
     interval_days: int
+    cadence: Cadence
     progress: Progress
     guidance: str
     sheet: str = "Action Plan"
     template_version: int = 1
     code_key: str | None = None
+    confidence_key: str | None = None  # the header field where partners state their RAG
     bands: tuple[Band, ...] = ()
 
     def __post_init__(self) -> None:

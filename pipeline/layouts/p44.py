@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .model import ClosedList, Field, FlagLevel, Kind, Layout
 from .progress import ActionProgress
+from .rounds import Cadence
 
 RAG = ClosedList(
     values=("Red", "Amber", "Green"),
@@ -302,6 +303,8 @@ P44 = Layout(
     columns=COLUMNS,
     key="partnership",
     row_noun="action",
+    cadence=Cadence.FORTNIGHT,
+    confidence_key="confidence",
     interval_days=14,
     progress=ActionProgress(
         status="status",

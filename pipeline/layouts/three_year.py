@@ -9,6 +9,7 @@ from __future__ import annotations
 from .model import Band, ClosedList, Field, FlagLevel, Kind, Layout
 from .progress import TaskProgress
 from .quarters import PLAN_QUARTERS
+from .rounds import Cadence
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
@@ -263,6 +264,7 @@ THREE_YEAR = Layout(
     key="business_unit",
     code_key="code",
     row_noun="task",
+    cadence=Cadence.QUARTER,
     interval_days=91,
     progress=TaskProgress(
         plan_start="plan_start",

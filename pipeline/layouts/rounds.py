@@ -1,0 +1,49 @@
+"""Reporting rounds: which fortnight or quarter a date belongs to.
+
+A round is named so that names sort in time order: a fortnight by its first day
+(``2026-11-16``), a quarter by its financial year and number (``2026-27 Q3``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from .quarters import quarter_end, quarter_label, quarter_start
+
+FORTNIGHT_ANCHOR = date(2024, 1, 1)  # a Monday: fortnights run Monday to the Sunday week after
+
+
+class Cadence(Enum):
+    """How often a layout's returns are due."""
+
+    FORTNIGHT = "fortnight"
+    QUARTER = "quarter"
+
+
+@dataclass(frozen=True, order=True)
+class Round:
+    """One reporting round: its sortable id, first and last day, and a label for people."""
+
+    id: str
+    start: date
+    end: date
+    label: str
+
+
+def round_of(cadence: Cadence, day: date) -> Round:
+    """The round ``day`` falls in."""
+    if cadence is Cadence.FORTNIGHT:
+        start = FORTNIGHT_ANCHOR + timedelta(days=(day - FORTNIGHT_ANCHOR).days // 14 * 14)
+        end = start + timedelta(days=13)
+        label = f"fortnight {start:%d/%m/%Y} to {end:%d/%m/%Y}"
+        return Round(start.isoformat(), start, end, label)
+    year = day.year if day.month >= 4 else day.year - 1
+    q = (day.month - 4) % 12 // 3 + 1
+    return Round(
+        f"{year}-{(year + 1) % 100:02d} Q{q}",
+        quarter_start(year, q),
+        quarter_end(year, q),
+        f"{quarter_label(year, q)} ({year}/{(year + 1) % 100:02d} Q{q})",
+    )

@@ -1,0 +1,227 @@
+"""The store: an embedded SQLite database of everything every run has seen.
+
+It holds the registers, every file read (with a content-addressed copy in the archive), every
+return as loaded and checked, and each organisation's position in each round. A run writes in
+one transaction, so a run killed half-way leaves the store as it was; running again on the
+same inbox changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import PipelineError
+from ..layouts.rounds import Round
+from ..registers import Register, organisation_key
+from ..returns import LoadedReturn
+from . import codec
+from .archive import keep
+from .schema import migrate, transaction
+
+DEFAULT_STORE = Path("outbox") / "pipeline.sqlite"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the store has seen before, and the return read from it."""
+
+    sha256: str
+    name: str
+    first_seen: datetime
+    first_as_of: date
+    modified: float | None
+    archived: Path
+    round: str | None
+    checked: LoadedReturn
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What a run learned about one file, to be written to the store."""
+
+    path: Path  # where it is now (in the inbox)
+    name: str
+    sha256: str
+    size: int
+    modified: float | None
+    received: datetime | None
+    status: str
+    reason: str | None
+    round: str | None
+    checked: LoadedReturn | None  # None for a duplicate: its twin is recorded
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    """One organisation's position in one round, to be written to the store."""
+
+    layout: str
+    round: str
+    organisation: str
+    sha256: str | None
+    summary: dict[str, Any]
+
+
+class Store:
+    """An open store. Use ``Store.open(path)``; close it when done (or use ``with``)."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db, self.path = db, path
+        self.archive = path.parent / "archive"
+
+    @classmethod
+    def open(cls, path: Path = DEFAULT_STORE) -> Store:
+        """Open (creating or upgrading) the store at ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(path, isolation_level=None)
+            db.execute("PRAGMA foreign_keys = ON")
+            migrate(db)
+        except sqlite3.DatabaseError as err:
+            raise PipelineError(
+                f"The store {path} cannot be opened ({err}): point --store at another file, "
+                f"or restore this one from a backup."
+            ) from None
+        return cls(db, path)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def _stored(self, where: str, params: tuple[Any, ...]) -> list[StoredFile]:
+        rows = self.db.execute(
+            "SELECT f.sha256, f.name, f.first_seen, f.first_as_of, f.modified, f.archived, "
+            "r.round, r.loaded FROM files f JOIN returns r USING (sha256) WHERE " + where,
+            params,
+        ).fetchall()
+        return [
+            StoredFile(
+                sha, name, datetime.fromisoformat(seen), date.fromisoformat(as_of), modified,
+                self.archive / archived, round_id, codec.loads(loaded, self.archive / archived),
+            )
+            for sha, name, seen, as_of, modified, archived, round_id, loaded in rows
+        ]  # fmt: skip
+
+    def known(self, shas: Iterable[str]) -> dict[str, StoredFile]:
+        """The files among ``shas`` the store has seen before."""
+        shas = list(dict.fromkeys(shas))
+        found: dict[str, StoredFile] = {}
+        for start in range(0, len(shas), 500):
+            chunk = shas[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                {s.sha256: s for s in self._stored(f"f.sha256 IN ({marks})", tuple(chunk))}
+            )
+        return found
+
+    def round_files(self, layout: str, round_: Round) -> list[StoredFile]:
+        """Every file of ``layout``'s round, and every file of no known layout first seen in
+        a run dated within it."""
+        return self._stored(
+            "(r.layout = ? AND r.round = ?) OR (r.layout IS NULL AND f.first_as_of BETWEEN ? "
+            "AND ?) ORDER BY f.name",
+            (layout, round_.id, round_.start.isoformat(), round_.end.isoformat()),
+        )
+
+    def previous_plans(self, layout: str, before_round: str) -> dict[str, PlanRecord]:
+        """Each organisation's last position with a return in a round before ``before_round``,
+        keyed by ``organisation_key``."""
+        rows = self.db.execute(
+            "SELECT layout, round, organisation, sha256, summary FROM plans WHERE layout = ? "
+            "AND round < ? AND sha256 IS NOT NULL ORDER BY round",
+            (layout, before_round),
+        ).fetchall()
+        return {
+            organisation_key(org): PlanRecord(lay, rnd, org, sha, json.loads(summary))
+            for lay, rnd, org, sha, summary in rows
+        }
+
+    def latest_returns(self, layout: str) -> dict[str, LoadedReturn]:
+        """Each organisation's latest return used in a round, keyed by ``organisation_key``."""
+        rows = self.db.execute(
+            "SELECT p.organisation, r.loaded FROM plans p JOIN returns r USING (sha256) "
+            "WHERE p.layout = ? ORDER BY p.round",
+            (layout,),
+        ).fetchall()
+        return {organisation_key(org): codec.loads(loaded) for org, loaded in rows}
+
+    def history(self, organisation: str) -> list[dict[str, Any]]:
+        """An organisation's rounds, oldest first: round, file, status and summary."""
+        rows = self.db.execute(
+            "SELECT p.organisation, p.layout, p.round, f.name, f.status, p.summary FROM plans p "
+            "LEFT JOIN files f USING (sha256) ORDER BY p.round, p.layout"
+        ).fetchall()
+        key = organisation_key(organisation)
+        return [
+            {"organisation": org, "layout": lay, "round": rnd, "file": name,
+             "status": status or "missing", **json.loads(summary)}
+            for org, lay, rnd, name, status, summary in rows
+            if organisation_key(org) == key
+        ]  # fmt: skip
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def save_run(
+        self,
+        as_of: date,
+        registers: dict[str, Register],
+        files: Iterable[FileRecord],
+        plans: Iterable[PlanRecord],
+    ) -> None:
+        """Record one run in one transaction: all of it, or (if anything fails or the process
+        dies part-way) none of it. Files are copied into the archive first."""
+        now = datetime.now().isoformat(timespec="seconds")
+        with transaction(self.db) as db:
+            for layout, register in registers.items():
+                for entry in register.entries:
+                    db.execute(
+                        "INSERT OR REPLACE INTO registers VALUES (?, ?, ?, ?, ?)",
+                        (layout, entry.organisation, entry.code,
+                         json.dumps(entry.prefill, default=str), str(register.path)),
+                    )  # fmt: skip
+            for record in files:
+                self._save_file(db, record, as_of, now)
+            for plan in plans:
+                db.execute(
+                    "INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?)",
+                    (plan.layout, plan.round, plan.organisation, plan.sha256,
+                     json.dumps(plan.summary, default=str, sort_keys=True)),
+                )  # fmt: skip
+
+    def _save_file(self, db: sqlite3.Connection, record: FileRecord, as_of: date, now: str) -> None:
+        if record.checked is not None:
+            seen = record.received.isoformat(timespec="seconds") if record.received else now
+            archived = keep(self.archive, record.path, record.sha256)
+            db.execute(
+                "INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.sha256, record.name, record.size, record.modified, seen,
+                 as_of.isoformat(), archived, record.status, record.reason),
+            )  # fmt: skip
+            db.execute(
+                "UPDATE files SET status = ?, reason = ? WHERE sha256 = ?",
+                (record.status, record.reason, record.sha256),
+            )
+            checked = record.checked
+            updated = checked.value("date_of_update")
+            db.execute(
+                "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
+                (record.sha256, checked.layout, checked.organisation, record.round,
+                 updated.isoformat() if isinstance(updated, date) else None,
+                 codec.dumps(checked)),
+            )  # fmt: skip
+        db.execute("INSERT OR IGNORE INTO sightings VALUES (?, ?)", (record.sha256, record.name))

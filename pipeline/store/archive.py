@@ -1,0 +1,27 @@
+"""The archive: every file read, kept once under its SHA-256, so that the original bytes can
+be recovered after the inbox is cleaned."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..files import atomic_path
+
+
+def archive_name(sha256: str, original: str) -> str:
+    """Where a file lives in the archive, relative to it: ``ab/abcdef….xlsx``."""
+    suffix = Path(original).suffix.lower()
+    if not suffix[1:].isalnum() or len(suffix) > 8:
+        suffix = ""
+    return f"{sha256[:2]}/{sha256}{suffix}"
+
+
+def keep(archive: Path, source: Path, sha256: str) -> str:
+    """Copy ``source`` into ``archive`` unless a copy is already there; returns its name."""
+    name = archive_name(sha256, source.name)
+    target = archive / name
+    if not target.exists():
+        with atomic_path(target) as tmp:
+            shutil.copyfile(source, tmp)
+    return name

@@ -1,0 +1,94 @@
+"""A loaded return to JSON and back, so the store keeps everything a partner sent in a form a
+person can read with any SQLite tool."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..findings import Finding, Severity
+from ..returns import HeaderValue, LoadedReturn, SourceFile, Stamp
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+    return value
+
+
+def dumps(loaded: LoadedReturn) -> str:
+    """The return as JSON (values tagged where JSON has no type for them, e.g. dates)."""
+    rows = loaded.rows
+    stamp = loaded.stamp
+    table = None
+    if rows is not None:
+        columns = list(rows.columns)
+        values = zip(*(rows[c].tolist() for c in columns))
+        table = {"columns": columns, "data": [[_encode(v) for v in row] for row in values]}
+    source = loaded.source
+    return json.dumps(
+        {
+            "source": {"name": source.name, "sha256": source.sha256, "size": source.size},
+            "layout": loaded.layout,
+            "sheet": loaded.sheet,
+            "organisation": loaded.organisation,
+            "header_row": loaded.header_row,
+            "columns": loaded.columns,
+            "stamp": None if stamp is None else [stamp.layout, stamp.version, stamp.organisation],
+            "header": {
+                name: [_encode(h.value), _encode(h.raw), h.row, h.col]
+                for name, h in loaded.header.items()
+            },
+            "rows": table,
+            "findings": [f.as_dict() for f in loaded.findings],
+        },
+        ensure_ascii=False,
+    )
+
+
+def loads(text: str, path: Path | None = None) -> LoadedReturn:
+    """A return back from ``dumps``; ``path`` is where its file can now be found."""
+    import pandas as pd
+
+    data = json.loads(text)
+    source = data["source"]
+    rows = data["rows"]
+    frame = None
+    if rows is not None:
+        frame = pd.DataFrame(
+            [[_decode(v) for v in row] for row in rows["data"]], columns=rows["columns"],
+            dtype=object,
+        )  # fmt: skip
+    stamp = data["stamp"]
+    return LoadedReturn(
+        source=SourceFile(
+            path or Path(source["name"]), source["name"], source["sha256"], source["size"]
+        ),
+        layout=data["layout"],
+        sheet=data["sheet"],
+        header={
+            name: HeaderValue(_decode(v), _decode(raw), row, col)
+            for name, (v, raw, row, col) in data["header"].items()
+        },
+        rows=frame,
+        columns=data["columns"],
+        header_row=data["header_row"],
+        stamp=None if stamp is None else Stamp(*stamp),
+        findings=[Finding(**{**f, "severity": Severity(f["severity"])}) for f in data["findings"]],
+        organisation=data["organisation"],
+    )

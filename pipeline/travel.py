@@ -1,0 +1,86 @@
+"""Direction of travel: how each organisation and each action moved since the last round.
+
+An organisation's position is its stated confidence (p44's RAG) or, where a layout has none,
+the delivery status computed from its rows. Rows are matched across rounds by their Ref.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .plans import Plan
+
+RANK = {"Red": 0, "Amber": 1, "Green": 2}
+IMPROVING, NO_CHANGE, WORSENING, NEW = "improving", "no change", "worsening", "new"
+RED_SHARE_OVERDUE = 0.25  # more than a quarter of rows overdue is Red
+
+
+def delivery(items: list[dict[str, Any]]) -> str | None:
+    """A RAG computed from the rows: Red when more than a quarter are overdue; Amber when any
+    is overdue or delayed; Green otherwise; None without rows."""
+    if not items:
+        return None
+    overdue = sum(bool(row["overdue"]) for row in items)
+    if overdue > RED_SHARE_OVERDUE * len(items):
+        return "Red"
+    if overdue or any(row["status_now"] == "Delayed" for row in items):
+        return "Amber"
+    return "Green"
+
+
+def position(plan: Plan) -> str | None:
+    """The RAG direction of travel is judged on: stated confidence, else computed delivery."""
+    key = plan.layout.confidence_key
+    return plan.value(key) if key else delivery(plan.items)
+
+
+def direction(now: str | None, before: str | None, had_return_before: bool) -> str | None:
+    """improving / no change / worsening against the last round, or new."""
+    if not had_return_before:
+        return NEW
+    if now not in RANK or before not in RANK:
+        return None
+    change = RANK[now] - RANK[before]
+    return IMPROVING if change > 0 else WORSENING if change < 0 else NO_CHANGE
+
+
+def row_memory(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What next round needs to remember of each row, by Ref."""
+    return {
+        str(row["ref"]): {
+            "status": row["status_now"],
+            "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
+            "impact": row.get("estimated_impact"),
+        }
+        for row in items
+        if row.get("ref")
+    }
+
+
+def changes(row: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+    """How a row changed since last round (empty when it did not)."""
+    if before is None:
+        return ["new"]
+    found = []
+    if row["status_now"] != before["status"]:
+        found.append("status changed")
+    due = row["due"].isoformat() if isinstance(row["due"], date) else None
+    if due and before["due"] and due > before["due"]:
+        found.append("end date moved later")
+    if row.get("estimated_impact") != before.get("impact"):
+        found.append("impact changed")
+    return found
+
+
+def mark_changes(plan: Plan) -> None:
+    """Add ``status_last_round`` and ``changed`` to each of the plan's rows."""
+    remembered = plan.previous.summary.get("rows", {}) if plan.previous else None
+    for row in plan.items:
+        if remembered is None:
+            row["status_last_round"], row["changed"] = None, None
+            continue
+        before = remembered.get(str(row.get("ref")))
+        row["status_last_round"] = before["status"] if before else None
+        row["changed"] = "; ".join(changes(row, before)) or None
