@@ -51,12 +51,24 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from None
 
 
-as_of_option = click.option(
-    "--as-of",
-    callback=_as_of,
-    metavar="YYYY-MM-DD",
-    help="Report as at this date (default: today), for reproducible reports.",
+def _date_option(name: str, help: str):
+    return click.option(name, callback=_as_of, metavar="YYYY-MM-DD", help=help)
+
+
+def _store_option(help: str):
+    return click.option(
+        "--store",
+        "store",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help,
+    )
+
+
+as_of_option = _date_option(
+    "--as-of", "Report as at this date (default: today), for reproducible reports."
 )
+
+
 register_option = click.option(
     "--register",
     "registers",
@@ -88,16 +100,41 @@ def cli(ctx: click.Context, debug: bool) -> None:
     required=True,
     help="Folder to write the templates to.",
 )
-def templates(layout: str, register: Path | None, out: Path) -> None:
-    """Write pre-filled templates for everyone on a register."""
+@_store_option(
+    "Pre-fill each template from the organisation's latest return in this store "
+    "(default: outbox/pipeline.sqlite, when it exists)."
+)
+def templates(layout: str, register: Path | None, out: Path, store: Path | None) -> None:
+    """Write pre-filled templates for everyone on a register.
+
+    With a store, next round's templates already hold everything each partner told us last
+    time, so an update may be as simple as adding new actions and changing statuses.
+    """
     from .layouts import get_layout
     from .registers import read_register
+    from .store import DEFAULT_STORE, Store
     from .templates import make_templates
 
     chosen = get_layout(layout)
     reg = read_register(register, chosen) if register else None
-    paths = make_templates(chosen, out, reg)
+    store = store or (DEFAULT_STORE if DEFAULT_STORE.exists() else None)
+    previous = {}
+    if store is not None and reg is not None:
+        if not Path(store).exists():
+            raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
+        with Store.open(store) as opened:
+            previous = opened.latest_returns(chosen.name)
+    paths = make_templates(chosen, out, reg, previous)
+    carried = sum(1 for e in (reg.entries if reg else ()) if _key(e.organisation) in previous)
     click.echo(f"Wrote {len(paths)} {chosen.title} template(s) to {out}")
+    if store is not None and reg is not None:
+        click.echo(f"{carried} pre-filled from their latest return in {store}")
+
+
+def _key(name: str) -> str:
+    from .registers import organisation_key
+
+    return organisation_key(name)
 
 
 @cli.command()
@@ -137,11 +174,27 @@ def check(files: tuple[Path, ...], registers: tuple[Path, ...], as_json: bool) -
 )
 @register_option
 @as_of_option
-def run(inbox: Path, outbox: Path, registers: tuple[Path, ...], as_of: date | None) -> None:
-    """Read every return in the inbox and write one consolidated progress workbook."""
+@_date_option("--due", "When this round's returns were due: later ones show as late.")
+@_store_option("The store to record the run in (default: OUTBOX/pipeline.sqlite).")
+def run(
+    inbox: Path,
+    outbox: Path,
+    registers: tuple[Path, ...],
+    as_of: date | None,
+    due: date | None,
+    store: Path | None,
+) -> None:
+    """Read every return in the inbox and write one consolidated progress workbook.
+
+    Every file read is kept in the store and its archive, so the round's picture includes
+    returns from earlier runs even after the inbox is cleaned, and the next round can show
+    what changed.
+    """
     from .run import run as run_pipeline
 
-    _run_and_report(lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file))
+    _run_and_report(
+        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due)
+    )
 
 
 def _run_and_report(start) -> None:
@@ -160,6 +213,7 @@ def _run_and_report(start) -> None:
     finally:
         bar.close()
     click.echo(summary_text(result.consolidation))
+    click.echo(f"Store: {result.store}")
     click.echo(f"Consolidated workbook: {result.path}")
 
 
@@ -187,8 +241,28 @@ def demo(directory: Path, as_of: date | None) -> None:
     made = make_demo(directory, as_of)
     click.echo(f"Demo inbox: {made.inbox} ({made.files} files)")
     _run_and_report(
-        lambda on_file: run_pipeline(made.inbox, directory, made.registers, as_of, on_file)
+        lambda on_file: run_pipeline(
+            made.inbox, directory, made.registers, as_of, on_file, made.store
+        )
     )
+
+
+@cli.command()
+@click.argument("organisation")
+@_store_option("The store to read (default: outbox/pipeline.sqlite).")
+def history(organisation: str, store: Path | None) -> None:
+    """Print an organisation's rounds: date, file, status, confidence, counts and flags."""
+    from .report.terminal import history_text
+    from .store import DEFAULT_STORE, Store
+
+    store = store or DEFAULT_STORE
+    if not Path(store).exists():
+        raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
+    with Store.open(store) as opened:
+        rounds = opened.history(organisation)
+    if not rounds:
+        raise PipelineError(f"{organisation} has no rounds in {store}: check the spelling.")
+    click.echo(history_text(rounds))
 
 
 def main() -> None:

@@ -78,14 +78,24 @@ class Plan:
         return None
 
     @property
+    def contact_name(self) -> str | None:
+        """Who to write to: the person who completed the plan, else the register's contact."""
+        for name in ("completed_by", "updated_by", "head_of_service"):
+            if self.value(name):
+                return str(self.value(name))
+        return None
+
+    @property
+    def contact_email(self) -> str | None:
+        """The email address to write to, from the return or the register."""
+        email = self.value("email")
+        return str(email) if email else None
+
+    @property
     def contact(self) -> str | None:
-        """Who to chase: the register's contact name and email, if any."""
-        if self.entry is None:
-            return None
-        name = self.entry.prefill.get("completed_by") or self.entry.prefill.get("head_of_service")
-        email = self.entry.prefill.get("email")
-        parts = [str(p) for p in (name, email and f"<{email}>") if p]
-        return " ".join(parts) or None
+        """``Name <email>`` for a message, or whichever is known."""
+        parts = [self.contact_name, self.contact_email and f"<{self.contact_email}>"]
+        return " ".join(p for p in parts if p) or None
 
     @property
     def reduction_needed(self) -> int | None:

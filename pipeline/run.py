@@ -73,7 +73,8 @@ def run(
         receipts = receive(
             sources, registers, store.known(s.sha256 for s in sources), on_file=on_file
         )
-        earlier = _earlier_in_round(store, rounds, {r.source.sha256 for r in receipts})
+        read_now = {r.source.sha256 for r in receipts if r.status != DUPLICATE}
+        earlier = _earlier_in_round(store, rounds, read_now)
         settle(earlier, registers)
         previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
         consolidation = consolidate(receipts + earlier, registers, as_of, previous)

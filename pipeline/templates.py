@@ -19,8 +19,8 @@ from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
 from .layouts.quarters import PLAN_QUARTERS, quarter_label
 from .naming import safe_stem
-from .registers import Register
-from .returns import STAMP_SHEET, Stamp, stamp_rows
+from .registers import Register, organisation_key
+from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
 
 BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
 HEADER_TOP = 3  # zero-based row of the first header label
@@ -38,10 +38,14 @@ def make_templates(
     layout: Layout,
     out_dir: Path,
     register: Register | None = None,
+    previous: Mapping[str, LoadedReturn] | None = None,
 ) -> list[Path]:
     """Write one template per register entry into ``out_dir`` (a blank one with no register).
 
-    Returns the paths written.
+    ``previous`` (organisation key -> its latest return, from the store) pre-fills next
+    round: the header as last returned and every action or task, so that a partner only
+    changes what changed. Register values win for the fields the register owns. Returns the
+    paths written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -49,13 +53,25 @@ def make_templates(
         path = out_dir / f"{layout.name}-template.xlsx"
         write_template(path, layout)
         return [path]
+    previous = previous or {}
     taken: set[str] = set()
     paths = []
     for entry in register.entries:
+        last = previous.get(organisation_key(entry.organisation))
+        header, rows = carried_forward(layout, last) if last else ({}, [])
         path = out_dir / f"{layout.name}-{safe_stem(entry.organisation, taken)}.xlsx"
-        write_template(path, layout, entry.prefill, organisation=entry.organisation)
+        write_template(path, layout, {**header, **entry.prefill}, rows, entry.organisation)
         paths.append(path)
     return paths
+
+
+def carried_forward(
+    layout: Layout, last: LoadedReturn
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The header values and rows of a return that next round's template starts from."""
+    header = {f.name: last.value(f.name) for f in layout.header if f.carried}
+    rows = [{k: v for k, v in row.items() if k != ROW} for row in records(last.rows)]
+    return {k: v for k, v in header.items() if v is not None}, rows
 
 
 def write_template(

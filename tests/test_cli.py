@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import timedelta
 
 import openpyxl
@@ -207,3 +208,14 @@ def test_every_command_has_help():
     for command in ("templates", "check", "run", "demo"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_with_the_same_date_of_update_the_later_file_is_used(tmp_path, inbox):
+    older = p44_return(inbox, name="b.xlsx", rows=[action("A01")])
+    newer = p44_return(inbox, name="a.xlsx")
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_700_000_100, 1_700_000_100))
+    assert run_cli(tmp_path, inbox).exit_code == 0
+    path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
+    log = {r["File"]: r["Status"] for r in sheet_records(path, "Returns Log")}
+    assert log == {"a.xlsx": "accepted", "b.xlsx": "superseded"}

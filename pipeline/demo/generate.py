@@ -37,6 +37,7 @@ class DemoInbox:
     inbox: Path
     registers: list[Path]
     templates: Path
+    store: Path
     files: int
 
 
@@ -163,8 +164,9 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     """Write registers, templates and an inbox of returns under ``directory``."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
-    for folder in (inbox, templates, registers_dir):
-        _fresh(folder)
+    for folder in (inbox, templates, registers_dir, directory / "store"):
+        _fresh(folder)  # a demo round starts from nothing each time
+    store = directory / "store" / "pipeline.sqlite"
     registers = []
     for name in LAYOUTS:
         source = resources.files("pipeline.demo").joinpath(f"registers/{name}.csv")
@@ -181,7 +183,7 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
                 continue
             count += _send(_draft(register, entry, rng, as_of), templates, inbox, rng)
     count += _extras(inbox, templates, rng, as_of)
-    return DemoInbox(inbox, registers, templates, count)
+    return DemoInbox(inbox, registers, templates, store, count)
 
 
 def _fresh(folder: Path) -> None:

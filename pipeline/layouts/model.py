@@ -87,6 +87,7 @@ class Field:
     ``period_end`` reads ambiguous periods (``Oct 2008``) as their last day.
     ``quarter`` marks the status column of one plan quarter (three_year).
     ``report_title`` is a shorter title for the consolidated workbook's columns.
+    ``carried`` fields are pre-filled into next round's template from the last return.
     """
 
     name: str
@@ -104,6 +105,7 @@ class Field:
     period_end: bool = False
     quarter: int | None = None
     report_title: str | None = None
+    carried: bool = True
     width: float = 14
 
     def __post_init__(self) -> None:

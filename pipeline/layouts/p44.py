@@ -126,6 +126,7 @@ HEADER = (
         "Date of update",
         Kind.DATE,
         required=True,
+        carried=False,
         gap=FlagLevel.RED,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you last brought this plan up to date. Plans are reviewed fortnightly.",

@@ -115,6 +115,7 @@ HEADER = (
         "Date of update",
         Kind.DATE,
         required=True,
+        carried=False,
         gap=FlagLevel.RED,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you last updated the plan. Better still, update it every month.",

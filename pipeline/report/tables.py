@@ -1,17 +1,20 @@
 """The consolidated workbook's tables as plain data, computed once from a ``Consolidation``.
 
-The workbook writer renders these; tests and other renderers can read them without opening a
-spreadsheet. Column lists for actions and tasks come from the layout declarations.
+Each table is a list of columns, each column a title, a width, a kind and how to get its value
+from one item (a plan, a row, a flag, a receipt). The workbook writer renders these; tests and
+other renderers can read them without opening a spreadsheet. Columns for actions and tasks
+come from the layout declarations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..findings import cell_address
+from ..intake import DUPLICATE, REJECTED
 from ..layouts import LAYOUTS, Field, Kind
 from ..plans import Consolidation, Plan
 from ..returns import ROW
@@ -29,11 +32,12 @@ _KIND_OF = {
 
 @dataclass(frozen=True)
 class Col:
-    """A column: its title, how wide, and what kind of value it holds."""
+    """A column: its title, how wide, what kind of value, and how to get it from an item."""
 
     title: str
     width: float = 14
     kind: str = TEXT
+    get: Callable[[Any], Any] | None = None
 
 
 @dataclass
@@ -43,6 +47,12 @@ class Table:
     sheet: str
     columns: list[Col]
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, sheet: str, columns: Sequence[Col], items: Iterable[Any]) -> Table:
+        """A table with one row per item, each value got by its column."""
+        columns = list(columns)
+        return cls(sheet, columns, [tuple(c.get(item) for c in columns) for item in items])
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column title."""
@@ -61,52 +71,69 @@ def source(plan: Plan, sheet_row: int | None = None, name: str | None = None) ->
     return f"{loaded.source.name} · {loaded.sheet}!{cell_address(sheet_row, col)}"
 
 
-def field_col(f: Field) -> Col:
-    """The consolidated workbook's column for a declared field."""
+def field_col(f: Field, get: Callable[[Any], Any] | None = None) -> Col:
+    """The consolidated workbook's column for a declared field (of a row dict by default)."""
     return Col(
-        f.reported_as, max(f.width, len(f.reported_as) * 0.9 + 3), _KIND_OF.get(f.kind, TEXT)
+        f.reported_as,
+        max(f.width, len(f.reported_as) * 0.9 + 3),
+        _KIND_OF.get(f.kind, TEXT),
+        get or (lambda item, name=f.name: item[1].get(name)),
     )
+
+
+def _yes(value: Any) -> str | None:
+    return "Yes" if value else None
+
+
+# --- Overview --------------------------------------------------------------------------------
+
+
+def _count(plan: Plan, key: str) -> int | None:
+    return sum(bool(r[key]) for r in plan.items) if plan.rows is not None else None
 
 
 def overview(c: Consolidation) -> Table:
-    """One row per organisation: returned or not, currency, confidence, counts, flags."""
-    table = Table(
-        "Overview",
-        [
-            Col("Organisation", 34),
-            Col("Layout", 22),
-            Col("Returned", 10),
-            Col("Date of update", 14, DATE),
-            Col("Days since update", 12, INT),
-            Col("Confidence", 12, RAG),
-            Col("Actions", 10, INT),
-            Col("Complete", 10, INT),
-            Col("Overdue", 10, INT),
-            Col("Red flags", 10, INT),
-            Col("Amber flags", 10, INT),
-            Col("File", 40),
-        ],
-    )
-    for plan in c.plans:
-        updated = plan.value("date_of_update") if plan.loaded else None
-        rows = plan.rows
-        table.rows.append(
-            (
-                plan.organisation,
-                plan.layout.title,
-                "Yes" if plan.loaded else "No",
-                updated,
-                (c.as_of - updated).days if isinstance(updated, date) else None,
-                plan.value("confidence") if plan.loaded else None,
-                len(rows) if rows is not None else None,
-                int(rows["complete"].sum()) if rows is not None else None,
-                int(rows["overdue"].sum()) if rows is not None else None,
-                plan.red_flags,
-                plan.amber_flags,
-                source(plan),
-            )
-        )
-    return table
+    """One row per organisation: returned or not, currency, confidence and its direction of
+    travel, counts, flags."""
+
+    def updated(p: Plan) -> date | None:
+        value = p.value("date_of_update") if p.loaded else None
+        return value if isinstance(value, date) else None
+
+    def days(p: Plan) -> int | None:
+        return (c.as_of - updated(p)).days if updated(p) else None
+
+    columns = [
+        Col("Organisation", 34, TEXT, lambda p: p.organisation),
+        Col("Layout", 22, TEXT, lambda p: p.layout.title),
+        Col("Returned", 10, TEXT, lambda p: "Yes" if p.loaded else "No"),
+        Col("Date of update", 14, DATE, updated),
+        Col("Days since update", 12, INT, days),
+        Col("Confidence", 12, RAG, lambda p: p.position if p.loaded else None),
+        Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
+        Col("Direction", 12, TEXT, lambda p: p.direction),
+        Col("Actions", 10, INT, lambda p: len(p.items) if p.rows is not None else None),
+        Col("Complete", 10, INT, lambda p: _count(p, "complete")),
+        Col("Overdue", 10, INT, lambda p: _count(p, "overdue")),
+        Col("Red flags", 10, INT, lambda p: p.red_flags),
+        Col("Amber flags", 10, INT, lambda p: p.amber_flags),
+        Col("File", 40, TEXT, source),
+    ]
+    return Table.of("Overview", columns, c.plans)
+
+
+# --- rows of plans -----------------------------------------------------------------------------
+
+
+def _rows(c: Consolidation, layout: str) -> list[tuple[Plan, dict[str, Any]]]:
+    return [(p, row) for p in c.plans if p.layout.name == layout for row in p.items]
+
+
+ORGANISATION = Col("Organisation", 30, TEXT, lambda item: item[0].organisation)
+SOURCE = Col("Source", 40, TEXT, lambda item: source(item[0], item[1][ROW]))
+STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, lambda i: i[1].get("status_last_round"))
+CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"))
+OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]))
 
 
 def _is_event(row: dict[str, Any]) -> bool:
@@ -115,184 +142,209 @@ def _is_event(row: dict[str, Any]) -> bool:
 
 def calendar(c: Consolidation) -> Table:
     """Every dated p44 event (Weeks of Action and rows marked as calendar events), by date."""
-    table = Table(
-        "Calendar of Events",
-        [
-            Col("Date", 12, DATE),
-            Col("End date", 12, DATE),
-            Col("Organisation", 30),
-            Col("Ref", 8),
-            Col("Action", 50, LONG),
-            Col("Category", 22),
-            Col("Status", 12),
-            Col("Source", 40),
-        ],
-    )
-    events = []
-    for plan in _plans(c, "p44"):
-        for row in plan.items:
-            if _is_event(row) and isinstance(row.get("start_date"), date):
-                events.append(
-                    (
-                        row["start_date"],
-                        row.get("end_date"),
-                        plan.organisation,
-                        row.get("ref"),
-                        row.get("action"),
-                        row.get("category"),
-                        row.get("status"),
-                        source(plan, row[ROW]),
-                    )
-                )
-    table.rows = sorted(events, key=lambda e: (e[0], e[2].lower(), str(e[3])))
-    return table
+    p44 = LAYOUTS["p44"]
+    events = [
+        (plan, row)
+        for plan, row in _rows(c, "p44")
+        if _is_event(row) and isinstance(row.get("start_date"), date)
+    ]
+    events.sort(key=lambda e: (e[1]["start_date"], e[0].organisation.lower(), str(e[1]["ref"])))
+    columns = [
+        Col("Date", 12, DATE, lambda item: item[1]["start_date"]),
+        Col("End date", 12, DATE, lambda item: item[1].get("end_date")),
+        ORGANISATION,
+        field_col(p44.field("ref")),
+        Col("Action", 50, LONG, lambda item: item[1].get("action")),
+        field_col(p44.field("category")),
+        field_col(p44.field("status")),
+        SOURCE,
+    ]
+    return Table.of("Calendar of Events", columns, events)
+
+
+def _action_columns() -> list[Col]:
+    layout = LAYOUTS["p44"]
+    return [*map(field_col, layout.columns), OVERDUE, STATUS_LAST_ROUND, CHANGED, SOURCE]
+
+
+def _task_columns() -> list[Col]:
+    layout = LAYOUTS["three_year"]
+    first = ("ref", "task", "service_team", "task_officer", "completion_quarter")
+    return [
+        *(field_col(layout.field(name)) for name in first),
+        Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter")),
+        Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"]),
+        OVERDUE,
+        STATUS_LAST_ROUND,
+        CHANGED,
+        *(field_col(f) for f in layout.columns if f.name not in first),
+        SOURCE,
+    ]
+
+
+ROW_COLUMNS = {"p44": _action_columns, "three_year": _task_columns}
+
+
+def actions(c: Consolidation) -> Table:
+    """Every p44 action: its organisation, what it says, whether it is overdue, how it changed
+    since last round, and where it came from."""
+    return Table.of("Actions", [ORGANISATION, *_action_columns()], _rows(c, "p44"))
+
+
+def tasks(c: Consolidation) -> Table:
+    """Every three_year task: status this quarter, latest status, overdue, change, source."""
+    return Table.of("Tasks", [ORGANISATION, *_task_columns()], _rows(c, "three_year"))
+
+
+def plan_rows(plan: Plan) -> Table:
+    """One organisation's actions or tasks, as on the Actions or Tasks sheet."""
+    title = f"{plan.layout.row_noun.title()}s"
+    return Table.of(title, ROW_COLUMNS[plan.layout.name](), [(plan, r) for r in plan.items])
+
+
+# --- flags, files, findings ----------------------------------------------------------------------
+
+
+FLAG_COLUMNS = [
+    Col("Severity", 10, RAG, lambda f: f.severity.title()),
+    Col("Rule", 30, TEXT, lambda f: f.rule_title),
+    Col("Cell", 8, TEXT, lambda f: f.cell),
+    Col("Message", 90, LONG, lambda f: f.message),
+]
+
+
+def plan_flags(plan: Plan) -> Table:
+    """One organisation's flags."""
+    return Table.of("Flags", FLAG_COLUMNS, plan.flags)
 
 
 def gap_flags(c: Consolidation) -> Table:
     """Every flag, red first."""
-    table = Table(
-        "Gap Flags",
-        [
-            Col("Organisation", 30),
-            Col("Severity", 10, RAG),
-            Col("Rule", 30),
-            Col("File", 34),
-            Col("Sheet", 14),
-            Col("Cell", 8),
-            Col("Message", 90, LONG),
-        ],
-    )
-    for flag in c.flags:
-        table.rows.append(
-            (
-                flag.organisation,
-                flag.severity.title(),
-                flag.rule_title,
-                flag.file,
-                flag.sheet,
-                flag.cell,
-                flag.message,
-            )
-        )
-    return table
-
-
-def _plans(c: Consolidation, layout: str) -> Iterable[Plan]:
-    return (p for p in c.plans if p.layout.name == layout and p.rows is not None)
-
-
-def actions(c: Consolidation) -> Table:
-    """Every p44 action, with its organisation, whether it is overdue, and its source."""
-    layout = LAYOUTS["p44"]
-    table = Table(
-        "Actions",
-        [Col("Organisation", 30), *map(field_col, layout.columns), Col("Overdue", 10),
-         Col("Source", 40)],
-    )  # fmt: skip
-    for plan in _plans(c, "p44"):
-        for row in plan.items:
-            table.rows.append(
-                (
-                    plan.organisation,
-                    *(row.get(f.name) for f in layout.columns),
-                    "Yes" if row["overdue"] else None,
-                    source(plan, row[ROW]),
-                )
-            )
-    return table
-
-
-def tasks(c: Consolidation) -> Table:
-    """Every three_year task, with status this quarter, latest status, overdue and source."""
-    layout = LAYOUTS["three_year"]
-    first = [
-        f
-        for f in layout.columns
-        if f.name in ("ref", "task", "service_team", "task_officer", "completion_quarter")
+    columns = [
+        Col("Organisation", 30, TEXT, lambda f: f.organisation),
+        Col("Severity", 10, RAG, lambda f: f.severity.title()),
+        Col("Rule", 30, TEXT, lambda f: f.rule_title),
+        Col("File", 34, TEXT, lambda f: f.file),
+        Col("Sheet", 14, TEXT, lambda f: f.sheet),
+        Col("Cell", 8, TEXT, lambda f: f.cell),
+        Col("Message", 90, LONG, lambda f: f.message),
     ]
-    rest = [f for f in layout.columns if f not in first]
-    table = Table(
-        "Tasks",
-        [
-            Col("Organisation", 30),
-            *map(field_col, first),
-            Col("Status this quarter", 14),
-            Col("Latest status", 14),
-            Col("Overdue", 10),
-            *map(field_col, rest),
-            Col("Source", 40),
-        ],
-    )
-    for plan in _plans(c, "three_year"):
-        for row in plan.items:
-            table.rows.append(
-                (
-                    plan.organisation,
-                    *(row.get(f.name) for f in first),
-                    row.get("status_this_quarter"),
-                    row.get("status_now"),
-                    "Yes" if row["overdue"] else None,
-                    *(row.get(f.name) for f in rest),
-                    source(plan, row[ROW]),
-                )
-            )
-    return table
+    return Table.of("Gap Flags", columns, c.flags)
+
+
+def _layout_title(receipt: Any) -> str | None:
+    loaded = receipt.loaded
+    layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
+    return layout.title if layout else None
 
 
 def returns_log(c: Consolidation) -> Table:
-    """Every file seen, what became of it and why."""
-    table = Table(
-        "Returns Log",
-        [
-            Col("File", 40),
-            Col("SHA-256", 20),
-            Col("Status", 22),
-            Col("Organisation", 30),
-            Col("Layout", 22),
-            Col("Errors", 8, INT),
-            Col("Warnings", 9, INT),
-            Col("Reason", 80, LONG),
-        ],
-    )
-    for receipt in c.receipts:
-        loaded = receipt.loaded
-        findings = receipt.findings
-        layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
-        table.rows.append(
-            (
-                receipt.source.name,
-                receipt.source.sha256,
-                receipt.status,
-                loaded.organisation if loaded else None,
-                layout.title if layout else None,
-                sum(f.severity == "error" for f in findings),
-                sum(f.severity == "warning" for f in findings),
-                receipt.note,
-            )
-        )
-    return table
+    """Every file of the round, what became of it and why."""
+    columns = [
+        Col("File", 40, TEXT, lambda r: r.source.name),
+        Col("SHA-256", 20, TEXT, lambda r: r.source.sha256),
+        Col("Status", 22, TEXT, lambda r: r.status),
+        Col("Organisation", 30, TEXT, lambda r: r.loaded.organisation if r.loaded else None),
+        Col("Layout", 22, TEXT, _layout_title),
+        Col("Received", 17, DATE, lambda r: r.received),
+        Col("Errors", 8, INT, lambda r: sum(f.severity == "error" for f in r.findings)),
+        Col("Warnings", 9, INT, lambda r: sum(f.severity == "warning" for f in r.findings)),
+        Col("Reason", 80, LONG, lambda r: r.note),
+    ]
+    return Table.of("Returns Log", columns, c.receipts)
 
 
 def findings(c: Consolidation) -> Table:
-    """Every finding about every file read, for the central team to pass on."""
-    table = Table(
-        "Findings",
-        [
-            Col("File", 40),
-            Col("Sheet", 14),
-            Col("Cell", 8),
-            Col("Severity", 10),
-            Col("Field", 24),
-            Col("Value", 24),
-            Col("Message", 90, LONG),
-        ],
-    )
-    for receipt in c.receipts:
-        for f in receipt.findings:
-            table.rows.append(
-                (f.file, f.sheet, f.cell, f.severity.value, f.field, f.value, f.message)
-            )
-    return table
+    """Every finding about every file of the round, for the central team to pass on."""
+    columns = [
+        Col("File", 40, TEXT, lambda f: f.file),
+        Col("Sheet", 14, TEXT, lambda f: f.sheet),
+        Col("Cell", 8, TEXT, lambda f: f.cell),
+        Col("Severity", 10, TEXT, lambda f: f.severity.value),
+        Col("Field", 24, TEXT, lambda f: f.field),
+        Col("Value", 24, TEXT, lambda f: f.value),
+        Col("Message", 90, LONG, lambda f: f.message),
+    ]
+    return Table.of("Findings", columns, [f for r in c.receipts for f in r.findings])
+
+
+# --- the returns tracker -------------------------------------------------------------------------
+
+
+def _late(c: Consolidation, plan: Plan) -> bool:
+    received = plan.received
+    return bool(c.due and received and received.date() > c.due)
+
+
+def tracker(c: Consolidation) -> Table:
+    """For each layout's round: expected, received, accepted, rejected, missing, late."""
+    rows = []
+    for name, layout in LAYOUTS.items():
+        plans = [p for p in c.plans if p.layout.name == name]
+        files = [r for r in c.receipts if r.status != DUPLICATE and r.loaded
+                 and r.loaded.layout == name]  # fmt: skip
+        register = c.registers.get(name)
+        round_ = c.rounds.get(name)
+        if not plans and not files:
+            continue
+        rows.append(
+            {
+                "Layout": layout.title,
+                "Round": round_.label if round_ else None,
+                "Due": c.due,
+                "Expected": len(register.entries) if register else None,
+                "Received": len({r.loaded.organisation for r in files if r.loaded.organisation}),
+                "Accepted": sum(p.loaded is not None for p in plans),
+                "Rejected": sum(r.status == REJECTED for r in files),
+                "Missing": sum(p.loaded is None for p in plans),
+                "Late": sum(_late(c, p) for p in plans) if c.due else None,
+            }
+        )
+    unknown = [r for r in c.receipts if r.status == REJECTED and not (r.loaded and r.loaded.layout)]
+    if unknown:
+        rows.append({"Layout": "Not recognised", "Received": len(unknown),
+                     "Rejected": len(unknown)})  # fmt: skip
+    kinds = {"Due": DATE, "Layout": TEXT, "Round": TEXT}
+    widths = {"Layout": 34, "Round": 34}
+    titles = ("Layout", "Round", "Due", "Expected", "Received", "Accepted", "Rejected",
+              "Missing", "Late")  # fmt: skip
+    columns = [Col(t, widths.get(t, 11), kinds.get(t, INT), lambda r, t=t: r.get(t))
+               for t in titles]  # fmt: skip
+    return Table.of("Returns", columns, rows)
+
+
+def chase_list(c: Consolidation) -> Table:
+    """Who to chase and for what: a line per organisation on a register whose return is
+    missing, rejected, incomplete or late, with the contact to write to."""
+    rejected: dict[tuple[str | None, str], list[str]] = {}
+    for r in c.receipts:
+        if r.status == REJECTED and r.loaded and r.loaded.organisation:
+            key = (r.loaded.layout, r.loaded.organisation.casefold())
+            rejected.setdefault(key, []).append(f"{r.source.name} was rejected: {r.note}")
+    lines = []
+    for plan in c.plans:
+        if plan.entry is None:
+            continue
+        wanted = []
+        if plan.loaded is None:
+            wanted.append("No usable return this round.")
+            wanted += rejected.get((plan.layout.name, plan.organisation.casefold()), [])
+        else:
+            empty = [f.field for f in plan.findings if f.rule in ("required", "missing-label")]
+            if empty:
+                wanted.append("Please fill in: " + ", ".join(dict.fromkeys(empty)) + ".")
+            if _late(c, plan):
+                wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
+        if wanted:
+            lines.append((plan, " ".join(wanted)))
+    columns = [
+        Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
+        Col("Layout", 30, TEXT, lambda line: line[0].layout.title),
+        Col("Contact name", 24, TEXT, lambda line: line[0].contact_name),
+        Col("Contact email", 34, TEXT, lambda line: line[0].contact_email),
+        Col("What is missing", 90, LONG, lambda line: line[1]),
+    ]
+    return Table.of("Chase list", columns, lines)
 
 
 TABLES = (overview, calendar, gap_flags, actions, tasks, returns_log, findings)

@@ -68,3 +68,21 @@ def summary_text(c: Consolidation) -> str:
         more = f" and {len(c.missing) - 10} more" if len(c.missing) > 10 else ""
         lines.append(f"Missing: {names}{more}")
     return "\n".join(lines)
+
+
+def history_text(rounds: list[dict[str, Any]]) -> str:
+    """An organisation's rounds, one line each."""
+    lines = [f"{rounds[0]['organisation']}: {len(rounds)} round(s)"]
+    for r in rounds:
+        counts = (
+            f"{r['rows_total']} rows, {r['complete']} complete, {r['overdue']} overdue"
+            if r.get("file")
+            else "no return"
+        )
+        lines.append(
+            f"  {r['round']:<12} {r.get('date_of_update') or '-':<10}  "
+            f"{r.get('position') or '-':<6} {r['status']:<22} {counts}; "
+            f"flags {r['red_flags']} red, {r['amber_flags']} amber"
+            + (f"  [{r['file']}]" if r.get("file") else "")
+        )
+    return "\n".join(lines)

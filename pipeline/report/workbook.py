@@ -17,10 +17,24 @@ from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..layouts import LAYOUTS
 from ..naming import safe_sheet_name
 from ..plans import Consolidation, Plan
-from ..returns import ROW
 from ..templates import WORKBOOK_OPTIONS
 from ..values import uk
-from .tables import DATE, INT, LONG, NUMBER, RAG, TABLES, Col, Table, field_col, source
+from .tables import (
+    DATE,
+    INT,
+    LONG,
+    NUMBER,
+    RAG,
+    TABLES,
+    Col,
+    Table,
+    chase_list,
+    field_col,
+    plan_flags,
+    plan_rows,
+    source,
+    tracker,
+)
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 SHEET_ORDER_NOTE = (
@@ -71,7 +85,7 @@ class _ConsolidatedWriter:
         tables = [build(self.c) for build in TABLES]
         for table in tables:
             self.taken.add(table.sheet.lower())
-        self.taken.add("guidance")
+        self.taken.update({"guidance", "returns"})
         for plan in self.c.plans:
             self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, self.taken)
         for table in tables:
@@ -80,6 +94,7 @@ class _ConsolidatedWriter:
             if table.sheet == "Overview":
                 self._link_organisations(sheet)
                 sheet.activate()
+                self._returns()
         self._guidance()
         for plan in self.c.plans:
             self._organisation(plan)
@@ -146,6 +161,18 @@ class _ConsolidatedWriter:
         self.table_names.add(name.lower())
         return name
 
+    def _returns(self) -> None:
+        """The returns tracker: counts for the round, then the chase list."""
+        sheet = self.book.add_worksheet("Returns")
+        counts = tracker(self.c)
+        self.table(sheet, counts, 0, freeze=False)
+        top = len(counts.rows) + 3
+        chase = chase_list(self.c)
+        sheet.write_string(top, 0, "Chase list", self.fmt["bold"])
+        self.table(sheet, chase, top + 1, freeze=False)
+        for col, column in enumerate(chase.columns):
+            sheet.set_column(col, col, max(column.width, counts.columns[col].width))
+
     def _link_organisations(self, sheet: Any) -> None:
         for r, plan in enumerate(self.c.plans, start=1):
             target = self.sheet_of[id(plan)].replace("'", "''")
@@ -210,28 +237,12 @@ class _ConsolidatedWriter:
                 self.value(sheet, row, 1, plan.value(f.name), field_col(f).kind)
                 row += 1
             row += 1
-        flags = Table(
-            "Flags",
-            [Col("Severity", 12, RAG), Col("Rule", 30), Col("Cell", 8), Col("Message", 90, LONG)],
-            [(f.severity.title(), f.rule_title, f.cell, f.message) for f in plan.flags],
-        )
+        flags = plan_flags(plan)
         sheet.write_string(row, 0, "Flags", self.fmt["bold"])
         self.table(sheet, flags, row + 1, name=f"Flags {plan.organisation}", freeze=False)
         row += len(flags.rows) + 4
         if plan.rows is not None:
-            cols = plan.layout.columns
-            items = Table(
-                f"{plan.layout.row_noun.title()}s",
-                [*map(field_col, cols), Col("Overdue", 10), Col("Source", 30)],
-                [
-                    (
-                        *(r.get(f.name) for f in cols),
-                        "Yes" if r["overdue"] else "",
-                        source(plan, r[ROW]),
-                    )
-                    for r in plan.items
-                ],
-            )
+            items = plan_rows(plan)
             sheet.write_string(row, 0, items.sheet, self.fmt["bold"])
             self.table(
                 sheet, items, row + 1, name=f"{items.sheet} {plan.organisation}", freeze=False

@@ -1,0 +1,288 @@
+"""History across rounds: the store, next-round pre-fill, direction of travel, the tracker."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import date, timedelta
+
+import openpyxl
+from builders import AS_OF, action, p44_header, p44_return, three_year_return
+from click.testing import CliRunner
+from workbook_reading import sheet_records
+
+from pipeline.cli import cli
+from pipeline.demo.partner import PartnerWorkbook
+from pipeline.layouts import LAYOUTS
+from pipeline.run import run
+from pipeline.store import Store
+from pipeline.store.schema import SCHEMA_VERSION, migrate, version
+
+ROUND_2 = AS_OF + timedelta(days=14)
+
+
+def dump(store_path):
+    """Everything in a store, as SQL text (for before/after comparisons)."""
+    db = sqlite3.connect(store_path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def all_cells(path):
+    book = openpyxl.load_workbook(path)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_a_new_store_is_created_at_the_latest_schema_version(tmp_path, inbox):
+    p44_return(inbox)
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    db = sqlite3.connect(result.store)
+    assert version(db) == SCHEMA_VERSION
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"registers", "files", "sightings", "returns", "plans"}
+
+
+def test_an_old_store_is_upgraded_never_wiped(tmp_path, inbox):
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    migrate(db, upto=1)
+    db.execute(
+        "INSERT INTO plans VALUES ('p44', '2026-01-01', 'Old Town', NULL, '{\"position\": null}')"
+    )
+    db.close()
+    p44_return(inbox)
+    run(inbox, tmp_path / "outbox", as_of=AS_OF, store_path=path)
+    db = sqlite3.connect(path)
+    assert version(db) == SCHEMA_VERSION
+    assert db.execute("SELECT organisation FROM plans WHERE round = '2026-01-01'").fetchall() == [
+        ("Old Town",)
+    ]
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "returns_by_round" in indexes
+
+
+def test_every_original_can_be_recovered_after_the_inbox_is_cleaned(tmp_path, inbox, registers):
+    p44_return(inbox)
+    three_year_return(inbox)
+    (inbox / "notes.txt").write_text("a covering note")
+    originals = {p.name: p.read_bytes() for p in inbox.iterdir() if p.is_file()}
+    result = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    shutil.rmtree(inbox)
+    db = sqlite3.connect(result.store)
+    archive = result.store.parent / "archive"
+    recovered = {
+        name: (archive / archived).read_bytes()
+        for name, archived in db.execute("SELECT name, archived FROM files")
+    }
+    assert recovered == originals
+    for name, data in recovered.items():
+        sha = db.execute("SELECT sha256 FROM files WHERE name = ?", (name,)).fetchone()[0]
+        assert hashlib.sha256(data).hexdigest() == sha
+
+
+def test_running_twice_changes_nothing(tmp_path, inbox, registers):
+    p44_return(inbox)
+    p44_return(inbox, organisation="Bradford", name="copy.xlsx")
+    (inbox / "again.xlsx").write_bytes((inbox / "copy.xlsx").read_bytes())
+    regs = [registers["p44"], registers["three_year"]]
+    first = run(inbox, tmp_path / "outbox", regs, AS_OF)
+    before, cells = dump(first.store), all_cells(first.path)
+    second = run(inbox, tmp_path / "outbox", regs, AS_OF)
+    assert dump(second.store) == before
+    assert all_cells(second.path) == cells
+
+
+def test_the_round_includes_returns_from_earlier_runs_after_the_inbox_is_cleaned(tmp_path, inbox):
+    p44_return(inbox)
+    run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    shutil.rmtree(inbox)
+    inbox.mkdir()
+    p44_return(inbox, organisation="Bradford")
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF + timedelta(days=1))
+    assert {o["Organisation"] for o in sheet_records(result.path, "Overview")} == {
+        "Bradford",
+        "Leeds",
+    }
+
+
+def test_the_same_file_under_another_name_later_is_a_duplicate(tmp_path, inbox):
+    path = p44_return(inbox, name="leeds.xlsx")
+    run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    path.rename(inbox / "leeds (resent).xlsx")
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    log = {r["File"]: r for r in sheet_records(result.path, "Returns Log")}
+    assert log["leeds (resent).xlsx"]["Status"] == "duplicate"
+    assert "identical to leeds.xlsx, first received" in log["leeds (resent).xlsx"]["Reason"]
+    assert log["leeds.xlsx"]["Status"] == "accepted"
+
+
+def test_a_superseded_return_stays_in_the_store(tmp_path, inbox):
+    p44_return(inbox, name="first.xlsx", date_of_update=AS_OF - timedelta(days=8))
+    p44_return(inbox, name="second.xlsx", rows=[action("A01")])
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    db = sqlite3.connect(result.store)
+    statuses = dict(db.execute("SELECT name, status FROM files"))
+    assert statuses == {"first.xlsx": "superseded", "second.xlsx": "accepted"}
+    assert db.execute("SELECT COUNT(*) FROM returns").fetchone()[0] == 2
+
+
+def make_round_2_templates(tmp_path, registers):
+    out = tmp_path / "round2"
+    result = CliRunner().invoke(
+        cli,
+        ["templates", "--layout", "p44", "--register", str(registers["p44"]), "--out", str(out),
+         "--store", str(tmp_path / "outbox" / "pipeline.sqlite")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2 pre-filled from their latest return" in result.output
+    return out
+
+
+def test_next_round_is_pre_filled_and_direction_of_travel_shows_exactly_what_changed(
+    tmp_path, inbox, registers
+):
+    # Round 1: Leeds (Amber) and Bradford (Green) return three actions each.
+    rows = [action("A01"), action("A02", status="Planned", start_date=AS_OF + timedelta(days=5)),
+            action("A03", category="Week of Action")]  # fmt: skip
+    p44_return(inbox, rows=rows, confidence="Amber")
+    p44_return(inbox, organisation="Bradford", rows=rows, confidence="Green")
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+
+    # Round 2 templates already hold everything each partner told us.
+    templates = make_round_2_templates(tmp_path, registers)
+    leeds = PartnerWorkbook(templates / "p44-Leeds.xlsx", LAYOUTS["p44"])
+    assert leeds.value_cell("definition_of_problem").value == p44_header()["definition_of_problem"]
+    assert leeds.value_cell("confidence").value == "Amber"
+    assert leeds.value_cell("date_of_update").value is None  # to be updated by the partner
+    assert [leeds.sheet.cell(r, leeds.column("ref")).value for r in leeds.rows()] == [
+        "A01", "A02", "A03"
+    ]  # fmt: skip
+    assert leeds.sheet.cell(leeds.row_of("A02"), leeds.column("status")).value == "Planned"
+
+    # Leeds changes one status and its confidence; Bradford only updates its date.
+    shutil.rmtree(inbox)
+    inbox.mkdir()
+    leeds.set("date_of_update", ROUND_2 - timedelta(days=1)).set("confidence", "Green")
+    leeds.set_row(leeds.row_of("A02"), {"status": "Ongoing"}).save(inbox / "leeds r2.xlsx")
+    bradford = PartnerWorkbook(templates / "p44-Bradford.xlsx", LAYOUTS["p44"])
+    bradford.set("date_of_update", ROUND_2 - timedelta(days=2)).save(inbox / "bradford r2.xlsx")
+    result = run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
+
+    changed = [(a["Organisation"], a["Ref"], a["Changed"], a["Status last round"])
+               for a in sheet_records(result.path, "Actions")]  # fmt: skip
+    assert [c for c in changed if c[2]] == [("Leeds", "A02", "status changed", "Planned")]
+    assert len(changed) == 6
+    overview = {o["Organisation"]: o for o in sheet_records(result.path, "Overview")}
+    assert (overview["Leeds"]["Previous confidence"], overview["Leeds"]["Confidence"],
+            overview["Leeds"]["Direction"]) == ("Amber", "Green", "improving")  # fmt: skip
+    assert overview["Bradford"]["Direction"] == "no change"
+    assert overview["Salford"]["Returned"] == "No"
+
+
+def test_a_first_return_is_new(tmp_path, inbox):
+    p44_return(inbox)
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    [leeds] = sheet_records(result.path, "Overview")
+    assert leeds["Direction"] == "new" and leeds["Previous confidence"] is None
+
+
+def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, registers):
+    p44_return(inbox, name="leeds.xlsx")
+    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", risks=None)
+    (inbox / "salford.xlsx").write_text("not a spreadsheet")
+    result = CliRunner().invoke(
+        cli,
+        ["run", "--inbox", str(inbox), "--outbox", str(tmp_path / "outbox"), "--register",
+         str(registers["p44"]), "--as-of", AS_OF.isoformat(),
+         "--due", (date.today() - timedelta(days=1)).isoformat()],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
+    rows = list(openpyxl.load_workbook(path)["Returns"].iter_rows(values_only=True))
+    header, p44, unknown = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[2]))
+    assert header[:3] == ("Layout", "Round", "Due")
+    assert {k: p44[k] for k in ("Expected", "Received", "Accepted", "Rejected", "Missing",
+                                "Late")} == {"Expected": 3, "Received": 2, "Accepted": 2,
+                                             "Rejected": 0, "Missing": 1, "Late": 2}  # fmt: skip
+    assert p44["Round"] == "fortnight 16/11/2026 to 29/11/2026"
+    assert unknown["Layout"] == "Not recognised" and unknown["Rejected"] == 1
+    chase_at = next(i for i, r in enumerate(rows) if r[0] == "Chase list")
+    chase = [dict(zip(rows[chase_at + 1], r)) for r in rows[chase_at + 2 :] if r[0]]
+    by_org = {c["Organisation"]: c for c in chase}
+    assert by_org["Salford"]["Contact email"] == "ruth.adeyemi@salford.gov.uk"
+    assert by_org["Salford"]["What is missing"].startswith("No usable return this round.")
+    assert "Please fill in: Risks and contingency." in by_org["Bradford"]["What is missing"]
+    assert "Returned late" in by_org["Leeds"]["What is missing"]
+
+
+def test_history_prints_an_organisations_rounds(tmp_path, inbox, registers):
+    p44_return(inbox, confidence="Amber")
+    store = tmp_path / "outbox" / "pipeline.sqlite"
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    shutil.rmtree(inbox)
+    inbox.mkdir()
+    p44_return(inbox, confidence="Red", name="r2.xlsx", date_of_update=ROUND_2)
+    run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
+    result = CliRunner().invoke(cli, ["history", "leeds", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Leeds: 2 round(s)"
+    assert "2026-11-16" in lines[1] and "Amber" in lines[1] and "Leeds return.xlsx" in lines[1]
+    assert "2026-11-30" in lines[2] and "Red" in lines[2] and "r2.xlsx" in lines[2]
+    assert "2 rows, 0 complete, 0 overdue" in lines[2]
+    missing = CliRunner().invoke(cli, ["history", "Gotham", "--store", str(store)])
+    assert missing.exit_code == 1 and "Gotham has no rounds" in missing.output
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from datetime import date
+    from pathlib import Path
+    from pipeline.intake import receive, scan, inbox_files
+    from pipeline.store import FileRecord, Store
+
+    inbox, store_path = Path(sys.argv[1]), Path(sys.argv[2])
+    receipts = receive(scan(inbox_files(inbox), root=inbox))
+
+    def records_then_die():
+        for n, r in enumerate(receipts):
+            if n == 2:
+                os.kill(os.getpid(), signal.SIGKILL)  # the machine dies mid-run
+            yield FileRecord(r.source.path, r.source.name, r.source.sha256, r.source.size,
+                             None, r.received, r.status, r.note, None, r.checked)
+
+    with Store.open(store_path) as store:
+        store.save_run(date(2026, 11, 20), {}, records_then_die(), [])
+    """
+)
+
+
+def test_a_run_killed_half_way_leaves_the_store_as_it_was(tmp_path, inbox):
+    p44_return(inbox)
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    before = dump(result.store)
+    for n, org in enumerate(("Bradford", "Salford")):
+        p44_return(inbox, organisation=org, name=f"new{n}.xlsx")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, str(inbox), str(result.store)],
+        capture_output=True, env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert dump(result.store) == before
+    with Store.open(result.store) as store:
+        assert len(store.known([])) == 0  # still opens and reads
+    again = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    assert {o["Organisation"] for o in sheet_records(again.path, "Overview")} == {
+        "Bradford",
+        "Leeds",
+        "Salford",
+    }
