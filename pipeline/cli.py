@@ -202,6 +202,7 @@ def _run_and_report(start) -> None:
 
     from .report.terminal import summary_text
 
+    tqdm.monitor_interval = 0  # no monitor thread: files are read in forked workers
     bar = tqdm(desc="Reading returns", unit="file", disable=None, leave=False)
 
     def on_file(done: int, total: int) -> None:

@@ -17,7 +17,7 @@ from typing import Protocol
 from .checking import check_returns
 from .findings import Finding, Severity
 from .layouts import LAYOUTS
-from .reading import load
+from .reading.workers import load_all
 from .registers import Register
 from .returns import LoadedReturn, SourceFile
 
@@ -90,43 +90,54 @@ def receive(
     sources: list[SourceFile],
     registers: Mapping[str, Register] | None = None,
     known: Mapping[str, Known] | None = None,
-    loader: Callable[[Path, str], LoadedReturn] = load,
+    workers: int | None = None,
     on_file: Callable[[int, int], None] | None = None,
 ) -> list[Receipt]:
-    """Turn a batch of files into receipts: duplicates recognised, new files loaded and
-    checked, every return matched to its register. ``on_file(done, total)`` reports progress."""
+    """Turn a batch of files into receipts: duplicates recognised, new files loaded (in
+    ``workers`` processes) and checked, every return matched to its register.
+    ``on_file(done, total)`` reports progress."""
     known = known or {}
     receipts: list[Receipt] = []
     batch: dict[str, str] = {}
     fresh: list[Receipt] = []
     now = datetime.now().replace(microsecond=0)
-    for done, source in enumerate(sources, start=1):
+    progress = _Progress(len(sources), on_file)
+    for source in sources:
         earlier = known.get(source.sha256)
-        modified = _mtime(source.path)
-        if source.sha256 in batch:
-            note = f"identical to {batch[source.sha256]}; counted once"
+        if source.sha256 in batch or (earlier is not None and earlier.name != source.name):
+            first = batch.get(source.sha256)
+            note = (f"identical to {first}; counted once" if first else
+                    f"identical to {earlier.name}, first received {earlier.first_seen:%d/%m/%Y}; "
+                    f"counted once")  # fmt: skip
             receipts.append(Receipt(source, DUPLICATE, note=note, received=now, new=False))
-        elif earlier is not None and earlier.name != source.name:
-            note = (f"identical to {earlier.name}, first received "
-                    f"{earlier.first_seen:%d/%m/%Y}; counted once")  # fmt: skip
-            receipts.append(Receipt(source, DUPLICATE, note=note, received=now, new=False))
+            progress.step()
         elif earlier is not None:
             receipts.append(
                 Receipt(source, REJECTED, earlier.checked, received=earlier.first_seen,
                         modified=earlier.modified, new=False)
             )  # fmt: skip
+            progress.step()
         else:
-            receipt = Receipt(source, REJECTED, loader(source.path, source.name), received=now,
-                              modified=modified)  # fmt: skip
-            receipts.append(receipt)
-            fresh.append(receipt)
+            fresh.append(Receipt(source, REJECTED, received=now, modified=_mtime(source.path)))
+            receipts.append(fresh[-1])
         batch.setdefault(source.sha256, source.name)
-        if on_file is not None:
-            on_file(done, len(sources))
-    for receipt, checked in zip(fresh, check_returns([r.checked for r in fresh])):
+    loaded = load_all(
+        [(r.source.path, r.source.name) for r in fresh], workers, on_done=progress.step
+    )
+    for receipt, checked in zip(fresh, check_returns(loaded)):
         receipt.checked = checked
     settle(receipts, registers or {})
     return receipts
+
+
+class _Progress:
+    def __init__(self, total: int, report: Callable[[int, int], None] | None) -> None:
+        self.done, self.total, self.report = 0, total, report
+
+    def step(self) -> None:
+        self.done += 1
+        if self.report is not None:
+            self.report(self.done, self.total)
 
 
 def settle(receipts: Iterable[Receipt], registers: Mapping[str, Register]) -> None:

@@ -29,10 +29,12 @@ class RunResult:
     store: Path
 
 
-def check_files(paths: Iterable[Path], register_paths: Iterable[Path] = ()) -> list[Receipt]:
+def check_files(
+    paths: Iterable[Path], register_paths: Iterable[Path] = (), workers: int | None = None
+) -> list[Receipt]:
     """Load and check files as a run would, without writing anything."""
     registers = read_registers(list(register_paths))
-    return receive(scan(paths), registers)
+    return receive(scan(paths), registers, workers=workers)
 
 
 def rounds_at(as_of: date) -> dict[str, Round]:
@@ -48,13 +50,15 @@ def run(
     on_file: Callable[[int, int], None] | None = None,
     store_path: Path | None = None,
     due: date | None = None,
+    workers: int | None = None,
 ) -> RunResult:
     """Read every return in ``inbox``, record the run in the store, and write
     ``outbox/consolidated-<as-of>.xlsx``.
 
     The round's picture includes returns read by earlier runs in the same round, even if
     their files have since left the inbox. ``due`` is when returns were due (for the tracker).
-    ``on_file(done, total)`` is called after each file is read. The inbox is only read.
+    ``on_file(done, total)`` is called after each file is read. Files are read in ``workers``
+    processes (default: one per core; 0 reads in this process). The inbox is only read.
     """
     from .report.workbook import write_consolidated
     from .store import DEFAULT_STORE, Store

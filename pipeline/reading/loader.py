@@ -28,7 +28,19 @@ from ..returns import (
 )
 from ..values import advice, is_blank, read_value
 from .locate import SEARCH_ROWS, TableHeader, Title, find_labels, find_table_header, titles
-from .workbook import Sheet, Unreadable, open_sheets
+from .safety import LIMITS, Limits, inspect
+from .workbook import Book, Sheet, Unreadable
+
+_NOT_PLANS = {"guidance", "fix list"}  # our own sheets that repeat the plan's titles
+
+
+def _parse_address(address: str) -> tuple[int, int]:
+    """``H14`` -> (13, 7), zero-based."""
+    letters = address.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(address[len(letters) :]) - 1, col - 1
 
 
 @dataclass
@@ -44,7 +56,7 @@ class _Candidate:
         return self.labels + 2 * (len(self.table.columns) if self.table else 0)
 
 
-def load(path: Path, name: str | None = None) -> LoadedReturn:
+def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
     """Read the file at ``path`` into a ``LoadedReturn`` (``name`` is how to show it)."""
     data = Path(path).read_bytes()
     source = SourceFile(
@@ -54,20 +66,22 @@ def load(path: Path, name: str | None = None) -> LoadedReturn:
     if not data:
         return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")
     try:
-        sheets = open_sheets(data)
+        inspection = inspect(data, source.name, limits)
+        book = Book(data, inspection.kind, limits.cells)
+        heads = [book.head(sheet, SEARCH_ROWS) for sheet in book.names]
+        loaded.stamp = _stamp(heads)
+        best = _choose(heads, loaded.stamp)
+        if best is None:
+            known = " and no ".join(layout.title for layout in LAYOUTS.values())
+            return loaded.reject(
+                "no-layout",
+                f"This is not one of our action plans: no {known} was found in it. Fill in the "
+                f"template we sent and send it back.",
+            )
+        best.sheet = book.sheet(best.sheet.name)
     except Unreadable as err:
         return loaded.reject("unreadable", f"This file cannot be used: {err}.")
-    stamp = _stamp(sheets)
-    loaded.stamp = stamp
-    best = _choose(sheets, stamp)
-    if best is None:
-        known = " and no ".join(layout.title for layout in LAYOUTS.values())
-        return loaded.reject(
-            "no-layout",
-            f"This is not one of our action plans: no {known} was found in it. Fill in the "
-            f"template we sent and send it back.",
-        )
-    _read_into(loaded, best)
+    _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))
     return loaded
 
 
@@ -81,7 +95,7 @@ def _stamp(sheets: list[Sheet]) -> Stamp | None:
 def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
     """The (layout, sheet) pair whose labels and columns are best found."""
     readable = [s for s in sheets if s.name != STAMP_SHEET and s.cells]
-    content = [s for s in readable if normalise_title(s.name) != "guidance"] or readable
+    content = [s for s in readable if normalise_title(s.name) not in _NOT_PLANS] or readable
     layouts = list(LAYOUTS.values())
     if stamp is not None and stamp.layout in LAYOUTS:
         layouts.sort(key=lambda layout: layout.name != stamp.layout)
@@ -100,7 +114,7 @@ def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
     return best
 
 
-def _read_into(loaded: LoadedReturn, best: _Candidate) -> None:
+def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> None:
     import pandas as pd
 
     layout, sheet, table = best.layout, best.sheet, best.table
@@ -113,6 +127,15 @@ def _read_into(loaded: LoadedReturn, best: _Candidate) -> None:
             f'name "{layout.sheet}".',
         )
     _check_stamp(loaded, layout, notes)
+    if unsaved:
+        listed = ", ".join(unsaved[:5]) + (", …" if len(unsaved) > 5 else "")
+        notes.warn(
+            "unsaved-formula",
+            f"{len(unsaved)} cell(s) hold a formula whose result was not saved, so they read as "
+            f"empty ({listed}): open the file in Excel, let it calculate, and save it again, or "
+            f"type the values in.",
+            cell=_parse_address(unsaved[0]),
+        )
     stop = table.row if table else SEARCH_ROWS
     _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
     records: list[dict[str, Any]] = []

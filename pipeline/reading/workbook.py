@@ -1,20 +1,19 @@
 """Open a spreadsheet file as plain grids of cell values, whatever its format.
 
-python-calamine reads .xlsx, .xlsm, .xlsb, .xls and .ods quickly and hands back cached values
-for formula cells. The format is told from the file's bytes, not its name, so a file saved as
-.xls and renamed .xlsx is still read. Problems become ``Unreadable`` with a sentence to show.
+python-calamine reads .xlsx, .xlsm, .xls and .ods quickly and hands back cached values for
+formula cells. The format is told from the file's bytes, not its name, so a file saved as .xls
+and renamed .xlsx is still read. Only the first rows of each sheet are turned into Python
+values to find the layout; the chosen sheet is read in full. Problems become ``Unreadable``
+with a sentence to show.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class Unreadable(Exception):
@@ -61,55 +60,72 @@ class Sheet:
                     yield self.left + j, value
 
 
-def sniff(data: bytes) -> str | None:
-    """The spreadsheet format the bytes hold (xlsx, xlsb, ods, xls), or None."""
-    if data.startswith(_ZIP):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            return "broken zip"
-        if "xl/workbook.bin" in names:
-            return "xlsb"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "content.xml" in names:
-            return "ods"
-        return None
-    if data.startswith(_OLE):
-        return "xls"
-    return None
+class Book:
+    """An opened spreadsheet: its sheets' first rows, and any sheet in full on demand."""
 
+    def __init__(self, data: bytes, kind: str, max_cells: int) -> None:
+        import python_calamine as calamine
 
-def open_sheets(data: bytes) -> list[Sheet]:
-    """Every sheet of a spreadsheet file's bytes, hidden ones included."""
-    import python_calamine as calamine
+        self._calamine = calamine
+        self.kind, self.max_cells = kind, max_cells
+        with _translated(calamine, kind):
+            self._book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            self.visible = {
+                meta.name: meta.visible == calamine.SheetVisibleEnum.Visible
+                for meta in self._book.sheets_metadata
+            }
 
-    kind = sniff(data)
-    if kind is None:
-        raise Unreadable("it is not a spreadsheet: save it from Excel as .xlsx and send it again")
-    if kind == "broken zip":
-        raise Unreadable("the file is damaged or was not fully copied: send it again")
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for meta in book.sheets_metadata:
-            sheet = book.get_sheet_by_name(meta.name)
+    @property
+    def names(self) -> list[str]:
+        """Sheet names, in workbook order."""
+        return list(self.visible)
+
+    def head(self, name: str, rows: int) -> Sheet:
+        """The first ``rows`` rows of a sheet (counting from the top of the sheet)."""
+        with _translated(self._calamine, self.kind):
+            sheet = self._book.get_sheet_by_name(name)
             top, left = sheet.start or (0, 0)
-            sheets.append(
-                Sheet(
-                    name=meta.name,
-                    visible=meta.visible == calamine.SheetVisibleEnum.Visible,
-                    cells=sheet.to_python() if sheet.height else [],
-                    top=top,
-                    left=left,
-                    merged=tuple(sheet.merged_cell_ranges or ()),
+            cells = list(itertools.islice(sheet.iter_rows(), max(rows - top, 0)))
+            merged = tuple(sheet.merged_cell_ranges or ())
+        return Sheet(name, self.visible[name], cells, top, left, merged)
+
+    def sheet(self, name: str) -> Sheet:
+        """A whole sheet; Unreadable when it holds more cells than any plan."""
+        with _translated(self._calamine, self.kind):
+            sheet = self._book.get_sheet_by_name(name)
+            if sheet.height * sheet.width > self.max_cells:
+                raise Unreadable(
+                    f'its sheet "{name}" spans {sheet.height:,} rows by {sheet.width:,} columns, '
+                    f"far more than a plan: delete what is not the plan and send it again"
                 )
-            )
-        return sheets
-    except calamine.PasswordError:
-        raise Unreadable(
-            "it is password protected: save it without a password and send it again"
-        ) from None
-    except (calamine.CalamineError, ValueError, OSError) as err:
-        reason = " ".join(str(err).split())[:120]
-        raise Unreadable(f"it could not be read as a {kind} spreadsheet ({reason})") from None
+            top, left = sheet.start or (0, 0)
+            cells = sheet.to_python() if sheet.height else []
+            merged = tuple(sheet.merged_cell_ranges or ())
+        return Sheet(name, self.visible[name], cells, top, left, merged)
+
+
+class _translated:
+    """Turn a reader library's errors into ``Unreadable`` sentences."""
+
+    def __init__(self, calamine: Any, kind: str) -> None:
+        self.calamine, self.kind = calamine, kind
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, err: BaseException | None, tb: Any) -> bool:
+        if err is None or isinstance(err, Unreadable):
+            return False
+        if isinstance(err, self.calamine.PasswordError):
+            raise Unreadable(
+                "it is password protected: save it without a password and send it again"
+            ) from None
+        if isinstance(err, MemoryError):
+            raise Unreadable("it is too large to read: send the plan on its own") from None
+        if isinstance(err, self.calamine.CalamineError | ValueError | OSError | KeyError):
+            reason = " ".join(str(err).split())[:120]
+            raise Unreadable(
+                f"it could not be read as an {self.kind} spreadsheet ({reason}): save it again "
+                f"from Excel and send it again"
+            ) from None
+        return False

@@ -1,0 +1,156 @@
+"""Look at a file's bytes before any spreadsheet library parses them.
+
+A return can be broken or hostile: a zip bomb, XML with entity declarations (billion laughs,
+external entities), a password, a format we do not take. These checks are cheap (they read
+the zip's directory and the first bytes of each XML part) and turn each such file into one
+sentence, before a reader spends memory or time on it. The worker process that reads the
+file is the second line of defence (see ``reading.workers``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .workbook import Unreadable
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a return may be. A real plan is well under a megabyte and a few thousand cells;
+    these leave room for a hundred times that."""
+
+    file_bytes: int = 50 * 2**20
+    unpacked_bytes: int = 300 * 2**20  # all parts of the zip together, unpacked
+    part_ratio: int = 200  # unpacked / packed size of one large part
+    entries: int = 5_000
+    cells: int = 2_000_000  # on the sheet read in full
+    seconds: float = 60.0  # to read one file, start to finish
+
+
+LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the bytes are, and which formula cells have no saved result (by sheet part)."""
+
+    kind: str  # xlsx, ods, xls
+    unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
+
+
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
+
+
+def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
+    """Check a file's bytes; raise ``Unreadable`` with a sentence when it must not be read."""
+    if name.rsplit("/", 1)[-1].startswith("~$"):
+        raise Unreadable(
+            "it is an Excel lock file (left behind while a workbook is open), not a return: "
+            "send the workbook itself"
+        )
+    if len(data) > limits.file_bytes:
+        raise Unreadable(
+            f"it is {len(data) // 2**20} MB, far larger than any plan: remove anything that "
+            f"is not the plan (pictures, other data) and send it again"
+        )
+    if data.startswith(_OLE):
+        if any(stream.encode("utf-16-le") in data for stream in _ENCRYPTED_STREAMS):
+            raise Unreadable(_PASSWORD)
+        return Inspection("xls")
+    if not data.startswith(_ZIP):
+        raise Unreadable("it is not a spreadsheet: save it from Excel as .xlsx and send it again")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise Unreadable("the file is damaged or was not fully copied: send it again") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.bin" in names:
+        raise Unreadable(
+            "it is an Excel binary workbook (.xlsb), which we do not take: save it as an Excel "
+            "Workbook (.xlsx) and send it again"
+        )
+    kind = "xlsx" if "xl/workbook.xml" in names else "ods" if "content.xml" in names else None
+    if kind is None:
+        raise Unreadable("it is a zip file, not a spreadsheet: send the .xlsx workbook itself")
+    _check_sizes(infos, limits)
+    unsaved = {}
+    try:
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                _check_xml(archive, info)
+                if kind == "xlsx" and info.filename.startswith("xl/worksheets/"):
+                    cells = _unsaved_formulas(archive.read(info))
+                    if cells:
+                        unsaved[info.filename] = cells
+        if unsaved:
+            parts = _sheet_parts(archive)
+            unsaved = {parts.get(part, part): cells for part, cells in unsaved.items()}
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
+        raise Unreadable("the file is damaged or was not fully copied: send it again") from None
+    return Inspection(kind, unsaved)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name by worksheet part (``xl/worksheets/sheet1.xml`` -> ``Action Plan``)."""
+    from defusedxml import ElementTree
+
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    parts = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet") and sheet.get(rel) in targets:
+            target = targets[sheet.get(rel)].lstrip("/")
+            parts[target if target.startswith("xl/") else f"xl/{target}"] = sheet.get("name")
+    return parts
+
+
+_PASSWORD = "it is password protected: save it without a password and send it again"
+# An encrypted .xlsx is an OLE container holding these streams (names stored as UTF-16).
+_ENCRYPTED_STREAMS = ("EncryptionInfo", "EncryptedPackage")
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(infos) > limits.entries:
+        raise Unreadable(f"it holds {len(infos)} parts, far more than a workbook")
+    unpacked = sum(i.file_size for i in infos)
+    bomb = any(
+        i.file_size > 2**20 and i.file_size > limits.part_ratio * max(i.compress_size, 1)
+        for i in infos
+    )
+    if unpacked > limits.unpacked_bytes or bomb:
+        raise Unreadable(
+            f"it unpacks to {unpacked // 2**20} MB from {sum(i.compress_size for i in infos)} "
+            f"bytes, which no plan does (a 'zip bomb'): send the plan itself"
+        )
+
+
+def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    with archive.open(info) as part:
+        head = part.read(4096)
+    if _DTD.search(head):
+        raise Unreadable(
+            f"its part {info.filename} declares XML entities or a DOCTYPE, which Excel never "
+            f"writes and which can attack the reader: save it again from Excel"
+        )
+
+
+def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
+    """Addresses of formula cells saved without their result (so they read as empty)."""
+    if b"<f>" not in sheet_xml and b"<f " not in sheet_xml:
+        return []
+    found = []
+    for m in _CELL.finditer(sheet_xml):
+        body = m.group(2) or b""
+        if (b"<f>" in body or b"<f " in body) and b"<v" not in body:
+            found.append(m.group(1).decode())
+    return found
