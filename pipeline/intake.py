@@ -16,6 +16,7 @@ from typing import Protocol
 
 from .checking import check_returns
 from .findings import Finding, Severity
+from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .reading.workers import load_all
 from .registers import Register
@@ -90,11 +91,11 @@ def receive(
     sources: list[SourceFile],
     registers: Mapping[str, Register] | None = None,
     known: Mapping[str, Known] | None = None,
-    workers: int | None = None,
+    isolation: Isolation = ISOLATED,
     on_file: Callable[[int, int], None] | None = None,
 ) -> list[Receipt]:
     """Turn a batch of files into receipts: duplicates recognised, new files loaded (in
-    ``workers`` processes) and checked, every return matched to its register.
+    isolated worker processes) and checked, every return matched to its register.
     ``on_file(done, total)`` reports progress."""
     known = known or {}
     receipts: list[Receipt] = []
@@ -121,9 +122,8 @@ def receive(
             fresh.append(Receipt(source, REJECTED, received=now, modified=_mtime(source.path)))
             receipts.append(fresh[-1])
         batch.setdefault(source.sha256, source.name)
-    loaded = load_all(
-        [(r.source.path, r.source.name) for r in fresh], workers, on_done=progress.step
-    )
+    jobs = [(r.source.path, r.source.name) for r in fresh]
+    loaded = load_all(jobs, isolation, on_done=progress.step)
     for receipt, checked in zip(fresh, check_returns(loaded)):
         receipt.checked = checked
     settle(receipts, registers or {})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import PipelineError
 from .intake import DUPLICATE, Receipt, inbox_files, receive, scan, settle
+from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .plans import Consolidation, consolidate
@@ -30,11 +31,11 @@ class RunResult:
 
 
 def check_files(
-    paths: Iterable[Path], register_paths: Iterable[Path] = (), workers: int | None = None
+    paths: Iterable[Path], register_paths: Iterable[Path] = (), isolation: Isolation = ISOLATED
 ) -> list[Receipt]:
     """Load and check files as a run would, without writing anything."""
     registers = read_registers(list(register_paths))
-    return receive(scan(paths), registers, workers=workers)
+    return receive(scan(paths), registers, isolation=isolation)
 
 
 def rounds_at(as_of: date) -> dict[str, Round]:
@@ -50,15 +51,15 @@ def run(
     on_file: Callable[[int, int], None] | None = None,
     store_path: Path | None = None,
     due: date | None = None,
-    workers: int | None = None,
+    isolation: Isolation = ISOLATED,
 ) -> RunResult:
     """Read every return in ``inbox``, record the run in the store, and write
     ``outbox/consolidated-<as-of>.xlsx``.
 
     The round's picture includes returns read by earlier runs in the same round, even if
     their files have since left the inbox. ``due`` is when returns were due (for the tracker).
-    ``on_file(done, total)`` is called after each file is read. Files are read in ``workers``
-    processes (default: one per core; 0 reads in this process). The inbox is only read.
+    ``on_file(done, total)`` is called after each file is read. Files are read in isolated
+    worker processes (see ``isolation``). The inbox is only read.
     """
     from .report.workbook import write_consolidated
     from .store import DEFAULT_STORE, Store

@@ -30,7 +30,6 @@ class Limits:
     part_ratio: int = 200  # unpacked / packed size of one large part
     entries: int = 5_000
     cells: int = 2_000_000  # on the sheet read in full
-    seconds: float = 60.0  # to read one file, start to finish
 
 
 LIMITS = Limits()
