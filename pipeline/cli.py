@@ -143,17 +143,29 @@ def _key(name: str) -> str:
 )
 @register_option
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-def check(files: tuple[Path, ...], registers: tuple[Path, ...], as_json: bool) -> None:
+@click.option(
+    "--feedback",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each partner's workbook back, marked up, into this folder.",
+)
+def check(
+    files: tuple[Path, ...], registers: tuple[Path, ...], as_json: bool, feedback: Path | None
+) -> None:
     """Check returned files and print every finding.
 
     Exits 0 when every file would be accepted, 1 when any would be rejected.
     """
+    from . import feedback as marking
     from .intake import REJECTED
     from .report.terminal import findings_json, findings_text
     from .run import check_files
 
     receipts = check_files(files, registers)
     click.echo(findings_json(receipts) if as_json else findings_text(receipts))
+    if feedback is not None:
+        written = marking.write_all(marking.jobs_for(receipts, feedback))
+        if not as_json:
+            click.echo(f"Feedback for {len(written)} file(s) in {feedback}")
     sys.exit(1 if any(r.status == REJECTED for r in receipts) else 0)
 
 
@@ -214,6 +226,9 @@ def _run_and_report(start) -> None:
     finally:
         bar.close()
     click.echo(summary_text(result.consolidation))
+    if result.feedback:
+        click.echo(f"Feedback for partners: {len(result.feedback)} file(s) in "
+                   f"{result.feedback[0].parent}")  # fmt: skip
     click.echo(f"Store: {result.store}")
     click.echo(f"Consolidated workbook: {result.path}")
 

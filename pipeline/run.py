@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from . import feedback
 from .errors import PipelineError
 from .intake import DUPLICATE, Receipt, inbox_files, receive, scan, settle
 from .isolation import ISOLATED, Isolation
@@ -28,6 +29,7 @@ class RunResult:
     path: Path
     consolidation: Consolidation
     store: Path
+    feedback: list[Path]
 
 
 def check_files(
@@ -87,7 +89,8 @@ def run(
         store.save_run(as_of, registers, _file_records(receipts, rounds), _plan_records(
             consolidation, rounds))  # fmt: skip
     path = write_consolidated(consolidation, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
-    return RunResult(path, consolidation, store_path)
+    jobs = feedback.jobs_for(consolidation.receipts, outbox / "feedback", again=False)
+    return RunResult(path, consolidation, store_path, feedback.write_all(jobs, isolation))
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:

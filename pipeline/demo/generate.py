@@ -164,7 +164,7 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     """Write registers, templates and an inbox of returns under ``directory``."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
-    for folder in (inbox, templates, registers_dir, directory / "store"):
+    for folder in (inbox, templates, registers_dir, directory / "store", directory / "feedback"):
         _fresh(folder)  # a demo round starts from nothing each time
     store = directory / "store" / "pipeline.sqlite"
     registers = []

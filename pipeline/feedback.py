@@ -1,0 +1,201 @@
+"""Partner feedback: the partner's own workbook back, marked up where something is wrong.
+
+Each cell with a finding is filled red (must fix) or amber (should check) and carries a comment
+saying what to put there; a first sheet, ``Fix list``, lists every finding with a link to its
+cell. The partner's values, formatting and other sheets are kept, so the copy reads back
+through the loader with the same data. Where the original cannot be marked up (a rejected
+file, a .xls or .ods), the feedback is the Fix list alone, and says why.
+
+Writing a copy opens the partner's file with openpyxl, so it runs in an isolated worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding, Severity
+from .isolation import ISOLATED, Isolation, run_isolated
+from .naming import safe_stem
+
+FIX_LIST = "Fix list"
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.REJECTED: "FFC7CE"}
+SEVERITY_WORDS = {
+    Severity.REJECTED: "Must fix",
+    Severity.ERROR: "Must fix",
+    Severity.WARNING: "Please check",
+}
+WHAT_TO_DO = {
+    "required": "Fill it in.",
+    "missing-label": "Add the label as written in the template, with the value to its right.",
+    "missing-column": "Add the column, with its title as written in the template.",
+    "missing-table": "Put back the table's header row from the template.",
+    "not-in-list": "Choose one from the dropdown list.",
+    "not-a-date": "Type a date such as 31/10/2008.",
+    "not-a-whole-number": "Type a whole number such as 25.",
+    "not-a-percentage": "Type a number such as 6 (for 6%).",
+    "not-an-email": "Type an email address such as name@example.gov.uk.",
+    "not-yes-no": "Choose Yes or No, or leave it blank.",
+    "not-a-quarter": "Type the plan quarter, 1 to 12.",
+    "not-a-year": "Type the year the plan starts, such as 2006.",
+    "guessed-value": "Check that we read it as you meant; use the form in the template next time.",
+    "guessed-label": "Use the label as written in the template.",
+    "guessed-column": "Use the column title as written in the template.",
+    "renamed-sheet": "Rename the sheet back as it was in the template.",
+    "old-template": "Copy your plan into the latest template next time.",
+    "wrong-organisation": "Check that this is your own plan.",
+    "unsaved-formula": "Open the file in Excel, let it calculate, save it, and send it again.",
+    "not-on-register": "Check the organisation's name against the register, or ask us.",
+}
+DEFAULT_TO_DO = "Correct it and send the file again."
+
+
+@dataclass(frozen=True)
+class FeedbackJob:
+    """What one feedback copy needs: the original, what to say, and where to write."""
+
+    original: Path
+    name: str  # the file's name as shown (relative to the inbox)
+    findings: tuple[Finding, ...]
+    target: Path
+    markup: bool  # False: the original cannot be marked up (rejected, .xls, .ods)
+
+
+def jobs_for(receipts: Iterable[Any], out_dir: Path, again: bool = True) -> list[FeedbackJob]:
+    """A feedback job for each receipt with findings or rejected (duplicates and superseded
+    returns get none: their twin or successor does). With ``again`` False, files read by an
+    earlier run whose feedback is already written are left as they are."""
+    taken: set[str] = set()
+    jobs = []
+    for receipt in receipts:
+        if receipt.status not in ("rejected", "accepted with findings") or not receipt.loaded:
+            continue
+        name = receipt.source.name
+        stem = safe_stem(Path(name).with_suffix("").as_posix(), taken)
+        markup = (
+            not receipt.loaded.rejected
+            and Path(name).suffix.lower() in (".xlsx", ".xlsm")
+            and receipt.source.path.exists()
+        )
+        target = Path(out_dir) / f"{stem}-feedback.xlsx"
+        if not again and not receipt.new and target.exists():
+            continue
+        jobs.append(FeedbackJob(receipt.source.path, name, tuple(receipt.findings), target, markup))
+    return jobs
+
+
+def write_all(
+    jobs: list[FeedbackJob],
+    isolation: Isolation = ISOLATED,
+    on_done: Callable[[], None] | None = None,
+) -> list[Path]:
+    """Write every feedback copy, each in an isolated worker; returns the paths written."""
+    results = run_isolated(write_feedback, [(job,) for job in jobs], _fix_list_only, isolation,
+                           on_done)  # fmt: skip
+    return [path for path in results if path is not None]
+
+
+def _fix_list_only(job: tuple[FeedbackJob], reason: str) -> Path | None:
+    """When marking up the original failed, the Fix list alone (in this process)."""
+    try:
+        return write_feedback(
+            job[0], markup=False, why=f"We could not mark up your file: {reason}."
+        )
+    except Exception:
+        return None
+
+
+def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None = None) -> Path:
+    """Write one feedback copy and return its path."""
+    import openpyxl
+
+    from .files import atomic_path
+
+    markup = job.markup if markup is None else markup
+    if markup:
+        book = openpyxl.load_workbook(job.original)
+        _mark_cells(book, job.findings)
+        note = None
+    else:
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        note = why or _why_no_markup(job)
+    _fix_list(book, job, note)
+    with atomic_path(job.target) as tmp:
+        book.save(tmp)
+    return job.target
+
+
+def _why_no_markup(job: FeedbackJob) -> str:
+    if any(f.severity is Severity.REJECTED for f in job.findings):
+        return "Your file could not be used at all, so here is what to do about it."
+    return (
+        f"Your file is a {Path(job.name).suffix or 'non-Excel'} file, which we cannot mark up, "
+        f"so here is the list of fixes, cell by cell."
+    )
+
+
+def _mark_cells(book: Any, findings: Iterable[Finding]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    # warnings first, so that where a cell has both, the must-fix red is what shows
+    for f in sorted(findings, key=lambda f: f.severity is not Severity.WARNING):
+        if not f.sheet or not f.cell or f.sheet not in book.sheetnames:
+            continue
+        sheet = book[f.sheet]
+        cell = sheet[_first_cell(f.cell)]
+        if type(cell).__name__ == "MergedCell":
+            continue
+        cell.fill = PatternFill("solid", fgColor=FILLS[f.severity])
+        text = f"{SEVERITY_WORDS[f.severity]}: {f.message} {WHAT_TO_DO.get(f.rule, '')}".strip()
+        if cell.comment is not None:
+            text = f"{cell.comment.text}\n\n{text}"
+        cell.comment = Comment(text[:2000], "Action plan pipeline", width=300, height=150)
+
+
+def _first_cell(address: str) -> str:
+    """``H14`` stays; a whole row ``14:14`` becomes its first cell ``A14``."""
+    return f"A{address.split(':')[0]}" if ":" in address else address
+
+
+def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    sheet = book.create_sheet(FIX_LIST, 0)
+    book.active = 0
+    for other in book.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+    _text(sheet.cell(1, 1), f"What to fix in {job.name}")
+    sheet.cell(1, 1).font = Font(bold=True, size=14)
+    _text(sheet.cell(2, 1), note or "Each cell with something to fix is coloured, with a note.")
+    headings = ("Sheet", "Cell", "Field", "Severity", "Problem", "What to do")
+    for col, title in enumerate(headings, start=1):
+        sheet.cell(4, col, title).font = Font(bold=True)
+    order = sorted(job.findings, key=lambda f: f.severity is Severity.WARNING)
+    for row, f in enumerate(order, start=5):
+        values = (f.sheet, f.cell, f.field, SEVERITY_WORDS[f.severity], f.message,
+                  WHAT_TO_DO.get(f.rule, DEFAULT_TO_DO))  # fmt: skip
+        for col, value in enumerate(values, start=1):
+            _text(sheet.cell(row, col), value)
+        if f.sheet and f.cell and f.sheet in book.sheetnames:
+            link = sheet.cell(row, 2)
+            target = f"'{f.sheet.replace(chr(39), chr(39) * 2)}'!{_first_cell(f.cell)}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
+            link.font = Font(color="0563C1", underline="single")
+    for col, width in zip("ABCDEF", (16, 8, 26, 12, 80, 50)):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "A5"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _text(cell: Any, value: Any) -> None:
+    """Write a value as text, never as a formula (a partner's "=..." stays what it was)."""
+    cell.value = value
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"
