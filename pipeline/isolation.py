@@ -158,9 +158,16 @@ class _Pool:
 
 def _serve(conn: Connection, work: Callable, failed: Callable, memory: int) -> None:
     """A worker's life: do each job sent, send back the result, until told to stop."""
+    import faulthandler
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # A library dying in here is reported as a sentence about its file; what it prints as it
+    # dies (a crash dump, a panic message) must not land on the user's terminal.
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     while True:
         try:
             job = conn.recv()

@@ -205,7 +205,7 @@ def test_the_layout_is_known_from_labels_when_there_is_no_stamp(inbox):
     assert loaded.stamp is None and loaded.layout == "three_year"
 
 
-@pytest.mark.parametrize("target", ["xls", "ods"])
+@pytest.mark.parametrize("target", ["xls", "ods", "xlsx"])
 def test_a_return_resaved_by_libreoffice_reads_the_same(inbox, tmp_path, soffice, target):
     rows = [action("A01"), action("A02", status="Complete", end_date=AS_OF - timedelta(days=2))]
     original = p44_return(inbox, rows=rows)

@@ -44,6 +44,7 @@ class Inspection:
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_SAVED_VALUE = re.compile(rb"<v>[^<]")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 
 
@@ -150,6 +151,6 @@ def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
     found = []
     for m in _CELL.finditer(sheet_xml):
         body = m.group(2) or b""
-        if (b"<f>" in body or b"<f " in body) and b"<v" not in body:
+        if (b"<f>" in body or b"<f " in body) and not _SAVED_VALUE.search(body):
             found.append(m.group(1).decode())
     return found

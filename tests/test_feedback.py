@@ -1,0 +1,133 @@
+"""Partners get their own file back, marked up where something is wrong."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import openpyxl
+import pandas as pd
+from builders import action, p44_return
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.feedback import FIX_LIST, jobs_for, write_all
+from pipeline.reading import load
+from pipeline.run import check_files
+
+
+def feedback_for(inbox, tmp_path, *paths):
+    receipts = check_files(paths)
+    return write_all(jobs_for(receipts, tmp_path / "feedback"))
+
+
+def comments_in(path):
+    """Comment texts by cell, read from the package's XML (not through openpyxl)."""
+    found = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if re.match(r"xl/comments\d*\.xml", name) or name.startswith("xl/comments/"):
+                xml = z.read(name).decode()
+                for ref, body in re.findall(r'<comment ref="([A-Z]+\d+)".*?>(.*?)</comment>', xml,
+                                            re.S):  # fmt: skip
+                    found[ref] = re.sub(r"<[^>]+>", "", body)
+    return found
+
+
+def test_a_cell_with_a_problem_is_coloured_and_says_what_to_put(tmp_path, inbox):
+    path = p44_return(inbox, rows=[action("A01", status="On hold"), action("A02", status="done")])
+    [copy] = feedback_for(inbox, tmp_path, path)
+    assert copy.name == "Leeds-return-feedback.xlsx"
+    book = openpyxl.load_workbook(copy)
+    sheet = book["Action Plan"]
+    assert sheet["H20"].fill.fgColor.rgb.endswith("FFC7CE")  # must fix: red
+    assert sheet["H21"].fill.fgColor.rgb.endswith("FFEB9C")  # we guessed: amber
+    comments = comments_in(copy)
+    assert "is not one of Planned, Ongoing, Complete" in comments["H20"]
+    assert "Choose one from the dropdown list." in comments["H20"]
+    assert 'read "done" as "Complete"' in comments["H21"]
+
+
+def test_the_fix_list_comes_first_with_a_link_to_each_cell(tmp_path, inbox):
+    path = p44_return(inbox, risks=None, rows=[action("A01", lead_officer=None)])
+    [copy] = feedback_for(inbox, tmp_path, path)
+    book = openpyxl.load_workbook(copy)
+    assert book.sheetnames[0] == FIX_LIST
+    rows = list(book[FIX_LIST].iter_rows(min_row=4, values_only=True))
+    assert rows[0] == ("Sheet", "Cell", "Field", "Severity", "Problem", "What to do")
+    fixes = {r[1]: r for r in rows[1:]}
+    assert fixes["C17"][2:4] == ("Risks and contingency", "Must fix")
+    assert fixes["C17"][5] == "Fill it in."
+    assert fixes["E20"][2] == "Lead officer"
+    link = next(c for c in book[FIX_LIST]["B"] if c.value == "E20").hyperlink
+    assert link.location == "'Action Plan'!E20"
+
+
+def test_the_feedback_copy_reads_back_with_the_same_data(tmp_path, inbox):
+    path = p44_return(inbox, rows=[action("A01", status="in progress"), action("A02")],
+                      definition_of_problem=None)  # fmt: skip
+    [copy] = feedback_for(inbox, tmp_path, path)
+    original, marked = load(path), load(copy)
+    assert marked.sheet == "Action Plan" and marked.layout == "p44"
+    assert {k: v.value for k, v in marked.header.items()} == {
+        k: v.value for k, v in original.header.items()
+    }
+    pd.testing.assert_frame_equal(marked.rows, original.rows)
+    assert marked.stamp == original.stamp
+    assert [f.message for f in marked.findings] == [f.message for f in original.findings]
+    assert "Guidance" in openpyxl.load_workbook(copy).sheetnames
+
+
+def test_a_rejected_file_gets_a_fix_list_saying_why(tmp_path, inbox):
+    bad = inbox / "plan.xlsx"
+    bad.write_text("not a spreadsheet")
+    [copy] = feedback_for(inbox, tmp_path, bad)
+    book = openpyxl.load_workbook(copy)
+    assert book.sheetnames == [FIX_LIST]
+    cells = [c for row in book[FIX_LIST].iter_rows(values_only=True) for c in row if c]
+    assert "Your file could not be used at all, so here is what to do about it." in cells
+    assert any("it is not a spreadsheet" in str(c) for c in cells)
+
+
+def test_an_ods_return_gets_its_fixes_listed(tmp_path, inbox):
+    grid = [["Partnership", "Leeds", None], ["Overall confidence (RAG)", "Purple", None],
+            [None] * 3, ["Ref", "Action", "Status"], ["A01", "Patrols", "Ongoing"]]  # fmt: skip
+    path = inbox / "leeds.ods"
+    pd.DataFrame(grid).to_excel(path, engine="odf", header=False, index=False)
+    [copy] = feedback_for(inbox, tmp_path, path)
+    cells = [c for row in openpyxl.load_workbook(copy)[FIX_LIST].iter_rows(values_only=True)
+             for c in row if c]  # fmt: skip
+    assert any("Your file is a .ods file, which we cannot mark up" in str(c) for c in cells)
+    assert any('"Purple" is not one of Red, Amber, Green' in str(c) for c in cells)
+
+
+def test_a_clean_return_gets_no_feedback(tmp_path, inbox):
+    assert feedback_for(inbox, tmp_path, p44_return(inbox)) == []
+
+
+def test_check_feedback_writes_the_copies(tmp_path, inbox):
+    path = p44_return(inbox, role=None)
+    result = CliRunner().invoke(cli, ["check", str(path), "--feedback", str(tmp_path / "fb")])
+    assert result.exit_code == 0
+    assert "Feedback for 1 file(s)" in result.output
+    assert (tmp_path / "fb" / "Leeds-return-feedback.xlsx").exists()
+
+
+def test_run_writes_feedback_into_the_outbox(tmp_path, inbox):
+    p44_return(inbox, role=None)
+    outbox = tmp_path / "outbox"
+    result = CliRunner().invoke(
+        cli, ["run", "--inbox", str(inbox), "--outbox", str(outbox), "--as-of", "2026-11-20"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Feedback for partners: 1 file(s)" in result.output
+    assert (tmp_path / "outbox" / "feedback" / "Leeds-return-feedback.xlsx").exists()
+
+
+def test_formula_text_from_a_partner_stays_text_in_the_fix_list(tmp_path, inbox):
+    path = p44_return(inbox, rows=[action("A01", start_date='=cmd|" /C calc"!A0')])
+    [copy] = feedback_for(inbox, tmp_path, path)
+    sheet = openpyxl.load_workbook(copy)[FIX_LIST]
+    problem = next(r[4] for r in sheet.iter_rows(min_row=5) if r[1].value == "F20")
+    assert problem.data_type == "s" and problem.value.startswith("Start date")
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
