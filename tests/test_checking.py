@@ -63,3 +63,37 @@ def test_three_year_statuses_outside_the_list_are_errors(inbox):
     [finding] = findings_of(path)
     assert finding.field == "Q7" and finding.cell == "L13"
     assert "is not one of Completed, In progress, Delayed" in finding.message
+
+
+def test_an_old_template_version_is_said_plainly(inbox):
+    import openpyxl
+
+    path = p44_return(inbox)
+    book = openpyxl.load_workbook(path)
+    book["_pipeline"]["B2"] = 0
+    book.save(path)
+    [finding] = findings_of(path)
+    assert finding.rule == "old-template"
+    assert finding.message.startswith(
+        "This is version 0 of the Priority 44 Partnership Action Plan template; the current "
+        "one is version 1."
+    )
+
+
+def test_a_plan_on_another_organisations_template_is_said_plainly(inbox, registers):
+    import openpyxl
+
+    path = p44_return(inbox)
+    book = openpyxl.load_workbook(path)
+    for row in book["Action Plan"].iter_rows():
+        for cell in row:
+            if cell.value == "Leeds":
+                cell.value = "Bradford"
+    book.save(path)
+    [receipt] = check_files([path], [registers["p44"]])
+    assert receipt.loaded.organisation == "Bradford"
+    [finding] = receipt.findings
+    assert finding.message == (
+        "This template was made for Leeds but the plan says Bradford: it has been read as "
+        "Bradford's."
+    )
