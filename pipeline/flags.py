@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .checking import REQUIRED
 from .layouts.quarters import quarter_label
 from .returns import ROW
+from .travel import RANK, delivery
 from .values import uk
 
 if TYPE_CHECKING:
@@ -214,6 +215,20 @@ def red_without_contingency(plan: Plan, as_of: date) -> Iterator[Flag]:
         )
 
 
+def confidence_check(plan: Plan, as_of: date) -> Iterator[Flag]:
+    stated, computed = plan.value("confidence"), delivery(plan.items)
+    if stated in RANK and computed in RANK and RANK[stated] > RANK[computed]:
+        overdue = sum(bool(row["overdue"]) for row in plan.items)
+        yield _flag(
+            plan,
+            "confidence-check",
+            AMBER,
+            f"Confidence is {stated}, but {overdue} of {len(plan.items)} actions are overdue, "
+            f"which reads as {computed}: check the confidence, or bring the actions up to date.",
+            plan.cell("confidence"),
+        )
+
+
 def impact_shortfall(plan: Plan, as_of: date) -> Iterator[Flag]:
     needed = plan.reduction_needed
     if needed is None or plan.rows is None:
@@ -269,6 +284,9 @@ RULES: tuple[Rule, ...] = (
     Rule("red-without-contingency", "Red confidence without contingency", RED, P44,
          "Overall confidence is Red and no risks and contingency are given.",
          red_without_contingency),
+    Rule("confidence-check", "Confidence check", AMBER, P44,
+         "The stated confidence is better than the plan's own rows suggest (more than a "
+         "quarter of actions overdue reads as Red, any overdue as Amber).", confidence_check),
     Rule("action-overdue", "Action overdue", AMBER, P44,
          "The end date has passed and the action is not Complete, Evaluation or Cancelled.",
          action_overdue),

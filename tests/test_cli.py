@@ -10,7 +10,7 @@ from datetime import timedelta
 import openpyxl
 from builders import AS_OF, action, p44_return, three_year_return
 from click.testing import CliRunner
-from workbook_reading import sheet_records
+from workbook_reading import main_table, sheet_records
 
 from pipeline.cli import cli
 
@@ -58,10 +58,10 @@ def test_run_writes_the_consolidated_workbook_and_prints_a_summary(tmp_path, inb
     assert "notes.txt: This file cannot be used" in result.output
     book = openpyxl.load_workbook(path)
     for sheet, columns in REQUIRED_COLUMNS.items():
-        header = [c.value for c in book[sheet][1]]
+        _, top, _, _ = main_table(book[sheet])
+        header = [c.value for c in book[sheet][top]]
         assert set(columns) <= set(header), sheet
-        assert book[sheet].freeze_panes == "A2", sheet
-        assert book[sheet].tables, sheet
+        assert book[sheet].freeze_panes == f"A{top + 1}", sheet
     assert "Guidance" in book.sheetnames
     overview = {r["Organisation"]: r for r in sheet_records(path, "Overview")}
     assert overview["Leeds"]["Returned"] == "Yes"
@@ -69,7 +69,7 @@ def test_run_writes_the_consolidated_workbook_and_prints_a_summary(tmp_path, inb
     assert overview["Leeds"]["Actions"] == 2
     assert overview["Leeds"]["Days since update"] == 3
     assert overview["Bradford"]["Returned"] == "No"
-    assert overview["Housing"]["Layout"] == "Three-year Action Plan"
+    assert overview["Housing"]["Layout"] == "Three-year"
 
 
 def test_actions_and_the_calendar_carry_every_event_in_date_order(tmp_path, inbox):

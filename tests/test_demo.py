@@ -14,8 +14,8 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(tmp_path):
     path = tmp_path / "demo" / "consolidated-2026-11-20.xlsx"
     assert f"Consolidated workbook: {path}" in result.output
     overview = sheet_records(path, "Overview")
-    assert len([o for o in overview if o["Layout"] == "Priority 44 Partnership Action Plan"]) == 44
-    assert len([o for o in overview if o["Layout"] == "Three-year Action Plan"]) == 14
+    assert len([o for o in overview if o["Layout"] == "Priority 44"]) == 44
+    assert len([o for o in overview if o["Layout"] == "Three-year"]) == 14
     missing = {o["Organisation"] for o in overview if o["Returned"] == "No"}
     assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
 

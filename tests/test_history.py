@@ -207,6 +207,7 @@ def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, re
     assert result.exit_code == 0, result.output
     path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
     rows = list(openpyxl.load_workbook(path)["Returns"].iter_rows(values_only=True))
+    rows = rows[next(i for i, r in enumerate(rows) if r[0] == "Layout") :]
     header, p44, unknown = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[2]))
     assert header[:3] == ("Layout", "Round", "Due")
     assert {k: p44[k] for k in ("Expected", "Received", "Accepted", "Rejected", "Missing",

@@ -6,12 +6,22 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
+
+
+def main_table(ws: Any) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom), 1-based, of a worksheet's first Excel table."""
+    first = min(ws.tables.values(), key=lambda t: range_boundaries(t.ref)[1])
+    return range_boundaries(first.ref)
 
 
 def sheet_records(path: Path, sheet: str) -> list[dict[str, Any]]:
-    """A sheet's table as dicts keyed by its header row (the first row)."""
+    """A sheet's main (first) Excel table as dicts keyed by its header row."""
     book = openpyxl.load_workbook(path)
-    rows = list(book[sheet].iter_rows(values_only=True))
+    ws = book[sheet]
+    left, top, right, bottom = main_table(ws)
+    rows = list(ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
+                             values_only=True))  # fmt: skip
     header = rows[0]
     return [dict(zip(header, row)) for row in rows[1:] if any(v is not None for v in row)]
 

@@ -146,6 +146,7 @@ class Layout:
 
     name: str
     title: str
+    short_title: str
     header: tuple[Field, ...]
     columns: tuple[Field, ...]
     key: str

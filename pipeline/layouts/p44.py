@@ -299,6 +299,7 @@ COLUMNS = (
 
 P44 = Layout(
     name="p44",
+    short_title="Priority 44",
     title="Priority 44 Partnership Action Plan",
     header=HEADER,
     columns=COLUMNS,

@@ -259,6 +259,7 @@ COLUMNS = (
 
 THREE_YEAR = Layout(
     name="three_year",
+    short_title="Three-year",
     title="Three-year Action Plan",
     header=HEADER,
     columns=COLUMNS,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .. import travel
 from ..findings import cell_address
 from ..intake import DUPLICATE, REJECTED
 from ..layouts import LAYOUTS, Field, Kind
@@ -105,16 +106,19 @@ def overview(c: Consolidation) -> Table:
 
     columns = [
         Col("Organisation", 34, TEXT, lambda p: p.organisation),
-        Col("Layout", 22, TEXT, lambda p: p.layout.title),
+        Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
         Col("Returned", 10, TEXT, lambda p: "Yes" if p.loaded else "No"),
         Col("Date of update", 14, DATE, updated),
         Col("Days since update", 12, INT, days),
         Col("Confidence", 12, RAG, lambda p: p.position if p.loaded else None),
+        Col("Confidence check", 12, RAG, lambda p: travel.delivery(p.items) if p.loaded else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
         Col("Direction", 12, TEXT, lambda p: p.direction),
         Col("Actions", 10, INT, lambda p: len(p.items) if p.rows is not None else None),
         Col("Complete", 10, INT, lambda p: _count(p, "complete")),
         Col("Overdue", 10, INT, lambda p: _count(p, "overdue")),
+        Col("Live impact", 10, INT, lambda p: p.live_impact if p.rows is not None else None),
+        Col("Reduction needed", 10, INT, lambda p: p.reduction_needed),
         Col("Red flags", 10, INT, lambda p: p.red_flags),
         Col("Amber flags", 10, INT, lambda p: p.amber_flags),
         Col("File", 40, TEXT, source),
@@ -194,6 +198,52 @@ def actions(c: Consolidation) -> Table:
 def tasks(c: Consolidation) -> Table:
     """Every three_year task: status this quarter, latest status, overdue, change, source."""
     return Table.of("Tasks", [ORGANISATION, *_task_columns()], _rows(c, "three_year"))
+
+
+def _task_field(name: str) -> Col:
+    return field_col(LAYOUTS["three_year"].field(name))
+
+
+BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
+LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"])
+THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter"))
+
+
+def council_plan_progress(c: Consolidation) -> Table:
+    """The Cabinet report (seed 001): every task significant for a Council Plan priority,
+    grouped by priority, with its status this quarter."""
+    from ..layouts.three_year import COUNCIL_PLAN_PRIORITIES
+
+    items = [
+        (n, name, plan, row)
+        for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
+        for plan, row in _rows(c, "three_year")
+        if row.get(f"cp{n}") == "Significant"
+    ]
+    columns = [
+        Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
+        *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
+          for col in (BUSINESS_UNIT, _task_field("ref"), _task_field("task"),
+                      _task_field("task_officer"), _task_field("completion_quarter"),
+                      THIS_QUARTER, LATEST, OVERDUE, _task_field("progress_report"))),
+    ]  # fmt: skip
+    return Table.of("Council Plan Progress", columns, items)
+
+
+def _tasks_marked(c: Consolidation, sheet: str, name: str) -> Table:
+    columns = [BUSINESS_UNIT, *map(_task_field, ("ref", "task", "service_team", "task_officer",
+               "completion_quarter")), LATEST, _task_field("outcomes"), SOURCE]  # fmt: skip
+    return Table.of(sheet, columns, [i for i in _rows(c, "three_year") if i[1].get(name) == "Yes"])
+
+
+def contract_register(c: Consolidation) -> Table:
+    """Tasks delivered under a formal contract, for the Corporate Contract Register."""
+    return _tasks_marked(c, "Contract Register", "contract")
+
+
+def efficiency(c: Consolidation) -> Table:
+    """Tasks that will bring a Gershon efficiency, for the Annual Efficiency Statement."""
+    return _tasks_marked(c, "Efficiency", "efficiency")
 
 
 def plan_rows(plan: Plan) -> Table:
@@ -348,3 +398,89 @@ def chase_list(c: Consolidation) -> Table:
 
 
 TABLES = (overview, calendar, gap_flags, actions, tasks, returns_log, findings)
+
+
+# --- the calendar grid and the charts' data ------------------------------------------------------
+
+GRID_WEEKS_BEFORE, GRID_WEEKS = 4, 26  # the grid shows half a year of weeks around the as-of date
+
+
+def calendar_weeks(c: Consolidation) -> list[date]:
+    """The Mondays the calendar grid shows: four weeks back, then the next half year."""
+    from datetime import timedelta
+
+    monday = c.as_of - timedelta(days=c.as_of.weekday())
+    first = monday - timedelta(weeks=GRID_WEEKS_BEFORE)
+    return [first + timedelta(weeks=n) for n in range(GRID_WEEKS)]
+
+
+def calendar_grid(c: Consolidation) -> Table:
+    """Partnerships down, weeks across: how many events each has on in each week, so clashes
+    (two or more) and gaps (none) show at a glance."""
+    from datetime import timedelta
+
+    weeks = calendar_weeks(c)
+    spans: dict[str, list[tuple[date, date]]] = {}
+    for plan in c.plans:
+        if plan.layout.name == "p44" and plan.loaded is not None:
+            spans[plan.organisation] = [
+                (row["start_date"], row.get("end_date") or row["start_date"])
+                for row in plan.items
+                if _is_event(row) and isinstance(row.get("start_date"), date)
+            ]
+    columns = [Col("Partnership", 30, TEXT, lambda item: item[0])] + [
+        Col(
+            f"{monday:%d %b}",
+            6,
+            INT,
+            lambda item, monday=monday: (
+                sum(start <= monday + timedelta(days=6) and end >= monday for start, end in item[1])
+                or None
+            ),
+        )
+        for monday in weeks
+    ]
+    return Table.of("Calendar grid", columns, sorted(spans.items(), key=lambda i: i[0].lower()))
+
+
+def _counts(c: Consolidation, layout: str, status_of, statuses: Sequence[str], title: str):
+    plans = [p for p in c.plans if p.layout.name == layout and p.loaded is not None]
+    columns = [Col(title, 30, TEXT, lambda p: p.organisation)] + [
+        Col(s, 10, INT, lambda p, s=s: sum(status_of(r) == s for r in p.items)) for s in statuses
+    ]
+    return Table.of(f"{layout} statuses", columns, plans)
+
+
+def action_status_counts(c: Consolidation) -> Table:
+    """Actions by status, per partnership (for the stacked bar chart)."""
+    statuses = LAYOUTS["p44"].field("status").choices.values
+    return _counts(c, "p44", lambda r: r["status_now"], statuses, "Partnership")
+
+
+NOT_UPDATED = "Not updated"
+
+
+def task_status_counts(c: Consolidation) -> Table:
+    """Tasks by status this quarter, per business unit (for the stacked bar chart)."""
+    statuses = (*LAYOUTS["three_year"].field("q1").choices.values, NOT_UPDATED)
+    return _counts(c, "three_year", lambda r: r.get("status_this_quarter") or NOT_UPDATED,
+                   statuses, "Business unit")  # fmt: skip
+
+
+def confidence_mix(c: Consolidation) -> Table:
+    """How many partnerships stated each confidence (for the RAG chart)."""
+    stated = [p.value("confidence") for p in c.plans if p.layout.name == "p44" and p.loaded]
+    columns = [Col("Confidence", 12, TEXT, lambda rag: rag),
+               Col("Partnerships", 12, INT, lambda rag: stated.count(rag))]  # fmt: skip
+    return Table.of("Confidence mix", columns, ["Red", "Amber", "Green"])
+
+
+def impact_against_need(c: Consolidation) -> Table:
+    """Estimated impact of live actions beside the reduction each target needs."""
+    plans = [p for p in c.plans if p.layout.name == "p44" and p.loaded and p.reduction_needed]
+    columns = [
+        Col("Partnership", 30, TEXT, lambda p: p.organisation),
+        Col("Estimated impact of live actions", 14, INT, lambda p: p.live_impact),
+        Col("Reduction the target needs", 14, INT, lambda p: p.reduction_needed),
+    ]
+    return Table.of("Impact against need", columns, plans)

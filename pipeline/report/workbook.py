@@ -1,46 +1,48 @@
-"""Write the consolidated progress workbook with xlsxwriter.
+"""Write the consolidated progress workbook: the picture at a glance, then every detail.
 
-Every table is an Excel table with a frozen header row and filters. Values are written with
-typed methods and the workbook is told never to turn strings into formulas or links, so a
-partner's ``=HYPERLINK(...)`` arrives as the text it was. The file is written beside its
-destination and renamed into place, so a reader never sees half a workbook.
+Sheet by sheet: the Overview (a title block, then one row per organisation with RAG colours
+and a link to its sheet), native charts, the returns tracker, the Calendar of Events and its
+week-by-week grid, Gap Flags, every action and task, the three-year derivations for Cabinet,
+procurement and efficiency, the Returns Log, every finding, the Guidance, and one sheet per
+organisation laid out like its plan. Every sheet prints landscape, one page wide, with its
+header row repeated and a footer.
+
+Values are written with typed methods and the workbook is told never to turn strings into
+formulas or links. The file is written beside its destination and renamed into place.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..files import atomic_path
+from ..flags import RULES
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..layouts import LAYOUTS
 from ..naming import safe_sheet_name
 from ..plans import Consolidation, Plan
 from ..templates import WORKBOOK_OPTIONS
 from ..values import uk
-from .tables import (
-    DATE,
-    INT,
-    LONG,
-    NUMBER,
-    RAG,
-    TABLES,
-    Col,
-    Table,
-    chase_list,
-    field_col,
-    plan_flags,
-    plan_rows,
-    source,
-    tracker,
-)
+from . import tables
+from .charts import DATA_SHEET, add_charts
+from .sheetwriter import SheetWriter
+from .tables import LONG, Col, Table, field_col, source
 
-RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
-SHEET_ORDER_NOTE = (
-    "Overview first; then the Calendar of Events, Gap Flags (red first), every action and "
-    "task, the Returns Log of every file read, every finding, this Guidance, and one sheet "
-    "per organisation."
+OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
+SHEET_NOTES = (
+    ("Overview", "one row per organisation; each name links to its own sheet"),
+    ("Charts", "status by partnership, confidence mix, impact against need, task status"),
+    ("Returns", "the round's tracker, and the chase list with contacts"),
+    ("Calendar of Events", "every Week of Action and calendar event, in date order"),
+    ("Calendar Grid", "partnerships down, weeks across: clashes and gaps at a glance"),
+    ("Gap Flags", "every flag, red first, pointing at the file, sheet and cell"),
+    ("Actions, Tasks", "every action and task, what changed since last round, and its source"),
+    ("Council Plan Progress", "tasks significant for a Council Plan priority (Cabinet report)"),
+    ("Contract Register, Efficiency", "tasks under contract, and Gershon efficiencies"),
+    ("Returns Log, Findings", "every file read and what was found in it"),
+    ("one sheet per organisation", "its plan as returned, with its flags beside it"),
 )
 
 
@@ -52,200 +54,206 @@ def write_consolidated(c: Consolidation, path: Path) -> Path:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties(
             {
-                "title": f"Progress report {uk(c.as_of)}",
+                "title": f"Action plans progress report, {uk(c.as_of)}",
                 "created": datetime(c.as_of.year, c.as_of.month, c.as_of.day),
             }
         )
-        _ConsolidatedWriter(book, c).write()
+        _Workbook(book, c).write()
         book.close()
     return Path(path)
 
 
-class _ConsolidatedWriter:
+class _Workbook:
     def __init__(self, book: Any, c: Consolidation) -> None:
         self.book, self.c = book, c
-        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
-        self.fmt = {
-            "plain": book.add_format(base),
-            "wrap": book.add_format({**base, "text_wrap": True}),
-            DATE: book.add_format({**base, "num_format": "dd/mm/yyyy"}),
-            INT: book.add_format({**base, "num_format": "0"}),
-            NUMBER: book.add_format({**base, "num_format": "0.##"}),
-            "title": book.add_format({**base, "bold": True, "font_size": 14}),
-            "bold": book.add_format({**base, "bold": True}),
-            "label": book.add_format({**base, "bold": True, "bg_color": "#D9E1F2"}),
-            "link": book.add_format({**base, "font_color": "blue", "underline": 1}),
-        }
-        self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
-        self.taken: set[str] = set()
+        self.w = SheetWriter(book, c.as_of)
         self.sheet_of: dict[int, str] = {}
-        self.table_names: set[str] = set()
+
+    def sheet(self, name: str) -> Any:
+        sheet = self.book.add_worksheet(name)
+        self.w.print_setup(sheet, name)
+        return sheet
 
     def write(self) -> None:
-        tables = [build(self.c) for build in TABLES]
-        for table in tables:
-            self.taken.add(table.sheet.lower())
-        self.taken.update({"guidance", "returns"})
+        main = [
+            tables.calendar(self.c),
+            tables.calendar_grid(self.c),
+            tables.gap_flags(self.c),
+            tables.actions(self.c),
+            tables.tasks(self.c),
+            tables.council_plan_progress(self.c),
+            tables.contract_register(self.c),
+            tables.efficiency(self.c),
+            tables.returns_log(self.c),
+            tables.findings(self.c),
+        ]
+        taken = {t.lower() for t in ("Overview", "Charts", "Returns", "Guidance", DATA_SHEET)}
+        taken |= {table.sheet.lower() for table in main}
         for plan in self.c.plans:
-            self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, self.taken)
-        for table in tables:
-            sheet = self.book.add_worksheet(table.sheet)
-            self.table(sheet, table, 0)
-            if table.sheet == "Overview":
-                self._link_organisations(sheet)
-                sheet.activate()
-                self._returns()
+            self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
+        self._overview()
+        charts = self.sheet("Charts")
+        self._returns()
+        for table in main:
+            if table.sheet == "Calendar grid":
+                self._calendar_grid(table)
+            else:
+                self.w.table(self.sheet(table.sheet), table, 0)
         self._guidance()
         for plan in self.c.plans:
             self._organisation(plan)
+        data = self.book.add_worksheet(DATA_SHEET)
+        charts.write_string(0, 0, "Charts", self.w.fmt["title"])
+        add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
+        data.hide()
 
-    # --- generic tables ----------------------------------------------------------------------
+    # --- the Overview ----------------------------------------------------------------------
 
-    def value(self, sheet: Any, row: int, col: int, value: Any, kind: str) -> None:
-        """Write one value by its type; strings always as text."""
-        if value is None or (isinstance(value, float) and value != value):
-            return
-        if isinstance(value, date):
-            day = value if isinstance(value, datetime) else datetime(*value.timetuple()[:3])
-            sheet.write_datetime(row, col, day, self.fmt[DATE])
-        elif isinstance(value, bool):
-            sheet.write_string(row, col, "Yes" if value else "No", self.fmt["plain"])
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value, self.fmt[INT if kind == INT else NUMBER])
-        else:
-            sheet.write_string(row, col, str(value), self.fmt["wrap" if kind == LONG else "plain"])
+    def _overview(self) -> None:
+        sheet = self.sheet("Overview")
+        sheet.activate()
+        fmt = self.w.fmt
+        sheet.write_string(0, 0, "Action plans: progress report", fmt["title"])
+        sheet.write_string(1, 0, f"As of {uk(self.c.as_of)}", fmt["subtitle"])
+        row = 2
+        for name, layout in LAYOUTS.items():
+            plans = [p for p in self.c.plans if p.layout.name == name]
+            if not plans:
+                continue
+            round_ = self.c.rounds.get(name)
+            register = self.c.registers.get(name)
+            expected = f"expected {len(register.entries)}, " if register else ""
+            received = sum(p.loaded is not None for p in plans)
+            sheet.write_string(
+                row, 0,
+                f"{layout.title}{f', {round_.label}' if round_ else ''}: {expected}"
+                f"received {received}, missing {len(plans) - received}",
+                fmt["subtitle"],
+            )  # fmt: skip
+            row += 1
+        flags = self.c.flags
+        red = sum(f.severity == "red" for f in flags)
+        sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
+        sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
+        sheet.write_string(
+            row + 1, 0, "Each name links to the organisation's own sheet; the Charts sheet has "
+            "the picture, the Gap Flags sheet the detail.", fmt["subtitle"],
+        )  # fmt: skip
+        table = tables.overview(self.c)
+        self.w.table(sheet, table, OVERVIEW_TOP)
+        for r, plan in enumerate(self.c.plans, start=OVERVIEW_TOP + 1):
+            target = self.sheet_of[id(plan)].replace("'", "''")
+            sheet.write_url(r, 0, f"internal:'{target}'!A1", fmt["link"],
+                            string=plan.organisation)  # fmt: skip
 
-    def table(
-        self, sheet: Any, table: Table, top: int, name: str | None = None, freeze: bool = True
-    ) -> None:
-        """Write ``table`` as an Excel table starting at row ``top`` (its header row frozen
-        when ``freeze``: the sheet's main table)."""
-        for col, column in enumerate(table.columns):
-            sheet.set_column(col, col, column.width)
-        for r, row in enumerate(table.rows, start=top + 1):
-            for col, (value, column) in enumerate(zip(row, table.columns)):
-                self.value(sheet, r, col, value, column.kind)
-        last = top + max(len(table.rows), 1)
-        sheet.add_table(
-            top,
-            0,
-            last,
-            len(table.columns) - 1,
-            {
-                "name": self._table_name(name or table.sheet),
-                "style": "Table Style Light 9",
-                "columns": [{"header": c.title} for c in table.columns],
-            },
-        )
-        if freeze:
-            sheet.freeze_panes(top + 1, 0)
-        for col, column in enumerate(table.columns):
-            if column.kind == RAG:
-                for word, fmt in self.rag.items():
-                    sheet.conditional_format(
-                        top + 1,
-                        col,
-                        last,
-                        col,
-                        {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt},
-                    )
-
-    def _table_name(self, wanted: str) -> str:
-        """An Excel table name: letters, digits and underscores, unique in the workbook."""
-        stem = "".join(ch if ch.isalnum() else "_" for ch in wanted)[:200]
-        stem = stem if stem[:1].isalpha() else f"T_{stem}"
-        name, n = stem, 1
-        while name.lower() in self.table_names:
-            n += 1
-            name = f"{stem}_{n}"
-        self.table_names.add(name.lower())
-        return name
+    # --- the returns tracker -----------------------------------------------------------------
 
     def _returns(self) -> None:
-        """The returns tracker: counts for the round, then the chase list."""
-        sheet = self.book.add_worksheet("Returns")
-        counts = tracker(self.c)
-        self.table(sheet, counts, 0, freeze=False)
-        top = len(counts.rows) + 3
-        chase = chase_list(self.c)
-        sheet.write_string(top, 0, "Chase list", self.fmt["bold"])
-        self.table(sheet, chase, top + 1, freeze=False)
-        for col, column in enumerate(chase.columns):
-            sheet.set_column(col, col, max(column.width, counts.columns[col].width))
+        sheet = self.sheet("Returns")
+        sheet.write_string(0, 0, "Returns this round", self.w.fmt["title"])
+        counts = tables.tracker(self.c)
+        below = self.w.table(sheet, counts, 2, freeze=False, widths=False)
+        chase = tables.chase_list(self.c)
+        sheet.write_string(below + 1, 0, "Chase list", self.w.fmt["bold"])
+        self.w.table(sheet, chase, below + 2, freeze=False, widths=False)
+        for col in range(max(len(counts.columns), len(chase.columns))):
+            widths = [t.columns[col].width for t in (counts, chase) if col < len(t.columns)]
+            sheet.set_column(col, col, max(widths))
+        sheet.repeat_rows(below + 2)
 
-    def _link_organisations(self, sheet: Any) -> None:
-        for r, plan in enumerate(self.c.plans, start=1):
-            target = self.sheet_of[id(plan)].replace("'", "''")
-            sheet.write_url(
-                r, 0, f"internal:'{target}'!A1", self.fmt["link"], string=plan.organisation
-            )
+    # --- the calendar grid -------------------------------------------------------------------
+
+    def _calendar_grid(self, table: Table) -> None:
+        sheet = self.sheet("Calendar Grid")
+        sheet.write_string(0, 0, "Events by week", self.w.fmt["title"])
+        sheet.write_string(
+            1, 0, "How many events each partnership has on in each week (week commencing). "
+            "Two or more is a clash; a blank stretch is a gap.", self.w.fmt["subtitle"],
+        )  # fmt: skip
+        top = 3
+        self.w.table(sheet, table, top, freeze=False)
+        sheet.freeze_panes(top + 1, 1)
+        sheet.repeat_rows(top)
+        last = top + max(len(table.rows), 1)
+        span = (top + 1, 1, last, len(table.columns) - 1)
+        clash = self.book.add_format({"bg_color": "#C00000", "font_color": "#FFFFFF"})
+        busy = self.book.add_format({"bg_color": "#9BC2E6"})
+        sheet.conditional_format(*span, {"type": "cell", "criteria": ">=", "value": 2,
+                                         "format": clash})  # fmt: skip
+        sheet.conditional_format(*span, {"type": "cell", "criteria": "==", "value": 1,
+                                         "format": busy})  # fmt: skip
 
     # --- guidance ----------------------------------------------------------------------------
 
     def _guidance(self) -> None:
-        from ..flags import RULES
-
-        sheet = self.book.add_worksheet("Guidance")
-        sheet.write_string(0, 0, "About this workbook", self.fmt["title"])
-        sheet.write_string(1, 0, SHEET_ORDER_NOTE, self.fmt["plain"])
+        sheet = self.sheet("Guidance")
+        fmt = self.w.fmt
+        sheet.write_string(0, 0, "About this workbook", fmt["title"])
+        notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
+                      list(SHEET_NOTES))  # fmt: skip
+        row = self.w.table(sheet, notes, 2, freeze=False, widths=False)
+        sheet.write_string(row + 1, 0, "Gap flag rules", fmt["bold"])
         rules = Table(
             "Gap flag rules",
             [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26), Col("What it means", 90)],
-            [
-                (
-                    r.title,
-                    (r.severity or "red or amber").title(),
-                    ", ".join(LAYOUTS[n].title for n in r.layouts),
-                    r.explains,
-                )
-                for r in RULES
-            ],
-        )
-        sheet.write_string(3, 0, "Gap flag rules", self.fmt["bold"])
-        self.table(sheet, rules, 4, freeze=False)
-        top = 4 + len(rules.rows) + 3
+            [(r.title, (r.severity or "red or amber").title(),
+              ", ".join(LAYOUTS[n].title for n in r.layouts), r.explains) for r in RULES],
+        )  # fmt: skip
+        row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False)
+        sheet.write_string(
+            row + 1, 0, "Three-year plans state no confidence: their Confidence on the Overview "
+            "is computed from their tasks (Confidence check).", fmt["plain"],
+        )  # fmt: skip
+        row += 2
         for layout in LAYOUTS.values():
-            sheet.write_string(top, 0, f"{layout.title}: fields", self.fmt["bold"])
+            sheet.write_string(row + 1, 0, f"{layout.title}: fields", fmt["bold"])
             fields = Table(
                 layout.title,
                 [Col(t, w, LONG) for t, w in zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)],
                 guidance_rows(layout),
             )
-            self.table(sheet, fields, top + 1, name=f"Fields {layout.name}", freeze=False)
-            top += len(fields.rows) + 4
+            row = self.w.table(sheet, fields, row + 2, name=f"Fields {layout.name}",
+                               freeze=False, widths=False)  # fmt: skip
         for col, width in enumerate(GUIDANCE_WIDTHS):
-            sheet.set_column(col, col, max(width, 30 if col == 0 else width))
+            sheet.set_column(col, col, max(width, 30))
 
     # --- one sheet per organisation ----------------------------------------------------------
 
     def _organisation(self, plan: Plan) -> None:
-        sheet = self.book.add_worksheet(self.sheet_of[id(plan)])
-        sheet.write_string(0, 0, plan.organisation, self.fmt["title"])
-        sheet.write_string(
-            1, 0, f"{plan.layout.title} — as of {uk(self.c.as_of)}", self.fmt["plain"]
-        )
-        sheet.write_url(1, 4, "internal:'Overview'!A1", self.fmt["link"], string="Back to Overview")
+        name = self.sheet_of[id(plan)]
+        sheet = self.sheet(name)
+        fmt = self.w.fmt
+        sheet.write_string(0, 0, plan.organisation, fmt["title"])
+        sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",
+                           fmt["subtitle"])  # fmt: skip
+        sheet.write_url(1, 3, "internal:'Overview'!A1", fmt["link"], string="Back to Overview")
         row = 3
         if plan.loaded is None:
-            sheet.write_string(row, 0, "No return received this round.", self.fmt["bold"])
-            row += 2
+            sheet.write_string(row, 0, "No return received this round.", fmt["bold"])
+            if plan.contact:
+                sheet.write_string(row + 1, 0, f"Contact: {plan.contact}", fmt["plain"])
+            row += 3
         else:
-            sheet.write_string(row, 0, f"From {source(plan)}", self.fmt["plain"])
+            sheet.write_string(row, 0, f"From {source(plan)}", fmt["subtitle"])
             row += 1
             for f in plan.layout.header:
-                sheet.write_string(row, 0, f.title, self.fmt["label"])
-                self.value(sheet, row, 1, plan.value(f.name), field_col(f).kind)
+                sheet.write_string(row, 0, f.title, fmt["label"])
+                value = plan.value(f.name)
+                self.w.value(sheet, row, 1, value, field_col(f).kind)
+                if isinstance(value, str) and len(value) > 60:
+                    sheet.set_row(row, 13 * (len(value) // 60 + 1))
                 row += 1
             row += 1
-        flags = plan_flags(plan)
-        sheet.write_string(row, 0, "Flags", self.fmt["bold"])
-        self.table(sheet, flags, row + 1, name=f"Flags {plan.organisation}", freeze=False)
-        row += len(flags.rows) + 4
+        flags = tables.plan_flags(plan)
+        sheet.write_string(3, 3, "Flags", fmt["bold"])
+        flag_end = self.w.table(sheet, flags, 4, left=3, name=f"Flags {name}", freeze=False,
+                                widths=False)  # fmt: skip
+        row = max(row, flag_end + 1)
         if plan.rows is not None:
-            items = plan_rows(plan)
-            sheet.write_string(row, 0, items.sheet, self.fmt["bold"])
-            self.table(
-                sheet, items, row + 1, name=f"{items.sheet} {plan.organisation}", freeze=False
-            )
-        sheet.set_column(0, 0, 30)
-        sheet.set_column(1, 1, 40)
+            items = tables.plan_rows(plan)
+            sheet.write_string(row, 0, items.sheet, fmt["bold"])
+            self.w.table(sheet, items, row + 1, name=f"{items.sheet} {name}", freeze=False)
+            sheet.repeat_rows(row + 1)
+        widths = {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}
+        for col, width in widths.items():
+            sheet.set_column(col, col, width)

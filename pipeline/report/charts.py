@@ -1,0 +1,101 @@
+"""Native Excel charts for the managers' workbook (xlsxwriter charts, not pictures).
+
+Each chart is one row of ``CHARTS``: the table of counts it plots (from ``tables``), its kind,
+its title and the colour of each series. The counts are written on a hidden ``Chart Data``
+sheet and the charts on the ``Charts`` sheet, so they stay live Excel charts that print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..plans import Consolidation
+from . import tables
+from .tables import Table
+
+DATA_SHEET = "Chart Data"
+MOST_CATEGORIES = 60  # a bar chart of more organisations than this cannot be read
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What one chart shows and how."""
+
+    title: str
+    data: Callable[[Consolidation], Table]
+    kind: str  # xlsxwriter chart type
+    subtype: str | None
+    colours: dict[str, str]
+
+
+STATUS_COLOURS = {
+    "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Complete": "#70AD47", "Evaluation": "#2E8B57",
+    "Cancelled": "#D9D9D9", "Completed": "#70AD47", "In progress": "#4472C4",
+    "Delayed": "#C00000", "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9",
+    tables.NOT_UPDATED: "#FFC000", "Red": "#C00000", "Amber": "#FFC000", "Green": "#70AD47",
+    "Estimated impact of live actions": "#4472C4", "Reduction the target needs": "#C00000",
+}  # fmt: skip
+
+CHARTS = (
+    ChartSpec("Confidence: how many partnerships say Red, Amber or Green",
+              tables.confidence_mix, "doughnut", None, STATUS_COLOURS),
+    ChartSpec("Actions by status, per partnership", tables.action_status_counts, "bar",
+              "stacked", STATUS_COLOURS),
+    ChartSpec("Estimated impact of live actions against the reduction needed",
+              tables.impact_against_need, "bar", None, STATUS_COLOURS),
+    ChartSpec("Three-year tasks by status this quarter, per business unit",
+              tables.task_status_counts, "bar", "stacked", STATUS_COLOURS),
+)  # fmt: skip
+
+
+def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, fmt: Any) -> int:
+    """Write each chart's counts on the data sheet and the chart on the charts sheet; returns
+    how many charts had something to show."""
+    data_row, chart_row, shown = 0, 2, 0
+    for spec in CHARTS:
+        table = spec.data(c)
+        rows = table.rows[:MOST_CATEGORIES]
+        if not rows or not any(any(v for v in row[1:]) for row in rows):
+            continue
+        for col, column in enumerate(table.columns):
+            data_sheet.write_string(data_row, col, column.title)
+        for r, row in enumerate(rows, start=data_row + 1):
+            data_sheet.write_string(r, 0, str(row[0]))
+            for col, value in enumerate(row[1:], start=1):
+                data_sheet.write_number(r, col, value or 0)
+        chart = book.add_chart({"type": spec.kind, **({"subtype": spec.subtype}
+                                                      if spec.subtype else {})})  # fmt: skip
+        first, last = data_row + 1, data_row + len(rows)
+        categories = [DATA_SHEET, first, 0, last, 0]
+        if spec.kind == "doughnut":
+            chart.add_series({
+                "name": table.columns[1].title, "categories": categories,
+                "values": [DATA_SHEET, first, 1, last, 1],
+                "points": [{"fill": {"color": spec.colours[str(row[0])]}} for row in rows],
+                "data_labels": {"value": True, "category": True},
+            })  # fmt: skip
+        else:
+            for col, column in enumerate(table.columns[1:], start=1):
+                chart.add_series({
+                    "name": [DATA_SHEET, data_row, col], "categories": categories,
+                    "values": [DATA_SHEET, first, col, last, col],
+                    "fill": {"color": spec.colours.get(column.title, "#808080")},
+                    "gap": 40,
+                })  # fmt: skip
+            chart.set_y_axis({"reverse": True})  # first organisation at the top
+            chart.set_legend({"position": "top"})
+        title = spec.title + (f" (first {MOST_CATEGORIES} of {len(table.rows)})"
+                              if len(table.rows) > MOST_CATEGORIES else "")  # fmt: skip
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        height = 320 if spec.kind == "doughnut" else max(320, 18 * len(rows) + 120)
+        chart.set_size({"width": 760, "height": height})
+        charts_sheet.insert_chart(chart_row, 0, chart)
+        chart_row += height // 20 + 3
+        data_row = last + 3
+        shown += 1
+    if not shown:
+        charts_sheet.write_string(2, 0, "No returns with actions or tasks yet: nothing to chart.",
+                                  fmt)  # fmt: skip
+    return shown

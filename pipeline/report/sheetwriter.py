@@ -1,0 +1,142 @@
+"""The toolkit every sheet of the consolidated workbook is written with: formats, typed
+values, Excel tables, widths that fit their content, and print set-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ..values import uk
+from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Table
+
+RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
+WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
+WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
+
+
+class SheetWriter:
+    """Writes tables and values onto sheets of one xlsxwriter workbook."""
+
+    def __init__(self, book: Any, as_of: date) -> None:
+        self.book, self.as_of = book, as_of
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        self.fmt = {
+            "plain": book.add_format(base),
+            "wrap": book.add_format({**base, "text_wrap": True}),
+            DATE: book.add_format({**base, "num_format": "dd/mm/yyyy"}),
+            INT: book.add_format({**base, "num_format": "0"}),
+            NUMBER: book.add_format({**base, "num_format": "0.##"}),
+            "title": book.add_format({**base, "bold": True, "font_size": 16}),
+            "subtitle": book.add_format({**base, "font_size": 11, "font_color": "#404040"}),
+            "bold": book.add_format({**base, "bold": True, "font_size": 11}),
+            "label": book.add_format(
+                {**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True}
+            ),
+            "link": book.add_format({**base, "font_color": "#0563C1", "underline": 1}),
+            "red": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Red"]}),
+            "amber": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Amber"]}),
+            "heading": book.add_format(
+                {
+                    **base,
+                    "bold": True,
+                    "text_wrap": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": "#4472C4",
+                }
+            ),
+        }
+        self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
+        self.table_names: set[str] = set()
+
+    def value(self, sheet: Any, row: int, col: int, value: Any, kind: str = TEXT) -> None:
+        """Write one value by its type; strings always as text, never as formulas."""
+        if value is None or (isinstance(value, float) and value != value):
+            return
+        if isinstance(value, date):
+            day = value if isinstance(value, datetime) else datetime(*value.timetuple()[:3])
+            sheet.write_datetime(row, col, day, self.fmt[DATE])
+        elif isinstance(value, bool):
+            sheet.write_string(row, col, "Yes" if value else "No", self.fmt["plain"])
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, self.fmt[INT if kind == INT else NUMBER])
+        else:
+            sheet.write_string(row, col, str(value), self.fmt["wrap" if kind == LONG else "plain"])
+
+    def table(
+        self,
+        sheet: Any,
+        table: Table,
+        top: int,
+        left: int = 0,
+        name: str | None = None,
+        freeze: bool = True,
+        widths: bool = True,
+    ) -> int:
+        """Write ``table`` as an Excel table with its header at row ``top``; the main table of
+        a sheet has its header frozen and repeated on every printed page. Returns the row
+        after the table."""
+        for r, row in enumerate(table.rows, start=top + 1):
+            for col, (value, column) in enumerate(zip(row, table.columns), start=left):
+                self.value(sheet, r, col, value, column.kind)
+        last = top + max(len(table.rows), 1)
+        sheet.add_table(top, left, last, left + len(table.columns) - 1, {
+            "name": self._table_name(name or table.sheet),
+            "style": "Table Style Light 9",
+            "columns": [{"header": c.title, "header_format": self.fmt["heading"]}
+                        for c in table.columns],
+        })  # fmt: skip
+        if any(len(c.title) > 12 for c in table.columns):
+            sheet.set_row(top, 30)
+        if freeze:
+            sheet.freeze_panes(top + 1, 0)
+            sheet.repeat_rows(top)
+        if widths:
+            self.fit(sheet, table, left)
+        for col, column in enumerate(table.columns, start=left):
+            if column.kind == RAG:
+                for word, fmt in self.rag.items():
+                    sheet.conditional_format(top + 1, col, last, col, {
+                        "type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt,
+                    })  # fmt: skip
+        return last + 1
+
+    def fit(self, sheet: Any, table: Table, left: int = 0) -> None:
+        """Column widths that fit the title and the values (long texts wrap at a set width)."""
+        for col, column in enumerate(table.columns, start=left):
+            if column.kind == LONG:
+                sheet.set_column(col, col, column.width)
+                continue
+            longest = max(
+                (len(_shown(row[col - left])) for row in table.rows[:WIDTH_SAMPLE]), default=0
+            )
+            # titles wrap onto two lines; the header also holds the filter button
+            width = max(longest + 2, min(len(column.title) // 2 + 5, 24), 7)
+            sheet.set_column(col, col, min(width, WIDEST[column.kind]))
+
+    def print_setup(self, sheet: Any, name: str) -> None:
+        """Landscape A4, one page wide, and a footer with sheet name, page and as-of date."""
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        footer = f"&L&8{name.replace('&', '&&')}&C&8Page &P of &N&R&8As of {uk(self.as_of)}"
+        sheet.set_footer(footer)
+
+    def _table_name(self, wanted: str) -> str:
+        """An Excel table name: letters, digits and underscores, unique in the workbook."""
+        stem = "".join(ch if ch.isalnum() else "_" for ch in wanted)[:200]
+        stem = stem if stem[:1].isalpha() else f"T_{stem}"
+        name, n = stem, 1
+        while name.lower() in self.table_names:
+            n += 1
+            name = f"{stem}_{n}"
+        self.table_names.add(name.lower())
+        return name
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return "00/00/0000"
+    return str(value)
