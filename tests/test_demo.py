@@ -16,10 +16,13 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(tmp_path):
     overview = sheet_records(path, "Overview")
     assert len([o for o in overview if o["Layout"] == "Priority 44"]) == 44
     assert len([o for o in overview if o["Layout"] == "Three-year"]) == 14
+    assert {"improving", "worsening", "no change"} <= {o["Direction"] for o in overview}
+    assert "status changed" in {a["Changed"] for a in sheet_records(path, "Actions")}
+    assert "Last round (06/11/2026)" in result.output
     missing = {o["Organisation"] for o in overview if o["Returned"] == "No"}
     assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
 
-    log = {r["File"]: r for r in sheet_records(path, "Returns Log")}
+    log = {r["File"].rsplit("/", 1)[-1]: r for r in sheet_records(path, "Returns Log")}
     rejected = {name for name, r in log.items() if r["Status"] == "rejected"}
     assert rejected == {"covering note.txt", "Gotham action plan.xlsx",
                         "Salford plan (web page).xls"}  # fmt: skip

@@ -31,9 +31,19 @@ MARKER = ".pipeline-demo"  # marks a folder this module made, and so may empty a
 
 
 @dataclass(frozen=True)
-class DemoInbox:
-    """Where the demo put things."""
+class DemoRound:
+    """One round's inbox, its date, and the registers to run it with."""
 
+    inbox: Path
+    as_of: date
+    registers: list[Path]
+
+
+@dataclass(frozen=True)
+class DemoInbox:
+    """Where the demo put things: the rounds before this one, then this round's inbox."""
+
+    earlier: list[DemoRound]
     inbox: Path
     registers: list[Path]
     templates: Path
@@ -161,10 +171,13 @@ SAVED_TWICE = "Gateshead"  # the same file saved again under another name: a dup
 
 
 def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
-    """Write registers, templates and an inbox of returns under ``directory``."""
+    """Write registers, templates and inboxes of returns under ``directory``: this round's,
+    and each layout's previous round (so that direction of travel has something to show)."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
-    for folder in (inbox, templates, registers_dir, directory / "store", directory / "feedback"):
+    earlier_dir = directory / "earlier-rounds"
+    for folder in (inbox, templates, registers_dir, directory / "store", directory / "feedback",
+                   earlier_dir):  # fmt: skip
         _fresh(folder)  # a demo round starts from nothing each time
     store = directory / "store" / "pipeline.sqlite"
     registers = []
@@ -175,15 +188,60 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
         registers.append(target)
     rng = random.Random(as_of.toordinal())
     count = 0
+    earlier = []
     for path in registers:
         register = read_register(path)
         make_templates(register.layout, templates, register)
+        before = as_of - timedelta(days=LAST_ROUND_DAYS[register.layout.name])
+        previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path])
+        earlier.append(previous)
         for entry in register.entries:
             if entry.organisation in NOT_RETURNED:
                 continue
-            count += _send(_draft(register, entry, rng, as_of), templates, inbox, rng)
+            current = _draft(register, entry, rng, as_of)
+            _send(_last_round(current, rng, as_of), templates, previous.inbox, rng)
+            _make_mistake(current, rng)
+            count += _send(current, templates, inbox, rng)
     count += _extras(inbox, templates, rng, as_of)
-    return DemoInbox(inbox, registers, templates, store, count)
+    return DemoInbox(earlier, inbox, registers, templates, store, count)
+
+
+LAST_ROUND_DAYS = {"p44": 14, "three_year": 91}
+
+
+def _last_round(current: _Return, rng: random.Random, as_of: date) -> _Return:
+    """The same organisation's return a round earlier: the same plan, less far on."""
+    days = LAST_ROUND_DAYS[current.layout.name]
+    then = as_of - timedelta(days=days)
+    header = {**current.header, "date_of_update": current.header["date_of_update"] -
+              timedelta(days=days)}  # fmt: skip
+    rows = []
+    for row in current.rows:
+        row = dict(row)
+        start, end = row.get("start_date"), row.get("end_date")
+        if isinstance(start, date) and start > then - timedelta(days=7) and rng.random() < 0.5:
+            continue  # an action added since
+        if row.get("status") in ("Complete", "Evaluation") and isinstance(end, date) and end > then:
+            row["status"] = "Ongoing"
+        elif row.get("status") == "Ongoing" and isinstance(start, date) and start > then:
+            row["status"] = "Planned"
+        now = header.get("_current_quarter")
+        if now:
+            row.pop(f"q{now}", None)
+        rows.append(row)
+    if "confidence" in header and rng.random() < 0.35:
+        ladder = ["Red", "Amber", "Green"]
+        step = ladder.index(header["confidence"]) + rng.choice((-1, 1))
+        header["confidence"] = ladder[min(max(step, 0), 2)]
+    name = _file_name(current.layout, current.entry, then)
+    return _Return(current.layout, current.entry, header, rows, name)
+
+
+def _file_name(layout: Layout, entry: RegisterEntry, day: date) -> str:
+    """What partners call their returns."""
+    if layout.name == "p44":
+        return f"{entry.organisation} action plan {day:%d-%m-%y}.xlsx"
+    return f"{entry.code} 3-year action plan Q{quarter_of(entry.prefill['plan_start'], day)}.xlsx"
 
 
 def _fresh(folder: Path) -> None:
@@ -206,8 +264,7 @@ def _draft(register: Register, entry: RegisterEntry, rng: random.Random, as_of: 
         needed = round(baseline * (entry.prefill.get("reduction_target") or 6) / 100)
         header = p44_header(rng, entry.prefill, as_of)
         rows = p44_actions(rng, as_of, rng.randrange(6, 15), needed)
-        r = _Return(layout, entry, header, rows, f"{org} action plan {as_of:%d-%m-%y}.xlsx")
-        mistake = P44_MISTAKES.get(org)
+        r = _Return(layout, entry, header, rows, _file_name(layout, entry, as_of))
     else:
         now = quarter_of(entry.prefill["plan_start"], as_of)
         header = {
@@ -216,11 +273,16 @@ def _draft(register: Register, entry: RegisterEntry, rng: random.Random, as_of: 
             "_current_quarter": now,
         }
         rows = three_year_tasks(rng, entry.code or "", org, now, rng.randrange(6, 13))
-        r = _Return(layout, entry, header, rows, f"{entry.code} 3-year action plan Q{now}.xlsx")
-        mistake = THREE_YEAR_MISTAKES.get(org)
+        r = _Return(layout, entry, header, rows, _file_name(layout, entry, as_of))
+    return r
+
+
+def _make_mistake(r: _Return, rng: random.Random) -> None:
+    """What goes wrong with this organisation's return, if anything (see the tables above)."""
+    mistakes = P44_MISTAKES if r.layout.name == "p44" else THREE_YEAR_MISTAKES
+    mistake = mistakes.get(r.entry.organisation)
     if mistake is not None:
         mistake(r, rng)
-    return r
 
 
 def _send(r: _Return, templates: Path, inbox: Path, rng: random.Random) -> int:

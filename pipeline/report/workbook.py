@@ -254,6 +254,8 @@ class _Workbook:
             sheet.write_string(row, 0, items.sheet, fmt["bold"])
             self.w.table(sheet, items, row + 1, name=f"{items.sheet} {name}", freeze=False)
             sheet.repeat_rows(row + 1)
+        else:
+            sheet.repeat_rows(4)  # the flags' header
         widths = {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}
         for col, width in widths.items():
             sheet.set_column(col, col, width)

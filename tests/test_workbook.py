@@ -1,0 +1,179 @@
+"""The managers' workbook: the picture at a glance, then every detail; it opens and prints."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import warnings
+import zipfile
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from builders import AS_OF, action, p44_return, task, three_year_return
+from workbook_reading import flags, main_table, sheet_records
+
+from pipeline.run import run
+
+
+@pytest.fixture(scope="module")
+def round_workbook(tmp_path_factory):
+    """A round with two partnerships, two business units and one missing partnership."""
+    root = tmp_path_factory.mktemp("round")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    from builders import write_registers
+
+    registers = write_registers(root / "registers")
+    ended = AS_OF - timedelta(days=5)
+    p44_return(inbox, confidence="Green", rows=[
+        action("A01", end_date=ended), action("A02", end_date=ended),
+        action("A03", category="Week of Action", start_date=AS_OF + timedelta(days=7),
+               end_date=AS_OF + timedelta(days=13)),
+        action("A04", calendar_event="Yes", start_date=AS_OF + timedelta(days=9),
+               end_date=AS_OF + timedelta(days=9)),
+    ])  # fmt: skip
+    p44_return(inbox, organisation="Bradford", confidence="Red")
+    three_year_return(inbox, rows=[
+        task("HSG-01", cp2="Significant", contract="Yes", q7="Delayed", progress_report="Late"),
+        task("HSG-02", cp2="Contributes", efficiency="Yes"),
+        task("HSG-03", cp4="Significant"),
+    ])  # fmt: skip
+    three_year_return(inbox, organisation="Finance")
+    result = run(inbox, root / "outbox", [registers["p44"], registers["three_year"]], AS_OF)
+    return result.path
+
+
+def test_the_overview_opens_with_a_title_block(round_workbook):
+    sheet = openpyxl.load_workbook(round_workbook)["Overview"]
+    block = [c for row in sheet.iter_rows(max_row=6, values_only=True) for c in row if c]
+    assert block[0] == "Action plans: progress report"
+    assert "As of 20/11/2026" in block
+    assert ("Priority 44 Partnership Action Plan, fortnight 16/11/2026 to 29/11/2026: "
+            "expected 3, received 2, missing 1") in block  # fmt: skip
+    assert "Three-year Action Plan, Oct–Dec 26 (2026/27 Q3): expected 2, received 2, missing 0" in (
+        block
+    )
+    red = sum(f["Severity"] == "Red" for f in flags(round_workbook))
+    assert f"Red flags: {red}" in block
+    assert sheet.freeze_panes == "A9"
+
+
+def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(round_workbook):
+    book = openpyxl.load_workbook(round_workbook)
+    sheet = book["Overview"]
+    _, top, _, bottom = main_table(sheet)
+    links = {sheet.cell(r, 1).value: sheet.cell(r, 1).hyperlink.location
+             for r in range(top + 1, bottom + 1)}  # fmt: skip
+    assert links["Leeds"] == "'Leeds'!A1"
+    assert links["Salford"] == "'Salford'!A1"
+    assert set(links) <= set(book.sheetnames)
+    header = [c.value for c in sheet[top]]
+    confidence = openpyxl.utils.get_column_letter(header.index("Confidence") + 1)
+    rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in sheet.conditional_formatting}
+    assert rules[f"{confidence}{top + 1}:{confidence}{bottom}"] == [['"Red"'], ['"Amber"'],
+                                                                   ['"Green"']]  # fmt: skip
+
+
+def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workbook):
+    leeds = next(
+        o for o in sheet_records(round_workbook, "Overview") if o["Organisation"] == "Leeds"
+    )
+    # 2 of 4 overdue is more than a quarter: the plan's own rows read as Red
+    assert (leeds["Confidence"], leeds["Confidence check"]) == ("Green", "Red")
+    [flag] = [f for f in flags(round_workbook, "Confidence check") if f["Organisation"] == "Leeds"]
+    assert "2 of 4 actions are overdue, which reads as Red" in flag["Message"]
+    assert flag["Cell"] == "C12"
+
+
+def test_native_charts_show_status_confidence_tasks_and_impact(round_workbook):
+    with zipfile.ZipFile(round_workbook) as z:
+        charts = [z.read(n).decode() for n in sorted(z.namelist()) if n.startswith("xl/charts/")]
+        drawing = next(z.read(n).decode() for n in z.namelist()
+                       if n.startswith("xl/drawings/drawing") and n.endswith(".xml"))  # fmt: skip
+    titles = [" ".join(re.findall(r"<a:t>([^<]*)</a:t>", c)) for c in charts]
+    assert len(charts) == 4 and drawing.count("<c:chart ") == 4
+    assert any("doughnutChart" in c for c in charts)
+    stacked = [t for c, t in zip(charts, titles) if 'grouping val="stacked"' in c]
+    assert sorted(stacked) == [
+        "Actions by status, per partnership",
+        "Three-year tasks by status this quarter, per business unit",
+    ]
+    assert "Estimated impact of live actions against the reduction needed" in titles
+    assert "'Chart Data'!" in "".join(charts)
+
+
+def test_the_calendar_grid_shows_events_by_week(round_workbook):
+    sheet = openpyxl.load_workbook(round_workbook)["Calendar Grid"]
+    grid = sheet_records(round_workbook, "Calendar Grid")
+    leeds = next(r for r in grid if r["Partnership"] == "Leeds")
+    week = AS_OF + timedelta(days=7) - timedelta(days=(AS_OF + timedelta(days=7)).weekday())
+    assert leeds[f"{week:%d %b}"] == 2  # the Week of Action and the event clash
+    assert sum(v or 0 for k, v in leeds.items() if k != "Partnership") == 3
+    rules = [r for cf in sheet.conditional_formatting for r in cf.rules]
+    assert [(r.operator, r.formula) for r in rules] == [("greaterThanOrEqual", ["2"]),
+                                                        ("equal", ["1"])]  # fmt: skip
+
+
+def test_three_year_derivations_for_cabinet_procurement_and_efficiency(round_workbook):
+    cabinet = sheet_records(round_workbook, "Council Plan Progress")
+    assert [(r["Council Plan priority"], r["Ref"], r["Status this quarter"]) for r in cabinet] == [
+        ("2 Sustainable Communities", "HSG-01", "Delayed"),
+        ("4 Learning and Training", "HSG-03", "In progress"),
+    ]
+    assert [r["Ref"] for r in sheet_records(round_workbook, "Contract Register")] == ["HSG-01"]
+    assert [r["Ref"] for r in sheet_records(round_workbook, "Efficiency")] == ["HSG-02"]
+
+
+def test_an_organisation_sheet_is_laid_out_like_its_plan(round_workbook):
+    sheet = openpyxl.load_workbook(round_workbook)["Leeds"]
+    values = {r[0]: r[1] for r in sheet.iter_rows(min_row=5, max_row=20, max_col=2,
+                                                   values_only=True) if r[0]}  # fmt: skip
+    assert values["Overall confidence (RAG)"] == "Green"
+    assert values["Definition of problem"].startswith("Burglary dwelling up 20%")
+    flags_here = [r[3] for r in sheet.iter_rows(min_row=5, values_only=True) if r[3]]
+    assert "Amber" in flags_here  # the flags sit beside the header block
+    refs = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] in ("A01", "A02", "A03")]
+    assert refs == ["A01", "A02", "A03"]
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(round_workbook):
+    book = openpyxl.load_workbook(round_workbook)
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # fitToWidth is left out of the file when it is 1, the default
+        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+        footer = sheet.oddFooter
+        assert "&P of &N" in footer.center.text and "20/11/2026" in footer.right.text
+        if sheet.tables and sheet.title not in ("Guidance",):
+            assert sheet.print_title_rows, sheet.title
+
+
+def test_column_widths_fit_their_content(round_workbook):
+    sheet = openpyxl.load_workbook(round_workbook)["Overview"]
+    names = [o["Organisation"] for o in sheet_records(round_workbook, "Overview")]
+    assert sheet.column_dimensions["A"].width >= max(map(len, names))
+    gap = openpyxl.load_workbook(round_workbook)["Gap Flags"]
+    assert gap.column_dimensions["G"].width >= 60  # messages wrap in a wide column
+
+
+def test_the_workbook_validates_with_openpyxl(round_workbook):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        book = openpyxl.load_workbook(round_workbook)
+    assert book.sheetnames[:3] == ["Overview", "Charts", "Returns"]
+    assert book["Chart Data"].sheet_state == "hidden"
+
+
+def test_the_workbook_opens_cleanly_in_libreoffice(round_workbook, tmp_path, soffice):
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "pdf", "--outdir", str(tmp_path), str(round_workbook)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    pdf = tmp_path / f"{round_workbook.stem}.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
