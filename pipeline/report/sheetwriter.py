@@ -48,6 +48,11 @@ class SheetWriter:
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
         self.table_names: set[str] = set()
 
+    def title(self, sheet: Any, text: str) -> None:
+        """A sheet's title, in its first row."""
+        sheet.write_string(0, 0, text, self.fmt["title"])
+        sheet.set_row(0, 24)
+
     def value(self, sheet: Any, row: int, col: int, value: Any, kind: str = TEXT) -> None:
         """Write one value by its type; strings always as text, never as formulas."""
         if value is None or (isinstance(value, float) and value != value):

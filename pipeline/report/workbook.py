@@ -103,7 +103,7 @@ class _Workbook:
         for plan in self.c.plans:
             self._organisation(plan)
         data = self.book.add_worksheet(DATA_SHEET)
-        charts.write_string(0, 0, "Charts", self.w.fmt["title"])
+        self.w.title(charts, "Charts")
         add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
         data.hide()
 
@@ -113,7 +113,7 @@ class _Workbook:
         sheet = self.sheet("Overview")
         sheet.activate()
         fmt = self.w.fmt
-        sheet.write_string(0, 0, "Action plans: progress report", fmt["title"])
+        self.w.title(sheet, "Action plans: progress report")
         sheet.write_string(1, 0, f"As of {uk(self.c.as_of)}", fmt["subtitle"])
         row = 2
         for name, layout in LAYOUTS.items():
@@ -150,7 +150,7 @@ class _Workbook:
 
     def _returns(self) -> None:
         sheet = self.sheet("Returns")
-        sheet.write_string(0, 0, "Returns this round", self.w.fmt["title"])
+        self.w.title(sheet, "Returns this round")
         counts = tables.tracker(self.c)
         below = self.w.table(sheet, counts, 2, freeze=False, widths=False)
         chase = tables.chase_list(self.c)
@@ -165,7 +165,7 @@ class _Workbook:
 
     def _calendar_grid(self, table: Table) -> None:
         sheet = self.sheet("Calendar Grid")
-        sheet.write_string(0, 0, "Events by week", self.w.fmt["title"])
+        self.w.title(sheet, "Events by week")
         sheet.write_string(
             1, 0, "How many events each partnership has on in each week (week commencing). "
             "Two or more is a clash; a blank stretch is a gap.", self.w.fmt["subtitle"],
@@ -188,7 +188,7 @@ class _Workbook:
     def _guidance(self) -> None:
         sheet = self.sheet("Guidance")
         fmt = self.w.fmt
-        sheet.write_string(0, 0, "About this workbook", fmt["title"])
+        self.w.title(sheet, "About this workbook")
         notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
                       list(SHEET_NOTES))  # fmt: skip
         row = self.w.table(sheet, notes, 2, freeze=False, widths=False)
@@ -223,7 +223,7 @@ class _Workbook:
         name = self.sheet_of[id(plan)]
         sheet = self.sheet(name)
         fmt = self.w.fmt
-        sheet.write_string(0, 0, plan.organisation, fmt["title"])
+        self.w.title(sheet, plan.organisation)
         sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",
                            fmt["subtitle"])  # fmt: skip
         sheet.write_url(1, 3, "internal:'Overview'!A1", fmt["link"], string="Back to Overview")
