@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format templates clean
+.PHONY: demo test lint format templates bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,19 @@ test: $(INSTALLED) lint
 	$(BIN)/pytest
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff format --check pipeline tests bench
 
 format: $(INSTALLED)
-	$(BIN)/ruff check --fix pipeline tests
-	$(BIN)/ruff format pipeline tests
+	$(BIN)/ruff check --fix pipeline tests bench
+	$(BIN)/ruff format pipeline tests bench
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py
 
 templates: $(INSTALLED)
 	$(BIN)/pipeline templates --layout p44 --out workbook_templates
 	$(BIN)/pipeline templates --layout three_year --out workbook_templates
 
 clean:
-	rm -rf $(VENV) outbox/demo
+	rm -rf $(VENV) outbox/demo outbox/bench

@@ -188,6 +188,11 @@ def check(
 @as_of_option
 @_date_option("--due", "When this round's returns were due: later ones show as late.")
 @_store_option("The store to record the run in (default: OUTBOX/pipeline.sqlite).")
+@click.option(
+    "--timings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write how long each stage took, as JSON, to this file.",
+)
 def run(
     inbox: Path,
     outbox: Path,
@@ -195,6 +200,7 @@ def run(
     as_of: date | None,
     due: date | None,
     store: Path | None,
+    timings: Path | None,
 ) -> None:
     """Read every return in the inbox and write one consolidated progress workbook.
 
@@ -207,6 +213,12 @@ def run(
     _run_and_report(
         lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due)
     )
+    if timings is not None:
+        import json
+
+        from .timing import report
+
+        timings.write_text(json.dumps(report(), indent=2))
 
 
 def _run_and_report(start) -> None:

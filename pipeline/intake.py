@@ -21,6 +21,7 @@ from .layouts import LAYOUTS
 from .reading.workers import load_all
 from .registers import Register
 from .returns import LoadedReturn, SourceFile
+from .timing import stage
 
 ACCEPTED = "accepted"
 WITH_FINDINGS = "accepted with findings"
@@ -123,10 +124,12 @@ def receive(
             receipts.append(fresh[-1])
         batch.setdefault(source.sha256, source.name)
     jobs = [(r.source.path, r.source.name) for r in fresh]
-    loaded = load_all(jobs, isolation, on_done=progress.step)
-    for receipt, checked in zip(fresh, check_returns(loaded)):
-        receipt.checked = checked
-    settle(receipts, registers or {})
+    with stage("load"):
+        loaded = load_all(jobs, isolation, on_done=progress.step)
+    with stage("check"):
+        for receipt, checked in zip(fresh, check_returns(loaded)):
+            receipt.checked = checked
+        settle(receipts, registers or {})
     return receipts
 
 

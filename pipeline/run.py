@@ -20,6 +20,7 @@ from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .plans import Consolidation, consolidate
 from .registers import read_registers
+from .timing import stage
 
 
 @dataclass
@@ -76,21 +77,27 @@ def run(
     store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
     rounds = rounds_at(as_of)
     with Store.open(store_path) as store:
-        sources = scan(inbox_files(inbox), root=inbox)
-        receipts = receive(
-            sources, registers, store.known(s.sha256 for s in sources), on_file=on_file
-        )
-        read_now = {r.source.sha256 for r in receipts if r.status != DUPLICATE}
-        earlier = _earlier_in_round(store, rounds, read_now)
-        settle(earlier, registers)
-        previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
-        consolidation = consolidate(receipts + earlier, registers, as_of, previous)
-        consolidation.rounds, consolidation.due = rounds, due
-        store.save_run(as_of, registers, _file_records(receipts, rounds), _plan_records(
-            consolidation, rounds))  # fmt: skip
-    path = write_consolidated(consolidation, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
-    jobs = feedback.jobs_for(consolidation.receipts, outbox / "feedback", again=False)
-    return RunResult(path, consolidation, store_path, feedback.write_all(jobs, isolation))
+        with stage("scan"):
+            sources = scan(inbox_files(inbox), root=inbox)
+            known = store.known(s.sha256 for s in sources)
+        receipts = receive(sources, registers, known, isolation, on_file)
+        with stage("consolidate"):
+            read_now = {r.source.sha256 for r in receipts if r.status != DUPLICATE}
+            earlier = _earlier_in_round(store, rounds, read_now)
+            settle(earlier, registers)
+            previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
+            consolidation = consolidate(receipts + earlier, registers, as_of, previous)
+            consolidation.rounds, consolidation.due = rounds, due
+        with stage("store"):
+            files = _file_records(receipts, rounds)
+            store.save_run(as_of, registers, files, _plan_records(consolidation, rounds))
+    with stage("write"):
+        path = outbox / f"consolidated-{as_of.isoformat()}.xlsx"
+        write_consolidated(consolidation, path)
+    with stage("feedback"):
+        jobs = feedback.jobs_for(consolidation.receipts, outbox / "feedback", again=False)
+        written = feedback.write_all(jobs, isolation)
+    return RunResult(path, consolidation, store_path, written)
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:

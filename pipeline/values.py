@@ -59,10 +59,31 @@ def read_value(raw: Any, field: Field) -> Reading:
     return KINDS[field.kind].read(raw, field)
 
 
+def reader(field: Field) -> Callable[[Any], Reading]:
+    """``read_value`` for one field, looked up once (for reading many rows); the raw value
+    must not be None or ""."""
+    read = KINDS[field.kind].read
+
+    def read_one(raw: Any) -> Reading:
+        if type(raw) is str and not raw.strip():
+            return Reading(None)
+        return read(raw, field)
+
+    return read_one
+
+
 # --- text -----------------------------------------------------------------------------------
 
 
+_UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...
+
+
 def _read_text(raw: Any, field: Field) -> Reading:
+    if type(raw) is str:  # the usual case, first
+        text = raw.strip()
+        if field.kind is Kind.LONG_TEXT or not _UNTIDY.search(text):
+            return Reading(text)
+        return Reading(" ".join(text.split()))
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, datetime):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .rounds import Cadence
@@ -231,6 +231,7 @@ class TitleIndex:
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=65_536)  # the same statuses, names and titles recur in every file
 def normalise_title(text: object) -> str:
     """Fold a label for matching: lower case, ``&`` as ``and``, punctuation to spaces."""
     folded = str(text).casefold().replace("&", " and ")

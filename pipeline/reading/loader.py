@@ -26,7 +26,7 @@ from ..returns import (
     Stamp,
     stamp_from_rows,
 )
-from ..values import advice, is_blank, read_value
+from ..values import advice, read_value, reader
 from .locate import SEARCH_ROWS, TableHeader, Title, find_labels, find_table_header, titles
 from .safety import LIMITS, Limits, inspect
 from .workbook import Book, Sheet, Unreadable
@@ -68,7 +68,7 @@ def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> Loaded
     try:
         inspection = inspect(data, source.name, limits)
         book = Book(data, inspection.kind, limits.cells)
-        heads = [book.head(sheet, SEARCH_ROWS) for sheet in book.names]
+        heads = [book.head(sheet, SEARCH_ROWS) for sheet in _worth_reading(book.names)]
         loaded.stamp = _stamp(heads)
         best = _choose(heads, loaded.stamp)
         if best is None:
@@ -83,6 +83,13 @@ def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> Loaded
         return loaded.reject("unreadable", f"This file cannot be used: {err}.")
     _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))
     return loaded
+
+
+def _worth_reading(names: list[str]) -> list[str]:
+    """The sheets that may hold the plan, and the stamp; our own Guidance and Fix list only
+    when there is nothing else."""
+    plans = [n for n in names if normalise_title(n) not in _NOT_PLANS]
+    return plans if any(n != STAMP_SHEET for n in plans) else names
 
 
 def _stamp(sheets: list[Sheet]) -> Stamp | None:
@@ -239,26 +246,41 @@ def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:
 def _read_rows(
     layout: Layout, sheet: Sheet, table: TableHeader, notes: _Notes
 ) -> list[dict[str, Any]]:
-    fields = [(layout.field(name), col) for name, col in table.columns.items()]
-    written = {normalise_title(t) for t in table.written.values()}
+    """Every non-blank row under the table's header, read field by field. (Hot: a large round
+    reads hundreds of thousands of cells, so blanks and the common case go first.)"""
+    fields = [(layout.field(name), col - sheet.left) for name, col in table.columns.items()]
+    readers = {f.name: reader(f) for f, _ in fields}
+    leftmost, first_col = min(fields, key=lambda pair: pair[1])
+    first_title = table.written[leftmost.name]
     records = []
     for r in range(table.row + 1, sheet.bottom):
-        raw = {f.name: sheet.value(r, col) for f, col in fields}
-        present = [v for v in raw.values() if not is_blank(v)]
-        if not present:
+        cells = sheet.cells[r - sheet.top]
+        width = len(cells)
+        raw = [(f, j, cells[j] if j < width else "") for f, j in fields]
+        if all(v == "" or v is None or (type(v) is str and not v.strip()) for _, _, v in raw):
             continue
-        if sum(isinstance(v, str) and normalise_title(v) in written for v in present) * 2 > len(
-            present
-        ):
+        if _repeats_header(cells, fields, table, first_col, first_title):
             continue  # the header row repeated (e.g. above a page break)
         record: dict[str, Any] = {ROW: r}
-        for f, col in fields:
-            reading = read_value(raw[f.name], f)
+        for f, j, value in raw:
+            if value == "" or value is None:
+                record[f.name] = None
+                continue
+            reading = readers[f.name](value)
             record[f.name] = reading.value
             if reading.guess:
-                notes.guess(f, reading.guess, r, col, raw[f.name])
+                notes.guess(f, reading.guess, r, j + sheet.left, value)
         records.append(record)
     return records
+
+
+def _repeats_header(cells: list, fields: list, table: TableHeader, first: int, title: str) -> bool:
+    """True for a row that is the header row again: its first column holds that column's
+    title, and so do most of the others."""
+    if first >= len(cells) or cells[first] != title:
+        return False
+    same = sum(j < len(cells) and cells[j] == table.written[f.name] for f, j in fields)
+    return same * 2 > len(fields)
 
 
 class _Notes:

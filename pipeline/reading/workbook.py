@@ -74,6 +74,13 @@ class Book:
                 meta.name: meta.visible == calamine.SheetVisibleEnum.Visible
                 for meta in self._book.sheets_metadata
             }
+        self._parsed: dict[str, Any] = {}
+
+    def _sheet(self, name: str) -> Any:
+        """A sheet parsed once, however often it is asked for."""
+        if name not in self._parsed:
+            self._parsed[name] = self._book.get_sheet_by_name(name)
+        return self._parsed[name]
 
     @property
     def names(self) -> list[str]:
@@ -83,7 +90,7 @@ class Book:
     def head(self, name: str, rows: int) -> Sheet:
         """The first ``rows`` rows of a sheet (counting from the top of the sheet)."""
         with _translated(self._calamine, self.kind):
-            sheet = self._book.get_sheet_by_name(name)
+            sheet = self._sheet(name)
             top, left = sheet.start or (0, 0)
             cells = list(itertools.islice(sheet.iter_rows(), max(rows - top, 0)))
             merged = tuple(sheet.merged_cell_ranges or ())
@@ -92,7 +99,7 @@ class Book:
     def sheet(self, name: str) -> Sheet:
         """A whole sheet; Unreadable when it holds more cells than any plan."""
         with _translated(self._calamine, self.kind):
-            sheet = self._book.get_sheet_by_name(name)
+            sheet = self._sheet(name)
             if sheet.height * sheet.width > self.max_cells:
                 raise Unreadable(
                     f'its sheet "{name}" spans {sheet.height:,} rows by {sheet.width:,} columns, '

@@ -3,22 +3,31 @@ values, Excel tables, widths that fit their content, and print set-up."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from ..timing import count
 from ..values import uk
 from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Table
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
+_EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date system)
 
 
 class SheetWriter:
-    """Writes tables and values onto sheets of one xlsxwriter workbook."""
+    """Writes tables and values onto sheets of one xlsxwriter workbook.
 
-    def __init__(self, book: Any, as_of: date) -> None:
-        self.book, self.as_of = book, as_of
+    With ``streaming`` (xlsxwriter's constant_memory mode, for very large rounds) each row is
+    written out as soon as the next begins, so rows must come in order and tables become
+    plain ranges with a filter (Excel tables need the whole sheet in memory).
+    """
+
+    def __init__(self, book: Any, as_of: date, streaming: bool = False) -> None:
+        self.book, self.as_of, self.streaming = book, as_of, streaming
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.fmt = {
             "plain": book.add_format(base),
@@ -48,6 +57,40 @@ class SheetWriter:
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
         self.table_names: set[str] = set()
 
+    def _writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
+        """The quickest way to write a column's values: its usual type directly, anything
+        else through ``value``. (Hot: a large round writes millions of cells.)"""
+        general = self.value
+        if kind in (TEXT, LONG, RAG):
+            write, fmt = sheet.write_string, self.fmt["wrap" if kind == LONG else "plain"]
+
+            def text(row: int, col: int, value: Any) -> None:
+                if type(value) is str:
+                    write(row, col, value, fmt)
+                else:
+                    general(sheet, row, col, value, kind)
+
+            return text
+        if kind == DATE:
+            number, fmt = sheet.write_number, self.fmt[DATE]
+
+            def day(row: int, col: int, value: Any) -> None:
+                if type(value) is date:  # written as its Excel serial: much quicker
+                    number(row, col, value.toordinal() - _EXCEL_DAY_ZERO, fmt)
+                else:
+                    general(sheet, row, col, value, kind)
+
+            return day
+        number, fmt = sheet.write_number, self.fmt[INT if kind == INT else NUMBER]
+
+        def num(row: int, col: int, value: Any) -> None:
+            if type(value) is int or type(value) is float:
+                number(row, col, value, fmt)
+            else:
+                general(sheet, row, col, value, kind)
+
+        return num
+
     def title(self, sheet: Any, text: str) -> None:
         """A sheet's title, in its first row."""
         sheet.write_string(0, 0, text, self.fmt["title"])
@@ -76,27 +119,45 @@ class SheetWriter:
         name: str | None = None,
         freeze: bool = True,
         widths: bool = True,
+        link: Callable[[int], str | None] | None = None,
     ) -> int:
-        """Write ``table`` as an Excel table with its header at row ``top``; the main table of
-        a sheet has its header frozen and repeated on every printed page. Returns the row
-        after the table."""
-        for r, row in enumerate(table.rows, start=top + 1):
-            for col, (value, column) in enumerate(zip(row, table.columns), start=left):
-                self.value(sheet, r, col, value, column.kind)
-        last = top + max(len(table.rows), 1)
-        sheet.add_table(top, left, last, left + len(table.columns) - 1, {
-            "name": self._table_name(name or table.sheet),
-            "style": "Table Style Light 9",
-            "columns": [{"header": c.title, "header_format": self.fmt["heading"]}
-                        for c in table.columns],
-        })  # fmt: skip
+        """Write ``table`` with its header at row ``top``, as an Excel table (a filtered range
+        when streaming); the main table of a sheet has its header frozen and repeated on every
+        printed page. ``link(i)`` may give an internal link for row ``i``'s first cell.
+        Returns the row after the table."""
+        if widths:
+            self.fit(sheet, table, left)
         if any(len(c.title) > 12 for c in table.columns):
             sheet.set_row(top, 30)
+        if self.streaming:
+            for col, column in enumerate(table.columns, start=left):
+                sheet.write_string(top, col, column.title, self.fmt["heading"])
+        link_format = self.fmt["link"]
+        writers = [self._writer(sheet, c.kind) for c in table.columns]
+        columns = range(left, left + len(writers))
+        for i, row in enumerate(table.iter_rows()):
+            r = top + 1 + i
+            for col, value, write in zip(columns, row, writers):
+                if value is not None:
+                    write(r, col, value)
+            target = link(i) if link else None
+            if target:
+                sheet.write_url(r, left, f"internal:{target}", link_format, string=str(row[0]))
+        count("cells", len(table) * len(table.columns))
+        last = top + max(len(table), 1)
+        right = left + len(table.columns) - 1
+        if self.streaming:
+            sheet.autofilter(top, left, last, right)
+        else:
+            sheet.add_table(top, left, last, right, {
+                "name": self._table_name(name or table.sheet),
+                "style": "Table Style Light 9",
+                "columns": [{"header": c.title, "header_format": self.fmt["heading"]}
+                            for c in table.columns],
+            })  # fmt: skip
         if freeze:
             sheet.freeze_panes(top + 1, 0)
             sheet.repeat_rows(top)
-        if widths:
-            self.fit(sheet, table, left)
         for col, column in enumerate(table.columns, start=left):
             if column.kind == RAG:
                 for word, fmt in self.rag.items():
@@ -107,13 +168,12 @@ class SheetWriter:
 
     def fit(self, sheet: Any, table: Table, left: int = 0) -> None:
         """Column widths that fit the title and the values (long texts wrap at a set width)."""
+        sample = list(itertools.islice(table.iter_rows(), WIDTH_SAMPLE))
         for col, column in enumerate(table.columns, start=left):
             if column.kind == LONG:
                 sheet.set_column(col, col, column.width)
                 continue
-            longest = max(
-                (len(_shown(row[col - left])) for row in table.rows[:WIDTH_SAMPLE]), default=0
-            )
+            longest = max((len(_shown(row[col - left])) for row in sample), default=0)
             # titles wrap onto two lines; the header also holds the filter button
             width = max(longest + 2, min(len(column.title) // 2 + 5, 24), 7)
             sheet.set_column(col, col, min(width, WIDEST[column.kind]))

@@ -8,8 +8,8 @@ come from the layout declarations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,24 +41,44 @@ class Col:
     get: Callable[[Any], Any] | None = None
 
 
-@dataclass
 class Table:
-    """A sheet's table: its name, columns and rows (tuples in column order)."""
+    """A sheet's table: its name, its columns, and its rows, either given as tuples or got
+    from ``items`` one at a time as they are written (so a large round is never held twice)."""
 
-    sheet: str
-    columns: list[Col]
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    def __init__(
+        self,
+        sheet: str,
+        columns: Sequence[Col],
+        rows: Sequence[tuple[Any, ...]] = (),
+        items: Sequence[Any] | None = None,
+    ) -> None:
+        self.sheet, self.columns = sheet, list(columns)
+        self._rows, self._items = list(rows), items
 
     @classmethod
     def of(cls, sheet: str, columns: Sequence[Col], items: Iterable[Any]) -> Table:
         """A table with one row per item, each value got by its column."""
-        columns = list(columns)
-        return cls(sheet, columns, [tuple(c.get(item) for c in columns) for item in items])
+        return cls(sheet, columns, items=list(items))
+
+    def __len__(self) -> int:
+        return len(self._items) if self._items is not None else len(self._rows)
+
+    def iter_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The rows, in order, each a tuple in column order."""
+        if self._items is None:
+            return iter(self._rows)
+        getters = [c.get for c in self.columns]
+        return (tuple(get(item) for get in getters) for item in self._items)
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        """All the rows (built on each call for item tables: fine for small ones)."""
+        return list(self.iter_rows())
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column title."""
         titles = [c.title for c in self.columns]
-        return [dict(zip(titles, row)) for row in self.rows]
+        return [dict(zip(titles, row)) for row in self.iter_rows()]
 
 
 def source(plan: Plan, sheet_row: int | None = None, name: str | None = None) -> str:

@@ -31,6 +31,7 @@ from .sheetwriter import SheetWriter
 from .tables import LONG, Col, Table, field_col, source
 
 OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
+ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation, and is streamed
 SHEET_NOTES = (
     ("Overview", "one row per organisation; each name links to its own sheet"),
     ("Charts", "status by partnership, confidence mix, impact against need, task status"),
@@ -46,27 +47,35 @@ SHEET_NOTES = (
 )
 
 
-def write_consolidated(c: Consolidation, path: Path) -> Path:
-    """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``."""
+def write_consolidated(
+    c: Consolidation, path: Path, organisation_sheets: int = ORGANISATION_SHEETS
+) -> Path:
+    """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``.
+
+    A round of more than ``organisation_sheets`` organisations is written streaming, row by
+    row, without a sheet per organisation: the Overview then links each organisation to its
+    first row on the Actions or Tasks sheet.
+    """
     import xlsxwriter
 
+    large = len(c.plans) > organisation_sheets
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": large})
         book.set_properties(
             {
                 "title": f"Action plans progress report, {uk(c.as_of)}",
                 "created": datetime(c.as_of.year, c.as_of.month, c.as_of.day),
             }
         )
-        _Workbook(book, c).write()
+        _Workbook(book, c, with_sheets=not large).write()
         book.close()
     return Path(path)
 
 
 class _Workbook:
-    def __init__(self, book: Any, c: Consolidation) -> None:
-        self.book, self.c = book, c
-        self.w = SheetWriter(book, c.as_of)
+    def __init__(self, book: Any, c: Consolidation, with_sheets: bool) -> None:
+        self.book, self.c, self.with_sheets = book, c, with_sheets
+        self.w = SheetWriter(book, c.as_of, streaming=not with_sheets)
         self.sheet_of: dict[int, str] = {}
 
     def sheet(self, name: str) -> Any:
@@ -89,8 +98,9 @@ class _Workbook:
         ]
         taken = {t.lower() for t in ("Overview", "Charts", "Returns", "Guidance", DATA_SHEET)}
         taken |= {table.sheet.lower() for table in main}
-        for plan in self.c.plans:
-            self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
+        if self.with_sheets:
+            for plan in self.c.plans:
+                self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
         self._overview()
         charts = self.sheet("Charts")
         self._returns()
@@ -100,8 +110,9 @@ class _Workbook:
             else:
                 self.w.table(self.sheet(table.sheet), table, 0)
         self._guidance()
-        for plan in self.c.plans:
-            self._organisation(plan)
+        if self.with_sheets:
+            for plan in self.c.plans:
+                self._organisation(plan)
         data = self.book.add_worksheet(DATA_SHEET)
         self.w.title(charts, "Charts")
         add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
@@ -139,26 +150,36 @@ class _Workbook:
             row + 1, 0, "Each name links to the organisation's own sheet; the Charts sheet has "
             "the picture, the Gap Flags sheet the detail.", fmt["subtitle"],
         )  # fmt: skip
-        table = tables.overview(self.c)
-        self.w.table(sheet, table, OVERVIEW_TOP)
-        for r, plan in enumerate(self.c.plans, start=OVERVIEW_TOP + 1):
-            target = self.sheet_of[id(plan)].replace("'", "''")
-            sheet.write_url(r, 0, f"internal:'{target}'!A1", fmt["link"],
-                            string=plan.organisation)  # fmt: skip
+        links = self._links()
+        self.w.table(sheet, tables.overview(self.c), OVERVIEW_TOP, link=lambda i: links[i])
+
+    def _links(self) -> list[str | None]:
+        """Where each Overview row links: the organisation's own sheet, or (in a round too
+        large for a sheet each) its first row on the Actions or Tasks sheet."""
+        if self.with_sheets:
+            return [f"'{self.sheet_of[id(p)].replace(chr(39), chr(39) * 2)}'!A1"
+                    for p in self.c.plans]  # fmt: skip
+        row = {"p44": 2, "three_year": 2}
+        sheet = {"p44": "Actions", "three_year": "Tasks"}
+        links: list[str | None] = []
+        for plan in self.c.plans:
+            name = plan.layout.name
+            links.append(f"'{sheet[name]}'!A{row[name]}" if plan.items else None)
+            row[name] += len(plan.items)
+        return links
 
     # --- the returns tracker -----------------------------------------------------------------
 
     def _returns(self) -> None:
         sheet = self.sheet("Returns")
-        self.w.title(sheet, "Returns this round")
-        counts = tables.tracker(self.c)
-        below = self.w.table(sheet, counts, 2, freeze=False, widths=False)
-        chase = tables.chase_list(self.c)
-        sheet.write_string(below + 1, 0, "Chase list", self.w.fmt["bold"])
-        self.w.table(sheet, chase, below + 2, freeze=False, widths=False)
+        counts, chase = tables.tracker(self.c), tables.chase_list(self.c)
         for col in range(max(len(counts.columns), len(chase.columns))):
             widths = [t.columns[col].width for t in (counts, chase) if col < len(t.columns)]
             sheet.set_column(col, col, max(widths))
+        self.w.title(sheet, "Returns this round")
+        below = self.w.table(sheet, counts, 2, freeze=False, widths=False)
+        sheet.write_string(below + 1, 0, "Chase list", self.w.fmt["bold"])
+        self.w.table(sheet, chase, below + 2, freeze=False, widths=False)
         sheet.repeat_rows(below + 2)
 
     # --- the calendar grid -------------------------------------------------------------------
@@ -188,6 +209,8 @@ class _Workbook:
     def _guidance(self) -> None:
         sheet = self.sheet("Guidance")
         fmt = self.w.fmt
+        for col, width in enumerate(GUIDANCE_WIDTHS):
+            sheet.set_column(col, col, max(width, 30))
         self.w.title(sheet, "About this workbook")
         notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
                       list(SHEET_NOTES))  # fmt: skip
@@ -214,8 +237,6 @@ class _Workbook:
             )
             row = self.w.table(sheet, fields, row + 2, name=f"Fields {layout.name}",
                                freeze=False, widths=False)  # fmt: skip
-        for col, width in enumerate(GUIDANCE_WIDTHS):
-            sheet.set_column(col, col, max(width, 30))
 
     # --- one sheet per organisation ----------------------------------------------------------
 

@@ -1,0 +1,185 @@
+"""``make bench``: time the real CLI on synthetic rounds S, M and L, beside a baseline script
+and the read and write floors, each as its own process, and print one table.
+
+Wall seconds are the median of several runs (BENCH_REPEAT, default 3); peak RSS is sampled
+over the whole process tree (the CLI and its workers). Results also go to
+outbox/bench/latest.json. Choose corpora with BENCH_CORPORA=S,M (default S,M,L).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import AS_OF, CORPORA, build  # noqa: E402
+
+OUT = ROOT / "outbox" / "bench"
+PIPELINE = [sys.executable, "-m", "pipeline"]
+TARGETS = {
+    "S seconds": 1.5,
+    "help seconds": 0.3,
+    "L seconds": 40.0,
+    "L peak MB": 1536,
+    "L speed-up over baseline": 2.0,
+    "read stage / read floor": 2.0,
+    "write stage / write floor": 1.3,
+    "per-row cost growth": 1.5,
+}
+
+
+def measure(command: list[str], repeat: int, fresh: Path | None = None) -> dict:
+    """Run ``command`` ``repeat`` times; median wall seconds and peak tree RSS in MB."""
+    walls, peak = [], 0
+    for _ in range(repeat):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+        started = time.perf_counter()
+        process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+        while process.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+        walls.append(time.perf_counter() - started)
+        out, err = process.communicate()
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
+    return {"seconds": round(statistics.median(walls), 3), "runs": [round(w, 3) for w in walls],
+            "peak_mb": round(peak / 2**20), "stdout": out.decode()}  # fmt: skip
+
+
+def bench_corpus(name: str, work: Path, repeat: int) -> dict:
+    corpus = CORPORA[name]
+    folder = build(corpus, OUT / "corpora")
+    inbox = folder / "inbox"
+    result = {"corpus": name, "files": corpus.files, "rows": corpus.rows}
+    outbox, timings = work / f"{name}-out", work / f"{name}-timings.json"
+    ours = measure(
+        [*PIPELINE, "run", "--inbox", str(inbox), "--outbox", str(outbox), "--register",
+         str(folder / "p44.csv"), "--register", str(folder / "three_year.csv"), "--as-of",
+         AS_OF.isoformat(), "--timings", str(timings)],
+        repeat, fresh=outbox,
+    )  # fmt: skip
+    stages = json.loads(timings.read_text())
+    result["pipeline"] = {k: v for k, v in ours.items() if k != "stdout"} | {"stages": stages}
+    cells = stages["counts"]["cells"]
+    floor = [sys.executable, "-m", "bench.floors"]
+    base_repeat = repeat if name == "S" else max(1, int(os.environ.get("BENCH_BASELINE_REPEAT",
+                                                                       1)))  # fmt: skip
+    result["baseline"] = _strip(
+        measure([*floor, "baseline", str(inbox), str(work / f"{name}-baseline.xlsx")], base_repeat)
+    )
+    result["read floor"] = _strip(measure([*floor, "read", str(inbox)], repeat), inner=True)
+    result["write floor"] = _strip(
+        measure([*floor, "write", str(cells), str(work / f"{name}-floor.xlsx")], repeat),
+        inner=True,
+    )
+    return result
+
+
+def _strip(measured: dict, inner: bool = False) -> dict:
+    """Keep the timings; for the floors, the time spent inside the work (no start-up)."""
+    kept = {k: v for k, v in measured.items() if k != "stdout"}
+    if inner:
+        kept["work_seconds"] = float(measured["stdout"].split()[-1])
+    return kept
+
+
+def main() -> None:
+    repeat = int(os.environ.get("BENCH_REPEAT", 3))
+    names = [n.strip() for n in os.environ.get("BENCH_CORPORA", "S,M,L").split(",") if n.strip()]
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        help_time = measure([*PIPELINE, "--help"], max(repeat, 5))
+        results = [bench_corpus(name, work, repeat) for name in names]
+    report = {"as_of": AS_OF.isoformat(), "cores": os.cpu_count(), "repeat": repeat,
+              "help_seconds": help_time["seconds"], "corpora": results}  # fmt: skip
+    report["checks"] = checks(report)
+    (OUT / "latest.json").write_text(json.dumps(report, indent=2))
+    print(table(report))
+    print(f"\nWritten to {OUT / 'latest.json'}")
+
+
+def checks(report: dict) -> dict:
+    """Each target, what was measured, and whether it was met."""
+    by = {r["corpus"]: r for r in report["corpora"]}
+    found = {"help seconds": report["help_seconds"]}
+    if "S" in by:
+        found["S seconds"] = by["S"]["pipeline"]["seconds"]
+    if "L" in by:
+        found["L seconds"] = by["L"]["pipeline"]["seconds"]
+        found["L peak MB"] = by["L"]["pipeline"]["peak_mb"]
+        found["L speed-up over baseline"] = round(
+            by["L"]["baseline"]["seconds"] / by["L"]["pipeline"]["seconds"], 2
+        )
+    biggest = by.get("L") or by.get("M") or by.get("S")
+    if biggest:
+        stages = biggest["pipeline"]["stages"]["seconds"]
+        found["read stage / read floor"] = round(
+            stages["load"] / biggest["read floor"]["work_seconds"], 2
+        )
+        found["write stage / write floor"] = round(
+            stages["write"] / biggest["write floor"]["work_seconds"], 2
+        )
+    per_row = [by[n]["pipeline"]["seconds"] / by[n]["rows"] for n in ("S", "M", "L") if n in by]
+    if len(per_row) >= 2:
+        growth = [later / earlier for earlier, later in itertools.pairwise(per_row)]
+        found["per-row cost growth"] = round(max(growth), 2)
+    out = {}
+    for name, value in found.items():
+        target = TARGETS[name]
+        higher_is_better = name.startswith("L speed-up")
+        met = value >= target if higher_is_better else value <= target
+        out[name] = {"measured": value, "target": target, "met": met}
+    return out
+
+
+def table(report: dict) -> str:
+    lines = [f"{'corpus':<7}{'files':>6}{'rows':>9}  {'what':<14}{'wall s':>8}{'peak MB':>9}"
+             f"  ratio"]  # fmt: skip
+    for r in report["corpora"]:
+        ours = r["pipeline"]["seconds"]
+        for what in ("pipeline", "baseline", "read floor", "write floor"):
+            m = r[what]
+            if what == "pipeline":
+                ratio = f"stages {_stages(m['stages']['seconds'])}"
+            elif what == "baseline":
+                ratio = f"pipeline is {m['seconds'] / ours:.1f}x faster"
+            else:
+                stage = "load" if what == "read floor" else "write"
+                ratio = (
+                    f"work {m['work_seconds']:.2f}s; our {stage} stage "
+                    f"{r['pipeline']['stages']['seconds'][stage] / m['work_seconds']:.2f}x"
+                )
+            lines.append(f"{r['corpus']:<7}{r['files']:>6}{r['rows']:>9}  {what:<14}"
+                         f"{m['seconds']:>8.2f}{m['peak_mb']:>9}  {ratio}")  # fmt: skip
+    lines.append(f"\npipeline --help: {report['help_seconds']:.2f}s")
+    lines.append("\ntarget                          measured   target  met")
+    for name, c in report["checks"].items():
+        lines.append(f"{name:<32}{c['measured']:>9}{c['target']:>9}  {'yes' if c['met'] else 'NO'}")
+    return "\n".join(lines)
+
+
+def _stages(seconds: dict) -> str:
+    return " ".join(f"{k} {v:.2f}" for k, v in seconds.items())
+
+
+if __name__ == "__main__":
+    main()
