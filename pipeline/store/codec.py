@@ -13,6 +13,8 @@ from ..returns import HeaderValue, LoadedReturn, SourceFile, Stamp
 
 
 def _encode(value: Any) -> Any:
+    if value is None or type(value) is str or type(value) is int:
+        return value
     if isinstance(value, datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, date):
