@@ -7,12 +7,11 @@ file can be loaded in a worker process.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding, Severity, cell_address, column_letter
+from .findings import Finding, Severity, cell_address
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,12 +36,6 @@ class SourceFile:
     name: str  # relative to the inbox, as shown to people
     sha256: str
     size: int
-
-    @classmethod
-    def from_path(cls, path: Path, name: str | None = None) -> SourceFile:
-        """Hash a file on disk."""
-        data = path.read_bytes()
-        return cls(path, name or path.name, hashlib.sha256(data).hexdigest(), len(data))
 
 
 @dataclass(frozen=True)
@@ -110,11 +103,6 @@ class LoadedReturn:
         """Address of field ``name`` in sheet row ``row`` (zero-based), if the column was found."""
         col = self.columns.get(name)
         return None if col is None else cell_address(row, col)
-
-    def column_of(self, name: str) -> str | None:
-        """Column letters of table field ``name``, if found."""
-        col = self.columns.get(name)
-        return None if col is None else column_letter(col)
 
     def reject(self, rule: str, message: str) -> LoadedReturn:
         """Mark the return unusable with a one-sentence reason; returns self."""
