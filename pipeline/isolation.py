@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-WORKER_MEMORY = 768 * 2**20  # address space per worker: a backstop behind the size limits
+WORKER_MEMORY = 768 * 2**20  # more address space a worker may take: a backstop behind the limits
 
 
 @dataclass(frozen=True)
@@ -156,12 +156,24 @@ class _Pool:
         return results
 
 
+def _mapped_bytes() -> int:
+    """This process's virtual size (Linux), or 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _serve(conn: Connection, work: Callable, failed: Callable, memory: int) -> None:
     """A worker's life: do each job sent, send back the result, until told to stop."""
     import faulthandler
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # The cap is on top of what the worker already has mapped (it is a fork of a parent that
+    # may be large, e.g. after a long session): a fixed cap could starve a healthy worker.
+    limit = _mapped_bytes() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A library dying in here is reported as a sentence about its file; what it prints as it
     # dies (a crash dump, a panic message) must not land on the user's terminal.
     faulthandler.disable()

@@ -326,3 +326,10 @@ def test_a_1904_date_system_workbook_reads_the_right_dates(inbox):
     book["Action Plan"]["F20"] = datetime(2008, 10, 31)
     book.save(path)
     assert load(path).rows["start_date"].tolist() == [date(2008, 10, 31)]
+
+
+def test_a_worker_forked_from_a_large_process_still_has_room_to_work():
+    ballast = bytearray(1024 * 2**20)  # the parent maps more than a worker's own allowance
+    results = run_isolated(_read, [("good",)], _failed, Isolation(workers=1, seconds=30))
+    assert results == ["read good"]
+    assert len(ballast) == 1024 * 2**20
