@@ -230,6 +230,8 @@ def _read(behaviour: str) -> str:
         raise RuntimeError("the library's own bug")
     if behaviour == "hog":
         return "x" * (4 * 2**30)  # more memory than a worker may have
+    if behaviour == "work":
+        return f"read {len('x' * (200 * 2**20))} bytes"  # an honest job's working memory
     return f"read {behaviour}"
 
 
@@ -330,6 +332,6 @@ def test_a_1904_date_system_workbook_reads_the_right_dates(inbox):
 
 def test_a_worker_forked_from_a_large_process_still_has_room_to_work():
     ballast = bytearray(1024 * 2**20)  # the parent maps more than a worker's own allowance
-    results = run_isolated(_read, [("good",)], _failed, Isolation(workers=1, seconds=30))
-    assert results == ["read good"]
+    results = run_isolated(_read, [("work",)], _failed, Isolation(workers=1, seconds=30))
+    assert results == [f"read {200 * 2**20} bytes"]
     assert len(ballast) == 1024 * 2**20
