@@ -100,20 +100,25 @@ def receive(
     ``on_file(done, total)`` reports progress."""
     known = known or {}
     receipts: list[Receipt] = []
-    batch: dict[str, str] = {}
+    batch: dict[str, Receipt] = {}
     fresh: list[Receipt] = []
     now = datetime.now().replace(microsecond=0)
     progress = _Progress(len(sources), on_file)
     for source in sources:
         earlier = known.get(source.sha256)
-        if source.sha256 in batch or (earlier is not None and earlier.name != source.name):
-            first = batch.get(source.sha256)
-            note = (f"identical to {first}; counted once" if first else
-                    f"identical to {earlier.name}, first received {earlier.first_seen:%d/%m/%Y}; "
-                    f"counted once")  # fmt: skip
-            receipts.append(Receipt(source, DUPLICATE, note=note, received=now, new=False))
+        twin = batch.get(source.sha256)
+        if twin is not None or (earlier is not None and earlier.name != source.name):
+            # a repeat is dated as its twin was, so that running again changes nothing
+            if twin is not None:
+                note, received = f"identical to {twin.source.name}; counted once", twin.received
+            else:
+                note = (f"identical to {earlier.name}, first received "
+                        f"{earlier.first_seen:%d/%m/%Y}; counted once")  # fmt: skip
+                received = earlier.first_seen
+            receipts.append(Receipt(source, DUPLICATE, note=note, received=received, new=False))
             progress.step()
-        elif earlier is not None:
+            continue
+        if earlier is not None:
             receipts.append(
                 Receipt(source, REJECTED, earlier.checked, received=earlier.first_seen,
                         modified=earlier.modified, new=False)
@@ -122,7 +127,7 @@ def receive(
         else:
             fresh.append(Receipt(source, REJECTED, received=now, modified=_mtime(source.path)))
             receipts.append(fresh[-1])
-        batch.setdefault(source.sha256, source.name)
+        batch[source.sha256] = receipts[-1]
     jobs = [(r.source.path, r.source.name) for r in fresh]
     with stage("load"):
         loaded = load_all(jobs, isolation, on_done=progress.step)
