@@ -7,7 +7,6 @@ is used. The same bytes under another name are a duplicate. Nothing here writes 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -84,7 +83,7 @@ def scan(paths: Iterable[Path], root: Path | None = None) -> list[SourceFile]:
         path = Path(path)
         data = path.read_bytes()
         name = path.relative_to(root).as_posix() if root else path.name
-        sources.append(SourceFile(path, name, hashlib.sha256(data).hexdigest(), len(data)))
+        sources.append(SourceFile.of(path, name, data))
     return sources
 
 

@@ -7,6 +7,7 @@ file can be loaded in a worker process.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,11 @@ class SourceFile:
     name: str  # relative to the inbox, as shown to people
     sha256: str
     size: int
+
+    @classmethod
+    def of(cls, path: Path, name: str, data: bytes) -> SourceFile:
+        """The file at ``path``, whose bytes are ``data``."""
+        return cls(Path(path), name, hashlib.sha256(data).hexdigest(), len(data))
 
 
 @dataclass(frozen=True)

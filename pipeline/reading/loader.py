@@ -9,7 +9,6 @@ used at all comes back rejected with one sentence; nothing here raises for bad i
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,9 +58,7 @@ class _Candidate:
 def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
     """Read the file at ``path`` into a ``LoadedReturn`` (``name`` is how to show it)."""
     data = Path(path).read_bytes()
-    source = SourceFile(
-        Path(path), name or Path(path).name, hashlib.sha256(data).hexdigest(), len(data)
-    )
+    source = SourceFile.of(path, name or Path(path).name, data)
     loaded = LoadedReturn(source)
     if not data:
         return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")

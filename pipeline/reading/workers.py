@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,5 +27,5 @@ def unreadable(job: tuple[Path, str], reason: str) -> LoadedReturn:
         data = Path(path).read_bytes()
     except OSError:
         data = b""
-    source = SourceFile(Path(path), name, hashlib.sha256(data).hexdigest(), len(data))
+    source = SourceFile.of(path, name, data)
     return LoadedReturn(source).reject("unreadable", f"This file cannot be used: {reason}.")
