@@ -17,12 +17,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .findings import Finding, Severity, shown
+from .findings import REQUIRED, Finding, Severity, shown
 from .layouts import LAYOUTS, Field, Layout
 from .returns import ROW, HeaderValue, LoadedReturn
 from .values import KINDS, problem_sentence, valid_check
 
-REQUIRED = "required"
 _RETURN = "_return"  # provenance column: which return (position in the batch) a row is from
 
 

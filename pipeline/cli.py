@@ -300,4 +300,7 @@ def history(organisation: str, store: Path | None) -> None:
 
 def main() -> None:
     """Entry point of the ``pipeline`` console script."""
+    # pandera imports hypothesis (a test-data tool, 0.1 s to import) whenever it is installed;
+    # the command never synthesises data, so it is told hypothesis is not there.
+    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
     cli(prog_name="pipeline")

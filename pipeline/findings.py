@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+REQUIRED = "required"  # the code of a finding that a required field is empty
+
 
 class Severity(StrEnum):
     """How much a finding matters to the file it is about."""

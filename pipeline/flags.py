@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .checking import REQUIRED
+from .findings import REQUIRED
 from .layouts.quarters import quarter_label
 from .returns import ROW
 from .travel import RANK, delivery

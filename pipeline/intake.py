@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from .checking import check_returns
 from .findings import Finding, Severity
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
@@ -129,12 +128,19 @@ def receive(
         batch[source.sha256] = receipts[-1]
     jobs = [(r.source.path, r.source.name) for r in fresh]
     with stage("load"):
-        loaded = load_all(jobs, isolation, on_done=progress.step)
+        loaded = load_all(jobs, isolation, on_done=progress.step, meanwhile=_import_checker)
     with stage("check"):
+        from .checking import check_returns
+
         for receipt, checked in zip(fresh, check_returns(loaded)):
             receipt.checked = checked
         settle(receipts, registers or {})
     return receipts
+
+
+def _import_checker() -> None:
+    # pandas and pandera take about half a second to import: done while the workers read
+    import pipeline.checking  # noqa: F401
 
 
 class _Progress:

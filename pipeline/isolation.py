@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -47,12 +48,18 @@ def run_isolated(
     failed: Callable[[tuple[Any, ...], str], Any],
     isolation: Isolation = ISOLATED,
     on_done: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Any]:
     """``work(*job)`` for each job, in worker processes; results in the order of ``jobs``.
 
     When a job cannot finish, its result is ``failed(job, reason)`` where ``reason`` completes
-    "This file cannot be used: ...".
+    "This file cannot be used: ...". ``meanwhile()``, if given, runs in this process while the
+    workers work, in a thread (work that can wait, such as an import the caller needs next);
+    it has finished when this returns, and what it raises is ignored, to be met again when
+    the caller does it for real.
     """
+    if meanwhile is not None and (not jobs or isolation.workers == 0):
+        _quietly(meanwhile)
     if not jobs:
         return []
     if isolation.workers == 0:
@@ -63,7 +70,12 @@ def run_isolated(
                 on_done()
         return results
     count = min(isolation.workers or default_workers(), len(jobs))
-    return _Pool(work, failed, isolation, count).run(list(jobs), on_done)
+    return _Pool(work, failed, isolation, count).run(list(jobs), on_done, meanwhile)
+
+
+def _quietly(meanwhile: Callable[[], None]) -> None:
+    with contextlib.suppress(Exception):
+        meanwhile()
 
 
 def _attempt(work: Callable[..., Any], job: tuple[Any, ...], failed: Callable) -> Any:
@@ -103,18 +115,35 @@ class _Worker:
 class _Pool:
     def __init__(self, work: Callable, failed: Callable, isolation: Isolation, count: int):
         self.work, self.failed, self.isolation, self.count = work, failed, isolation, count
+        self.meanwhile: threading.Thread | None = None
 
     def _new(self) -> _Worker:
+        # A fork while another thread is inside an import could leave the worker waiting on
+        # that import's lock forever: the thread finishes before any worker is forked.
+        self._settle()
         return _Worker(self.work, self.failed, self.isolation.memory)
+
+    def _settle(self) -> None:
+        if self.meanwhile is not None:
+            self.meanwhile.join()
+            self.meanwhile = None
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.stop(kill=True)
         return self._new()
 
-    def run(self, jobs: list[tuple[Any, ...]], on_done: Callable[[], None] | None) -> list[Any]:
+    def run(
+        self,
+        jobs: list[tuple[Any, ...]],
+        on_done: Callable[[], None] | None,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> list[Any]:
         results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
         workers = [self._new() for _ in range(self.count)]
+        if meanwhile is not None:
+            self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
+            self.meanwhile.start()
 
         def finish(worker: _Worker, result: Any) -> None:
             results[worker.job] = result
@@ -153,6 +182,7 @@ class _Pool:
         finally:
             for w in workers:
                 w.stop()
+            self._settle()
         return results
 
 

@@ -335,3 +335,30 @@ def test_a_worker_forked_from_a_large_process_still_has_room_to_work():
     results = run_isolated(_read, [("work",)], _failed, Isolation(workers=1, seconds=30))
     assert results == [f"read {200 * 2**20} bytes"]
     assert len(ballast) == 1024 * 2**20
+
+
+def test_work_done_meanwhile_overlaps_the_workers_and_is_finished_when_they_are():
+    done = []
+
+    def meanwhile():  # as importing the checker while the files are read
+        time.sleep(1)
+        done.append("imported")
+
+    started = time.monotonic()
+    jobs = [("slow",), ("abort",), ("fine",)]
+    results = run_isolated(_read, jobs, _failed, Isolation(workers=2, seconds=5), None, meanwhile)
+    assert done == ["imported"]  # finished before any worker was replaced, and before return
+    assert results[0] == "read slow" and results[2] == "read fine"
+    assert results[1].startswith("abort: the reader stopped working")
+    assert time.monotonic() - started < 5
+
+
+def test_work_meanwhile_that_fails_costs_nothing():
+    def meanwhile():
+        raise ImportError("met again, for real, by the caller")
+
+    results = run_isolated(_read, [("good",)], _failed, Isolation(workers=1), None, meanwhile)
+    assert results == ["read good"]
+    assert run_isolated(_read, [("good",)], _failed, Isolation(workers=0), None, meanwhile) == [
+        "read good"
+    ]

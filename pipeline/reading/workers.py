@@ -14,10 +14,12 @@ def load_all(
     jobs: list[tuple[Path, str]],
     isolation: Isolation = ISOLATED,
     on_done: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[LoadedReturn]:
     """Load each (path, name); a file that crashes, hangs or exhausts its worker comes back
-    rejected with a sentence. Results are in the order of ``jobs``."""
-    return run_isolated(load, jobs, unreadable, isolation, on_done)
+    rejected with a sentence. Results are in the order of ``jobs``. ``meanwhile()`` runs here
+    while the workers read (see ``run_isolated``)."""
+    return run_isolated(load, jobs, unreadable, isolation, on_done, meanwhile)
 
 
 def unreadable(job: tuple[Path, str], reason: str) -> LoadedReturn:

@@ -3,14 +3,13 @@ values, Excel tables, widths that fit their content, and print set-up."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from ..timing import count
 from ..values import uk
-from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Table
+from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Col, Table
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
@@ -125,8 +124,6 @@ class SheetWriter:
         when streaming); the main table of a sheet has its header frozen and repeated on every
         printed page. ``link(i)`` may give an internal link for row ``i``'s first cell.
         Returns the row after the table."""
-        if widths:
-            self.fit(sheet, table, left)
         if any(len(c.title) > 12 for c in table.columns):
             sheet.set_row(top, 30)
         if self.streaming:
@@ -135,14 +132,19 @@ class SheetWriter:
         link_format = self.fmt["link"]
         writers = [self._writer(sheet, c.kind) for c in table.columns]
         columns = range(left, left + len(writers))
+        longest = [0] * len(writers)
         for i, row in enumerate(table.iter_rows()):
             r = top + 1 + i
             for col, value, write in zip(columns, row, writers):
                 if value is not None:
                     write(r, col, value)
+            if widths and i < WIDTH_SAMPLE:
+                longest = [max(n, len(_shown(v))) for n, v in zip(longest, row)]
             target = link(i) if link else None
             if target:
                 sheet.write_url(r, left, f"internal:{target}", link_format, string=str(row[0]))
+        if widths:
+            self.fit(sheet, table.columns, longest, left)
         count("cells", len(table) * len(table.columns))
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
@@ -166,16 +168,15 @@ class SheetWriter:
                     })  # fmt: skip
         return last + 1
 
-    def fit(self, sheet: Any, table: Table, left: int = 0) -> None:
-        """Column widths that fit the title and the values (long texts wrap at a set width)."""
-        sample = list(itertools.islice(table.iter_rows(), WIDTH_SAMPLE))
-        for col, column in enumerate(table.columns, start=left):
+    def fit(self, sheet: Any, columns: list[Col], longest: list[int], left: int = 0) -> None:
+        """Column widths that fit the title and the longest value shown (``longest``, one per
+        column); long texts wrap at a set width."""
+        for col, (column, length) in enumerate(zip(columns, longest), start=left):
             if column.kind == LONG:
                 sheet.set_column(col, col, column.width)
                 continue
-            longest = max((len(_shown(row[col - left])) for row in sample), default=0)
             # titles wrap onto two lines; the header also holds the filter button
-            width = max(longest + 2, min(len(column.title) // 2 + 5, 24), 7)
+            width = max(length + 2, min(len(column.title) // 2 + 5, 24), 7)
             sheet.set_column(col, col, min(width, WIDEST[column.kind]))
 
     def print_setup(self, sheet: Any, name: str) -> None:
