@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from . import feedback
+from .background import Background
 from .errors import PipelineError
 from .intake import DUPLICATE, Receipt, inbox_files, receive, scan, settle
 from .isolation import ISOLATED, Isolation
@@ -88,16 +89,28 @@ def run(
             previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
             consolidation = consolidate(receipts + earlier, registers, as_of, previous)
             consolidation.rounds, consolidation.due = rounds, due
-        with stage("store"):
-            files = _file_records(receipts, rounds)
-            store.save_run(as_of, registers, files, _plan_records(consolidation, rounds))
+    # The store is saved on the other core while the workbook is written (its own connection:
+    # one must not cross a fork); a failure there is raised here once the workbook is done.
+    files = _file_records(receipts, rounds)
+    plans = _plan_records(consolidation, rounds)
+    with stage("store"):
+        saving = Background(_save_run, store_path, as_of, registers, files, plans)
     with stage("write"):
         path = outbox / f"consolidated-{as_of.isoformat()}.xlsx"
         write_consolidated(consolidation, path)
+    with stage("store"):
+        saving.result()
     with stage("feedback"):
         jobs = feedback.jobs_for(consolidation.receipts, outbox / "feedback", again=False)
         written = feedback.write_all(jobs, isolation)
     return RunResult(path, consolidation, store_path, written)
+
+
+def _save_run(store_path: Path, as_of: date, registers, files, plans) -> None:
+    from .store import Store
+
+    with Store.open(store_path) as store:
+        store.save_run(as_of, registers, files, plans)
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:

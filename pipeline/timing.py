@@ -21,12 +21,27 @@ def stage(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _SECONDS[name] = _SECONDS.get(name, 0.0) + time.perf_counter() - started
+        add_seconds(name, time.perf_counter() - started)
+
+
+def add_seconds(name: str, seconds: float) -> None:
+    """Add time measured elsewhere (in another process) to stage ``name``."""
+    _SECONDS[name] = _SECONDS.get(name, 0.0) + seconds
+
+
+def seconds() -> dict[str, float]:
+    """Seconds per stage so far."""
+    return dict(_SECONDS)
 
 
 def count(name: str, amount: int) -> None:
     """Add to a counter reported beside the times (e.g. cells written)."""
     _COUNTS[name] = _COUNTS.get(name, 0) + amount
+
+
+def counts() -> dict[str, int]:
+    """The counters so far."""
+    return dict(_COUNTS)
 
 
 def report() -> dict[str, dict[str, float | int]]:

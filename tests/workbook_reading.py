@@ -10,13 +10,17 @@ from openpyxl.utils.cell import range_boundaries
 
 
 def main_table(ws: Any) -> tuple[int, int, int, int]:
-    """(left, top, right, bottom), 1-based, of a worksheet's first Excel table."""
+    """(left, top, right, bottom), 1-based, of a worksheet's first Excel table, or of its
+    filtered range where it has no tables (a streamed sheet)."""
+    if not ws.tables:
+        return range_boundaries(ws.auto_filter.ref)
     first = min(ws.tables.values(), key=lambda t: range_boundaries(t.ref)[1])
     return range_boundaries(first.ref)
 
 
 def sheet_records(path: Path, sheet: str) -> list[dict[str, Any]]:
-    """A sheet's main (first) Excel table as dicts keyed by its header row."""
+    """A sheet's main (first) Excel table, or its filtered range, as dicts keyed by its
+    header row."""
     book = openpyxl.load_workbook(path)
     ws = book[sheet]
     left, top, right, bottom = main_table(ws)

@@ -20,9 +20,10 @@ _EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date 
 class SheetWriter:
     """Writes tables and values onto sheets of one xlsxwriter workbook.
 
-    With ``streaming`` (xlsxwriter's constant_memory mode, for very large rounds) each row is
-    written out as soon as the next begins, so rows must come in order and tables become
-    plain ranges with a filter (Excel tables need the whole sheet in memory).
+    With ``streaming`` (xlsxwriter's constant_memory mode, for very large rounds) every sheet
+    is streamed; otherwise only sheets made so (``parallel.streamed_sheet``) are. A streamed
+    sheet writes each row out as soon as the next begins, so rows must come in order, and its
+    tables are plain ranges with a filter (Excel tables need the whole sheet in memory).
     """
 
     def __init__(self, book: Any, as_of: date, streaming: bool = False) -> None:
@@ -119,14 +120,21 @@ class SheetWriter:
         freeze: bool = True,
         widths: bool = True,
         link: Callable[[int], str | None] | None = None,
+        beside: dict[int, Callable[[], Any]] | None = None,
+        filtered: bool = True,
     ) -> int:
-        """Write ``table`` with its header at row ``top``, as an Excel table (a filtered range
-        when streaming); the main table of a sheet has its header frozen and repeated on every
-        printed page. ``link(i)`` may give an internal link for row ``i``'s first cell.
-        Returns the row after the table."""
+        """Write ``table`` with its header at row ``top``, as an Excel table (on a streamed
+        sheet, a range with a filter unless not ``filtered``); the main table of a sheet has
+        its header frozen and repeated on every printed page. ``link(i)`` may give an internal
+        link for row ``i``'s first cell. ``beside[r]()`` writes whatever else is on row ``r``
+        (a streamed sheet must be written row by row). Returns the row after the table."""
+        streamed = sheet.constant_memory
+        beside = dict(beside or {})
         if any(len(c.title) > 12 for c in table.columns):
             sheet.set_row(top, 30)
-        if self.streaming:
+        if top in beside:
+            beside.pop(top)()
+        if streamed:
             for col, column in enumerate(table.columns, start=left):
                 sheet.write_string(top, col, column.title, self.fmt["heading"])
         link_format = self.fmt["link"]
@@ -135,6 +143,8 @@ class SheetWriter:
         longest = [0] * len(writers)
         for i, row in enumerate(table.iter_rows()):
             r = top + 1 + i
+            if r in beside:
+                beside.pop(r)()
             for col, value, write in zip(columns, row, writers):
                 if value is not None:
                     write(r, col, value)
@@ -143,13 +153,16 @@ class SheetWriter:
             target = link(i) if link else None
             if target:
                 sheet.write_url(r, left, f"internal:{target}", link_format, string=str(row[0]))
+        for r in sorted(beside):
+            beside[r]()
         if widths:
             self.fit(sheet, table.columns, longest, left)
         count("cells", len(table) * len(table.columns))
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
-        if self.streaming:
-            sheet.autofilter(top, left, last, right)
+        if streamed:
+            if filtered:
+                sheet.autofilter(top, left, last, right)
         else:
             sheet.add_table(top, left, last, right, {
                 "name": self._table_name(name or table.sheet),

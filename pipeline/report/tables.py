@@ -460,7 +460,7 @@ def calendar_grid(c: Consolidation) -> Table:
         )
         for monday in weeks
     ]
-    return Table.of("Calendar grid", columns, sorted(spans.items(), key=lambda i: i[0].lower()))
+    return Table.of("Calendar Grid", columns, sorted(spans.items(), key=lambda i: i[0].lower()))
 
 
 def _counts(c: Consolidation, layout: str, status_of, statuses: Sequence[str], title: str):

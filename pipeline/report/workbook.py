@@ -13,7 +13,10 @@ formulas or links. The file is written beside its destination and renamed into p
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +27,11 @@ from ..layouts import LAYOUTS
 from ..naming import safe_sheet_name
 from ..plans import Consolidation, Plan
 from ..templates import WORKBOOK_OPTIONS
+from ..timing import stage
 from ..values import uk
 from . import tables
 from .charts import DATA_SHEET, add_charts
+from .parallel import SheetJob, index_formats, streamed_sheet, write_sheets
 from .sheetwriter import SheetWriter
 from .tables import LONG, Col, Table, field_col, source
 
@@ -48,13 +53,17 @@ SHEET_NOTES = (
 
 
 def write_consolidated(
-    c: Consolidation, path: Path, organisation_sheets: int = ORGANISATION_SHEETS
+    c: Consolidation,
+    path: Path,
+    organisation_sheets: int = ORGANISATION_SHEETS,
+    parallel: bool = True,
 ) -> Path:
     """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``.
 
     A round of more than ``organisation_sheets`` organisations is written streaming, row by
     row, without a sheet per organisation: the Overview then links each organisation to its
-    first row on the Actions or Tasks sheet.
+    first row on the Actions or Tasks sheet. Streamed sheets are written on two cores unless
+    ``parallel`` is False (see ``report.parallel``).
     """
     import xlsxwriter
 
@@ -67,9 +76,19 @@ def write_consolidated(
                 "created": datetime(c.as_of.year, c.as_of.month, c.as_of.day),
             }
         )
-        _Workbook(book, c, with_sheets=not large).write()
-        book.close()
+        _Workbook(book, c, with_sheets=not large).write(parallel)
+        with stage("write, zipping"):
+            book.close()
     return Path(path)
+
+
+def _cells(table: Table, sample: int = 200) -> int:
+    """About how much writing ``table`` takes, in cells: a blank is not written but still
+    got, at about a quarter of a cell's cost. From its first ``sample`` rows."""
+    rows = list(itertools.islice(table.iter_rows(), sample))
+    filled = sum(value is not None for row in rows for value in row)
+    blank = len(rows) * len(table.columns) - filled
+    return (filled + blank // 4) * len(table) // max(len(rows), 1)
 
 
 class _Workbook:
@@ -78,12 +97,13 @@ class _Workbook:
         self.w = SheetWriter(book, c.as_of, streaming=not with_sheets)
         self.sheet_of: dict[int, str] = {}
 
-    def sheet(self, name: str) -> Any:
-        sheet = self.book.add_worksheet(name)
+    def sheet(self, name: str, streamed: bool = False) -> Any:
+        sheet = streamed_sheet(self.book, name) if streamed else self.book.add_worksheet(name)
         self.w.print_setup(sheet, name)
         return sheet
 
-    def write(self) -> None:
+    def write(self, parallel: bool = True) -> None:
+        """Every sheet, in order; the plain tables are jobs that may run on another core."""
         main = [
             tables.calendar(self.c),
             tables.calendar_grid(self.c),
@@ -101,27 +121,44 @@ class _Workbook:
         if self.with_sheets:
             for plan in self.c.plans:
                 self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
-        self._overview()
+        here: list[Callable[[], Any]] = []  # work that touches the workbook, not just a sheet
+        jobs: list[SheetJob] = []
+        here.append(partial(self._overview, self.sheet("Overview")))
         charts = self.sheet("Charts")
-        self._returns()
+        here.append(partial(self._returns, self.sheet("Returns")))
         for table in main:
-            if table.sheet == "Calendar grid":
-                self._calendar_grid(table)
+            sheet = self.sheet(table.sheet)
+            if table.sheet == "Calendar Grid":
+                here.append(partial(self._calendar_grid, sheet, table))
             else:
-                self.w.table(self.sheet(table.sheet), table, 0)
-        self._guidance()
+                jobs.append(SheetJob(sheet, _cells(table), partial(self.w.table, sheet, table, 0)))
+        here.append(partial(self._guidance, self.sheet("Guidance")))
         if self.with_sheets:
             for plan in self.c.plans:
-                self._organisation(plan)
+                sheet = self.sheet(self.sheet_of[id(plan)], streamed=True)
+                cells = len(plan.items) * len(tables.ROW_COLUMNS[plan.layout.name]()) + 40
+                jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet)))
         data = self.book.add_worksheet(DATA_SHEET)
-        self.w.title(charts, "Charts")
-        add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
-        data.hide()
+
+        streamed = [job for job in jobs if job.sheet.constant_memory]
+        kept = [job for job in jobs if not job.sheet.constant_memory]
+
+        def meanwhile() -> None:
+            for work in here:
+                work()
+            self.w.title(charts, "Charts")
+            add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
+            data.hide()
+            for job in kept:
+                job.write()
+
+        index_formats(self.w.fmt.values(), self.w.rag.values())
+        here_cells = 20 * len(self.c.plans) + sum(job.cells for job in kept)  # the Overview's
+        write_sheets(streamed, meanwhile, here_cells, parallel)
 
     # --- the Overview ----------------------------------------------------------------------
 
-    def _overview(self) -> None:
-        sheet = self.sheet("Overview")
+    def _overview(self, sheet: Any) -> None:
         sheet.activate()
         fmt = self.w.fmt
         self.w.title(sheet, "Action plans: progress report")
@@ -170,8 +207,7 @@ class _Workbook:
 
     # --- the returns tracker -----------------------------------------------------------------
 
-    def _returns(self) -> None:
-        sheet = self.sheet("Returns")
+    def _returns(self, sheet: Any) -> None:
         counts, chase = tables.tracker(self.c), tables.chase_list(self.c)
         for col in range(max(len(counts.columns), len(chase.columns))):
             widths = [t.columns[col].width for t in (counts, chase) if col < len(t.columns)]
@@ -184,8 +220,7 @@ class _Workbook:
 
     # --- the calendar grid -------------------------------------------------------------------
 
-    def _calendar_grid(self, table: Table) -> None:
-        sheet = self.sheet("Calendar Grid")
+    def _calendar_grid(self, sheet: Any, table: Table) -> None:
         self.w.title(sheet, "Events by week")
         sheet.write_string(
             1, 0, "How many events each partnership has on in each week (week commencing). "
@@ -206,8 +241,7 @@ class _Workbook:
 
     # --- guidance ----------------------------------------------------------------------------
 
-    def _guidance(self) -> None:
-        sheet = self.sheet("Guidance")
+    def _guidance(self, sheet: Any) -> None:
         fmt = self.w.fmt
         for col, width in enumerate(GUIDANCE_WIDTHS):
             sheet.set_column(col, col, max(width, 30))
@@ -240,36 +274,23 @@ class _Workbook:
 
     # --- one sheet per organisation ----------------------------------------------------------
 
-    def _organisation(self, plan: Plan) -> None:
+    def _organisation(self, plan: Plan, sheet: Any) -> None:
+        """The organisation's header block with its flags beside it, then its rows; written
+        row by row (the sheet is streamed)."""
         name = self.sheet_of[id(plan)]
-        sheet = self.sheet(name)
         fmt = self.w.fmt
+        for col, width in {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}.items():
+            sheet.set_column(col, col, width)
         self.w.title(sheet, plan.organisation)
         sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",
                            fmt["subtitle"])  # fmt: skip
         sheet.write_url(1, 3, "internal:'Overview'!A1", fmt["link"], string="Back to Overview")
-        row = 3
-        if plan.loaded is None:
-            sheet.write_string(row, 0, "No return received this round.", fmt["bold"])
-            if plan.contact:
-                sheet.write_string(row + 1, 0, f"Contact: {plan.contact}", fmt["plain"])
-            row += 3
-        else:
-            sheet.write_string(row, 0, f"From {source(plan)}", fmt["subtitle"])
-            row += 1
-            for f in plan.layout.header:
-                sheet.write_string(row, 0, f.title, fmt["label"])
-                value = plan.value(f.name)
-                self.w.value(sheet, row, 1, value, field_col(f).kind)
-                if isinstance(value, str) and len(value) > 60:
-                    sheet.set_row(row, 13 * (len(value) // 60 + 1))
-                row += 1
-            row += 1
-        flags = tables.plan_flags(plan)
         sheet.write_string(3, 3, "Flags", fmt["bold"])
-        flag_end = self.w.table(sheet, flags, 4, left=3, name=f"Flags {name}", freeze=False,
-                                widths=False)  # fmt: skip
-        row = max(row, flag_end + 1)
+        block = self._header_block(plan, sheet)
+        block[3]()
+        flag_end = self.w.table(sheet, tables.plan_flags(plan), 4, left=3, freeze=False,
+                                widths=False, beside=block, filtered=False)  # fmt: skip
+        row = max(max(block) + 2, flag_end + 1)
         if plan.rows is not None:
             items = tables.plan_rows(plan)
             sheet.write_string(row, 0, items.sheet, fmt["bold"])
@@ -277,6 +298,25 @@ class _Workbook:
             sheet.repeat_rows(row + 1)
         else:
             sheet.repeat_rows(4)  # the flags' header
-        widths = {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}
-        for col, width in widths.items():
-            sheet.set_column(col, col, width)
+
+    def _header_block(self, plan: Plan, sheet: Any) -> dict[int, Callable[[], Any]]:
+        """What goes on each row of the header block, from row 3: where the return came from
+        and each header field with its value, or that no return came."""
+        fmt = self.w.fmt
+        if plan.loaded is None:
+            block = {3: partial(sheet.write_string, 3, 0, "No return received this round.",
+                                fmt["bold"])}  # fmt: skip
+            if plan.contact:
+                block[4] = partial(sheet.write_string, 4, 0, f"Contact: {plan.contact}",
+                                   fmt["plain"])  # fmt: skip
+            return block
+        block = {3: partial(sheet.write_string, 3, 0, f"From {source(plan)}", fmt["subtitle"])}
+        for row, f in enumerate(plan.layout.header, start=4):
+            block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
+        return block
+
+    def _header_value(self, sheet: Any, row: int, f: Any, value: Any) -> None:
+        if isinstance(value, str) and len(value) > 60:
+            sheet.set_row(row, 13 * (len(value) // 60 + 1))
+        sheet.write_string(row, 0, f.title, self.w.fmt["label"])
+        self.w.value(sheet, row, 1, value, field_col(f).kind)

@@ -1,0 +1,61 @@
+"""Our own work done on the other core: forked into a child process now, its result collected
+later.
+
+A run is CPU-bound in one process for most of its length (writing the workbook, saving the
+store), while a second core waits. ``Background(work, *args)`` forks at once; the child starts
+with everything the parent has (no pickling of arguments) and sends back only the result, or
+the exception it met, which ``result()`` raises again here. Unlike ``pipeline.isolation``
+this is for the pipeline's own trusted work, so there is no time or memory limit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from .errors import PipelineError
+
+
+class Background:
+    """``work(*args)`` running in a forked child process."""
+
+    def __init__(self, work: Callable[..., Any], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe(duplex=False)
+        self._process = context.Process(target=_serve, args=(child, work, args), daemon=True)
+        self._process.start()
+        child.close()
+        self._name = getattr(work, "__name__", "work")
+
+    def result(self) -> Any:
+        """Wait for the child; its result, or the exception it raised raised here."""
+        try:
+            outcome, value = self._conn.recv()
+        except EOFError:
+            outcome, value = "died", None
+        finally:
+            self._conn.close()
+            self._process.join()
+        if outcome == "ok":
+            return value
+        if outcome == "raised":
+            raise value
+        raise PipelineError(
+            f"The pipeline's own {self._name} stopped unexpectedly (exit code "
+            f"{self._process.exitcode}); run again, and tell the maintainers if it happens again."
+        )
+
+
+def _serve(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        outcome = ("ok", work(*args))
+    except BaseException as err:  # sent to the parent, which raises it again
+        err.__notes__ = [*getattr(err, "__notes__", []), traceback.format_exc()]
+        outcome = ("raised", err)
+    try:
+        conn.send(outcome)
+    except Exception as err:  # the result or the exception could not be pickled
+        conn.send(("raised", PipelineError(f"{type(err).__name__} in background work: {err}")))
+    conn.close()

@@ -1,0 +1,84 @@
+"""A national round: too many organisations for a sheet each, so the workbook is streamed,
+and its plain sheets are written on two cores. Nothing a manager reads may differ."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+from workbook_reading import sheet_records
+
+from pipeline.demo import make_demo
+from pipeline.report.workbook import write_consolidated
+from pipeline.run import run
+
+SHARED_SHEETS = ("Overview", "Calendar of Events", "Gap Flags", "Actions", "Tasks",
+                 "Council Plan Progress", "Contract Register", "Efficiency", "Returns Log",
+                 "Findings")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_round(tmp_path_factory):
+    """The demo's round (58 organisations, every usual mistake), read as ``make demo`` does."""
+    root = tmp_path_factory.mktemp("demo")
+    made = make_demo(root)
+    for earlier in made.earlier:
+        run(earlier.inbox, earlier.inbox.parent, earlier.registers, earlier.as_of,
+            store_path=made.store)  # fmt: skip
+    return run(made.inbox, root, made.registers, earlier.as_of.__class__(2026, 11, 20),
+               store_path=made.store)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def streamed(demo_round, tmp_path_factory):
+    """The same round written as if it were too large for a sheet per organisation."""
+    path = tmp_path_factory.mktemp("streamed") / "national.xlsx"
+    return write_consolidated(demo_round.consolidation, path, organisation_sheets=10)
+
+
+def test_a_streamed_round_has_every_row_a_sheet_per_organisation_round_has(demo_round, streamed):
+    for sheet in SHARED_SHEETS:  # (only where Overview names link to differs)
+        assert sheet_records(streamed, sheet) == sheet_records(demo_round.path, sheet), sheet
+    full = CalamineWorkbook.from_path(str(demo_round.path)).sheet_names
+    organisations = {p.organisation for p in demo_round.consolidation.plans}
+    assert "Leeds" in full
+    assert CalamineWorkbook.from_path(str(streamed)).sheet_names == [
+        name for name in full if name not in organisations
+    ]
+
+
+def test_each_organisation_links_to_its_first_row_when_it_has_no_sheet(streamed):
+    book = openpyxl.load_workbook(streamed)
+    overview = book["Overview"]
+    header_row = next(r for r in overview.iter_rows(min_row=1, max_row=12)
+                      if r[0].value == "Organisation")  # fmt: skip
+    linked = 0
+    for row in overview.iter_rows(min_row=header_row[0].row + 1):
+        cell = row[0]
+        if cell.value is None or cell.hyperlink is None:
+            continue
+        sheet, address = cell.hyperlink.location.split("!")
+        assert book[sheet.strip("'")][address].value == cell.value
+        linked += 1
+    assert linked >= 50  # every organisation with rows; missing returns have none to link to
+
+
+@pytest.mark.parametrize("sheets", [10, 100], ids=["all streamed", "organisation sheets"])
+def test_sheets_written_on_two_cores_are_byte_for_byte_those_of_one(demo_round, tmp_path, sheets):
+    one = write_consolidated(demo_round.consolidation, tmp_path / "one.xlsx",
+                             organisation_sheets=sheets, parallel=False)  # fmt: skip
+    two = write_consolidated(demo_round.consolidation, tmp_path / "two.xlsx",
+                             organisation_sheets=sheets, parallel=True)  # fmt: skip
+    with zipfile.ZipFile(one) as a, zipfile.ZipFile(two) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
+    actions = sheet_records(two, "Actions")
+    assert len(actions) == sum(len(p.items) for p in demo_round.consolidation.plans
+                               if p.layout.name == "p44")  # fmt: skip
+    if sheets == 100:
+        leeds = sheet_records(two, "Leeds")
+        assert [a["Ref"] for a in leeds] == [a["Ref"] for a in actions
+                                             if a["Organisation"] == "Leeds"]  # fmt: skip
