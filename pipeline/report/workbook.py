@@ -279,8 +279,6 @@ class _Workbook:
         row by row (the sheet is streamed)."""
         name = self.sheet_of[id(plan)]
         fmt = self.w.fmt
-        for col, width in {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}.items():
-            sheet.set_column(col, col, width)
         self.w.title(sheet, plan.organisation)
         sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",
                            fmt["subtitle"])  # fmt: skip
@@ -298,6 +296,8 @@ class _Workbook:
             sheet.repeat_rows(row + 1)
         else:
             sheet.repeat_rows(4)  # the flags' header
+        for col, width in {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}.items():  # the block's
+            sheet.set_column(col, col, width)
 
     def _header_block(self, plan: Plan, sheet: Any) -> dict[int, Callable[[], Any]]:
         """What goes on each row of the header block, from row 3: where the return came from
