@@ -135,6 +135,8 @@ def test_an_organisation_sheet_is_laid_out_like_its_plan(round_workbook):
     assert "Amber" in flags_here  # the flags sit beside the header block
     refs = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] in ("A01", "A02", "A03")]
     assert refs == ["A01", "A02", "A03"]
+    assert sheet.column_dimensions["A"].width >= 30  # labels wrap in a column this wide
+    assert sheet.auto_filter.ref.startswith("A") and sheet.print_title_rows  # the rows filter
 
 
 def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(round_workbook):
@@ -148,7 +150,7 @@ def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(round_workbook
         assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
         footer = sheet.oddFooter
         assert "&P of &N" in footer.center.text and "20/11/2026" in footer.right.text
-        if sheet.tables and sheet.title not in ("Guidance",):
+        if (sheet.tables or sheet.auto_filter.ref) and sheet.title not in ("Guidance",):
             assert sheet.print_title_rows, sheet.title
 
 
