@@ -20,6 +20,24 @@ if TYPE_CHECKING:
 ROW = "_row"  # provenance column: the zero-based sheet row each table row came from
 
 
+@dataclass
+class PlainRows:
+    """A return's rows before they become its DataFrame: how a worker process sends them back
+    (so workers never import pandas, and plain lists unpickle quickly)."""
+
+    columns: list[str]
+    records: list[dict[str, Any]]
+
+
+def as_frame(loaded: LoadedReturn) -> LoadedReturn:
+    """The return with its rows as a DataFrame of Python objects; returns ``loaded``."""
+    if isinstance(loaded.rows, PlainRows):
+        import pandas as pd
+
+        loaded.rows = pd.DataFrame(loaded.rows.records, columns=loaded.rows.columns, dtype=object)
+    return loaded
+
+
 def records(rows: pd.DataFrame | None) -> list[dict[str, Any]]:
     """A frame's rows as dicts, values as stored (None stays None); much faster than
     ``DataFrame.to_dict("records")`` on object columns."""

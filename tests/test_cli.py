@@ -219,3 +219,25 @@ def test_with_the_same_date_of_update_the_later_file_is_used(tmp_path, inbox):
     path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
     log = {r["File"]: r["Status"] for r in sheet_records(path, "Returns Log")}
     assert log == {"a.xlsx": "accepted", "b.xlsx": "superseded"}
+
+
+def test_the_installed_command_runs_as_its_own_process_and_exits_with_its_code(tmp_path, inbox):
+    """The console script ends its process itself once everything is written and flushed."""
+    import subprocess
+    import sys
+
+    p44_return(inbox)
+    command = [sys.executable, "-m", "pipeline", "run", "--inbox", str(inbox), "--outbox",
+               str(tmp_path / "out"), "--as-of", AS_OF.isoformat()]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    path = tmp_path / "out" / "consolidated-2026-11-20.xlsx"
+    assert done.stdout.rstrip().endswith(f"Consolidated workbook: {path}")  # flushed, whole
+    assert sheet_records(path, "Actions")
+    command[command.index("--inbox") + 1] = str(tmp_path / "nope")
+    failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1
+    assert "does not exist" in failed.stderr and "Traceback" not in failed.stderr
+    usage = subprocess.run([sys.executable, "-m", "pipeline", "nonsense"], capture_output=True,
+                           text=True, timeout=60)  # fmt: skip
+    assert usage.returncode == 2 and "No such command" in usage.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import openpyxl
@@ -222,3 +223,16 @@ def test_a_return_resaved_by_libreoffice_reads_the_same(inbox, tmp_path, soffice
         k: v.value for k, v in before.header.items()
     }
     assert rows_of(converted) == rows_of(before)
+
+
+def test_a_worker_reads_a_file_without_importing_pandas(inbox):
+    """Workers are forked before pandas is imported (it is imported meanwhile, for checking):
+    a worker that needed it would import it again, on every core."""
+    path = p44_return(inbox)
+    code = (
+        "import sys; from pipeline.reading.loader import load_plain; r = load_plain(sys.argv[1]);"
+        " print('pandas' in sys.modules, type(r.rows).__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.stdout.split() == ["False", "PlainRows"], done.stderr

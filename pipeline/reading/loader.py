@@ -21,8 +21,10 @@ from ..returns import (
     STAMP_SHEET,
     HeaderValue,
     LoadedReturn,
+    PlainRows,
     SourceFile,
     Stamp,
+    as_frame,
     stamp_from_rows,
 )
 from ..values import advice, read_value, reader
@@ -57,6 +59,11 @@ class _Candidate:
 
 def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
     """Read the file at ``path`` into a ``LoadedReturn`` (``name`` is how to show it)."""
+    return as_frame(load_plain(path, name, limits))
+
+
+def load_plain(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
+    """``load``, but with the rows left as ``PlainRows`` (what a worker process sends back)."""
     data = Path(path).read_bytes()
     source = SourceFile.of(path, name or Path(path).name, data)
     loaded = LoadedReturn(source)
@@ -119,8 +126,6 @@ def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
 
 
 def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> None:
-    import pandas as pd
-
     layout, sheet, table = best.layout, best.sheet, best.table
     loaded.layout, loaded.sheet = layout.name, sheet.name
     notes = _Notes(loaded)
@@ -156,7 +161,7 @@ def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> No
         _report_columns(layout, table, notes)
         records = _read_rows(layout, sheet, table, notes)
     names = [f.name for f in layout.columns if f.name in loaded.columns]
-    loaded.rows = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
+    loaded.rows = PlainRows([*names, ROW], records)
     notes.flush_guesses()
     key = loaded.value(layout.key)
     if key is None and layout.code_key:

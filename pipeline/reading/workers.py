@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..isolation import ISOLATED, Isolation, run_isolated
-from ..returns import LoadedReturn, SourceFile
-from .loader import load
+from ..returns import LoadedReturn, SourceFile, as_frame
+from .loader import load_plain
 
 
 def load_all(
@@ -19,7 +19,8 @@ def load_all(
     """Load each (path, name); a file that crashes, hangs or exhausts its worker comes back
     rejected with a sentence. Results are in the order of ``jobs``. ``meanwhile()`` runs here
     while the workers read (see ``run_isolated``)."""
-    return run_isolated(load, jobs, unreadable, isolation, on_done, meanwhile)
+    loaded = run_isolated(load_plain, jobs, unreadable, isolation, on_done, meanwhile)
+    return [as_frame(r) for r in loaded]
 
 
 def unreadable(job: tuple[Path, str], reason: str) -> LoadedReturn:
