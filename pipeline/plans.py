@@ -37,8 +37,8 @@ class Plan:
     layout: Layout
     entry: RegisterEntry | None = None
     loaded: LoadedReturn | None = None
-    rows: pd.DataFrame | None = None  # checked rows plus the progress columns
-    items: list[dict[str, Any]] = field(default_factory=list)  # the same rows, as dicts
+    rows: pd.DataFrame | None = None  # the rows as returned and checked (None: no return)
+    items: list[dict[str, Any]] = field(default_factory=list)  # them, with progress, as dicts
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
     received: datetime | None = None  # when the return used was first received
@@ -108,10 +108,11 @@ class Plan:
     @property
     def live_impact(self) -> int:
         """Estimated impact of Planned and Ongoing actions."""
-        if self.rows is None or "estimated_impact" not in self.rows:
-            return 0
-        live = self.rows["status_now"].isin(["Planned", "Ongoing"])
-        return int(sum(v for v in self.rows.loc[live, "estimated_impact"] if isinstance(v, int)))
+        return sum(
+            r["estimated_impact"] for r in self.items
+            if r["status_now"] in ("Planned", "Ongoing")
+            and isinstance(r.get("estimated_impact"), int)
+        )  # fmt: skip
 
     @property
     def position(self) -> str | None:
@@ -233,8 +234,8 @@ def consolidate(
         plan.previous = previous.get(plan.layout.name, {}).get(organisation_key(plan.organisation))
         if plan.loaded is not None and plan.loaded.rows is not None:
             header = {name: plan.value(name) for name in plan.loaded.header}
-            plan.rows = plan.layout.progress.annotate(plan.loaded.rows, header, as_of)
-            plan.items = records(plan.rows)
+            plan.rows = plan.loaded.rows
+            plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
             travel.mark_changes(plan)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)

@@ -15,12 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from .rounds import Cadence
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 class Kind(Enum):
@@ -133,10 +130,12 @@ class Band:
 
 
 class Progress(Protocol):
-    """Adds the standard progress columns (see ``progress.PROGRESS_COLUMNS``) to rows."""
+    """Adds the standard progress values (see ``progress.PROGRESS_COLUMNS``) to rows."""
 
-    def annotate(self, rows: pd.DataFrame, header: Mapping[str, Any], as_of: date) -> pd.DataFrame:
-        """Return a copy of ``rows`` with status_now, finished, due and overdue."""
+    def annotate(
+        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[dict[str, Any]]:
+        """Copies of the row dicts ``items`` with status_now, finished, due and overdue."""
         ...
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .quarters import PLAN_QUARTERS, quarter_end, quarter_of
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 PROGRESS_COLUMNS = ("status_now", "complete", "finished", "due", "overdue")
 
@@ -30,17 +27,18 @@ class ActionProgress:
     complete: frozenset[str]
     finished: frozenset[str]  # complete, or otherwise closed (never overdue)
 
-    def annotate(self, rows: pd.DataFrame, header: Mapping[str, Any], as_of: date) -> pd.DataFrame:
-        """Return ``rows`` with the standard progress columns added."""
-        out = rows.copy()
-        status = _column(out, self.status)
-        due = [d if isinstance(d, date) else None for d in _column(out, self.due)]
-        finished = [s in self.finished for s in status]
-        _put(out, "status_now", status)
-        _put(out, "complete", [s in self.complete for s in status])
-        _put(out, "finished", finished)
-        _put(out, "due", due)
-        _put(out, "overdue", [d is not None and d < as_of and not f for d, f in zip(due, finished)])
+    def annotate(
+        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[dict[str, Any]]:
+        """Copies of the row dicts ``items`` with the standard progress values added."""
+        out = []
+        for row in items:
+            status, due = _value(row.get(self.status)), row.get(self.due)
+            due = due if isinstance(due, date) else None
+            finished = status in self.finished
+            out.append({**row, "status_now": status, "complete": status in self.complete,
+                        "finished": finished, "due": due,
+                        "overdue": due is not None and due < as_of and not finished})  # fmt: skip
         return out
 
 
@@ -63,49 +61,31 @@ class TaskProgress:
         start = header.get(self.plan_start)
         return quarter_of(start, as_of) if isinstance(start, int) else None
 
-    def annotate(self, rows: pd.DataFrame, header: Mapping[str, Any], as_of: date) -> pd.DataFrame:
-        """Return ``rows`` with the standard progress columns and ``status_this_quarter``."""
-        out = rows.copy()
+    def annotate(
+        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[dict[str, Any]]:
+        """Copies of the row dicts ``items`` with the standard progress values and
+        ``status_this_quarter``."""
         start = header.get(self.plan_start)
         now = self.current_quarter(header, as_of)
         last = PLAN_QUARTERS if now is None else max(0, min(now, PLAN_QUARTERS))
-        quarters = [_column(out, f"{self.quarter_prefix}{n}") for n in range(1, last + 1)]
-        latest = [next((s for s in reversed(row) if s), None) for row in zip(*quarters)]
-        if not quarters:
-            latest = [None] * len(out)
-        this_quarter = quarters[now - 1] if now is not None and 1 <= now <= last else None
-        completion = _column(out, self.completion_quarter)
-        due = [
-            quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
-            for q in completion
-        ]
-        finished = [s in self.finished for s in latest]
-        _put(out, "status_now", latest)
-        _put(
-            out,
-            "status_this_quarter",
-            this_quarter if this_quarter is not None else [None] * len(out),
-        )
-        _put(out, "complete", [s in self.complete for s in latest])
-        _put(out, "finished", finished)
-        _put(out, "due", due)
-        _put(out, "overdue", [d is not None and d < as_of and not f for d, f in zip(due, finished)])
+        names = [f"{self.quarter_prefix}{n}" for n in range(1, last + 1)]
+        this_quarter = names[now - 1] if now is not None and 1 <= now <= last else None
+        out = []
+        for row in items:
+            given = [_value(row.get(name)) for name in names]
+            latest = next((s for s in reversed(given) if s), None)
+            q = row.get(self.completion_quarter)
+            due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
+            finished = latest in self.finished
+            out.append({**row, "status_now": latest,
+                        "status_this_quarter": _value(row.get(this_quarter)) if this_quarter
+                        else None,
+                        "complete": latest in self.complete, "finished": finished, "due": due,
+                        "overdue": due is not None and due < as_of and not finished})  # fmt: skip
         return out
 
 
-def _put(rows: pd.DataFrame, name: str, values: list[Any]) -> None:
-    """Set a column keeping None as None (pandas would otherwise infer a dtype and use NaN)."""
-    import pandas as pd
-
-    rows[name] = pd.Series(values, index=rows.index, dtype=object)
-
-
-def _column(rows: pd.DataFrame, name: str) -> list[Any]:
-    """Values of a column as a list, all None when the return did not have it."""
-    if name in rows.columns:
-        return [None if _blank(v) else v for v in rows[name].tolist()]
-    return [None] * len(rows)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+def _value(value: Any) -> Any:
+    """None for a blank (pandas' NaN included)."""
+    return None if value is None or (isinstance(value, float) and value != value) else value
