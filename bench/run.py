@@ -40,9 +40,11 @@ TARGETS = {
 }
 
 
-def measure(command: list[str], repeat: int, fresh: Path | None = None) -> dict:
-    """Run ``command`` ``repeat`` times; median wall seconds and peak tree RSS in MB."""
-    walls, peak = [], 0
+def measure(command: list[str], repeat: int, fresh: Path | None = None,
+            timings: Path | None = None) -> dict:  # fmt: skip
+    """Run ``command`` ``repeat`` times; median wall seconds and peak tree RSS in MB, and the
+    stage times (``--timings``) of the run whose wall time is the median."""
+    walls, peak, stages = [], 0, []
     for _ in range(repeat):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -60,8 +62,12 @@ def measure(command: list[str], repeat: int, fresh: Path | None = None) -> dict:
         out, err = process.communicate()
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
+        if timings is not None:
+            stages.append(json.loads(timings.read_text()))
+    median = sorted(range(len(walls)), key=walls.__getitem__)[len(walls) // 2]
     return {"seconds": round(statistics.median(walls), 3), "runs": [round(w, 3) for w in walls],
-            "peak_mb": round(peak / 2**20), "stdout": out.decode()}  # fmt: skip
+            "peak_mb": round(peak / 2**20), "stdout": out.decode(),
+            "stages": stages[median] if stages else None}  # fmt: skip
 
 
 def bench_corpus(name: str, work: Path, repeat: int) -> dict:
@@ -74,10 +80,10 @@ def bench_corpus(name: str, work: Path, repeat: int) -> dict:
         [*PIPELINE, "run", "--inbox", str(inbox), "--outbox", str(outbox), "--register",
          str(folder / "p44.csv"), "--register", str(folder / "three_year.csv"), "--as-of",
          AS_OF.isoformat(), "--timings", str(timings)],
-        repeat, fresh=outbox,
+        repeat, fresh=outbox, timings=timings,
     )  # fmt: skip
-    stages = json.loads(timings.read_text())
-    result["pipeline"] = {k: v for k, v in ours.items() if k != "stdout"} | {"stages": stages}
+    stages = ours["stages"]
+    result["pipeline"] = {k: v for k, v in ours.items() if k != "stdout"}
     cells = stages["counts"]["cells"]
     floor = [sys.executable, "-m", "bench.floors"]
     base_repeat = repeat if name == "S" else max(1, int(os.environ.get("BENCH_BASELINE_REPEAT",
@@ -95,7 +101,7 @@ def bench_corpus(name: str, work: Path, repeat: int) -> dict:
 
 def _strip(measured: dict, inner: bool = False) -> dict:
     """Keep the timings; for the floors, the time spent inside the work (no start-up)."""
-    kept = {k: v for k, v in measured.items() if k != "stdout"}
+    kept = {k: v for k, v in measured.items() if k not in ("stdout", "stages")}
     if inner:
         kept["work_seconds"] = float(measured["stdout"].split()[-1])
     return kept

@@ -6,11 +6,13 @@ import re
 import subprocess
 import warnings
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
 from builders import AS_OF, action, p44_return, task, three_year_return
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from workbook_reading import flags, main_table, sheet_records
 
 from pipeline.run import run
@@ -179,3 +181,19 @@ def test_the_workbook_opens_cleanly_in_libreoffice(round_workbook, tmp_path, sof
     pdf = tmp_path / f"{round_workbook.stem}.pdf"
     assert done.returncode == 0 and pdf.exists(), done.stderr
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.dates(date(2026, 1, 1), date(2027, 6, 30)),
+                          st.integers(0, 60)), max_size=8))  # fmt: skip
+def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
+    from pipeline.report.tables import _events_per_week
+
+    first, weeks = date(2026, 10, 19), 26  # a Monday
+    spans = [(start, start + timedelta(days=length)) for start, length in events]
+    expected = [
+        sum(s <= first + timedelta(weeks=n, days=6) and e >= first + timedelta(weeks=n)
+            for s, e in spans)
+        for n in range(weeks)
+    ]  # fmt: skip
+    assert _events_per_week(spans, first, weeks) == expected

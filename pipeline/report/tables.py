@@ -8,6 +8,7 @@ come from the layout declarations.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -437,38 +438,39 @@ def calendar_weeks(c: Consolidation) -> list[date]:
 def calendar_grid(c: Consolidation) -> Table:
     """Partnerships down, weeks across: how many events each has on in each week, so clashes
     (two or more) and gaps (none) show at a glance."""
-    from datetime import timedelta
-
     weeks = calendar_weeks(c)
-    spans: dict[str, list[tuple[date, date]]] = {}
+    items = []
     for plan in c.plans:
         if plan.layout.name == "p44" and plan.loaded is not None:
-            spans[plan.organisation] = [
-                (row["start_date"], row.get("end_date") or row["start_date"])
-                for row in plan.items
-                if _is_event(row) and isinstance(row.get("start_date"), date)
-            ]
+            spans = [(row["start_date"], row.get("end_date") or row["start_date"])
+                     for row in plan.items
+                     if _is_event(row) and isinstance(row.get("start_date"), date)]  # fmt: skip
+            items.append((plan.organisation, _events_per_week(spans, weeks[0], len(weeks))))
     columns = [Col("Partnership", 30, TEXT, lambda item: item[0])] + [
-        Col(
-            f"{monday:%d %b}",
-            6,
-            INT,
-            lambda item, monday=monday: (
-                sum(start <= monday + timedelta(days=6) and end >= monday for start, end in item[1])
-                or None
-            ),
-        )
-        for monday in weeks
+        Col(f"{monday:%d %b}", 6, INT, lambda item, n=n: item[1][n] or None)
+        for n, monday in enumerate(weeks)
     ]
-    return Table.of("Calendar Grid", columns, sorted(spans.items(), key=lambda i: i[0].lower()))
+    return Table.of("Calendar Grid", columns, sorted(items, key=lambda i: i[0].lower()))
+
+
+def _events_per_week(spans: list[tuple[date, date]], first: date, weeks: int) -> list[int]:
+    """For each of ``weeks`` weeks from Monday ``first``, how many spans overlap it."""
+    counts = [0] * weeks
+    for start, end in spans:
+        # week n runs from first + 7n to first + 7n + 6: a span meets weeks from the one its
+        # start falls in to the one its end falls in
+        for n in range(max(0, (start - first).days // 7), min(weeks, (end - first).days // 7 + 1)):
+            counts[n] += 1
+    return counts
 
 
 def _counts(c: Consolidation, layout: str, status_of, statuses: Sequence[str], title: str):
     plans = [p for p in c.plans if p.layout.name == layout and p.loaded is not None]
-    columns = [Col(title, 30, TEXT, lambda p: p.organisation)] + [
-        Col(s, 10, INT, lambda p, s=s: sum(status_of(r) == s for r in p.items)) for s in statuses
+    tallies = [(p, Counter(status_of(r) for r in p.items)) for p in plans]
+    columns = [Col(title, 30, TEXT, lambda t: t[0].organisation)] + [
+        Col(s, 10, INT, lambda t, s=s: t[1][s]) for s in statuses
     ]
-    return Table.of(f"{layout} statuses", columns, plans)
+    return Table.of(f"{layout} statuses", columns, tallies)
 
 
 def action_status_counts(c: Consolidation) -> Table:

@@ -250,7 +250,7 @@ class _Workbook:
         self.w.table(sheet, table, top, freeze=False)
         sheet.freeze_panes(top + 1, 1)
         sheet.repeat_rows(top)
-        last = top + max(len(table.rows), 1)
+        last = top + max(len(table), 1)
         span = (top + 1, 1, last, len(table.columns) - 1)
         clash = self.book.add_format({"bg_color": "#C00000", "font_color": "#FFFFFF"})
         busy = self.book.add_format({"bg_color": "#9BC2E6"})
