@@ -29,11 +29,6 @@ def add_seconds(name: str, seconds: float) -> None:
     _SECONDS[name] = _SECONDS.get(name, 0.0) + seconds
 
 
-def seconds() -> dict[str, float]:
-    """Seconds per stage so far."""
-    return dict(_SECONDS)
-
-
 def count(name: str, amount: int) -> None:
     """Add to a counter reported beside the times (e.g. cells written)."""
     _COUNTS[name] = _COUNTS.get(name, 0) + amount

@@ -197,3 +197,14 @@ def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
         for n in range(weeks)
     ]  # fmt: skip
     assert _events_per_week(spans, first, weeks) == expected
+
+
+def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path):
+    from pipeline.layouts import LAYOUTS
+    from pipeline.plans import Consolidation, Plan
+    from pipeline.report.workbook import write_consolidated
+
+    c = Consolidation(AS_OF, [], [Plan("Nowhere", LAYOUTS["p44"])], {})
+    sheet = openpyxl.load_workbook(write_consolidated(c, tmp_path / "x.xlsx"))["Nowhere"]
+    assert sheet["A4"].value == "No return received this round."
+    assert sheet["D4"].value == "Flags" and sheet["D5"].value == "Severity"

@@ -78,9 +78,8 @@ class TaskProgress:
             q = row.get(self.completion_quarter)
             due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
             finished = latest in self.finished
-            out.append({**row, "status_now": latest,
-                        "status_this_quarter": _value(row.get(this_quarter)) if this_quarter
-                        else None,
+            current = _value(row.get(this_quarter)) if this_quarter else None
+            out.append({**row, "status_now": latest, "status_this_quarter": current,
                         "complete": latest in self.complete, "finished": finished, "due": due,
                         "overdue": due is not None and due < as_of and not finished})  # fmt: skip
         return out

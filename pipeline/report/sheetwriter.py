@@ -20,14 +20,14 @@ _EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date 
 class SheetWriter:
     """Writes tables and values onto sheets of one xlsxwriter workbook.
 
-    With ``streaming`` (xlsxwriter's constant_memory mode, for very large rounds) every sheet
-    is streamed; otherwise only sheets made so (``parallel.streamed_sheet``) are. A streamed
-    sheet writes each row out as soon as the next begins, so rows must come in order, and its
-    tables are plain ranges with a filter (Excel tables need the whole sheet in memory).
+    A streamed sheet (xlsxwriter's constant_memory mode: every sheet of a very large round,
+    and those made by ``parallel.streamed_sheet``) writes each row out as soon as the next
+    begins, so rows must come in order, and its tables are plain ranges with a filter (Excel
+    tables need the whole sheet in memory).
     """
 
-    def __init__(self, book: Any, as_of: date, streaming: bool = False) -> None:
-        self.book, self.as_of, self.streaming = book, as_of, streaming
+    def __init__(self, book: Any, as_of: date) -> None:
+        self.book, self.as_of = book, as_of
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.fmt = {
             "plain": book.add_format(base),

@@ -112,7 +112,7 @@ def _cells(table: Table, sample: int = 200) -> int:
 class _Workbook:
     def __init__(self, book: Any, c: Consolidation, with_sheets: bool) -> None:
         self.book, self.c, self.with_sheets = book, c, with_sheets
-        self.w = SheetWriter(book, c.as_of, streaming=not with_sheets)
+        self.w = SheetWriter(book, c.as_of)
         self.sheet_of: dict[int, str] = {}
 
     def sheet(self, name: str, streamed: bool = False) -> Any:
@@ -152,9 +152,10 @@ class _Workbook:
                 jobs.append(SheetJob(sheet, _cells(table), partial(self.w.table, sheet, table, 0)))
         here.append(partial(self._guidance, self.sheet("Guidance")))
         if self.with_sheets:
+            width = {name: len(columns()) for name, columns in tables.ROW_COLUMNS.items()}
             for plan in self.c.plans:
                 sheet = self.sheet(self.sheet_of[id(plan)], streamed=True)
-                cells = len(plan.items) * len(tables.ROW_COLUMNS[plan.layout.name]()) + 40
+                cells = len(plan.items) * width[plan.layout.name] + 40
                 jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet)))
         data = self.book.add_worksheet(DATA_SHEET)
 
@@ -305,10 +306,11 @@ class _Workbook:
         sheet.write_url(1, 3, "internal:'Overview'!A1", fmt["link"], string="Back to Overview")
         sheet.write_string(3, 3, "Flags", fmt["bold"])
         block = self._header_block(plan, sheet)
-        block[3]()
+        block_end = max(block) + 2
+        block.pop(3)()  # the row above the flags table; the rest goes beside it
         flag_end = self.w.table(sheet, tables.plan_flags(plan), 4, left=3, freeze=False,
                                 widths=False, beside=block, filtered=False)  # fmt: skip
-        row = max(max(block) + 2, flag_end + 1)
+        row = max(block_end, flag_end + 1)
         if plan.rows is not None:
             items = tables.plan_rows(plan)
             sheet.write_string(row, 0, items.sheet, fmt["bold"])
