@@ -278,6 +278,23 @@ def test_formula_and_dde_payloads_from_returns_stay_text_everywhere(tmp_path, in
     assert cell.data_type == "s"
 
 
+def test_markup_in_a_return_stays_text_on_every_streamed_sheet(tmp_path, inbox):
+    # xlsxwriter writes a streamed text shaped "<r>...</r>" as raw XML: this one would add a
+    # formula cell to the partner's own sheet (every sheet, in a large round)
+    from pipeline.report.workbook import write_consolidated
+
+    payload = '<r><t>ok</t></r></is></c><c r="Z9"><f>1+1</f></c><c><is><r><t>x</t></r>'
+    p44_return(inbox, rows=[action("A01", action=payload, notes=payload)])
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    large = write_consolidated(result.consolidation, tmp_path / "large.xlsx",
+                               organisation_sheets=0)  # fmt: skip
+    for path, sheet in [(result.path, "Leeds"), (result.path, "Actions"), (large, "Actions")]:
+        cells = openpyxl.load_workbook(path)[sheet]
+        found = [c for row in cells.iter_rows() for c in row if c.value == payload]
+        assert len(found) == 2 and all(c.data_type == "s" for c in found), (path.name, sheet)
+        assert cells["Z9"].value is None
+
+
 def test_a_formula_is_read_as_its_saved_result(inbox):
     path = inbox / "formula.xlsx"
     book = xlsxwriter.Workbook(str(path))

@@ -72,9 +72,13 @@ def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(rou
     assert set(links) <= set(book.sheetnames)
     header = [c.value for c in sheet[top]]
     confidence = openpyxl.utils.get_column_letter(header.index("Confidence") + 1)
-    rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in sheet.conditional_formatting}
-    assert rules[f"{confidence}{top + 1}:{confidence}{bottom}"] == [['"Red"'], ['"Amber"'],
-                                                                   ['"Green"']]  # fmt: skip
+    fills = {sheet[f"{confidence}{r}"].value: sheet[f"{confidence}{r}"].fill.fgColor.rgb
+             for r in range(top + 1, bottom + 1)}  # fmt: skip
+    assert fills["Red"] == "FFF4B6B6" and fills["Amber"] == "FFFFE199"
+    assert fills["Green"] == "FFB7E1B0" and fills.get(None, "00000000") == "00000000"
+    flags_here = book["Leeds"]
+    severity = {c.value: c.fill.fgColor.rgb for c in flags_here["D"] if c.value in ("Red", "Amber")}
+    assert severity == {"Amber": "FFFFE199"}  # on the organisation's sheet too
 
 
 def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workbook):
@@ -138,7 +142,11 @@ def test_an_organisation_sheet_is_laid_out_like_its_plan(round_workbook):
     refs = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] in ("A01", "A02", "A03")]
     assert refs == ["A01", "A02", "A03"]
     assert sheet.column_dimensions["A"].width >= 30  # labels wrap in a column this wide
-    assert sheet.auto_filter.ref.startswith("A") and sheet.print_title_rows  # the rows filter
+    assert sheet.print_title_rows
+    assert [(t.name, t.ref[0]) for t in sheet.tables.values()] == [
+        ("Flags_Leeds", "D"),  # beside the header block
+        ("Actions_Leeds", "A"),
+    ]
 
 
 def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(round_workbook):
@@ -152,7 +160,7 @@ def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(round_workbook
         assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
         footer = sheet.oddFooter
         assert "&P of &N" in footer.center.text and "20/11/2026" in footer.right.text
-        if (sheet.tables or sheet.auto_filter.ref) and sheet.title not in ("Guidance",):
+        if sheet.tables and sheet.title not in ("Guidance",):
             assert sheet.print_title_rows, sheet.title
 
 

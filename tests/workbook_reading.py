@@ -9,21 +9,20 @@ import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
 
-def main_table(ws: Any) -> tuple[int, int, int, int]:
-    """(left, top, right, bottom), 1-based, of a worksheet's first Excel table, or of its
-    filtered range where it has no tables (a streamed sheet)."""
-    if not ws.tables:
-        return range_boundaries(ws.auto_filter.ref)
-    first = min(ws.tables.values(), key=lambda t: range_boundaries(t.ref)[1])
+def main_table(ws: Any, name: str = "") -> tuple[int, int, int, int]:
+    """(left, top, right, bottom), 1-based, of a worksheet's first Excel table from the top,
+    of those whose name begins with ``name``."""
+    tables = [t for t in ws.tables.values() if t.name.startswith(name)]
+    first = min(tables, key=lambda t: range_boundaries(t.ref)[1])
     return range_boundaries(first.ref)
 
 
-def sheet_records(path: Path, sheet: str) -> list[dict[str, Any]]:
-    """A sheet's main (first) Excel table, or its filtered range, as dicts keyed by its
-    header row."""
+def sheet_records(path: Path, sheet: str, table: str = "") -> list[dict[str, Any]]:
+    """A sheet's main (first) Excel table, or its first whose name begins with ``table``, as
+    dicts keyed by its header row."""
     book = openpyxl.load_workbook(path)
     ws = book[sheet]
-    left, top, right, bottom = main_table(ws)
+    left, top, right, bottom = main_table(ws, table)
     rows = list(ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
                              values_only=True))  # fmt: skip
     header = rows[0]

@@ -7,7 +7,7 @@ any other) share almost nothing: each writes its rows to its own temporary file,
 strings inline, and the only workbook-wide things a cell needs are its format's index. So a
 forked child can write some streamed sheets while this process writes the others:
 
-1. every cell and conditional format is given its index here first, so both processes agree;
+1. every cell format is given its index here first, so both processes agree;
 2. the child runs its share of the sheet jobs, flushes those sheets' rows to their files, and
    sends back what writing changed in each worksheet object (its dimensions, the pending last
    row, widths, filter, panes and so on: whatever changed, found by comparing before and after);
@@ -45,24 +45,11 @@ class SheetJob:
     write: Callable[[], Any]
 
 
-def streamed_sheet(book: Any, name: str) -> Any:
-    """A new streamed worksheet, even in a workbook that is not streamed as a whole (xlsxwriter
-    takes the mode of each new sheet from the workbook's setting at the time)."""
-    whole = book.constant_memory
-    book.constant_memory = True
-    try:
-        return book.add_worksheet(name)
-    finally:
-        book.constant_memory = whole
-
-
-def index_formats(cell_formats: Iterable[Any], conditional_formats: Iterable[Any]) -> None:
-    """Give every format its index up front (xlsxwriter gives them on first use, which in a
-    child process would be lost)."""
+def index_formats(cell_formats: Iterable[Any]) -> None:
+    """Give every cell format its index up front (xlsxwriter gives them on first use, which in
+    a child process would be lost). Jobs may not use conditional formats."""
     for fmt in cell_formats:
         fmt._get_xf_index()
-    for fmt in conditional_formats:
-        fmt._get_dxf_index()
 
 
 def write_sheets(

@@ -7,23 +7,25 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from xlsxwriter.utility import xl_range
+
 from ..timing import count
 from ..values import uk
+from .streaming import EXCEL_DAY_ZERO, RowWriter
 from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Col, Table
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
-_EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date system)
 
 
 class SheetWriter:
     """Writes tables and values onto sheets of one xlsxwriter workbook.
 
     A streamed sheet (xlsxwriter's constant_memory mode: every sheet of a very large round,
-    and those made by ``parallel.streamed_sheet``) writes each row out as soon as the next
-    begins, so rows must come in order, and its tables are plain ranges with a filter (Excel
-    tables need the whole sheet in memory).
+    and those made by ``streaming.streamed_sheet``) writes each row out as soon as the next
+    begins, so rows must come in order. Every table is an Excel table, streamed or not (see
+    ``_add_table``).
     """
 
     def __init__(self, book: Any, as_of: date) -> None:
@@ -54,15 +56,32 @@ class SheetWriter:
                 }
             ),
         }
-        self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
+        # a RAG cell is filled with its colour as it is written (not by conditional formats:
+        # the workbook is made afresh each run, and each rule costs Excel and us time)
+        self.rag = {k: book.add_format({**base, "bg_color": v}) for k, v in RAG_COLOURS.items()}
+        fmt = self.fmt
+        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], DATE: fmt[DATE], INT: fmt[INT],
+                        NUMBER: fmt[NUMBER]}  # fmt: skip
         self.table_names: set[str] = set()
 
     def _writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
-        """The quickest way to write a column's values: its usual type directly, anything
-        else through ``value``. (Hot: a large round writes millions of cells.)"""
+        """The quickest way to write a column's values: its usual type directly (through
+        xlsxwriter's own typed writers, as its public ones do once they have checked for "A1"
+        notation), anything else through ``value``. (Hot: a large round writes millions of
+        cells.)"""
         general = self.value
-        if kind in (TEXT, LONG, RAG):
-            write, fmt = sheet.write_string, self.fmt["wrap" if kind == LONG else "plain"]
+        if kind == RAG:
+            write, plain, coloured = sheet._write_string, self.fmt["plain"], self.rag
+
+            def rag(row: int, col: int, value: Any) -> None:
+                if type(value) is str:
+                    write(row, col, value, coloured.get(value, plain))
+                else:
+                    general(sheet, row, col, value, kind)
+
+            return rag
+        if kind in (TEXT, LONG):
+            write, fmt = sheet._write_string, self.of_kind[kind]
 
             def text(row: int, col: int, value: Any) -> None:
                 if type(value) is str:
@@ -72,16 +91,16 @@ class SheetWriter:
 
             return text
         if kind == DATE:
-            number, fmt = sheet.write_number, self.fmt[DATE]
+            number, fmt = sheet._write_number, self.of_kind[DATE]
 
             def day(row: int, col: int, value: Any) -> None:
                 if type(value) is date:  # written as its Excel serial: much quicker
-                    number(row, col, value.toordinal() - _EXCEL_DAY_ZERO, fmt)
+                    number(row, col, value.toordinal() - EXCEL_DAY_ZERO, fmt)
                 else:
                     general(sheet, row, col, value, kind)
 
             return day
-        number, fmt = sheet.write_number, self.fmt[INT if kind == INT else NUMBER]
+        number, fmt = sheet._write_number, self.of_kind[kind]
 
         def num(row: int, col: int, value: Any) -> None:
             if type(value) is int or type(value) is float:
@@ -121,65 +140,81 @@ class SheetWriter:
         widths: bool = True,
         link: Callable[[int], str | None] | None = None,
         beside: dict[int, Callable[[], Any]] | None = None,
-        filtered: bool = True,
     ) -> int:
-        """Write ``table`` with its header at row ``top``, as an Excel table (on a streamed
-        sheet, a range with a filter unless not ``filtered``); the main table of a sheet has
-        its header frozen and repeated on every printed page. ``link(i)`` may give an internal
-        link for row ``i``'s first cell. ``beside[r]()`` writes whatever else is on row ``r``
-        (a streamed sheet must be written row by row). Returns the row after the table."""
-        streamed = sheet.constant_memory
+        """Write ``table`` as an Excel table with its header at row ``top``, named ``name``
+        (made by ``table_name``; by default, one is made from the sheet's name). The main table
+        of a sheet has its header frozen and repeated on every printed page. ``link(i)`` may
+        give an internal link for row ``i``'s first cell. ``beside[r]()`` writes whatever else
+        is on row ``r`` (a streamed sheet must be written row by row). Returns the row after
+        the table."""
         beside = dict(beside or {})
+        last = top + max(len(table), 1)
+        right = left + len(table.columns) - 1
         if any(len(c.title) > 12 for c in table.columns):
             sheet.set_row(top, 30)
         if top in beside:
             beside.pop(top)()
-        if streamed:
-            for col, column in enumerate(table.columns, start=left):
-                sheet.write_string(top, col, column.title, self.fmt["heading"])
+        name = name or self.table_name(table.sheet)
+        self._add_table(sheet, top, left, last, right, name, table.columns)
+        for col, column in enumerate(table.columns, start=left):
+            sheet.write_string(top, col, column.title, self.fmt["heading"])
         link_format = self.fmt["link"]
-        writers = [self._writer(sheet, c.kind) for c in table.columns]
+        kinds = [c.kind for c in table.columns]
+        writers = [self._writer(sheet, kind) for kind in kinds]
+        direct = None
+        if RowWriter.usable(sheet):
+            direct = RowWriter(sheet, left, kinds, self.of_kind, self.rag, self.fmt["plain"])
         columns = range(left, left + len(writers))
-        longest = [0] * len(writers)
+        sample = []
         for i, row in enumerate(table.iter_rows()):
             r = top + 1 + i
+            if i < WIDTH_SAMPLE:
+                sample.append(row)
+            target = link(i) if link else None
+            if direct and not target and r not in beside and direct.write(r, row):
+                continue
             if r in beside:
                 beside.pop(r)()
             for col, value, write in zip(columns, row, writers):
                 if value is not None:
                     write(r, col, value)
-            if widths and i < WIDTH_SAMPLE:
-                longest = [max(n, len(_shown(v))) for n, v in zip(longest, row)]
-            target = link(i) if link else None
             if target:
                 sheet.write_url(r, left, f"internal:{target}", link_format, string=str(row[0]))
         for r in sorted(beside):
             beside[r]()
         if widths:
-            self.fit(sheet, table.columns, longest, left)
+            self.fit(sheet, table.columns, _longest(table.columns, sample), left)
         count("cells", len(table) * len(table.columns))
-        last = top + max(len(table), 1)
-        right = left + len(table.columns) - 1
-        if streamed:
-            if filtered:
-                sheet.autofilter(top, left, last, right)
-        else:
-            sheet.add_table(top, left, last, right, {
-                "name": self._table_name(name or table.sheet),
-                "style": "Table Style Light 9",
-                "columns": [{"header": c.title, "header_format": self.fmt["heading"]}
-                            for c in table.columns],
-            })  # fmt: skip
         if freeze:
             sheet.freeze_panes(top + 1, 0)
             sheet.repeat_rows(top)
-        for col, column in enumerate(table.columns, start=left):
-            if column.kind == RAG:
-                for word, fmt in self.rag.items():
-                    sheet.conditional_format(top + 1, col, last, col, {
-                        "type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt,
-                    })  # fmt: skip
         return last + 1
+
+    def _add_table(
+        self, sheet: Any, top: int, left: int, last: int, right: int, name: str, columns: list[Col]
+    ) -> None:
+        """An Excel table over rows ``top`` (its header) to ``last``, added before its cells
+        are written, which the caller then writes (header included) in row order.
+
+        xlsxwriter refuses tables on streamed sheets because it writes the header cells
+        itself, out of row order there; so the sheet is briefly not streamed and those writes
+        are dropped. And it records every cell of a table's range in a dict (to refuse
+        overlaps), a cost per cell as large as a tenth of writing it: so the table is added
+        over its header and first row, then stretched to ``last``."""
+        streamed = sheet.constant_memory
+        sheet.constant_memory = False
+        sheet._write_string = _unwritten
+        try:
+            sheet.add_table(top, left, top + 1, right, {
+                "name": name,
+                "style": "Table Style Light 9",
+                "columns": [{"header": c.title} for c in columns],
+            })  # fmt: skip
+        finally:
+            del sheet._write_string
+            sheet.constant_memory = streamed
+        added = sheet.tables[-1]
+        added["range"] = added["a_range"] = added["autofilter"] = xl_range(top, left, last, right)
 
     def fit(self, sheet: Any, columns: list[Col], longest: list[int], left: int = 0) -> None:
         """Column widths that fit the title and the longest value shown (``longest``, one per
@@ -201,8 +236,10 @@ class SheetWriter:
         footer = f"&L&8{name.replace('&', '&&')}&C&8Page &P of &N&R&8As of {uk(self.as_of)}"
         sheet.set_footer(footer)
 
-    def _table_name(self, wanted: str) -> str:
-        """An Excel table name: letters, digits and underscores, unique in the workbook."""
+    def table_name(self, wanted: str) -> str:
+        """An Excel table name made from ``wanted``: letters, digits and underscores, unique
+        among those this writer has made. (A sheet written in another process must have its
+        tables' names made here, before: see ``parallel``.)"""
         stem = "".join(ch if ch.isalnum() else "_" for ch in wanted)[:200]
         stem = stem if stem[:1].isalpha() else f"T_{stem}"
         name, n = stem, 1
@@ -211,6 +248,20 @@ class SheetWriter:
             name = f"{stem}_{n}"
         self.table_names.add(name.lower())
         return name
+
+
+def _unwritten(*args: Any) -> int:
+    return 0
+
+
+def _longest(columns: list[Col], sample: list[tuple[Any, ...]]) -> list[int]:
+    """How long each column's longest value is when shown, over the ``sample`` rows (0 for
+    long texts, which wrap at a set width)."""
+    longest = [0] * len(columns)
+    for j, (column, values) in enumerate(zip(columns, zip(*sample))):
+        if column.kind != LONG:
+            longest[j] = max(map(len, map(_shown, values)), default=0)
+    return longest
 
 
 def _shown(value: Any) -> str:

@@ -69,7 +69,7 @@ class Table:
         if self._items is None:
             return iter(self._rows)
         getters = [c.get for c in self.columns]
-        return (tuple(get(item) for get in getters) for item in self._items)
+        return (tuple([get(item) for get in getters]) for item in self._items)
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:
@@ -267,10 +267,15 @@ def efficiency(c: Consolidation) -> Table:
     return _tasks_marked(c, "Efficiency", "efficiency")
 
 
+def plan_rows_title(plan: Plan) -> str:
+    """What a plan's rows are called: Actions or Tasks."""
+    return f"{plan.layout.row_noun.title()}s"
+
+
 def plan_rows(plan: Plan) -> Table:
     """One organisation's actions or tasks, as on the Actions or Tasks sheet."""
-    title = f"{plan.layout.row_noun.title()}s"
-    return Table.of(title, ROW_COLUMNS[plan.layout.name](), [(plan, r) for r in plan.items])
+    rows = [(plan, r) for r in plan.items]
+    return Table.of(plan_rows_title(plan), ROW_COLUMNS[plan.layout.name](), rows)
 
 
 # --- flags, files, findings ----------------------------------------------------------------------

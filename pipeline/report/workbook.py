@@ -20,6 +20,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zipfile import ZipFile
 
 from ..files import atomic_path
 from ..flags import RULES
@@ -32,8 +33,9 @@ from ..timing import stage
 from ..values import uk
 from . import tables
 from .charts import DATA_SHEET, add_charts
-from .parallel import SheetJob, index_formats, streamed_sheet, write_sheets
+from .parallel import SheetJob, index_formats, write_sheets
 from .sheetwriter import SheetWriter
+from .streaming import Workbook, streamed_sheet
 from .tables import LONG, Col, Table, field_col, source
 
 OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
@@ -66,11 +68,12 @@ def write_consolidated(
     first row on the Actions or Tasks sheet. Streamed sheets are written on two cores unless
     ``parallel`` is False (see ``report.parallel``).
     """
-    import xlsxwriter
-
     large = len(c.plans) > organisation_sheets
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": large})
+        # A normal round's ~300 parts are put together in memory (by default xlsxwriter makes
+        # a temporary file for each); a large round's are too big for that, and it is streamed.
+        options = {**WORKBOOK_OPTIONS, "constant_memory": large, "in_memory": not large}
+        book = Workbook(str(tmp), options)
         book.set_properties(
             {
                 "title": f"Action plans progress report, {uk(c.as_of)}",
@@ -78,26 +81,33 @@ def write_consolidated(
             }
         )
         _Workbook(book, c, with_sheets=not large).write(parallel)
-        with stage("write, zipping"), _zip_level(1 if large else None):
+        with stage("write, zipping"), _zip_level(1):
             book.close()
     return Path(path)
 
 
 @contextmanager
-def _zip_level(level: int | None) -> Iterator[None]:
-    """Zip at ``level`` (None: zlib's default, 6). xlsxwriter has no option for it; a large
-    round's 250 MB of XML takes 3 s to deflate at 6 and 1 s at 1, for a file a third larger."""
-    if level is None:
-        yield
-        return
+def _zip_level(level: int) -> Iterator[None]:
+    """Zip at ``level`` (xlsxwriter has no option for it and uses zlib's default, 6): at 1, a
+    large round's 250 MB of XML takes 1 s to deflate instead of 3, for a file a third larger."""
     import xlsxwriter.workbook
 
     original = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = partial(original, compresslevel=level)
+    xlsxwriter.workbook.ZipFile = partial(_Zip, compresslevel=level)
     try:
         yield
     finally:
         xlsxwriter.workbook.ZipFile = original
+
+
+class _Zip(ZipFile):
+    """A zip file whose compression level holds for every part (the standard one leaves
+    parts given with their own ``ZipInfo``, as xlsxwriter's in-memory parts are, at zlib's
+    default)."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        level = self.compresslevel if compresslevel is None else compresslevel
+        super().writestr(zinfo_or_arcname, data, compress_type, level)
 
 
 def _cells(table: Table, sample: int = 200) -> int:
@@ -145,22 +155,25 @@ class _Workbook:
         charts = self.sheet("Charts")
         here.append(partial(self._returns, self.sheet("Returns")))
         for table in main:
-            sheet = self.sheet(table.sheet)
             if table.sheet == "Calendar Grid":
-                here.append(partial(self._calendar_grid, sheet, table))
-            else:
-                jobs.append(SheetJob(sheet, _cells(table), partial(self.w.table, sheet, table, 0)))
+                here.append(partial(self._calendar_grid, self.sheet(table.sheet), table))
+                continue
+            sheet = self.sheet(table.sheet, streamed=True)
+            named = self.w.table_name(table.sheet)
+            jobs.append(
+                SheetJob(sheet, _cells(table), partial(self.w.table, sheet, table, 0, name=named))
+            )
         here.append(partial(self._guidance, self.sheet("Guidance")))
         if self.with_sheets:
             width = {name: len(columns()) for name, columns in tables.ROW_COLUMNS.items()}
             for plan in self.c.plans:
-                sheet = self.sheet(self.sheet_of[id(plan)], streamed=True)
+                name = self.sheet_of[id(plan)]
+                sheet = self.sheet(name, streamed=True)
+                named = (self.w.table_name(f"Flags {name}"),
+                         self.w.table_name(f"{tables.plan_rows_title(plan)} {name}"))  # fmt: skip
                 cells = len(plan.items) * width[plan.layout.name] + 40
-                jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet)))
+                jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet, named)))
         data = self.book.add_worksheet(DATA_SHEET)
-
-        streamed = [job for job in jobs if job.sheet.constant_memory]
-        kept = [job for job in jobs if not job.sheet.constant_memory]
 
         def meanwhile() -> None:
             for work in here:
@@ -168,14 +181,9 @@ class _Workbook:
             self.w.title(charts, "Charts")
             add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
             data.hide()
-            for job in kept:
-                job.write()
 
-        index_formats(self.w.fmt.values(), self.w.rag.values())
-        # A cell of a sheet that is not streamed costs less here (part of its cost comes when
-        # the workbook is closed, after the two processes are done): about 3/4, measured.
-        here_cells = 20 * len(self.c.plans) + sum(job.cells for job in kept) * 3 // 4
-        write_sheets(streamed, meanwhile, here_cells, parallel)
+        index_formats([*self.w.fmt.values(), *self.w.rag.values()])
+        write_sheets(jobs, meanwhile, 20 * len(self.c.plans), parallel)
 
     # --- the Overview ----------------------------------------------------------------------
 
@@ -290,15 +298,14 @@ class _Workbook:
                 [Col(t, w, LONG) for t, w in zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)],
                 guidance_rows(layout),
             )
-            row = self.w.table(sheet, fields, row + 2, name=f"Fields {layout.name}",
-                               freeze=False, widths=False)  # fmt: skip
+            named = self.w.table_name(f"Fields {layout.name}")
+            row = self.w.table(sheet, fields, row + 2, name=named, freeze=False, widths=False)
 
     # --- one sheet per organisation ----------------------------------------------------------
 
-    def _organisation(self, plan: Plan, sheet: Any) -> None:
+    def _organisation(self, plan: Plan, sheet: Any, named: tuple[str, str]) -> None:
         """The organisation's header block with its flags beside it, then its rows; written
-        row by row (the sheet is streamed)."""
-        name = self.sheet_of[id(plan)]
+        row by row (the sheet is streamed). ``named``: its two tables' names."""
         fmt = self.w.fmt
         self.w.title(sheet, plan.organisation)
         sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",
@@ -308,13 +315,13 @@ class _Workbook:
         block = self._header_block(plan, sheet)
         block_end = max(block) + 2
         block.pop(3)()  # the row above the flags table; the rest goes beside it
-        flag_end = self.w.table(sheet, tables.plan_flags(plan), 4, left=3, freeze=False,
-                                widths=False, beside=block, filtered=False)  # fmt: skip
+        flag_end = self.w.table(sheet, tables.plan_flags(plan), 4, left=3, name=named[0],
+                                freeze=False, widths=False, beside=block)  # fmt: skip
         row = max(block_end, flag_end + 1)
         if plan.rows is not None:
             items = tables.plan_rows(plan)
             sheet.write_string(row, 0, items.sheet, fmt["bold"])
-            self.w.table(sheet, items, row + 1, name=f"{items.sheet} {name}", freeze=False)
+            self.w.table(sheet, items, row + 1, name=named[1], freeze=False)
             sheet.repeat_rows(row + 1)
         else:
             sheet.repeat_rows(4)  # the flags' header

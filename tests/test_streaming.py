@@ -1,0 +1,123 @@
+"""Streamed sheets: table rows rendered as XML directly must be exactly what xlsxwriter
+would write, and a text never becomes markup."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.report.sheetwriter import RAG_COLOURS
+from pipeline.report.streaming import EXCEL_DAY_ZERO, RowWriter, Workbook, streamed_sheet
+from pipeline.report.tables import DATE, INT, LONG, NUMBER, RAG, TEXT
+
+KINDS = [TEXT, LONG, RAG, DATE, INT, NUMBER]
+# Texts with what needs care: XML's special characters, control characters, whitespace at
+# either end, Excel's own "_xHHHH_" escapes, non-characters, and markup-shaped text.
+TRICKY = st.sampled_from(
+    [" ", "\t", "\n", "\r", "\x00", "\x1f", "&", "<", ">", '"', "_x0041_", "_X00ff_", "\ufffe",
+     "\uffff", "<r>", "</r>", "é", "😀", "\u00a0", "\u2028"]
+)  # fmt: skip
+TEXTS = st.lists(st.one_of(st.text(max_size=4), TRICKY), max_size=6).map("".join)
+VALUES = {
+    TEXT: TEXTS,
+    LONG: TEXTS,
+    RAG: st.sampled_from([*RAG_COLOURS, "Blue", "red"]),
+    DATE: st.dates(min_value=date(1900, 3, 1), max_value=date(9999, 12, 31)),
+    INT: st.integers(min_value=-(2**53), max_value=2**53),
+    NUMBER: st.floats(allow_nan=False, allow_infinity=False),
+}
+ROWS = st.lists(
+    st.tuples(*(st.one_of(st.none(), VALUES[kind]) for kind in KINDS)), min_size=1, max_size=8
+)
+
+
+def _book(path: Path):
+    book = Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                "strings_to_numbers": False})  # fmt: skip
+    formats = {kind: book.add_format({"num_format": "0", "bold": kind == LONG}) for kind in KINDS}
+    rag = {word: book.add_format({"bg_color": colour}) for word, colour in RAG_COLOURS.items()}
+    plain = book.add_format({"italic": True})
+    for fmt in [*formats.values(), *rag.values(), plain]:
+        fmt._get_xf_index()
+    sheet = streamed_sheet(book, "Rows")
+    sheet.write_string(0, 0, "Header")  # a row pending in xlsxwriter when the table begins
+    return book, sheet, formats, rag, plain
+
+
+def _by_xlsxwriter(path: Path, rows: list[tuple], left: int) -> None:
+    book, sheet, formats, rag, plain = _book(path)
+    for r, row in enumerate(rows, start=1):
+        for col, (kind, value) in enumerate(zip(KINDS, row), start=left):
+            if value is None:
+                continue
+            if kind == DATE:
+                sheet.write_number(r, col, value.toordinal() - EXCEL_DAY_ZERO, formats[kind])
+            elif kind in (INT, NUMBER):
+                sheet.write_number(r, col, value, formats[kind])
+            else:
+                fmt = rag.get(value, plain) if kind == RAG else formats[kind]
+                sheet.write_string(r, col, value, fmt)
+    sheet.write_string(len(rows) + 2, 0, "After")
+    book.close()
+
+
+def _directly(path: Path, rows: list[tuple], left: int) -> None:
+    book, sheet, formats, rag, plain = _book(path)
+    writer = RowWriter(sheet, left, KINDS, formats, rag, plain)
+    assert RowWriter.usable(sheet)
+    for r, row in enumerate(rows, start=1):
+        assert writer.write(r, row)
+    sheet.write_string(len(rows) + 2, 0, "After")
+    book.close()
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml")
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=ROWS, left=st.integers(min_value=0, max_value=30))
+def test_rows_written_directly_are_byte_for_byte_what_xlsxwriter_writes(tmp_path_factory, rows,
+                                                                        left):  # fmt: skip
+    folder = tmp_path_factory.mktemp("rows")
+    _by_xlsxwriter(folder / "theirs.xlsx", rows, left)
+    _directly(folder / "ours.xlsx", rows, left)
+    assert _sheet_xml(folder / "ours.xlsx") == _sheet_xml(folder / "theirs.xlsx")
+
+
+def test_a_value_not_of_its_columns_kind_is_left_to_xlsxwriter(tmp_path):
+    book, sheet, formats, rag, plain = _book(tmp_path / "odd.xlsx")
+    writer = RowWriter(sheet, 0, KINDS, formats, rag, plain)
+    odd_rows = [
+        (None, None, None, None, "12", None),  # text in a number column
+        (None, None, None, None, True, None),  # a yes/no
+        (None, None, None, None, None, float("nan")),
+        (None, None, None, "2026-11-20", None, None),  # text in a date column
+        ("x" * 40_000, None, None, None, None, None),  # longer than a cell may hold
+    ]
+    for r, row in enumerate(odd_rows, start=1):
+        assert not writer.write(r, row)
+    assert writer.write(6, ("fine", None, "Red", date(2026, 11, 20), 3, 2.5))
+    book.close()
+    cells = openpyxl.load_workbook(tmp_path / "odd.xlsx")["Rows"]
+    assert [c.value for c in cells[7]] == ["fine", None, "Red", 46346, 3, 2.5]
+
+
+def test_a_text_shaped_like_markup_stays_text_on_a_streamed_sheet(tmp_path):
+    # xlsxwriter itself writes a streamed text that begins "<r>" and ends "</r>" as raw XML
+    payload = '<r><t>ok</t></r></is></c><c r="Z9"><f>1+1</f></c><c><is><r><t>x</t></r>'
+    book, sheet, formats, rag, plain = _book(tmp_path / "markup.xlsx")
+    sheet.write_string(1, 0, payload)  # xlsxwriter's own path
+    RowWriter(sheet, 0, KINDS, formats, rag, plain).write(
+        2, (payload, None, None, None, None, None)
+    )
+    book.close()
+    cells = openpyxl.load_workbook(tmp_path / "markup.xlsx")["Rows"]
+    assert cells["A2"].value == payload and cells["A3"].value == payload
+    assert cells["A2"].data_type == "s" and cells["Z9"].value is None
