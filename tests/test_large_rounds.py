@@ -82,3 +82,26 @@ def test_sheets_written_on_two_cores_are_byte_for_byte_those_of_one(demo_round, 
         leeds = sheet_records(two, "Leeds", table="Actions")
         assert [a["Ref"] for a in leeds] == [a["Ref"] for a in actions
                                              if a["Organisation"] == "Leeds"]  # fmt: skip
+
+
+@pytest.mark.parametrize("which", ["organisation sheets", "streamed"])
+def test_the_workbook_opens_in_libreoffice_with_every_sheet_and_row(demo_round, streamed, which,
+                                                                   soffice, tmp_path):  # fmt: skip
+    import subprocess
+
+    path = demo_round.path if which == "organisation sheets" else streamed
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "ods", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    ours, theirs = (
+        CalamineWorkbook.from_path(str(path)),
+        CalamineWorkbook.from_path(str(tmp_path / f"{path.stem}.ods")),
+    )
+    assert theirs.sheet_names == ours.sheet_names
+    for name in ours.sheet_names:
+        mine = ours.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        seen = theirs.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        texts = [[v for v in row if isinstance(v, str) and v] for row in mine]
+        assert [[v for v in row if isinstance(v, str) and v] for row in seen] == texts, name
