@@ -56,7 +56,8 @@ def run_isolated(
     "This file cannot be used: ...". ``meanwhile()``, if given, runs in this process while the
     workers work, in a thread (work that can wait, such as an import the caller needs next);
     it has finished when this returns, and what it raises is ignored, to be met again when
-    the caller does it for real.
+    the caller does it for real. It has a core to itself: until it is done, one worker fewer
+    reads (at least one), and the last is started when it is.
     """
     if meanwhile is not None and (not jobs or isolation.workers == 0):
         _quietly(meanwhile)
@@ -123,6 +124,9 @@ class _Pool:
         self._settle()
         return _Worker(self.work, self.failed, self.isolation.memory)
 
+    def _busy_meanwhile(self) -> bool:
+        return self.meanwhile is not None and self.meanwhile.is_alive()
+
     def _settle(self) -> None:
         if self.meanwhile is not None:
             self.meanwhile.join()
@@ -140,10 +144,12 @@ class _Pool:
     ) -> list[Any]:
         results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
-        workers = [self._new() for _ in range(self.count)]
+        workers = [self._new() for _ in range(self.count - 1 if meanwhile else self.count)]
         if meanwhile is not None:
             self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
             self.meanwhile.start()
+            if not workers:
+                workers.append(self._new())  # one core: the thread waits for its turn
 
         def finish(worker: _Worker, result: Any) -> None:
             results[worker.job] = result
@@ -153,6 +159,8 @@ class _Pool:
 
         try:
             while pending or any(w.job is not None for w in workers):
+                if len(workers) < self.count and pending and not self._busy_meanwhile():
+                    workers.append(self._new())
                 for n, w in enumerate(workers):
                     if w.job is None and pending:
                         job = pending.popleft()
@@ -165,6 +173,8 @@ class _Pool:
                         w.job, w.deadline = job, time.monotonic() + self.isolation.seconds
                 busy = {w.conn: w for w in workers if w.job is not None}
                 soonest = min(w.deadline for w in busy.values())
+                if len(workers) < self.count:  # look in now and then to start the last worker
+                    soonest = min(soonest, time.monotonic() + 0.02)
                 for conn in wait(list(busy), timeout=max(0.0, soonest - time.monotonic())):
                     w = busy[conn]
                     try:

@@ -11,6 +11,7 @@ import sys
 import time
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -368,6 +369,29 @@ def test_work_done_meanwhile_overlaps_the_workers_and_is_finished_when_they_are(
     assert results[0] == "read slow" and results[2] == "read fine"
     assert results[1].startswith("abort: the reader stopped working")
     assert time.monotonic() - started < 5
+
+
+def _note_pid(folder: str, n: int, pause: float) -> int:
+    """A job that leaves a note of which worker did it."""
+    time.sleep(pause)
+    Path(folder, f"{n}.done").write_text(str(os.getpid()))
+    return os.getpid()
+
+
+def test_while_work_goes_on_meanwhile_one_worker_fewer_reads(tmp_path):
+    seen_meanwhile = []
+
+    def meanwhile():  # as importing the checker: it has a core, so one worker reads until done
+        deadline = time.monotonic() + 20
+        while len(list(tmp_path.glob("*.done"))) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen_meanwhile.extend(p.read_text() for p in tmp_path.glob("*.done"))
+
+    jobs = [(str(tmp_path), n, 0.01 if n < 4 else 0.1) for n in range(14)]
+    pids = run_isolated(_note_pid, jobs, _failed, Isolation(workers=2, seconds=30), None,
+                        meanwhile)  # fmt: skip
+    assert len(seen_meanwhile) >= 4 and len(set(seen_meanwhile)) == 1
+    assert len(set(pids)) == 2  # the second worker started once it was done
 
 
 def test_work_meanwhile_that_fails_costs_nothing():

@@ -197,6 +197,20 @@ def test_a_three_year_return_reads_its_quarterly_statuses(inbox):
     assert loaded.findings == []
 
 
+def test_a_stamped_plan_is_read_as_its_layout_even_beside_another_layouts_table(inbox):
+    # a partner pasted a three-year task table onto a sheet before the plan: it names more
+    # columns than the whole Priority 44 plan does, but the template says which plan it is
+    path = p44_return(inbox)
+    book = openpyxl.load_workbook(path)
+    pasted = book.create_sheet("Pasted", 0)
+    pasted.append([c.title for c in LAYOUTS["three_year"].columns])
+    pasted.append(["HSG-01", "Rough sleeping"])
+    book.save(path)
+    loaded = load(path)
+    assert (loaded.layout, loaded.sheet, loaded.organisation) == ("p44", "Action Plan", "Leeds")
+    assert rows_of(loaded)[0]["ref"] == "A01"
+
+
 def test_the_layout_is_known_from_labels_when_there_is_no_stamp(inbox):
     path = three_year_return(inbox)
     book = openpyxl.load_workbook(path)

@@ -56,6 +56,17 @@ class _Candidate:
     def score(self) -> int:
         return self.labels + 2 * (len(self.table.columns) if self.table else 0)
 
+    @property
+    def complete(self) -> bool:
+        """Every label and column of the layout found, none of them by a near spelling."""
+        table, layout = self.table, self.layout
+        return (
+            table is not None
+            and not table.guessed
+            and len(table.columns) == len(layout.columns)
+            and self.labels == len(layout.header)
+        )
+
 
 def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
     """Read the file at ``path`` into a ``LoadedReturn`` (``name`` is how to show it)."""
@@ -104,7 +115,8 @@ def _stamp(sheets: list[Sheet]) -> Stamp | None:
 
 
 def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
-    """The (layout, sheet) pair whose labels and columns are best found."""
+    """The (layout, sheet) pair whose labels and columns are best found; a sheet with all of
+    the stamped layout's labels and columns is taken at once (the usual return)."""
     readable = [s for s in sheets if s.name != STAMP_SHEET and s.cells]
     content = [s for s in readable if normalise_title(s.name) not in _NOT_PLANS] or readable
     layouts = list(LAYOUTS.values())
@@ -118,6 +130,8 @@ def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
             stop = table.row if table else SEARCH_ROWS
             labels = len(find_labels(layout, sheet, cells, stop, near_misses=False))
             candidate = _Candidate(layout, sheet, cells, table, labels)
+            if stamp is not None and layout.name == stamp.layout and candidate.complete:
+                return candidate
             if candidate.table is None and labels < 3:
                 continue
             if best is None or candidate.score > best.score:
