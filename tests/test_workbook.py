@@ -72,13 +72,13 @@ def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(rou
     assert set(links) <= set(book.sheetnames)
     header = [c.value for c in sheet[top]]
     confidence = openpyxl.utils.get_column_letter(header.index("Confidence") + 1)
-    fills = {sheet[f"{confidence}{r}"].value: sheet[f"{confidence}{r}"].fill.fgColor.rgb
-             for r in range(top + 1, bottom + 1)}  # fmt: skip
-    assert fills["Red"] == "FFF4B6B6" and fills["Amber"] == "FFFFE199"
-    assert fills["Green"] == "FFB7E1B0" and fills.get(None, "00000000") == "00000000"
-    flags_here = book["Leeds"]
-    severity = {c.value: c.fill.fgColor.rgb for c in flags_here["D"] if c.value in ("Red", "Amber")}
-    assert severity == {"Amber": "FFFFE199"}  # on the organisation's sheet too
+    rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in sheet.conditional_formatting}
+    assert rules[f"{confidence}{top + 1}:{confidence}{bottom}"] == [['"Red"'], ['"Amber"'],
+                                                                   ['"Green"']]  # fmt: skip
+    leeds = book["Leeds"]  # the flags beside its header block, on a streamed sheet
+    _, flags_top, _, flags_bottom = main_table(leeds, "Flags")
+    rules = {str(cf.sqref): len(cf.rules) for cf in leeds.conditional_formatting}
+    assert rules == {f"D{flags_top + 1}:D{flags_bottom}": 3}
 
 
 def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workbook):

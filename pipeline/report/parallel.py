@@ -1,13 +1,13 @@
 """Write a workbook's streamed sheets on two cores.
 
-xlsxwriter writes a workbook in one process, at about 8 microseconds a cell, so a large round
-spends most of its time there while the second core waits. Streamed worksheets (xlsxwriter's
-``constant_memory``: the whole workbook for a large round, and the sheet per organisation in
-any other) share almost nothing: each writes its rows to its own temporary file, with
-strings inline, and the only workbook-wide things a cell needs are its format's index. So a
-forked child can write some streamed sheets while this process writes the others:
+xlsxwriter writes a workbook in one process, so a large round would spend most of its time
+there while the second core waits. Streamed worksheets (xlsxwriter's ``constant_memory``:
+every sheet of a large round, and every table sheet in any other: see ``streaming``) share
+almost nothing: each writes its rows to its own temporary file, with strings inline, and the
+only workbook-wide things a cell needs are its format's index. So a forked child can write
+some streamed sheets while this process writes the others:
 
-1. every cell format is given its index here first, so both processes agree;
+1. every cell and conditional format is given its index here first, so both processes agree;
 2. the child runs its share of the sheet jobs, flushes those sheets' rows to their files, and
    sends back what writing changed in each worksheet object (its dimensions, the pending last
    row, widths, filter, panes and so on: whatever changed, found by comparing before and after);
@@ -45,11 +45,13 @@ class SheetJob:
     write: Callable[[], Any]
 
 
-def index_formats(cell_formats: Iterable[Any]) -> None:
-    """Give every cell format its index up front (xlsxwriter gives them on first use, which in
-    a child process would be lost). Jobs may not use conditional formats."""
+def index_formats(cell_formats: Iterable[Any], conditional_formats: Iterable[Any]) -> None:
+    """Give every format its index up front (xlsxwriter gives them on first use, which in a
+    child process would be lost)."""
     for fmt in cell_formats:
         fmt._get_xf_index()
+    for fmt in conditional_formats:
+        fmt._get_dxf_index()
 
 
 def write_sheets(

@@ -56,12 +56,10 @@ class SheetWriter:
                 }
             ),
         }
-        # a RAG cell is filled with its colour as it is written (not by conditional formats:
-        # the workbook is made afresh each run, and each rule costs Excel and us time)
-        self.rag = {k: book.add_format({**base, "bg_color": v}) for k, v in RAG_COLOURS.items()}
+        self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
         fmt = self.fmt
-        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], DATE: fmt[DATE], INT: fmt[INT],
-                        NUMBER: fmt[NUMBER]}  # fmt: skip
+        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
+                        INT: fmt[INT], NUMBER: fmt[NUMBER]}  # fmt: skip
         self.table_names: set[str] = set()
 
     def _writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
@@ -70,17 +68,7 @@ class SheetWriter:
         notation), anything else through ``value``. (Hot: a large round writes millions of
         cells.)"""
         general = self.value
-        if kind == RAG:
-            write, plain, coloured = sheet._write_string, self.fmt["plain"], self.rag
-
-            def rag(row: int, col: int, value: Any) -> None:
-                if type(value) is str:
-                    write(row, col, value, coloured.get(value, plain))
-                else:
-                    general(sheet, row, col, value, kind)
-
-            return rag
-        if kind in (TEXT, LONG):
+        if kind in (TEXT, LONG, RAG):
             write, fmt = sheet._write_string, self.of_kind[kind]
 
             def text(row: int, col: int, value: Any) -> None:
@@ -163,12 +151,12 @@ class SheetWriter:
         writers = [self._writer(sheet, kind) for kind in kinds]
         direct = None
         if RowWriter.usable(sheet):
-            direct = RowWriter(sheet, left, kinds, self.of_kind, self.rag, self.fmt["plain"])
+            direct = RowWriter(sheet, left, kinds, self.of_kind)
         columns = range(left, left + len(writers))
         sample = []
         for i, row in enumerate(table.iter_rows()):
             r = top + 1 + i
-            if i < WIDTH_SAMPLE:
+            if widths and i < WIDTH_SAMPLE:
                 sample.append(row)
             target = link(i) if link else None
             if direct and not target and r not in beside and direct.write(r, row):
@@ -188,6 +176,12 @@ class SheetWriter:
         if freeze:
             sheet.freeze_panes(top + 1, 0)
             sheet.repeat_rows(top)
+        for col, kind in enumerate(kinds, start=left):
+            if kind == RAG:
+                for word, fmt in self.rag.items():
+                    sheet.conditional_format(top + 1, col, last, col, {
+                        "type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt,
+                    })  # fmt: skip
         return last + 1
 
     def _add_table(
@@ -199,17 +193,20 @@ class SheetWriter:
         xlsxwriter refuses tables on streamed sheets because it writes the header cells
         itself, out of row order there; so the sheet is briefly not streamed and those writes
         are dropped. And it records every cell of a table's range in a dict (to refuse
-        overlaps), a cost per cell as large as a tenth of writing it: so the table is added
-        over its header and first row, then stretched to ``last``."""
+        overlaps): a round's Actions table alone would be a hundred thousand entries, each to
+        be made, and passed between processes. So the table is added over its header and first
+        row, then stretched to ``last``."""
         streamed = sheet.constant_memory
         sheet.constant_memory = False
         sheet._write_string = _unwritten
         try:
-            sheet.add_table(top, left, top + 1, right, {
+            refused = sheet.add_table(top, left, top + 1, right, {
                 "name": name,
                 "style": "Table Style Light 9",
                 "columns": [{"header": c.title} for c in columns],
             })  # fmt: skip
+            if refused:  # (it warns why: e.g. two columns with one title)
+                raise ValueError(f"xlsxwriter refused the table {name!r} ({refused})")
         finally:
             del sheet._write_string
             sheet.constant_memory = streamed

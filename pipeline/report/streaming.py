@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from math import isfinite
-from typing import Any
+from typing import Any, ClassVar
 
 import xlsxwriter
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
@@ -35,7 +35,21 @@ _LONGEST_PLAIN = 16_383  # xlsxwriter checks longer texts against Excel's limit,
 
 
 class Worksheet(_XlsxWorksheet):
-    """xlsxwriter's worksheet, but a streamed text cell shaped like a rich string is text."""
+    """xlsxwriter's worksheet, but a streamed text cell shaped like a rich string is text, and
+    each conditional format's formula is prepared once, not once per rule."""
+
+    _prepared: ClassVar[dict[str, str]] = {}
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # xlsxwriter runs some 150 regular expressions over each formula; a round's RAG rules
+        # are the same three ("Red", "Amber", "Green") on every sheet. (Expanded, a formula no
+        # longer depends on the sheet.)
+        if not expand_future_functions:
+            return super()._prepare_formula(formula, expand_future_functions)
+        prepared = self._prepared.get(formula)
+        if prepared is None:
+            prepared = self._prepared[formula] = super()._prepare_formula(formula, True)
+        return prepared
 
     def _xml_rich_inline_string(self, string: str, attributes: Any = ()) -> None:
         # We write no rich strings: this is a text that begins "<r>" and ends "</r>".
@@ -63,25 +77,15 @@ class RowWriter:
     """Writes a table's rows straight into a streamed sheet's row file, one string a row.
 
     ``kinds`` are the columns' kinds (from ``tables``), from column ``left``; ``formats`` maps
-    each kind to its cell format, and RAG to a format per word (``plain`` for any other).
+    each kind to its cell format.
     """
 
-    def __init__(
-        self,
-        sheet: Any,
-        left: int,
-        kinds: list[str],
-        formats: dict[str, Any],
-        rag: dict[str, Any],
-        plain: Any,
-    ) -> None:
+    def __init__(self, sheet: Any, left: int, kinds: list[str], formats: dict[str, Any]) -> None:
         self.sheet = sheet
         self.names = [xl_col_to_name(col) for col in range(left, left + len(kinds))]
         self.left = left
         self.kinds = kinds
-        self.xf = {kind: str(formats[kind]._get_xf_index()) for kind in set(kinds) - {RAG}}
-        self.rag_xf = {word: str(fmt._get_xf_index()) for word, fmt in rag.items()}
-        self.plain_xf = str(plain._get_xf_index())
+        self.xf = {kind: str(formats[kind]._get_xf_index()) for kind in set(kinds)}
 
     @classmethod
     def usable(cls, sheet: Any) -> bool:
@@ -119,11 +123,7 @@ class RowWriter:
                 continue
             kind_of_value = type(value)
             if kind_of_value is str:
-                if kind == RAG:
-                    xf = self.rag_xf.get(value, self.plain_xf)
-                elif kind in (TEXT, LONG):
-                    xf = self.xf[kind]
-                else:
+                if kind not in (TEXT, LONG, RAG):
                     return None
                 if len(value) > _LONGEST_PLAIN:
                     return None
@@ -134,7 +134,8 @@ class RowWriter:
                         space = ' xml:space="preserve"'
                     value = self.sheet._escape_data(value)
                 cells.append(
-                    f'<c r="{name}{n}" s="{xf}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
+                    f'<c r="{name}{n}" s="{self.xf[kind]}" t="inlineStr">'
+                    f"<is><t{space}>{value}</t></is></c>"
                 )
             elif kind_of_value is int or kind_of_value is float:
                 if kind not in (INT, NUMBER) or (kind_of_value is float and not isfinite(value)):

@@ -182,7 +182,7 @@ class _Workbook:
             add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
             data.hide()
 
-        index_formats([*self.w.fmt.values(), *self.w.rag.values()])
+        index_formats(self.w.fmt.values(), self.w.rag.values())
         write_sheets(jobs, meanwhile, 20 * len(self.c.plans), parallel)
 
     # --- the Overview ----------------------------------------------------------------------
