@@ -63,10 +63,11 @@ def write_consolidated(
 ) -> Path:
     """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``.
 
-    A round of more than ``organisation_sheets`` organisations is written streaming, row by
-    row, without a sheet per organisation: the Overview then links each organisation to its
-    first row on the Actions or Tasks sheet. Streamed sheets are written on two cores unless
-    ``parallel`` is False (see ``report.parallel``).
+    Every table sheet is streamed (written row by row: see ``report.streaming``). A round of
+    more than ``organisation_sheets`` organisations has every sheet streamed and no sheet per
+    organisation: the Overview then links each organisation to its first row on the Actions or
+    Tasks sheet. Streamed sheets are written on two cores unless ``parallel`` is False (see
+    ``report.parallel``).
     """
     large = len(c.plans) > organisation_sheets
     with atomic_path(path) as tmp:
