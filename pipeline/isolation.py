@@ -144,12 +144,11 @@ class _Pool:
     ) -> list[Any]:
         results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
-        workers = [self._new() for _ in range(self.count - 1 if meanwhile else self.count)]
+        first = max(1, self.count - 1) if meanwhile else self.count
+        workers = [self._new() for _ in range(first)]
         if meanwhile is not None:
             self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
             self.meanwhile.start()
-            if not workers:
-                workers.append(self._new())  # one core: the thread waits for its turn
 
         def finish(worker: _Worker, result: Any) -> None:
             results[worker.job] = result

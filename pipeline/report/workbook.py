@@ -112,8 +112,8 @@ class _Zip(ZipFile):
 
 
 def _cells(table: Table, sample: int = 200) -> int:
-    """About how much writing ``table`` takes, in cells: a blank is not written but still
-    got, at about a quarter of a cell's cost. From its first ``sample`` rows."""
+    """About how much writing ``table`` takes, in cells: a blank is not written but its value
+    is still got, so it counts as a quarter of a cell. From its first ``sample`` rows."""
     rows = list(itertools.islice(table.iter_rows(), sample))
     filled = sum(value is not None for row in rows for value in row)
     blank = len(rows) * len(table.columns) - filled
