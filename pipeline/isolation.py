@@ -144,7 +144,7 @@ class _Pool:
     ) -> list[Any]:
         results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
-        first = max(1, self.count - 1) if meanwhile else self.count
+        first = max(1, self.count - 1) if meanwhile is not None else self.count
         workers = [self._new() for _ in range(first)]
         if meanwhile is not None:
             self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
