@@ -2,15 +2,18 @@
 ones, and match each to its register entry. The result is one ``Receipt`` per file.
 
 A file the store has already read under the same name is not read again: its stored return
-is used. The same bytes under another name are a duplicate. Nothing here writes anywhere.
+is used. The same bytes under another name are a duplicate: of identical files, the one that
+arrived first is counted (see ``arrival`` and ``counted_first``). Nothing here writes anywhere.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .findings import Finding, Severity
@@ -26,6 +29,61 @@ WITH_FINDINGS = "accepted with findings"
 REJECTED = "rejected"
 DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
+
+RECEIVED_MEANS = (
+    "Received is when the file arrived: when the pipeline first saw it, or when the file was "
+    "last saved (its modified time) if that is earlier."
+)
+
+
+def arrival(first_seen: datetime, modified: float | None) -> datetime:
+    """When a file arrived: when the pipeline first saw it (``first_seen``), or its modified
+    time (``modified``, a POSIX timestamp) if that is earlier. The rule in words is
+    ``RECEIVED_MEANS``.
+
+    Both are taken as local time without a time zone, to the whole second (a modified time
+    is rounded down). A modified time that cannot be a date is ignored."""
+    seen = first_seen.replace(microsecond=0)
+    if modified is None:
+        return seen
+    try:
+        saved = datetime.fromtimestamp(math.floor(modified))
+    except (OverflowError, OSError, ValueError):
+        return seen
+    return min(seen, saved)
+
+
+# What copying a file does to its name: Windows ("Copy of x", "Copy (2) of x", "x - Copy",
+# "x - Copy (2)"), macOS ("x copy", "x copy 2") and browsers saving a download again ("x (1)").
+_COPY_MARKS = (
+    re.compile(r"^copy(?: \(\d+\))? of ", re.IGNORECASE),
+    re.compile(r" - copy(?: \(\d+\))?$", re.IGNORECASE),
+    re.compile(r" copy(?: \d+)?$", re.IGNORECASE),
+    re.compile(r" ?\(\d+\)$"),
+)
+
+
+def copy_marks(name: str) -> int:
+    """How many marks of copying a file name bears ("Copy of x (1).xlsx" bears two; the
+    folder and the extension are not looked at)."""
+    stem = PurePosixPath(name).stem.strip()
+    marks = 0
+    while True:
+        for mark in _COPY_MARKS:
+            plainer = mark.sub("", stem, count=1).strip()
+            if plainer != stem and plainer:
+                stem, marks = plainer, marks + 1
+                break
+        else:
+            return marks
+
+
+def counted_first(arrived: datetime, name: str) -> tuple[datetime, int, int, str, str]:
+    """Sort key of identical files: the first is the one counted, the others are its
+    duplicates. The one that arrived first; then the plainer name (fewer marks of copying:
+    "leeds.xlsx" before "leeds (1).xlsx" or "Copy of leeds.xlsx"); then the shorter name;
+    then alphabetical order."""
+    return (arrived, copy_marks(name), len(name), name.casefold(), name)
 
 
 class Known(Protocol):
@@ -51,9 +109,10 @@ class Receipt:
     checked: LoadedReturn | None = None
     loaded: LoadedReturn | None = None
     note: str | None = None  # the rejection reason, or which file it repeats or gave way to
-    received: datetime | None = None
+    received: datetime | None = None  # when the file arrived: see ``arrival``
     modified: float | None = None
     new: bool = True
+    first_seen: datetime | None = None  # when the pipeline first saw these bytes
 
     @property
     def findings(self) -> list[Finding]:
@@ -97,35 +156,43 @@ def receive(
     isolated worker processes) and checked, every return matched to its register.
     ``on_file(done, total)`` reports progress."""
     known = known or {}
-    receipts: list[Receipt] = []
-    batch: dict[str, Receipt] = {}
-    fresh: list[Receipt] = []
     now = datetime.now().replace(microsecond=0)
+    modified = {s.path: _mtime(s.path) for s in sources}
+    counted = _counted(sources, known, now, modified)
+    receipts: list[Receipt] = []
+    fresh: list[Receipt] = []
     progress = _Progress(len(sources), on_file)
     for source in sources:
         earlier = known.get(source.sha256)
-        twin = batch.get(source.sha256)
-        if twin is not None or (earlier is not None and earlier.name != source.name):
-            # a repeat is dated as its twin was, so that running again changes nothing
+        twin = counted.get(source.sha256)
+        # the pipeline first saw these bytes in an earlier run, or in this one
+        seen = earlier.first_seen if earlier is not None else now
+        mtime = modified[source.path]
+        if twin is not source:
+            # A copy is dated by its own modified time, or when its bytes were first seen if
+            # that is earlier: neither changes when the same inbox is run again.
             if twin is not None:
-                note, received = f"identical to {twin.source.name}; counted once", twin.received
+                note = f"identical to {twin.name}; counted once"
             else:
-                note = (f"identical to {earlier.name}, first received "
-                        f"{earlier.first_seen:%d/%m/%Y}; counted once")  # fmt: skip
-                received = earlier.first_seen
-            receipts.append(Receipt(source, DUPLICATE, note=note, received=received, new=False))
-            progress.step()
-            continue
-        if earlier is not None:
+                first = arrival(earlier.first_seen, earlier.modified)
+                note = f"identical to {earlier.name}, first received {first:%d/%m/%Y}; counted once"
             receipts.append(
-                Receipt(source, REJECTED, earlier.checked, received=earlier.first_seen,
-                        modified=earlier.modified, new=False)
+                Receipt(source, DUPLICATE, note=note, received=arrival(seen, mtime), modified=mtime,
+                        new=False, first_seen=seen)
+            )  # fmt: skip
+            progress.step()
+        elif earlier is not None:
+            receipts.append(
+                Receipt(source, REJECTED, earlier.checked, modified=earlier.modified, new=False,
+                        received=arrival(seen, earlier.modified), first_seen=seen)
             )  # fmt: skip
             progress.step()
         else:
-            fresh.append(Receipt(source, REJECTED, received=now, modified=_mtime(source.path)))
+            fresh.append(
+                Receipt(source, REJECTED, received=arrival(seen, mtime), modified=mtime,
+                        first_seen=seen)
+            )  # fmt: skip
             receipts.append(fresh[-1])
-        batch[source.sha256] = receipts[-1]
     jobs = [(r.source.path, r.source.name) for r in fresh]
     with stage("load"):
         loaded = load_all(jobs, isolation, on_done=progress.step, meanwhile=_import_checker)
@@ -136,6 +203,34 @@ def receive(
             receipt.checked = checked
         settle(receipts, registers or {})
     return receipts
+
+
+def _counted(
+    sources: list[SourceFile],
+    known: Mapping[str, Known],
+    now: datetime,
+    modified: Mapping[Path, float | None],
+) -> dict[str, SourceFile]:
+    """Of each set of identical files, the one counted (by ``counted_first``). None is counted
+    when the store read the same bytes under a name no longer in the inbox: each is then a
+    duplicate of that file."""
+    alike: dict[str, list[SourceFile]] = {}
+    for source in sources:
+        alike.setdefault(source.sha256, []).append(source)
+    counted = {}
+    for sha, group in alike.items():
+        earlier = known.get(sha)
+        if earlier is None:
+            counted[sha] = min(
+                group, key=lambda s: counted_first(arrival(now, modified[s.path]), s.name)
+            )
+            continue
+        # A file read by an earlier run arrived before any file new to this run: it stays
+        # counted, and every copy of it is a duplicate.
+        stored = [s for s in group if s.name == earlier.name]
+        if stored:
+            counted[sha] = stored[0]
+    return counted
 
 
 def _import_checker() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import feedback
 from .background import Background
 from .errors import PipelineError
-from .intake import DUPLICATE, Receipt, inbox_files, receive, scan, settle
+from .intake import DUPLICATE, Receipt, arrival, inbox_files, receive, scan, settle
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
@@ -124,8 +124,9 @@ def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list
             seen.add(stored.sha256)
             source = stored.checked.source
             earlier.append(
-                Receipt(source, "rejected", stored.checked, received=stored.first_seen,
-                        modified=stored.modified, new=False)
+                Receipt(source, "rejected", stored.checked, modified=stored.modified, new=False,
+                        received=arrival(stored.first_seen, stored.modified),
+                        first_seen=stored.first_seen)
             )  # fmt: skip
     return earlier
 
@@ -133,7 +134,8 @@ def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list
 def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
     from .store import FileRecord
 
-    for r in receipts:
+    # a duplicate's sighting refers to its twin's record, which may come after it in name order
+    for r in sorted(receipts, key=lambda r: r.status == DUPLICATE):
         layout = r.checked.layout if r.checked else None
         yield FileRecord(
             path=r.source.path,
@@ -141,7 +143,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             sha256=r.source.sha256,
             size=r.source.size,
             modified=r.modified,
-            received=r.received,
+            first_seen=r.first_seen,
             status=r.status,
             reason=r.note,
             round=rounds[layout].id if layout in rounds else None,

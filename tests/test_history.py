@@ -261,7 +261,7 @@ KILLER = textwrap.dedent(
             if n == 2:
                 os.kill(os.getpid(), signal.SIGKILL)  # the machine dies mid-run
             yield FileRecord(r.source.path, r.source.name, r.source.sha256, r.source.size,
-                             None, r.received, r.status, r.note, None, r.checked)
+                             None, r.first_seen, r.status, r.note, None, r.checked)
 
     with Store.open(store_path) as store:
         store.save_run(date(2026, 11, 20), {}, records_then_die(), [])

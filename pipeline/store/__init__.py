@@ -50,7 +50,7 @@ class FileRecord:
     sha256: str
     size: int
     modified: float | None
-    received: datetime | None
+    first_seen: datetime | None  # when the pipeline first saw it (None: now)
     status: str
     reason: str | None
     round: str | None
@@ -205,7 +205,7 @@ class Store:
 
     def _save_file(self, db: sqlite3.Connection, record: FileRecord, as_of: date, now: str) -> None:
         if record.checked is not None:
-            seen = record.received.isoformat(timespec="seconds") if record.received else now
+            seen = record.first_seen.isoformat(timespec="seconds") if record.first_seen else now
             archived = keep(self.archive, record.path, record.sha256)
             db.execute(
                 "INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
