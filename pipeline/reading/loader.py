@@ -28,7 +28,15 @@ from ..returns import (
     stamp_from_rows,
 )
 from ..values import advice, read_value, reader
-from .locate import SEARCH_ROWS, TableHeader, Title, find_labels, find_table_header, titles
+from .locate import (
+    SEARCH_ROWS,
+    TableHeader,
+    Title,
+    find_labels,
+    find_table_header,
+    search_end,
+    titles,
+)
 from .safety import LIMITS, Limits, inspect
 from .workbook import Book, Sheet, Unreadable
 
@@ -127,7 +135,7 @@ def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
         cells = titles(sheet)
         for layout in layouts:
             table = find_table_header(layout, cells)
-            stop = table.row if table else SEARCH_ROWS
+            stop = table.row if table else search_end(sheet)
             labels = len(find_labels(layout, sheet, cells, stop, near_misses=False))
             candidate = _Candidate(layout, sheet, cells, table, labels)
             if stamp is not None and layout.name == stamp.layout and candidate.complete:
@@ -159,7 +167,7 @@ def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> No
             f"type the values in.",
             cell=_parse_address(unsaved[0]),
         )
-    stop = table.row if table else SEARCH_ROWS
+    stop = table.row if table else search_end(sheet)
     _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
     records: list[dict[str, Any]] = []
     if table is None:

@@ -15,7 +15,7 @@ from typing import Any
 from ..layouts import Field, Kind, Layout, normalise_title, squash
 from .workbook import Sheet
 
-SEARCH_ROWS = 80  # labels and the table header are looked for this far down
+SEARCH_ROWS = 80  # labels and the table header are looked for this far below the data's start
 MIN_COLUMNS = 3  # a row is a table header when it names at least this many columns
 CLOSE_ENOUGH = 0.82  # difflib ratio for a title with a small spelling change
 LABEL_LENGTH = 80  # longer texts are content, not labels
@@ -54,10 +54,16 @@ class Label:
     guessed_from: str | None = None
 
 
+def search_end(sheet: Sheet, rows: int = SEARCH_ROWS) -> int:
+    """One past the last row searched for labels and the table header: ``rows`` rows counted
+    from the sheet's first row holding anything, wherever that is on the sheet."""
+    return sheet.top + rows
+
+
 def titles(sheet: Sheet, rows: int = SEARCH_ROWS) -> list[Title]:
-    """Text cells in the first ``rows`` rows that are short enough to be labels."""
+    """Text cells short enough to be labels, in the first ``rows`` rows of the sheet's data."""
     found = []
-    for r in range(sheet.top, min(sheet.bottom, rows)):
+    for r in range(sheet.top, min(sheet.bottom, search_end(sheet, rows))):
         for c, value in sheet.row(r):
             if isinstance(value, str) and len(value) <= LABEL_LENGTH:
                 folded = normalise_title(value)

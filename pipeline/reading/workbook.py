@@ -2,15 +2,20 @@
 
 python-calamine reads .xlsx, .xlsm, .xls and .ods quickly and hands back cached values for
 formula cells. The format is told from the file's bytes, not its name, so a file saved as .xls
-and renamed .xlsx is still read. Only the first rows of each sheet are turned into Python
-values to find the layout; the chosen sheet is read in full. Problems become ``Unreadable``
-with a sentence to show.
+and renamed .xlsx is still read. Only the first rows of each sheet's data are turned into
+Python values to find the layout; the chosen sheet is read in full. Problems become
+``Unreadable`` with a sentence to show.
+
+A sheet's data need not start in A1 (a title block, an empty first row or column, an export
+from another tool). Cells are kept relative to the first used cell (``Sheet.top``,
+``Sheet.left``) and every address handed out is absolute: ``_grid`` reads the used range with
+``to_python`` (which, as documented, starts at that first cell) and checks the shape it gets
+back, so a reader that anchored the grid anywhere else is refused, never misread.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,14 +28,21 @@ class Unreadable(Exception):
 @dataclass(frozen=True)
 class Sheet:
     """One sheet's cell values. ``cells[i][j]`` is at zero-based row ``top + i``, column
-    ``left + j``; blank cells are ``""``."""
+    ``left + j`` (``top``, ``left``: the first used cell, wherever it is); blank cells are
+    ``""``. Every row and column handed in or out is absolute, as in ``merged``."""
 
     name: str
     visible: bool
     cells: list[list[Any]]
     top: int = 0
     left: int = 0
-    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # absolute, inclusive
+    used_rows: int | None = None  # rows in the whole used range, when only the first were read
+
+    @property
+    def runs_to(self) -> int:
+        """One past the last row holding data, whether or not it was read."""
+        return self.top + (len(self.cells) if self.used_rows is None else self.used_rows)
 
     @property
     def bottom(self) -> int:
@@ -88,34 +100,66 @@ class Book:
         return list(self.visible)
 
     def head(self, name: str, rows: int) -> Sheet:
-        """The first ``rows`` rows of a sheet (counting from the top of the sheet)."""
-        with _translated(self._calamine, self.kind):
+        """The first ``rows`` rows of a sheet's data, counted from its first row holding
+        anything (wherever on the sheet that is)."""
+        with _translated(self._calamine, self.kind, name):
             sheet = self._sheet(name)
-            top, left = sheet.start or (0, 0)
-            cells = list(itertools.islice(sheet.iter_rows(), max(rows - top, 0)))
+            cells, top, left = _grid(sheet, name, rows)
+            merged = tuple(sheet.merged_cell_ranges or ())
+            used = sheet.height
+        return Sheet(name, self.visible[name], cells, top, left, merged, used)
+
+    def sheet(self, name: str) -> Sheet:
+        """A whole sheet; Unreadable when it holds more cells than any plan. (Only the used
+        range counts: data that starts far down or far right is not a large sheet.)"""
+        with _translated(self._calamine, self.kind, name):
+            sheet = self._sheet(name)
+            if sheet.height * sheet.width > self.max_cells:
+                raise Unreadable(too_large(name, sheet.height, sheet.width))
+            cells, top, left = _grid(sheet, name)
             merged = tuple(sheet.merged_cell_ranges or ())
         return Sheet(name, self.visible[name], cells, top, left, merged)
 
-    def sheet(self, name: str) -> Sheet:
-        """A whole sheet; Unreadable when it holds more cells than any plan."""
-        with _translated(self._calamine, self.kind):
-            sheet = self._sheet(name)
-            if sheet.height * sheet.width > self.max_cells:
-                raise Unreadable(
-                    f'its sheet "{name}" spans {sheet.height:,} rows by {sheet.width:,} columns, '
-                    f"far more than a plan: delete what is not the plan and send it again"
-                )
-            top, left = sheet.start or (0, 0)
-            cells = sheet.to_python() if sheet.height else []
-            merged = tuple(sheet.merged_cell_ranges or ())
-        return Sheet(name, self.visible[name], cells, top, left, merged)
+
+def too_large(name: str, height: int, width: int) -> str:
+    """The sentence for a sheet whose used range holds far more cells than a plan."""
+    return (
+        f'its sheet "{name}" spans {height:,} rows by {width:,} columns, far more than a plan: '
+        f"delete what is not the plan (and any stray cell far below or to the right of it) and "
+        f"send it again"
+    )
+
+
+def _grid(sheet: Any, name: str, rows: int | None = None) -> tuple[list[list[Any]], int, int]:
+    """The used range's cells (its first ``rows`` rows when given) and the zero-based (row,
+    column) of its first cell, ``cells[0][0]``.
+
+    ``to_python`` skips the empty rows and columns before the data (python-calamine's
+    documented ``skip_empty_area``), so the grid starts at ``sheet.start``. (``iter_rows``
+    does not: some versions pad it with the empty rows above but not the columns to the
+    left.) The shape is checked against the used range, so a grid anchored anywhere else is
+    refused rather than read one row or column off.
+    """
+    if not sheet.height or not sheet.width or sheet.start is None:
+        return [], 0, 0
+    top, left = sheet.start
+    want = sheet.height if rows is None else max(0, min(rows, sheet.height))
+    cells = sheet.to_python(skip_empty_area=True, nrows=want) if want else []
+    if len(cells) != want or any(len(row) != sheet.width for row in cells):
+        got = f"{len(cells)} rows by {max((len(row) for row in cells), default=0)} columns"
+        raise Unreadable(
+            f'its sheet "{name}" came back from the reader as {got} for a range of {want} '
+            f"rows by {sheet.width} columns, so its cells cannot be placed: save it again as "
+            f".xlsx and send it again"
+        )
+    return cells, top, left
 
 
 class _translated:
     """Turn a reader library's errors into ``Unreadable`` sentences."""
 
-    def __init__(self, calamine: Any, kind: str) -> None:
-        self.calamine, self.kind = calamine, kind
+    def __init__(self, calamine: Any, kind: str, sheet: str | None = None) -> None:
+        self.calamine, self.kind, self.sheet = calamine, kind, sheet
 
     def __enter__(self) -> None:
         return None
@@ -131,8 +175,9 @@ class _translated:
             raise Unreadable("it is too large to read: send the plan on its own") from None
         if isinstance(err, self.calamine.CalamineError | ValueError | OSError | KeyError):
             reason = " ".join(str(err).split())[:120]
+            what = f'its sheet "{self.sheet}"' if self.sheet else "it"
             raise Unreadable(
-                f"it could not be read as an {self.kind} spreadsheet ({reason}): save it again "
-                f"from Excel and send it again"
+                f"{what} could not be read as an {self.kind} spreadsheet ({reason}): save it "
+                f"again from Excel and send it again"
             ) from None
         return False
