@@ -271,13 +271,13 @@ def demo(directory: Path, as_of: date | None) -> None:
     made = make_demo(directory, as_of)
     for earlier in made.earlier:
         before = run_pipeline(earlier.inbox, earlier.inbox.parent, earlier.registers,
-                              earlier.as_of, store_path=made.store)  # fmt: skip
+                              earlier.as_of, store_path=made.store, due=earlier.due)  # fmt: skip
         click.echo(f"Last round ({earlier.as_of:%d/%m/%Y}): {len(before.consolidation.receipts)} "
                    f"returns read from {earlier.inbox}")  # fmt: skip
     click.echo(f"This round: {made.inbox} ({made.files} files)")
     _run_and_report(
         lambda on_file: run_pipeline(
-            made.inbox, directory, made.registers, as_of, on_file, made.store
+            made.inbox, directory, made.registers, as_of, on_file, made.store, made.due
         )
     )
 

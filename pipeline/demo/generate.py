@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,19 @@ from .content import p44_actions, p44_header, three_year_tasks
 from .partner import PartnerWorkbook
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
+DUE_DAYS_BEFORE = 2  # a round's returns are due two days before the round's date
 MARKER = ".pipeline-demo"  # marks a folder this module made, and so may empty again
 
 
 @dataclass(frozen=True)
 class DemoRound:
-    """One round's inbox, its date, and the registers to run it with."""
+    """One round's inbox, its date, the registers to run it with, and when its returns were
+    due."""
 
     inbox: Path
     as_of: date
     registers: list[Path]
+    due: date | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class DemoInbox:
     templates: Path
     store: Path
     files: int
+    due: date | None = None  # when this round's returns were due
 
 
 @dataclass
@@ -168,11 +173,15 @@ THREE_YEAR_MISTAKES: dict[str, Callable[[_Return, random.Random], None]] = {
 NOT_RETURNED = {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
 SENT_TWICE = "Doncaster"  # an early draft, then the real return: the draft is superseded
 SAVED_TWICE = "Gateshead"  # the same file saved again under another name: a duplicate
+LATE = {"Sheffield", "Waste and Street Scene"}  # returned the day after the due date
 
 
 def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     """Write registers, templates and inboxes of returns under ``directory``: this round's,
-    and each layout's previous round (so that direction of travel has something to show)."""
+    and each layout's previous round (so that direction of travel has something to show).
+
+    Each file's modified time is when it reached the inbox: in the days up to the round's due
+    date (``DUE_DAYS_BEFORE`` days before ``as_of``), or the day after it for ``LATE``."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
     earlier_dir = directory / "earlier-rounds"
@@ -187,23 +196,45 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
         target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
         registers.append(target)
     rng = random.Random(as_of.toordinal())
+    due = _due(as_of)
     count = 0
     earlier = []
     for path in registers:
         register = read_register(path)
         make_templates(register.layout, templates, register)
         before = as_of - timedelta(days=LAST_ROUND_DAYS[register.layout.name])
-        previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path])
+        previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path],
+                             _due(before))  # fmt: skip
         earlier.append(previous)
         for entry in register.entries:
             if entry.organisation in NOT_RETURNED:
                 continue
             current = _draft(register, entry, rng, as_of)
-            _send(_last_round(current, rng, as_of), templates, previous.inbox, rng)
+            last = _last_round(current, rng, as_of)
+            _send(last, templates, previous.inbox, rng, _arrival(last.name, previous.due))
             _make_mistake(current, rng)
-            count += _send(current, templates, inbox, rng)
-    count += _extras(inbox, templates, rng, as_of)
-    return DemoInbox(earlier, inbox, registers, templates, store, count)
+            late = entry.organisation in LATE
+            count += _send(current, templates, inbox, rng, _arrival(current.name, due, late))
+    count += _extras(inbox, templates, rng, as_of, due)
+    return DemoInbox(earlier, inbox, registers, templates, store, count, due)
+
+
+def _due(as_of: date) -> date:
+    return as_of - timedelta(days=DUE_DAYS_BEFORE)
+
+
+def _arrival(name: str, due: date, late: bool = False) -> datetime:
+    """When a file reached the inbox: in working hours on one of the five days up to ``due``,
+    or on the day after it when it came ``late``; the same for the same name every time."""
+    spread = zlib.crc32(name.encode())
+    day = due + timedelta(days=1) if late else due - timedelta(days=spread % 5)
+    return datetime.combine(day, time(9)) + timedelta(minutes=spread // 5 % (8 * 60))
+
+
+def _arrived(path: Path, when: datetime) -> None:
+    """Give a file the modified time of its arrival (local time)."""
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
 
 
 LAST_ROUND_DAYS = {"p44": 14, "three_year": 91}
@@ -285,13 +316,15 @@ def _make_mistake(r: _Return, rng: random.Random) -> None:
         mistake(r, rng)
 
 
-def _send(r: _Return, templates: Path, inbox: Path, rng: random.Random) -> int:
-    """Save a return into the inbox as its partner would; returns how many files it made."""
+def _send(r: _Return, templates: Path, inbox: Path, rng: random.Random, when: datetime) -> int:
+    """Save a return into the inbox as its partner would, arriving ``when``; returns how many
+    files it made."""
     header = {k: v for k, v in r.header.items() if not k.startswith("_")}
     target = inbox / ("from-email" if rng.random() < 0.3 else "") / r.name
     target.parent.mkdir(parents=True, exist_ok=True)
     if r.built_by_hand:
         _write_by_hand(target, r.layout, {**r.entry.prefill, **header}, r.rows, r.built_by_hand)
+        _arrived(target, when)
         return 1
     org = r.entry.organisation
     template = _template_for(templates, r.layout, org)
@@ -301,9 +334,10 @@ def _send(r: _Return, templates: Path, inbox: Path, rng: random.Random) -> int:
     if r.rename_sheet:
         filled.rename_sheet(r.rename_sheet)
     filled.save(target)
+    _arrived(target, when)
     made = 1
-    if org == SAVED_TWICE:
-        shutil.copyfile(target, target.with_name(f"Copy of {target.name}"))
+    if org == SAVED_TWICE:  # copied in Windows Explorer, which keeps the modified time
+        shutil.copy2(target, target.with_name(f"Copy of {target.name}"))
         made += 1
     if org == SENT_TWICE:
         draft = PartnerWorkbook(template, r.layout).fill_header(
@@ -311,7 +345,7 @@ def _send(r: _Return, templates: Path, inbox: Path, rng: random.Random) -> int:
         )
         for row in r.rows[: len(r.rows) // 2]:
             draft.add_row(row)
-        draft.save(target.with_name(f"DRAFT {target.name}"))
+        _arrived(draft.save(target.with_name(f"DRAFT {target.name}")), when - timedelta(days=3))
         made += 1
     return made
 
@@ -366,8 +400,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date) -> int:
-    """The files that are not anyone's proper return."""
+def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date, due: date) -> int:
+    """The files that are not anyone's proper return, arriving before ``due``."""
     layout = LAYOUTS["p44"]
     stranger = RegisterEntry("Gotham", None, {"partnership": "Gotham", "region": "GO Nowhere"}, 0)
     path = templates.parent / "stranger-template.xlsx"
@@ -376,6 +410,7 @@ def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date) -> in
     for row in p44_actions(rng, as_of, 5, 300):
         filled.add_row(row)
     filled.save(inbox / "Gotham action plan.xlsx")
+    _arrived(inbox / "Gotham action plan.xlsx", _arrival("Gotham", due))
     path.unlink()
     (inbox / "covering note.txt").write_text(
         "Hi, please find attached our updated action plan. Regards, Salford CSP\n"
@@ -383,6 +418,8 @@ def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date) -> in
     (inbox / "Salford plan (web page).xls").write_text(
         "<html><body><table><tr><td>Partnership</td><td>Salford</td></tr></table></body></html>"
     )
+    for name in ("covering note.txt", "Salford plan (web page).xls"):  # one email's attachments
+        _arrived(inbox / name, _arrival("Salford", due))
     lock = inbox / "~$Leeds action plan.xlsx"
     lock.write_bytes(b"\x0bpartner  ")  # an Excel lock file left behind: to be ignored
     os.utime(lock, (0, 0))
