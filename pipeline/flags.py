@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .findings import REQUIRED
+from .layouts import measures
 from .layouts.quarters import quarter_label
 from .returns import ROW
 from .travel import RANK, delivery
@@ -154,22 +155,17 @@ def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
-    now = plan.current_quarter(as_of)
-    if plan.rows is None or now is None or not 1 <= now <= 12:
-        return
-    stale = [
-        row.get("ref") or f"row {row[ROW] + 1}"
-        for row in plan.items
-        if not row.get("status_this_quarter") and not row["finished"]
-    ]
+    stale = [row.get("ref") or f"row {row[ROW] + 1}" for row in plan.items if row["not_updated"]]
     if stale:
+        now = plan.current_quarter(as_of)
         listed = ", ".join(stale[:8]) + (", …" if len(stale) > 8 else "")
         label = quarter_label(plan.value("plan_start"), now)
         yield _flag(
             plan,
             "quarter-not-updated",
             AMBER,
-            f"Q{now} ({label}) has no status for {len(stale)} of {len(plan.rows)} tasks: {listed}.",
+            f"Q{now} ({label}) has no status for {len(stale)} of {len(plan.items)} tasks: "
+            f"{listed}.",
             plan.header_cell(f"q{now}"),
         )
 
@@ -191,7 +187,7 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
 def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
     for row in plan.items:
         priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == "Significant"]
-        if row["status_now"] == "Delayed" and priorities:
+        if row["delayed"] and priorities:
             listed = ", ".join(str(n) for n in priorities)
             yield _flag(
                 plan,
@@ -218,7 +214,7 @@ def red_without_contingency(plan: Plan, as_of: date) -> Iterator[Flag]:
 def confidence_check(plan: Plan, as_of: date) -> Iterator[Flag]:
     stated, computed = plan.value("confidence"), delivery(plan.items)
     if stated in RANK and computed in RANK and RANK[stated] > RANK[computed]:
-        overdue = sum(bool(row["overdue"]) for row in plan.items)
+        overdue = plan.figure("overdue")
         yield _flag(
             plan,
             "confidence-check",
@@ -230,17 +226,16 @@ def confidence_check(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def impact_shortfall(plan: Plan, as_of: date) -> Iterator[Flag]:
-    needed = plan.reduction_needed
-    if needed is None or plan.rows is None:
-        return
-    live = plan.live_impact
-    if live < needed:
+    short = measures.impact_shortfall(plan)
+    if short:
+        live, delivered = plan.figure("live_impact"), plan.figure("delivered_impact")
         yield _flag(
             plan,
             "impact-shortfall",
             AMBER,
-            f"Live actions are estimated to prevent {live} crimes; the target needs "
-            f"{needed} ({plan.value('reduction_target'):g}% of {plan.value('baseline')}).",
+            f"Live actions are estimated to prevent {live} crimes and delivered actions "
+            f"{delivered}; the target needs {plan.figure('reduction_needed')} "
+            f"({plan.value('reduction_target'):g}% of {plan.value('baseline')}): {short} short.",
             plan.cell("reduction_target"),
         )
 
@@ -251,11 +246,7 @@ def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
     horizon = as_of + timedelta(days=LOOK_AHEAD_DAYS)
     for row in plan.items:
         start, end = row.get("start_date"), row.get("end_date")
-        if (
-            row["status_now"] in ("Planned", "Ongoing")
-            and (start is None or start <= horizon)
-            and (end is None or end >= as_of)
-        ):
+        if row["live"] and (start is None or start <= horizon) and (end is None or end >= as_of):
             return
     yield _flag(
         plan,
@@ -291,12 +282,14 @@ RULES: tuple[Rule, ...] = (
          "The end date has passed and the action is not Complete, Evaluation or Cancelled.",
          action_overdue),
     Rule("impact-shortfall", "Impact shortfall", AMBER, P44,
-         "The estimated impact of Planned and Ongoing actions adds up to less than the "
-         "reduction the target needs (baseline × target %).", impact_shortfall),
+         "The estimated impact of live actions (Planned, Ongoing) and delivered ones "
+         "(Complete, Evaluation) adds up to less than the reduction the target needs "
+         "(baseline × target %).", impact_shortfall),
     Rule("nothing-planned-ahead", "Nothing planned ahead", AMBER, P44,
          "No Planned or Ongoing action falls in the next four weeks.", nothing_planned_ahead),
     Rule("task-overdue", "Task overdue", AMBER, THREE_YEAR,
-         "The task's completion quarter has passed and it is not Completed.", task_overdue),
+         "The task's completion quarter has passed and it is not Completed (or No longer "
+         "relevant).", task_overdue),
     Rule("quarter-not-updated", "Current quarter not updated", AMBER, THREE_YEAR,
          "Open tasks have no status for the current quarter.", quarter_not_updated),
     Rule("delayed-without-report", "Delayed without progress report", AMBER, THREE_YEAR,

@@ -17,7 +17,7 @@ from . import travel
 from .findings import Finding, cell_address
 from .flags import Flag, flags_for, sort_flags
 from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
-from .layouts import LAYOUTS, Layout
+from .layouts import LAYOUTS, Layout, measures
 from .layouts.progress import TaskProgress
 from .layouts.rounds import Round
 from .registers import Register, RegisterEntry, organisation_key
@@ -98,21 +98,13 @@ class Plan:
         return " ".join(p for p in parts if p) or None
 
     @property
-    def reduction_needed(self) -> int | None:
-        """Crimes the target needs prevented (baseline × target %), when both are known."""
-        baseline, target = self.value("baseline"), self.value("reduction_target")
-        if isinstance(baseline, int) and isinstance(target, int | float):
-            return round(baseline * target / 100)
-        return None
+    def has_return(self) -> bool:
+        """True when a usable return was received this round."""
+        return self.loaded is not None
 
-    @property
-    def live_impact(self) -> int:
-        """Estimated impact of Planned and Ongoing actions."""
-        return sum(
-            r["estimated_impact"] for r in self.items
-            if r["status_now"] in ("Planned", "Ongoing")
-            and isinstance(r.get("estimated_impact"), int)
-        )  # fmt: skip
+    def figure(self, name: str) -> int | None:
+        """Plan measure ``name`` (see ``layouts.measures``), None where it does not apply."""
+        return measures.figure(name, self, self.layout.name)
 
     @property
     def position(self) -> str | None:
@@ -139,8 +131,8 @@ class Plan:
             "position": self.position if self.loaded else None,
             "date_of_update": updated.isoformat() if isinstance(updated, date) else None,
             "rows_total": len(self.items),
-            "complete": sum(bool(r["complete"]) for r in self.items),
-            "overdue": sum(bool(r["overdue"]) for r in self.items),
+            "complete": self.figure("complete") or 0,
+            "overdue": self.figure("overdue") or 0,
             "red_flags": self.red_flags,
             "amber_flags": self.amber_flags,
             "rows": travel.row_memory(self.items),
@@ -180,7 +172,18 @@ class Consolidation:
     @property
     def missing(self) -> list[Plan]:
         """Organisations on a register with no usable return."""
-        return [p for p in self.plans if p.loaded is None]
+        return [p for p in self.plans if not p.has_return]
+
+    def returns(self, layout: str) -> measures.ReturnsCount:
+        """Expected, received, missing and late for one layout this round."""
+        register = self.registers.get(layout)
+        plans = [p for p in self.plans if p.layout.name == layout]
+        expected = len(register.entries) if register else None
+        return measures.returns_count(plans, expected, self.due)
+
+    def late(self, plan: Plan) -> bool:
+        """True when ``plan``'s return arrived after this round's due date."""
+        return plan.has_return and measures.is_late(plan.received, self.due)
 
 
 def _recency(receipt: Receipt) -> tuple:

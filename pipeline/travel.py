@@ -25,7 +25,7 @@ def delivery(items: list[dict[str, Any]]) -> str | None:
     overdue = sum(bool(row["overdue"]) for row in items)
     if overdue > RED_SHARE_OVERDUE * len(items):
         return "Red"
-    if overdue or any(row["status_now"] == "Delayed" for row in items):
+    if overdue or any(row["delayed"] for row in items):
         return "Amber"
     return "Green"
 

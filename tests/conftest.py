@@ -30,3 +30,17 @@ def soffice() -> str:
     if found is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     return found
+
+
+@pytest.fixture(scope="session")
+def demo_round(tmp_path_factory):
+    """The demo round, made and run once through the command (``pipeline demo``): its
+    output, its folder and its consolidated workbook."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    return result.output, folder, folder / "consolidated-2026-11-20.xlsx"

@@ -16,7 +16,8 @@ from pipeline.cli import cli
 
 REQUIRED_COLUMNS = {
     "Overview": ["Organisation", "Layout", "Returned", "Date of update", "Days since update",
-                 "Confidence", "Actions", "Complete", "Overdue", "Red flags", "Amber flags"],
+                 "Confidence", "Actions / tasks", "Complete", "Overdue", "Red flags",
+                 "Amber flags"],
     "Calendar of Events": ["Date", "End date", "Organisation", "Action", "Category", "Status"],
     "Gap Flags": ["Organisation", "Severity", "Rule", "File", "Sheet", "Cell", "Message"],
     "Actions": ["Organisation", "Ref", "Action", "Category", "Lead officer", "Start date",
@@ -66,7 +67,7 @@ def test_run_writes_the_consolidated_workbook_and_prints_a_summary(tmp_path, inb
     overview = {r["Organisation"]: r for r in sheet_records(path, "Overview")}
     assert overview["Leeds"]["Returned"] == "Yes"
     assert overview["Leeds"]["Confidence"] == "Amber"
-    assert overview["Leeds"]["Actions"] == 2
+    assert overview["Leeds"]["Actions / tasks"] == 2
     assert overview["Leeds"]["Days since update"] == 3
     assert overview["Bradford"]["Returned"] == "No"
     assert overview["Housing"]["Layout"] == "Three-year"
@@ -149,7 +150,7 @@ def test_of_two_returns_from_one_partnership_the_later_is_used(tmp_path, inbox):
     log = {r["File"]: r["Status"] for r in sheet_records(path, "Returns Log")}
     assert log == {"early.xlsx": "superseded", "late.xlsx": "accepted"}
     [leeds] = sheet_records(path, "Overview")
-    assert leeds["Actions"] == 1
+    assert leeds["Actions / tasks"] == 1
 
 
 def test_check_exits_0_when_every_file_would_be_accepted(inbox):

@@ -8,17 +8,15 @@ from workbook_reading import flags, sheet_records
 from pipeline.cli import cli
 
 
-def test_the_demo_round_shows_the_mistakes_real_people_make(tmp_path):
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(tmp_path / "demo")])
-    assert result.exit_code == 0, result.output
-    path = tmp_path / "demo" / "consolidated-2026-11-20.xlsx"
-    assert f"Consolidated workbook: {path}" in result.output
+def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
+    output, _, path = demo_round
+    assert f"Consolidated workbook: {path}" in output
     overview = sheet_records(path, "Overview")
     assert len([o for o in overview if o["Layout"] == "Priority 44"]) == 44
     assert len([o for o in overview if o["Layout"] == "Three-year"]) == 14
     assert {"improving", "worsening", "no change"} <= {o["Direction"] for o in overview}
     assert "status changed" in {a["Changed"] for a in sheet_records(path, "Actions")}
-    assert "Last round (06/11/2026)" in result.output
+    assert "Last round (06/11/2026)" in output
     missing = {o["Organisation"] for o in overview if o["Returned"] == "No"}
     assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from builders import AS_OF, action, p44_return, task, three_year_return
-from workbook_reading import flags
+from workbook_reading import flags, sheet_records
 
 from pipeline.run import run
 
@@ -103,6 +103,17 @@ def test_tasks_without_a_status_this_quarter_are_flagged_once_with_their_refs(tm
     assert flag["Cell"] == "L12"
 
 
+def test_a_task_completed_in_an_earlier_quarter_is_not_counted_as_not_updated(tmp_path, inbox):
+    # HSG-01 was Completed in Q5 and rightly has nothing in Q6 or Q7; HSG-02 is open and blank
+    done = task("HSG-01", q5="Completed", q6=None, q7=None)
+    three_year_return(inbox, rows=[done, task("HSG-02", q7=None), task("HSG-03")])
+    path = consolidated(tmp_path, inbox)
+    [flag] = flags(path, "Current quarter not updated")
+    assert "no status for 1 of 3 tasks: HSG-02." in flag["Message"]
+    housing = next(o for o in sheet_records(path, "Overview") if o["Organisation"] == "Housing")
+    assert (housing["Complete"], housing["Not updated"]) == (1, 1)
+
+
 def test_a_delayed_task_without_a_progress_report_is_flagged(tmp_path, inbox):
     three_year_return(
         inbox,
@@ -131,6 +142,33 @@ def test_live_actions_that_fall_short_of_the_target_are_flagged(tmp_path, inbox,
                             action("A02", estimated_impact=100)])  # fmt: skip
     [flag] = flags(consolidated(tmp_path, inbox, [registers["p44"]]), "Impact shortfall")
     assert "200" in flag["Message"] and "1200" in flag["Message"]
+
+
+def test_a_partnership_that_has_delivered_what_its_target_needs_is_not_short(
+    tmp_path, inbox, registers
+):
+    # Leeds needs 1,200: 1,100 already delivered by complete and evaluated actions, 200 live
+    p44_return(inbox, rows=[action("A01", status="Complete", estimated_impact=600),
+                            action("A02", status="Evaluation", estimated_impact=500),
+                            action("A03", estimated_impact=200)])  # fmt: skip
+    path = consolidated(tmp_path, inbox, [registers["p44"]])
+    assert flags(path, "Impact shortfall") == []
+    leeds = next(o for o in sheet_records(path, "Overview") if o["Organisation"] == "Leeds")
+    assert (leeds["Live impact"], leeds["Delivered impact"], leeds["Reduction needed"]) == (
+        200, 1100, 1200,
+    )  # fmt: skip
+
+
+def test_a_partnership_still_short_after_what_it_delivered_is_told_by_how_much(
+    tmp_path, inbox, registers
+):
+    p44_return(inbox, rows=[action("A01", status="Complete", estimated_impact=600),
+                            action("A02", estimated_impact=100)])  # fmt: skip
+    [flag] = flags(consolidated(tmp_path, inbox, [registers["p44"]]), "Impact shortfall")
+    assert flag["Message"] == (
+        "Live actions are estimated to prevent 100 crimes and delivered actions 600; the "
+        "target needs 1200 (6% of 20000): 500 short."
+    )
 
 
 def test_a_plan_with_nothing_in_the_next_four_weeks_is_flagged(tmp_path, inbox):

@@ -212,9 +212,10 @@ def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, re
     rows = rows[next(i for i, r in enumerate(rows) if r[0] == "Layout") :]
     header, p44, unknown = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[2]))
     assert header[:3] == ("Layout", "Round", "Due")
-    assert {k: p44[k] for k in ("Expected", "Received", "Accepted", "Rejected", "Missing",
-                                "Late")} == {"Expected": 3, "Received": 2, "Accepted": 2,
-                                             "Rejected": 0, "Missing": 1, "Late": 2}  # fmt: skip
+    assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Late", "Files", "Used",
+                                "Used with findings", "Rejected")} == {
+        "Expected": 3, "Received": 2, "Missing": 1, "Late": 2, "Files": 2, "Used": 1,
+        "Used with findings": 1, "Rejected": 0}  # fmt: skip
     assert p44["Round"] == "fortnight 16/11/2026 to 29/11/2026"
     assert unknown["Layout"] == "Not recognised" and unknown["Rejected"] == 1
     chase_at = next(i for i, r in enumerate(rows) if r[0] == "Chase list")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import warnings
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -34,6 +35,8 @@ def round_workbook(tmp_path_factory):
                end_date=AS_OF + timedelta(days=13)),
         action("A04", calendar_event="Yes", start_date=AS_OF + timedelta(days=9),
                end_date=AS_OF + timedelta(days=9)),
+        action("A05", calendar_event="Yes", start_date=AS_OF - timedelta(days=30),
+               end_date=AS_OF + timedelta(days=90)),  # a long-running campaign
     ])  # fmt: skip
     p44_return(inbox, organisation="Bradford", confidence="Red")
     three_year_return(inbox, rows=[
@@ -85,10 +88,10 @@ def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workboo
     leeds = next(
         o for o in sheet_records(round_workbook, "Overview") if o["Organisation"] == "Leeds"
     )
-    # 2 of 4 overdue is more than a quarter: the plan's own rows read as Red
+    # 2 of 5 overdue is more than a quarter: the plan's own rows read as Red
     assert (leeds["Confidence"], leeds["Confidence check"]) == ("Green", "Red")
     [flag] = [f for f in flags(round_workbook, "Confidence check") if f["Organisation"] == "Leeds"]
-    assert "2 of 4 actions are overdue, which reads as Red" in flag["Message"]
+    assert "2 of 5 actions are overdue, which reads as Red" in flag["Message"]
     assert flag["Cell"] == "C12"
 
 
@@ -102,23 +105,41 @@ def test_native_charts_show_status_confidence_tasks_and_impact(round_workbook):
     assert any("doughnutChart" in c for c in charts)
     stacked = [t for c, t in zip(charts, titles) if 'grouping val="stacked"' in c]
     assert sorted(stacked) == [
-        "Actions by status, per partnership",
+        "Actions by progress, per partnership (Complete includes Evaluation)",
         "Three-year tasks by status this quarter, per business unit",
     ]
-    assert "Estimated impact of live actions against the reduction needed" in titles
+    assert "Estimated impact, live and delivered, against the reduction needed" in titles
     assert "'Chart Data'!" in "".join(charts)
 
 
-def test_the_calendar_grid_shows_events_by_week(round_workbook):
-    sheet = openpyxl.load_workbook(round_workbook)["Calendar Grid"]
-    grid = sheet_records(round_workbook, "Calendar Grid")
-    leeds = next(r for r in grid if r["Partnership"] == "Leeds")
+def test_the_calendar_grid_shows_clashes_by_week_and_long_running_work_apart(round_workbook):
+    grid = {r["Partnership"]: r for r in sheet_records(round_workbook, "Calendar Grid")}
+    leeds = grid["Leeds"]
     week = AS_OF + timedelta(days=7) - timedelta(days=(AS_OF + timedelta(days=7)).weekday())
     assert leeds[f"{week:%d %b}"] == 2  # the Week of Action and the event clash
-    assert sum(v or 0 for k, v in leeds.items() if k != "Partnership") == 3
-    rules = [r for cf in sheet.conditional_formatting for r in cf.rules]
-    assert [(r.operator, r.formula) for r in rules] == [("greaterThanOrEqual", ["2"]),
-                                                        ("equal", ["1"])]  # fmt: skip
+    weeks = {k: v for k, v in leeds.items() if k not in ("Partnership", "Return", "Long-running")}
+    assert sum(v or 0 for v in weeks.values()) == 3  # the campaign is not an event every week
+    assert leeds["Long-running"] == 1
+    # every partnership on the register is listed, those that sent nothing too
+    assert set(grid) == {"Leeds", "Bradford", "Salford"}
+    assert grid["Salford"]["Return"] == "No return" and grid["Leeds"]["Return"] is None
+
+
+def test_the_calendar_grid_marks_the_as_of_week_and_colours_clashes(round_workbook):
+    sheet = openpyxl.load_workbook(round_workbook)["Calendar Grid"]
+    _, top, _, bottom = main_table(sheet)
+    header = [c.value for c in sheet[top]]
+    monday = AS_OF - timedelta(days=AS_OF.weekday())
+    column = header.index(f"{monday:%d %b}") + 1
+    assert sheet.cell(top - 1, column).value == "As of ▼"
+    letter = openpyxl.utils.get_column_letter(column)
+    rules = {str(cf.sqref): [(r.type, r.operator, r.formula) for r in cf.rules]
+             for cf in sheet.conditional_formatting}  # fmt: skip
+    weeks = f"D{top + 1}:{openpyxl.utils.get_column_letter(len(header))}{bottom}"
+    assert rules[weeks] == [("cellIs", "greaterThanOrEqual", ["2"]),
+                            ("cellIs", "equal", ["1"])]  # fmt: skip
+    assert rules[f"{letter}{top}:{letter}{bottom}"] == [("expression", None, ["TRUE"])]
+    assert rules[f"A{top + 1}:C{bottom}"] == [("expression", None, [f'$B{top + 1}="No return"'])]
 
 
 def test_three_year_derivations_for_cabinet_procurement_and_efficiency(round_workbook):
@@ -195,7 +216,7 @@ def test_the_workbook_opens_cleanly_in_libreoffice(round_workbook, tmp_path, sof
 @given(st.lists(st.tuples(st.dates(date(2026, 1, 1), date(2027, 6, 30)),
                           st.integers(0, 60)), max_size=8))  # fmt: skip
 def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
-    from pipeline.report.tables import _events_per_week
+    from pipeline.report.calendar import events_per_week
 
     first, weeks = date(2026, 10, 19), 26  # a Monday
     spans = [(start, start + timedelta(days=length)) for start, length in events]
@@ -204,7 +225,7 @@ def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
             for s, e in spans)
         for n in range(weeks)
     ]  # fmt: skip
-    assert _events_per_week(spans, first, weeks) == expected
+    assert events_per_week(spans, first, weeks) == expected
 
 
 def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path):
@@ -216,3 +237,25 @@ def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_
     sheet = openpyxl.load_workbook(write_consolidated(c, tmp_path / "x.xlsx"))["Nowhere"]
     assert sheet["A4"].value == "No return received this round."
     assert sheet["D4"].value == "Flags" and sheet["D5"].value == "Severity"
+
+
+def test_a_return_from_an_organisation_not_on_the_register_is_not_counted_received(tmp_path):
+    from builders import write_registers
+
+    from pipeline.demo.partner import PartnerWorkbook
+    from pipeline.layouts import LAYOUTS
+
+    inbox = tmp_path / "inbox"
+    registers = write_registers(tmp_path / "registers")
+    p44_return(inbox)
+    stranger = PartnerWorkbook(p44_return(inbox, name="gotham.xlsx"), LAYOUTS["p44"])
+    stranger.set("partnership", "Gotham")
+    del stranger.book["_pipeline"]  # not made from our template: nothing says it is Leeds'
+    stranger.save(inbox / "gotham.xlsx")
+    sent = datetime(2026, 11, 18, 10, 0).timestamp()  # both arrived before the due date
+    for file in inbox.iterdir():
+        os.utime(file, (sent, sent))
+    path = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF, due=AS_OF).path
+    [row] = [r for r in sheet_records(path, "Returns") if r["Layout"].startswith("Priority")]
+    assert (row["Expected"], row["Received"], row["Missing"]) == (3, 1, 2)
+    assert (row["Files"], row["Used"], row["Rejected"], row["Late"]) == (2, 1, 1, 0)

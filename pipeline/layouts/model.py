@@ -130,12 +130,19 @@ class Band:
 
 
 class Progress(Protocol):
-    """Adds the standard progress values (see ``progress.PROGRESS_COLUMNS``) to rows."""
+    """A layout's row measures (see ``progress.ROW_MEASURES``): where each row stands."""
+
+    means: str  # how a row's progress bucket is chosen, for the Guidance sheet
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        """The progress buckets a row can count in, in the order charts stack them."""
+        ...
 
     def annotate(
         self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
     ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with status_now, finished, due and overdue."""
+        """Copies of the row dicts ``items`` with the row measures added."""
         ...
 
 

@@ -313,6 +313,7 @@ P44 = Layout(
         due="end_date",
         complete=frozenset({"Complete", "Evaluation"}),
         finished=frozenset({"Complete", "Evaluation", "Cancelled"}),
+        live=frozenset({"Planned", "Ongoing"}),
     ),
     guidance=(
         "The Partnership Action Plan is a summary of the problem-solving approach taken in "

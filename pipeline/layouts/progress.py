@@ -1,9 +1,19 @@
-"""How each layout says where a row stands: its status now, whether it is finished, when it
-is due and whether it is overdue at the as-of date.
+"""Where each row stands at the as-of date: the row measures, defined once per layout.
 
-Each layout names one of these in its declaration; the rest of the pipeline only reads the
-standard columns they add (``PROGRESS_COLUMNS``), so flags and counts work the same way for
-actions and for tasks.
+Each layout names one of these rules in its declaration. ``annotate`` adds the same values
+(``ROW_MEASURES``) to every row, for actions and tasks alike, and everything downstream (the
+plan measures in ``measures.py``, the gap flags, the charts, the Actions and Tasks sheets)
+reads those values rather than looking at statuses again:
+
+- ``status_now``: the row's status now (a task's latest status given up to this quarter);
+- ``complete``: done (p44: Complete or Evaluation; three-year: Completed);
+- ``finished``: complete, or otherwise closed (Cancelled; No longer relevant): never overdue;
+- ``live``: still to deliver (p44: Planned or Ongoing; three-year: In progress, Delayed or
+  Not yet due);
+- ``delayed``: reported as Delayed (three-year only: p44 has no such status);
+- ``due`` and ``overdue``: when it is due, and whether that date has passed unfinished;
+- ``not_updated``: an open task with no status for the current quarter (three-year only);
+- ``progress``: the one bucket the row counts in on the status charts (see ``buckets``).
 """
 
 from __future__ import annotations
@@ -15,30 +25,52 @@ from typing import Any
 
 from .quarters import PLAN_QUARTERS, quarter_end, quarter_of
 
-PROGRESS_COLUMNS = ("status_now", "complete", "finished", "due", "overdue")
+ROW_MEASURES = (
+    "status_now", "complete", "finished", "live", "delayed", "due", "overdue", "not_updated",
+    "progress",
+)  # fmt: skip
+NOT_UPDATED = "Not updated"
+OVERDUE = "Overdue"
+NO_STATUS = "No status"
 
 
 @dataclass(frozen=True)
 class ActionProgress:
-    """Rows with one status column and an end date (p44 actions)."""
+    """Rows with one status column and an end date (p44 actions); ``means`` says how an
+    action's progress bucket is chosen."""
+
+    means = (
+        "Each action counts once: Complete (Complete or Evaluation), else Overdue (past its end "
+        "date, not finished), else its status (Ongoing, Planned, Cancelled), else No status."
+    )
 
     status: str
     due: str
     complete: frozenset[str]
     finished: frozenset[str]  # complete, or otherwise closed (never overdue)
+    live: frozenset[str]
+    complete_bucket: str = "Complete"
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        """The progress buckets, in the order charts stack them."""
+        return (self.complete_bucket, "Ongoing", "Planned", OVERDUE, "Cancelled", NO_STATUS)
 
     def annotate(
         self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
     ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with the standard progress values added."""
+        """Copies of the row dicts ``items`` with the row measures added."""
         out = []
         for row in items:
             status, due = _value(row.get(self.status)), row.get(self.due)
             due = due if isinstance(due, date) else None
-            finished = status in self.finished
-            out.append({**row, "status_now": status, "complete": status in self.complete,
-                        "finished": finished, "due": due,
-                        "overdue": due is not None and due < as_of and not finished})  # fmt: skip
+            complete, finished = status in self.complete, status in self.finished
+            overdue = due is not None and due < as_of and not finished
+            bucket = (self.complete_bucket if complete else OVERDUE if overdue
+                      else status or NO_STATUS)  # fmt: skip
+            out.append({**row, "status_now": status, "complete": complete, "finished": finished,
+                        "live": status in self.live, "delayed": False, "due": due,
+                        "overdue": overdue, "not_updated": False, "progress": bucket})  # fmt: skip
         return out
 
 
@@ -47,14 +79,29 @@ class TaskProgress:
     """Rows with one status column per plan quarter (three_year tasks).
 
     The status now is the latest one given up to the current quarter; a task is due at the end
-    of its completion quarter.
+    of its completion quarter. ``means`` says how a task's progress bucket is chosen.
     """
+
+    means = (
+        "Each task counts once: a finished task by its closing status (Completed, No longer "
+        "relevant), else Not updated when it has no status for the current quarter, else its "
+        "status this quarter. Outside the plan's twelve quarters (or with no plan start), its "
+        "latest status, else No status."
+    )
 
     plan_start: str
     completion_quarter: str
     quarter_prefix: str
     complete: frozenset[str]
     finished: frozenset[str]  # complete, or otherwise closed (never overdue)
+    live: frozenset[str]
+    delayed: frozenset[str]
+    statuses: tuple[str, ...]  # the closed list, in the order charts stack them
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        """The progress buckets, in the order charts stack them."""
+        return (*self.statuses, NOT_UPDATED, NO_STATUS)
 
     def current_quarter(self, header: Mapping[str, Any], as_of: date) -> int | None:
         """The plan quarter ``as_of`` falls in, or None when the plan start is unknown."""
@@ -64,8 +111,8 @@ class TaskProgress:
     def annotate(
         self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
     ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with the standard progress values and
-        ``status_this_quarter``."""
+        """Copies of the row dicts ``items`` with the row measures and ``status_this_quarter``
+        added."""
         start = header.get(self.plan_start)
         now = self.current_quarter(header, as_of)
         last = PLAN_QUARTERS if now is None else max(0, min(now, PLAN_QUARTERS))
@@ -79,9 +126,16 @@ class TaskProgress:
             due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
             finished = latest in self.finished
             current = _value(row.get(this_quarter)) if this_quarter else None
+            not_updated = this_quarter is not None and not finished and not current
+            if finished or this_quarter is None:
+                bucket = latest or NO_STATUS
+            else:
+                bucket = current or NOT_UPDATED
             out.append({**row, "status_now": latest, "status_this_quarter": current,
-                        "complete": latest in self.complete, "finished": finished, "due": due,
-                        "overdue": due is not None and due < as_of and not finished})  # fmt: skip
+                        "complete": latest in self.complete, "finished": finished,
+                        "live": latest in self.live, "delayed": latest in self.delayed,
+                        "due": due, "overdue": due is not None and due < as_of and not finished,
+                        "not_updated": not_updated, "progress": bucket})  # fmt: skip
         return out
 
 

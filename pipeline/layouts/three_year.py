@@ -274,6 +274,9 @@ THREE_YEAR = Layout(
         quarter_prefix="q",
         complete=frozenset({"Completed"}),
         finished=frozenset({"Completed", "No longer relevant"}),
+        live=frozenset({"In progress", "Delayed", "Not yet due"}),
+        delayed=frozenset({"Delayed"}),
+        statuses=TASK_STATUS.values,
     ),
     bands=(
         Band("Part 1 — Project Plan", "ref", "completion_quarter"),

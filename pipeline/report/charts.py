@@ -7,13 +7,16 @@ sheet and the charts on the ``Charts`` sheet, so they stay live Excel charts tha
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..layouts import LAYOUTS
+from ..layouts.measures import MEASURE
+from ..layouts.progress import NO_STATUS, NOT_UPDATED, OVERDUE
 from ..plans import Consolidation
-from . import tables
-from .tables import Table
+from .tables import INT, TEXT, Col, Table
 
 DATA_SHEET = "Chart Data"
 MOST_CATEGORIES = 60  # a bar chart of more organisations than this cannot be read
@@ -34,19 +37,68 @@ STATUS_COLOURS = {
     "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Complete": "#70AD47", "Evaluation": "#2E8B57",
     "Cancelled": "#D9D9D9", "Completed": "#70AD47", "In progress": "#4472C4",
     "Delayed": "#C00000", "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9",
-    tables.NOT_UPDATED: "#FFC000", "Red": "#C00000", "Amber": "#FFC000", "Green": "#70AD47",
-    "Estimated impact of live actions": "#4472C4", "Reduction the target needs": "#C00000",
+    NOT_UPDATED: "#FFC000", OVERDUE: "#C00000", NO_STATUS: "#7F7F7F", "Red": "#C00000",
+    "Amber": "#FFC000", "Green": "#70AD47", "Live impact": "#4472C4",
+    "Delivered impact": "#70AD47", "Reduction needed": "#C00000",
 }  # fmt: skip
+
+
+# --- the data each chart plots -----------------------------------------------------------------
+
+
+def _progress(c: Consolidation, layout: str, title: str) -> Table:
+    """How many rows of each organisation with a return are in each progress bucket (the row
+    measure ``progress``); buckets no row is in are left out."""
+    plans = [p for p in c.plans if p.layout.name == layout and p.has_return]
+    tallies = [(p, Counter(r["progress"] for r in p.items)) for p in plans]
+    buckets = [b for b in LAYOUTS[layout].progress.buckets if any(t[b] for _, t in tallies)]
+    columns = [Col(title, 30, TEXT, lambda t: t[0].organisation)] + [
+        Col(b, 10, INT, lambda t, b=b: t[1][b]) for b in buckets
+    ]
+    return Table.of(f"{layout} progress", columns, tallies)
+
+
+def action_progress(c: Consolidation) -> Table:
+    """Actions by progress per partnership: Complete (with Evaluation), Overdue, else their
+    status."""
+    return _progress(c, "p44", "Partnership")
+
+
+def task_progress(c: Consolidation) -> Table:
+    """Tasks by status this quarter per business unit: finished ones by their closing status,
+    open ones with no status this quarter as Not updated."""
+    return _progress(c, "three_year", "Business unit")
+
+
+def confidence_mix(c: Consolidation) -> Table:
+    """How many partnerships stated each confidence (for the RAG chart)."""
+    stated = [p.position for p in c.plans if p.layout.name == "p44" and p.has_return]
+    columns = [Col("Confidence", 12, TEXT, lambda rag: rag),
+               Col("Partnerships", 12, INT, lambda rag: stated.count(rag))]  # fmt: skip
+    return Table.of("Confidence mix", columns, ["Red", "Amber", "Green"])
+
+
+def impact_against_need(c: Consolidation) -> Table:
+    """Live and delivered impact beside the reduction each target needs (the Overview's
+    figures)."""
+    plans = [p for p in c.plans if p.layout.name == "p44" and p.has_return
+             and p.figure("reduction_needed")]  # fmt: skip
+    names = ("live_impact", "delivered_impact", "reduction_needed")
+    columns = [Col("Partnership", 30, TEXT, lambda p: p.organisation)] + [
+        Col(MEASURE[n].title, 14, INT, lambda p, n=n: p.figure(n)) for n in names
+    ]
+    return Table.of("Impact against need", columns, plans)
+
 
 CHARTS = (
     ChartSpec("Confidence: how many partnerships say Red, Amber or Green",
-              tables.confidence_mix, "doughnut", None, STATUS_COLOURS),
-    ChartSpec("Actions by status, per partnership", tables.action_status_counts, "bar",
-              "stacked", STATUS_COLOURS),
-    ChartSpec("Estimated impact of live actions against the reduction needed",
-              tables.impact_against_need, "bar", None, STATUS_COLOURS),
+              confidence_mix, "doughnut", None, STATUS_COLOURS),
+    ChartSpec("Actions by progress, per partnership (Complete includes Evaluation)",
+              action_progress, "bar", "stacked", STATUS_COLOURS),
+    ChartSpec("Estimated impact, live and delivered, against the reduction needed",
+              impact_against_need, "bar", None, STATUS_COLOURS),
     ChartSpec("Three-year tasks by status this quarter, per business unit",
-              tables.task_status_counts, "bar", "stacked", STATUS_COLOURS),
+              task_progress, "bar", "stacked", STATUS_COLOURS),
 )  # fmt: skip
 
 

@@ -44,6 +44,7 @@ class SheetWriter:
                 {**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True}
             ),
             "link": book.add_format({**base, "font_color": "#0563C1", "underline": 1}),
+            "figure": book.add_format({**base, "bold": True, "num_format": "0", "align": "left"}),
             "red": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Red"]}),
             "amber": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Amber"]}),
             "heading": book.add_format(

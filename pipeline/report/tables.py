@@ -8,7 +8,6 @@ come from the layout declarations.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +15,9 @@ from typing import Any
 
 from .. import travel
 from ..findings import cell_address
-from ..intake import DUPLICATE, REJECTED
+from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Kind
+from ..layouts.measures import MEASURES
 from ..plans import Consolidation, Plan
 from ..returns import ROW
 
@@ -110,16 +110,12 @@ def _yes(value: Any) -> str | None:
 # --- Overview --------------------------------------------------------------------------------
 
 
-def _count(plan: Plan, key: str) -> int | None:
-    return sum(bool(r[key]) for r in plan.items) if plan.rows is not None else None
-
-
 def overview(c: Consolidation) -> Table:
     """One row per organisation: returned or not, currency, confidence and its direction of
-    travel, counts, flags."""
+    travel, every plan measure (``layouts.measures.MEASURES``), flags."""
 
     def updated(p: Plan) -> date | None:
-        value = p.value("date_of_update") if p.loaded else None
+        value = p.value("date_of_update") if p.has_return else None
         return value if isinstance(value, date) else None
 
     def days(p: Plan) -> int | None:
@@ -128,22 +124,19 @@ def overview(c: Consolidation) -> Table:
     columns = [
         Col("Organisation", 34, TEXT, lambda p: p.organisation),
         Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
-        Col("Returned", 10, TEXT, lambda p: "Yes" if p.loaded else "No"),
+        Col("Returned", 10, TEXT, lambda p: "Yes" if p.has_return else "No"),
         Col("Date of update", 14, DATE, updated),
         Col("Days since update", 12, INT, days),
-        Col("Confidence", 12, RAG, lambda p: p.position if p.loaded else None),
-        Col("Confidence check", 12, RAG, lambda p: travel.delivery(p.items) if p.loaded else None),
+        Col("Confidence", 12, RAG, lambda p: p.position if p.has_return else None),
+        Col("Confidence check", 12, RAG,
+            lambda p: travel.delivery(p.items) if p.has_return else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
         Col("Direction", 12, TEXT, lambda p: p.direction),
-        Col("Actions", 10, INT, lambda p: len(p.items) if p.rows is not None else None),
-        Col("Complete", 10, INT, lambda p: _count(p, "complete")),
-        Col("Overdue", 10, INT, lambda p: _count(p, "overdue")),
-        Col("Live impact", 10, INT, lambda p: p.live_impact if p.rows is not None else None),
-        Col("Reduction needed", 10, INT, lambda p: p.reduction_needed),
+        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name)) for m in MEASURES),
         Col("Red flags", 10, INT, lambda p: p.red_flags),
         Col("Amber flags", 10, INT, lambda p: p.amber_flags),
         Col("File", 40, TEXT, source),
-    ]
+    ]  # fmt: skip
     return Table.of("Overview", columns, c.plans)
 
 
@@ -159,32 +152,6 @@ SOURCE = Col("Source", 40, TEXT, lambda item: source(item[0], item[1][ROW]))
 STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, lambda i: i[1].get("status_last_round"))
 CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"))
 OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]))
-
-
-def _is_event(row: dict[str, Any]) -> bool:
-    return row.get("category") == "Week of Action" or row.get("calendar_event") == "Yes"
-
-
-def calendar(c: Consolidation) -> Table:
-    """Every dated p44 event (Weeks of Action and rows marked as calendar events), by date."""
-    p44 = LAYOUTS["p44"]
-    events = [
-        (plan, row)
-        for plan, row in _rows(c, "p44")
-        if _is_event(row) and isinstance(row.get("start_date"), date)
-    ]
-    events.sort(key=lambda e: (e[1]["start_date"], e[0].organisation.lower(), str(e[1]["ref"])))
-    columns = [
-        Col("Date", 12, DATE, lambda item: item[1]["start_date"]),
-        Col("End date", 12, DATE, lambda item: item[1].get("end_date")),
-        ORGANISATION,
-        field_col(p44.field("ref")),
-        Col("Action", 50, LONG, lambda item: item[1].get("action")),
-        field_col(p44.field("category")),
-        field_col(p44.field("status")),
-        SOURCE,
-    ]
-    return Table.of("Calendar of Events", columns, events)
 
 
 def _action_columns() -> list[Col]:
@@ -347,46 +314,63 @@ def findings(c: Consolidation) -> Table:
 # --- the returns tracker -------------------------------------------------------------------------
 
 
-def _late(c: Consolidation, plan: Plan) -> bool:
-    received = plan.received
-    return bool(c.due and received and received.date() > c.due)
-
-
 def tracker(c: Consolidation) -> Table:
-    """For each layout's round: expected, received, accepted, rejected, missing, late."""
+    """For each layout's round: the returns expected, received, missing and late (one
+    definition: ``layouts.measures``), then what became of the files."""
     rows = []
+    layout_of = _layouts_of(c.receipts)
     for name, layout in LAYOUTS.items():
         plans = [p for p in c.plans if p.layout.name == name]
-        files = [r for r in c.receipts if r.status != DUPLICATE and r.loaded
-                 and r.loaded.layout == name]  # fmt: skip
-        register = c.registers.get(name)
-        round_ = c.rounds.get(name)
+        files = [r for r in c.receipts if layout_of(r) == name]
         if not plans and not files:
             continue
-        rows.append(
-            {
-                "Layout": layout.title,
-                "Round": round_.label if round_ else None,
-                "Due": c.due,
-                "Expected": len(register.entries) if register else None,
-                "Received": len({r.loaded.organisation for r in files if r.loaded.organisation}),
-                "Accepted": sum(p.loaded is not None for p in plans),
-                "Rejected": sum(r.status == REJECTED for r in files),
-                "Missing": sum(p.loaded is None for p in plans),
-                "Late": sum(_late(c, p) for p in plans) if c.due else None,
-            }
-        )
-    unknown = [r for r in c.receipts if r.status == REJECTED and not (r.loaded and r.loaded.layout)]
+        count, round_ = c.returns(name), c.rounds.get(name)
+        rows.append({
+            "Layout": layout.title, "Round": round_.label if round_ else None, "Due": c.due,
+            "Expected": count.expected, "Received": count.received, "Missing": count.missing,
+            "Late": count.late, "Files": len(files),
+            **{title: sum(r.status == status for r in files)
+               for title, status in FILE_OUTCOMES},
+        })  # fmt: skip
+    unknown = [r for r in c.receipts if layout_of(r) is None]
     if unknown:
-        rows.append({"Layout": "Not recognised", "Received": len(unknown),
-                     "Rejected": len(unknown)})  # fmt: skip
+        rows.append({"Layout": "Not recognised", "Files": len(unknown),
+                     **{title: sum(r.status == status for r in unknown)
+                        for title, status in FILE_OUTCOMES}})  # fmt: skip
     kinds = {"Due": DATE, "Layout": TEXT, "Round": TEXT}
     widths = {"Layout": 34, "Round": 34}
-    titles = ("Layout", "Round", "Due", "Expected", "Received", "Accepted", "Rejected",
-              "Missing", "Late")  # fmt: skip
+    titles = ("Layout", "Round", "Due", "Expected", "Received", "Missing", "Late", "Files",
+              *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
     columns = [Col(t, widths.get(t, 11), kinds.get(t, INT), lambda r, t=t: r.get(t))
                for t in titles]  # fmt: skip
     return Table.of("Returns", columns, rows)
+
+
+def returns_line(c: Consolidation, layout: str) -> str:
+    """One layout's round in words: expected, received, missing (and late), as the Overview
+    and the terminal summary show it."""
+    count, round_ = c.returns(layout), c.rounds.get(layout)
+    parts = [f"expected {count.expected}" if count.expected is not None else None,
+             f"received {count.received}",
+             f"missing {count.missing}" if count.missing is not None else None,
+             f"late {count.late}" if count.late is not None else None]  # fmt: skip
+    when = f", {round_.label}" if round_ else ""
+    return f"{LAYOUTS[layout].title}{when}: {', '.join(p for p in parts if p)}"
+
+
+def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
+    """The layout of a file's return; a duplicate's is its twin's."""
+    by_hash = {r.source.sha256: r.loaded.layout for r in receipts if r.loaded}
+
+    def layout_of(receipt: Any) -> str | None:
+        return by_hash.get(receipt.source.sha256)
+
+    return layout_of
+
+
+FILE_OUTCOMES = (("Used", ACCEPTED), ("Used with findings", WITH_FINDINGS),
+                 ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
+                 ("Superseded", SUPERSEDED))  # fmt: skip
 
 
 def chase_list(c: Consolidation) -> Table:
@@ -409,7 +393,7 @@ def chase_list(c: Consolidation) -> Table:
             empty = [f.field for f in plan.findings if f.rule in ("required", "missing-label")]
             if empty:
                 wanted.append("Please fill in: " + ", ".join(dict.fromkeys(empty)) + ".")
-            if _late(c, plan):
+            if c.late(plan):
                 wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
         if wanted:
             lines.append((plan, " ".join(wanted)))
@@ -421,93 +405,3 @@ def chase_list(c: Consolidation) -> Table:
         Col("What is missing", 90, LONG, lambda line: line[1]),
     ]
     return Table.of("Chase list", columns, lines)
-
-
-TABLES = (overview, calendar, gap_flags, actions, tasks, returns_log, findings)
-
-
-# --- the calendar grid and the charts' data ------------------------------------------------------
-
-GRID_WEEKS_BEFORE, GRID_WEEKS = 4, 26  # the grid shows half a year of weeks around the as-of date
-
-
-def calendar_weeks(c: Consolidation) -> list[date]:
-    """The Mondays the calendar grid shows: four weeks back, then the next half year."""
-    from datetime import timedelta
-
-    monday = c.as_of - timedelta(days=c.as_of.weekday())
-    first = monday - timedelta(weeks=GRID_WEEKS_BEFORE)
-    return [first + timedelta(weeks=n) for n in range(GRID_WEEKS)]
-
-
-def calendar_grid(c: Consolidation) -> Table:
-    """Partnerships down, weeks across: how many events each has on in each week, so clashes
-    (two or more) and gaps (none) show at a glance."""
-    weeks = calendar_weeks(c)
-    items = []
-    for plan in c.plans:
-        if plan.layout.name == "p44" and plan.loaded is not None:
-            spans = [(row["start_date"], row.get("end_date") or row["start_date"])
-                     for row in plan.items
-                     if _is_event(row) and isinstance(row.get("start_date"), date)]  # fmt: skip
-            items.append((plan.organisation, _events_per_week(spans, weeks[0], len(weeks))))
-    columns = [Col("Partnership", 30, TEXT, lambda item: item[0])] + [
-        Col(f"{monday:%d %b}", 6, INT, lambda item, n=n: item[1][n] or None)
-        for n, monday in enumerate(weeks)
-    ]
-    return Table.of("Calendar Grid", columns, sorted(items, key=lambda i: i[0].lower()))
-
-
-def _events_per_week(spans: list[tuple[date, date]], first: date, weeks: int) -> list[int]:
-    """For each of ``weeks`` weeks from Monday ``first``, how many spans overlap it."""
-    counts = [0] * weeks
-    for start, end in spans:
-        # week n runs from first + 7n to first + 7n + 6: a span meets weeks from the one its
-        # start falls in to the one its end falls in
-        for n in range(max(0, (start - first).days // 7), min(weeks, (end - first).days // 7 + 1)):
-            counts[n] += 1
-    return counts
-
-
-def _counts(c: Consolidation, layout: str, status_of, statuses: Sequence[str], title: str):
-    plans = [p for p in c.plans if p.layout.name == layout and p.loaded is not None]
-    tallies = [(p, Counter(status_of(r) for r in p.items)) for p in plans]
-    columns = [Col(title, 30, TEXT, lambda t: t[0].organisation)] + [
-        Col(s, 10, INT, lambda t, s=s: t[1][s]) for s in statuses
-    ]
-    return Table.of(f"{layout} statuses", columns, tallies)
-
-
-def action_status_counts(c: Consolidation) -> Table:
-    """Actions by status, per partnership (for the stacked bar chart)."""
-    statuses = LAYOUTS["p44"].field("status").choices.values
-    return _counts(c, "p44", lambda r: r["status_now"], statuses, "Partnership")
-
-
-NOT_UPDATED = "Not updated"
-
-
-def task_status_counts(c: Consolidation) -> Table:
-    """Tasks by status this quarter, per business unit (for the stacked bar chart)."""
-    statuses = (*LAYOUTS["three_year"].field("q1").choices.values, NOT_UPDATED)
-    return _counts(c, "three_year", lambda r: r.get("status_this_quarter") or NOT_UPDATED,
-                   statuses, "Business unit")  # fmt: skip
-
-
-def confidence_mix(c: Consolidation) -> Table:
-    """How many partnerships stated each confidence (for the RAG chart)."""
-    stated = [p.value("confidence") for p in c.plans if p.layout.name == "p44" and p.loaded]
-    columns = [Col("Confidence", 12, TEXT, lambda rag: rag),
-               Col("Partnerships", 12, INT, lambda rag: stated.count(rag))]  # fmt: skip
-    return Table.of("Confidence mix", columns, ["Red", "Amber", "Green"])
-
-
-def impact_against_need(c: Consolidation) -> Table:
-    """Estimated impact of live actions beside the reduction each target needs."""
-    plans = [p for p in c.plans if p.layout.name == "p44" and p.loaded and p.reduction_needed]
-    columns = [
-        Col("Partnership", 30, TEXT, lambda p: p.organisation),
-        Col("Estimated impact of live actions", 14, INT, lambda p: p.live_impact),
-        Col("Reduction the target needs", 14, INT, lambda p: p.reduction_needed),
-    ]
-    return Table.of("Impact against need", columns, plans)

@@ -25,13 +25,15 @@ from zipfile import ZipFile
 from ..files import atomic_path
 from ..flags import RULES
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
+from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS
+from ..layouts.measures import MEASURES, RETURN_MEASURES
 from ..naming import safe_sheet_name
 from ..plans import Consolidation, Plan
 from ..templates import WORKBOOK_OPTIONS
 from ..timing import stage
 from ..values import uk
-from . import tables
+from . import calendar, tables
 from .charts import DATA_SHEET, add_charts
 from .parallel import SheetJob, index_formats, write_sheets
 from .sheetwriter import SheetWriter
@@ -53,6 +55,23 @@ SHEET_NOTES = (
     ("Returns Log, Findings", "every file read and what was found in it"),
     ("one sheet per organisation", "its plan as returned, with its flags beside it"),
 )
+
+
+def figure_notes() -> Iterator[tuple[str, str, str]]:
+    """(figure, layouts, what it counts) for the Guidance: every plan measure, every returns
+    measure, and the progress buckets the charts stack."""
+    for m in MEASURES:
+        yield m.title, ", ".join(LAYOUTS[n].short_title for n in m.layouts), m.means
+    for title, means in RETURN_MEASURES:
+        yield title, "Returns tracker, Overview", means
+    yield "Received (date)", "Returns Log, Late", RECEIVED_MEANS
+    for layout in LAYOUTS.values():
+        yield (
+            f"{layout.row_noun.title()}s by progress (Charts)",
+            layout.short_title,
+            (layout.progress.means),
+        )
+    yield "Event, clash (Calendar)", "Priority 44", calendar.EVENTS_MEAN
 
 
 def write_consolidated(
@@ -134,8 +153,8 @@ class _Workbook:
     def write(self, parallel: bool = True) -> None:
         """Every sheet, in order; the plain tables are jobs that may run on another core."""
         main = [
-            tables.calendar(self.c),
-            tables.calendar_grid(self.c),
+            calendar.calendar(self.c),
+            calendar.calendar_grid(self.c),
             tables.gap_flags(self.c),
             tables.actions(self.c),
             tables.tasks(self.c),
@@ -194,20 +213,10 @@ class _Workbook:
         self.w.title(sheet, "Action plans: progress report")
         sheet.write_string(1, 0, f"As of {uk(self.c.as_of)}", fmt["subtitle"])
         row = 2
-        for name, layout in LAYOUTS.items():
-            plans = [p for p in self.c.plans if p.layout.name == name]
-            if not plans:
+        for name in LAYOUTS:
+            if not any(p.layout.name == name for p in self.c.plans):
                 continue
-            round_ = self.c.rounds.get(name)
-            register = self.c.registers.get(name)
-            expected = f"expected {len(register.entries)}, " if register else ""
-            received = sum(p.loaded is not None for p in plans)
-            sheet.write_string(
-                row, 0,
-                f"{layout.title}{f', {round_.label}' if round_ else ''}: {expected}"
-                f"received {received}, missing {len(plans) - received}",
-                fmt["subtitle"],
-            )  # fmt: skip
+            sheet.write_string(row, 0, tables.returns_line(self.c, name), fmt["subtitle"])
             row += 1
         flags = self.c.flags
         red = sum(f.severity == "red" for f in flags)
@@ -252,22 +261,31 @@ class _Workbook:
 
     def _calendar_grid(self, sheet: Any, table: Table) -> None:
         self.w.title(sheet, "Events by week")
-        sheet.write_string(
-            1, 0, "How many events each partnership has on in each week (week commencing). "
-            "Two or more is a clash; a blank stretch is a gap.", self.w.fmt["subtitle"],
-        )  # fmt: skip
-        top = 3
+        sheet.write_string(1, 0, calendar.grid_note(self.c), self.w.fmt["subtitle"])
+        top, first = 3, calendar.GRID_FIRST_WEEK
+        now = first + calendar.GRID_WEEKS_BEFORE
+        sheet.write_string(top - 1, now, "As of ▼", self.w.fmt["bold"])
         self.w.table(sheet, table, top, freeze=False)
-        sheet.freeze_panes(top + 1, 1)
+        sheet.freeze_panes(top + 1, first)
         sheet.repeat_rows(top)
         last = top + max(len(table), 1)
-        span = (top + 1, 1, last, len(table.columns) - 1)
-        clash = self.book.add_format({"bg_color": "#C00000", "font_color": "#FFFFFF"})
-        busy = self.book.add_format({"bg_color": "#9BC2E6"})
-        sheet.conditional_format(*span, {"type": "cell", "criteria": ">=", "value": 2,
-                                         "format": clash})  # fmt: skip
-        sheet.conditional_format(*span, {"type": "cell", "criteria": "==", "value": 1,
-                                         "format": busy})  # fmt: skip
+        weeks = (top + 1, first, last, len(table.columns) - 1)
+        formats = {
+            "clash": {"bg_color": "#C00000", "font_color": "#FFFFFF", "bold": True},
+            "busy": {"bg_color": "#9BC2E6"},
+            "no return": {"font_color": "#808080", "italic": True, "bg_color": "#F2F2F2"},
+            "now": {"left": 2, "right": 2, "left_color": "#000000", "right_color": "#000000"},
+        }
+        fmt = {k: self.book.add_format(v) for k, v in formats.items()}
+        sheet.conditional_format(*weeks, {"type": "cell", "criteria": ">=", "value": 2,
+                                          "format": fmt["clash"]})  # fmt: skip
+        sheet.conditional_format(*weeks, {"type": "cell", "criteria": "==", "value": 1,
+                                          "format": fmt["busy"]})  # fmt: skip
+        sheet.conditional_format(top + 1, 0, last, first - 1, {
+            "type": "formula", "criteria": f'=$B{top + 2}="{calendar.NO_RETURN}"',
+            "format": fmt["no return"]})  # fmt: skip
+        sheet.conditional_format(top, now, last, now, {"type": "formula", "criteria": "=TRUE",
+                                                       "format": fmt["now"]})  # fmt: skip
 
     # --- guidance ----------------------------------------------------------------------------
 
@@ -287,6 +305,13 @@ class _Workbook:
               ", ".join(LAYOUTS[n].title for n in r.layouts), r.explains) for r in RULES],
         )  # fmt: skip
         row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False)
+        sheet.write_string(row + 1, 0, "What each figure counts", fmt["bold"])
+        figures = Table(
+            "Figures",
+            [Col("Figure", 30), Col("Applies to", 26), Col("What it counts", 90, LONG)],
+            list(figure_notes()),
+        )
+        row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False)
         sheet.write_string(
             row + 1, 0, "Three-year plans state no confidence: their Confidence on the Overview "
             "is computed from their tasks (Confidence check).", fmt["plain"],
@@ -343,7 +368,15 @@ class _Workbook:
         block = {3: partial(sheet.write_string, 3, 0, f"From {source(plan)}", fmt["subtitle"])}
         for row, f in enumerate(plan.layout.header, start=4):
             block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
+        figures = [m for m in MEASURES if plan.layout.name in m.layouts]
+        for row, m in enumerate(figures, start=max(block) + 2):
+            block[row] = partial(self._figure, sheet, row, m.title, plan.figure(m.name))
         return block
+
+    def _figure(self, sheet: Any, row: int, title: str, value: int | None) -> None:
+        sheet.write_string(row, 0, title, self.w.fmt["label"])
+        if value is not None:
+            sheet.write_number(row, 1, value, self.w.fmt["figure"])
 
     def _header_value(self, sheet: Any, row: int, f: Any, value: Any) -> None:
         if isinstance(value, str) and len(value) > 60:

@@ -1,0 +1,153 @@
+"""The Calendar of Events and its week-by-week grid, as tables.
+
+An event is a dated Week of Action or a row marked as a calendar event. It is on from its
+start date to its end date; with no end date, on its start date alone. A row that runs longer
+than ``EVENT_DAYS`` is long-running work, not an event in every week it runs: the grid counts
+it apart. A clash is two or more events in one week for one partnership.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from ..layouts import LAYOUTS
+from ..plans import Consolidation, Plan
+from ..returns import ROW
+from ..values import uk
+from .tables import DATE, INT, LONG, TEXT, Col, Table, field_col, source
+
+EVENT_DAYS = 14  # an event is at most two weeks long (a Week of Action runs seven days)
+GRID_WEEKS_BEFORE, GRID_WEEKS = 4, 26  # the grid shows half a year of weeks around the as-of
+EVENT, LONG_RUNNING = "Event", "Long-running"
+EVENTS_MEAN = (
+    f"An event is a dated Week of Action or a row marked as a calendar event, on from its start "
+    f"date to its end date (its start date alone when it has no end date). A row running more "
+    f"than {EVENT_DAYS} days is long-running work, counted apart, not as an event every week. "
+    f"A clash is two or more events in one week for one partnership."
+)
+NO_RETURN = "No return"
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One calendar row of a plan: its days, and whether it is an event or long-running."""
+
+    plan: Plan
+    row: dict[str, Any]
+    start: date
+    end: date  # the start again for an event with no end date
+
+    @property
+    def kind(self) -> str:
+        """Event, or Long-running (longer than ``EVENT_DAYS``)."""
+        return LONG_RUNNING if (self.end - self.start).days > EVENT_DAYS else EVENT
+
+
+def is_calendar_row(row: dict[str, Any]) -> bool:
+    """True for a Week of Action or a row marked as a calendar event."""
+    return row.get("category") == "Week of Action" or row.get("calendar_event") == "Yes"
+
+
+def dated_rows(plan: Plan) -> list[Dated]:
+    """The plan's calendar rows that have a start date."""
+    found = []
+    for row in plan.items:
+        start, end = row.get("start_date"), row.get("end_date")
+        if is_calendar_row(row) and isinstance(start, date):
+            end = end if isinstance(end, date) and end >= start else start
+            found.append(Dated(plan, row, start, end))
+    return found
+
+
+def _p44_plans(c: Consolidation) -> list[Plan]:
+    return [p for p in c.plans if p.layout.name == "p44"]
+
+
+def calendar(c: Consolidation) -> Table:
+    """Every dated event and long-running calendar row, by start date."""
+    p44 = LAYOUTS["p44"]
+    rows = [d for plan in _p44_plans(c) for d in dated_rows(plan)]
+    rows.sort(key=lambda d: (d.start, d.plan.organisation.lower(), str(d.row.get("ref"))))
+    columns = [
+        Col("Date", 12, DATE, lambda d: d.start),
+        Col("End date", 12, DATE, lambda d: d.row.get("end_date")),
+        Col("Kind", 13, TEXT, lambda d: d.kind),
+        Col("Organisation", 30, TEXT, lambda d: d.plan.organisation),
+        field_col(p44.field("ref"), lambda d: d.row.get("ref")),
+        Col("Action", 50, LONG, lambda d: d.row.get("action")),
+        field_col(p44.field("category"), lambda d: d.row.get("category")),
+        field_col(p44.field("status"), lambda d: d.row.get("status")),
+        Col("Source", 40, TEXT, lambda d: source(d.plan, d.row[ROW])),
+    ]
+    return Table.of("Calendar of Events", columns, rows)
+
+
+def calendar_weeks(as_of: date) -> list[date]:
+    """The Mondays the grid shows: four weeks back, then the next half year."""
+    monday = as_of - timedelta(days=as_of.weekday())
+    first = monday - timedelta(weeks=GRID_WEEKS_BEFORE)
+    return [first + timedelta(weeks=n) for n in range(GRID_WEEKS)]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One partnership's line of the grid."""
+
+    plan: Plan
+    events: list[int]  # events on in each week of the grid
+    long_running: int  # long-running calendar rows running at some point of the grid
+
+
+def grid_rows(c: Consolidation) -> list[GridRow]:
+    """A line for every partnership (on the register or returned), by name."""
+    weeks = calendar_weeks(c.as_of)
+    first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    lines = []
+    for plan in sorted(_p44_plans(c), key=lambda p: p.organisation.lower()):
+        dated = dated_rows(plan)
+        events = [(d.start, d.end) for d in dated if d.kind == EVENT]
+        long_running = sum(d.kind == LONG_RUNNING and d.start <= last and d.end >= first
+                           for d in dated)  # fmt: skip
+        lines.append(GridRow(plan, events_per_week(events, first, len(weeks)), long_running))
+    return lines
+
+
+def events_per_week(spans: list[tuple[date, date]], first: date, weeks: int) -> list[int]:
+    """For each of ``weeks`` weeks from Monday ``first``, how many (start, end) spans meet it."""
+    counts = [0] * weeks
+    for start, end in spans:
+        # week n runs from first + 7n to first + 7n + 6: a span meets weeks from the one its
+        # start falls in to the one its end falls in
+        for n in range(max(0, (start - first).days // 7), min(weeks, (end - first).days // 7 + 1)):
+            counts[n] += 1
+    return counts
+
+
+def calendar_grid(c: Consolidation) -> Table:
+    """Partnerships down, weeks across: how many events each has on in each week, so clashes
+    (two or more) and gaps (none) show at a glance; long-running work counted apart."""
+    weeks = calendar_weeks(c.as_of)
+    columns = [
+        Col("Partnership", 30, TEXT, lambda g: g.plan.organisation),
+        Col("Return", 10, TEXT, lambda g: None if g.plan.has_return else NO_RETURN),
+        Col("Long-running", 9, INT, lambda g: g.long_running or None),
+    ] + [
+        Col(f"{monday:%d %b}", 6, INT, lambda g, n=n: g.events[n] or None)
+        for n, monday in enumerate(weeks)
+    ]
+    return Table.of("Calendar Grid", columns, grid_rows(c))
+
+
+GRID_FIRST_WEEK = 3  # the column of the grid's first week
+
+
+def grid_note(c: Consolidation) -> str:
+    """The sentence above the grid saying how to read it."""
+    monday = calendar_weeks(c.as_of)[GRID_WEEKS_BEFORE]
+    return (
+        f"Events each partnership has on in each week (week commencing). Two or more is a clash "
+        f"(red); a blank stretch is a gap. Long-running counts calendar rows lasting more than "
+        f"{EVENT_DAYS} days, shown apart. The as-of week (w/c {uk(monday)}) is outlined."
+    )

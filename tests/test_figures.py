@@ -1,0 +1,256 @@
+"""Every figure means one thing everywhere.
+
+A manager who finds one wrong number stops trusting all of them. Here every figure of the
+demo's Overview, chart data and Returns tracker is worked out again, by hand, from the rows of
+the Actions and Tasks sheets and the Returns Log (read back with openpyxl), using the words of
+DESIGN.md and the Guidance sheet, and nothing of the pipeline's own code.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from workbook_reading import flags, sheet_records
+
+AS_OF = date(2026, 11, 20)
+DONE = {"Complete", "Evaluation"}  # an action complete
+CLOSED = DONE | {"Cancelled"}  # an action finished
+LIVE = {"Planned", "Ongoing"}
+TASK_CLOSED = {"Completed", "No longer relevant"}
+
+
+def day(value):
+    return value.date() if isinstance(value, datetime) else value
+
+
+def action_overdue(a) -> bool:
+    end = day(a["End date"])
+    return end is not None and end < AS_OF and a["Status"] not in CLOSED
+
+
+def action_bucket(a) -> str:
+    if a["Status"] in DONE:
+        return "Complete"
+    return "Overdue" if action_overdue(a) else a["Status"] or "No status"
+
+
+def impact(actions, statuses) -> int:
+    return sum(a["Estimated impact"] or 0 for a in actions if a["Status"] in statuses)
+
+
+def quarter_end(plan_start: int, quarter: int) -> date:
+    """The last day of a plan quarter, counted by hand: quarter 1 is April to June."""
+    month = 4 + 3 * (quarter - 1) + 2  # the quarter's last month, counted from January
+    year, month = plan_start + (month - 1) // 12, (month - 1) % 12 + 1
+    after = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(after.toordinal() - 1)
+
+
+def task_overdue(t, plan_start: int) -> bool:
+    q = t["Quarter for completion"]
+    return (
+        q is not None
+        and quarter_end(plan_start, q) < AS_OF
+        and (t["Latest status"] not in TASK_CLOSED)
+    )
+
+
+def task_bucket(t) -> str:
+    if t["Latest status"] in TASK_CLOSED:
+        return t["Latest status"]
+    return t["Status this quarter"] or "Not updated"
+
+
+def register(folder: Path, layout: str) -> dict[str, dict[str, str]]:
+    with open(folder / "registers" / f"{layout}.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    key = "partnership" if layout == "p44" else "business_unit"
+    return {row[key]: row for row in rows}
+
+
+def header_values(book, sheet: str) -> dict[str, object]:
+    """An organisation sheet's header block: label -> value."""
+    return {r[0]: r[1] for r in book[sheet].iter_rows(min_row=4, max_row=40, max_col=2,
+                                                      values_only=True) if r[0]}  # fmt: skip
+
+
+def chart_blocks(path: Path) -> list[list[tuple]]:
+    """The hidden Chart Data sheet's tables: each a header row and its rows."""
+    sheet = openpyxl.load_workbook(path)["Chart Data"]
+    blocks, block = [], []
+    for row in sheet.iter_rows(values_only=True):
+        if row[0] is None:
+            if block:
+                blocks.append(block)
+            block = []
+        else:
+            block.append(tuple(v for v in row))
+    return [*blocks, block] if block else blocks
+
+
+def as_dicts(block):
+    header = [h for h in block[0] if h is not None]
+    return {row[0]: dict(zip(header[1:], row[1 : len(header)])) for row in block[1:]}
+
+
+@pytest.fixture(scope="module")
+def demo(demo_round):
+    output, folder, path = demo_round
+    book = openpyxl.load_workbook(path)
+    overview = {o["Organisation"]: o for o in sheet_records(path, "Overview")}
+    actions, tasks = defaultdict(list), defaultdict(list)
+    for a in sheet_records(path, "Actions"):
+        actions[a["Organisation"]].append(a)
+    for t in sheet_records(path, "Tasks"):
+        tasks[t["Organisation"]].append(t)
+    return {"output": output, "folder": folder, "path": path, "book": book,
+            "overview": overview, "actions": actions, "tasks": tasks}  # fmt: skip
+
+
+def test_every_partnership_figure_on_the_overview_agrees_with_its_actions(demo):
+    partnerships = register(demo["folder"], "p44")
+    checked = 0
+    for name, o in demo["overview"].items():
+        if o["Layout"] != "Priority 44":
+            continue
+        entry = partnerships[name]
+        if o["Returned"] == "No":
+            assert name not in demo["actions"]
+            assert [o[k] for k in ("Actions / tasks", "Complete", "Overdue", "Live impact",
+                                   "Delivered impact")] == [None] * 5  # fmt: skip
+            header = {"Baseline (BCS comparator crimes)": int(entry["baseline_crimes"]),
+                      "Reduction target (%)": float(entry["reduction_target_pct"])}  # fmt: skip
+        else:
+            header = header_values(demo["book"], name)
+        rows = demo["actions"].get(name, [])
+        baseline = header["Baseline (BCS comparator crimes)"]
+        target = header["Reduction target (%)"]
+        expected = {"Reduction needed": round(baseline * target / 100), "Not updated": None}
+        if o["Returned"] == "Yes":
+            expected |= {
+                "Actions / tasks": len(rows),
+                "Complete": sum(a["Status"] in DONE for a in rows),
+                "Overdue": sum(map(action_overdue, rows)),
+                "Live impact": impact(rows, LIVE),
+                "Delivered impact": impact(rows, DONE),
+            }
+            assert [a["Overdue"] == "Yes" for a in rows] == list(map(action_overdue, rows))
+            checked += 1
+        assert {k: o[k] for k in expected} == expected, name
+    assert checked >= 40
+
+
+def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
+    units = register(demo["folder"], "three_year")
+    checked = 0
+    for name, o in demo["overview"].items():
+        if o["Layout"] != "Three-year" or o["Returned"] == "No":
+            continue
+        rows, start = demo["tasks"][name], int(units[name]["plan_start"])
+        expected = {
+            "Actions / tasks": len(rows),
+            "Complete": sum(t["Latest status"] == "Completed" for t in rows),
+            "Overdue": sum(task_overdue(t, start) for t in rows),
+            "Not updated": sum(task_bucket(t) == "Not updated" for t in rows),
+            "Live impact": None, "Delivered impact": None, "Reduction needed": None,
+        }  # fmt: skip
+        assert {k: o[k] for k in expected} == expected, name
+        assert [t["Overdue"] == "Yes" for t in rows] == [task_overdue(t, start) for t in rows]
+        checked += 1
+    assert checked == 12
+
+
+def test_the_chart_data_counts_what_the_overview_counts(demo):
+    blocks = chart_blocks(demo["path"])
+    by_title = {(b[0][0], b[0][1]): as_dicts(b) for b in blocks}
+    p44 = {n: o for n, o in demo["overview"].items()
+           if o["Layout"] == "Priority 44" and o["Returned"] == "Yes"}  # fmt: skip
+    mix = by_title[("Confidence", "Partnerships")]
+    stated = Counter(o["Confidence"] for o in p44.values())
+    assert {rag: mix[rag]["Partnerships"] for rag in mix} == {
+        rag: stated[rag] for rag in ("Red", "Amber", "Green")
+    }
+
+    progress = next(v for (first, second), v in by_title.items()
+                    if first == "Partnership" and second != "Live impact")  # fmt: skip
+    assert set(progress) == set(p44)
+    for name, counts in progress.items():
+        by_hand = Counter(map(action_bucket, demo["actions"][name]))
+        assert {k: v for k, v in counts.items() if v} == dict(by_hand), name
+        assert counts.get("Complete", 0) == p44[name]["Complete"]
+        assert counts.get("Overdue", 0) == p44[name]["Overdue"]
+
+    impact = by_title[("Partnership", "Live impact")]
+    for name, figures in impact.items():
+        assert figures == {k: p44[name][k] for k in figures}, name
+
+    units = {n: o for n, o in demo["overview"].items()
+             if o["Layout"] == "Three-year" and o["Returned"] == "Yes"}  # fmt: skip
+    status = by_title[next(k for k in by_title if k[0] == "Business unit")]
+    assert set(status) == set(units)
+    for name, counts in status.items():
+        by_hand = Counter(map(task_bucket, demo["tasks"][name]))
+        assert {k: v for k, v in counts.items() if v} == dict(by_hand), name
+        assert counts.get("Not updated", 0) == units[name]["Not updated"]
+        assert counts.get("Completed", 0) == units[name]["Complete"]
+
+
+def test_the_returns_tracker_adds_up_and_agrees_with_the_overview_and_the_log(demo):
+    path, folder = demo["path"], demo["folder"]
+    tracker = {r["Layout"]: r for r in sheet_records(path, "Returns")}
+    log = sheet_records(path, "Returns Log")
+    layouts = {r["SHA-256"]: r["Layout"] for r in log if r["Layout"]}
+    layouts_shown = (("Priority 44 Partnership Action Plan", "Priority 44", "p44"),
+                     ("Three-year Action Plan", "Three-year", "three_year"))  # fmt: skip
+    for title, short, layout in layouts_shown:
+        row, names = tracker[title], register(folder, layout)
+        rows = [o for o in demo["overview"].values() if o["Layout"] == short]
+        received = {o["Organisation"] for o in rows if o["Returned"] == "Yes"}
+        assert row["Expected"] == len(names) == len(rows)
+        assert row["Received"] == len(received) and received <= set(names)
+        assert row["Missing"] == sum(o["Returned"] == "No" for o in rows)
+        assert row["Received"] + row["Missing"] == row["Expected"]
+        used = [r for r in log if r["Layout"] == title and r["Status"].startswith("accepted")]
+        assert {r["Organisation"] for r in used} == received
+        due = day(row["Due"])
+        assert row["Late"] == sum(r["Received"].date() > due for r in used)
+        mine = [r for r in log if layouts.get(r["SHA-256"]) == title]
+        assert row["Files"] == len(mine)
+        assert row["Rejected"] == sum(r["Status"] == "rejected" for r in mine)
+        assert row["Duplicate"] == sum(r["Status"] == "duplicate" for r in mine)
+        line = (f"expected {row['Expected']}, received {row['Received']}, "
+                f"missing {row['Missing']}, late {row['Late']}")  # fmt: skip
+        block = [c for r in demo["book"]["Overview"].iter_rows(max_row=6, values_only=True)
+                 for c in r if c]  # fmt: skip
+        assert any(str(c).startswith(title) and str(c).endswith(line) for c in block)
+        assert re.search(rf"{re.escape(title)}, .*: {line}", demo["output"])
+    assert not any(r["Received"].date() > AS_OF for r in log if r["Received"])
+
+
+def test_flags_count_what_the_overview_counts(demo):
+    path = demo["path"]
+    per = defaultdict(Counter)
+    for f in flags(path):
+        per[f["Organisation"]][f["Severity"]] += 1
+        per[f["Organisation"]][f["Rule"]] += 1
+        if f["Rule"] == "Current quarter not updated":
+            per[f["Organisation"]]["not updated"] += int(
+                re.search(r"no status for (\d+) of", f["Message"])[1]
+            )
+    for name, o in demo["overview"].items():
+        assert (o["Red flags"], o["Amber flags"]) == (per[name]["Red"], per[name]["Amber"])
+        if o["Returned"] == "No":
+            continue
+        rule = "Action overdue" if o["Layout"] == "Priority 44" else "Task overdue"
+        assert per[name][rule] == o["Overdue"], name
+        if o["Layout"] == "Three-year":
+            assert per[name]["not updated"] == o["Not updated"], name
+        else:
+            short = per[name]["Impact shortfall"]
+            assert short == (o["Live impact"] + o["Delivered impact"] < o["Reduction needed"])
