@@ -187,12 +187,12 @@ class Consolidation:
 
 
 def _recency(receipt: Receipt) -> tuple:
-    """Later Date of update first, then later file time, then name."""
+    """Later Date of update first, then the one that arrived later, then name."""
     loaded = receipt.loaded
     updated = loaded.value("date_of_update") if loaded else None
     if not isinstance(updated, date):
         updated = date.min
-    return (updated, receipt.modified or 0.0, receipt.source.name)
+    return (updated, receipt.received or datetime.min, receipt.source.name)
 
 
 def consolidate(
