@@ -38,7 +38,7 @@ from .locate import (
     titles,
 )
 from .safety import LIMITS, Limits, inspect
-from .workbook import Book, Sheet, Unreadable
+from .workbook import Book, Sheet, Unreadable, too_large
 
 _NOT_PLANS = {"guidance", "fix list"}  # our own sheets that repeat the plan's titles
 
@@ -91,21 +91,45 @@ def load_plain(path: Path, name: str | None = None, limits: Limits = LIMITS) -> 
     try:
         inspection = inspect(data, source.name, limits)
         book = Book(data, inspection.kind, limits.cells)
-        heads = [book.head(sheet, SEARCH_ROWS) for sheet in _worth_reading(book.names)]
+        worth = _worth_reading(book.names)
+        # a sheet too large to lay out in memory is not read at all; it is only the reason for
+        # refusing the file when no other sheet holds a plan
+        oversized = [(n, inspection.oversized[n]) for n in worth if n in inspection.oversized]
+        heads = [book.head(sheet, SEARCH_ROWS) for sheet in worth if sheet not in dict(oversized)]
         loaded.stamp = _stamp(heads)
         best = _choose(heads, loaded.stamp)
+        if best is None and oversized:
+            raise Unreadable(too_large(oversized[0][0], *oversized[0][1]))
         if best is None:
-            known = " and no ".join(layout.title for layout in LAYOUTS.values())
-            return loaded.reject(
-                "no-layout",
-                f"This is not one of our action plans: no {known} was found in it. Fill in the "
-                f"template we sent and send it back.",
-            )
+            return loaded.reject("no-layout", _no_layout(heads))
         best.sheet = book.sheet(best.sheet.name)
     except Unreadable as err:
         return loaded.reject("unreadable", f"This file cannot be used: {err}.")
     _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))
     return loaded
+
+
+def _no_layout(heads: list[Sheet]) -> str:
+    """Why no plan was found: none of our layouts' labels and columns were where we looked."""
+    known = " and no ".join(layout.title for layout in LAYOUTS.values())
+    cut = [
+        s
+        for s in sorted(heads, key=lambda s: not s.visible)
+        if s.name != STAMP_SHEET and s.runs_to > search_end(s)
+    ]
+    if not cut:
+        return (
+            f"This is not one of our action plans: no {known} was found in it. Fill in the "
+            f"template we sent and send it back."
+        )
+    sheet = cut[0]
+    return (
+        f"This is not one of our action plans: no {known} was found in the first "
+        f'{SEARCH_ROWS} rows of its sheet "{sheet.name}" (rows {sheet.top + 1:,} to '
+        f"{search_end(sheet):,}), which runs on to row {sheet.runs_to:,}. If the plan is further "
+        f"down, delete what is above it so that its title and labels come first, and send it "
+        f"again; if not, fill in the template we sent and send it back."
+    )
 
 
 def _worth_reading(names: list[str]) -> list[str]:

@@ -37,15 +37,20 @@ LIMITS = Limits()
 
 @dataclass(frozen=True)
 class Inspection:
-    """What the bytes are, and which formula cells have no saved result (by sheet part)."""
+    """What the bytes are, which formula cells have no saved result, and which sheets' used
+    ranges are too large to be read at all (each by sheet name; .xlsx only)."""
 
     kind: str  # xlsx, ods, xls
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
+    oversized: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rows, columns)
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _SAVED_VALUE = re.compile(rb"<v>[^<]")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
+_REF = rb"([A-Z]{1,3})([0-9]{1,7})"
+_DIMENSION = re.compile(rb'<dimension\s+ref="' + _REF + rb"(?::" + _REF + rb')?"')
+_CELL_START = re.compile(rb'<c\s[^>]*?\br="' + _REF + rb'"[^>]*>')  # a cell's opening tag
 
 
 def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
@@ -81,21 +86,26 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     if kind is None:
         raise Unreadable("it is a zip file, not a spreadsheet: send the .xlsx workbook itself")
     _check_sizes(infos, limits)
-    unsaved = {}
+    unsaved, oversized = {}, {}
     try:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 _check_xml(archive, info)
                 if kind == "xlsx" and info.filename.startswith("xl/worksheets/"):
-                    cells = _unsaved_formulas(archive.read(info))
+                    sheet_xml = archive.read(info)
+                    cells = _unsaved_formulas(sheet_xml)
                     if cells:
                         unsaved[info.filename] = cells
-        if unsaved:
+                    span = _oversized(sheet_xml, limits.cells)
+                    if span:
+                        oversized[info.filename] = span
+        if unsaved or oversized:
             parts = _sheet_parts(archive)
             unsaved = {parts.get(part, part): cells for part, cells in unsaved.items()}
+            oversized = {parts.get(part, part): span for part, span in oversized.items()}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
         raise Unreadable("the file is damaged or was not fully copied: send it again") from None
-    return Inspection(kind, unsaved)
+    return Inspection(kind, unsaved, oversized)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -154,3 +164,40 @@ def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
         if (b"<f>" in body or b"<f " in body) and not _SAVED_VALUE.search(body):
             found.append(m.group(1).decode())
     return found
+
+
+def _oversized(sheet_xml: bytes, limit: int) -> tuple[int, int] | None:
+    """(rows, columns) of a worksheet's used range when it holds more than ``limit`` cells,
+    else None. The reader lays the used range out cell by cell in memory, so one stray cell in
+    XFD1048576 beside a plan in A1 would take it hundreds of gigabytes: such a sheet must not
+    reach it. The range runs from the first to the last cell holding anything, wherever they
+    are (a plan starting far down is not a large sheet; styled empty cells do not count). The
+    cells are only looked at when the sheet's own ``<dimension>`` claims more than ``limit``
+    (or is missing), so a usual sheet costs nothing here."""
+    claimed = _DIMENSION.search(sheet_xml, 0, 65536)
+    if claimed is not None:
+        first_col, first_row, last_col, last_row = claimed.groups()
+        rows = int(last_row or first_row) - int(first_row) + 1
+        cols = _column(last_col or first_col) - _column(first_col) + 1
+        if rows * cols <= limit:
+            return None
+    top = left = 2**31
+    bottom = right = -1
+    for cell in _CELL_START.finditer(sheet_xml):
+        if cell.group(0).endswith(b"/>"):
+            continue  # an empty (perhaps styled) cell
+        col, row = _column(cell.group(1)), int(cell.group(2))
+        top, bottom = min(top, row), max(bottom, row)
+        left, right = min(left, col), max(right, col)
+    if bottom < 0:
+        return None
+    rows, cols = bottom - top + 1, right - left + 1
+    return (rows, cols) if rows * cols > limit else None
+
+
+def _column(letters: bytes) -> int:
+    """``b"AB"`` -> 28 (one-based)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number

@@ -16,9 +16,12 @@ back, so a reader that anchored the grid anywhere else is refused, never misread
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+Merged = tuple[tuple[int, int], tuple[int, int]]  # (first row, column), (last row, column)
 
 
 class Unreadable(Exception):
@@ -36,7 +39,7 @@ class Sheet:
     cells: list[list[Any]]
     top: int = 0
     left: int = 0
-    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # absolute, inclusive
+    merged: tuple[Merged, ...] = ()  # absolute, inclusive
     used_rows: int | None = None  # rows in the whole used range, when only the first were read
 
     @property
@@ -46,7 +49,7 @@ class Sheet:
 
     @property
     def bottom(self) -> int:
-        """One past the last row index holding data."""
+        """One past the last row read (of a whole sheet: the last holding data)."""
         return self.top + len(self.cells)
 
     def value(self, row: int, col: int) -> Any:
@@ -78,7 +81,7 @@ class Book:
     def __init__(self, data: bytes, kind: str, max_cells: int) -> None:
         import python_calamine as calamine
 
-        self._calamine = calamine
+        self._calamine, self._data = calamine, data
         self.kind, self.max_cells = kind, max_cells
         with _translated(calamine, kind):
             self._book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -118,7 +121,53 @@ class Book:
                 raise Unreadable(too_large(name, sheet.height, sheet.width))
             cells, top, left = _grid(sheet, name)
             merged = tuple(sheet.merged_cell_ranges or ())
+        if not merged and self.kind == "ods":
+            merged = ods_merged(self._data, name)
         return Sheet(name, self.visible[name], cells, top, left, merged)
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_MERGES_IN_A_ROW_REPEATED = 1_000  # a merged cell in a row repeated more often is not a plan's
+
+
+def ods_merged(data: bytes, name: str) -> tuple[Merged, ...]:
+    """The merged ranges of an .ods file's sheet ``name``, absolute and inclusive like the
+    cells' addresses, read from its content.xml (python-calamine reports none for .ods, so an
+    empty value beside a merged label would be placed inside the label). Empty if unreadable:
+    merged ranges only place a missing value's address."""
+    from defusedxml.ElementTree import iterparse
+
+    table, row_tag = f"{_TABLE}table", f"{_TABLE}table-row"
+    cell_tags = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
+    merged: list[Merged] = []
+    inside, row, col, spans = False, 0, 0, []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+            for event, element in iterparse(xml, events=("start", "end")):
+                tag, at = element.tag, element.get
+                if event == "start" and tag == table:
+                    inside, row = at(f"{_TABLE}name") == name, 0
+                elif not inside:
+                    continue
+                elif event == "start" and tag == row_tag:
+                    col, spans = 0, []
+                elif event == "start" and tag in cell_tags:
+                    rows = int(at(f"{_TABLE}number-rows-spanned", 1))
+                    cols = int(at(f"{_TABLE}number-columns-spanned", 1))
+                    if rows > 1 or cols > 1:
+                        spans.append((col, rows - 1, cols - 1))
+                    col += int(at(f"{_TABLE}number-columns-repeated", 1))
+                elif event == "end" and tag == row_tag:
+                    repeated = int(at(f"{_TABLE}number-rows-repeated", 1))
+                    for r in range(row, row + min(repeated, _MERGES_IN_A_ROW_REPEATED)):
+                        merged += [((r, c), (r + down, c + across)) for c, down, across in spans]
+                    row += repeated
+                    element.clear()
+                elif event == "end" and tag == table:
+                    break
+    except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile):
+        return ()
+    return tuple(merged)
 
 
 def too_large(name: str, height: int, width: int) -> str:
