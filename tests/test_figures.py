@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from workbook_reading import flags, sheet_records
+from workbook_reading import flags, sheet_records, tracker
 
 AS_OF = date(2026, 11, 20)
 DONE = {"Complete", "Evaluation"}  # an action complete
@@ -203,13 +203,13 @@ def test_the_chart_data_counts_what_the_overview_counts(demo):
 
 def test_the_returns_tracker_adds_up_and_agrees_with_the_overview_and_the_log(demo):
     path, folder = demo["path"], demo["folder"]
-    tracker = {r["Layout"]: r for r in sheet_records(path, "Returns")}
+    counts = tracker(path)
     log = sheet_records(path, "Returns Log")
     layouts = {r["SHA-256"]: r["Layout"] for r in log if r["Layout"]}
     layouts_shown = (("Priority 44 Partnership Action Plan", "Priority 44", "p44"),
                      ("Three-year Action Plan", "Three-year", "three_year"))  # fmt: skip
     for title, short, layout in layouts_shown:
-        row, names = tracker[title], register(folder, layout)
+        row, names = counts[title], register(folder, layout)
         rows = [o for o in demo["overview"].values() if o["Layout"] == short]
         received = {o["Organisation"] for o in rows if o["Returned"] == "Yes"}
         assert row["Expected"] == len(names) == len(rows)

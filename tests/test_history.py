@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import openpyxl
 from builders import AS_OF, action, p44_header, p44_return, three_year_return
 from click.testing import CliRunner
-from workbook_reading import sheet_records
+from workbook_reading import sheet_records, tracker
 
 from pipeline.cli import cli
 from pipeline.demo.partner import PartnerWorkbook
@@ -208,16 +208,15 @@ def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, re
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
-    rows = list(openpyxl.load_workbook(path)["Returns"].iter_rows(values_only=True))
-    rows = rows[next(i for i, r in enumerate(rows) if r[0] == "Layout") :]
-    header, p44, unknown = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[2]))
-    assert header[:3] == ("Layout", "Round", "Due")
+    counts = tracker(path)
+    p44 = counts["Priority 44 Partnership Action Plan"]
     assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Late", "Files", "Used",
                                 "Used with findings", "Rejected")} == {
         "Expected": 3, "Received": 2, "Missing": 1, "Late": 2, "Files": 2, "Used": 1,
         "Used with findings": 1, "Rejected": 0}  # fmt: skip
     assert p44["Round"] == "fortnight 16/11/2026 to 29/11/2026"
-    assert unknown["Layout"] == "Not recognised" and unknown["Rejected"] == 1
+    assert counts["Not recognised"]["Rejected"] == 1
+    rows = list(openpyxl.load_workbook(path)["Returns"].iter_rows(values_only=True))
     chase_at = next(i for i, r in enumerate(rows) if r[0] == "Chase list")
     chase = [dict(zip(rows[chase_at + 1], r)) for r in rows[chase_at + 2 :] if r[0]]
     by_org = {c["Organisation"]: c for c in chase}

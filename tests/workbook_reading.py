@@ -33,3 +33,10 @@ def flags(path: Path, rule: str | None = None) -> list[dict[str, Any]]:
     """The Gap Flags sheet's rows, optionally only those of one rule (by title)."""
     found = sheet_records(path, "Gap Flags")
     return [f for f in found if rule is None or f["Rule"] == rule]
+
+
+def tracker(path: Path) -> dict[str, dict[str, Any]]:
+    """The Returns sheet's tracker, a column per layout: layout -> figure -> value."""
+    rows = sheet_records(path, "Returns")
+    layouts = [k for k in rows[0] if k != "Returns"]
+    return {layout: {row["Returns"]: row[layout] for row in rows} for layout in layouts}

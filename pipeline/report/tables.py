@@ -314,36 +314,41 @@ def findings(c: Consolidation) -> Table:
 # --- the returns tracker -------------------------------------------------------------------------
 
 
+TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Files",
+                "Used", "Used with findings", "Rejected", "Duplicate", "Superseded")  # fmt: skip
+NOT_RECOGNISED = "Not recognised"
+
+
 def tracker(c: Consolidation) -> Table:
-    """For each layout's round: the returns expected, received, missing and late (one
-    definition: ``layouts.measures``), then what became of the files."""
-    rows = []
+    """The round's returns, a column per layout: expected, received, missing and late (one
+    definition: ``layouts.measures``), then what became of the files; files of no known
+    layout in a column of their own."""
     layout_of = _layouts_of(c.receipts)
+    shown: dict[str, dict[str, Any]] = {}
     for name, layout in LAYOUTS.items():
         plans = [p for p in c.plans if p.layout.name == name]
         files = [r for r in c.receipts if layout_of(r) == name]
         if not plans and not files:
             continue
         count, round_ = c.returns(name), c.rounds.get(name)
-        rows.append({
-            "Layout": layout.title, "Round": round_.label if round_ else None, "Due": c.due,
+        shown[layout.title] = {
+            "Round": round_.label if round_ else None, "Due": c.due,
             "Expected": count.expected, "Received": count.received, "Missing": count.missing,
-            "Late": count.late, "Files": len(files),
-            **{title: sum(r.status == status for r in files)
-               for title, status in FILE_OUTCOMES},
-        })  # fmt: skip
+            "Late": count.late, **_file_outcomes(files),
+        }  # fmt: skip
     unknown = [r for r in c.receipts if layout_of(r) is None]
     if unknown:
-        rows.append({"Layout": "Not recognised", "Files": len(unknown),
-                     **{title: sum(r.status == status for r in unknown)
-                        for title, status in FILE_OUTCOMES}})  # fmt: skip
-    kinds = {"Due": DATE, "Layout": TEXT, "Round": TEXT}
-    widths = {"Layout": 34, "Round": 34}
-    titles = ("Layout", "Round", "Due", "Expected", "Received", "Missing", "Late", "Files",
-              *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
-    columns = [Col(t, widths.get(t, 11), kinds.get(t, INT), lambda r, t=t: r.get(t))
-               for t in titles]  # fmt: skip
-    return Table.of("Returns", columns, rows)
+        shown[NOT_RECOGNISED] = _file_outcomes(unknown)
+    columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
+        Col(title, 34, TEXT, lambda row, title=title: shown[title].get(row[0])) for title in shown
+    ]
+    return Table.of("Returns", columns, [(figure,) for figure in TRACKER_ROWS])
+
+
+def _file_outcomes(files: list[Any]) -> dict[str, int]:
+    """How many files, and how many of them ended each way."""
+    outcomes = {title: sum(r.status == status for r in files) for title, status in FILE_OUTCOMES}
+    return {"Files": len(files), **outcomes}
 
 
 def returns_line(c: Consolidation, layout: str) -> str:

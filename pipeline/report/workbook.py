@@ -370,7 +370,8 @@ class _Workbook:
             block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
         figures = [m for m in MEASURES if plan.layout.name in m.layouts]
         for row, m in enumerate(figures, start=max(block) + 2):
-            block[row] = partial(self._figure, sheet, row, m.title, plan.figure(m.name))
+            title = tables.plan_rows_title(plan) if m.name == "rows" else m.title
+            block[row] = partial(self._figure, sheet, row, title, plan.figure(m.name))
         return block
 
     def _figure(self, sheet: Any, row: int, title: str, value: int | None) -> None:
