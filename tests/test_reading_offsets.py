@@ -348,8 +348,8 @@ def test_every_cell_is_read_where_it_was_put(saved_as, fmt):
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
 def test_a_plan_starting_in_z1000_is_read_right_and_is_not_a_large_sheet(saved_as, fmt):
     files = saved_as(fmt)["p44"]
-    # a sheet counted from A1 would hold 1,078 rows by 38 columns, far more than this allows;
-    # its used range (from its first to its last cell holding anything) holds a plan's few
+    # counted from A1 the sheet would hold over a thousand rows by 38 columns, far more than
+    # this allows; its used range (first to last cell holding anything) holds a plan's few
     small = Limits(cells=1_200)
     [far, unmoved] = check_returns([load(files[FAR], limits=small), load(files[(0, 0)])])
     assert reading(far, *FAR) == reading(unmoved)

@@ -102,7 +102,7 @@ def load_plain(path: Path, name: str | None = None, limits: Limits = LIMITS) -> 
             raise Unreadable(too_large(oversized[0][0], *oversized[0][1]))
         if best is None:
             return loaded.reject("no-layout", _no_layout(heads))
-        best.sheet = book.sheet(best.sheet.name)
+        best.sheet = book.sheet(best.sheet.name, merged_rows=SEARCH_ROWS)  # labels' merges
     except Unreadable as err:
         return loaded.reject("unreadable", f"This file cannot be used: {err}.")
     _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))

@@ -112,9 +112,11 @@ class Book:
             used = sheet.height
         return Sheet(name, self.visible[name], cells, top, left, merged, used)
 
-    def sheet(self, name: str) -> Sheet:
+    def sheet(self, name: str, merged_rows: int | None = None) -> Sheet:
         """A whole sheet; Unreadable when it holds more cells than any plan. (Only the used
-        range counts: data that starts far down or far right is not a large sheet.)"""
+        range counts: data that starts far down or far right is not a large sheet.) Of an .ods
+        file, merged ranges are read from the first ``merged_rows`` rows of data only (all when
+        None): python-calamine reports none, and finding them is slow on a large sheet."""
         with _translated(self._calamine, self.kind, name):
             sheet = self._sheet(name)
             if sheet.height * sheet.width > self.max_cells:
@@ -122,7 +124,8 @@ class Book:
             cells, top, left = _grid(sheet, name)
             merged = tuple(sheet.merged_cell_ranges or ())
         if not merged and self.kind == "ods":
-            merged = ods_merged(self._data, name)
+            until = None if merged_rows is None else top + merged_rows
+            merged = ods_merged(self._data, name, until)
         return Sheet(name, self.visible[name], cells, top, left, merged)
 
 
@@ -130,11 +133,12 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _MERGES_IN_A_ROW_REPEATED = 1_000  # a merged cell in a row repeated more often is not a plan's
 
 
-def ods_merged(data: bytes, name: str) -> tuple[Merged, ...]:
-    """The merged ranges of an .ods file's sheet ``name``, absolute and inclusive like the
-    cells' addresses, read from its content.xml (python-calamine reports none for .ods, so an
-    empty value beside a merged label would be placed inside the label). Empty if unreadable:
-    merged ranges only place a missing value's address."""
+def ods_merged(data: bytes, name: str, until: int | None = None) -> tuple[Merged, ...]:
+    """The merged ranges of an .ods file's sheet ``name`` starting above row ``until`` (all
+    when None), absolute and inclusive like the cells' addresses, read from its content.xml
+    (python-calamine reports none for .ods, so an empty value beside a merged label would be
+    placed inside the label). Empty if unreadable: merged ranges only place a missing value's
+    address."""
     from defusedxml.ElementTree import iterparse
 
     table, row_tag = f"{_TABLE}table", f"{_TABLE}table-row"
@@ -163,6 +167,8 @@ def ods_merged(data: bytes, name: str) -> tuple[Merged, ...]:
                         merged += [((r, c), (r + down, c + across)) for c, down, across in spans]
                     row += repeated
                     element.clear()
+                    if until is not None and row >= until:
+                        break
                 elif event == "end" and tag == table:
                     break
     except (KeyError, ValueError, SyntaxError, OSError, zipfile.BadZipFile):
