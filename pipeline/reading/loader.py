@@ -94,12 +94,13 @@ def load_plain(path: Path, name: str | None = None, limits: Limits = LIMITS) -> 
         worth = _worth_reading(book.names)
         # a sheet too large to lay out in memory is not read at all; it is only the reason for
         # refusing the file when no other sheet holds a plan
-        oversized = [(n, inspection.oversized[n]) for n in worth if n in inspection.oversized]
-        heads = [book.head(sheet, SEARCH_ROWS) for sheet in worth if sheet not in dict(oversized)]
+        oversized = {n: inspection.oversized[n] for n in worth if n in inspection.oversized}
+        heads = [book.head(sheet, SEARCH_ROWS) for sheet in worth if sheet not in oversized]
         loaded.stamp = _stamp(heads)
         best = _choose(heads, loaded.stamp)
         if best is None and oversized:
-            raise Unreadable(too_large(oversized[0][0], *oversized[0][1]))
+            name, (rows, columns) = next(iter(oversized.items()))
+            raise Unreadable(too_large(name, rows, columns))
         if best is None:
             return loaded.reject("no-layout", _no_layout(heads))
         best.sheet = book.sheet(best.sheet.name, merged_rows=SEARCH_ROWS)  # labels' merges
