@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .findings import REQUIRED
-from .layouts import measures
+from .layouts.measures import BOTH, P44, THREE_YEAR
 from .layouts.quarters import quarter_label
 from .returns import ROW
 from .travel import RANK, delivery
@@ -72,10 +72,6 @@ def _flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None =
     )
 
 
-def _rows(plan: Plan) -> list[dict[str, Any]]:
-    return [] if plan.rows is None else plan.items
-
-
 def _ref(row: dict[str, Any], plan: Plan) -> str:
     """How a sentence starts about one row: ``Action A03``, or ``The action in row 23``."""
     ref = row.get("ref")
@@ -105,7 +101,7 @@ def invalid_value(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
-    if plan.loaded is None:
+    if not plan.has_return:
         contact = plan.contact
         chase = f" Chase {contact}." if contact else ""
         yield _flag(plan, "return-missing", RED, f"No return received.{chase}")
@@ -172,9 +168,7 @@ def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
     for row in plan.items:
-        if row["status_now"] in ("Delayed", "No longer relevant") and not row.get(
-            "progress_report"
-        ):
+        if (row["delayed"] or row["closed"]) and not row.get("progress_report"):
             yield _flag(
                 plan,
                 "delayed-without-report",
@@ -226,22 +220,22 @@ def confidence_check(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def impact_shortfall(plan: Plan, as_of: date) -> Iterator[Flag]:
-    short = measures.impact_shortfall(plan)
+    short = plan.figure("impact_shortfall")
     if short:
         live, delivered = plan.figure("live_impact"), plan.figure("delivered_impact")
         yield _flag(
             plan,
             "impact-shortfall",
             AMBER,
-            f"Live actions are estimated to prevent {live} crimes and delivered actions "
-            f"{delivered}; the target needs {plan.figure('reduction_needed')} "
+            f"Live actions are estimated to prevent {live} crimes and delivered ones {delivered} "
+            f"({live + delivered} in all); the target needs {plan.figure('reduction_needed')} "
             f"({plan.value('reduction_target'):g}% of {plan.value('baseline')}): {short} short.",
             plan.cell("reduction_target"),
         )
 
 
 def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
-    if plan.loaded is None:
+    if not plan.has_return:
         return
     horizon = as_of + timedelta(days=LOOK_AHEAD_DAYS)
     for row in plan.items:
@@ -256,9 +250,6 @@ def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
         f"{uk(horizon)}).",
     )
 
-
-P44, THREE_YEAR = ("p44",), ("three_year",)
-BOTH = ("p44", "three_year")
 
 RULES: tuple[Rule, ...] = (
     Rule("return-missing", "Return missing", RED, BOTH,
@@ -288,8 +279,8 @@ RULES: tuple[Rule, ...] = (
     Rule("nothing-planned-ahead", "Nothing planned ahead", AMBER, P44,
          "No Planned or Ongoing action falls in the next four weeks.", nothing_planned_ahead),
     Rule("task-overdue", "Task overdue", AMBER, THREE_YEAR,
-         "The task's completion quarter has passed and it is not Completed (or No longer "
-         "relevant).", task_overdue),
+         "The task's completion quarter has passed and it is neither Completed nor No "
+         "longer relevant.", task_overdue),
     Rule("quarter-not-updated", "Current quarter not updated", AMBER, THREE_YEAR,
          "Open tasks have no status for the current quarter.", quarter_not_updated),
     Rule("delayed-without-report", "Delayed without progress report", AMBER, THREE_YEAR,

@@ -41,7 +41,7 @@ class Plan:
     items: list[dict[str, Any]] = field(default_factory=list)  # them, with progress, as dicts
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
-    received: datetime | None = None  # when the return used was first received
+    received: datetime | None = None  # when the return used arrived (``intake.arrival``)
 
     @property
     def findings(self) -> list[Finding]:
@@ -102,6 +102,11 @@ class Plan:
         """True when a usable return was received this round."""
         return self.loaded is not None
 
+    @property
+    def has_rows(self) -> bool:
+        """True when its return has a table of actions or tasks (even an empty one)."""
+        return self.loaded is not None and self.loaded.header_row is not None
+
     def figure(self, name: str) -> int | None:
         """Plan measure ``name`` (see ``layouts.measures``), None where it does not apply."""
         return measures.figure(name, self, self.layout.name)
@@ -119,18 +124,18 @@ class Plan:
     @property
     def direction(self) -> str | None:
         """improving / no change / worsening / new, against the last round."""
-        if self.loaded is None:
+        if not self.has_return:
             return None
         return travel.direction(self.position, self.previous_position, self.previous is not None)
 
     def summary(self) -> dict[str, Any]:
         """What the store keeps of this plan for later rounds and for history."""
-        updated = self.value("date_of_update") if self.loaded else None
+        updated = self.value("date_of_update") if self.has_return else None
         return {
-            "confidence": self.value("confidence") if self.loaded else None,
-            "position": self.position if self.loaded else None,
+            "confidence": self.value("confidence") if self.has_return else None,
+            "position": self.position if self.has_return else None,
             "date_of_update": updated.isoformat() if isinstance(updated, date) else None,
-            "rows_total": len(self.items),
+            "rows_total": self.figure("rows") or 0,
             "complete": self.figure("complete") or 0,
             "overdue": self.figure("overdue") or 0,
             "red_flags": self.red_flags,

@@ -15,7 +15,7 @@ from workbook_reading import main_table, sheet_records
 from pipeline.cli import cli
 
 REQUIRED_COLUMNS = {
-    "Overview": ["Organisation", "Layout", "Returned", "Date of update", "Days since update",
+    "Overview": ["Organisation", "Layout", "Received", "Date of update", "Days since update",
                  "Confidence", "Actions / tasks", "Complete", "Overdue", "Red flags",
                  "Amber flags"],
     "Calendar of Events": ["Date", "End date", "Organisation", "Action", "Category", "Status"],
@@ -65,11 +65,11 @@ def test_run_writes_the_consolidated_workbook_and_prints_a_summary(tmp_path, inb
         assert book[sheet].freeze_panes == f"A{top + 1}", sheet
     assert "Guidance" in book.sheetnames
     overview = {r["Organisation"]: r for r in sheet_records(path, "Overview")}
-    assert overview["Leeds"]["Returned"] == "Yes"
+    assert overview["Leeds"]["Received"] == "Yes"
     assert overview["Leeds"]["Confidence"] == "Amber"
     assert overview["Leeds"]["Actions / tasks"] == 2
     assert overview["Leeds"]["Days since update"] == 3
-    assert overview["Bradford"]["Returned"] == "No"
+    assert overview["Bradford"]["Received"] == "No"
     assert overview["Housing"]["Layout"] == "Three-year"
 
 

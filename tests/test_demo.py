@@ -17,7 +17,7 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
     assert {"improving", "worsening", "no change"} <= {o["Direction"] for o in overview}
     assert "status changed" in {a["Changed"] for a in sheet_records(path, "Actions")}
     assert "Last round (06/11/2026)" in output
-    missing = {o["Organisation"] for o in overview if o["Returned"] == "No"}
+    missing = {o["Organisation"] for o in overview if o["Received"] == "No"}
     assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
 
     log = {r["File"].rsplit("/", 1)[-1]: r for r in sheet_records(path, "Returns Log")}

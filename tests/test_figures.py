@@ -52,19 +52,30 @@ def quarter_end(plan_start: int, quarter: int) -> date:
     return date.fromordinal(after.toordinal() - 1)
 
 
+def plan_quarter(plan_start: int) -> int:
+    """The plan quarter AS_OF falls in, counted by hand (quarter 1 is April to June)."""
+    return ((AS_OF.year - plan_start) * 12 + AS_OF.month - 4) // 3 + 1
+
+
+def task_statuses(t, plan_start: int) -> tuple[str | None, str | None]:
+    """A task's latest status up to this quarter, and its status this quarter, from its Q
+    columns."""
+    now = plan_quarter(plan_start)
+    given = [t[f"Q{n}"] for n in range(1, min(now, 12) + 1)]
+    latest = next((s for s in reversed(given) if s), None)
+    return latest, t[f"Q{now}"] if 1 <= now <= 12 else None
+
+
 def task_overdue(t, plan_start: int) -> bool:
-    q = t["Quarter for completion"]
-    return (
-        q is not None
-        and quarter_end(plan_start, q) < AS_OF
-        and (t["Latest status"] not in TASK_CLOSED)
-    )
+    q, (latest, _) = t["Quarter for completion"], task_statuses(t, plan_start)
+    return q is not None and quarter_end(plan_start, q) < AS_OF and latest not in TASK_CLOSED
 
 
-def task_bucket(t) -> str:
-    if t["Latest status"] in TASK_CLOSED:
-        return t["Latest status"]
-    return t["Status this quarter"] or "Not updated"
+def task_bucket(t, plan_start: int) -> str:
+    latest, current = task_statuses(t, plan_start)
+    if latest in TASK_CLOSED:
+        return latest
+    return current or "Not updated"
 
 
 def register(folder: Path, layout: str) -> dict[str, dict[str, str]]:
@@ -75,9 +86,13 @@ def register(folder: Path, layout: str) -> dict[str, dict[str, str]]:
 
 
 def header_values(book, sheet: str) -> dict[str, object]:
-    """An organisation sheet's header block: label -> value."""
-    return {r[0]: r[1] for r in book[sheet].iter_rows(min_row=4, max_row=40, max_col=2,
-                                                      values_only=True) if r[0]}  # fmt: skip
+    """An organisation sheet's header block and figures: label -> value (the first of each
+    label: the table below has an "Actions" title too)."""
+    found: dict[str, object] = {}
+    for label, value in book[sheet].iter_rows(min_row=4, max_row=40, max_col=2, values_only=True):
+        if label:
+            found.setdefault(label, value)
+    return found
 
 
 def chart_blocks(path: Path) -> list[list[tuple]]:
@@ -109,7 +124,10 @@ def demo(demo_round):
         actions[a["Organisation"]].append(a)
     for t in sheet_records(path, "Tasks"):
         tasks[t["Organisation"]].append(t)
-    return {"output": output, "folder": folder, "path": path, "book": book,
+    links = [c.hyperlink.location for c in book["Overview"]["A"] if c.hyperlink]
+    sheets = {book[link.split("!")[0].strip("'")]["A1"].value: link.split("!")[0].strip("'")
+              for link in links}  # fmt: skip
+    return {"output": output, "folder": folder, "path": path, "book": book, "sheets": sheets,
             "overview": overview, "actions": actions, "tasks": tasks}  # fmt: skip
 
 
@@ -120,25 +138,28 @@ def test_every_partnership_figure_on_the_overview_agrees_with_its_actions(demo):
         if o["Layout"] != "Priority 44":
             continue
         entry = partnerships[name]
-        if o["Returned"] == "No":
+        if o["Received"] == "No":
             assert name not in demo["actions"]
             assert [o[k] for k in ("Actions / tasks", "Complete", "Overdue", "Live impact",
                                    "Delivered impact")] == [None] * 5  # fmt: skip
             header = {"Baseline (BCS comparator crimes)": int(entry["baseline_crimes"]),
                       "Reduction target (%)": float(entry["reduction_target_pct"])}  # fmt: skip
         else:
-            header = header_values(demo["book"], name)
+            header = header_values(demo["book"], demo["sheets"][name])
         rows = demo["actions"].get(name, [])
         baseline = header["Baseline (BCS comparator crimes)"]
         target = header["Reduction target (%)"]
-        expected = {"Reduction needed": round(baseline * target / 100), "Not updated": None}
-        if o["Returned"] == "Yes":
+        needed = round(baseline * target / 100)
+        expected = {"Reduction needed": needed, "Not updated": None}
+        if o["Received"] == "Yes":
+            live, delivered = impact(rows, LIVE), impact(rows, DONE)
             expected |= {
                 "Actions / tasks": len(rows),
                 "Complete": sum(a["Status"] in DONE for a in rows),
                 "Overdue": sum(map(action_overdue, rows)),
-                "Live impact": impact(rows, LIVE),
-                "Delivered impact": impact(rows, DONE),
+                "Live impact": live,
+                "Delivered impact": delivered,
+                "Short by": max(needed - live - delivered, 0),
             }
             assert [a["Overdue"] == "Yes" for a in rows] == list(map(action_overdue, rows))
             checked += 1
@@ -150,27 +171,43 @@ def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
     units = register(demo["folder"], "three_year")
     checked = 0
     for name, o in demo["overview"].items():
-        if o["Layout"] != "Three-year" or o["Returned"] == "No":
+        if o["Layout"] != "Three-year" or o["Received"] == "No":
             continue
-        rows, start = demo["tasks"][name], int(units[name]["plan_start"])
+        rows = demo["tasks"][name]
+        start = header_values(demo["book"], demo["sheets"][name])["Plan start"]
+        assert start == int(units[name]["plan_start"])
         expected = {
             "Actions / tasks": len(rows),
-            "Complete": sum(t["Latest status"] == "Completed" for t in rows),
+            "Complete": sum(task_statuses(t, start)[0] == "Completed" for t in rows),
             "Overdue": sum(task_overdue(t, start) for t in rows),
-            "Not updated": sum(task_bucket(t) == "Not updated" for t in rows),
+            "Not updated": sum(task_bucket(t, start) == "Not updated" for t in rows),
             "Live impact": None, "Delivered impact": None, "Reduction needed": None,
         }  # fmt: skip
         assert {k: o[k] for k in expected} == expected, name
         assert [t["Overdue"] == "Yes" for t in rows] == [task_overdue(t, start) for t in rows]
+        shown = [(t["Latest status"], t["Status this quarter"]) for t in rows]
+        assert shown == [task_statuses(t, start) for t in rows], name
         checked += 1
     assert checked == 12
+
+
+def test_each_organisation_sheet_shows_the_overviews_figures(demo):
+    figures = ("Complete", "Overdue", "Not updated", "Live impact", "Delivered impact",
+               "Reduction needed", "Short by")  # fmt: skip
+    for name, o in demo["overview"].items():
+        shown = header_values(demo["book"], demo["sheets"][name])
+        rows = "Actions" if o["Layout"] == "Priority 44" else "Tasks"
+        assert shown.get(rows) == o["Actions / tasks"], name
+        for figure in figures:
+            if o[figure] is not None:
+                assert shown[figure] == o[figure], (name, figure)
 
 
 def test_the_chart_data_counts_what_the_overview_counts(demo):
     blocks = chart_blocks(demo["path"])
     by_title = {(b[0][0], b[0][1]): as_dicts(b) for b in blocks}
     p44 = {n: o for n, o in demo["overview"].items()
-           if o["Layout"] == "Priority 44" and o["Returned"] == "Yes"}  # fmt: skip
+           if o["Layout"] == "Priority 44" and o["Received"] == "Yes"}  # fmt: skip
     mix = by_title[("Confidence", "Partnerships")]
     stated = Counter(o["Confidence"] for o in p44.values())
     assert {rag: mix[rag]["Partnerships"] for rag in mix} == {
@@ -178,7 +215,7 @@ def test_the_chart_data_counts_what_the_overview_counts(demo):
     }
 
     progress = next(v for (first, second), v in by_title.items()
-                    if first == "Partnership" and second != "Live impact")  # fmt: skip
+                    if first == "Partnership" and second != "Delivered impact")  # fmt: skip
     assert set(progress) == set(p44)
     for name, counts in progress.items():
         by_hand = Counter(map(action_bucket, demo["actions"][name]))
@@ -186,16 +223,19 @@ def test_the_chart_data_counts_what_the_overview_counts(demo):
         assert counts.get("Complete", 0) == p44[name]["Complete"]
         assert counts.get("Overdue", 0) == p44[name]["Overdue"]
 
-    impact = by_title[("Partnership", "Live impact")]
+    impact = by_title[("Partnership", "Delivered impact")]
+    assert set(impact) == {n for n, o in p44.items() if o["Reduction needed"]}
     for name, figures in impact.items():
+        assert list(figures) == ["Delivered impact", "Live impact", "Short by"]
         assert figures == {k: p44[name][k] for k in figures}, name
 
     units = {n: o for n, o in demo["overview"].items()
-             if o["Layout"] == "Three-year" and o["Returned"] == "Yes"}  # fmt: skip
+             if o["Layout"] == "Three-year" and o["Received"] == "Yes"}  # fmt: skip
     status = by_title[next(k for k in by_title if k[0] == "Business unit")]
     assert set(status) == set(units)
     for name, counts in status.items():
-        by_hand = Counter(map(task_bucket, demo["tasks"][name]))
+        start = header_values(demo["book"], demo["sheets"][name])["Plan start"]
+        by_hand = Counter(task_bucket(t, start) for t in demo["tasks"][name])
         assert {k: v for k, v in counts.items() if v} == dict(by_hand), name
         assert counts.get("Not updated", 0) == units[name]["Not updated"]
         assert counts.get("Completed", 0) == units[name]["Complete"]
@@ -211,10 +251,10 @@ def test_the_returns_tracker_adds_up_and_agrees_with_the_overview_and_the_log(de
     for title, short, layout in layouts_shown:
         row, names = counts[title], register(folder, layout)
         rows = [o for o in demo["overview"].values() if o["Layout"] == short]
-        received = {o["Organisation"] for o in rows if o["Returned"] == "Yes"}
+        received = {o["Organisation"] for o in rows if o["Received"] == "Yes"}
         assert row["Expected"] == len(names) == len(rows)
         assert row["Received"] == len(received) and received <= set(names)
-        assert row["Missing"] == sum(o["Returned"] == "No" for o in rows)
+        assert row["Missing"] == sum(o["Received"] == "No" for o in rows)
         assert row["Received"] + row["Missing"] == row["Expected"]
         used = [r for r in log if r["Layout"] == title and r["Status"].startswith("accepted")]
         assert {r["Organisation"] for r in used} == received
@@ -245,7 +285,7 @@ def test_flags_count_what_the_overview_counts(demo):
             )
     for name, o in demo["overview"].items():
         assert (o["Red flags"], o["Amber flags"]) == (per[name]["Red"], per[name]["Amber"])
-        if o["Returned"] == "No":
+        if o["Received"] == "No":
             continue
         rule = "Action overdue" if o["Layout"] == "Priority 44" else "Task overdue"
         assert per[name][rule] == o["Overdue"], name
@@ -254,3 +294,4 @@ def test_flags_count_what_the_overview_counts(demo):
         else:
             short = per[name]["Impact shortfall"]
             assert short == (o["Live impact"] + o["Delivered impact"] < o["Reduction needed"])
+            assert short == (o["Short by"] > 0)

@@ -166,8 +166,8 @@ def test_a_partnership_still_short_after_what_it_delivered_is_told_by_how_much(
                             action("A02", estimated_impact=100)])  # fmt: skip
     [flag] = flags(consolidated(tmp_path, inbox, [registers["p44"]]), "Impact shortfall")
     assert flag["Message"] == (
-        "Live actions are estimated to prevent 100 crimes and delivered actions 600; the "
-        "target needs 1200 (6% of 20000): 500 short."
+        "Live actions are estimated to prevent 100 crimes and delivered ones 600 (700 in all); "
+        "the target needs 1200 (6% of 20000): 500 short."
     )
 
 

@@ -186,7 +186,7 @@ def test_next_round_is_pre_filled_and_direction_of_travel_shows_exactly_what_cha
     assert (overview["Leeds"]["Previous confidence"], overview["Leeds"]["Confidence"],
             overview["Leeds"]["Direction"]) == ("Amber", "Green", "improving")  # fmt: skip
     assert overview["Bradford"]["Direction"] == "no change"
-    assert overview["Salford"]["Returned"] == "No"
+    assert overview["Salford"]["Received"] == "No"
 
 
 def test_a_first_return_is_new(tmp_path, inbox):
@@ -210,10 +210,10 @@ def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, re
     path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
     counts = tracker(path)
     p44 = counts["Priority 44 Partnership Action Plan"]
-    assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Late", "Files", "Used",
-                                "Used with findings", "Rejected")} == {
-        "Expected": 3, "Received": 2, "Missing": 1, "Late": 2, "Files": 2, "Used": 1,
-        "Used with findings": 1, "Rejected": 0}  # fmt: skip
+    assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Late", "Files", "Accepted",
+                                "Accepted with findings", "Rejected")} == {
+        "Expected": 3, "Received": 2, "Missing": 1, "Late": 2, "Files": 2, "Accepted": 1,
+        "Accepted with findings": 1, "Rejected": 0}  # fmt: skip
     assert p44["Round"] == "fortnight 16/11/2026 to 29/11/2026"
     assert counts["Not recognised"]["Rejected"] == 1
     rows = list(openpyxl.load_workbook(path)["Returns"].iter_rows(values_only=True))

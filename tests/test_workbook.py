@@ -106,9 +106,9 @@ def test_native_charts_show_status_confidence_tasks_and_impact(round_workbook):
     stacked = [t for c, t in zip(charts, titles) if 'grouping val="stacked"' in c]
     assert sorted(stacked) == [
         "Actions by progress, per partnership (Complete includes Evaluation)",
+        "Estimated impact, delivered and live, and how far short of the reduction needed (red)",
         "Three-year tasks by status this quarter, per business unit",
     ]
-    assert "Estimated impact, live and delivered, against the reduction needed" in titles
     assert "'Chart Data'!" in "".join(charts)
 
 
@@ -258,4 +258,30 @@ def test_a_return_from_an_organisation_not_on_the_register_is_not_counted_receiv
     path = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF, due=AS_OF).path
     row = tracker(path)["Priority 44 Partnership Action Plan"]
     assert (row["Expected"], row["Received"], row["Missing"]) == (3, 1, 2)
-    assert (row["Files"], row["Used"], row["Rejected"], row["Late"]) == (2, 1, 1, 0)
+    assert (row["Files"], row["Accepted"], row["Rejected"], row["Late"]) == (2, 1, 1, 0)
+
+
+def test_cancelled_and_open_ended_calendar_rows_make_no_clash(tmp_path):
+    from builders import write_registers
+
+    inbox = tmp_path / "inbox"
+    registers = write_registers(tmp_path / "registers")
+    monday = AS_OF + timedelta(days=7 - AS_OF.weekday())  # next week
+    p44_return(inbox, rows=[
+        action("A01", category="Week of Action", start_date=monday, end_date=None),
+        action("A02", calendar_event="Yes", start_date=monday, end_date=monday,
+               status="Cancelled"),
+        action("A03", calendar_event="Yes", start_date=AS_OF - timedelta(days=100),
+               end_date=None),  # open-ended work
+        action("A04", calendar_event="Yes", start_date=monday, end_date=monday + timedelta(14)),
+        action("A05", calendar_event="Yes", start_date=monday + timedelta(days=2),
+               end_date=monday + timedelta(days=2)),
+    ])  # fmt: skip
+    path = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF).path
+    leeds = next(r for r in sheet_records(path, "Calendar Grid") if r["Partnership"] == "Leeds")
+    weeks = {k: v for k, v in leeds.items() if k not in ("Partnership", "Return", "Long-running")}
+    assert {k: v for k, v in weeks.items() if v} == {f"{monday:%d %b}": 2}  # A01 and A05
+    assert leeds["Long-running"] == 2  # A03, open-ended; A04, fifteen days
+    kinds = {r["Ref"]: r["Kind"] for r in sheet_records(path, "Calendar of Events")}
+    assert kinds == {"A01": "Event", "A02": "Cancelled", "A03": "Long-running",
+                     "A04": "Long-running", "A05": "Event"}  # fmt: skip

@@ -11,7 +11,7 @@ organisation sheets, the terminal summary and the Guidance sheet all read them f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -29,6 +29,11 @@ class PlanLike(Protocol):
     @property
     def has_return(self) -> bool:
         """True when a usable return was received this round."""
+        ...
+
+    @property
+    def has_rows(self) -> bool:
+        """True when its return has a table of actions or tasks (even an empty one)."""
         ...
 
     def value(self, name: str) -> Any:
@@ -51,14 +56,14 @@ class Measure:
 
 def _count(key: str) -> Callable[[PlanLike], int | None]:
     def count(plan: PlanLike) -> int | None:
-        return sum(bool(row[key]) for row in plan.items) if plan.has_return else None
+        return sum(bool(row[key]) for row in plan.items) if plan.has_rows else None
 
     return count
 
 
 def _impact(key: str) -> Callable[[PlanLike], int | None]:
     def total(plan: PlanLike) -> int | None:
-        if not plan.has_return:
+        if not plan.has_rows:
             return None
         return sum(row["estimated_impact"] for row in plan.items
                    if row[key] and isinstance(row.get("estimated_impact"), int))  # fmt: skip
@@ -67,8 +72,8 @@ def _impact(key: str) -> Callable[[PlanLike], int | None]:
 
 
 def rows_total(plan: PlanLike) -> int | None:
-    """How many actions or tasks the return holds (None without a return)."""
-    return len(plan.items) if plan.has_return else None
+    """How many actions or tasks the return holds (None without a return or its table)."""
+    return len(plan.items) if plan.has_rows else None
 
 
 def reduction_needed(plan: PlanLike) -> int | None:
@@ -108,8 +113,10 @@ MEASURES: tuple[Measure, ...] = (
     Measure("delivered_impact", "Delivered impact", "Estimated impact (crimes) of actions "
             "already delivered: those Complete or Evaluation.", P44, delivered_impact),
     Measure("reduction_needed", "Reduction needed", "Crimes the target needs prevented: the "
-            "baseline times the reduction target %, rounded. The plan falls short (a flag) "
-            "when live and delivered impact together are less.", P44, reduction_needed),
+            "baseline times the reduction target %, rounded.", P44, reduction_needed),
+    Measure("impact_shortfall", "Short by", "How many crimes the live and delivered impact "
+            "together fall short of the reduction needed (0 when they are enough; an Impact "
+            "shortfall flag when they are not).", P44, impact_shortfall),
 )  # fmt: skip
 MEASURE = {m.name: m for m in MEASURES}
 
@@ -128,7 +135,8 @@ RETURN_MEASURES = (
      "findings). A rejected file, or one from an organisation not on the register, is not a "
      "return received."),
     ("Missing", "Organisations on the register with no usable return: Expected − Received."),
-    ("Late", "Returns received after the due date (--due), by when their file arrived."),
+    ("Late", "Returns received after the round's due date (given to the run as --due), by when "
+     "their file arrived; blank when no due date was given."),
 )  # fmt: skip
 
 
@@ -157,11 +165,3 @@ def returns_count(
     missing = sum(not p.has_return for p in plans) if expected is not None else None
     late = sum(is_late(p.received, due) for p in received) if due else None
     return ReturnsCount(expected, len(received), missing, late)
-
-
-def by_layout(plans: Iterable[Any]) -> Mapping[str, list[Any]]:
-    """Plans grouped by layout name, in the order given."""
-    grouped: dict[str, list[Any]] = {}
-    for plan in plans:
-        grouped.setdefault(plan.layout.name, []).append(plan)
-    return grouped

@@ -130,9 +130,12 @@ class Band:
 
 
 class Progress(Protocol):
-    """A layout's row measures (see ``progress.ROW_MEASURES``): where each row stands."""
+    """A layout's row measures (see ``progress``): where each row stands."""
 
-    means: str  # how a row's progress bucket is chosen, for the Guidance sheet
+    @property
+    def means(self) -> str:
+        """How a row's progress bucket is chosen, for the Guidance sheet."""
+        ...
 
     @property
     def buckets(self) -> tuple[str, ...]:

@@ -311,6 +311,7 @@ P44 = Layout(
     progress=ActionProgress(
         status="status",
         due="end_date",
+        statuses=STATUS.values,
         complete=frozenset({"Complete", "Evaluation"}),
         finished=frozenset({"Complete", "Evaluation", "Cancelled"}),
         live=frozenset({"Planned", "Ongoing"}),

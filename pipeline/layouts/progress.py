@@ -1,13 +1,14 @@
 """Where each row stands at the as-of date: the row measures, defined once per layout.
 
 Each layout names one of these rules in its declaration. ``annotate`` adds the same values
-(``ROW_MEASURES``) to every row, for actions and tasks alike, and everything downstream (the
+(below) to every row, for actions and tasks alike, and everything downstream (the
 plan measures in ``measures.py``, the gap flags, the charts, the Actions and Tasks sheets)
 reads those values rather than looking at statuses again:
 
 - ``status_now``: the row's status now (a task's latest status given up to this quarter);
 - ``complete``: done (p44: Complete or Evaluation; three-year: Completed);
 - ``finished``: complete, or otherwise closed (Cancelled; No longer relevant): never overdue;
+- ``closed``: finished without being complete (Cancelled; No longer relevant);
 - ``live``: still to deliver (p44: Planned or Ongoing; three-year: In progress, Delayed or
   Not yet due);
 - ``delayed``: reported as Delayed (three-year only: p44 has no such status);
@@ -25,10 +26,7 @@ from typing import Any
 
 from .quarters import PLAN_QUARTERS, quarter_end, quarter_of
 
-ROW_MEASURES = (
-    "status_now", "complete", "finished", "live", "delayed", "due", "overdue", "not_updated",
-    "progress",
-)  # fmt: skip
+COMPLETE = "Complete"
 NOT_UPDATED = "Not updated"
 OVERDUE = "Overdue"
 NO_STATUS = "No status"
@@ -36,25 +34,31 @@ NO_STATUS = "No status"
 
 @dataclass(frozen=True)
 class ActionProgress:
-    """Rows with one status column and an end date (p44 actions); ``means`` says how an
-    action's progress bucket is chosen."""
-
-    means = (
-        "Each action counts once: Complete (Complete or Evaluation), else Overdue (past its end "
-        "date, not finished), else its status (Ongoing, Planned, Cancelled), else No status."
-    )
+    """Rows with one status column and an end date (p44 actions)."""
 
     status: str
     due: str
+    statuses: tuple[str, ...]  # the closed list, in its declared order
     complete: frozenset[str]
     finished: frozenset[str]  # complete, or otherwise closed (never overdue)
     live: frozenset[str]
-    complete_bucket: str = "Complete"
 
     @property
     def buckets(self) -> tuple[str, ...]:
-        """The progress buckets, in the order charts stack them."""
-        return (self.complete_bucket, "Ongoing", "Planned", OVERDUE, "Cancelled", NO_STATUS)
+        """The progress buckets, in the order charts stack them: complete, live, overdue,
+        closed."""
+        live = [s for s in self.statuses if s in self.live]
+        closed = [s for s in self.statuses if s in self.finished - self.complete]
+        return (COMPLETE, *live, OVERDUE, *closed, NO_STATUS)
+
+    @property
+    def means(self) -> str:
+        """How an action's progress bucket is chosen, for the Guidance sheet."""
+        return (
+            f"Each action counts once: {COMPLETE} ({_either(self.statuses, self.complete)}), "
+            f"else {OVERDUE} (past its end date, not finished), else its status, else "
+            f"{NO_STATUS}."
+        )
 
     def annotate(
         self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
@@ -66,11 +70,11 @@ class ActionProgress:
             due = due if isinstance(due, date) else None
             complete, finished = status in self.complete, status in self.finished
             overdue = due is not None and due < as_of and not finished
-            bucket = (self.complete_bucket if complete else OVERDUE if overdue
-                      else status or NO_STATUS)  # fmt: skip
+            bucket = COMPLETE if complete else OVERDUE if overdue else status or NO_STATUS
             out.append({**row, "status_now": status, "complete": complete, "finished": finished,
-                        "live": status in self.live, "delayed": False, "due": due,
-                        "overdue": overdue, "not_updated": False, "progress": bucket})  # fmt: skip
+                        "closed": finished and not complete, "live": status in self.live,
+                        "delayed": False, "due": due, "overdue": overdue, "not_updated": False,
+                        "progress": bucket})  # fmt: skip
         return out
 
 
@@ -79,15 +83,8 @@ class TaskProgress:
     """Rows with one status column per plan quarter (three_year tasks).
 
     The status now is the latest one given up to the current quarter; a task is due at the end
-    of its completion quarter. ``means`` says how a task's progress bucket is chosen.
+    of its completion quarter.
     """
-
-    means = (
-        "Each task counts once: a finished task by its closing status (Completed, No longer "
-        "relevant), else Not updated when it has no status for the current quarter, else its "
-        "status this quarter. Outside the plan's twelve quarters (or with no plan start), its "
-        "latest status, else No status."
-    )
 
     plan_start: str
     completion_quarter: str
@@ -102,6 +99,16 @@ class TaskProgress:
     def buckets(self) -> tuple[str, ...]:
         """The progress buckets, in the order charts stack them."""
         return (*self.statuses, NOT_UPDATED, NO_STATUS)
+
+    @property
+    def means(self) -> str:
+        """How a task's progress bucket is chosen, for the Guidance sheet."""
+        return (
+            f"Each task counts once: a finished task by its closing status "
+            f"({_either(self.statuses, self.finished)}), else {NOT_UPDATED} when it has no "
+            f"status for the current quarter, else its status this quarter. Outside the plan's "
+            f"twelve quarters (or with no plan start), its latest status, else {NO_STATUS}."
+        )
 
     def current_quarter(self, header: Mapping[str, Any], as_of: date) -> int | None:
         """The plan quarter ``as_of`` falls in, or None when the plan start is unknown."""
@@ -131,12 +138,19 @@ class TaskProgress:
                 bucket = latest or NO_STATUS
             else:
                 bucket = current or NOT_UPDATED
+            complete = latest in self.complete
             out.append({**row, "status_now": latest, "status_this_quarter": current,
-                        "complete": latest in self.complete, "finished": finished,
+                        "complete": complete, "finished": finished,
+                        "closed": finished and not complete,
                         "live": latest in self.live, "delayed": latest in self.delayed,
                         "due": due, "overdue": due is not None and due < as_of and not finished,
                         "not_updated": not_updated, "progress": bucket})  # fmt: skip
         return out
+
+
+def _either(order: tuple[str, ...], statuses: frozenset[str]) -> str:
+    """``statuses`` in their declared ``order``, as words: "Complete or Evaluation"."""
+    return " or ".join(s for s in order if s in statuses)
 
 
 def _value(value: Any) -> Any:

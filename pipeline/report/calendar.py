@@ -1,9 +1,7 @@
 """The Calendar of Events and its week-by-week grid, as tables.
 
-An event is a dated Week of Action or a row marked as a calendar event. It is on from its
-start date to its end date; with no end date, on its start date alone. A row that runs longer
-than ``EVENT_DAYS`` is long-running work, not an event in every week it runs: the grid counts
-it apart. A clash is two or more events in one week for one partnership.
+What counts as an event, and as a clash, is ``EVENTS_MEAN``: the grid counts events week by
+week, and long-running or open-ended work apart (it is not an event in every week it runs).
 """
 
 from __future__ import annotations
@@ -18,13 +16,15 @@ from ..returns import ROW
 from ..values import uk
 from .tables import DATE, INT, LONG, TEXT, Col, Table, field_col, source
 
-EVENT_DAYS = 14  # an event is at most two weeks long (a Week of Action runs seven days)
+EVENT_DAYS = 14  # an event lasts two weeks at most (a Week of Action, seven days)
+WEEK_OF_ACTION = "Week of Action"
 GRID_WEEKS_BEFORE, GRID_WEEKS = 4, 26  # the grid shows half a year of weeks around the as-of
-EVENT, LONG_RUNNING = "Event", "Long-running"
+EVENT, LONG_RUNNING, CANCELLED = "Event", "Long-running", "Cancelled"
 EVENTS_MEAN = (
-    f"An event is a dated Week of Action or a row marked as a calendar event, on from its start "
-    f"date to its end date (its start date alone when it has no end date). A row running more "
-    f"than {EVENT_DAYS} days is long-running work, counted apart, not as an event every week. "
+    f"An event is a dated {WEEK_OF_ACTION} or a row marked as a calendar event, on from its "
+    f"start date to its end date (a {WEEK_OF_ACTION} with no end date, for seven days). A row "
+    f"lasting more than {EVENT_DAYS} days, or with no end date, is long-running work: counted "
+    f"apart, not as an event in every week it runs. Cancelled rows are listed but not counted. "
     f"A clash is two or more events in one week for one partnership."
 )
 NO_RETURN = "No return"
@@ -32,33 +32,40 @@ NO_RETURN = "No return"
 
 @dataclass(frozen=True)
 class Dated:
-    """One calendar row of a plan: its days, and whether it is an event or long-running."""
+    """One calendar row of a plan: its first and last day (None: open-ended) and its kind
+    (Event, Long-running or Cancelled)."""
 
     plan: Plan
     row: dict[str, Any]
     start: date
-    end: date  # the start again for an event with no end date
-
-    @property
-    def kind(self) -> str:
-        """Event, or Long-running (longer than ``EVENT_DAYS``)."""
-        return LONG_RUNNING if (self.end - self.start).days > EVENT_DAYS else EVENT
+    end: date | None
+    kind: str
 
 
 def is_calendar_row(row: dict[str, Any]) -> bool:
     """True for a Week of Action or a row marked as a calendar event."""
-    return row.get("category") == "Week of Action" or row.get("calendar_event") == "Yes"
+    return row.get("category") == WEEK_OF_ACTION or row.get("calendar_event") == "Yes"
+
+
+def dated(plan: Plan, row: dict[str, Any]) -> Dated | None:
+    """A calendar row's days and kind; None when it is no calendar row or has no start."""
+    start, end = row.get("start_date"), row.get("end_date")
+    if not is_calendar_row(row) or not isinstance(start, date):
+        return None
+    if not isinstance(end, date) or end < start:
+        end = start + timedelta(days=6) if row.get("category") == WEEK_OF_ACTION else None
+    if row["closed"]:
+        kind = CANCELLED
+    elif end is None or (end - start).days + 1 > EVENT_DAYS:
+        kind = LONG_RUNNING
+    else:
+        kind = EVENT
+    return Dated(plan, row, start, end, kind)
 
 
 def dated_rows(plan: Plan) -> list[Dated]:
     """The plan's calendar rows that have a start date."""
-    found = []
-    for row in plan.items:
-        start, end = row.get("start_date"), row.get("end_date")
-        if is_calendar_row(row) and isinstance(start, date):
-            end = end if isinstance(end, date) and end >= start else start
-            found.append(Dated(plan, row, start, end))
-    return found
+    return [d for row in plan.items if (d := dated(plan, row)) is not None]
 
 
 def _p44_plans(c: Consolidation) -> list[Plan]:
@@ -108,8 +115,8 @@ def grid_rows(c: Consolidation) -> list[GridRow]:
     for plan in sorted(_p44_plans(c), key=lambda p: p.organisation.lower()):
         dated = dated_rows(plan)
         events = [(d.start, d.end) for d in dated if d.kind == EVENT]
-        long_running = sum(d.kind == LONG_RUNNING and d.start <= last and d.end >= first
-                           for d in dated)  # fmt: skip
+        long_running = sum(d.kind == LONG_RUNNING and d.start <= last
+                           and (d.end is None or d.end >= first) for d in dated)  # fmt: skip
         lines.append(GridRow(plan, events_per_week(events, first, len(weeks)), long_running))
     return lines
 
@@ -129,18 +136,19 @@ def calendar_grid(c: Consolidation) -> Table:
     """Partnerships down, weeks across: how many events each has on in each week, so clashes
     (two or more) and gaps (none) show at a glance; long-running work counted apart."""
     weeks = calendar_weeks(c.as_of)
-    columns = [
-        Col("Partnership", 30, TEXT, lambda g: g.plan.organisation),
-        Col("Return", 10, TEXT, lambda g: None if g.plan.has_return else NO_RETURN),
-        Col("Long-running", 9, INT, lambda g: g.long_running or None),
-    ] + [
+    columns = [*GRID_LEADING] + [
         Col(f"{monday:%d %b}", 6, INT, lambda g, n=n: g.events[n] or None)
         for n, monday in enumerate(weeks)
     ]
     return Table.of("Calendar Grid", columns, grid_rows(c))
 
 
-GRID_FIRST_WEEK = 3  # the column of the grid's first week
+GRID_LEADING = (  # the grid's columns before its weeks
+    Col("Partnership", 30, TEXT, lambda g: g.plan.organisation),
+    Col("Return", 10, TEXT, lambda g: None if g.plan.has_return else NO_RETURN),
+    Col("Long-running", 9, INT, lambda g: g.long_running or None),
+)
+GRID_FIRST_WEEK = len(GRID_LEADING)  # the column of the grid's first week
 
 
 def grid_note(c: Consolidation) -> str:
@@ -149,5 +157,6 @@ def grid_note(c: Consolidation) -> str:
     return (
         f"Events each partnership has on in each week (week commencing). Two or more is a clash "
         f"(red); a blank stretch is a gap. Long-running counts calendar rows lasting more than "
-        f"{EVENT_DAYS} days, shown apart. The as-of week (w/c {uk(monday)}) is outlined."
+        f"{EVENT_DAYS} days or open-ended, shown apart. The as-of week (w/c {uk(monday)}) is "
+        f"outlined."
     )

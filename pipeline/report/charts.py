@@ -31,15 +31,16 @@ class ChartSpec:
     kind: str  # xlsxwriter chart type
     subtype: str | None
     colours: dict[str, str]
+    layout: str | None = None  # whose rows it stacks by their progress bucket
 
 
 STATUS_COLOURS = {
-    "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Complete": "#70AD47", "Evaluation": "#2E8B57",
+    "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Complete": "#70AD47",
     "Cancelled": "#D9D9D9", "Completed": "#70AD47", "In progress": "#4472C4",
     "Delayed": "#C00000", "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9",
     NOT_UPDATED: "#FFC000", OVERDUE: "#C00000", NO_STATUS: "#7F7F7F", "Red": "#C00000",
     "Amber": "#FFC000", "Green": "#70AD47", "Live impact": "#4472C4",
-    "Delivered impact": "#70AD47", "Reduction needed": "#C00000",
+    "Delivered impact": "#70AD47", "Short by": "#C00000",
 }  # fmt: skip
 
 
@@ -49,7 +50,7 @@ STATUS_COLOURS = {
 def _progress(c: Consolidation, layout: str, title: str) -> Table:
     """How many rows of each organisation with a return are in each progress bucket (the row
     measure ``progress``); buckets no row is in are left out."""
-    plans = [p for p in c.plans if p.layout.name == layout and p.has_return]
+    plans = [p for p in c.plans if p.layout.name == layout and p.has_rows]
     tallies = [(p, Counter(r["progress"] for r in p.items)) for p in plans]
     buckets = [b for b in LAYOUTS[layout].progress.buckets if any(t[b] for _, t in tallies)]
     columns = [Col(title, 30, TEXT, lambda t: t[0].organisation)] + [
@@ -79,11 +80,11 @@ def confidence_mix(c: Consolidation) -> Table:
 
 
 def impact_against_need(c: Consolidation) -> Table:
-    """Live and delivered impact beside the reduction each target needs (the Overview's
-    figures)."""
-    plans = [p for p in c.plans if p.layout.name == "p44" and p.has_return
+    """Delivered and live impact, and how far short of the reduction needed they fall, stacked:
+    each bar reaches the reduction needed, or beyond it (the Overview's figures)."""
+    plans = [p for p in c.plans if p.layout.name == "p44" and p.has_rows
              and p.figure("reduction_needed")]  # fmt: skip
-    names = ("live_impact", "delivered_impact", "reduction_needed")
+    names = ("delivered_impact", "live_impact", "impact_shortfall")
     columns = [Col("Partnership", 30, TEXT, lambda p: p.organisation)] + [
         Col(MEASURE[n].title, 14, INT, lambda p, n=n: p.figure(n)) for n in names
     ]
@@ -94,11 +95,11 @@ CHARTS = (
     ChartSpec("Confidence: how many partnerships say Red, Amber or Green",
               confidence_mix, "doughnut", None, STATUS_COLOURS),
     ChartSpec("Actions by progress, per partnership (Complete includes Evaluation)",
-              action_progress, "bar", "stacked", STATUS_COLOURS),
-    ChartSpec("Estimated impact, live and delivered, against the reduction needed",
-              impact_against_need, "bar", None, STATUS_COLOURS),
+              action_progress, "bar", "stacked", STATUS_COLOURS, "p44"),
+    ChartSpec("Estimated impact, delivered and live, and how far short of the reduction needed "
+              "(red)", impact_against_need, "bar", "stacked", STATUS_COLOURS),
     ChartSpec("Three-year tasks by status this quarter, per business unit",
-              task_progress, "bar", "stacked", STATUS_COLOURS),
+              task_progress, "bar", "stacked", STATUS_COLOURS, "three_year"),
 )  # fmt: skip
 
 

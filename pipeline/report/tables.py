@@ -124,7 +124,7 @@ def overview(c: Consolidation) -> Table:
     columns = [
         Col("Organisation", 34, TEXT, lambda p: p.organisation),
         Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
-        Col("Returned", 10, TEXT, lambda p: "Yes" if p.has_return else "No"),
+        Col("Received", 10, TEXT, lambda p: "Yes" if p.has_return else "No"),
         Col("Date of update", 14, DATE, updated),
         Col("Days since update", 12, INT, days),
         Col("Confidence", 12, RAG, lambda p: p.position if p.has_return else None),
@@ -314,8 +314,11 @@ def findings(c: Consolidation) -> Table:
 # --- the returns tracker -------------------------------------------------------------------------
 
 
+FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDINGS),
+                 ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
+                 ("Superseded", SUPERSEDED))  # fmt: skip
 TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Files",
-                "Used", "Used with findings", "Rejected", "Duplicate", "Superseded")  # fmt: skip
+                *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
 NOT_RECOGNISED = "Not recognised"
 
 
@@ -340,7 +343,7 @@ def tracker(c: Consolidation) -> Table:
     if unknown:
         shown[NOT_RECOGNISED] = _file_outcomes(unknown)
     columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
-        Col(title, 34, TEXT, lambda row, title=title: shown[title].get(row[0])) for title in shown
+        Col(title, 34, INT, lambda row, title=title: shown[title].get(row[0])) for title in shown
     ]
     return Table.of("Returns", columns, [(figure,) for figure in TRACKER_ROWS])
 
@@ -373,11 +376,6 @@ def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
     return layout_of
 
 
-FILE_OUTCOMES = (("Used", ACCEPTED), ("Used with findings", WITH_FINDINGS),
-                 ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
-                 ("Superseded", SUPERSEDED))  # fmt: skip
-
-
 def chase_list(c: Consolidation) -> Table:
     """Who to chase and for what: a line per organisation on a register whose return is
     missing, rejected, incomplete or late, with the contact to write to."""
@@ -391,7 +389,7 @@ def chase_list(c: Consolidation) -> Table:
         if plan.entry is None:
             continue
         wanted = []
-        if plan.loaded is None:
+        if not plan.has_return:
             wanted.append("No usable return this round.")
             wanted += rejected.get((plan.layout.name, plan.organisation.casefold()), [])
         else:

@@ -34,7 +34,7 @@ from ..templates import WORKBOOK_OPTIONS
 from ..timing import stage
 from ..values import uk
 from . import calendar, tables
-from .charts import DATA_SHEET, add_charts
+from .charts import CHARTS, DATA_SHEET, add_charts
 from .parallel import SheetJob, index_formats, write_sheets
 from .sheetwriter import SheetWriter
 from .streaming import Workbook, streamed_sheet
@@ -44,7 +44,7 @@ OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation, and is streamed
 SHEET_NOTES = (
     ("Overview", "one row per organisation; each name links to its own sheet"),
-    ("Charts", "status by partnership, confidence mix, impact against need, task status"),
+    ("Charts", "confidence mix, actions by progress, impact against need, tasks by status"),
     ("Returns", "the round's tracker, and the chase list with contacts"),
     ("Calendar of Events", "every Week of Action and calendar event, in date order"),
     ("Calendar Grid", "partnerships down, weeks across: clashes and gaps at a glance"),
@@ -57,21 +57,25 @@ SHEET_NOTES = (
 )
 
 
-def figure_notes() -> Iterator[tuple[str, str, str]]:
-    """(figure, layouts, what it counts) for the Guidance: every plan measure, every returns
-    measure, and the progress buckets the charts stack."""
+def figure_notes() -> Iterator[tuple[str, str, str, str]]:
+    """(figure, layouts, where it is shown, what it counts) for the Guidance: every plan
+    measure, every returns measure, the progress buckets the charts stack, and events."""
     for m in MEASURES:
-        yield m.title, ", ".join(LAYOUTS[n].short_title for n in m.layouts), m.means
+        layouts = ", ".join(LAYOUTS[n].short_title for n in m.layouts)
+        yield m.title, layouts, "Overview, organisation sheets", m.means
+    both = ", ".join(layout.short_title for layout in LAYOUTS.values())
     for title, means in RETURN_MEASURES:
-        yield title, "Returns tracker, Overview", means
-    yield "Received (date)", "Returns Log, Late", RECEIVED_MEANS
-    for layout in LAYOUTS.values():
-        yield (
-            f"{layout.row_noun.title()}s by progress (Charts)",
-            layout.short_title,
-            (layout.progress.means),
-        )
-    yield "Event, clash (Calendar)", "Priority 44", calendar.EVENTS_MEAN
+        yield title, both, "Overview, Returns", means
+    yield "Received (date)", both, "Returns Log", RECEIVED_MEANS
+    for spec in CHARTS:
+        if spec.layout:
+            yield (
+                spec.title,
+                LAYOUTS[spec.layout].short_title,
+                "Charts",
+                (LAYOUTS[spec.layout].progress.means),
+            )
+    yield "Event, clash", LAYOUTS["p44"].short_title, "Calendar", calendar.EVENTS_MEAN
 
 
 def write_consolidated(
@@ -308,7 +312,12 @@ class _Workbook:
         sheet.write_string(row + 1, 0, "What each figure counts", fmt["bold"])
         figures = Table(
             "Figures",
-            [Col("Figure", 30), Col("Applies to", 26), Col("What it counts", 90, LONG)],
+            [
+                Col("Figure", 30),
+                Col("Layouts", 26),
+                Col("Shown on", 26),
+                Col("What it counts", 90, LONG),
+            ],
             list(figure_notes()),
         )
         row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False)
@@ -358,20 +367,23 @@ class _Workbook:
         """What goes on each row of the header block, from row 3: where the return came from
         and each header field with its value, or that no return came."""
         fmt = self.w.fmt
-        if plan.loaded is None:
+        if not plan.has_return:
             block = {3: partial(sheet.write_string, 3, 0, "No return received this round.",
                                 fmt["bold"])}  # fmt: skip
             if plan.contact:
                 block[4] = partial(sheet.write_string, 4, 0, f"Contact: {plan.contact}",
                                    fmt["plain"])  # fmt: skip
-            return block
-        block = {3: partial(sheet.write_string, 3, 0, f"From {source(plan)}", fmt["subtitle"])}
-        for row, f in enumerate(plan.layout.header, start=4):
-            block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
-        figures = [m for m in MEASURES if plan.layout.name in m.layouts]
-        for row, m in enumerate(figures, start=max(block) + 2):
+        else:
+            block = {3: partial(sheet.write_string, 3, 0, f"From {source(plan)}",
+                                fmt["subtitle"])}  # fmt: skip
+            for row, f in enumerate(plan.layout.header, start=4):
+                block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
+        # the Overview's figures (without a return, those still known: the reduction needed)
+        figures = [(m, plan.figure(m.name)) for m in MEASURES if plan.layout.name in m.layouts]
+        figures = [(m, value) for m, value in figures if plan.has_return or value is not None]
+        for row, (m, value) in enumerate(figures, start=max(block) + 2):
             title = tables.plan_rows_title(plan) if m.name == "rows" else m.title
-            block[row] = partial(self._figure, sheet, row, title, plan.figure(m.name))
+            block[row] = partial(self._figure, sheet, row, title, value)
         return block
 
     def _figure(self, sheet: Any, row: int, title: str, value: int | None) -> None:
