@@ -285,3 +285,22 @@ def test_cancelled_and_open_ended_calendar_rows_make_no_clash(tmp_path):
     kinds = {r["Ref"]: r["Kind"] for r in sheet_records(path, "Calendar of Events")}
     assert kinds == {"A01": "Event", "A02": "Cancelled", "A03": "Long-running",
                      "A04": "Long-running", "A05": "Event"}  # fmt: skip
+
+
+def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received(round_workbook):
+    from pipeline.intake import RECEIVED_MEANS
+
+    sheet = openpyxl.load_workbook(round_workbook)["Guidance"]
+    figures = {t.name: t for t in sheet.tables.values()}["Figures"]
+    left, top, right, bottom = openpyxl.utils.cell.range_boundaries(figures.ref)
+    rows = {r[0]: (r[-1], n) for n, r in enumerate(sheet.iter_rows(
+        min_row=top + 1, max_row=bottom, min_col=left, max_col=right, values_only=True),
+        start=top + 1)}  # fmt: skip
+    overview = sheet_records(round_workbook, "Overview")[0]
+    shown = ("Actions / tasks", "Complete", "Overdue", "Not updated", "Live impact",
+             "Delivered impact", "Reduction needed", "Short by")  # fmt: skip
+    assert set(shown) <= set(overview) and set(shown) <= set(rows)
+    assert {"Expected", "Received", "Missing", "Late"} <= set(rows)
+    assert rows["Received (date)"][0] == RECEIVED_MEANS
+    # long sentences wrap in rows tall enough for them, never over the rows below
+    assert sheet.row_dimensions[rows["Overdue"][1]].height >= 3 * 13

@@ -3,7 +3,8 @@ values, Excel tables, widths that fit their content, and print set-up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,8 @@ from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Col, Table
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
+CHARACTERS_PER_WIDTH = 1.35  # Arial 10 characters in a column width unit (about)
+LINE_HEIGHT = 13  # points per wrapped line of Arial 10
 
 
 class SheetWriter:
@@ -129,6 +132,7 @@ class SheetWriter:
         widths: bool = True,
         link: Callable[[int], str | None] | None = None,
         beside: dict[int, Callable[[], Any]] | None = None,
+        wrap_in: Sequence[float] | None = None,
     ) -> int:
         """Write ``table`` as an Excel table with its header at row ``top``, named ``name``
         (made by ``table_name``; by default, one is made from the sheet's name). The main table
@@ -160,10 +164,12 @@ class SheetWriter:
             if widths and i < WIDTH_SAMPLE:
                 sample.append(row)
             target = link(i) if link else None
-            if direct and not target and r not in beside and direct.write(r, row):
+            if direct and not (target or wrap_in) and r not in beside and direct.write(r, row):
                 continue
             if r in beside:
                 beside.pop(r)()
+            if wrap_in is not None:
+                _fit_height(sheet, r, row, kinds, wrap_in[left:])
             for col, value, write in zip(columns, row, writers):
                 if value is not None:
                     write(r, col, value)
@@ -246,6 +252,17 @@ class SheetWriter:
             name = f"{stem}_{n}"
         self.table_names.add(name.lower())
         return name
+
+
+def _fit_height(
+    sheet: Any, r: int, row: tuple[Any, ...], kinds: list[str], widths: Sequence[float]
+) -> None:
+    """Make row ``r`` tall enough for its long texts wrapped in columns of ``widths``."""
+    lines = max((math.ceil(len(str(value)) / (width * CHARACTERS_PER_WIDTH))
+                 for value, kind, width in zip(row, kinds, widths)
+                 if kind == LONG and value), default=1)  # fmt: skip
+    if lines > 1:
+        sheet.set_row(r, LINE_HEIGHT * lines)
 
 
 def _unwritten(*args: Any) -> int:

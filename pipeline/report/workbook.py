@@ -295,12 +295,13 @@ class _Workbook:
 
     def _guidance(self, sheet: Any) -> None:
         fmt = self.w.fmt
-        for col, width in enumerate(GUIDANCE_WIDTHS):
-            sheet.set_column(col, col, max(width, 30))
+        widths = [max(width, 30) for width in GUIDANCE_WIDTHS]
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
         self.w.title(sheet, "About this workbook")
         notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
                       list(SHEET_NOTES))  # fmt: skip
-        row = self.w.table(sheet, notes, 2, freeze=False, widths=False)
+        row = self.w.table(sheet, notes, 2, freeze=False, widths=False, wrap_in=widths)
         sheet.write_string(row + 1, 0, "Gap flag rules", fmt["bold"])
         rules = Table(
             "Gap flag rules",
@@ -320,7 +321,7 @@ class _Workbook:
             ],
             list(figure_notes()),
         )
-        row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False)
+        row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False, wrap_in=widths)
         sheet.write_string(
             row + 1, 0, "Three-year plans state no confidence: their Confidence on the Overview "
             "is computed from their tasks (Confidence check).", fmt["plain"],
@@ -334,7 +335,8 @@ class _Workbook:
                 guidance_rows(layout),
             )
             named = self.w.table_name(f"Fields {layout.name}")
-            row = self.w.table(sheet, fields, row + 2, name=named, freeze=False, widths=False)
+            row = self.w.table(sheet, fields, row + 2, name=named, freeze=False, widths=False,
+                               wrap_in=widths)  # fmt: skip
 
     # --- one sheet per organisation ----------------------------------------------------------
 
