@@ -354,16 +354,21 @@ def _file_outcomes(files: list[Any]) -> dict[str, int]:
     return {"Files": len(files), **outcomes}
 
 
-def returns_line(c: Consolidation, layout: str) -> str:
-    """One layout's round in words: expected, received, missing (and late), as the Overview
-    and the terminal summary show it."""
-    count, round_ = c.returns(layout), c.rounds.get(layout)
-    parts = [f"expected {count.expected}" if count.expected is not None else None,
-             f"received {count.received}",
-             f"missing {count.missing}" if count.missing is not None else None,
-             f"late {count.late}" if count.late is not None else None]  # fmt: skip
-    when = f", {round_.label}" if round_ else ""
-    return f"{LAYOUTS[layout].title}{when}: {', '.join(p for p in parts if p)}"
+def returns_lines(c: Consolidation) -> list[str]:
+    """Each layout's round in words (expected, received, missing, late), for the layouts with
+    organisations this round, as the Overview and the terminal summary show it."""
+    lines = []
+    for name, layout in LAYOUTS.items():
+        if not any(p.layout.name == name for p in c.plans):
+            continue
+        count, round_ = c.returns(name), c.rounds.get(name)
+        parts = [f"expected {count.expected}" if count.expected is not None else None,
+                 f"received {count.received}",
+                 f"missing {count.missing}" if count.missing is not None else None,
+                 f"late {count.late}" if count.late is not None else None]  # fmt: skip
+        when = f", {round_.label}" if round_ else ""
+        lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
+    return lines
 
 
 def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:

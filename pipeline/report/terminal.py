@@ -6,9 +6,8 @@ import json
 from typing import Any
 
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
-from ..layouts import LAYOUTS
 from ..plans import Consolidation
-from .tables import returns_line
+from .tables import returns_lines
 
 
 def receipt_dict(receipt: Receipt) -> dict[str, Any]:
@@ -59,10 +58,9 @@ def summary_text(c: Consolidation) -> str:
         f"accepted with findings: {c.count(WITH_FINDINGS)}  rejected: {c.count(REJECTED)}  "
         f"duplicate: {c.count(DUPLICATE)}  superseded: {c.count(SUPERSEDED)}",
         f"Organisations: {len(c.plans)}  missing a return: {len(c.missing)}",
-        *(f"  {returns_line(c, name)}" for name in LAYOUTS
-          if any(p.layout.name == name for p in c.plans)),
+        *(f"  {line}" for line in returns_lines(c)),
         f"Flags: {red} red, {amber} amber",
-    ]  # fmt: skip
+    ]
     rejected = [r for r in c.receipts if r.status == REJECTED]
     if rejected:
         lines.append("Rejected:")

@@ -69,12 +69,8 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
     yield "Received (date)", both, "Returns Log", RECEIVED_MEANS
     for spec in CHARTS:
         if spec.layout:
-            yield (
-                spec.title,
-                LAYOUTS[spec.layout].short_title,
-                "Charts",
-                (LAYOUTS[spec.layout].progress.means),
-            )
+            layout = LAYOUTS[spec.layout]
+            yield spec.title, layout.short_title, "Charts", layout.progress.means
     yield "Event, clash", LAYOUTS["p44"].short_title, "Calendar", calendar.EVENTS_MEAN
 
 
@@ -217,10 +213,8 @@ class _Workbook:
         self.w.title(sheet, "Action plans: progress report")
         sheet.write_string(1, 0, f"As of {uk(self.c.as_of)}", fmt["subtitle"])
         row = 2
-        for name in LAYOUTS:
-            if not any(p.layout.name == name for p in self.c.plans):
-                continue
-            sheet.write_string(row, 0, tables.returns_line(self.c, name), fmt["subtitle"])
+        for line in tables.returns_lines(self.c):
+            sheet.write_string(row, 0, line, fmt["subtitle"])
             row += 1
         flags = self.c.flags
         red = sum(f.severity == "red" for f in flags)
