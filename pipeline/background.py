@@ -5,7 +5,8 @@ A run is CPU-bound in one process for most of its length (writing the workbook, 
 store), while a second core waits. ``Background(work, *args)`` forks at once; the child starts
 with everything the parent has (no pickling of arguments) and sends back only the result, or
 the exception it met, which ``result()`` raises again here. Unlike ``pipeline.isolation``
-this is for the pipeline's own trusted work, so there is no time or memory limit.
+this is for the pipeline's own trusted work, so there is no time or memory limit. The child
+ends with its parent, even a parent killed outright (see ``children``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from .children import Parent, end_with, this_process
 from .errors import PipelineError
 
 
@@ -24,7 +26,9 @@ class Background:
     def __init__(self, work: Callable[..., Any], *args: Any) -> None:
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe(duplex=False)
-        self._process = context.Process(target=_serve, args=(child, work, args), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, work, args, this_process()), daemon=True
+        )
         self._process.start()
         child.close()
         self._name = getattr(work, "__name__", "work")
@@ -48,7 +52,10 @@ class Background:
         )
 
 
-def _serve(conn: Any, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _serve(conn: Any, work: Callable[..., Any], args: tuple[Any, ...], parent: Parent) -> None:
+    # A child whose parent is killed ends at once, so that e.g. a store being saved is left
+    # as it was: its transaction uncommitted, rolled back (see ``children``).
+    end_with(parent)
     try:
         outcome = ("ok", work(*args))
     except BaseException as err:  # sent to the parent, which raises it again

@@ -6,7 +6,8 @@ aborting its process, the memory cap reached) or takes longer than the time limi
 and replaced, and its job gets the caller's ``failed`` result with a sentence saying why; the
 other jobs carry on. Two workers on two cores also do the work about twice as fast.
 
-Workers are forked, so they start in milliseconds with the pipeline already imported.
+Workers are forked, so they start in milliseconds with the pipeline already imported. They
+end with the run, even a run killed outright (see ``children``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from .children import Parent, end_with, this_process
 
 WORKER_MEMORY = 768 * 2**20  # more address space a worker may take: a backstop behind the limits
 
@@ -93,7 +96,7 @@ class _Worker:
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child, work, failed, memory), daemon=True
+            target=_serve, args=(child, work, failed, memory, this_process()), daemon=True
         )
         self.process.start()
         child.close()
@@ -204,8 +207,10 @@ def _mapped_bytes() -> int:
         return 0
 
 
-def _serve(conn: Connection, work: Callable, failed: Callable, memory: int) -> None:
-    """A worker's life: do each job sent, send back the result, until told to stop."""
+def _serve(conn: Connection, work: Callable, failed: Callable, memory: int, parent: Parent) -> None:
+    """A worker's life: do each job sent, send back the result, until told to stop (or until
+    the run that started it ends, however it ends)."""
+    end_with(parent)  # first, so that its thread's stack is counted in the memory cap below
     import faulthandler
     import resource
 
