@@ -4,7 +4,9 @@ Each layout is validated once over all its returns (headers stacked into one fra
 another, with provenance columns), not once per file. Every pandera failure case becomes a
 ``Finding`` naming file, sheet, cell and field in words a partner understands; raw pandera
 output never reaches a user. Values that fail are blanked in the rows passed on, so that
-counts and flags downstream only ever see values that mean what they say.
+counts and flags downstream only ever see values that mean what they say. A text longer than a
+spreadsheet cell holds is cut to fit (and the partner told), so that no workbook made from it
+ever holds one.
 """
 
 from __future__ import annotations
@@ -20,9 +22,18 @@ from pandera.errors import SchemaErrors
 from .findings import REQUIRED, Finding, Severity, shown
 from .layouts import LAYOUTS, Field, Layout
 from .returns import ROW, HeaderValue, LoadedReturn
-from .values import KINDS, problem_sentence, valid_check
+from .values import (
+    CELL_LIMIT,
+    KINDS,
+    cell_length,
+    fit_cell,
+    fits_cell,
+    problem_sentence,
+    valid_check,
+)
 
 _RETURN = "_return"  # provenance column: which return (position in the batch) a row is from
+TOO_LONG = "too-long"  # the rule of a finding that a text is longer than a cell holds
 
 
 def _checks(field: Field) -> list[pa.Check]:
@@ -61,6 +72,7 @@ def check_returns(returns: list[LoadedReturn]) -> list[LoadedReturn]:
             continue
         header_schema, row_schema = schemas(name)
         checked = [_copy(out[i]) for i in batch]
+        _cut_long_headers(layout, checked)
         _check_headers(layout, header_schema, checked)
         _check_rows(layout, row_schema, checked)
         for i, loaded in zip(batch, checked):
@@ -105,6 +117,7 @@ def _check_rows(layout: Layout, schema: pa.DataFrameSchema, batch: list[LoadedRe
     if not frames:
         return
     frame = pd.concat(frames, ignore_index=True)
+    _cut_long_cells(layout, frame, batch)
     failures = _failures(schema, frame)
     for case in failures.itertuples(index=False):
         position = int(case.index)
@@ -117,6 +130,72 @@ def _check_rows(layout: Layout, schema: pa.DataFrameSchema, batch: list[LoadedRe
         if case.check != "not_nullable":
             local = loaded.rows.index[loaded.rows[ROW] == sheet_row]
             loaded.rows.loc[local, f.name] = None
+
+
+def _cut_long_headers(layout: Layout, batch: list[LoadedReturn]) -> None:
+    """Cut each header text longer than a cell holds to fit, with a finding."""
+    for loaded in batch:
+        for name, held in list(loaded.header.items()):
+            value, raw = held.value, held.raw
+            if _fits(value) and _fits(raw):
+                continue
+            f = layout.field(name)
+            cut = fit_cell(value) if isinstance(value, str) else value
+            loaded.header[name] = HeaderValue(
+                cut, fit_cell(raw) if isinstance(raw, str) else raw, held.row, held.col
+            )
+            if loaded.organisation is not None and loaded.organisation == value:
+                loaded.organisation = cut
+            if not _fits(value) and valid_check(f)(cut):
+                # (a cut value that is still not valid is blanked and reported by its check)
+                loaded.findings.append(_too_long(loaded, f, value, held.cell))
+
+
+def _cut_long_cells(layout: Layout, frame: pd.DataFrame, batch: list[LoadedReturn]) -> None:
+    """Cut each table text longer than a cell holds to fit, in ``frame`` and in its return's
+    rows, with a finding."""
+    for f in layout.columns:
+        if f.name not in frame.columns:
+            continue
+        values = frame[f.name].tolist()
+        # only a text over half the limit can be over it (a quick test, as tables are long)
+        long = [i for i, v in enumerate(values) if type(v) is str and len(v) > CELL_LIMIT // 2]
+        for position in long:
+            value = values[position]
+            if fits_cell(value):
+                continue
+            cut = fit_cell(value)
+            frame.at[position, f.name] = cut
+            loaded = batch[int(frame.at[position, _RETURN])]
+            sheet_row = int(frame.at[position, ROW])
+            local = loaded.rows.index[loaded.rows[ROW] == sheet_row]
+            loaded.rows.loc[local, f.name] = cut
+            if valid_check(f)(cut):
+                cell = loaded.cell_of(f.name, sheet_row)
+                loaded.findings.append(_too_long(loaded, f, value, cell, sheet_row))
+
+
+def _fits(value: Any) -> bool:
+    return not isinstance(value, str) or fits_cell(value)
+
+
+def _too_long(
+    loaded: LoadedReturn, field: Field, value: str, cell: str | None, sheet_row: int | None = None
+) -> Finding:
+    where = "" if sheet_row is None else f" (row {sheet_row + 1})"
+    return Finding(
+        Severity.ERROR,
+        TOO_LONG,
+        f"{field.title}{where} is {cell_length(value):,} characters long, more than a cell "
+        f"can hold: shorten it (a cell holds at most {CELL_LIMIT:,} characters). Until then it "
+        f"is cut short to fit, ending in …",
+        file=loaded.source.name,
+        sheet=loaded.sheet,
+        cell=cell,
+        field=field.title,
+        value=shown(value),
+        row=sheet_row,
+    )
 
 
 def _finding(

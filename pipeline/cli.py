@@ -44,13 +44,23 @@ class _Group(click.Group):
             sys.exit(1)
 
 
+AS_OF_YEARS = (1990, 2100)  # an as-of or due date outside these years is a typing slip
+
+
 def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from None
+    first, last = AS_OF_YEARS
+    if not first <= day.year <= last:
+        raise click.BadParameter(
+            f"{value} is not a date a round could be reported for: give one from {first} to "
+            f"{last}, in the form YYYY-MM-DD."
+        )
+    return day
 
 
 def _date_option(name: str, help: str):

@@ -4,18 +4,24 @@ A register's columns are the ``register_column`` of its layout's header fields, 
 format is derived from the layout declaration like everything else. Its layout is told from its
 columns. Organisations are matched loosely (case, spacing, punctuation, ``&``), and for layouts
 with a code (three_year) by code first.
+
+A register is read as UTF-8 (with or without the byte-order mark Excel's "CSV UTF-8" writes),
+or else as Windows text (cp1252, what Excel's plain "CSV (Comma delimited)" writes), and a
+quoted cell may hold line breaks: errors name the line each record starts on in the file.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import RegisterError
 from .layouts import LAYOUTS, Layout, squash
-from .values import read_value, valid_check
+from .values import CELL_LIMIT, cell_length, fits_cell, read_value, valid_check
 
 
 def organisation_key(name: Any) -> str:
@@ -72,19 +78,19 @@ def read_register(path: Path, layout: Layout | None = None) -> Register:
     """Read a register CSV; RegisterError (naming file, line and column) when it is unusable."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
+        data = path.read_bytes()
+    except OSError as err:
         raise RegisterError(f"{path}: cannot read the register ({err}).") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = _records(_decoded(data, path), path)
     if not rows:
         raise RegisterError(f"{path}: the register is empty; it needs a header row.")
-    columns = [c.strip() for c in rows[0]]
+    columns = [c.strip() for c in rows[0][1]]
     found = layout_of_columns(columns, path)
     if layout is not None and found is not layout:
         raise RegisterError(f"{path}: this is a {found.name} register, not a {layout.name} one.")
     entries: list[RegisterEntry] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
         entry = _entry(found, dict(zip(columns, row)), path, line)
@@ -99,10 +105,74 @@ def read_register(path: Path, layout: Layout | None = None) -> Register:
     return Register(found, path, tuple(entries))
 
 
+def _decoded(data: bytes, path: Path) -> str:
+    """A register's text: UTF-8, else what Excel's plain "CSV (Comma delimited)" writes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as err:
+        line = len(_LINE_BREAK.findall(data[: err.start])) + 1
+        raise RegisterError(
+            f"{path} line {line}: the register has a character that cannot be read (byte "
+            f"0x{data[err.start]:02X}, which is neither UTF-8 nor Windows text); save it from "
+            f"Excel as CSV UTF-8 (Comma delimited)."
+        ) from None
+
+
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+def _records(text: str, path: Path) -> list[tuple[int, list[str]]]:
+    """A register's records, each with the file line it starts on (a quoted cell may hold
+    line breaks, so a record can span several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
+    start = 1
+    try:
+        for row in reader:
+            records.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        if "field larger than field limit" in str(err):  # a cell is far too long
+            raise RegisterError(
+                f"{path} line {reader.line_num}: a value is longer than a spreadsheet cell can "
+                f"hold: {_SHORTEN}"
+            ) from None
+        raise RegisterError(
+            f"{path} line {reader.line_num}: cannot read the register ({err})."
+        ) from None
+    if records and _unclosed(records[-1][1], text):
+        raise RegisterError(
+            f'{path} line {records[-1][0]}: a cell opens with a quote (") that is never closed, '
+            f"so the rest of the register would be read as that one cell: add the closing "
+            f"quote, or remove the opening one."
+        )
+    return records
+
+
+def _unclosed(row: list[str], text: str) -> bool:
+    """Whether the last record ran to the end of the file inside a quoted cell: its last
+    cell then holds every line after the quote, and the file does not end with a quote."""
+    last = row[-1] if row else ""
+    return ("\n" in last or "\r" in last) and not text.rstrip("\r\n").endswith('"')
+
+
+_SHORTEN = f"shorten it (a cell holds at most {CELL_LIMIT:,} characters)."
+
+
 def _entry(layout: Layout, raw: dict[str, str], path: Path, line: int) -> RegisterEntry:
     prefill: dict[str, Any] = {}
     for f in layout.register_fields:
         text = (raw.get(f.register_column) or "").strip()
+        if not fits_cell(text):
+            raise RegisterError(
+                f"{path} line {line}, column {f.register_column}: the value is "
+                f"{cell_length(text):,} characters long, more than a spreadsheet cell can hold: "
+                f"{_SHORTEN}"
+            )
         if not text:
             if f.register_required:
                 raise RegisterError(

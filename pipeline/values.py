@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .findings import shown
 from .layouts.model import ClosedList, Field, Kind, normalise_title
 from .layouts.quarters import PLAN_QUARTERS, financial_quarter_period
 
@@ -73,6 +74,34 @@ def reader(field: Field) -> Callable[[Any], Reading]:
 
 
 # --- text -----------------------------------------------------------------------------------
+
+CELL_LIMIT = 32_767  # the most text a spreadsheet cell holds (Excel's limit)
+
+
+def cell_length(text: str) -> int:
+    """How long ``text`` is as Excel counts: in UTF-16 units, so an emoji counts as two."""
+    if len(text) <= CELL_LIMIT // 2:  # cannot be over the limit: skip the slower count
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def fits_cell(text: str) -> bool:
+    """Whether ``text`` fits in one spreadsheet cell."""
+    return len(text) <= CELL_LIMIT // 2 or cell_length(text) <= CELL_LIMIT
+
+
+def fit_cell(text: str) -> str:
+    """``text`` cut to fit one spreadsheet cell, ending in "…" when it was cut."""
+    if fits_cell(text):
+        return text
+    if cell_length(text) == len(text):  # no character counts twice
+        return text[: CELL_LIMIT - 1] + "…"
+    length = 0
+    for index, char in enumerate(text):
+        length += 2 if ord(char) > 0xFFFF else 1
+        if length > CELL_LIMIT - 1:  # room is left for the "…"
+            return text[:index] + "…"
+    return text  # (not reached: the text does not fit)
 
 
 _UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...
@@ -220,7 +249,7 @@ def _read_whole(raw: Any, field: Field) -> Reading:
     if found is None or not found[0].is_integer():
         return Reading(text)
     number, extra = found
-    guess = f'read "{text}" as {int(number)}' if extra else None
+    guess = f'read "{shown(text)}" as {int(number)}' if extra else None
     return Reading(int(number), guess)
 
 
@@ -241,7 +270,8 @@ def _read_percent(raw: Any, field: Field) -> Reading:
     if found is None:
         return Reading(text)
     number, extra = found
-    return Reading(number, f'read "{text}" as {shown_number(number)}%' if extra else None)
+    guess = f'read "{shown(text)}" as {shown_number(number)}%' if extra else None
+    return Reading(number, guess)
 
 
 def _is_percent(value: Any) -> bool:
@@ -282,7 +312,8 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[a-z]{2,}$", re.IGNORE
 def _read_email(raw: Any, field: Field) -> Reading:
     text = str(raw).strip()
     if text.lower().startswith("mailto:"):
-        return Reading(text[7:].strip(), f'read "{text}" as {text[7:].strip()}')
+        address = text[7:].strip()
+        return Reading(address, f'read "{shown(text)}" as {shown(address)}')
     return Reading(text)
 
 

@@ -1,5 +1,8 @@
 """The toolkit every sheet of the consolidated workbook is written with: formats, typed
-values, Excel tables, widths that fit their content, and print set-up."""
+values, Excel tables, widths that fit their content, and print set-up.
+
+No text written through it is longer than a cell holds (``values.CELL_LIMIT``): a longer one
+is cut to fit, ending in "…", where xlsxwriter would cut it silently."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import Any
 from xlsxwriter.utility import xl_range
 
 from ..timing import count
-from ..values import uk
+from ..values import CELL_LIMIT, fit_cell, uk
 from .streaming import EXCEL_DAY_ZERO, RowWriter
 from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Col, Table
 
@@ -20,6 +23,7 @@ WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
 CHARACTERS_PER_WIDTH = 1.35  # Arial 10 characters in a column width unit (about)
 LINE_HEIGHT = 13  # points per wrapped line of Arial 10
+_SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
 class SheetWriter:
@@ -77,7 +81,7 @@ class SheetWriter:
 
             def text(row: int, col: int, value: Any) -> None:
                 if type(value) is str:
-                    write(row, col, value, fmt)
+                    write(row, col, value if len(value) <= _SURELY_FITS else fit_cell(value), fmt)
                 else:
                     general(sheet, row, col, value, kind)
 
@@ -104,7 +108,7 @@ class SheetWriter:
 
     def title(self, sheet: Any, text: str) -> None:
         """A sheet's title, in its first row."""
-        sheet.write_string(0, 0, text, self.fmt["title"])
+        sheet.write_string(0, 0, fit_cell(text), self.fmt["title"])
         sheet.set_row(0, 24)
 
     def value(self, sheet: Any, row: int, col: int, value: Any, kind: str = TEXT) -> None:
@@ -119,7 +123,8 @@ class SheetWriter:
         elif isinstance(value, int | float):
             sheet.write_number(row, col, value, self.fmt[INT if kind == INT else NUMBER])
         else:
-            sheet.write_string(row, col, str(value), self.fmt["wrap" if kind == LONG else "plain"])
+            text, fmt = fit_cell(str(value)), self.fmt["wrap" if kind == LONG else "plain"]
+            sheet.write_string(row, col, text, fmt)
 
     def table(
         self,
@@ -174,7 +179,8 @@ class SheetWriter:
                 if value is not None:
                     write(r, col, value)
             if target:
-                sheet.write_url(r, left, f"internal:{target}", link_format, string=str(row[0]))
+                shown = fit_cell(str(row[0]))
+                sheet.write_url(r, left, f"internal:{target}", link_format, string=shown)
         for r in sorted(beside):
             beside[r]()
         if widths:
