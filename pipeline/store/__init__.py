@@ -8,7 +8,9 @@ same inbox changes nothing.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,9 +24,82 @@ from ..registers import Register, organisation_key
 from ..returns import LoadedReturn
 from . import codec
 from .archive import keep
-from .schema import migrate, transaction
+from .schema import (
+    SCHEMA_VERSION,
+    WAIT,
+    check_writable,
+    connect,
+    fault,
+    migrate,
+    transaction,
+    version,
+)
 
 DEFAULT_STORE = Path("outbox") / "pipeline.sqlite"
+
+
+def _check_place(path: Path, write: bool) -> None:
+    """Say what is in the store's way before SQLite tries it: a folder where the file should
+    be, or (when writing) a store folder that cannot be made; when only reading, no store."""
+    if path.is_dir():
+        raise _a_folder(path)
+    if not write:
+        if not path.exists():
+            raise PipelineError(f"The store {path} does not exist: run `pipeline run` first.")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+        raise PipelineError(
+            f"The store's folder {path.parent} cannot be created: {blocker} is a file, not a "
+            f"folder. Move that file away, or point --store at another place."
+        ) from None
+    except OSError as err:
+        if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise PipelineError(
+                f"The store's folder {path.parent} cannot be created ({err.strerror}): point "
+                f"--store at another place."
+            ) from None
+        raise _read_only_folder(path) from None
+
+
+def _a_folder(path: Path) -> PipelineError:
+    """The store's path is taken by a folder."""
+    return PipelineError(
+        f"The store {path} is a folder, not a file: point --store at a file (such as "
+        f"{path / DEFAULT_STORE.name}), or move the folder away."
+    )
+
+
+def _read_only_folder(path: Path) -> PipelineError:
+    """A new store cannot be made: the nearest folder there is is read-only."""
+    folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+    return PipelineError(
+        f"The folder {folder} is read-only: the store {path} cannot be created in it. Make the "
+        f"folder writable, or point --store at a file in a writable folder."
+    )
+
+
+def _open_fault(err: sqlite3.Error, path: Path) -> PipelineError:
+    """What SQLite's error on opening the store at ``path`` means, as a sentence."""
+    said = fault(err, path)
+    if said is not None:
+        return said
+    if err.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN:
+        if path.is_dir():
+            return _a_folder(path)
+        if not path.exists() and not os.access(path.parent, os.W_OK):
+            return _read_only_folder(path)
+        if path.exists() and not os.access(path, os.R_OK):
+            return PipelineError(
+                f"The store {path} cannot be read (permission denied): make it readable by "
+                f"this user, or point --store at another file."
+            )
+    return PipelineError(
+        f"The store {path} cannot be opened ({err}): check that it is a file this user can "
+        f"read and write, or point --store at another file."
+    )
 
 
 @dataclass(frozen=True)
@@ -76,19 +151,32 @@ class Store:
         self.archive = path.parent / "archive"
 
     @classmethod
-    def open(cls, path: Path = DEFAULT_STORE) -> Store:
-        """Open (creating or upgrading) the store at ``path``."""
+    def open(cls, path: Path = DEFAULT_STORE, *, write: bool = True, wait: float = WAIT) -> Store:
+        """Open the store at ``path``: to record runs in (``write``: created or upgraded as
+        needed, and a read-only store said at once, not when the run ends), or only to read
+        (a read-only store will do; nothing is created). While another run is using the store
+        this waits for it, up to ``wait`` seconds. Whatever is in the way (a damaged file, a
+        folder, a read-only disk, a run that does not finish) is a ``PipelineError`` naming
+        the store and saying what to do."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _check_place(path, write)
         try:
-            db = sqlite3.connect(path, isolation_level=None)
+            db = connect(path, wait)
+        except sqlite3.Error as err:
+            raise _open_fault(err, path) from None
+        try:
             db.execute("PRAGMA foreign_keys = ON")
-            migrate(db)
-        except sqlite3.DatabaseError as err:
-            raise PipelineError(
-                f"The store {path} cannot be opened ({err}): point --store at another file, "
-                f"or restore this one from a backup."
-            ) from None
+            if write or version(db) < SCHEMA_VERSION:
+                migrate(db)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged first page
+            if write:
+                check_writable(db)
+        except sqlite3.Error as err:
+            db.close()
+            raise _open_fault(err, path) from None
+        except BaseException:
+            db.close()
+            raise
         return cls(db, path)
 
     def close(self) -> None:

@@ -1,15 +1,25 @@
-"""The store's tables, and the migrations that build them up one version at a time.
+"""The store's tables, the migrations that build them up one version at a time, and how
+the store is shared between runs.
 
 ``PRAGMA user_version`` holds the version a store is at. Opening a store applies every
 migration after it, in one transaction; nothing is ever dropped, so an old store is upgraded,
 never wiped. To change the schema, append a migration: never edit one that has shipped.
+
+Two runs may use one store at once. Every write is one ``BEGIN IMMEDIATE`` transaction, which
+takes the store's write lock first; a run that finds the lock taken waits for it (up to
+``WAIT`` seconds, saying so after a moment) rather than failing. The SQLite errors that mean
+"in use", "read-only", "damaged" or "disk full" become a sentence saying what to do.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import PipelineError
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -63,6 +73,28 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+WAIT = 600.0
+"""How long (seconds) a run waits for another run to finish with the store: a large round's
+save takes several seconds, a run's reading many minutes with the store free throughout."""
+NOTICE_AFTER = 1.0
+"""How long (seconds) a run waits for the store's write lock before saying it is waiting."""
+
+
+class Connection(sqlite3.Connection):
+    """A connection to a store that knows the store's path as the user gave it (for
+    sentences about it)."""
+
+    store: Path | None = None
+
+
+def connect(path: Path, wait: float = WAIT) -> Connection:
+    """A connection to the store at ``path``, in autocommit mode, that waits up to ``wait``
+    seconds for another run to finish with the store (SQLite's error when it cannot open the
+    file at all is raised as it is)."""
+    db = sqlite3.connect(path, timeout=wait, isolation_level=None, factory=Connection)
+    db.store = Path(path)
+    return db
+
 
 def version(db: sqlite3.Connection) -> int:
     """The schema version a store is at (0 for a new, empty one)."""
@@ -70,23 +102,44 @@ def version(db: sqlite3.Connection) -> int:
 
 
 def migrate(db: sqlite3.Connection, upto: int = SCHEMA_VERSION) -> int:
-    """Apply the migrations a store lacks, up to ``upto``, in one transaction."""
-    current = version(db)
-    if current > SCHEMA_VERSION:
-        from ..errors import PipelineError
+    """Apply the migrations a store lacks, up to ``upto``, in one transaction.
 
-        raise PipelineError(
-            f"The store is at version {current}, newer than this pipeline knows "
-            f"({SCHEMA_VERSION}): update the pipeline."
-        )
+    Safe when two processes do it at once: the version is read again once this one holds the
+    write lock, so the second to get there finds the work done and does nothing."""
+    current = _known_version(db)
     if current >= upto:
         return current
     with transaction(db):
+        current = _known_version(db)
+        if current == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise PipelineError(
+                f"The file {database_file(db)} is a database, but not a pipeline store: point "
+                f"--store at another file (a new one is created)."
+            )
         for number in range(current + 1, upto + 1):
             for statement in statements(MIGRATIONS[number - 1]):
                 db.execute(statement)
-        db.execute(f"PRAGMA user_version = {upto}")
-    return upto
+        if current < upto:
+            db.execute(f"PRAGMA user_version = {upto}")
+    return max(current, upto)
+
+
+def _known_version(db: sqlite3.Connection) -> int:
+    current = version(db)
+    if current > SCHEMA_VERSION:
+        raise PipelineError(
+            f"The store {database_file(db)} is at version {current}, newer than this pipeline "
+            f"knows ({SCHEMA_VERSION}): update the pipeline."
+        )
+    return current
+
+
+def check_writable(db: sqlite3.Connection) -> None:
+    """Raise the store's "read-only" (or "in use") error now, not when a run ends: write the
+    version the store already has, and roll it back."""
+    with transaction(db):
+        db.execute(f"PRAGMA user_version = {version(db)}")
+        db.execute("ROLLBACK")
 
 
 def statements(script: str) -> Iterator[str]:
@@ -103,11 +156,126 @@ def statements(script: str) -> Iterator[str]:
 
 @contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One all-or-nothing transaction (the connection is in autocommit mode otherwise)."""
-    db.execute("BEGIN IMMEDIATE")
+    """One all-or-nothing transaction (the connection is in autocommit mode otherwise).
+
+    It starts by taking the store's write lock, waiting while another run holds it. An SQLite
+    error that means the store is in use, read-only, damaged or on a full disk becomes a
+    ``PipelineError`` saying so; the body may end the transaction itself (``ROLLBACK``)."""
     try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+        _begin(db)
+        try:
+            yield db
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        if db.in_transaction:
+            db.execute("COMMIT")
+    except sqlite3.Error as err:
+        said = fault(err, database_file(db))
+        if said is None:
+            raise
+        raise said from None
+
+
+def _begin(db: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``; if another run holds the lock for more than a moment, say so on
+    stderr and go on waiting (the connection's busy timeout, e.g. ``WAIT``)."""
+    wait = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    notice = int(NOTICE_AFTER * 1000)
+    if wait <= notice:
+        db.execute("BEGIN IMMEDIATE")
+        return
+    db.execute(f"PRAGMA busy_timeout = {notice}")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        return
+    except sqlite3.OperationalError as err:
+        if not _is(err, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {wait}")
+    print(
+        f"The store {database_file(db)} is in use by another run: waiting for it to finish "
+        f"(up to {_duration(wait / 1000)}).",
+        file=sys.stderr,
+        flush=True,
+    )
+    db.execute(f"PRAGMA busy_timeout = {wait - notice}")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {wait}")
+
+
+def database_file(db: sqlite3.Connection) -> Path | str:
+    """The store a connection is to, as the user gave it if it was opened by ``connect``
+    ("" for a database in memory)."""
+    given = getattr(db, "store", None)
+    if given is not None:
+        return given
+    try:
+        for _, name, file in db.execute("PRAGMA database_list"):
+            if name == "main":
+                return Path(file) if file else ""
+    except sqlite3.Error:
+        pass
+    return ""
+
+
+def fault(err: sqlite3.Error, path: Path | str) -> PipelineError | None:
+    """What an SQLite error means for the store at ``path``, as a sentence saying what to do;
+    None for an error that is not about the store itself (a bug)."""
+    if _is(err, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return in_use(path)
+    if _is(err, sqlite3.SQLITE_READONLY):
+        return read_only(path)
+    if _is(err, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return damaged(path, err)
+    if _is(err, sqlite3.SQLITE_FULL):
+        return PipelineError(
+            f"The disk holding the store {path} is full: free some space and run again."
+        )
+    if _is(err, sqlite3.SQLITE_IOERR):
+        return PipelineError(
+            f"The store {path} could not be read or written ({err}): check the disk or network "
+            f"drive it is on, and run again."
+        )
+    return None
+
+
+def in_use(path: Path | str) -> PipelineError:
+    """The store is locked by another run for longer than a run waits."""
+    return PipelineError(
+        f"The store {path} is in use by another run that has not finished: wait for it and "
+        f"run again."
+    )
+
+
+def read_only(path: Path | str) -> PipelineError:
+    """The store's file, or its folder (where SQLite writes its journal), cannot be written."""
+    return PipelineError(
+        f"The store {path} is read-only: make the file and its folder writable, or point "
+        f"--store at a file in a writable folder."
+    )
+
+
+def damaged(path: Path | str, err: Exception) -> PipelineError:
+    """The store's file is not an SQLite database, or is one that is damaged."""
+    return PipelineError(
+        f"The store {path} is not a database or is damaged ({err}): point --store at another "
+        f"file, or restore this one from a backup."
+    )
+
+
+def _is(err: sqlite3.Error, *codes: int) -> bool:
+    """Whether ``err``'s SQLite result code (its primary code, without the extended part) is
+    one of ``codes``."""
+    code = getattr(err, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in codes
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.0f} seconds"
