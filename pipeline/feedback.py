@@ -56,7 +56,7 @@ DEFAULT_TO_DO = "Correct it and send the file again."
 class FeedbackJob:
     """What one feedback copy needs: the original, what to say, and where to write."""
 
-    original: Path
+    original: bytes | None  # the file's bytes as read (None: not at hand)
     name: str  # the file's name as shown (relative to the inbox)
     findings: tuple[Finding, ...]
     target: Path
@@ -77,12 +77,13 @@ def jobs_for(receipts: Iterable[Any], out_dir: Path, again: bool = True) -> list
         markup = (
             not receipt.loaded.rejected
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")
-            and receipt.source.path.exists()
+            and receipt.data is not None
         )
         target = Path(out_dir) / f"{stem}-feedback.xlsx"
         if not again and not receipt.new and target.exists():
             continue
-        jobs.append(FeedbackJob(receipt.source.path, name, tuple(receipt.findings), target, markup))
+        jobs.append(FeedbackJob(receipt.data if markup else None, name, tuple(receipt.findings),
+                                target, markup))  # fmt: skip
     return jobs
 
 
@@ -109,13 +110,15 @@ def _fix_list_only(job: tuple[FeedbackJob], reason: str) -> Path | None:
 
 def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None = None) -> Path:
     """Write one feedback copy and return its path."""
+    import io
+
     import openpyxl
 
     from .files import atomic_path
 
     markup = job.markup if markup is None else markup
     if markup:
-        book = openpyxl.load_workbook(job.original)
+        book = openpyxl.load_workbook(io.BytesIO(job.original))
         _mark_cells(book, job.findings)
         note = None
     else:

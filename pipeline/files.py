@@ -1,21 +1,42 @@
-"""Writing output files so that nobody ever sees half of one."""
+"""Writing output files so that nobody ever sees half of one, and nothing is left behind.
+
+Every temporary file or folder the pipeline makes is named ``.pipeline-<pid>-…``, after the
+process that made it, so that a run killed part-way (even with SIGKILL) leaves only names the
+next run recognises and removes (``remove_stale``). Failures to write become one sentence
+(``write_problem``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import PipelineError
+
+_PREFIX = ".pipeline-"
+_OURS = re.compile(r"^\.pipeline-(\d+)-")
+
+
+def _prefix() -> str:
+    return f"{_PREFIX}{os.getpid()}-"
+
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; when the block succeeds, rename it into place
-    (with the usual permissions), and when it fails, remove it and leave ``path`` as it was."""
+def atomic_path(path: Path, scratch: Path | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (or in ``scratch``, a folder on the same disk);
+    when the block succeeds, rename it into place (with the usual permissions), and when it
+    fails, remove it and leave ``path`` as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=f".{path.stem}-")
+    folder = Path(scratch) if scratch is not None else path.parent
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=folder, prefix=_prefix())
     os.close(fd)
     try:
         yield Path(tmp)
@@ -26,3 +47,103 @@ def atomic_path(path: Path) -> Iterator[Path]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def scratch_folder(near: Path) -> Iterator[Path]:
+    """A temporary folder inside ``near`` (so that what is written there can be renamed into
+    ``near`` in one step), removed with all it holds when the block ends."""
+    Path(near).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=near, prefix=_prefix()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale(folder: Path) -> int:
+    """Remove what runs that are no longer running left in ``folder`` (their temporary files
+    and folders); returns how many were removed. Nothing else is touched."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        made_by = _OURS.match(name)
+        if made_by is None or _running(int(made_by.group(1))):
+            continue
+        path = Path(folder) / name
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill would end the process there; psutil asks safely
+        try:
+            import psutil
+        except ImportError:
+            return True
+        return psutil.pid_exists(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: it exists
+        return True
+    return True
+
+
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def write_problem(err: OSError, what: str, path: Path, after: str = "nothing was changed") -> str:
+    """The sentence for failing to write ``what`` (e.g. "The outbox") at ``path``: what
+    happened, what to do, and ``after`` (what state things are left in)."""
+    where = f"{what} {path}"
+    if err.errno in _FULL:
+        return f"{where} is full: free some space and run again; {after}."
+    if isinstance(err, PermissionError) or err.errno in _READ_ONLY:
+        return (
+            f"{where} cannot be written to (it is read-only, or this account may not write "
+            f"there): choose another place, or ask for write access, and run again; {after}."
+        )
+    if isinstance(err, (IsADirectoryError, NotADirectoryError, FileExistsError)):
+        return (
+            f"{where} cannot be written: {Path(err.filename or path)} is in the way (a folder "
+            f"where a file should be, or a file where a folder should be): move it and run "
+            f"again; {after}."
+        )
+    why = os.strerror(err.errno) if err.errno else str(err)
+    return f"{where} could not be written ({why}): run again; {after}."
+
+
+def need_folder(path: Path, what: str) -> None:
+    """Raise a ``PipelineError`` unless ``path`` is a folder or can be made one."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise PipelineError(
+            f"{what} {path} is a file, not a folder: move the file, or choose another folder; "
+            f"nothing was changed."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise PipelineError(write_problem(err, what, path)) from None
+
+
+def need_file_place(path: Path, what: str) -> None:
+    """Raise a ``PipelineError`` when ``path``, where a file is to be written, is a folder."""
+    if Path(path).is_dir():
+        raise PipelineError(
+            f"{what} {path} is a folder, where the file should be written: move the folder, or "
+            f"choose another outbox; nothing was changed."
+        )

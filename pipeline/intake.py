@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from .findings import Finding, Severity
+from .inbox import Entry
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .reading.workers import load_all
@@ -113,6 +114,7 @@ class Receipt:
     modified: float | None = None
     new: bool = True
     first_seen: datetime | None = None  # when the pipeline first saw these bytes
+    data: bytes | None = field(default=None, repr=False)  # the bytes read, when read this run
 
     @property
     def findings(self) -> list[Finding]:
@@ -120,55 +122,50 @@ class Receipt:
         return self.loaded.findings if self.loaded else []
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Every file under ``inbox``, recursively, in name order; lock files (``~$x.xlsx``) and
-    hidden files and folders are left alone."""
-    inbox = Path(inbox)
-    found = []
-    for path in inbox.rglob("*"):
-        parts = path.relative_to(inbox).parts
-        if any(p.startswith(".") for p in parts) or path.name.startswith("~$"):
-            continue
-        if path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(inbox).as_posix().lower())
+def sources_of(entries: Iterable[Entry]) -> list[tuple[SourceFile, Entry]]:
+    """Each entry with the ``SourceFile`` it is known by (an entry that was not read has no
+    content hash)."""
+    return [(_source(entry), entry) for entry in entries]
 
 
-def scan(paths: Iterable[Path], root: Path | None = None) -> list[SourceFile]:
-    """Hash each file; names are shown relative to ``root`` when given."""
-    sources = []
-    for path in paths:
-        path = Path(path)
-        data = path.read_bytes()
-        name = path.relative_to(root).as_posix() if root else path.name
-        sources.append(SourceFile.of(path, name, data))
-    return sources
+def _source(entry: Entry) -> SourceFile:
+    if entry.data is None:
+        return SourceFile(entry.path, entry.name, "", 0)
+    return SourceFile.of(entry.path, entry.name, entry.data)
 
 
 def receive(
-    sources: list[SourceFile],
+    found: list[tuple[SourceFile, Entry]],
     registers: Mapping[str, Register] | None = None,
     known: Mapping[str, Known] | None = None,
     isolation: Isolation = ISOLATED,
     on_file: Callable[[int, int], None] | None = None,
 ) -> list[Receipt]:
-    """Turn a batch of files into receipts: duplicates recognised, new files loaded (in
-    isolated worker processes) and checked, every return matched to its register.
+    """Turn a batch of inbox entries (``sources_of``) into receipts: duplicates recognised,
+    new files loaded (in isolated worker processes) and checked, every return matched to its
+    register; an entry that could not be read is rejected with its sentence.
     ``on_file(done, total)`` reports progress."""
     known = known or {}
     now = datetime.now().replace(microsecond=0)
-    modified = {s.path: _mtime(s.path) for s in sources}
-    counted = _counted(sources, known, now, modified)
+    read = [(source, entry) for source, entry in found if entry.data is not None]
+    modified = {source.path: entry.modified for source, entry in read}
+    counted = _counted([source for source, _ in read], known, now, modified)
     receipts: list[Receipt] = []
     fresh: list[Receipt] = []
-    progress = _Progress(len(sources), on_file)
-    for source in sources:
+    progress = _Progress(len(found), on_file)
+    for source, entry in found:
         earlier = known.get(source.sha256)
         twin = counted.get(source.sha256)
         # the pipeline first saw these bytes in an earlier run, or in this one
         seen = earlier.first_seen if earlier is not None else now
-        mtime = modified[source.path]
-        if twin is not source:
+        mtime = entry.modified
+        if entry.data is None:
+            checked = LoadedReturn(source).reject("unreadable", entry.problem or "")
+            receipts.append(
+                Receipt(source, REJECTED, checked, received=now, modified=mtime, first_seen=now)
+            )
+            progress.step()
+        elif twin is not source:
             # A copy is dated by its own modified time, or when its bytes were first seen if
             # that is earlier: neither changes when the same inbox is run again.
             if twin is not None:
@@ -184,16 +181,17 @@ def receive(
         elif earlier is not None:
             receipts.append(
                 Receipt(source, REJECTED, earlier.checked, modified=earlier.modified, new=False,
-                        received=arrival(seen, earlier.modified), first_seen=seen)
+                        received=arrival(seen, earlier.modified), first_seen=seen,
+                        data=entry.data)
             )  # fmt: skip
             progress.step()
         else:
             fresh.append(
                 Receipt(source, REJECTED, received=arrival(seen, mtime), modified=mtime,
-                        first_seen=seen)
+                        first_seen=seen, data=entry.data)
             )  # fmt: skip
             receipts.append(fresh[-1])
-    jobs = [(r.source.path, r.source.name) for r in fresh]
+    jobs = [(r.data, r.source.path, r.source.name) for r in fresh]
     with stage("load"):
         loaded = load_all(jobs, isolation, on_done=progress.step, meanwhile=_import_checker)
     with stage("check"):
@@ -255,13 +253,6 @@ def settle(receipts: Iterable[Receipt], registers: Mapping[str, Register]) -> No
             continue
         receipt.loaded = match_register(receipt.checked, registers)
         receipt.status, receipt.note = _status(receipt.loaded)
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return None
 
 
 def _status(loaded: LoadedReturn) -> tuple[str, str | None]:

@@ -191,7 +191,7 @@ def test_a_bad_as_of_date_is_a_usage_error(tmp_path, inbox):
 
 def test_a_missing_inbox_is_a_clear_error_not_a_traceback(tmp_path):
     result = invoke("run", "--inbox", tmp_path / "nope", "--outbox", tmp_path / "out")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, like a mistyped option
     assert "The inbox folder" in result.output and "does not exist" in result.output
     assert "Traceback" not in result.output
 
@@ -235,10 +235,14 @@ def test_the_installed_command_runs_as_its_own_process_and_exits_with_its_code(t
     path = tmp_path / "out" / "consolidated-2026-11-20.xlsx"
     assert done.stdout.rstrip().endswith(f"Consolidated workbook: {path}")  # flushed, whole
     assert sheet_records(path, "Actions")
-    command[command.index("--inbox") + 1] = str(tmp_path / "nope")
+    assert not (tmp_path / "out" / "feedback").exists()  # the return had nothing to fix
+    (tmp_path / "out" / "feedback").write_text("a file where the feedback folder goes")
     failed = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1
-    assert "does not exist" in failed.stderr and "Traceback" not in failed.stderr
+    assert "is a file, not a folder" in failed.stderr and "Traceback" not in failed.stderr
+    command[command.index("--inbox") + 1] = str(tmp_path / "nope")
+    mistyped = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert mistyped.returncode == 2 and "does not exist" in mistyped.stderr
     usage = subprocess.run([sys.executable, "-m", "pipeline", "nonsense"], capture_output=True,
                            text=True, timeout=60)  # fmt: skip
     assert usage.returncode == 2 and "No such command" in usage.stderr

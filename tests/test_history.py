@@ -250,18 +250,19 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     from pathlib import Path
-    from pipeline.intake import receive, scan, inbox_files
+    from pipeline.inbox import walk
+    from pipeline.intake import receive, sources_of
     from pipeline.store import FileRecord, Store
 
     inbox, store_path = Path(sys.argv[1]), Path(sys.argv[2])
-    receipts = receive(scan(inbox_files(inbox), root=inbox))
+    receipts = receive(sources_of(walk(inbox)))
 
     def records_then_die():
         for n, r in enumerate(receipts):
             if n == 2:
                 os.kill(os.getpid(), signal.SIGKILL)  # the machine dies mid-run
             yield FileRecord(r.source.path, r.source.name, r.source.sha256, r.source.size,
-                             None, r.first_seen, r.status, r.note, None, r.checked)
+                             None, r.first_seen, r.status, r.note, None, r.checked, r.data)
 
     with Store.open(store_path) as store:
         store.save_run(date(2026, 11, 20), {}, records_then_die(), [])

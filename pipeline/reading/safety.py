@@ -53,6 +53,17 @@ _DIMENSION = re.compile(rb'<dimension\s+ref="' + _REF + rb"(?::" + _REF + rb')?"
 _CELL_START = re.compile(rb'<c\s[^>]*?\br="' + _REF + rb'"[^>]*>')  # a cell's opening tag
 
 
+def too_big_to_read(size: int, limits: Limits = LIMITS) -> str | None:
+    """Why a file of ``size`` bytes is not read at all (completing "This file cannot be
+    used: …"), or None when it may be."""
+    if size <= limits.file_bytes:
+        return None
+    return (
+        f"it is {size // 2**20:,} MB, far larger than any plan: remove anything that is not "
+        f"the plan (pictures, other data) and send it again"
+    )
+
+
 def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     """Check a file's bytes; raise ``Unreadable`` with a sentence when it must not be read."""
     if name.rsplit("/", 1)[-1].startswith("~$"):
@@ -60,11 +71,8 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
             "it is an Excel lock file (left behind while a workbook is open), not a return: "
             "send the workbook itself"
         )
-    if len(data) > limits.file_bytes:
-        raise Unreadable(
-            f"it is {len(data) // 2**20} MB, far larger than any plan: remove anything that "
-            f"is not the plan (pictures, other data) and send it again"
-        )
+    if too_big_to_read(len(data), limits):
+        raise Unreadable(too_big_to_read(len(data), limits))
     if data.startswith(_OLE):
         if any(stream.encode("utf-16-le") in data for stream in _ENCRYPTED_STREAMS):
             raise Unreadable(_PASSWORD)

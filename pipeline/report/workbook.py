@@ -79,6 +79,7 @@ def write_consolidated(
     path: Path,
     organisation_sheets: int = ORGANISATION_SHEETS,
     parallel: bool = True,
+    tmpdir: Path | None = None,
 ) -> Path:
     """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``.
 
@@ -86,13 +87,15 @@ def write_consolidated(
     more than ``organisation_sheets`` organisations has every sheet streamed and no sheet per
     organisation: the Overview then links each organisation to its first row on the Actions or
     Tasks sheet. Streamed sheets are written on two cores unless ``parallel`` is False (see
-    ``report.parallel``).
+    ``report.parallel``). Temporary files go in ``tmpdir`` (by default the system's).
     """
     large = len(c.plans) > organisation_sheets
-    with atomic_path(path) as tmp:
+    with atomic_path(path, scratch=tmpdir) as tmp:
         # A normal round's ~300 parts are put together in memory (by default xlsxwriter makes
         # a temporary file for each); a large round's are too big for that, and it is streamed.
         options = {**WORKBOOK_OPTIONS, "constant_memory": large, "in_memory": not large}
+        if tmpdir is not None:
+            options["tmpdir"] = str(tmpdir)
         book = Workbook(str(tmp), options)
         book.set_properties(
             {

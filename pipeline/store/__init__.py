@@ -12,8 +12,8 @@ import errno
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,10 @@ def _open_fault(err: sqlite3.Error, path: Path) -> PipelineError:
     )
 
 
+class RunAbandoned(Exception):
+    """A run was not recorded because its workbook could not be put in place."""
+
+
 @dataclass(frozen=True)
 class StoredFile:
     """A file the store has seen before, and the return read from it."""
@@ -130,6 +134,7 @@ class FileRecord:
     reason: str | None
     round: str | None
     checked: LoadedReturn | None  # None for a duplicate: its twin is recorded
+    data: bytes | None = field(default=None, repr=False)  # its bytes, to archive when new
 
 
 @dataclass(frozen=True)
@@ -270,9 +275,14 @@ class Store:
         registers: dict[str, Register],
         files: Iterable[FileRecord],
         plans: Iterable[PlanRecord],
+        ready: Callable[[], bool] | None = None,
     ) -> None:
         """Record one run in one transaction: all of it, or (if anything fails or the process
-        dies part-way) none of it. Files are copied into the archive first."""
+        dies part-way) none of it. New files' bytes are kept in the archive first.
+
+        ``ready()``, if given, is asked once everything is written but not yet committed: the
+        run is committed only when it answers True (the run's workbook is in place), and is
+        otherwise abandoned, leaving the store as it was, and ``RunAbandoned`` raised."""
         now = datetime.now().isoformat(timespec="seconds")
         with transaction(self.db) as db:
             for layout, register in registers.items():
@@ -290,11 +300,23 @@ class Store:
                     (plan.layout, plan.round, plan.organisation, plan.sha256,
                      json.dumps(plan.summary, default=str, sort_keys=True)),
                 )  # fmt: skip
+            if ready is not None and not ready():
+                raise RunAbandoned
+
+    def _archived(self, db: sqlite3.Connection, record: FileRecord) -> str:
+        """Where the record's file is kept in the archive, keeping it there if it is new."""
+        if record.data is None:  # read by an earlier run: its copy is there already
+            row = db.execute("SELECT archived FROM files WHERE sha256 = ?", (record.sha256,))
+            found = row.fetchone()
+            if found is not None:
+                return found[0]
+            raise PipelineError(f"The bytes of {record.name} are not at hand to archive.")
+        return keep(self.archive, record.name, record.sha256, record.data)
 
     def _save_file(self, db: sqlite3.Connection, record: FileRecord, as_of: date, now: str) -> None:
         if record.checked is not None:
             seen = record.first_seen.isoformat(timespec="seconds") if record.first_seen else now
-            archived = keep(self.archive, record.path, record.sha256)
+            archived = self._archived(db, record)
             db.execute(
                 "INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.sha256, record.name, record.size, record.modified, seen,

@@ -3,7 +3,6 @@ be recovered after the inbox is cleaned."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from ..files import atomic_path
@@ -17,11 +16,12 @@ def archive_name(sha256: str, original: str) -> str:
     return f"{sha256[:2]}/{sha256}{suffix}"
 
 
-def keep(archive: Path, source: Path, sha256: str) -> str:
-    """Copy ``source`` into ``archive`` unless a copy is already there; returns its name."""
-    name = archive_name(sha256, source.name)
+def keep(archive: Path, original: str, sha256: str, data: bytes) -> str:
+    """Keep ``data`` (the bytes of the file ``original``, whose SHA-256 is ``sha256``) in
+    ``archive`` unless a copy is already there; returns its name in the archive."""
+    name = archive_name(sha256, original)
     target = archive / name
     if not target.exists():
-        with atomic_path(target) as tmp:
-            shutil.copyfile(source, tmp)
+        with atomic_path(target, scratch=archive) as tmp:
+            tmp.write_bytes(data)
     return name
