@@ -26,8 +26,9 @@ A_LONG_TIME = 60.0  # longer than any test waits
 
 
 def say(*words: object) -> None:
-    """One line on standard output, at once (the test reads them as they come)."""
-    print(*words, flush=True)
+    """One line on standard output, at once (the test reads them as they come), in one write:
+    lines from children writing at the same moment are not mixed."""
+    os.write(1, (" ".join(map(str, words)) + "\n").encode())
 
 
 def read_slowly(seconds: float) -> str:
