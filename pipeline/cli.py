@@ -134,7 +134,7 @@ def templates(layout: str, register: Path | None, out: Path, store: Path | None)
     if store is not None and reg is not None:
         if not Path(store).exists():
             raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
-        with Store.open(store) as opened:
+        with Store.open(store, write=False) as opened:
             previous = opened.latest_returns(chosen.name)
     paths = make_templates(chosen, out, reg, previous)
     carried = sum(1 for e in (reg.entries if reg else ()) if _key(e.organisation) in previous)
@@ -303,7 +303,7 @@ def history(organisation: str, store: Path | None) -> None:
     store = store or DEFAULT_STORE
     if not Path(store).exists():
         raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
-    with Store.open(store) as opened:
+    with Store.open(store, write=False) as opened:
         rounds = opened.history(organisation)
     if not rounds:
         raise PipelineError(f"{organisation} has no rounds in {store}: check the spelling.")

@@ -19,6 +19,7 @@ from typing import Any
 from .findings import Finding, Severity
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem
+from .values import fit_cell
 
 FIX_LIST = "Fix list"
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.REJECTED: "FFC7CE"}
@@ -48,6 +49,7 @@ WHAT_TO_DO = {
     "wrong-organisation": "Check that this is your own plan.",
     "unsaved-formula": "Open the file in Excel, let it calculate, save it, and send it again.",
     "not-on-register": "Check the organisation's name against the register, or ask us.",
+    "too-long": "Shorten it to at most 32,767 characters (all a cell can hold).",
 }
 DEFAULT_TO_DO = "Correct it and send the file again."
 
@@ -152,6 +154,8 @@ def _mark_cells(book: Any, findings: Iterable[Finding]) -> None:
         cell = sheet[_first_cell(f.cell)]
         if type(cell).__name__ == "MergedCell":
             continue
+        if f.rule == "too-long":  # no output holds more than a cell can
+            cell.value = fit_cell(cell.value)
         cell.fill = PatternFill("solid", fgColor=FILLS[f.severity])
         text = f"{SEVERITY_WORDS[f.severity]}: {f.message} {WHAT_TO_DO.get(f.rule, '')}".strip()
         if cell.comment is not None:

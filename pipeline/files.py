@@ -21,6 +21,9 @@ from pathlib import Path
 from .errors import PipelineError
 
 _PREFIX = ".pipeline-"
+# A custom document property on every workbook the pipeline writes that is not a return (the
+# consolidated workbook), so that a copy of one found in an inbox is never read as a return.
+OUTPUT_MARK = ("Written by", "pipeline: consolidated workbook")
 _OURS = re.compile(r"^\.pipeline-(\d+)-")
 
 
@@ -118,12 +121,21 @@ def write_problem(err: OSError, what: str, path: Path, after: str = "nothing was
         )
     if isinstance(err, (IsADirectoryError, NotADirectoryError, FileExistsError)):
         return (
-            f"{where} cannot be written: {Path(err.filename or path)} is in the way (a folder "
-            f"where a file should be, or a file where a folder should be): move it and run "
-            f"again; {after}."
+            f"{where} cannot be written: {_in_the_way(Path(err.filename or path))} is in the "
+            f"way (a folder where a file should be, or a file where a folder should be): move "
+            f"it and run again; {after}."
         )
     why = os.strerror(err.errno) if err.errno else str(err)
     return f"{where} could not be written ({why}): run again; {after}."
+
+
+def _in_the_way(path: Path) -> Path:
+    """The file that stops ``path`` being made a folder: itself or the nearest folder above
+    it that is a file."""
+    for place in (path, *path.parents):
+        if place.exists() or place.is_symlink():
+            return place
+    return path
 
 
 def need_folder(path: Path, what: str) -> None:

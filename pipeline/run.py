@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -255,23 +254,14 @@ def _save_run(store_path: Path, as_of: date, registers, files, plans, conn) -> N
     try:
         with Store.open(store_path) as store:
             store.save_run(as_of, registers, files, plans, ready)
-    except OSError as err:
-        raise PipelineError(write_problem(err, "The store", store_path)) from None
-    except sqlite3.Error as err:
-        raise PipelineError(_store_problem(err, store_path)) from None
+    except OSError as err:  # keeping a file in the archive
+        raise PipelineError(
+            write_problem(err, "The archive", store_path.parent / "archive")
+        ) from None
     finally:
         with contextlib.suppress(OSError):
             conn.send(False)  # tells the run, if it still waits, that nothing is coming
         conn.close()
-
-
-def _store_problem(err: sqlite3.Error, path: Path) -> str:
-    text = str(err)
-    if "full" in text:
-        return f"The store {path} is full: free some space and run again; nothing was changed."
-    if "readonly" in text or "read-only" in text:
-        return write_problem(PermissionError(13, text), "The store", path)
-    return f"The store {path} could not be written ({text}): run again; nothing was changed."
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:

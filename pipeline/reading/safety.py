@@ -14,6 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from ..files import OUTPUT_MARK
 from .workbook import Unreadable
 
 _ZIP = b"PK\x03\x04"
@@ -94,6 +95,11 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     if kind is None:
         raise Unreadable("it is a zip file, not a spreadsheet: send the .xlsx workbook itself")
     _check_sizes(infos, limits)
+    if kind == "xlsx" and _ours(archive, names):
+        raise Unreadable(
+            "it is a consolidated workbook the pipeline wrote, not a return: take it out of "
+            "the inbox"
+        )
     unsaved, oversized = {}, {}
     try:
         for info in infos:
@@ -114,6 +120,15 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
         raise Unreadable("the file is damaged or was not fully copied: send it again") from None
     return Inspection(kind, unsaved, oversized)
+
+
+def _ours(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    """Whether the workbook bears the pipeline's own mark (``OUTPUT_MARK``)."""
+    info = archive.getinfo("docProps/custom.xml") if "docProps/custom.xml" in names else None
+    if info is None or info.file_size > 2**16:
+        return False
+    text = archive.read(info)
+    return all(part.encode() in text for part in OUTPUT_MARK)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

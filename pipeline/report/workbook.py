@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from zipfile import ZipFile
 
-from ..files import atomic_path
+from ..files import OUTPUT_MARK, atomic_path
 from ..flags import RULES
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
@@ -103,6 +103,7 @@ def write_consolidated(
                 "created": datetime(c.as_of.year, c.as_of.month, c.as_of.day),
             }
         )
+        book.set_custom_property(*OUTPUT_MARK)
         _Workbook(book, c, with_sheets=not large).write(parallel)
         with stage("write, zipping"), _zip_level(1):
             book.close()

@@ -9,6 +9,7 @@ same inbox changes nothing.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import sqlite3
@@ -100,6 +101,23 @@ def _open_fault(err: sqlite3.Error, path: Path) -> PipelineError:
         f"The store {path} cannot be opened ({err}): check that it is a file this user can "
         f"read and write, or point --store at another file."
     )
+
+
+def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An SQLite error while reading (damage deep in the file shows only when that part is
+    read) becomes the store's sentence."""
+
+    @functools.wraps(method)
+    def read(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as err:
+            problem = fault(err, self.path)
+            if problem is None:
+                raise
+            raise problem from None
+
+    return read
 
 
 class RunAbandoned(Exception):
@@ -196,6 +214,7 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
 
+    @_reading
     def _stored(self, where: str, params: tuple[Any, ...]) -> list[StoredFile]:
         rows = self.db.execute(
             "SELECT f.sha256, f.name, f.first_seen, f.first_as_of, f.modified, f.archived, "
@@ -231,6 +250,7 @@ class Store:
             (layout, round_.id, round_.start.isoformat(), round_.end.isoformat()),
         )
 
+    @_reading
     def previous_plans(self, layout: str, before_round: str) -> dict[str, PlanRecord]:
         """Each organisation's last position with a return in a round before ``before_round``,
         keyed by ``organisation_key``."""
@@ -244,6 +264,7 @@ class Store:
             for lay, rnd, org, sha, summary in rows
         }
 
+    @_reading
     def latest_returns(self, layout: str) -> dict[str, LoadedReturn]:
         """Each organisation's latest return used in a round, keyed by ``organisation_key``."""
         rows = self.db.execute(
@@ -253,6 +274,7 @@ class Store:
         ).fetchall()
         return {organisation_key(org): codec.loads(loaded) for org, loaded in rows}
 
+    @_reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
         """An organisation's rounds, oldest first: round, file, status and summary."""
         rows = self.db.execute(
