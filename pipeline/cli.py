@@ -255,6 +255,13 @@ def _run_and_report(start) -> None:
                    f"{result.feedback[0].parent}")  # fmt: skip
     click.echo(f"Store: {result.store}")
     click.echo(f"Consolidated workbook: {result.path}")
+    if result.feedback_unwritten:
+        folder = result.feedback_unwritten[0].parent
+        raise PipelineError(
+            f"Feedback for {len(result.feedback_unwritten)} file(s) could not be written in "
+            f"{folder} (it may be full or read-only): make room or give write access, and run "
+            f"again; the workbook and the store are complete."
+        )
 
 
 @cli.command()

@@ -53,11 +53,15 @@ def atomic_path(path: Path, scratch: Path | None = None) -> Iterator[Path]:
 
 
 @contextmanager
-def scratch_folder(near: Path) -> Iterator[Path]:
+def scratch_folder(near: Path, what: str) -> Iterator[Path]:
     """A temporary folder inside ``near`` (so that what is written there can be renamed into
-    ``near`` in one step), removed with all it holds when the block ends."""
-    Path(near).mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=near, prefix=_prefix()))
+    ``near`` in one step), removed with all it holds when the block ends. When it cannot be
+    made, a ``PipelineError`` says why, calling ``near`` ``what`` ("The outbox")."""
+    try:
+        Path(near).mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(dir=near, prefix=_prefix()))
+    except OSError as err:
+        raise PipelineError(write_problem(err, what, Path(near))) from None
     try:
         yield folder
     finally:
@@ -101,7 +105,17 @@ def _running(pid: int) -> bool:
         return False
     except OSError:  # someone else's process: it exists
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether ``pid`` has ended but not been reaped (where no init process reaps orphans, as
+    in some containers, a killed worker stays so): Linux only, else False."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))

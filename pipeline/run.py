@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +42,7 @@ class RunResult:
     consolidation: Consolidation
     store: Path
     feedback: list[Path]
+    feedback_unwritten: list[Path] = field(default_factory=list)  # could not be written
 
 
 def check_files(
@@ -83,7 +84,7 @@ def run(
     what, where and that nothing was changed; no temporary file is left behind, and those of
     an earlier run that was killed are removed.
     """
-    from .store import DEFAULT_STORE, Store
+    from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
     registers = read_registers(list(register_paths))
@@ -96,8 +97,25 @@ def run(
     path = outbox / f"consolidated-{as_of.isoformat()}.xlsx"
     outputs = _Outputs(outbox, store_path, path)
     outputs.check()
+    with scratch_folder(outbox, "The outbox") as scratch:
+        consolidation, files, plans = _read_round(inbox, outputs, registers, as_of, due,
+                                                  isolation, on_file)  # fmt: skip
+        _write_and_record(consolidation, path, scratch,
+                          (store_path, as_of, registers, files, plans))  # fmt: skip
+    with stage("feedback"):
+        jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, again=False)
+        written = feedback.write_all(jobs, isolation)
+    unwritten = [job.target for job in jobs if job.target not in written]
+    return RunResult(path, consolidation, store_path, written, unwritten)
+
+
+def _read_round(inbox, outputs, registers, as_of, due, isolation, on_file):
+    """Read the inbox and put the round together with what the store knows: the
+    consolidation, and the file and plan records to save."""
+    from .store import Store
+
     rounds = rounds_at(as_of)
-    with Store.open(store_path) as store:
+    with Store.open(outputs.store) as store:
         with stage("scan"):
             found = sources_of(walk(inbox, leave=outputs.not_inputs()))
             known = store.known(s.sha256 for s, _ in found if s.sha256)
@@ -109,16 +127,7 @@ def run(
             previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
             consolidation = consolidate(receipts + earlier, registers, as_of, previous)
             consolidation.rounds, consolidation.due = rounds, due
-    files = _file_records(receipts, rounds)
-    plans = _plan_records(consolidation, rounds)
-    with scratch_folder(outbox) as scratch:
-        _write_and_record(
-            consolidation, path, scratch, (store_path, as_of, registers, files, plans)
-        )
-    with stage("feedback"):
-        jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, again=False)
-        written = feedback.write_all(jobs, isolation)
-    return RunResult(path, consolidation, store_path, written)
+    return consolidation, _file_records(receipts, rounds), _plan_records(consolidation, rounds)
 
 
 @dataclass(frozen=True)
