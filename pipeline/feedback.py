@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from .files import FEEDBACK_MARK
 from .findings import Finding, Severity
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem
@@ -58,7 +60,7 @@ DEFAULT_TO_DO = "Correct it and send the file again."
 class FeedbackJob:
     """What one feedback copy needs: the original, what to say, and where to write."""
 
-    original: bytes | None  # the file's bytes as read (None: not at hand)
+    original: Path | None  # the run's copy of the file as read (None: not at hand)
     name: str  # the file's name as shown (relative to the inbox)
     findings: tuple[Finding, ...]
     target: Path
@@ -79,12 +81,12 @@ def jobs_for(receipts: Iterable[Any], out_dir: Path, again: bool = True) -> list
         markup = (
             not receipt.loaded.rejected
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")
-            and receipt.data is not None
+            and receipt.copy is not None
         )
         target = Path(out_dir) / f"{stem}-feedback.xlsx"
-        if not again and not receipt.new and target.exists():
+        if not again and not receipt.new and target.is_file():
             continue
-        jobs.append(FeedbackJob(receipt.data if markup else None, name, tuple(receipt.findings),
+        jobs.append(FeedbackJob(receipt.copy if markup else None, name, tuple(receipt.findings),
                                 target, markup))  # fmt: skip
     return jobs
 
@@ -112,15 +114,13 @@ def _fix_list_only(job: tuple[FeedbackJob], reason: str) -> Path | None:
 
 def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None = None) -> Path:
     """Write one feedback copy and return its path."""
-    import io
-
     import openpyxl
 
     from .files import atomic_path
 
     markup = job.markup if markup is None else markup
     if markup:
-        book = openpyxl.load_workbook(io.BytesIO(job.original))
+        book = openpyxl.load_workbook(job.original)
         _mark_cells(book, job.findings)
         note = None
     else:
@@ -129,8 +129,24 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
         note = why or _why_no_markup(job)
     _fix_list(book, job, note)
     with atomic_path(job.target) as tmp:
-        book.save(tmp)
+        _save_marked(book, tmp)
     return job.target
+
+
+def _save_marked(book: Any, path: Path) -> None:
+    """Save with the pipeline's mark and the time it was saved (``files.FEEDBACK_MARK``).
+    openpyxl's own ``save`` would set the "modified" time itself, after the mark is made."""
+    import zipfile
+    from datetime import datetime
+
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.writer.excel import ExcelWriter
+
+    saved = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    book.properties.modified = saved
+    name, text = FEEDBACK_MARK
+    book.custom_doc_props.append(StringProperty(name=name, value=text + saved.isoformat()))
+    ExcelWriter(book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
 
 
 def _why_no_markup(job: FeedbackJob) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,14 +24,25 @@ from pathlib import Path
 from .errors import PipelineError
 
 _PREFIX = ".pipeline-"
-# A custom document property on every workbook the pipeline writes that is not a return (the
-# consolidated workbook), so that a copy of one found in an inbox is never read as a return.
+# Custom document properties on the workbooks the pipeline writes, so that a copy of one
+# found in an inbox is never read as a return: the consolidated workbook, always; a partner's
+# feedback copy only as the pipeline wrote it (its "modified" time is still the one in its
+# mark): once the partner has saved it again, from Excel or LibreOffice, it is their return.
 OUTPUT_MARK = ("Written by", "pipeline: consolidated workbook")
-_OURS = re.compile(r"^\.pipeline-(\d+)-")
+FEEDBACK_MARK = ("Written by", "pipeline: feedback, saved ")  # + the time it was saved
+_OURS = re.compile(r"^\.pipeline-(\d+)-([0-9a-f]{8})-")
+# Another machine's (or container's) process numbers mean nothing here: what it left in a
+# shared folder is removed only once it is this old.
+_FOREIGN_STALE = 24 * 3600
+
+
+def _machine() -> str:
+    """A short tag for this machine (a process number is only unique on one)."""
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
 
 
 def _prefix() -> str:
-    return f"{_PREFIX}{os.getpid()}-"
+    return f"{_PREFIX}{os.getpid()}-{_machine()}-"
 
 
 @contextmanager
@@ -68,19 +82,33 @@ def scratch_folder(near: Path, what: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_stale(folder: Path) -> int:
-    """Remove what runs that are no longer running left in ``folder`` (their temporary files
-    and folders); returns how many were removed. Nothing else is touched."""
-    removed = 0
+def stale(folder: Path) -> list[Path]:
+    """What runs that are no longer running left in ``folder``: their temporary files and
+    folders (see the module)."""
     try:
         names = os.listdir(folder)
     except OSError:
-        return 0
+        return []
+    found = []
     for name in names:
         made_by = _OURS.match(name)
-        if made_by is None or _running(int(made_by.group(1))):
+        if made_by is None:
             continue
+        pid, machine = int(made_by.group(1)), made_by.group(2)
         path = Path(folder) / name
+        if machine == _machine():
+            if not _running(pid):
+                found.append(path)
+        elif _age(path) > _FOREIGN_STALE:
+            found.append(path)
+    return sorted(found)
+
+
+def remove_stale(folder: Path) -> int:
+    """Remove what runs that are no longer running left in ``folder``; returns how many were
+    removed. Nothing else is touched."""
+    removed = 0
+    for path in stale(folder):
         with contextlib.suppress(OSError):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
@@ -88,6 +116,13 @@ def remove_stale(folder: Path) -> int:
                 path.unlink()
             removed += 1
     return removed
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.lstat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _running(pid: int) -> bool:

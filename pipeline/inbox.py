@@ -4,9 +4,11 @@ down with a sentence saying why.
 The inbox is a shared folder that anyone may have put anything in. So the walk never follows
 a symbolic link (a link could lead anywhere on the machine), opens nothing but regular files
 (a named pipe would wait forever), refuses a file from its size alone before reading a byte,
-and reads each file once: the bytes it returns are the ones hashed, read, archived and marked
-up, even if the file changes afterwards. A file that changes while it is read was still
-being copied, and is turned down. Nothing in the inbox is written to.
+and reads each file once, into a copy of the run's own (in its scratch folder) while hashing
+it: the copy is what is then read, archived and marked up, even if the file in the inbox
+changes afterwards, and memory holds only one chunk of one file at a time. A file that
+changes while it is read was still being copied, and is turned down. Nothing in the inbox is
+written to.
 
 Where the system allows it, folders and files are opened relative to the folder already
 opened (``dir_fd``), so a folder swapped for a link half-way through the walk is not followed
@@ -16,12 +18,16 @@ either.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import PipelineError
+from .files import write_problem
 from .reading.safety import LIMITS, Limits, too_big_to_read
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -30,11 +36,14 @@ _DIR_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_DIRECTORY", 0)
 _BY_FOLDER = os.open in os.supports_dir_fd and os.scandir in os.supports_fd and bool(_NOFOLLOW)
 
 STILL_COPYING = "it was still being copied when the run read it: run again once it has arrived"
+DEEPEST = 32  # folders within folders: deeper ones are listed, not walked (each holds a handle)
+_CHUNK = 2**20
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One thing found in the inbox: its bytes, or why it was not read.
+    """One thing found in the inbox: the copy of its bytes and their SHA-256, or why it was
+    not read.
 
     ``name`` is how to show it: relative to the inbox, with anything a terminal or a
     spreadsheet cannot show written out (see ``printable``). ``problem`` is a sentence.
@@ -42,7 +51,9 @@ class Entry:
 
     path: Path
     name: str
-    data: bytes | None = None
+    copy: Path | None = None
+    sha256: str = ""
+    size: int = 0
     modified: float | None = None
     problem: str | None = None
 
@@ -60,12 +71,21 @@ def _escaped(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def walk(inbox: Path, leave: Iterable[Path] = (), limits: Limits = LIMITS) -> list[Entry]:
-    """Every entry under ``inbox`` in name order, read or turned down (see the module).
+def walk(
+    inbox: Path,
+    copies: Path,
+    leave: Iterable[Path] = (),
+    limits: Limits = LIMITS,
+    room: tuple[str, Path] | None = None,
+) -> list[Entry]:
+    """Every entry under ``inbox`` in name order, each file copied into the folder
+    ``copies`` as it is read, or turned down (see the module).
 
     Hidden files and folders (``.x``) and Excel's lock files (``~$x.xlsx``) are passed over
     without a word; so is anything in ``leave`` (the pipeline's own outputs: the outbox, the
-    store, its archive), wherever it is."""
+    store, its archive), wherever it is. Failing to write a copy is a ``PipelineError``
+    naming ``room`` (e.g. ``("The outbox", outbox)``, the folder the user knows ``copies`` to
+    be in; by default ``copies``)."""
     inbox = Path(inbox)
     left = {_identity(p) for p in leave} - {None}
     found: list[Entry] = []
@@ -74,22 +94,22 @@ def walk(inbox: Path, leave: Iterable[Path] = (), limits: Limits = LIMITS) -> li
     except OSError as err:
         return [_folder_problem(inbox, (), err)]
     try:
-        found.extend(_walk(top, inbox, (), left, limits))
+        found.extend(_walk(top, inbox, (), left, _Reader(Path(copies), limits, room)))
     finally:
         top.close()
     return found
 
 
-def read_file(path: Path, name: str | None = None, limits: Limits = LIMITS) -> Entry:
+def read_file(path: Path, copies: Path, name: str | None = None, limits: Limits = LIMITS) -> Entry:
     """One file named by the user (``pipeline check FILE``): read as an inbox entry would
-    be, but a link the user named is followed."""
+    be (copied into ``copies``), but a link the user named is followed."""
     path = Path(path)
     shown = printable(name or path.name)
     try:
         fd = os.open(path, _FILE_FLAGS & ~_NOFOLLOW)
     except OSError as err:
         return _unusable(path, shown, _open_problem(err))
-    return _read(fd, path, shown, limits)
+    return _Reader(Path(copies), limits).read(fd, path, shown)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -131,7 +151,7 @@ class _Folder:
 
 
 def _walk(
-    folder: _Folder, inbox: Path, parts: tuple[str, ...], left: set, limits: Limits
+    folder: _Folder, inbox: Path, parts: tuple[str, ...], left: set, reader: _Reader
 ) -> Iterator[Entry]:
     try:
         listing = folder.list()
@@ -152,23 +172,25 @@ def _walk(
             continue
         if stat.S_ISLNK(st.st_mode):
             yield Entry(path, shown, problem=f"This link is not followed: {_link(path, inbox)}.")
+        elif stat.S_ISDIR(st.st_mode) and len(here) > DEEPEST:
+            yield Entry(path, shown + "/", problem=_TOO_DEEP)
         elif stat.S_ISDIR(st.st_mode):
-            yield from _walk_into(folder, item.name, inbox, here, left, limits)
+            yield from _walk_into(folder, item.name, inbox, here, left, reader)
         elif not stat.S_ISREG(st.st_mode):
             yield _unusable(path, shown, _not_a_file(st.st_mode))
-        elif too_big_to_read(st.st_size, limits):
-            yield _unusable(path, shown, too_big_to_read(st.st_size, limits))
+        elif too_big_to_read(st.st_size, reader.limits):
+            yield _unusable(path, shown, too_big_to_read(st.st_size, reader.limits))
         else:
             try:
                 fd = folder.open(item.name, _FILE_FLAGS)
             except OSError as err:
                 yield _unusable(path, shown, _open_problem(err))
                 continue
-            yield _read(fd, path, shown, limits)
+            yield reader.read(fd, path, shown)
 
 
 def _walk_into(
-    folder: _Folder, name: str, inbox: Path, parts: tuple[str, ...], left: set, limits: Limits
+    folder: _Folder, name: str, inbox: Path, parts: tuple[str, ...], left: set, reader: _Reader
 ) -> Iterator[Entry]:
     try:
         sub = folder.sub(name)
@@ -176,30 +198,80 @@ def _walk_into(
         yield _folder_problem(folder.path / name, parts, err)
         return
     try:
-        yield from _walk(sub, inbox, parts, left, limits)
+        yield from _walk(sub, inbox, parts, left, reader)
     finally:
         sub.close()
 
 
-def _read(fd: int, path: Path, shown: str, limits: Limits) -> Entry:
-    """The file open at ``fd`` (closed here) read whole, or why not."""
-    try:
-        before = os.fstat(fd)
+_ARCHIVED = "it is a copy the pipeline keeps in its archive, not a return: take it out of the inbox"
+_TOO_DEEP = (
+    f"This folder is more than {DEEPEST} folders deep in the inbox: its files were not read; "
+    f"move them nearer the top."
+)
+
+
+class _Reader:
+    """Reads files into copies in one folder, hashing as it goes."""
+
+    def __init__(self, copies: Path, limits: Limits, room: tuple[str, Path] | None = None):
+        self.copies, self.limits = copies, limits
+        self.room = room or ("The folder", copies)
+
+    def read(self, fd: int, path: Path, shown: str) -> Entry:
+        """The file open at ``fd`` (closed here) copied whole, or why not."""
+        try:
+            return self._read(fd, path, shown)
+        finally:
+            os.close(fd)
+
+    def _read(self, fd: int, path: Path, shown: str) -> Entry:
+        try:
+            before = os.fstat(fd)
+        except OSError as err:
+            return _unusable(path, shown, _read_problem(err))
         if not stat.S_ISREG(before.st_mode):
             return _unusable(path, shown, _not_a_file(before.st_mode))
-        if too_big_to_read(before.st_size, limits):
-            return _unusable(path, shown, too_big_to_read(before.st_size, limits))
-        with os.fdopen(fd, "rb", closefd=False) as file:
-            data = file.read(before.st_size + 1)  # one byte more shows that it grew
-        after = os.fstat(fd)
-    except OSError as err:
-        return _unusable(path, shown, _read_problem(err))
-    finally:
+        if too_big_to_read(before.st_size, self.limits):
+            return _unusable(path, shown, too_big_to_read(before.st_size, self.limits))
+        copy = self._new_copy(path)
+        digest, size = hashlib.sha256(), 0
+        try:
+            with open(copy, "wb") as out:
+                while size <= before.st_size:  # one chunk more shows that it grew
+                    try:
+                        chunk = os.read(fd, _CHUNK)
+                    except OSError as err:
+                        out.close()
+                        copy.unlink()
+                        return _unusable(path, shown, _read_problem(err))
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+            after = os.fstat(fd)
+        except OSError as err:  # writing the copy: the outbox's fault, not the file's
+            copy.unlink(missing_ok=True)
+            raise PipelineError(write_problem(err, *self.room)) from None
+        changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+        if changed or size != after.st_size:
+            copy.unlink()
+            return _unusable(path, shown, STILL_COPYING)
+        sha256 = digest.hexdigest()
+        if path.stem.lower() == sha256:  # named by its own hash: as the store's archive keeps it
+            copy.unlink()
+            return _unusable(path, shown, _ARCHIVED)
+        return Entry(path, shown, copy, sha256, size, after.st_mtime)
+
+    def _new_copy(self, path: Path) -> Path:
+        # the copy keeps the file's extension: openpyxl goes by it when marking a copy up
+        suffix = path.suffix.lower() if path.suffix[1:].isalnum() and len(path.suffix) < 8 else ""
+        try:
+            fd, name = tempfile.mkstemp(dir=self.copies, suffix=suffix)
+        except OSError as err:
+            raise PipelineError(write_problem(err, *self.room)) from None
         os.close(fd)
-    changed = (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
-    if changed or len(data) != after.st_size:
-        return _unusable(path, shown, STILL_COPYING)
-    return Entry(path, shown, data, after.st_mtime)
+        return Path(name)
 
 
 _KINDS = (

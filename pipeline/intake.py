@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -114,7 +114,7 @@ class Receipt:
     modified: float | None = None
     new: bool = True
     first_seen: datetime | None = None  # when the pipeline first saw these bytes
-    data: bytes | None = field(default=None, repr=False)  # the bytes read, when read this run
+    copy: Path | None = None  # the run's own copy of the bytes read (see ``pipeline.inbox``)
 
     @property
     def findings(self) -> list[Finding]:
@@ -129,9 +129,7 @@ def sources_of(entries: Iterable[Entry]) -> list[tuple[SourceFile, Entry]]:
 
 
 def _source(entry: Entry) -> SourceFile:
-    if entry.data is None:
-        return SourceFile(entry.path, entry.name, "", 0)
-    return SourceFile.of(entry.path, entry.name, entry.data)
+    return SourceFile(entry.path, entry.name, entry.sha256, entry.size)
 
 
 def receive(
@@ -147,7 +145,7 @@ def receive(
     ``on_file(done, total)`` reports progress."""
     known = known or {}
     now = datetime.now().replace(microsecond=0)
-    read = [(source, entry) for source, entry in found if entry.data is not None]
+    read = [(source, entry) for source, entry in found if entry.copy is not None]
     modified = {source.path: entry.modified for source, entry in read}
     counted = _counted([source for source, _ in read], known, now, modified)
     receipts: list[Receipt] = []
@@ -159,7 +157,7 @@ def receive(
         # the pipeline first saw these bytes in an earlier run, or in this one
         seen = earlier.first_seen if earlier is not None else now
         mtime = entry.modified
-        if entry.data is None:
+        if entry.copy is None:
             checked = LoadedReturn(source).reject("unreadable", entry.problem or "")
             receipts.append(
                 Receipt(source, REJECTED, checked, received=now, modified=mtime, first_seen=now)
@@ -182,16 +180,16 @@ def receive(
             receipts.append(
                 Receipt(source, REJECTED, earlier.checked, modified=earlier.modified, new=False,
                         received=arrival(seen, earlier.modified), first_seen=seen,
-                        data=entry.data)
+                        copy=entry.copy)
             )  # fmt: skip
             progress.step()
         else:
             fresh.append(
                 Receipt(source, REJECTED, received=arrival(seen, mtime), modified=mtime,
-                        first_seen=seen, data=entry.data)
+                        first_seen=seen, copy=entry.copy)
             )  # fmt: skip
             receipts.append(fresh[-1])
-    jobs = [(r.data, r.source.path, r.source.name) for r in fresh]
+    jobs = [(r.copy, r.source) for r in fresh]
     with stage("load"):
         loaded = load_all(jobs, isolation, on_done=progress.step, meanwhile=_import_checker)
     with stage("check"):

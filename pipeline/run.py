@@ -7,28 +7,21 @@ plain objects, and never print: the CLI renders what they return.
 
 from __future__ import annotations
 
-import contextlib
-import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from . import feedback
-from .background import Background
-from .errors import PipelineError, UsageError
-from .files import (
-    need_file_place,
-    need_folder,
-    remove_stale,
-    scratch_folder,
-    write_problem,
-)
+from .errors import UsageError
+from .files import scratch_folder
 from .inbox import read_file, walk
 from .intake import DUPLICATE, Receipt, arrival, receive, settle, sources_of
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
+from .outputs import Outputs, write_and_record
 from .plans import Consolidation, consolidate
 from .registers import read_registers
 from .timing import stage
@@ -46,11 +39,23 @@ class RunResult:
 
 
 def check_files(
-    paths: Iterable[Path], register_paths: Iterable[Path] = (), isolation: Isolation = ISOLATED
+    paths: Iterable[Path],
+    register_paths: Iterable[Path] = (),
+    isolation: Isolation = ISOLATED,
+    copies: Path | None = None,
 ) -> list[Receipt]:
-    """Load and check files as a run would, without writing anything."""
+    """Load and check files as a run would, writing nothing. Each file is read into a copy in
+    the folder ``copies`` (which marking it up needs: ``Receipt.copy``); without one, the
+    copies are made in a temporary folder and removed, and no receipt has a copy."""
     registers = read_registers(list(register_paths))
-    return receive(sources_of(read_file(p) for p in paths), registers, isolation=isolation)
+    if copies is not None:
+        found = sources_of(read_file(p, copies) for p in paths)
+        return receive(found, registers, isolation=isolation)
+    with tempfile.TemporaryDirectory(prefix=".pipeline-check-") as folder:
+        receipts = check_files(paths, register_paths, isolation, Path(folder))
+    for receipt in receipts:
+        receipt.copy = None
+    return receipts
 
 
 def rounds_at(as_of: date) -> dict[str, Round]:
@@ -77,13 +82,12 @@ def run(
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
 
-    The store records the run if and only if its workbook is written: the workbook is written
-    under a temporary name, the store's transaction is made ready, the workbook is renamed
-    into place and only then is the transaction committed (if that fails, the workbook that
-    was there before is put back). A failure to write anything is a ``PipelineError`` saying
-    what, where and that nothing was changed; no temporary file is left behind, and those of
-    an earlier run that was killed are removed.
+    The store records the run if and only if its workbook is written (see
+    ``pipeline.outputs``). A failure to write anything is a ``PipelineError`` saying what,
+    where and that nothing was changed; no temporary file is left behind, and what an earlier
+    run that was killed left is tidied away.
     """
+    from .report.workbook import write_consolidated
     from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
@@ -94,30 +98,36 @@ def run(
             f"The inbox folder {inbox} does not exist: create it and put the returned files in it."
         )
     store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
-    path = outbox / f"consolidated-{as_of.isoformat()}.xlsx"
-    outputs = _Outputs(outbox, store_path, path)
+    outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
     outputs.check()
     with scratch_folder(outbox, "The outbox") as scratch:
-        consolidation, files, plans = _read_round(inbox, outputs, registers, as_of, due,
-                                                  isolation, on_file)  # fmt: skip
-        _write_and_record(consolidation, path, scratch,
-                          (store_path, as_of, registers, files, plans))  # fmt: skip
-    with stage("feedback"):
-        jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, again=False)
-        written = feedback.write_all(jobs, isolation)
+        consolidation, files, plans = _read_round(inbox, outputs, scratch, registers, as_of,
+                                                  due, isolation, on_file)  # fmt: skip
+
+        def write(path: Path, tmpdir: Path) -> Path:
+            return write_consolidated(consolidation, path, tmpdir=tmpdir)
+
+        write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+        with stage("feedback"):
+            jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, again=False)
+            written = feedback.write_all(jobs, isolation)
     unwritten = [job.target for job in jobs if job.target not in written]
-    return RunResult(path, consolidation, store_path, written, unwritten)
+    return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 
 
-def _read_round(inbox, outputs, registers, as_of, due, isolation, on_file):
-    """Read the inbox and put the round together with what the store knows: the
-    consolidation, and the file and plan records to save."""
+def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file):
+    """Read the inbox (each file copied into ``scratch``) and put the round together with
+    what the store knows: the consolidation, and the file and plan records to save."""
     from .store import Store
 
     rounds = rounds_at(as_of)
+    copies = scratch / "copies"
+    copies.mkdir()
     with Store.open(outputs.store) as store:
+        outputs.tidy(store.recorded_workbook)
         with stage("scan"):
-            found = sources_of(walk(inbox, leave=outputs.not_inputs()))
+            room = ("The outbox", outputs.outbox)
+            found = sources_of(walk(inbox, copies, outputs.not_inputs(), room=room))
             known = store.known(s.sha256 for s, _ in found if s.sha256)
         receipts = receive(found, registers, known, isolation, on_file)
         with stage("consolidate"):
@@ -128,149 +138,6 @@ def _read_round(inbox, outputs, registers, as_of, due, isolation, on_file):
             consolidation = consolidate(receipts + earlier, registers, as_of, previous)
             consolidation.rounds, consolidation.due = rounds, due
     return consolidation, _file_records(receipts, rounds), _plan_records(consolidation, rounds)
-
-
-@dataclass(frozen=True)
-class _Outputs:
-    """Where a run writes: checked before any work, and never read as inputs."""
-
-    outbox: Path
-    store: Path
-    workbook: Path
-
-    @property
-    def archive(self) -> Path:
-        return self.store.parent / "archive"
-
-    @property
-    def feedback(self) -> Path:
-        return self.outbox / "feedback"
-
-    def check(self) -> None:
-        """Raise a sentence for each place that cannot be written before anything is read;
-        remove what killed runs left behind."""
-        need_folder(self.outbox, "The outbox")
-        need_folder(self.store.parent, "The store's folder")
-        need_folder(self.archive, "The store's archive")
-        need_file_place(self.workbook, "The workbook's path")
-        if self.feedback.exists() and not self.feedback.is_dir():
-            need_folder(self.feedback, "The feedback folder")
-        for folder in (self.outbox, self.archive, self.feedback):
-            remove_stale(folder)
-
-    def not_inputs(self) -> list[Path]:
-        """Everything the pipeline writes, wherever it is (inside the inbox or not)."""
-        sidecars = [self.store.with_name(self.store.name + end) for end in _STORE_SIDECARS]
-        return [
-            self.outbox, self.store, *sidecars, self.archive, self.feedback,
-            *self.outbox.glob("consolidated-*.xlsx"),
-        ]  # fmt: skip
-
-
-_STORE_SIDECARS = ("-journal", "-wal", "-shm")
-
-
-def _write_and_record(consolidation: Consolidation, path: Path, scratch: Path, saving) -> None:
-    """Write the workbook and record the run, both or neither (see ``run``).
-
-    The store is saved on the other core while the workbook is written (its own connection:
-    one must not cross a fork)."""
-    import multiprocessing
-
-    from .report.workbook import write_consolidated
-
-    ours, theirs = multiprocessing.get_context("fork").Pipe()
-    with stage("store"):
-        saver = Background(_save_run, *saving, theirs)
-    theirs.close()
-    try:
-        with stage("write"):
-            written = write_consolidated(consolidation, scratch / path.name, tmpdir=scratch)
-    except OSError as err:
-        _abandon(ours, saver)
-        raise PipelineError(write_problem(err, "The outbox", path.parent)) from None
-    except BaseException:
-        _abandon(ours, saver)
-        raise
-    with stage("store"):
-        try:
-            ready = ours.recv()
-        except EOFError:
-            ready = False
-        if not ready:  # the store could not be saved: its reason is raised by result()
-            ours.close()
-            saver.result()
-            raise PipelineError("The store could not be saved; nothing was changed.")
-        with _replacing(path) as put_back:
-            try:
-                os.replace(written, path)
-            except OSError as err:
-                _abandon(ours, saver)
-                raise PipelineError(write_problem(err, "The workbook", path)) from None
-            ours.send(True)
-            ours.close()
-            try:
-                saver.result()
-            except BaseException:
-                put_back()
-                raise
-
-
-def _abandon(conn, saver: Background) -> None:
-    """Tell the store's saver not to commit, and wait until it has rolled back."""
-    from .store import RunAbandoned
-
-    with contextlib.suppress(OSError, EOFError):
-        conn.send(False)
-    conn.close()
-    with contextlib.suppress(RunAbandoned, PipelineError):
-        saver.result()
-
-
-@contextlib.contextmanager
-def _replacing(path: Path):
-    """While a new file takes ``path``'s place: yields a function that puts back what was
-    there before (or removes the new file when nothing was)."""
-    backup = None
-    if path.exists():
-        backup = path.with_name(f".pipeline-{os.getpid()}-previous-{path.name}")
-        os.link(path, backup)
-
-    def put_back() -> None:
-        if backup is not None:
-            os.replace(backup, path)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-
-    try:
-        yield put_back
-    finally:
-        if backup is not None and backup.exists():
-            backup.unlink()
-
-
-def _save_run(store_path: Path, as_of: date, registers, files, plans, conn) -> None:
-    from .store import Store
-
-    def ready() -> bool:
-        conn.send(True)  # everything is written: the workbook may now be put in place
-        try:
-            return bool(conn.recv())
-        except EOFError:  # the run has gone
-            return False
-
-    try:
-        with Store.open(store_path) as store:
-            store.save_run(as_of, registers, files, plans, ready)
-    except OSError as err:  # keeping a file in the archive
-        raise PipelineError(
-            write_problem(err, "The archive", store_path.parent / "archive")
-        ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            conn.send(False)  # tells the run, if it still waits, that nothing is coming
-        conn.close()
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:
@@ -286,7 +153,7 @@ def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list
             earlier.append(
                 Receipt(source, "rejected", stored.checked, modified=stored.modified, new=False,
                         received=arrival(stored.first_seen, stored.modified),
-                        first_seen=stored.first_seen)
+                        first_seen=stored.first_seen, copy=stored.archived)
             )  # fmt: skip
     return earlier
 
@@ -310,7 +177,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             reason=r.note,
             round=rounds[layout].id if layout in rounds else None,
             checked=None if r.status == DUPLICATE else r.checked,
-            data=r.data,
+            copy=r.copy,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 
 import openpyxl
@@ -11,13 +12,15 @@ from builders import action, p44_return
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.demo.partner import PartnerWorkbook
 from pipeline.feedback import FIX_LIST, jobs_for, write_all
+from pipeline.layouts import LAYOUTS
 from pipeline.reading import load
 from pipeline.run import check_files
 
 
 def feedback_for(inbox, tmp_path, *paths):
-    receipts = check_files(paths)
+    receipts = check_files(paths, copies=tmp_path)
     return write_all(jobs_for(receipts, tmp_path / "feedback"))
 
 
@@ -67,6 +70,10 @@ def test_the_feedback_copy_reads_back_with_the_same_data(tmp_path, inbox):
     path = p44_return(inbox, rows=[action("A01", status="in progress"), action("A02")],
                       definition_of_problem=None)  # fmt: skip
     [copy] = feedback_for(inbox, tmp_path, path)
+    as_written = load(copy)  # the pipeline's own output, not the partner's return
+    assert "feedback the pipeline wrote for a partner" in as_written.reason
+    time.sleep(1.1)  # the partner opens it later and saves it, changing nothing
+    PartnerWorkbook(copy, LAYOUTS["p44"]).save(copy)
     original, marked = load(path), load(copy)
     assert marked.sheet == "Action Plan" and marked.layout == "p44"
     assert {k: v.value for k, v in marked.header.items()} == {

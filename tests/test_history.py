@@ -48,7 +48,7 @@ def test_a_new_store_is_created_at_the_latest_schema_version(tmp_path, inbox):
     db = sqlite3.connect(result.store)
     assert version(db) == SCHEMA_VERSION
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"registers", "files", "sightings", "returns", "plans"}
+    assert tables == {"registers", "files", "sightings", "returns", "plans", "workbooks"}
 
 
 def test_an_old_store_is_upgraded_never_wiped(tmp_path, inbox):
@@ -255,14 +255,16 @@ KILLER = textwrap.dedent(
     from pipeline.store import FileRecord, Store
 
     inbox, store_path = Path(sys.argv[1]), Path(sys.argv[2])
-    receipts = receive(sources_of(walk(inbox)))
+    copies = store_path.parent / "copies"
+    copies.mkdir(parents=True)
+    receipts = receive(sources_of(walk(inbox, copies)))
 
     def records_then_die():
         for n, r in enumerate(receipts):
             if n == 2:
                 os.kill(os.getpid(), signal.SIGKILL)  # the machine dies mid-run
             yield FileRecord(r.source.path, r.source.name, r.source.sha256, r.source.size,
-                             None, r.first_seen, r.status, r.note, None, r.checked, r.data)
+                             None, r.first_seen, r.status, r.note, None, r.checked, r.copy)
 
     with Store.open(store_path) as store:
         store.save_run(date(2026, 11, 20), {}, records_then_die(), [])

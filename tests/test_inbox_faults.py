@@ -21,7 +21,9 @@ import pytest
 from builders import AS_OF, p44_return
 from workbook_reading import sheet_records
 
+from pipeline.demo.partner import PartnerWorkbook
 from pipeline.inbox import printable
+from pipeline.layouts import LAYOUTS
 from pipeline.run import run
 
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
@@ -273,3 +275,66 @@ def test_a_file_whose_read_fails_with_an_io_error_is_listed_and_the_rest_read(
     assert_good_read(log)
     reason = log["broken.xlsx"]["Reason"]
     assert "could not read it" in reason and "error" in reason.lower()
+
+
+def test_folders_nested_too_deep_are_listed_and_the_rest_read(tmp_path, inbox, good):
+    deep = inbox.joinpath(*["d"] * 40)
+    deep.mkdir(parents=True)
+    p44_return(deep, "Bradford", name="bradford.xlsx")
+    result = run_round(inbox, tmp_path / "out")
+    log = log_of(result.path)
+    assert_good_read(log)
+    [(name, row)] = [(n, r) for n, r in log.items() if n != "leeds.xlsx"]
+    assert name == "/".join(["d"] * 33) + "/" and "more than 32 folders deep" in row["Reason"]
+
+
+def test_memory_holds_one_file_at_a_time_not_the_whole_inbox(tmp_path, inbox, good):
+    for n in range(8):  # 360 MB of files that are not spreadsheets
+        (inbox / f"scan {n}.xlsx").write_bytes(os.urandom(45 * 2**20))
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from pipeline.run import run\n"
+        "run(Path(sys.argv[1]), Path(sys.argv[2]), as_of=date(2026, 11, 20))\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(inbox), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) < 250 * 1024  # the inbox is 360 MB
+    log = log_of(tmp_path / "out" / f"consolidated-{AS_OF.isoformat()}.xlsx")
+    assert_good_read(log)
+    assert all("not a spreadsheet" in log[f"scan {n}.xlsx"]["Reason"] for n in range(8))
+
+
+def test_an_old_outbox_in_the_inbox_gives_no_returns_and_replaces_none(tmp_path, inbox, good):
+    p44_return(inbox, "Bradford", name="bradford.xlsx", risks=None)  # gets feedback
+    run_round(inbox, inbox / "last time")
+    result = run_round(inbox, tmp_path / "out")  # the old outbox is just a folder now
+    log = log_of(result.path)
+    assert_good_read(log)
+    assert log["bradford.xlsx"]["Status"] == "accepted with findings"  # not superseded
+    old = {name: row for name, row in log.items() if name.startswith("last time/")}
+    assert old and all(row["Status"] == "rejected" for row in old.values())
+    reasons = {name.split("/")[1]: row["Reason"] for name, row in old.items()}
+    assert "consolidated workbook the pipeline wrote" in reasons[f"consolidated-{AS_OF}.xlsx"]
+    assert "pipeline's own store" in reasons["pipeline.sqlite"]
+    assert all("feedback the pipeline wrote for a partner" in r["Reason"] for n, r in old.items()
+               if n.startswith("last time/feedback/"))  # fmt: skip
+    assert all("copy the pipeline keeps in its archive" in r["Reason"] for n, r in old.items()
+               if n.startswith("last time/archive/"))  # fmt: skip
+
+
+def test_a_partner_who_fixes_their_feedback_copy_and_sends_it_back_sends_a_return(tmp_path, inbox):
+    p44_return(inbox, "Bradford", name="bradford.xlsx", risks=None)
+    [feedback] = run_round(inbox, tmp_path / "out").feedback
+    second = tmp_path / "inbox 2"
+    second.mkdir()
+    shutil.copy(feedback, second / "feedback as written.xlsx")
+    time.sleep(1.1)  # later, the partner fills in the cell marked red and saves
+    fixed = PartnerWorkbook(feedback, LAYOUTS["p44"]).set("risks", "Staff turnover; cover agreed")
+    fixed.save(second / "bradford fixed.xlsx")
+    log = log_of(run_round(second, tmp_path / "out 2").path)
+    assert "feedback the pipeline wrote" in log["feedback as written.xlsx"]["Reason"]
+    assert log["bradford fixed.xlsx"]["Status"] == "accepted"

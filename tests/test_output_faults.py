@@ -172,3 +172,61 @@ def test_a_run_killed_while_writing_leaves_nothing_the_next_run_does_not_tidy(
     assert done.returncode == 0, done.stderr
     assert leftovers(out, out / "archive") == []
     assert (out / WORKBOOK).exists() and recorded_runs(out / "pipeline.sqlite") == 2
+
+
+def dead_process_number() -> int:
+    """The number of a process that has ended (as a killed run's has)."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def stale_scratch(out: Path) -> Path:
+    """A scratch folder as a run killed part-way would leave it, named as ours are."""
+    from pipeline.files import _prefix
+
+    folder = out / _prefix().replace(str(os.getpid()), str(dead_process_number()))
+    folder = folder.with_name(folder.name + "killed")
+    folder.mkdir()
+    return folder
+
+
+def test_a_workbook_a_killed_run_finished_and_recorded_is_put_in_place_by_the_next(
+    tmp_path, round_inbox
+):
+    """Killed between committing the store and renaming the workbook: the store has the run,
+    the scratch folder the finished workbook; the next run puts it in place."""
+    out = tmp_path / "out"
+    assert pipeline_run(round_inbox, out).returncode == 0
+    finished = out / WORKBOOK
+    recorded = finished.read_bytes()
+    os.replace(finished, stale_scratch(out) / WORKBOOK)
+    unrecorded = stale_scratch(out)  # and one whose run was never recorded
+    (unrecorded / "consolidated-2026-12-04.xlsx").write_bytes(recorded + b"changed")
+    command = [sys.executable, "-m", "pipeline", "run", "--inbox", str(round_inbox), "--outbox",
+               str(out), "--as-of", "2026-12-04"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert finished.read_bytes() == recorded  # put in place, byte for byte
+    assert (out / "consolidated-2026-12-04.xlsx").read_bytes() != recorded + b"changed"
+    assert leftovers(out) == []
+
+
+def test_a_run_abandoned_for_a_full_outbox_leaves_nothing_new_in_the_archive(
+    tmp_path, round_inbox, small_disk
+):
+    out = small_disk("full outbox", 56)  # room for copies of the returns, not the workbook
+    store = tmp_path / "store" / "pipeline.sqlite"
+    done = pipeline_run(round_inbox, out, "--store", str(store))
+    assert_said_plainly(done, "is full")
+    archive = store.parent / "archive"
+    assert not archive.exists() or not [p for p in archive.rglob("*") if p.is_file()]
+
+
+def test_a_store_with_a_damaged_return_says_so_instead_of_failing(tmp_path, round_inbox):
+    out = tmp_path / "out"
+    assert pipeline_run(round_inbox, out).returncode == 0
+    with sqlite3.connect(out / "pipeline.sqlite") as db:
+        db.execute("UPDATE returns SET loaded = 'garbage'")
+    done = pipeline_run(round_inbox, out)
+    assert_said_plainly(done, "is not a database or is damaged", "restore this one from a backup")

@@ -83,13 +83,13 @@ def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> Loaded
 
 def load_plain(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
     """``load``, but with the rows left as ``PlainRows`` (what a worker process sends back)."""
-    return load_bytes(Path(path).read_bytes(), path, name or Path(path).name, limits)
+    data = Path(path).read_bytes()
+    return load_source(data, SourceFile.of(path, name or Path(path).name, data), limits)
 
 
-def load_bytes(data: bytes, path: Path, name: str, limits: Limits = LIMITS) -> LoadedReturn:
-    """Read a file's bytes, taken from ``path`` and shown as ``name``, into a
-    ``LoadedReturn`` with its rows left as ``PlainRows``."""
-    source = SourceFile.of(path, name, data)
+def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> LoadedReturn:
+    """Read ``data``, the bytes of ``source``, into a ``LoadedReturn`` with its rows left as
+    ``PlainRows``."""
     loaded = LoadedReturn(source)
     if not data:
         return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")

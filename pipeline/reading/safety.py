@@ -14,10 +14,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ..files import OUTPUT_MARK
+from ..files import FEEDBACK_MARK, OUTPUT_MARK
 from .workbook import Unreadable
 
 _ZIP = b"PK\x03\x04"
+_SQLITE = b"SQLite format 3\x00"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -74,6 +75,11 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
         )
     if too_big_to_read(len(data), limits):
         raise Unreadable(too_big_to_read(len(data), limits))
+    if data.startswith(_SQLITE):
+        raise Unreadable(
+            "it is a database (such as the pipeline's own store), not a return: take it out "
+            "of the inbox"
+        )
     if data.startswith(_OLE):
         if any(stream.encode("utf-16-le") in data for stream in _ENCRYPTED_STREAMS):
             raise Unreadable(_PASSWORD)
@@ -95,11 +101,9 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     if kind is None:
         raise Unreadable("it is a zip file, not a spreadsheet: send the .xlsx workbook itself")
     _check_sizes(infos, limits)
-    if kind == "xlsx" and _ours(archive, names):
-        raise Unreadable(
-            "it is a consolidated workbook the pipeline wrote, not a return: take it out of "
-            "the inbox"
-        )
+    written = _written_by_us(archive, names) if kind == "xlsx" else None
+    if written:
+        raise Unreadable(f"it is {written}, not a return: take it out of the inbox")
     unsaved, oversized = {}, {}
     try:
         for info in infos:
@@ -122,13 +126,28 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     return Inspection(kind, unsaved, oversized)
 
 
-def _ours(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    """Whether the workbook bears the pipeline's own mark (``OUTPUT_MARK``)."""
-    info = archive.getinfo("docProps/custom.xml") if "docProps/custom.xml" in names else None
-    if info is None or info.file_size > 2**16:
-        return False
-    text = archive.read(info)
-    return all(part.encode() in text for part in OUTPUT_MARK)
+_FEEDBACK_SAVED = re.compile(re.escape(FEEDBACK_MARK[1].encode()) + rb"([0-9T:-]{19})")
+
+
+def _written_by_us(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """What the pipeline wrote this workbook as (see ``files.OUTPUT_MARK``), in words, or
+    None: it is not the pipeline's, or it is feedback a partner has saved again."""
+    custom = _small_part(archive, names, "docProps/custom.xml")
+    if all(part.encode() in custom for part in OUTPUT_MARK):
+        return "a consolidated workbook the pipeline wrote"
+    saved = _FEEDBACK_SAVED.search(custom)
+    if saved is not None:
+        core = _small_part(archive, names, "docProps/core.xml")
+        if re.search(rb"<dcterms:modified[^>]*>" + re.escape(saved.group(1)) + rb"Z?<", core):
+            return "feedback the pipeline wrote for a partner, as it was written"
+    return None
+
+
+def _small_part(archive: zipfile.ZipFile, names: set[str], name: str) -> bytes:
+    """A small part of the package (a document's properties), or nothing."""
+    if name not in names or archive.getinfo(name).file_size > 2**16:
+        return b""
+    return archive.read(name)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:

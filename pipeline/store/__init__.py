@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .schema import (
     WAIT,
     check_writable,
     connect,
+    damaged,
     fault,
     migrate,
     transaction,
@@ -105,7 +106,7 @@ def _open_fault(err: sqlite3.Error, path: Path) -> PipelineError:
 
 def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
     """An SQLite error while reading (damage deep in the file shows only when that part is
-    read) becomes the store's sentence."""
+    read), or a stored value that cannot be decoded, becomes the store's sentence."""
 
     @functools.wraps(method)
     def read(self: Store, *args: Any, **kwargs: Any) -> Any:
@@ -116,6 +117,8 @@ def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
             if problem is None:
                 raise
             raise problem from None
+        except (ValueError, KeyError, TypeError) as err:  # a stored return that cannot be read
+            raise damaged(self.path, err) from None
 
     return read
 
@@ -152,7 +155,7 @@ class FileRecord:
     reason: str | None
     round: str | None
     checked: LoadedReturn | None  # None for a duplicate: its twin is recorded
-    data: bytes | None = field(default=None, repr=False)  # its bytes, to archive when new
+    copy: Path | None = None  # the run's copy of its bytes, to archive when new
 
 
 @dataclass(frozen=True)
@@ -297,48 +300,74 @@ class Store:
         registers: dict[str, Register],
         files: Iterable[FileRecord],
         plans: Iterable[PlanRecord],
-        ready: Callable[[], bool] | None = None,
+        ready: Callable[[], tuple[str, str] | None] | None = None,
     ) -> None:
         """Record one run in one transaction: all of it, or (if anything fails or the process
-        dies part-way) none of it. New files' bytes are kept in the archive first.
+        dies part-way) none of it. New files are kept in the archive first (and removed from
+        it again when the run is not recorded).
 
-        ``ready()``, if given, is asked once everything is written but not yet committed: the
-        run is committed only when it answers True (the run's workbook is in place), and is
-        otherwise abandoned, leaving the store as it was, and ``RunAbandoned`` raised."""
+        ``ready()``, if given, is asked once everything is written but not yet committed: it
+        answers with the run's workbook, written in full under a temporary name, as (its file
+        name, its SHA-256), which is recorded with the run; or None, and the run is abandoned,
+        leaving the store as it was, and ``RunAbandoned`` raised."""
         now = datetime.now().isoformat(timespec="seconds")
-        with transaction(self.db) as db:
-            for layout, register in registers.items():
-                for entry in register.entries:
+        kept: list[Path] = []
+        try:
+            with transaction(self.db) as db:
+                for layout, register in registers.items():
+                    for entry in register.entries:
+                        db.execute(
+                            "INSERT OR REPLACE INTO registers VALUES (?, ?, ?, ?, ?)",
+                            (layout, entry.organisation, entry.code,
+                             json.dumps(entry.prefill, default=str), str(register.path)),
+                        )  # fmt: skip
+                for record in files:
+                    self._save_file(db, record, as_of, now, kept)
+                for plan in plans:
                     db.execute(
-                        "INSERT OR REPLACE INTO registers VALUES (?, ?, ?, ?, ?)",
-                        (layout, entry.organisation, entry.code,
-                         json.dumps(entry.prefill, default=str), str(register.path)),
+                        "INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?)",
+                        (plan.layout, plan.round, plan.organisation, plan.sha256,
+                         json.dumps(plan.summary, default=str, sort_keys=True)),
                     )  # fmt: skip
-            for record in files:
-                self._save_file(db, record, as_of, now)
-            for plan in plans:
-                db.execute(
-                    "INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?, ?)",
-                    (plan.layout, plan.round, plan.organisation, plan.sha256,
-                     json.dumps(plan.summary, default=str, sort_keys=True)),
-                )  # fmt: skip
-            if ready is not None and not ready():
-                raise RunAbandoned
+                workbook = ready() if ready is not None else None
+                if ready is not None and workbook is None:
+                    raise RunAbandoned
+                if workbook is not None:
+                    db.execute(
+                        "INSERT OR IGNORE INTO workbooks VALUES (?, ?, ?)",
+                        (workbook[1], workbook[0], as_of.isoformat()),
+                    )
+        except BaseException:
+            for path in kept:  # what this run put in the archive, now recorded nowhere
+                path.unlink(missing_ok=True)
+            raise
 
-    def _archived(self, db: sqlite3.Connection, record: FileRecord) -> str:
-        """Where the record's file is kept in the archive, keeping it there if it is new."""
-        if record.data is None:  # read by an earlier run: its copy is there already
-            row = db.execute("SELECT archived FROM files WHERE sha256 = ?", (record.sha256,))
-            found = row.fetchone()
-            if found is not None:
-                return found[0]
+    @_reading
+    def recorded_workbook(self, sha256: str) -> bool:
+        """Whether a run that wrote the workbook with this SHA-256 was recorded."""
+        row = self.db.execute("SELECT 1 FROM workbooks WHERE sha256 = ?", (sha256,))
+        return row.fetchone() is not None
+
+    def _archived(self, db: sqlite3.Connection, record: FileRecord, kept: list[Path]) -> str:
+        """Where the record's file is kept in the archive, keeping it there if it is new
+        (and adding it to ``kept`` when this put it there)."""
+        row = db.execute("SELECT archived FROM files WHERE sha256 = ?", (record.sha256,))
+        found = row.fetchone()
+        if found is not None:
+            return found[0]
+        if record.copy is None:
             raise PipelineError(f"The bytes of {record.name} are not at hand to archive.")
-        return keep(self.archive, record.name, record.sha256, record.data)
+        name, made = keep(self.archive, record.name, record.sha256, record.copy)
+        if made:
+            kept.append(self.archive / name)
+        return name
 
-    def _save_file(self, db: sqlite3.Connection, record: FileRecord, as_of: date, now: str) -> None:
+    def _save_file(
+        self, db: sqlite3.Connection, record: FileRecord, as_of: date, now: str, kept: list[Path]
+    ) -> None:
         if record.checked is not None:
             seen = record.first_seen.isoformat(timespec="seconds") if record.first_seen else now
-            archived = self._archived(db, record)
+            archived = self._archived(db, record, kept)
             db.execute(
                 "INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.sha256, record.name, record.size, record.modified, seen,

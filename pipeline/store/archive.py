@@ -3,6 +3,7 @@ be recovered after the inbox is cleaned."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ..files import atomic_path
@@ -16,12 +17,14 @@ def archive_name(sha256: str, original: str) -> str:
     return f"{sha256[:2]}/{sha256}{suffix}"
 
 
-def keep(archive: Path, original: str, sha256: str, data: bytes) -> str:
-    """Keep ``data`` (the bytes of the file ``original``, whose SHA-256 is ``sha256``) in
-    ``archive`` unless a copy is already there; returns its name in the archive."""
+def keep(archive: Path, original: str, sha256: str, copy: Path) -> tuple[str, bool]:
+    """Keep ``copy`` (the bytes of the file ``original``, whose SHA-256 is ``sha256``) in
+    ``archive`` unless a copy is already there; returns its name in the archive, and whether
+    this put it there."""
     name = archive_name(sha256, original)
     target = archive / name
-    if not target.exists():
-        with atomic_path(target, scratch=archive) as tmp:
-            tmp.write_bytes(data)
-    return name
+    if target.exists():
+        return name, False
+    with atomic_path(target, scratch=archive) as tmp:
+        shutil.copyfile(copy, tmp)
+    return name, True

@@ -70,6 +70,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX returns_by_round ON returns (layout, round);
     CREATE INDEX plans_by_organisation ON plans (organisation, layout, round);
     """,
+    # 3: each run's workbook, recorded in the run's own transaction, so that a workbook a
+    # killed run finished but did not put in place is put there only if its run was recorded
+    """
+    CREATE TABLE workbooks (
+        sha256 TEXT PRIMARY KEY,
+        name TEXT NOT NULL,             -- its file name in the outbox
+        as_of TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
