@@ -2,7 +2,10 @@
 
 Library modules are imported inside each command so that ``pipeline --help`` stays quick.
 A ``PipelineError`` becomes its message and exit code; anything unexpected becomes one short
-line (the traceback only with ``--debug``).
+line (the traceback only with ``--debug``). Everything printed goes through ``echo``, which
+writes out any control character a partner's file or a register put in a name, so no name
+can work the terminal. A reader that stops reading (``pipeline run | head -1``) ends the
+command quietly.
 """
 
 from __future__ import annotations
@@ -17,8 +20,30 @@ import click
 
 from . import __version__
 from .errors import PipelineError
+from .naming import visible_lines
 
 LAYOUT_NAMES = ("p44", "three_year")
+
+
+def echo(message: object = "", err: bool = False) -> None:
+    """Print ``message`` (to standard error if ``err``) with every control or invisible
+    character written out (``\\x1b``), its line breaks and tabs kept: the one way the
+    command prints. Once the reader has gone (``pipeline run | head -1``), the rest goes
+    nowhere: the command still does all its work, and ends quietly."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        click.echo(visible_lines(str(message)), file=stream)
+    except BrokenPipeError:
+        _to_nowhere(stream)
+
+
+def _to_nowhere(stream) -> None:
+    """Send what is still to be written to ``stream`` nowhere (as Python's documentation
+    advises for a closed pipe), so that neither a later line nor the flush at exit fails."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: no descriptor (a test's)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 class _Group(click.Group):
@@ -28,14 +53,14 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PipelineError as err:
-            click.echo(f"Error: {err}", err=True)
+            echo(f"Error: {err}", err=True)
             sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as err:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(
+            echo(
                 f"Error: something went wrong that we did not expect ({type(err).__name__}: "
                 f"{err}). Run again with --debug for details, and tell the pipeline's "
                 f"maintainers.",
@@ -138,9 +163,9 @@ def templates(layout: str, register: Path | None, out: Path, store: Path | None)
             previous = opened.latest_returns(chosen.name)
     paths = make_templates(chosen, out, reg, previous)
     carried = sum(1 for e in (reg.entries if reg else ()) if _key(e.organisation) in previous)
-    click.echo(f"Wrote {len(paths)} {chosen.title} template(s) to {out}")
+    echo(f"Wrote {len(paths)} {chosen.title} template(s) to {out}")
     if store is not None and reg is not None:
-        click.echo(f"{carried} pre-filled from their latest return in {store}")
+        echo(f"{carried} pre-filled from their latest return in {store}")
 
 
 def _key(name: str) -> str:
@@ -173,11 +198,11 @@ def check(
     from .run import check_files
 
     receipts = check_files(files, registers)
-    click.echo(findings_json(receipts) if as_json else findings_text(receipts))
+    echo(findings_json(receipts) if as_json else findings_text(receipts))
     if feedback is not None:
         written = marking.write_all(marking.jobs_for(receipts, feedback))
         if not as_json:
-            click.echo(f"Feedback for {len(written)} file(s) in {feedback}")
+            echo(f"Feedback for {len(written)} file(s) in {feedback}")
     sys.exit(1 if any(r.status == REJECTED for r in receipts) else 0)
 
 
@@ -249,12 +274,12 @@ def _run_and_report(start) -> None:
         result = start(on_file)
     finally:
         bar.close()
-    click.echo(summary_text(result.consolidation))
+    echo(summary_text(result.consolidation))
     if result.feedback:
-        click.echo(f"Feedback for partners: {len(result.feedback)} file(s) in "
-                   f"{result.feedback[0].parent}")  # fmt: skip
-    click.echo(f"Store: {result.store}")
-    click.echo(f"Consolidated workbook: {result.path}")
+        echo(f"Feedback for partners: {len(result.feedback)} file(s) in "
+             f"{result.feedback[0].parent}")  # fmt: skip
+    echo(f"Store: {result.store}")
+    echo(f"Consolidated workbook: {result.path}")
     if result.feedback_unwritten:
         folder = result.feedback_unwritten[0].parent
         raise PipelineError(
@@ -289,9 +314,9 @@ def demo(directory: Path, as_of: date | None) -> None:
     for earlier in made.earlier:
         before = run_pipeline(earlier.inbox, earlier.inbox.parent, earlier.registers,
                               earlier.as_of, store_path=made.store, due=earlier.due)  # fmt: skip
-        click.echo(f"Last round ({earlier.as_of:%d/%m/%Y}): {len(before.consolidation.receipts)} "
-                   f"returns read from {earlier.inbox}")  # fmt: skip
-    click.echo(f"This round: {made.inbox} ({made.files} files)")
+        echo(f"Last round ({earlier.as_of:%d/%m/%Y}): {len(before.consolidation.receipts)} "
+             f"returns read from {earlier.inbox}")  # fmt: skip
+    echo(f"This round: {made.inbox} ({made.files} files)")
     _run_and_report(
         lambda on_file: run_pipeline(
             made.inbox, directory, made.registers, as_of, on_file, made.store, made.due
@@ -314,7 +339,7 @@ def history(organisation: str, store: Path | None) -> None:
         rounds = opened.history(organisation)
     if not rounds:
         raise PipelineError(f"{organisation} has no rounds in {store}: check the spelling.")
-    click.echo(history_text(rounds))
+    echo(history_text(rounds))
 
 
 def main() -> None:
@@ -323,11 +348,11 @@ def main() -> None:
     # the command never synthesises data, so it is told hypothesis is not there.
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
     try:
-        cli(prog_name="pipeline")
+        cli(prog_name="pipeline")  # click ends quietly if its own printing finds no reader
         code = 0
     except SystemExit as done:
         if done.code is not None and not isinstance(done.code, int):
-            click.echo(done.code, err=True)
+            echo(done.code, err=True)
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     # Everything is written, closed and flushed by now. Tearing down pandas, numpy and the
     # rest would take Python another 0.2 s, so the process ends at once.

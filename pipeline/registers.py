@@ -7,7 +7,8 @@ with a code (three_year) by code first.
 
 A register is read as UTF-8 (with or without the byte-order mark Excel's "CSV UTF-8" writes),
 or else as Windows text (cp1252, what Excel's plain "CSV (Comma delimited)" writes), and a
-quoted cell may hold line breaks: errors name the line each record starts on in the file.
+quoted cell may hold line breaks, which a free-text value (a name, a contact) keeps: errors
+name the line each record starts on in the file.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RegisterError
-from .layouts import LAYOUTS, Layout, squash
+from .layouts import LAYOUTS, Field, Kind, Layout, squash
 from .values import CELL_LIMIT, cell_length, fits_cell, read_value, valid_check
 
 
@@ -179,7 +180,7 @@ def _entry(layout: Layout, raw: dict[str, str], path: Path, line: int) -> Regist
                     f"{path} line {line}: the {f.register_column} column is empty; it is required."
                 )
             continue
-        value = read_value(text, f).value
+        value = _lines_kept(text, f) if f.kind is Kind.TEXT else read_value(text, f).value
         if not valid_check(f)(value):
             raise RegisterError(
                 f'{path} line {line}, column {f.register_column}: "{text}" is not a valid '
@@ -188,6 +189,18 @@ def _entry(layout: Layout, raw: dict[str, str], path: Path, line: int) -> Regist
         prefill[f.name] = value
     code = prefill.get(layout.code_key) if layout.code_key else None
     return RegisterEntry(str(prefill[layout.key]), code, prefill, line)
+
+
+def _lines_kept(text: str, f: Field) -> str:
+    """A free-text register value as read, but a line break in the cell (Alt+Enter in Excel)
+    kept: each line tidied as a one-line value is, blank ones dropped, the rest joined by
+    ``\\n`` as a spreadsheet cell holds them. (Names are still matched as one line: see
+    ``organisation_key``.)"""
+    lines = (read_value(line, f).value for line in _LINE_BREAK_TEXT.split(text))
+    return "\n".join(line for line in lines if line)
+
+
+_LINE_BREAK_TEXT = re.compile(r"\r\n|\r|\n")
 
 
 def read_registers(paths: list[Path]) -> dict[str, Register]:

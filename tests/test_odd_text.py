@@ -103,8 +103,36 @@ def test_a_quoted_cell_with_a_line_break_is_one_cell_and_lines_are_the_files(tmp
     path.write_text(path.read_text().rsplit("Finance,FN2", 1)[0], encoding="utf-8")
     register = read_register(path)
     housing, finance = register.entries
-    assert housing.prefill["head_of_service"] == "Ian Clarke (acting head)"
+    assert housing.prefill["head_of_service"] == "Ian Clarke\n(acting head)"
     assert (housing.line, finance.line) == (2, 4)
+
+
+def test_a_contact_name_over_two_lines_reaches_the_prefilled_template_with_its_break(tmp_path):
+    # Alt+Enter in the contact's cell; Excel writes the break inside quotes as CR LF
+    path = tmp_path / "p44.csv"
+    path.write_bytes(
+        (
+            f"{P44_COLUMNS}\r\n"
+            '"Leeds  Community\r\nSafety",GO Yorkshire,"Anne\r\nMarie  Smith",'
+            "anne@leeds.gov.uk,,,\r\n"
+            "Bradford,GO Yorkshire,Sam Khan,sam@bradford.gov.uk,,,\r\n"
+        ).encode()
+    )
+    out = tmp_path / "templates"
+    result = CliRunner().invoke(
+        cli, ["templates", "--layout", "p44", "--register", str(path), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    book = CalamineWorkbook.from_path(str(next(out.glob("*Leeds*.xlsx"))))
+    cells = {value for name in book.sheet_names
+             for row in book.get_sheet_by_name(name).to_python() for value in row}  # fmt: skip
+    assert "Anne\nMarie Smith" in cells  # the break kept; spaces within a line tidied
+    assert "Leeds Community\nSafety" in cells
+    # the name is still matched as one line, whatever its spacing and breaks
+    register = read_register(path)
+    leeds = register.find("Leeds Community Safety")
+    assert leeds.organisation == "Leeds Community\nSafety"
+    assert leeds.prefill["completed_by"] == "Anne\nMarie Smith"
 
 
 def test_a_bad_value_after_a_cell_over_two_lines_is_reported_on_its_own_line(tmp_path):

@@ -66,7 +66,7 @@ def summary_text(c: Consolidation) -> str:
         lines.append("Rejected:")
         lines += [f"  {r.source.name}: {r.note}" for r in rejected]
     if c.missing:
-        names = ", ".join(p.organisation for p in c.missing[:10])
+        names = ", ".join(p.organisation.replace("\n", " ") for p in c.missing[:10])
         more = f" and {len(c.missing) - 10} more" if len(c.missing) > 10 else ""
         lines.append(f"Missing: {names}{more}")
     return "\n".join(lines)

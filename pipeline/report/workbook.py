@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS
 from ..layouts.measures import MEASURES, RETURN_MEASURES
-from ..naming import safe_sheet_name
+from ..naming import plain, safe_sheet_name
 from ..plans import Consolidation, Plan
 from ..templates import WORKBOOK_OPTIONS
 from ..timing import stage
@@ -143,6 +144,17 @@ def _cells(table: Table, sample: int = 200) -> int:
     return (filled + blank // 4) * len(table) // max(len(rows), 1)
 
 
+def _linked(table: Table) -> Table:
+    """``table`` whose first column, each cell a link, shows names ``plain``: xlsxwriter
+    writes a link's text into the sheet's XML as it is, where a control character a partner
+    put in an organisation's name would leave a workbook Excel calls damaged."""
+    first = table.columns[0]
+    get = first.get
+    assert get is not None  # (an item table)
+    table.columns[0] = replace(first, get=lambda item: plain(get(item)))
+    return table
+
+
 class _Workbook:
     def __init__(self, book: Any, c: Consolidation, with_sheets: bool) -> None:
         self.book, self.c, self.with_sheets = book, c, with_sheets
@@ -229,7 +241,7 @@ class _Workbook:
             "the picture, the Gap Flags sheet the detail.", fmt["subtitle"],
         )  # fmt: skip
         links = self._links()
-        self.w.table(sheet, tables.overview(self.c), OVERVIEW_TOP, link=lambda i: links[i])
+        self.w.table(sheet, _linked(tables.overview(self.c)), OVERVIEW_TOP, link=lambda i: links[i])
 
     def _links(self) -> list[str | None]:
         """Where each Overview row links: the organisation's own sheet, or (in a round too
