@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -197,12 +198,13 @@ def check(
     from .report.terminal import findings_json, findings_text
     from .run import check_files
 
-    receipts = check_files(files, registers)
-    echo(findings_json(receipts) if as_json else findings_text(receipts))
-    if feedback is not None:
-        written = marking.write_all(marking.jobs_for(receipts, feedback))
-        if not as_json:
-            echo(f"Feedback for {len(written)} file(s) in {feedback}")
+    with tempfile.TemporaryDirectory(prefix=".pipeline-check-") as copies:
+        receipts = check_files(files, registers, copies=Path(copies))
+        echo(findings_json(receipts) if as_json else findings_text(receipts))
+        if feedback is not None:
+            written = marking.write_all(marking.jobs_for(receipts, feedback))
+            if not as_json:
+                echo(f"Feedback for {len(written)} file(s) in {feedback}")
     sys.exit(1 if any(r.status == REJECTED for r in receipts) else 0)
 
 

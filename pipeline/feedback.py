@@ -20,7 +20,7 @@ from typing import Any
 from .files import FEEDBACK_MARK
 from .findings import Finding, Severity
 from .isolation import ISOLATED, Isolation, run_isolated
-from .naming import safe_stem
+from .naming import safe_stem, visible_lines
 from .values import fit_cell
 
 FIX_LIST = "Fix list"
@@ -176,7 +176,8 @@ def _mark_cells(book: Any, findings: Iterable[Finding]) -> None:
         text = f"{SEVERITY_WORDS[f.severity]}: {f.message} {WHAT_TO_DO.get(f.rule, '')}".strip()
         if cell.comment is not None:
             text = f"{cell.comment.text}\n\n{text}"
-        cell.comment = Comment(text[:2000], "Action plan pipeline", width=300, height=150)
+        cell.comment = Comment(visible_lines(text[:2000]), "Action plan pipeline", width=300,
+                               height=150)  # fmt: skip
 
 
 def _first_cell(address: str) -> str:
@@ -218,7 +219,10 @@ def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
 
 
 def _text(cell: Any, value: Any) -> None:
-    """Write a value as text, never as a formula (a partner's "=..." stays what it was)."""
+    """Write a value as text, never as a formula (a partner's "=..." stays what it was), with
+    any control character a partner's file put in it written out (a cell cannot hold one)."""
+    if isinstance(value, str):
+        value = visible_lines(value)
     cell.value = value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         cell.data_type = "s"

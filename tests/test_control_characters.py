@@ -170,3 +170,16 @@ def test_check_with_no_reader_still_writes_its_feedback_and_says_nothing(tmp_pat
         os.close(writing)
     assert done.stderr == ""
     assert list((tmp_path / "feedback").glob("*.xlsx"))
+
+
+def test_feedback_for_a_plan_whose_name_holds_an_escape_sequence_is_written(tmp_path, inbox):
+    path = p44_return(inbox, "Leeds")
+    as_excel_stores_it(path, "Leeds", f"{EXCEL_ESCAPED}Brent")  # not on the register: why says it
+    registers = write_registers(tmp_path / "registers")
+    result = run_round(tmp_path, inbox, "--register", registers["p44"])
+    assert result.exit_code == 0, result.output
+    [feedback] = (tmp_path / "outbox" / "feedback").glob("*.xlsx")
+    every_part_parses(feedback)
+    cells = [c for row in CalamineWorkbook.from_path(str(feedback)).get_sheet_by_name(
+        "Fix list").to_python() for c in row if isinstance(c, str)]  # fmt: skip
+    assert not any("\x1b" in c or "\x07" in c for c in cells)
