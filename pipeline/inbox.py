@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import PipelineError
 from .files import write_problem
+from .naming import visible
 from .reading.safety import LIMITS, Limits, too_big_to_read
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -61,14 +62,8 @@ class Entry:
 def printable(name: str) -> str:
     """``name`` as it can be shown anywhere: bytes that are not UTF-8 (as old zip tools
     write names) as ``\\xe9``, control characters (a terminal escape sequence, a line break)
-    and invisible formatting characters as ``\\x1b`` or ``\\u202e``."""
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else _escaped(c) for c in text)
-
-
-def _escaped(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    and invisible formatting characters as ``\\x1b`` or ``\\u202e`` (``naming.visible``)."""
+    return visible(name)
 
 
 def walk(
