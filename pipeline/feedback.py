@@ -69,12 +69,15 @@ class FeedbackJob:
 
 def jobs_for(receipts: Iterable[Any], out_dir: Path, again: bool = True) -> list[FeedbackJob]:
     """A feedback job for each receipt with findings or rejected (duplicates and superseded
-    returns get none: their twin or successor does). With ``again`` False, files read by an
-    earlier run whose feedback is already written are left as they are."""
+    returns get none: their twin or successor does; nor does an inbox entry never read).
+    With ``again`` False, files read by an earlier run whose feedback is already written are
+    left as they are."""
     taken: set[str] = set()
     jobs = []
     for receipt in receipts:
         if receipt.status not in ("rejected", "accepted with findings") or not receipt.loaded:
+            continue
+        if not receipt.source.sha256:  # never read (a link, a pipe, a folder): no partner's file
             continue
         name = receipt.source.name
         stem = safe_stem(Path(name).with_suffix("").as_posix(), taken)
