@@ -61,6 +61,18 @@ def run_round(tmp_path: Path, inbox: Path, *extra):
                   AS_OF.isoformat(), *extra)  # fmt: skip
 
 
+def with_no_reader(command: list[str]) -> subprocess.CompletedProcess:
+    """Run ``command`` with its output going to a pipe nobody reads any more (as
+    ``… | head -1`` once head has its line)."""
+    reading, writing = os.pipe()
+    os.close(reading)
+    try:
+        return subprocess.run(command, stdout=writing, stderr=subprocess.PIPE, text=True,
+                              timeout=120)  # fmt: skip
+    finally:
+        os.close(writing)
+
+
 def test_an_organisation_named_with_an_escape_sequence_still_gives_a_workbook_excel_opens(
     tmp_path, inbox
 ):
@@ -144,13 +156,7 @@ def test_a_reader_that_stops_reading_ends_the_run_quietly_its_work_done(tmp_path
     outbox = tmp_path / "outbox"
     command = [sys.executable, "-m", "pipeline", "run", "--inbox", str(inbox), "--outbox",
                str(outbox), "--as-of", AS_OF.isoformat()]  # fmt: skip
-    reading, writing = os.pipe()
-    os.close(reading)
-    try:
-        done = subprocess.run(command, stdout=writing, stderr=subprocess.PIPE, text=True,
-                              timeout=120)  # fmt: skip
-    finally:
-        os.close(writing)
+    done = with_no_reader(command)
     assert done.stderr == ""
     assert done.returncode == 0
     assert (outbox / "consolidated-2026-11-20.xlsx").exists()
@@ -161,13 +167,7 @@ def test_check_with_no_reader_still_writes_its_feedback_and_says_nothing(tmp_pat
     path = p44_return(inbox, "Leeds", date_of_update=None)
     command = [sys.executable, "-m", "pipeline", "check", str(path), "--feedback",
                str(tmp_path / "feedback")]  # fmt: skip
-    reading, writing = os.pipe()
-    os.close(reading)
-    try:
-        done = subprocess.run(command, stdout=writing, stderr=subprocess.PIPE, text=True,
-                              timeout=120)  # fmt: skip
-    finally:
-        os.close(writing)
+    done = with_no_reader(command)
     assert done.stderr == ""
     assert list((tmp_path / "feedback").glob("*.xlsx"))
 

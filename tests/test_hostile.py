@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import subprocess
-import sys
 import time
 import zipfile
 from datetime import date, datetime
@@ -17,6 +15,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 from builders import AS_OF, action, p44_return
+from measuring import peak_kib
 from msoffcrypto.format.ooxml import OOXMLFile
 from workbook_reading import sheet_records
 
@@ -202,20 +201,8 @@ def test_the_whole_run_stays_under_a_gigabyte_on_hostile_files(tmp_path, inbox):
     (inbox / "styled.xlsx").write_bytes(rewrite(
         good, PLAN_SHEET,
         lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>")))  # fmt: skip
-    script = (
-        "import resource, sys; from datetime import date; from pathlib import Path;"
-        "from pipeline.run import run;"
-        "run(Path(sys.argv[1]), Path(sys.argv[2]), as_of=date(2026, 11, 20));"
-        "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(inbox), str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.getcwd()},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    peak_kib = int(done.stdout.split()[-1])
-    assert peak_kib < 1024 * 1024, f"peak {peak_kib // 1024} MB"
+    peak = max(peak_kib(inbox, tmp_path / "out"))
+    assert peak < 1024 * 1024, f"peak {peak // 1024} MB"
 
 
 # --- whatever a reader does with one file, the run goes on ------------------------------------

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from builders import AS_OF, p44_return
+from measuring import peak_kib
 from workbook_reading import sheet_records
 
 from pipeline.demo.partner import PartnerWorkbook
@@ -147,23 +148,7 @@ def test_a_file_over_the_size_limit_is_refused_from_its_size_alone(tmp_path, inb
     huge = inbox / "huge.xlsx"
     with open(huge, "wb") as file:
         file.truncate(4 * 2**30)  # 4 GiB, sparse: nothing is written to the disk
-    script = (
-        "import resource, sys\n"
-        "from datetime import date\n"
-        "from pathlib import Path\n"
-        "from pipeline.run import run\n"
-        "run(Path(sys.argv[1]), Path(sys.argv[2]), as_of=date(2026, 11, 20))\n"
-        # VmHWM, not ru_maxrss: that is inherited from the (large) test process that forked
-        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
-        "print(hwm[0].split()[1] if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(inbox), str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    peak_kib = done.stdout.split()[-1]
-    assert int(peak_kib) < 400 * 1024  # a read would need 4 GiB
+    assert max(peak_kib(inbox, tmp_path / "out")) < 400 * 1024  # a read would need 4 GiB
     log = log_of(tmp_path / "out" / f"consolidated-{AS_OF.isoformat()}.xlsx")
     assert_good_read(log)
     assert "4,096 MB, far larger than any plan" in log["huge.xlsx"]["Reason"]
@@ -291,18 +276,8 @@ def test_folders_nested_too_deep_are_listed_and_the_rest_read(tmp_path, inbox, g
 def test_memory_holds_one_file_at_a_time_not_the_whole_inbox(tmp_path, inbox, good):
     for n in range(8):  # 360 MB of files that are not spreadsheets
         (inbox / f"scan {n}.xlsx").write_bytes(os.urandom(45 * 2**20))
-    script = (
-        "import sys\n"
-        "from datetime import date\n"
-        "from pathlib import Path\n"
-        "from pipeline.run import run\n"
-        "run(Path(sys.argv[1]), Path(sys.argv[2]), as_of=date(2026, 11, 20))\n"
-        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(inbox), str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert int(done.stdout.split()[-1]) < 250 * 1024  # the inbox is 360 MB
+    own, _ = peak_kib(inbox, tmp_path / "out")  # (a worker holds the file it reads)
+    assert own < 250 * 1024  # the inbox is 360 MB
     log = log_of(tmp_path / "out" / f"consolidated-{AS_OF.isoformat()}.xlsx")
     assert_good_read(log)
     assert all("not a spreadsheet" in log[f"scan {n}.xlsx"]["Reason"] for n in range(8))
