@@ -4,7 +4,9 @@ and the read and write floors, each as its own process, and print one table.
 Wall seconds are the median of several runs (BENCH_REPEAT, default 3; BENCH_BASELINE_REPEAT
 for the baseline, which takes minutes at L); peak RSS is sampled over the whole process tree
 (the CLI and its workers). Results also go to outbox/bench/latest.json. Choose corpora with
-BENCH_CORPORA=S,M (default S,M,L).
+BENCH_CORPORA=S,M (default S,M,L). Each corpus is also run on the plain writer (xlsxwriter's
+public API only: ``PIPELINE_WRITER=plain``), by default for S and M only (L takes minutes
+that way): choose with BENCH_PLAIN=S,M,L, or BENCH_PLAIN= for none.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import AS_OF, CORPORA, build  # noqa: E402
 
 OUT = ROOT / "outbox" / "bench"
+WRITER = "PIPELINE_WRITER"  # (report.writer.ENVIRONMENT: "fast" or "plain")
 PIPELINE = [sys.executable, "-m", "pipeline"]
 TARGETS = {
     "S seconds": 1.5,
@@ -42,16 +45,18 @@ TARGETS = {
 
 
 def measure(command: list[str], repeat: int, fresh: Path | None = None,
-            timings: Path | None = None) -> dict:  # fmt: skip
-    """Run ``command`` ``repeat`` times; median wall seconds and peak tree RSS in MB, and the
-    stage times (``--timings``) of the run whose wall time is the median."""
+            timings: Path | None = None, env: dict | None = None) -> dict:  # fmt: skip
+    """Run ``command`` ``repeat`` times (with ``env`` added to the environment); median wall
+    seconds and peak tree RSS in MB, and the stage times (``--timings``) of the run whose
+    wall time is the median."""
     walls, peak, stages = [], 0, []
     for _ in range(repeat):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
         started = time.perf_counter()
         process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+                               cwd=ROOT, env={**os.environ, **(env or {}),
+                                              "PYTHONPATH": str(ROOT)})  # fmt: skip
         while process.poll() is None:
             try:
                 tree = [process, *process.children(recursive=True)]
@@ -71,20 +76,21 @@ def measure(command: list[str], repeat: int, fresh: Path | None = None,
             "stages": stages[median] if stages else None}  # fmt: skip
 
 
-def bench_corpus(name: str, work: Path, repeat: int) -> dict:
+def bench_corpus(name: str, work: Path, repeat: int, plain: bool) -> dict:
     corpus = CORPORA[name]
     folder = build(corpus, OUT / "corpora")
     inbox = folder / "inbox"
     result = {"corpus": name, "files": corpus.files, "rows": corpus.rows}
     outbox, timings = work / f"{name}-out", work / f"{name}-timings.json"
-    ours = measure(
-        [*PIPELINE, "run", "--inbox", str(inbox), "--outbox", str(outbox), "--register",
-         str(folder / "p44.csv"), "--register", str(folder / "three_year.csv"), "--as-of",
-         AS_OF.isoformat(), "--timings", str(timings)],
-        repeat, fresh=outbox, timings=timings,
-    )  # fmt: skip
+    command = [*PIPELINE, "run", "--inbox", str(inbox), "--outbox", str(outbox), "--register",
+               str(folder / "p44.csv"), "--register", str(folder / "three_year.csv"), "--as-of",
+               AS_OF.isoformat(), "--timings", str(timings)]  # fmt: skip
+    ours = measure(command, repeat, fresh=outbox, timings=timings, env={WRITER: "fast"})
     stages = ours["stages"]
     result["pipeline"] = {k: v for k, v in ours.items() if k != "stdout"}
+    if plain:
+        slow = measure(command, repeat, fresh=outbox, timings=timings, env={WRITER: "plain"})
+        result["plain writer"] = {k: v for k, v in slow.items() if k != "stdout"}
     cells = stages["counts"]["cells"]
     floor = [sys.executable, "-m", "bench.floors"]
     # the baseline takes minutes at L: BENCH_BASELINE_REPEAT=1 for a quicker look
@@ -111,6 +117,7 @@ def _strip(measured: dict, inner: bool = False) -> dict:
 def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", 3))
     names = [n.strip() for n in os.environ.get("BENCH_CORPORA", "S,M,L").split(",") if n.strip()]
+    plain = {n.strip() for n in os.environ.get("BENCH_PLAIN", "S,M").split(",")}
     OUT.mkdir(parents=True, exist_ok=True)
     # Measured as installed: pip byte-compiles what it installs, but this editable install is
     # compiled here (PYTHONDONTWRITEBYTECODE may be set, and every start would compile it).
@@ -118,7 +125,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         help_time = measure([*PIPELINE, "--help"], max(repeat, 5))
-        results = [bench_corpus(name, work, repeat) for name in names]
+        results = [bench_corpus(name, work, repeat, name in plain) for name in names]
     report = {"as_of": AS_OF.isoformat(), "cores": os.cpu_count(), "repeat": repeat,
               "help_seconds": help_time["seconds"], "corpora": results}  # fmt: skip
     report["checks"] = checks(report)
@@ -166,10 +173,16 @@ def table(report: dict) -> str:
              f"  ratio"]  # fmt: skip
     for r in report["corpora"]:
         ours = r["pipeline"]["seconds"]
-        for what in ("pipeline", "baseline", "read floor", "write floor"):
-            m = r[what]
+        for what in ("pipeline", "plain writer", "baseline", "read floor", "write floor"):
+            m = r.get(what)
+            if m is None:
+                continue
             if what == "pipeline":
                 ratio = f"stages {_stages(m['stages']['seconds'])}"
+            elif what == "plain writer":
+                write = m["stages"]["seconds"]["write"], r["pipeline"]["stages"]["seconds"]["write"]
+                ratio = (f"pipeline is {m['seconds'] / ours:.1f}x faster; write stage "
+                         f"{write[0]:.2f}s (pipeline's {write[1]:.2f}s)")  # fmt: skip
             elif what == "baseline":
                 ratio = f"pipeline is {m['seconds'] / ours:.1f}x faster"
             else:

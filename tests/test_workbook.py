@@ -1,4 +1,6 @@
-"""The managers' workbook: the picture at a glance, then every detail; it opens and prints."""
+"""The managers' workbook: the picture at a glance, then every detail; it opens and prints.
+
+Most tests here run on both writer paths (fast, and xlsxwriter's public API only)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbook_reading import flags, main_table, sheet_records, tracker
 
+from pipeline.report.workbook import write_consolidated
+from pipeline.report.writer import ENGINES
 from pipeline.run import run
 
 
 @pytest.fixture(scope="module")
-def round_workbook(tmp_path_factory):
+def round_run(tmp_path_factory):
     """A round with two partnerships, two business units and one missing partnership."""
     root = tmp_path_factory.mktemp("round")
     inbox = root / "inbox"
@@ -45,8 +49,14 @@ def round_workbook(tmp_path_factory):
         task("HSG-03", cp4="Significant"),
     ])  # fmt: skip
     three_year_return(inbox, organisation="Finance")
-    result = run(inbox, root / "outbox", [registers["p44"], registers["three_year"]], AS_OF)
-    return result.path
+    return run(inbox, root / "outbox", [registers["p44"], registers["three_year"]], AS_OF)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def round_workbook(round_run, request, tmp_path_factory):
+    """The round's workbook, written by each path in turn."""
+    path = tmp_path_factory.mktemp(request.param) / round_run.path.name
+    return write_consolidated(round_run.consolidation, path, engine=request.param)
 
 
 def test_the_overview_opens_with_a_title_block(round_workbook):
@@ -201,7 +211,8 @@ def test_the_workbook_validates_with_openpyxl(round_workbook):
     assert book["Chart Data"].sheet_state == "hidden"
 
 
-def test_the_workbook_opens_cleanly_in_libreoffice(round_workbook, tmp_path, soffice):
+def test_the_workbook_opens_cleanly_in_libreoffice(round_run, tmp_path, soffice):
+    round_workbook = round_run.path  # (one path is enough: LibreOffice takes seconds)
     done = subprocess.run(
         [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
          "pdf", "--outdir", str(tmp_path), str(round_workbook)],
@@ -228,13 +239,14 @@ def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
     assert events_per_week(spans, first, weeks) == expected
 
 
-def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path, engine):
     from pipeline.layouts import LAYOUTS
     from pipeline.plans import Consolidation, Plan
-    from pipeline.report.workbook import write_consolidated
 
     c = Consolidation(AS_OF, [], [Plan("Nowhere", LAYOUTS["p44"])], {})
-    sheet = openpyxl.load_workbook(write_consolidated(c, tmp_path / "x.xlsx"))["Nowhere"]
+    written = write_consolidated(c, tmp_path / "x.xlsx", engine=engine)
+    sheet = openpyxl.load_workbook(written)["Nowhere"]
     assert sheet["A4"].value == "No return received this round."
     assert sheet["D4"].value == "Flags" and sheet["D5"].value == "Severity"
 

@@ -1,4 +1,4 @@
-"""Write a workbook's streamed sheets on two cores.
+"""Write a workbook's streamed sheets on two cores (part of the fast path: see ``fast``).
 
 xlsxwriter writes a workbook in one process, so a large round would spend most of its time
 there while the second core waits. Streamed worksheets (xlsxwriter's ``constant_memory``:
@@ -23,26 +23,16 @@ from __future__ import annotations
 import pickle
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from ..background import Background
 from ..timing import add_seconds, count, counts, stage
+from .writer import SheetJob
 
 PICKLE = pickle.HIGHEST_PROTOCOL
 # A worksheet's links to what the whole workbook shares, and its file handles: writing a
 # streamed sheet's cells changes none of them, and they are not to be copied back.
 NOT_STATE = frozenset({"str_table", "worksheet_meta", "fh", "row_data_fh", "workbook_add_format"})
-
-
-@dataclass(eq=False)
-class SheetJob:
-    """Writing one sheet: the sheet, about how many cells, and the work itself (which must
-    touch nothing but its own sheet, so that it can run in another process)."""
-
-    sheet: Any
-    cells: int
-    write: Callable[[], Any]
 
 
 def index_formats(cell_formats: Iterable[Any], conditional_formats: Iterable[Any]) -> None:
@@ -128,7 +118,7 @@ def _state(sheet: Any) -> dict[str, bytes]:
         except Exception as err:  # never silently: an attribute left behind could lose data
             raise RuntimeError(
                 f"worksheet attribute {name!r} cannot be passed between processes ({err}); "
-                "write_consolidated(parallel=False) avoids this"
+                'write_consolidated(parallel=False) or engine="plain" avoids this'
             ) from err
     return state
 

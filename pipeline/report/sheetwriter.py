@@ -2,7 +2,10 @@
 values, Excel tables, widths that fit their content, and print set-up.
 
 No text written through it is longer than a cell holds (``values.CELL_LIMIT``): a longer one
-is cut to fit, ending in "…", where xlsxwriter would cut it silently."""
+is cut to fit, ending in "…", where xlsxwriter would cut it silently.
+
+It writes through a ``writer.Writer`` and does not know which one: the fast path streams
+sheets and renders rows itself, the plain one uses xlsxwriter's public API (see ``writer``)."""
 
 from __future__ import annotations
 
@@ -11,12 +14,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from xlsxwriter.utility import xl_range
-
 from ..timing import count
 from ..values import CELL_LIMIT, fit_cell, uk
-from .streaming import EXCEL_DAY_ZERO, RowWriter
 from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Col, Table
+from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
@@ -27,16 +28,17 @@ _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, howeve
 
 
 class SheetWriter:
-    """Writes tables and values onto sheets of one xlsxwriter workbook.
+    """Writes tables and values onto sheets of one xlsxwriter workbook, through ``writer``
+    (by default, ``writer.choose()``'s).
 
-    A streamed sheet (xlsxwriter's constant_memory mode: every sheet of a very large round,
-    and those made by ``streaming.streamed_sheet``) writes each row out as soon as the next
-    begins, so rows must come in order. Every table is an Excel table, streamed or not (see
-    ``_add_table``).
+    Rows are written in order, top to bottom: a sheet may be streamed (see ``writer``), and a
+    streamed sheet writes each row out as soon as the next begins. Every table is an Excel
+    table.
     """
 
-    def __init__(self, book: Any, as_of: date) -> None:
+    def __init__(self, book: Any, as_of: date, writer: Writer | None = None) -> None:
         self.book, self.as_of = book, as_of
+        self.writer = writer or choose()
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.fmt = {
             "plain": book.add_format(base),
@@ -70,14 +72,14 @@ class SheetWriter:
                         INT: fmt[INT], NUMBER: fmt[NUMBER]}  # fmt: skip
         self.table_names: set[str] = set()
 
-    def _writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
-        """The quickest way to write a column's values: its usual type directly (through
-        xlsxwriter's own typed writers, as its public ones do once they have checked for "A1"
-        notation), anything else through ``value``. (Hot: a large round writes millions of
-        cells.)"""
+    def _column_writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
+        """The quickest way to write a column's values: its usual type directly (through the
+        writer's ``cell_writers``), anything else through ``value``. (Hot: a large round writes
+        millions of cells.)"""
         general = self.value
+        write, number = self.writer.cell_writers(sheet)
         if kind in (TEXT, LONG, RAG):
-            write, fmt = sheet._write_string, self.of_kind[kind]
+            fmt = self.of_kind[kind]
 
             def text(row: int, col: int, value: Any) -> None:
                 if type(value) is str:
@@ -87,7 +89,7 @@ class SheetWriter:
 
             return text
         if kind == DATE:
-            number, fmt = sheet._write_number, self.of_kind[DATE]
+            fmt = self.of_kind[DATE]
 
             def day(row: int, col: int, value: Any) -> None:
                 if type(value) is date:  # written as its Excel serial: much quicker
@@ -96,7 +98,7 @@ class SheetWriter:
                     general(sheet, row, col, value, kind)
 
             return day
-        number, fmt = sheet._write_number, self.of_kind[kind]
+        fmt = self.of_kind[kind]
 
         def num(row: int, col: int, value: Any) -> None:
             if type(value) is int or type(value) is float:
@@ -153,15 +155,17 @@ class SheetWriter:
         if top in beside:
             beside.pop(top)()
         name = name or self.table_name(table.sheet)
-        self._add_table(sheet, top, left, last, right, name, table.columns)
+        self.writer.add_table(sheet, top, left, last, right, {
+            "name": name,
+            "style": "Table Style Light 9",
+            "columns": [{"header": c.title} for c in table.columns],
+        })  # fmt: skip
         for col, column in enumerate(table.columns, start=left):
             sheet.write_string(top, col, column.title, self.fmt["heading"])
         link_format = self.fmt["link"]
         kinds = [c.kind for c in table.columns]
-        writers = [self._writer(sheet, kind) for kind in kinds]
-        direct = None
-        if RowWriter.usable(sheet):
-            direct = RowWriter(sheet, left, kinds, self.of_kind)
+        writers = [self._column_writer(sheet, kind) for kind in kinds]
+        direct = self.writer.row_writer(sheet, left, kinds, self.of_kind)
         columns = range(left, left + len(writers))
         sample = []
         for i, row in enumerate(table.iter_rows()):
@@ -197,35 +201,6 @@ class SheetWriter:
                     })  # fmt: skip
         return last + 1
 
-    def _add_table(
-        self, sheet: Any, top: int, left: int, last: int, right: int, name: str, columns: list[Col]
-    ) -> None:
-        """An Excel table over rows ``top`` (its header) to ``last``, added before its cells
-        are written, which the caller then writes (header included) in row order.
-
-        xlsxwriter refuses tables on streamed sheets because it writes the header cells
-        itself, out of row order there; so the sheet is briefly not streamed and those writes
-        are dropped. And it records every cell of a table's range in a dict (to refuse
-        overlaps): a round's Actions table alone would be a hundred thousand entries, each to
-        be made, and passed between processes. So the table is added over its header and first
-        row, then stretched to ``last``."""
-        streamed = sheet.constant_memory
-        sheet.constant_memory = False
-        sheet._write_string = _unwritten
-        try:
-            refused = sheet.add_table(top, left, top + 1, right, {
-                "name": name,
-                "style": "Table Style Light 9",
-                "columns": [{"header": c.title} for c in columns],
-            })  # fmt: skip
-            if refused:  # (it warns why: e.g. two columns with one title)
-                raise ValueError(f"xlsxwriter refused the table {name!r} ({refused})")
-        finally:
-            del sheet._write_string
-            sheet.constant_memory = streamed
-        added = sheet.tables[-1]
-        added["range"] = added["a_range"] = added["autofilter"] = xl_range(top, left, last, right)
-
     def fit(self, sheet: Any, columns: list[Col], longest: list[int], left: int = 0) -> None:
         """Column widths that fit the title and the longest value shown (``longest``, one per
         column); long texts wrap at a set width."""
@@ -249,7 +224,7 @@ class SheetWriter:
     def table_name(self, wanted: str) -> str:
         """An Excel table name made from ``wanted``: letters, digits and underscores, unique
         among those this writer has made. (A sheet written in another process must have its
-        tables' names made here, before: see ``parallel``.)"""
+        tables' names made here, before: see ``writer``.)"""
         stem = "".join(ch if ch.isalnum() else "_" for ch in wanted)[:200]
         stem = stem if stem[:1].isalpha() else f"T_{stem}"
         name, n = stem, 1
@@ -269,10 +244,6 @@ def _fit_height(
                  if kind == LONG and value), default=1)  # fmt: skip
     if lines > 1:
         sheet.set_row(r, LINE_HEIGHT * lines)
-
-
-def _unwritten(*args: Any) -> int:
-    return 0
 
 
 def _longest(columns: list[Col], sample: list[tuple[Any, ...]]) -> list[int]:

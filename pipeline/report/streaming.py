@@ -1,4 +1,5 @@
-"""Streamed sheets: written row by row, with their table rows rendered as XML directly.
+"""Streamed sheets: written row by row, with their table rows rendered as XML directly (part
+of the fast path: see ``fast``).
 
 A streamed worksheet (xlsxwriter's ``constant_memory`` mode) writes each row to its own
 temporary file as soon as the next row begins. xlsxwriter spends about 6 microseconds on each
@@ -26,8 +27,8 @@ from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
 from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT
+from .writer import EXCEL_DAY_ZERO
 
-EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date system)
 # Anything in a text that xlsxwriter would escape or mark (control characters, XML's special
 # characters, "_xHHHH_" sequences, whitespace at either end): such texts take the long way.
 _NEEDS_ESCAPING = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s\Z")

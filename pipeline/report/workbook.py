@@ -8,20 +8,20 @@ organisation laid out like its plan. Every sheet prints landscape, one page wide
 header row repeated and a footer.
 
 Values are written with typed methods and the workbook is told never to turn strings into
-formulas or links. The file is written beside its destination and renamed into place.
+formulas or links. The file is written beside its destination and renamed into place. Which
+path writes the cells (fast, or xlsxwriter's public API only) is ``writer``'s business: the
+layout here is the same either way.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
-from zipfile import ZipFile
 
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import RULES
@@ -31,15 +31,13 @@ from ..layouts import LAYOUTS
 from ..layouts.measures import MEASURES, RETURN_MEASURES
 from ..naming import plain, safe_sheet_name
 from ..plans import Consolidation, Plan
-from ..templates import WORKBOOK_OPTIONS
 from ..timing import stage
 from ..values import uk
 from . import calendar, tables
 from .charts import CHARTS, DATA_SHEET, add_charts
-from .parallel import SheetJob, index_formats, write_sheets
 from .sheetwriter import SheetWriter
-from .streaming import Workbook, streamed_sheet
 from .tables import LONG, Col, Table, field_col, source
+from .writer import SheetJob, Writer, choose
 
 OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation, and is streamed
@@ -81,23 +79,22 @@ def write_consolidated(
     organisation_sheets: int = ORGANISATION_SHEETS,
     parallel: bool = True,
     tmpdir: Path | None = None,
+    engine: str | None = None,
 ) -> Path:
     """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``.
 
-    Every table sheet is streamed (written row by row: see ``report.streaming``). A round of
-    more than ``organisation_sheets`` organisations has every sheet streamed and no sheet per
-    organisation: the Overview then links each organisation to its first row on the Actions or
-    Tasks sheet. Streamed sheets are written on two cores unless ``parallel`` is False (see
-    ``report.parallel``). Temporary files go in ``tmpdir`` (by default the system's).
+    A round of more than ``organisation_sheets`` organisations is large: no sheet per
+    organisation (the Overview then links each organisation to its first row on the Actions
+    or Tasks sheet), and every sheet written row by row, to keep memory low. ``engine``
+    chooses the path that writes the cells, "fast" or "plain" (by default, the environment
+    variable ``PIPELINE_WRITER``'s, else fast: see ``report.writer``); the fast path uses a
+    second core unless ``parallel`` is False. Temporary files go in ``tmpdir`` (by default the
+    system's).
     """
     large = len(c.plans) > organisation_sheets
+    writer = choose(engine, parallel)
     with atomic_path(path, scratch=tmpdir) as tmp:
-        # A normal round's ~300 parts are put together in memory (by default xlsxwriter makes
-        # a temporary file for each); a large round's are too big for that, and it is streamed.
-        options = {**WORKBOOK_OPTIONS, "constant_memory": large, "in_memory": not large}
-        if tmpdir is not None:
-            options["tmpdir"] = str(tmpdir)
-        book = Workbook(str(tmp), options)
+        book = writer.open(tmp, large, tmpdir)
         book.set_properties(
             {
                 "title": f"Action plans progress report, {uk(c.as_of)}",
@@ -105,34 +102,10 @@ def write_consolidated(
             }
         )
         book.set_custom_property(*OUTPUT_MARK)
-        _Workbook(book, c, with_sheets=not large).write(parallel)
-        with stage("write, zipping"), _zip_level(1):
-            book.close()
+        _Workbook(book, c, writer, with_sheets=not large).write()
+        with stage("write, zipping"):
+            writer.close(book)
     return Path(path)
-
-
-@contextmanager
-def _zip_level(level: int) -> Iterator[None]:
-    """Zip at ``level`` (xlsxwriter has no option for it and uses zlib's default, 6): at 1, a
-    large round's 250 MB of XML takes 1 s to deflate instead of 3, for a file a third larger."""
-    import xlsxwriter.workbook
-
-    original = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = partial(_Zip, compresslevel=level)
-    try:
-        yield
-    finally:
-        xlsxwriter.workbook.ZipFile = original
-
-
-class _Zip(ZipFile):
-    """A zip file whose compression level holds for every part (the standard one leaves
-    parts given with their own ``ZipInfo``, as xlsxwriter's in-memory parts are, at zlib's
-    default)."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        level = self.compresslevel if compresslevel is None else compresslevel
-        super().writestr(zinfo_or_arcname, data, compress_type, level)
 
 
 def _cells(table: Table, sample: int = 200) -> int:
@@ -156,18 +129,20 @@ def _linked(table: Table) -> Table:
 
 
 class _Workbook:
-    def __init__(self, book: Any, c: Consolidation, with_sheets: bool) -> None:
-        self.book, self.c, self.with_sheets = book, c, with_sheets
-        self.w = SheetWriter(book, c.as_of)
+    def __init__(self, book: Any, c: Consolidation, writer: Writer, with_sheets: bool) -> None:
+        self.book, self.c, self.writer, self.with_sheets = book, c, writer, with_sheets
+        self.w = SheetWriter(book, c.as_of, writer)
         self.sheet_of: dict[int, str] = {}
 
-    def sheet(self, name: str, streamed: bool = False) -> Any:
-        sheet = streamed_sheet(self.book, name) if streamed else self.book.add_worksheet(name)
+    def sheet(self, name: str, in_order: bool = False) -> Any:
+        """A new sheet, printed as every sheet is; ``in_order``: it is written top to bottom."""
+        sheet = self.writer.sheet(self.book, name, in_order)
         self.w.print_setup(sheet, name)
         return sheet
 
-    def write(self, parallel: bool = True) -> None:
-        """Every sheet, in order; the plain tables are jobs that may run on another core."""
+    def write(self) -> None:
+        """Every sheet, in order; the plain tables are jobs that touch nothing but their own
+        sheet (the writer may run them on another core)."""
         main = [
             calendar.calendar(self.c),
             calendar.calendar_grid(self.c),
@@ -194,7 +169,7 @@ class _Workbook:
             if table.sheet == "Calendar Grid":
                 here.append(partial(self._calendar_grid, self.sheet(table.sheet), table))
                 continue
-            sheet = self.sheet(table.sheet, streamed=True)
+            sheet = self.sheet(table.sheet, in_order=True)
             named = self.w.table_name(table.sheet)
             jobs.append(
                 SheetJob(sheet, _cells(table), partial(self.w.table, sheet, table, 0, name=named))
@@ -204,7 +179,7 @@ class _Workbook:
             width = {name: len(columns()) for name, columns in tables.ROW_COLUMNS.items()}
             for plan in self.c.plans:
                 name = self.sheet_of[id(plan)]
-                sheet = self.sheet(name, streamed=True)
+                sheet = self.sheet(name, in_order=True)
                 named = (self.w.table_name(f"Flags {name}"),
                          self.w.table_name(f"{tables.plan_rows_title(plan)} {name}"))  # fmt: skip
                 cells = len(plan.items) * width[plan.layout.name] + 40
@@ -218,8 +193,8 @@ class _Workbook:
             add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
             data.hide()
 
-        index_formats(self.w.fmt.values(), self.w.rag.values())
-        write_sheets(jobs, meanwhile, 20 * len(self.c.plans), parallel)
+        self.writer.write_sheets(jobs, meanwhile, 20 * len(self.c.plans),
+                                 self.w.fmt.values(), self.w.rag.values())  # fmt: skip
 
     # --- the Overview ----------------------------------------------------------------------
 

@@ -1,0 +1,120 @@
+"""The one seam between the workbook's layout and xlsxwriter: which path writes the cells.
+
+The layout (``workbook``, ``sheetwriter``) asks a ``Writer`` for a workbook, its sheets, an
+Excel table, the quickest way to write a column's values, and to run the sheets' work and
+close the book. It never knows which path it has:
+
+- ``"fast"`` (the default; ``report.fast``): relies on xlsxwriter's internals. Table sheets
+  are streamed with their rows rendered as XML directly (``report.streaming``), half of them
+  written by a forked child (``report.parallel``), tables stretched over streamed rows, and
+  the zip deflated at level 1.
+- ``"plain"`` (this module's ``Writer``): xlsxwriter's public API only, in one process; every
+  sheet is held in memory until the book is closed. Slower, and larger in memory for a large
+  round, but it cannot break when xlsxwriter changes what it keeps to itself.
+
+``choose`` makes the choice, in one place: ``write_consolidated(engine=...)``, else the
+environment variable ``PIPELINE_WRITER``, else fast. A test writes the demo round both ways
+and compares every cell, merged range, link, width and height.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from ..errors import UsageError
+from ..templates import WORKBOOK_OPTIONS
+
+ENGINES = ("fast", "plain")
+EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date system)
+ENVIRONMENT = "PIPELINE_WRITER"
+
+
+@dataclass(eq=False)
+class SheetJob:
+    """Writing one sheet: the sheet, about how many cells, and the work itself (which must
+    touch nothing but its own sheet, so that it can run in another process)."""
+
+    sheet: Any
+    cells: int
+    write: Callable[[], Any]
+
+
+def choose(engine: str | None = None, parallel: bool = True) -> Writer:
+    """The writer named ``engine`` ("fast" or "plain"); without one, the one named by the
+    environment variable ``PIPELINE_WRITER``, else fast. ``parallel``: whether the fast writer
+    may use a second process."""
+    name = engine or os.environ.get(ENVIRONMENT, "").strip().lower() or "fast"
+    if name not in ENGINES:
+        where = "engine" if engine else ENVIRONMENT
+        raise UsageError(f"Unknown workbook writer {name!r} ({where}): use one of {ENGINES}.")
+    if name == "plain":
+        return Writer()
+    from .fast import FastWriter
+
+    return FastWriter(parallel)
+
+
+class Writer:
+    """Writes the workbook with xlsxwriter's public API only: the plain path, and the
+    interface every path has."""
+
+    name = "plain"
+
+    def open(self, path: Path, large: bool, tmpdir: Path | None) -> Any:
+        """A new workbook at ``path``. A ``large`` round keeps its parts in temporary files
+        (in ``tmpdir``, by default the system's) rather than in memory."""
+        options: dict[str, Any] = {**WORKBOOK_OPTIONS, "in_memory": not large}
+        if tmpdir is not None:
+            options["tmpdir"] = str(tmpdir)
+        return xlsxwriter.Workbook(str(path), options)
+
+    def sheet(self, book: Any, name: str, in_order: bool = False) -> Any:
+        """A new worksheet. ``in_order``: the caller promises to write it row by row, top to
+        bottom (which lets a writer stream it)."""
+        return book.add_worksheet(name)
+
+    def cell_writers(self, sheet: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """(write a text, write a number), each called ``(row, col, value, format)`` with a
+        value of that type, as quickly as the path allows."""
+        return sheet.write_string, sheet.write_number
+
+    def row_writer(self, sheet: Any, left: int, kinds: list[str], formats: dict) -> Any:
+        """Something whose ``write(r, values)`` writes a whole table row from column ``left``
+        and returns True, or returns False having written nothing (the caller then writes the
+        row cell by cell); or None, when this path has no such thing."""
+        return None
+
+    def add_table(
+        self, sheet: Any, top: int, left: int, last: int, right: int, options: dict
+    ) -> None:
+        """An Excel table over rows ``top`` (its header) to ``last``, added before its cells
+        are written, which the caller then writes (header included) in row order."""
+        refused = sheet.add_table(top, left, last, right, options)
+        if refused:  # (it warns why: e.g. two columns with one title)
+            raise ValueError(f"xlsxwriter refused the table {options['name']!r} ({refused})")
+
+    def write_sheets(
+        self,
+        jobs: list[SheetJob],
+        meanwhile: Callable[[], Any],
+        meanwhile_cells: int,
+        formats: Iterable[Any] = (),
+        conditional_formats: Iterable[Any] = (),
+    ) -> None:
+        """Run ``meanwhile()`` (work that touches the whole workbook, of about
+        ``meanwhile_cells`` cells) and every job. ``formats`` and ``conditional_formats``:
+        every format the jobs use (a path that writes sheets elsewhere must index them)."""
+        meanwhile()
+        for job in jobs:
+            job.write()
+
+    def close(self, book: Any) -> None:
+        """Write the workbook's file."""
+        book.close()
