@@ -17,6 +17,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from .catalogue import finding_words
 from .files import FEEDBACK_MARK
 from .findings import Finding, Severity
 from .isolation import ISOLATED, Isolation, run_isolated
@@ -30,30 +31,6 @@ SEVERITY_WORDS = {
     Severity.ERROR: "Must fix",
     Severity.WARNING: "Please check",
 }
-WHAT_TO_DO = {
-    "required": "Fill it in.",
-    "missing-label": "Add the label as written in the template, with the value to its right.",
-    "missing-column": "Add the column, with its title as written in the template.",
-    "missing-table": "Put back the table's header row from the template.",
-    "not-in-list": "Choose one from the dropdown list.",
-    "not-a-date": "Type a date such as 31/10/2008.",
-    "not-a-whole-number": "Type a whole number such as 25.",
-    "not-a-percentage": "Type a number such as 6 (for 6%).",
-    "not-an-email": "Type an email address such as name@example.gov.uk.",
-    "not-yes-no": "Choose Yes or No, or leave it blank.",
-    "not-a-quarter": "Type the plan quarter, 1 to 12.",
-    "not-a-year": "Type the year the plan starts, such as 2006.",
-    "guessed-value": "Check that we read it as you meant; use the form in the template next time.",
-    "guessed-label": "Use the label as written in the template.",
-    "guessed-column": "Use the column title as written in the template.",
-    "renamed-sheet": "Rename the sheet back as it was in the template.",
-    "old-template": "Copy your plan into the latest template next time.",
-    "wrong-organisation": "Check that this is your own plan.",
-    "unsaved-formula": "Open the file in Excel, let it calculate, save it, and send it again.",
-    "not-on-register": "Check the organisation's name against the register, or ask us.",
-    "too-long": "Shorten it to at most 32,767 characters (all a cell can hold).",
-}
-DEFAULT_TO_DO = "Correct it and send the file again."
 
 
 @dataclass(frozen=True)
@@ -176,7 +153,8 @@ def _mark_cells(book: Any, findings: Iterable[Finding]) -> None:
         if f.rule == "too-long":  # no output holds more than a cell can
             cell.value = fit_cell(cell.value)
         cell.fill = PatternFill("solid", fgColor=FILLS[f.severity])
-        text = f"{SEVERITY_WORDS[f.severity]}: {f.message} {WHAT_TO_DO.get(f.rule, '')}".strip()
+        to_do = finding_words(f.rule).to_do
+        text = f"{SEVERITY_WORDS[f.severity]}: {f.message} {to_do}".strip()
         if cell.comment is not None:
             text = f"{cell.comment.text}\n\n{text}"
         cell.comment = Comment(visible_lines(text[:2000]), "Action plan pipeline", width=300,
@@ -205,7 +183,7 @@ def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
     order = sorted(job.findings, key=lambda f: f.severity is Severity.WARNING)
     for row, f in enumerate(order, start=5):
         values = (f.sheet, f.cell, f.field, SEVERITY_WORDS[f.severity], f.message,
-                  WHAT_TO_DO.get(f.rule, DEFAULT_TO_DO))  # fmt: skip
+                  finding_words(f.rule).to_do)  # fmt: skip
         for col, value in enumerate(values, start=1):
             _text(sheet.cell(row, col), value)
         if f.sheet and f.cell and f.sheet in book.sheetnames:

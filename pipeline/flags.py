@@ -45,6 +45,11 @@ class Flag:
         """The rule's title as shown to managers."""
         return RULES_BY_ID[self.rule].title
 
+    @property
+    def to_do(self) -> str:
+        """What the organisation does about it (the rule's words)."""
+        return RULES_BY_ID[self.rule].to_do
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -54,7 +59,8 @@ class Rule:
     title: str
     severity: str | None  # None: the field's own level (required fields)
     layouts: tuple[str, ...]
-    explains: str
+    explains: str  # when it fires
+    to_do: str  # what the organisation does about it
     find: Callable[[Plan, date], Iterator[Flag]]
 
 
@@ -253,41 +259,54 @@ def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 RULES: tuple[Rule, ...] = (
     Rule("return-missing", "Return missing", RED, BOTH,
-         "On the register, but no return was received this round.", return_missing),
+         "On the register, but no return was received this round.",
+         "Send this round's return.", return_missing),
     Rule("required-empty", "Required field empty", None, BOTH,
          "A required field, column or table is empty or missing (red for the problem "
-         "definition, risks, confidence and dates; amber otherwise).", required_empty),
+         "definition, risks, confidence and dates; amber otherwise).",
+         "Fill in what is missing, and send the plan again.", required_empty),
     Rule("invalid-value", "Value not readable", AMBER, BOTH,
          "A value could not be read as what the field needs (a date, a number, one of "
-         "the list) and has been left out of the counts.", invalid_value),
+         "the list) and has been left out of the counts.",
+         "Correct the value in the form the template asks for.", invalid_value),
     Rule("return-stale", "Return stale", AMBER, BOTH,
          "The date of update is older than the reporting interval (14 days for Priority 44, "
-         "one quarter for three-year plans).", return_stale),
+         "one quarter for three-year plans).",
+         "Update the plan and its date of update, and send it.", return_stale),
     Rule("red-without-contingency", "Red confidence without contingency", RED, P44,
          "Overall confidence is Red and no risks and contingency are given.",
-         red_without_contingency),
+         "Say what the risks are and what the contingency is.", red_without_contingency),
     Rule("confidence-check", "Confidence check", AMBER, P44,
          "The stated confidence is better than the plan's own rows suggest (more than a "
-         "quarter of actions overdue reads as Red, any overdue as Amber).", confidence_check),
+         "quarter of actions overdue reads as Red, any overdue as Amber).",
+         "Check the overall confidence against the plan's own actions.", confidence_check),
     Rule("action-overdue", "Action overdue", AMBER, P44,
          "The end date has passed and the action is not Complete, Evaluation or Cancelled.",
-         action_overdue),
+         "Update the action: complete it, give a new end date, or cancel it.", action_overdue),
     Rule("impact-shortfall", "Impact shortfall", AMBER, P44,
          "The estimated impact of live actions (Planned, Ongoing) and delivered ones "
          "(Complete, Evaluation) adds up to less than the reduction the target needs "
-         "(baseline × target %).", impact_shortfall),
+         "(baseline × target %).",
+         "Add or extend actions until their impact meets the reduction needed.",
+         impact_shortfall),
     Rule("nothing-planned-ahead", "Nothing planned ahead", AMBER, P44,
-         "No Planned or Ongoing action falls in the next four weeks.", nothing_planned_ahead),
+         "No Planned or Ongoing action falls in the next four weeks.",
+         "Plan the next four weeks' actions.", nothing_planned_ahead),
     Rule("task-overdue", "Task overdue", AMBER, THREE_YEAR,
          "The task's completion quarter has passed and it is neither Completed nor No "
-         "longer relevant.", task_overdue),
+         "longer relevant.",
+         "Update the task: complete it, reschedule it, or mark it no longer relevant.",
+         task_overdue),
     Rule("quarter-not-updated", "Current quarter not updated", AMBER, THREE_YEAR,
-         "Open tasks have no status for the current quarter.", quarter_not_updated),
+         "Open tasks have no status for the current quarter.",
+         "Give every open task its status for this quarter.", quarter_not_updated),
     Rule("delayed-without-report", "Delayed without progress report", AMBER, THREE_YEAR,
          "A task is Delayed or No longer relevant and its progress report is empty.",
+         "Say in the progress report why the task is delayed or dropped.",
          delayed_without_report),
     Rule("significant-delayed", "Council Plan task delayed", RED, THREE_YEAR,
          "A task significant for a Council Plan priority is Delayed: escalate to Cabinet.",
+         "Report the delay, and what is being done about it, to the Council Plan lead.",
          significant_delayed),
 )  # fmt: skip
 RULES_BY_ID = {rule.id: rule for rule in RULES}

@@ -271,6 +271,7 @@ def gap_flags(c: Consolidation) -> Table:
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
         Col("Cell", 8, TEXT, lambda f: f.cell),
         Col("Message", 90, LONG, lambda f: f.message),
+        Col("What to do", 50, LONG, lambda f: f.to_do),
     ]
     return Table.of("Gap Flags", columns, c.flags)
 

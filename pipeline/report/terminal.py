@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..catalogue import finding_words
+from ..findings import Finding
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from ..plans import Consolidation
 from .tables import returns_lines
@@ -20,8 +22,14 @@ def receipt_dict(receipt: Receipt) -> dict[str, Any]:
         "organisation": loaded.organisation if loaded else None,
         "layout": loaded.layout if loaded else None,
         "reason": receipt.note,
-        "findings": [f.as_dict() for f in receipt.findings],
+        "findings": [_finding_dict(f) for f in receipt.findings],
     }
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as plain data, with its rule's title and what to do (``catalogue``)."""
+    words = finding_words(finding.rule)
+    return {**finding.as_dict(), "title": words.title, "to_do": words.to_do}
 
 
 def findings_json(receipts: list[Receipt]) -> str:
