@@ -145,8 +145,8 @@ class SheetWriter:
         (made by ``table_name``; by default, one is made from the sheet's name). The main table
         of a sheet has its header frozen and repeated on every printed page. ``link(i)`` may
         give an internal link for row ``i``'s first cell. ``beside[r]()`` writes whatever else
-        is on row ``r`` (a streamed sheet must be written row by row). Returns the row after
-        the table."""
+        is on row ``r`` (rows are written in order: the sheet may be streamed). Returns the row
+        after the table."""
         beside = dict(beside or {})
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1

@@ -40,7 +40,7 @@ from .tables import LONG, Col, Table, field_col, source
 from .writer import SheetJob, Writer, choose
 
 OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
-ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation, and is streamed
+ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 SHEET_NOTES = (
     ("Overview", "one row per organisation; each name links to its own sheet"),
     ("Charts", "confidence mix, actions by progress, impact against need, tasks by status"),
@@ -327,7 +327,7 @@ class _Workbook:
 
     def _organisation(self, plan: Plan, sheet: Any, named: tuple[str, str]) -> None:
         """The organisation's header block with its flags beside it, then its rows; written
-        row by row (the sheet is streamed). ``named``: its two tables' names."""
+        row by row (the sheet may be streamed). ``named``: its two tables' names."""
         fmt = self.w.fmt
         self.w.title(sheet, plan.organisation)
         sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",

@@ -53,7 +53,7 @@ def choose(engine: str | None = None, parallel: bool = True) -> Writer:
     name = engine or os.environ.get(ENVIRONMENT, "").strip().lower() or "fast"
     if name not in ENGINES:
         where = "engine" if engine else ENVIRONMENT
-        raise UsageError(f"Unknown workbook writer {name!r} ({where}): use one of {ENGINES}.")
+        raise UsageError(f"Unknown workbook writer {name!r} ({where}): use {' or '.join(ENGINES)}.")
     if name == "plain":
         return Writer()
     from .fast import FastWriter
