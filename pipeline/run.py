@@ -88,6 +88,7 @@ def run(
     run that was killed left is tidied away.
     """
     from .report.workbook import write_consolidated
+    from .report.writer import choose
     from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
@@ -100,6 +101,7 @@ def run(
     store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
     outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
     outputs.check()
+    choose()  # a mistyped PIPELINE_WRITER is said before the round is read
     with scratch_folder(outbox, "The outbox") as scratch:
         consolidation, files, plans = _read_round(inbox, outputs, scratch, registers, as_of,
                                                   due, isolation, on_file)  # fmt: skip

@@ -23,6 +23,7 @@ from pipeline.registers import read_register
 from pipeline.report.sheetwriter import SheetWriter
 from pipeline.report.streaming import Workbook, streamed_sheet
 from pipeline.report.tables import LONG, TEXT, Col, Table
+from pipeline.report.writer import choose
 from pipeline.run import check_files, run
 
 CELL_HOLDS = 32_767  # Excel's limit on the text in one cell, in UTF-16 units
@@ -320,7 +321,7 @@ def test_the_workbook_writer_cuts_a_text_longer_than_a_cell_where_xlsxwriter_wou
     plain, emoji = "a" * 40_000, "🙂" * 20_000  # each emoji counts twice in Excel
     path = tmp_path / "written.xlsx"
     book = Workbook(str(path))
-    writer = SheetWriter(book, AS_OF)
+    writer = SheetWriter(book, AS_OF, writer=choose("fast"))  # its sheets are streamed
     columns = [Col("Text", kind=TEXT), Col("Long", kind=LONG)]
     for sheet in (book.add_worksheet("Kept"), streamed_sheet(book, "Streamed")):
         writer.title(sheet, plain)

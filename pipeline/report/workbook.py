@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..catalogue import FINDINGS
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import RULES
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
@@ -290,11 +291,21 @@ class _Workbook:
         sheet.write_string(row + 1, 0, "Gap flag rules", fmt["bold"])
         rules = Table(
             "Gap flag rules",
-            [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26), Col("What it means", 90)],
+            [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26, LONG),
+             Col("What it means", 90, LONG), Col("What to do", 60, LONG)],
             [(r.title, (r.severity or "red or amber").title(),
-              ", ".join(LAYOUTS[n].title for n in r.layouts), r.explains) for r in RULES],
+              ", ".join(LAYOUTS[n].title for n in r.layouts), r.explains, r.to_do)
+             for r in RULES],
         )  # fmt: skip
-        row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False)
+        row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False, wrap_in=widths)
+        sheet.write_string(row + 1, 0, "What a partner is told about a file", fmt["bold"])
+        told = Table(
+            "Findings",
+            [Col("Finding", 30), Col("Severity", 12), Col("What it means", 90, LONG),
+             Col("What to do", 60, LONG)],
+            [(w.title, w.severity.capitalize(), w.explains, w.to_do) for w in FINDINGS],
+        )  # fmt: skip
+        row = self.w.table(sheet, told, row + 2, freeze=False, widths=False, wrap_in=widths)
         sheet.write_string(row + 1, 0, "What each figure counts", fmt["bold"])
         figures = Table(
             "Figures",
