@@ -10,45 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .findings import REQUIRED
 from .layouts.measures import BOTH, P44, THREE_YEAR
 from .layouts.quarters import quarter_label
+from .plans import Flag, Plan
 from .returns import ROW
 from .travel import RANK, delivery
 from .values import uk
 
-if TYPE_CHECKING:
-    from .plans import Plan
-
 RED, AMBER = "red", "amber"
 LOOK_AHEAD_DAYS = 28
 _MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One gap on the Gap Flags sheet."""
-
-    organisation: str
-    layout: str
-    severity: str
-    rule: str
-    message: str
-    file: str | None = None
-    sheet: str | None = None
-    cell: str | None = None
-
-    @property
-    def rule_title(self) -> str:
-        """The rule's title as shown to managers."""
-        return RULES_BY_ID[self.rule].title
-
-    @property
-    def to_do(self) -> str:
-        """What the organisation does about it (the rule's words)."""
-        return RULES_BY_ID[self.rule].to_do
 
 
 @dataclass(frozen=True)
@@ -66,6 +40,7 @@ class Rule:
 
 def _flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None = None) -> Flag:
     loaded = plan.loaded
+    words = RULES_BY_ID[rule]
     return Flag(
         plan.organisation,
         plan.layout.name,
@@ -75,6 +50,8 @@ def _flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None =
         file=loaded.source.name if loaded else None,
         sheet=loaded.sheet if loaded else None,
         cell=cell,
+        rule_title=words.title,
+        to_do=words.to_do,
     )
 
 

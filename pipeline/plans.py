@@ -1,32 +1,44 @@
 """One organisation's plan for the round: its return (if any), its rows with progress worked
-out at the as-of date, its register entry and its flags.
-
-``consolidate`` builds one ``Plan`` per organisation from the receipts of a run: the latest
-accepted return of each organisation is used and earlier ones are marked superseded; each
-organisation on a register that sent nothing gets a plan with no return.
+out at the as-of date, its register entry and its flags; and the round's consolidation, all
+plans together. These hold data and what follows from it; ``pipeline.consolidation`` builds
+them, ``pipeline.flags`` finds the flags, ``pipeline.travel`` compares values across rounds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import travel
 from .findings import Finding, cell_address
-from .flags import Flag, flags_for, sort_flags
-from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
-from .layouts import LAYOUTS, Layout, measures
+from .intake import Receipt
+from .layouts import Layout, measures
 from .layouts.progress import TaskProgress
 from .layouts.rounds import Round
-from .registers import Register, RegisterEntry, organisation_key
-from .returns import ROW, LoadedReturn, records
+from .registers import Register, RegisterEntry
+from .returns import ROW, LoadedReturn
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .store import PlanRecord
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One gap on the Gap Flags sheet, with its rule's words (see ``pipeline.flags``)."""
+
+    organisation: str
+    layout: str
+    severity: str
+    rule: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    rule_title: str = ""  # the rule's title as shown to managers
+    to_do: str = ""  # what the organisation does about it
 
 
 @dataclass
@@ -113,8 +125,10 @@ class Plan:
 
     @property
     def position(self) -> str | None:
-        """Stated confidence, or computed delivery where the layout asks for none."""
-        return travel.position(self)
+        """Stated confidence, or computed delivery where the layout asks for none: what
+        direction of travel is judged on."""
+        key = self.layout.confidence_key
+        return self.value(key) if key else travel.delivery(self.items)
 
     @property
     def previous_position(self) -> str | None:
@@ -164,11 +178,7 @@ class Consolidation:
     registers: dict[str, Register] = field(default_factory=dict)
     rounds: dict[str, Round] = field(default_factory=dict)  # each layout's round
     due: date | None = None  # when this round's returns were due
-
-    @property
-    def flags(self) -> list[Flag]:
-        """All flags, red first."""
-        return sort_flags([f for plan in self.plans for f in plan.flags])
+    flags: list[Flag] = field(default_factory=list)  # every plan's flags, red first
 
     def count(self, status: str) -> int:
         """How many files ended with ``status``."""
@@ -189,63 +199,3 @@ class Consolidation:
     def late(self, plan: Plan) -> bool:
         """True when ``plan``'s return arrived after this round's due date."""
         return plan.has_return and measures.is_late(plan.received, self.due)
-
-
-def _recency(receipt: Receipt) -> tuple:
-    """Later Date of update first, then the one that arrived later, then name."""
-    loaded = receipt.loaded
-    updated = loaded.value("date_of_update") if loaded else None
-    if not isinstance(updated, date):
-        updated = date.min
-    return (updated, receipt.received or datetime.min, receipt.source.name)
-
-
-def consolidate(
-    receipts: list[Receipt],
-    registers: Mapping[str, Register],
-    as_of: date,
-    previous: Mapping[str, Mapping[str, PlanRecord]] | None = None,
-) -> Consolidation:
-    """Pick each organisation's return, work out progress, flags and direction of travel
-    against ``previous`` (layout -> organisation key -> last round's plan), and add a plan for
-    everyone on a register who sent nothing."""
-    previous = previous or {}
-    chosen: dict[tuple[str, str], Receipt] = {}
-    for receipt in receipts:
-        if receipt.status not in (ACCEPTED, WITH_FINDINGS):
-            continue
-        loaded = receipt.loaded
-        key = (loaded.layout, organisation_key(loaded.organisation))
-        held = chosen.get(key)
-        if held is None or _recency(receipt) > _recency(held):
-            chosen[key] = receipt
-    for receipt in receipts:
-        loaded = receipt.loaded
-        if receipt.status in (ACCEPTED, WITH_FINDINGS):
-            winner = chosen[(loaded.layout, organisation_key(loaded.organisation))]
-            if winner is not receipt:
-                receipt.status = SUPERSEDED
-                receipt.note = f"a later return from {loaded.organisation} was used: "
-                receipt.note += winner.source.name
-    plans = []
-    for (layout_name, _), receipt in chosen.items():
-        layout = LAYOUTS[layout_name]
-        loaded = receipt.loaded
-        register = registers.get(layout_name)
-        entry = register.find(loaded.organisation) if register else None
-        plans.append(Plan(loaded.organisation, layout, entry, loaded, received=receipt.received))
-    for layout_name, register in registers.items():
-        for entry in register.entries:
-            if (layout_name, organisation_key(entry.organisation)) not in chosen:
-                plans.append(Plan(entry.organisation, LAYOUTS[layout_name], entry))
-    for plan in plans:
-        plan.previous = previous.get(plan.layout.name, {}).get(organisation_key(plan.organisation))
-        if plan.loaded is not None and plan.loaded.rows is not None:
-            header = {name: plan.value(name) for name in plan.loaded.header}
-            plan.rows = plan.loaded.rows
-            plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
-            travel.mark_changes(plan)
-        plan.flags = flags_for(plan, as_of)
-    order = list(LAYOUTS)
-    plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))
-    return Consolidation(as_of, receipts, plans, dict(registers))

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import feedback
+from .consolidation import consolidate
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import read_file, walk
@@ -22,7 +23,7 @@ from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .outputs import Outputs, write_and_record
-from .plans import Consolidation, consolidate
+from .plans import Consolidation
 from .registers import read_registers
 from .timing import stage
 

@@ -1,16 +1,15 @@
-"""Direction of travel: how each organisation and each action moved since the last round.
+"""Direction of travel: how each organisation and each action moved since the last round,
+worked out from values (positions, rows), not from plans.
 
 An organisation's position is its stated confidence (p44's RAG) or, where a layout has none,
-the delivery status computed from its rows. Rows are matched across rounds by their Ref.
+the delivery status computed from its rows (``delivery``). Rows are matched across rounds by
+their Ref.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .plans import Plan
+from typing import Any
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2}
 IMPROVING, NO_CHANGE, WORSENING, NEW = "improving", "no change", "worsening", "new"
@@ -28,12 +27,6 @@ def delivery(items: list[dict[str, Any]]) -> str | None:
     if overdue or any(row["delayed"] for row in items):
         return "Amber"
     return "Green"
-
-
-def position(plan: Plan) -> str | None:
-    """The RAG direction of travel is judged on: stated confidence, else computed delivery."""
-    key = plan.layout.confidence_key
-    return plan.value(key) if key else delivery(plan.items)
 
 
 def direction(now: str | None, before: str | None, had_return_before: bool) -> str | None:
@@ -74,10 +67,10 @@ def changes(row: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
     return found
 
 
-def mark_changes(plan: Plan) -> None:
-    """Add ``status_last_round`` and ``changed`` to each of the plan's rows."""
-    remembered = plan.previous.summary.get("rows", {}) if plan.previous else None
-    for row in plan.items:
+def mark_changes(items: list[dict[str, Any]], remembered: dict[str, Any] | None) -> None:
+    """Add ``status_last_round`` and ``changed`` to each row, against what last round's plan
+    ``remembered`` of its rows by Ref (``row_memory``; None when there was no last round)."""
+    for row in items:
         if remembered is None:
             row["status_last_round"], row["changed"] = None, None
             continue

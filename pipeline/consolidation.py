@@ -1,0 +1,85 @@
+"""Putting a round together: one ``Plan`` per organisation from the receipts of a run, with
+its progress, flags and direction of travel.
+
+The latest accepted return of each organisation is used and earlier ones are marked
+superseded; each organisation on a register that sent nothing gets a plan with no return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from . import travel
+from .flags import flags_for, sort_flags
+from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
+from .layouts import LAYOUTS
+from .plans import Consolidation, Plan
+from .registers import Register, organisation_key
+from .returns import records
+
+if TYPE_CHECKING:
+    from .store import PlanRecord
+
+
+def _recency(receipt: Receipt) -> tuple:
+    """Later Date of update first, then the one that arrived later, then name."""
+    loaded = receipt.loaded
+    updated = loaded.value("date_of_update") if loaded else None
+    if not isinstance(updated, date):
+        updated = date.min
+    return (updated, receipt.received or datetime.min, receipt.source.name)
+
+
+def consolidate(
+    receipts: list[Receipt],
+    registers: Mapping[str, Register],
+    as_of: date,
+    previous: Mapping[str, Mapping[str, PlanRecord]] | None = None,
+) -> Consolidation:
+    """Pick each organisation's return, work out progress, flags and direction of travel
+    against ``previous`` (layout -> organisation key -> last round's plan), and add a plan for
+    everyone on a register who sent nothing."""
+    previous = previous or {}
+    chosen: dict[tuple[str, str], Receipt] = {}
+    for receipt in receipts:
+        if receipt.status not in (ACCEPTED, WITH_FINDINGS):
+            continue
+        loaded = receipt.loaded
+        key = (loaded.layout, organisation_key(loaded.organisation))
+        held = chosen.get(key)
+        if held is None or _recency(receipt) > _recency(held):
+            chosen[key] = receipt
+    for receipt in receipts:
+        loaded = receipt.loaded
+        if receipt.status in (ACCEPTED, WITH_FINDINGS):
+            winner = chosen[(loaded.layout, organisation_key(loaded.organisation))]
+            if winner is not receipt:
+                receipt.status = SUPERSEDED
+                receipt.note = f"a later return from {loaded.organisation} was used: "
+                receipt.note += winner.source.name
+    plans = []
+    for (layout_name, _), receipt in chosen.items():
+        layout = LAYOUTS[layout_name]
+        loaded = receipt.loaded
+        register = registers.get(layout_name)
+        entry = register.find(loaded.organisation) if register else None
+        plans.append(Plan(loaded.organisation, layout, entry, loaded, received=receipt.received))
+    for layout_name, register in registers.items():
+        for entry in register.entries:
+            if (layout_name, organisation_key(entry.organisation)) not in chosen:
+                plans.append(Plan(entry.organisation, LAYOUTS[layout_name], entry))
+    for plan in plans:
+        plan.previous = previous.get(plan.layout.name, {}).get(organisation_key(plan.organisation))
+        if plan.loaded is not None and plan.loaded.rows is not None:
+            header = {name: plan.value(name) for name in plan.loaded.header}
+            plan.rows = plan.loaded.rows
+            plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
+            remembered = plan.previous.summary.get("rows", {}) if plan.previous else None
+            travel.mark_changes(plan.items, remembered)
+        plan.flags = flags_for(plan, as_of)
+    order = list(LAYOUTS)
+    plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))
+    flags = sort_flags([f for plan in plans for f in plan.flags])
+    return Consolidation(as_of, receipts, plans, dict(registers), flags=flags)
