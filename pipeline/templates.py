@@ -14,13 +14,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from .catalogue import finding_words
 from .files import atomic_path
 from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
-from .layouts.quarters import PLAN_QUARTERS, quarter_label
+from .layouts.quarters import quarter_label
 from .naming import safe_stem
 from .registers import Register, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
+from .values import KINDS
 
 BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
 HEADER_TOP = 3  # zero-based row of the first header label
@@ -214,14 +216,7 @@ class _TemplateWriter:
         return f.title
 
     def _format(self, f: Field, locked: bool) -> Any:
-        kind = {
-            Kind.DATE: "date",
-            Kind.WHOLE_NUMBER: "number",
-            Kind.YEAR: "number",
-            Kind.QUARTER: "number",
-            Kind.PERCENT: "decimal",
-        }.get(f.kind, "text")
-        return self.fmt[(kind, locked)]
+        return self.fmt[(KINDS[f.kind].cell_format, locked)]
 
     def _write(self, sheet: Any, row: int, col: int, value: Any, f: Field, fmt: Any) -> None:
         if value is None or value == "":
@@ -254,64 +249,17 @@ class _TemplateWriter:
         sheet.data_validation(first, col, last, col, rule)
 
     def _validation(self, f: Field) -> dict[str, Any] | None:
+        """What the cell accepts: one of its closed list, else what its kind accepts
+        (``values.KINDS``), and what to do otherwise (the rule's words, ``catalogue``)."""
+        kind = KINDS[f.kind]
         if f.choices is not None:
-            return {
-                "validate": "list",
-                "source": list(f.choices.values),
-                "error_message": f"Choose one of: {', '.join(f.choices.values)}."[:255],
-            }
-        if f.kind is Kind.YES_NO:
-            return {
-                "validate": "list",
-                "source": ["Yes", "No"],
-                "error_message": "Choose Yes or No, or leave it blank.",
-            }
-        if f.kind is Kind.DATE:
-            return {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": date(1990, 1, 1),
-                "maximum": date(2100, 12, 31),
-                "error_message": "Enter a date such as 31/10/2008.",
-            }
-        if f.kind is Kind.WHOLE_NUMBER:
-            return {
-                "validate": "integer",
-                "criteria": ">=",
-                "value": 0,
-                "error_message": "Enter a whole number, 0 or more.",
-            }
-        if f.kind is Kind.PERCENT:
-            return {
-                "validate": "decimal",
-                "criteria": "between",
-                "minimum": 0,
-                "maximum": 100,
-                "error_message": "Enter a percentage such as 6 (for 6%).",
-            }
-        if f.kind is Kind.QUARTER:
-            message = "Enter the plan quarter, 1 to 12."
-            if isinstance(self.plan_start, int):
-                months = "; ".join(
-                    f"{q} {quarter_label(self.plan_start, q)}" for q in range(1, PLAN_QUARTERS + 1)
-                )
-                message = f"Enter the plan quarter: {months}."[:255]
-            return {
-                "validate": "integer",
-                "criteria": "between",
-                "minimum": 1,
-                "maximum": PLAN_QUARTERS,
-                "error_message": message,
-            }
-        if f.kind is Kind.YEAR:
-            return {
-                "validate": "integer",
-                "criteria": "between",
-                "minimum": 1990,
-                "maximum": 2100,
-                "error_message": "Enter a year such as 2006.",
-            }
-        return None
+            accepts = {"validate": "list", "source": list(f.choices.values)}
+            to_do = f"Choose one of: {', '.join(f.choices.values)}."
+        elif kind.accepts is not None:
+            accepts, to_do = kind.accepts(self.plan_start), finding_words(kind.rule).to_do
+        else:
+            return None
+        return {"error_message": to_do[:255], **accepts}
 
     def _stamp(self) -> None:
         sheet = self.book.add_worksheet(STAMP_SHEET)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .findings import shown
 from .layouts.model import ClosedList, Field, Kind, normalise_title
-from .layouts.quarters import PLAN_QUARTERS, financial_quarter_period
+from .layouts.quarters import PLAN_QUARTERS, financial_quarter_period, quarter_label
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,23 @@ class KindRule:
     problem: str  # completes "<Title> "<value>" ..." when ``valid`` fails
     example: str
     advice: str = "Please check it, and choose from the list next time."  # after a guess
+    cell_format: str = "text"  # how a template's cell for it is formatted
+    # what a template's cell for it accepts (an xlsxwriter data validation, without its error
+    # message: that is the rule's "what to do"), given the plan's first year where that matters
+    accepts: Callable[[int | None], dict[str, Any]] | None = None
+
+
+def _between(kind: str, low: Any, high: Any) -> Callable[[int | None], dict[str, Any]]:
+    return lambda _: {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
+
+
+def _quarters(plan_start: int | None) -> dict[str, Any]:
+    accepts = _between("integer", 1, PLAN_QUARTERS)(plan_start)
+    if isinstance(plan_start, int):  # each quarter's months, as the partner knows them
+        quarters = range(1, PLAN_QUARTERS + 1)
+        months = "; ".join(f"{q} {quarter_label(plan_start, q)}" for q in quarters)
+        accepts["error_message"] = f"Enter the plan quarter: {months}."[:255]
+    return accepts
 
 
 def is_blank(value: Any) -> bool:
@@ -375,6 +392,8 @@ KINDS: dict[Kind, KindRule] = {
         "is not a date: enter a date such as 31/10/2008",
         "31/10/2008",
         "Please check it, and enter dates as dates (e.g. 31/10/2008) so that Excel knows them.",
+        "date",
+        _between("date", date(1990, 1, 1), date(2100, 12, 31)),
     ),
     Kind.WHOLE_NUMBER: KindRule(
         _read_whole,
@@ -383,6 +402,8 @@ KINDS: dict[Kind, KindRule] = {
         "is not a whole number of 0 or more: enter a number such as 25",
         "25",
         "Please check it, and enter just the number next time.",
+        "number",
+        lambda _: {"validate": "integer", "criteria": ">=", "value": 0},
     ),
     Kind.PERCENT: KindRule(
         _read_percent,
@@ -391,6 +412,8 @@ KINDS: dict[Kind, KindRule] = {
         "is not a percentage: enter a number such as 6 for 6%",
         "6",
         "Please check it, and enter just the number next time.",
+        "decimal",
+        _between("decimal", 0, 100),
     ),
     Kind.EMAIL: KindRule(
         _read_email,
@@ -413,6 +436,7 @@ KINDS: dict[Kind, KindRule] = {
         "not-yes-no",
         "is not Yes or No: put Yes, No or leave it blank",
         "Yes",
+        accepts=lambda _: {"validate": "list", "source": ["Yes", "No"]},
     ),
     Kind.QUARTER: KindRule(
         _read_quarter,
@@ -420,6 +444,8 @@ KINDS: dict[Kind, KindRule] = {
         "not-a-quarter",
         "is not a plan quarter: enter a number from 1 to 12",
         "5",
+        cell_format="number",
+        accepts=_quarters,
     ),
     Kind.YEAR: KindRule(
         _read_year,
@@ -427,6 +453,8 @@ KINDS: dict[Kind, KindRule] = {
         "not-a-year",
         "is not a financial year: enter the year the plan starts, e.g. 2006",
         "2006",
+        cell_format="number",
+        accepts=_between("integer", 1990, 2100),
     ),
 }
 
