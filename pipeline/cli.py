@@ -23,7 +23,22 @@ from . import __version__
 from .errors import PipelineError
 from .naming import visible_lines
 
-LAYOUT_NAMES = ("p44", "three_year")
+
+class _LayoutChoice(click.Choice):
+    """The layouts in the registry, looked up only when needed (``--help`` stays quick)."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from .layouts import LAYOUTS
+
+        return tuple(LAYOUTS)
+
+    @choices.setter
+    def choices(self, _: object) -> None:
+        pass
 
 
 def echo(message: object = "", err: bool = False) -> None:
@@ -126,7 +141,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 @cli.command()
-@click.option("--layout", type=click.Choice(LAYOUT_NAMES), required=True, help="Which layout.")
+@click.option("--layout", type=_LayoutChoice(), required=True, help="Which layout.")
 @click.option(
     "--register",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
