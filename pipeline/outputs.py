@@ -8,8 +8,11 @@ The store records a run if and only if the run's workbook is written:
 3. the workbook is renamed into place.
 
 If the run is killed between 2 and 3, its scratch folder holds a finished workbook that the
-store has recorded: the next run puts it in place (``Outputs.tidy``) before removing what the
-killed run left. If anything fails before 2 the store is as it was, and the archive too.
+store has recorded: the next run puts it in place (``Outputs.tidy``), unless a later run has
+recorded another of that name since, before removing what the killed run left. If anything
+fails before 2 the store is as it was, and files the run added to the archive are removed
+again; a run killed outright before 2 may leave such files, content-addressed and harmless,
+which a later run that reads the same bytes adopts.
 """
 
 from __future__ import annotations
@@ -59,13 +62,14 @@ class Outputs:
         need_folder(self.outbox, "The outbox")
         need_folder(self.store.parent, "The store's folder")
 
-    def tidy(self, recorded: Any) -> None:
-        """Put in place a workbook a killed run finished and recorded (``recorded(sha256)``
-        says whether the store has it), then remove what runs no longer running left."""
+    def tidy(self, latest: Any) -> None:
+        """Put in place a workbook a killed run finished and recorded, if it is still the
+        latest of its name (``latest(name)``: the SHA-256 of the last one the store recorded),
+        then remove what runs no longer running left."""
         for folder in stale(self.outbox):
             for finished in sorted(folder.glob("consolidated-*.xlsx")) if folder.is_dir() else ():
                 with contextlib.suppress(OSError):
-                    if recorded(_sha256(finished)):
+                    if latest(finished.name) == _sha256(finished):
                         os.replace(finished, self.outbox / finished.name)
         for folder in (self.outbox, self.archive, self.feedback):
             remove_stale(folder)

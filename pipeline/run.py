@@ -127,7 +127,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     copies = scratch / "copies"
     copies.mkdir()
     with Store.open(outputs.store) as store:
-        outputs.tidy(store.recorded_workbook)
+        outputs.tidy(store.latest_workbook)
         with stage("scan"):
             room = ("The outbox", outputs.outbox)
             found = sources_of(walk(inbox, copies, outputs.not_inputs(), room=room))

@@ -144,7 +144,9 @@ def test_a_store_being_saved_when_the_run_is_killed_is_left_as_it_was(tmp_path):
     run = BusyRun("--store", str(store))
     with cleaned_up(run.process):
         assert kill_and_time(run.process, busy_children(run)) < ENDING
-    with sqlite3.connect(store, timeout=0) as db:  # no one holds it: not locked
+    # no one holds it: it can be written within moments (not the 10 minutes a run would wait
+    # for a lock; a loaded machine may take a moment to finish ending the killed child)
+    with sqlite3.connect(store, timeout=5) as db:
         assert db.execute("SELECT what FROM saved").fetchall() == [("from an earlier run",)]
         db.execute("INSERT INTO saved VALUES ('from the next run')")
     db.close()

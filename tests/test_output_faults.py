@@ -230,3 +230,21 @@ def test_a_store_with_a_damaged_return_says_so_instead_of_failing(tmp_path, roun
         db.execute("UPDATE returns SET loaded = 'garbage'")
     done = pipeline_run(round_inbox, out)
     assert_said_plainly(done, "is not a database or is damaged", "restore this one from a backup")
+
+
+def test_a_killed_runs_workbook_older_than_the_one_in_place_is_not_put_back(tmp_path, round_inbox):
+    """Run A is killed after recording its workbook; run B records a newer one of the same
+    name and puts it in place; the run after must not put A's back."""
+    out = tmp_path / "out"
+    assert pipeline_run(round_inbox, out).returncode == 0
+    older = (out / WORKBOOK).read_bytes()
+    p44_return(round_inbox, "Salford", name="salford.xlsx")
+    assert pipeline_run(round_inbox, out).returncode == 0
+    newer = (out / WORKBOOK).read_bytes()
+    assert newer != older
+    (stale_scratch(out) / WORKBOOK).write_bytes(older)
+    command = [sys.executable, "-m", "pipeline", "run", "--inbox", str(round_inbox), "--outbox",
+               str(out), "--as-of", "2026-12-04"]  # fmt: skip
+    assert subprocess.run(command, capture_output=True, timeout=600).returncode == 0
+    assert (out / WORKBOOK).read_bytes() == newer
+    assert leftovers(out) == []

@@ -334,7 +334,9 @@ class Store:
                     raise RunAbandoned
                 if workbook is not None:
                     db.execute(
-                        "INSERT OR IGNORE INTO workbooks VALUES (?, ?, ?)",
+                        # REPLACE: the row moves to the end, so the last row of a name is
+                        # the last run that wrote it (``latest_workbook``)
+                        "INSERT OR REPLACE INTO workbooks VALUES (?, ?, ?)",
                         (workbook[1], workbook[0], as_of.isoformat()),
                     )
         except BaseException:
@@ -343,10 +345,13 @@ class Store:
             raise
 
     @_reading
-    def recorded_workbook(self, sha256: str) -> bool:
-        """Whether a run that wrote the workbook with this SHA-256 was recorded."""
-        row = self.db.execute("SELECT 1 FROM workbooks WHERE sha256 = ?", (sha256,))
-        return row.fetchone() is not None
+    def latest_workbook(self, name: str) -> str | None:
+        """The SHA-256 of the workbook called ``name`` that the last run to write one recorded
+        (None when no run has)."""
+        row = self.db.execute(
+            "SELECT sha256 FROM workbooks WHERE name = ? ORDER BY rowid DESC LIMIT 1", (name,)
+        ).fetchone()
+        return row[0] if row else None
 
     def _archived(self, db: sqlite3.Connection, record: FileRecord, kept: list[Path]) -> str:
         """Where the record's file is kept in the archive, keeping it there if it is new
