@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from .findings import REQUIRED
-from .layouts.measures import BOTH, P44, THREE_YEAR
 from .layouts.quarters import quarter_label
 from .plans import Flag, Plan
 from .returns import ROW
@@ -21,6 +20,9 @@ from .travel import RANK, delivery
 from .values import uk
 
 RED, AMBER = "red", "amber"
+EVERY = None  # a rule for every layout
+# the layouts' own rules (to move into their packages: issue 13)
+P44, THREE_YEAR = ("p44",), ("three_year",)
 LOOK_AHEAD_DAYS = 28
 _MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
 
@@ -32,7 +34,7 @@ class Rule:
     id: str
     title: str
     severity: str | None  # None: the field's own level (required fields)
-    layouts: tuple[str, ...]
+    layouts: tuple[str, ...] | None  # None: every layout
     explains: str  # when it fires
     to_do: str  # what the organisation does about it
     find: Callable[[Plan, date], Iterator[Flag]]
@@ -235,18 +237,18 @@ def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("return-missing", "Return missing", RED, BOTH,
+    Rule("return-missing", "Return missing", RED, EVERY,
          "On the register, but no return was received this round.",
          "Send this round's return.", return_missing),
-    Rule("required-empty", "Required field empty", None, BOTH,
+    Rule("required-empty", "Required field empty", None, EVERY,
          "A required field, column or table is empty or missing (red for the problem "
          "definition, risks, confidence and dates; amber otherwise).",
          "Fill in what is missing, and send the plan again.", required_empty),
-    Rule("invalid-value", "Value not readable", AMBER, BOTH,
+    Rule("invalid-value", "Value not readable", AMBER, EVERY,
          "A value could not be read as what the field needs (a date, a number, one of "
          "the list) and has been left out of the counts.",
          "Correct the value in the form the template asks for.", invalid_value),
-    Rule("return-stale", "Return stale", AMBER, BOTH,
+    Rule("return-stale", "Return stale", AMBER, EVERY,
          "The date of update is older than the reporting interval (14 days for Priority 44, "
          "one quarter for three-year plans).",
          "Update the plan and its date of update, and send it.", return_stale),
@@ -295,7 +297,7 @@ def flags_for(plan: Plan, as_of: date) -> list[Flag]:
     return [
         flag
         for rule in RULES
-        if plan.layout.name in rule.layouts
+        if rule.layouts is None or plan.layout.name in rule.layouts
         for flag in rule.find(plan, as_of)
     ]
 

@@ -121,7 +121,7 @@ class Plan:
 
     def figure(self, name: str) -> int | None:
         """Plan measure ``name`` (see ``layouts.measures``), None where it does not apply."""
-        return measures.figure(name, self, self.layout.name)
+        return measures.figure(name, self, self.layout.measures)
 
     @property
     def position(self) -> str | None:

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-P44, THREE_YEAR = ("p44",), ("three_year",)
-BOTH = ("p44", "three_year")
-
 
 class PlanLike(Protocol):
     """What a measure reads of one organisation's plan (``plans.Plan``)."""
@@ -44,13 +41,12 @@ class PlanLike(Protocol):
 @dataclass(frozen=True)
 class Measure:
     """One figure per organisation: its column title, a sentence saying exactly what it
-    counts (shown on the Guidance sheet), the layouts it applies to, and how it is worked
-    out (None: not applicable, e.g. no return)."""
+    counts (shown on the Guidance sheet), and how it is worked out (None: not applicable,
+    e.g. no return). Each layout names the measures it has (``Layout.measures``)."""
 
     name: str
     title: str
     means: str
-    layouts: tuple[str, ...]
     of: Callable[[PlanLike], int | None]
 
 
@@ -99,32 +95,32 @@ def impact_shortfall(plan: PlanLike) -> int | None:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("rows", "Actions / tasks", "How many actions (or tasks) the return holds.", BOTH,
+    Measure("rows", "Actions / tasks", "How many actions (or tasks) the return holds.",
             rows_total),
     Measure("complete", "Complete", "Actions whose status is Complete or Evaluation; tasks "
-            "whose latest status is Completed.", BOTH, _count("complete")),
+            "whose latest status is Completed.", _count("complete")),
     Measure("overdue", "Overdue", "Actions past their end date, and tasks past the end of "
             "their completion quarter, that are not finished (Complete, Evaluation or "
-            "Cancelled; Completed or No longer relevant).", BOTH, _count("overdue")),
+            "Cancelled; Completed or No longer relevant).", _count("overdue")),
     Measure("not_updated", "Not updated", "Open tasks (not Completed or No longer relevant) "
-            "with no status for the current quarter.", THREE_YEAR, _count("not_updated")),
+            "with no status for the current quarter.", _count("not_updated")),
     Measure("live_impact", "Live impact", "Estimated impact (crimes) of live actions: those "
-            "Planned or Ongoing.", P44, live_impact),
+            "Planned or Ongoing.", live_impact),
     Measure("delivered_impact", "Delivered impact", "Estimated impact (crimes) of actions "
-            "already delivered: those Complete or Evaluation.", P44, delivered_impact),
+            "already delivered: those Complete or Evaluation.", delivered_impact),
     Measure("reduction_needed", "Reduction needed", "Crimes the target needs prevented: the "
-            "baseline times the reduction target %, rounded.", P44, reduction_needed),
+            "baseline times the reduction target %, rounded.", reduction_needed),
     Measure("impact_shortfall", "Short by", "How many crimes the live and delivered impact "
             "together fall short of the reduction needed (0 when they are enough; an Impact "
-            "shortfall flag when they are not).", P44, impact_shortfall),
+            "shortfall flag when they are not).", impact_shortfall),
 )  # fmt: skip
 MEASURE = {m.name: m for m in MEASURES}
 
 
-def figure(name: str, plan: PlanLike, layout: str) -> int | None:
-    """Measure ``name`` of ``plan`` (None where the measure does not apply to ``layout``)."""
-    measure = MEASURE[name]
-    return measure.of(plan) if layout in measure.layouts else None
+def figure(name: str, plan: PlanLike, measures: tuple[str, ...]) -> int | None:
+    """Measure ``name`` of ``plan`` (None where it is not among the plan's layout's
+    ``measures``)."""
+    return MEASURE[name].of(plan) if name in measures else None
 
 
 # --- the round: expected, received, missing, late ------------------------------------------

@@ -169,6 +169,8 @@ class Layout:
     code_key: str | None = None
     confidence_key: str | None = None  # the header field where partners state their RAG
     bands: tuple[Band, ...] = ()
+    # the plan measures its reports show, by name (``measures.MEASURES``), in that order
+    measures: tuple[str, ...] = ("rows", "complete", "overdue")
 
     def __post_init__(self) -> None:
         names = [f.name for f in (*self.header, *self.columns)]

@@ -308,6 +308,15 @@ P44 = Layout(
     cadence=Cadence.FORTNIGHT,
     confidence_key="confidence",
     interval_days=14,
+    measures=(
+        "rows",
+        "complete",
+        "overdue",
+        "live_impact",
+        "delivered_impact",
+        "reduction_needed",
+        "impact_shortfall",
+    ),
     progress=ActionProgress(
         status="status",
         due="end_date",

@@ -268,6 +268,7 @@ THREE_YEAR = Layout(
     row_noun="task",
     cadence=Cadence.QUARTER,
     interval_days=91,
+    measures=("rows", "complete", "overdue", "not_updated"),
     progress=TaskProgress(
         plan_start="plan_start",
         completion_quarter="completion_quarter",

@@ -29,7 +29,7 @@ from ..flags import RULES
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS
-from ..layouts.measures import MEASURES, RETURN_MEASURES
+from ..layouts.measures import MEASURE, MEASURES, RETURN_MEASURES
 from ..naming import plain, safe_sheet_name
 from ..plans import Consolidation, Plan
 from ..timing import stage
@@ -61,7 +61,7 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
     """(figure, layouts, where it is shown, what it counts) for the Guidance: every plan
     measure, every returns measure, the progress buckets the charts stack, and events."""
     for m in MEASURES:
-        layouts = ", ".join(LAYOUTS[n].short_title for n in m.layouts)
+        layouts = ", ".join(x.short_title for x in LAYOUTS.values() if m.name in x.measures)
         yield m.title, layouts, "Overview, organisation sheets", m.means
     both = ", ".join(layout.short_title for layout in LAYOUTS.values())
     for title, means in RETURN_MEASURES:
@@ -294,7 +294,7 @@ class _Workbook:
             [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26, LONG),
              Col("What it means", 90, LONG), Col("What to do", 60, LONG)],
             [(r.title, (r.severity or "red or amber").title(),
-              ", ".join(LAYOUTS[n].title for n in r.layouts), r.explains, r.to_do)
+              ", ".join(LAYOUTS[n].title for n in r.layouts or LAYOUTS), r.explains, r.to_do)
              for r in RULES],
         )  # fmt: skip
         row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False, wrap_in=widths)
@@ -377,7 +377,7 @@ class _Workbook:
             for row, f in enumerate(plan.layout.header, start=4):
                 block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
         # the Overview's figures (without a return, those still known: the reduction needed)
-        figures = [(m, plan.figure(m.name)) for m in MEASURES if plan.layout.name in m.layouts]
+        figures = [(MEASURE[name], plan.figure(name)) for name in plan.layout.measures]
         figures = [(m, value) for m, value in figures if plan.has_return or value is not None]
         for row, (m, value) in enumerate(figures, start=max(block) + 2):
             title = tables.plan_rows_title(plan) if m.name == "rows" else m.title
