@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import AS_OF, p44_return
+from builders import AS_OF, action, p44_return
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 WORKBOOK = f"consolidated-{AS_OF.isoformat()}.xlsx"
@@ -149,29 +149,41 @@ def test_feedback_that_cannot_be_written_is_said_after_a_complete_run(tmp_path, 
     assert (out / WORKBOOK).exists() and recorded_runs(out / "pipeline.sqlite") == 2
 
 
+def writing(out: Path) -> bool:
+    """Whether a run is writing its workbook: its scratch folder holds something besides the
+    copies of the files it read (the workbook's temporary files)."""
+    return any(
+        folder.is_dir() and any(p.name != "copies" for p in folder.iterdir())
+        for folder in leftovers(out)
+    )
+
+
 def test_a_run_killed_while_writing_leaves_nothing_the_next_run_does_not_tidy(
     tmp_path, round_inbox
 ):
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "pipeline", "run", "--inbox", str(round_inbox), "--outbox",
-               str(out), "--as-of", AS_OF.isoformat()]  # fmt: skip
-    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    writing = False  # the workbook's temporary file is in the run's scratch folder
-    while not writing and killed.poll() is None and time.monotonic() < deadline:
-        writing = any(folder.is_dir() and any(folder.iterdir()) for folder in leftovers(out))
-        time.sleep(0.002)
-    if killed.poll() is not None:
-        pytest.skip("the run finished before it could be killed while writing")
+    # enough rows that writing takes a while on a fast machine too
+    p44_return(round_inbox, "Salford", name="salford.xlsx",
+               rows=[action(f"A{r:03d}") for r in range(400)])  # fmt: skip
+    for attempt in range(5):  # kill it as soon as it is seen writing; try again if it finished
+        out = tmp_path / f"out-{attempt}"
+        command = [sys.executable, "-m", "pipeline", "run", "--inbox", str(round_inbox),
+                   "--outbox", str(out), "--as-of", AS_OF.isoformat()]  # fmt: skip
+        killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while killed.poll() is None and not writing(out):
+            time.sleep(0.001)
+        if killed.poll() is None:
+            break
+        killed.wait()
+    else:
+        pytest.fail("five runs in a row finished before they could be seen writing")
     killed.send_signal(signal.SIGKILL)
     killed.wait()
-    stale = leftovers(out)
-    assert stale, "the run was killed with its scratch folder in place"
+    assert leftovers(out), "the run was killed with its scratch folder in place"
     assert (out / WORKBOOK).exists() == (recorded_runs(out / "pipeline.sqlite") > 0)
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert leftovers(out, out / "archive") == []
-    assert (out / WORKBOOK).exists() and recorded_runs(out / "pipeline.sqlite") == 2
+    assert (out / WORKBOOK).exists() and recorded_runs(out / "pipeline.sqlite") == 3
 
 
 def dead_process_number() -> int:
