@@ -24,12 +24,14 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import PipelineError
 from .files import write_problem
 from .naming import visible
 from .reading.safety import LIMITS, Limits, too_big_to_read
+from .returns import SourceFile
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -57,6 +59,11 @@ class Entry:
     size: int = 0
     modified: float | None = None
     problem: str | None = None
+
+    @cached_property  # one object per entry: intake tells identical files apart by identity
+    def source(self) -> SourceFile:
+        """The file as the rest of the pipeline knows it (no content hash when not read)."""
+        return SourceFile(self.path, self.name, self.sha256, self.size)
 
 
 def printable(name: str) -> str:

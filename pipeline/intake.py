@@ -122,36 +122,27 @@ class Receipt:
         return self.loaded.findings if self.loaded else []
 
 
-def sources_of(entries: Iterable[Entry]) -> list[tuple[SourceFile, Entry]]:
-    """Each entry with the ``SourceFile`` it is known by (an entry that was not read has no
-    content hash)."""
-    return [(_source(entry), entry) for entry in entries]
-
-
-def _source(entry: Entry) -> SourceFile:
-    return SourceFile(entry.path, entry.name, entry.sha256, entry.size)
-
-
 def receive(
-    found: list[tuple[SourceFile, Entry]],
+    entries: list[Entry],
     registers: Mapping[str, Register] | None = None,
     known: Mapping[str, Known] | None = None,
     isolation: Isolation = ISOLATED,
     on_file: Callable[[int, int], None] | None = None,
 ) -> list[Receipt]:
-    """Turn a batch of inbox entries (``sources_of``) into receipts: duplicates recognised,
+    """Turn a batch of inbox entries (``inbox.walk``) into receipts: duplicates recognised,
     new files loaded (in isolated worker processes) and checked, every return matched to its
     register; an entry that could not be read is rejected with its sentence.
     ``on_file(done, total)`` reports progress."""
     known = known or {}
     now = datetime.now().replace(microsecond=0)
-    read = [(source, entry) for source, entry in found if entry.copy is not None]
-    modified = {source.path: entry.modified for source, entry in read}
-    counted = _counted([source for source, _ in read], known, now, modified)
+    read = [entry for entry in entries if entry.copy is not None]
+    modified = {entry.path: entry.modified for entry in read}
+    counted = _counted([entry.source for entry in read], known, now, modified)
     receipts: list[Receipt] = []
     fresh: list[Receipt] = []
-    progress = _Progress(len(found), on_file)
-    for source, entry in found:
+    progress = _Progress(len(entries), on_file)
+    for entry in entries:
+        source = entry.source
         earlier = known.get(source.sha256)
         twin = counted.get(source.sha256)
         # the pipeline first saw these bytes in an earlier run, or in this one

@@ -18,7 +18,7 @@ from .consolidation import consolidate
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import read_file, walk
-from .intake import DUPLICATE, Receipt, arrival, receive, settle, sources_of
+from .intake import DUPLICATE, Receipt, arrival, receive, settle
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
@@ -50,8 +50,8 @@ def check_files(
     copies are made in a temporary folder and removed, and no receipt has a copy."""
     registers = read_registers(list(register_paths))
     if copies is not None:
-        found = sources_of(read_file(p, copies) for p in paths)
-        return receive(found, registers, isolation=isolation)
+        entries = [read_file(p, copies) for p in paths]
+        return receive(entries, registers, isolation=isolation)
     with tempfile.TemporaryDirectory(prefix=".pipeline-check-") as folder:
         receipts = check_files(paths, register_paths, isolation, Path(folder))
     for receipt in receipts:
@@ -130,9 +130,9 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
         outputs.tidy(store.latest_workbook)
         with stage("scan"):
             room = ("The outbox", outputs.outbox)
-            found = sources_of(walk(inbox, copies, outputs.not_inputs(), room=room))
-            known = store.known(s.sha256 for s, _ in found if s.sha256)
-        receipts = receive(found, registers, known, isolation, on_file)
+            entries = walk(inbox, copies, outputs.not_inputs(), room=room)
+            known = store.known(e.sha256 for e in entries if e.sha256)
+        receipts = receive(entries, registers, known, isolation, on_file)
         with stage("consolidate"):
             read_now = {r.source.sha256 for r in receipts if r.status != DUPLICATE}
             earlier = _earlier_in_round(store, rounds, read_now)

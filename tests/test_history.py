@@ -251,13 +251,13 @@ KILLER = textwrap.dedent(
     from datetime import date
     from pathlib import Path
     from pipeline.inbox import walk
-    from pipeline.intake import receive, sources_of
+    from pipeline.intake import receive
     from pipeline.store import FileRecord, Store
 
     inbox, store_path = Path(sys.argv[1]), Path(sys.argv[2])
     copies = store_path.parent / "copies"
     copies.mkdir(parents=True)
-    receipts = receive(sources_of(walk(inbox, copies)))
+    receipts = receive(walk(inbox, copies))
 
     def records_then_die():
         for n, r in enumerate(receipts):
