@@ -1,199 +1,190 @@
-"""Gap flags: each rule, told as the story a manager would see on the Gap Flags sheet."""
+"""Gap flags end to end: real returns written as partners fill them, one run, and the
+consolidated workbook read back.
+
+Each rule's own story (when it fires, how loud, what it says, where it points, and where it
+stops firing) is told on plans built in memory, in ``test_rules``. Here one round of real
+files, in which every rule fires, shows that the workbook's Gap Flags sheet and Overview say
+exactly what those plans in memory say for the same returns (so the stories there hold for
+real files), and the flags only the loader can give (a label, column or table missing from the
+sheet) are shown from real files.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
-from builders import AS_OF, action, p44_return, task, three_year_return
+import openpyxl
+import pytest
+from builders import (
+    AS_OF,
+    action,
+    p44_header,
+    p44_return,
+    task,
+    three_year_header,
+    three_year_return,
+    write_registers,
+)
+from plans_in_memory import loaded_return, round_in_memory
 from workbook_reading import flags, sheet_records
 
+from pipeline.plans import Consolidation
+from pipeline.registers import read_register
 from pipeline.run import run
 
+YESTERDAY, LATER = AS_OF - timedelta(days=1), AS_OF + timedelta(days=60)
 
-def consolidated(tmp_path, inbox, registers=()):
-    return run(inbox, tmp_path / "outbox", list(registers), AS_OF).path
-
-
-def test_a_plan_with_no_definition_of_problem_gets_a_red_flag_at_that_cell(tmp_path, inbox):
-    p44_return(inbox, definition_of_problem=None)
-    [flag] = flags(consolidated(tmp_path, inbox), "Required field empty")
-    assert flag["Severity"] == "Red"
-    assert flag["Organisation"] == "Leeds"
-    assert (flag["File"], flag["Sheet"], flag["Cell"]) == (
-        "Leeds return.xlsx",
-        "Action Plan",
-        "C16",
-    )
-    assert "Definition of problem" in flag["Message"]
-
-
-def test_an_action_with_no_lead_officer_gets_an_amber_flag_naming_its_ref(tmp_path, inbox):
-    p44_return(inbox, rows=[action("A01"), action("A02", lead_officer=None)])
-    [flag] = flags(consolidated(tmp_path, inbox), "Required field empty")
-    assert flag["Severity"] == "Amber"
-    assert "A02" in flag["Message"] and "Lead officer" in flag["Message"]
-    assert flag["Cell"] == "E21"
-
-
-def test_a_partnership_on_the_register_that_sent_nothing_is_flagged_missing(
-    tmp_path, inbox, registers
-):
-    p44_return(inbox)
-    found = flags(consolidated(tmp_path, inbox, [registers["p44"]]), "Return missing")
-    assert {f["Organisation"] for f in found} == {"Bradford", "Salford"}
-    bradford = next(f for f in found if f["Organisation"] == "Bradford")
-    assert bradford["Severity"] == "Red"
-    assert "Sam Khan <sam.khan@bradford.gov.uk>" in bradford["Message"]
-
-
-def test_a_return_not_updated_for_more_than_a_fortnight_is_stale(tmp_path, inbox):
-    p44_return(inbox, date_of_update=AS_OF - timedelta(days=15))
-    [flag] = flags(consolidated(tmp_path, inbox), "Return stale")
-    assert flag["Severity"] == "Amber" and flag["Cell"] == "C11"
-    assert "15 days" in flag["Message"]
+# One round in which every rule fires (organisation -> layout, header as typed, rows as typed).
+ROUND = {
+    "Leeds": ("p44", p44_header(definition_of_problem=None, confidence="Green",
+                                date_of_update=AS_OF - timedelta(days=15)), [
+        action("A01"),
+        action("A02", lead_officer=None),  # Required field empty (amber)
+        action("A03", status="On hold"),  # Value not readable
+        action("A04", end_date=YESTERDAY),  # Action overdue; 1 of 4 reads Amber, not Green
+    ]),
+    "Bradford": ("p44", p44_header(completed_by="Sam Khan", email="sam.khan@bradford.gov.uk",
+                                   confidence="Red", risks=None), [
+        # 10,000 x 5% = 500 needed; 100 live and 150 delivered; nothing in the next 4 weeks
+        action("A01", start_date=LATER, end_date=LATER, status="Planned", estimated_impact=100),
+        action("A02", end_date=YESTERDAY, status="Complete", estimated_impact=150),
+    ]),
+    # Salford sends nothing
+    "Housing": ("three_year", three_year_header(), [
+        # overdue, delayed with no report, significant for Council Plan priority 2
+        task("HSG-01", completion_quarter=5, q7="Delayed", cp2="Significant"),
+        task("HSG-02", q7=None),  # not updated this quarter
+        task("HSG-03", completion_quarter=5, q5="Completed", q6=None, q7=None),
+        task("HSG-04"),
+    ]),
+    "Finance": ("three_year", three_year_header(updated_by="Rachel Smith"),
+                [task("FIN-01"), task("FIN-02", cp1="Significant")]),  # a good plan
+}  # fmt: skip
+EVERY_RULE = {
+    "Return missing", "Required field empty", "Value not readable", "Return stale",
+    "Red confidence without contingency", "Confidence check", "Action overdue",
+    "Impact shortfall", "Nothing planned ahead", "Task overdue", "Current quarter not updated",
+    "Delayed without progress report", "Council Plan task delayed",
+}  # fmt: skip
+MEASURE_TITLES = {
+    "rows": "Actions / tasks", "complete": "Complete", "overdue": "Overdue",
+    "not_updated": "Not updated", "live_impact": "Live impact",
+    "delivered_impact": "Delivered impact", "reduction_needed": "Reduction needed",
+    "impact_shortfall": "Short by",
+}  # fmt: skip
 
 
-def test_a_fortnight_old_return_is_not_stale_yet(tmp_path, inbox):
-    p44_return(inbox, date_of_update=AS_OF - timedelta(days=14))
-    assert flags(consolidated(tmp_path, inbox), "Return stale") == []
+@dataclass
+class Round:
+    root: Path  # where the files were made (its templates are reused)
+    flags: list[dict]  # the Gap Flags sheet's rows
+    overview: dict[str, dict]  # the Overview's rows by organisation
+    in_memory: Consolidation  # the same round, built in memory
 
 
-def test_a_three_year_return_is_stale_after_a_quarter(tmp_path, inbox):
-    three_year_return(inbox, date_of_update=AS_OF - timedelta(days=92))
-    [flag] = flags(consolidated(tmp_path, inbox), "Return stale")
-    assert flag["Organisation"] == "Housing"
+@pytest.fixture(scope="module")
+def round_files(tmp_path_factory):
+    """The round above as real files, run through the pipeline, and what its workbook shows;
+    and the same round built in memory (the same values, the registers read from the same
+    files)."""
+    root = tmp_path_factory.mktemp("round")
+    inbox, registers = root / "inbox", write_registers(root / "registers")
+    inbox.mkdir()
+    returns = []
+    for organisation, (layout, header, rows) in ROUND.items():
+        write = p44_return if layout == "p44" else three_year_return
+        write(inbox, organisation, rows, **header)
+        # the template is pre-filled from the register: the partner typed the rest
+        prefill = read_register(registers[layout]).find(organisation).prefill
+        returns.append(loaded_return(layout, {**prefill, **header}, rows))
+    read = [read_register(registers[layout]) for layout in ("p44", "three_year")]
+    path = run(inbox, root / "outbox", [registers["p44"], registers["three_year"]], AS_OF).path
+    overview = {row["Organisation"]: row for row in sheet_records(path, "Overview")}
+    return Round(root, flags(path), overview, round_in_memory(AS_OF, returns, read))
 
 
-def test_an_action_past_its_end_date_and_not_complete_is_overdue(tmp_path, inbox):
-    ended = AS_OF - timedelta(days=1)
-    rows = [
-        action("A01", end_date=ended, status="Ongoing"),
-        action("A02", end_date=ended, status="Complete"),
-        action("A03", end_date=ended, status="Cancelled"),
-        action("A04", end_date=None),
-    ]
-    [flag] = flags(consolidated(tmp_path, inbox := _with(inbox, rows)), "Action overdue")
-    assert "A01" in flag["Message"] and "Ongoing" in flag["Message"]
-    assert flag["Cell"] == "G20"
+def as_shown(flag):
+    """A flag as the Gap Flags sheet shows it."""
+    return {
+        "Organisation": flag.organisation, "Severity": flag.severity.title(),
+        "Rule": flag.rule_title, "File": flag.file, "Sheet": flag.sheet, "Cell": flag.cell,
+        "Message": flag.message, "What to do": flag.to_do,
+    }  # fmt: skip
 
 
-def _with(inbox, rows):
-    p44_return(inbox, rows=rows)
-    return inbox
-
-
-def test_a_task_whose_completion_quarter_has_passed_is_overdue(tmp_path, inbox):
-    rows = [
-        task("HSG-01", completion_quarter=5, q5="Delayed", q6="Delayed", q7="Delayed",
-             progress_report="Waiting on supplier"),
-        task("HSG-02", completion_quarter=5, q5="Completed", q6=None, q7=None),
-        task("HSG-03", completion_quarter=7),
-    ]  # fmt: skip
-    three_year_return(inbox, rows=rows)
-    [flag] = flags(consolidated(tmp_path, inbox), "Task overdue")
-    assert "HSG-01" in flag["Message"] and "quarter 5 (Apr–Jun 26)" in flag["Message"]
-
-
-def test_tasks_without_a_status_this_quarter_are_flagged_once_with_their_refs(tmp_path, inbox):
-    rows = [task("HSG-01", q7=None), task("HSG-02", q7=None), task("HSG-03")]
-    three_year_return(inbox, rows=rows)
-    [flag] = flags(consolidated(tmp_path, inbox), "Current quarter not updated")
-    assert flag["Message"].startswith("Q7 (Oct–Dec 26) has no status for 2 of 3 tasks")
-    assert "HSG-01, HSG-02" in flag["Message"]
-    assert flag["Cell"] == "L12"
-
-
-def test_a_task_completed_in_an_earlier_quarter_is_not_counted_as_not_updated(tmp_path, inbox):
-    # HSG-01 was Completed in Q5 and rightly has nothing in Q6 or Q7; HSG-02 is open and blank
-    done = task("HSG-01", q5="Completed", q6=None, q7=None)
-    three_year_return(inbox, rows=[done, task("HSG-02", q7=None), task("HSG-03")])
-    path = consolidated(tmp_path, inbox)
-    [flag] = flags(path, "Current quarter not updated")
-    assert "no status for 1 of 3 tasks: HSG-02." in flag["Message"]
-    housing = next(o for o in sheet_records(path, "Overview") if o["Organisation"] == "Housing")
-    assert (housing["Complete"], housing["Not updated"]) == (1, 1)
-
-
-def test_a_delayed_task_without_a_progress_report_is_flagged(tmp_path, inbox):
-    three_year_return(
-        inbox,
-        rows=[task("HSG-01", q7="Delayed"), task("HSG-02", q7="Delayed", progress_report="Why")],
-    )
-    [flag] = flags(consolidated(tmp_path, inbox), "Delayed without progress report")
-    assert "HSG-01" in flag["Message"]
-
-
-def test_a_delayed_task_significant_for_the_council_plan_is_escalated(tmp_path, inbox):
-    three_year_return(inbox, rows=[task("HSG-01", q7="Delayed", cp3="Significant",
-                                        progress_report="Late")])  # fmt: skip
-    [flag] = flags(consolidated(tmp_path, inbox), "Council Plan task delayed")
-    assert flag["Severity"] == "Red" and "Cabinet" in flag["Message"]
-
-
-def test_red_confidence_without_contingency_is_a_red_flag_at_the_risks_cell(tmp_path, inbox):
-    p44_return(inbox, confidence="Red", risks=None)
-    [flag] = flags(consolidated(tmp_path, inbox), "Red confidence without contingency")
-    assert flag["Severity"] == "Red" and flag["Cell"] == "C17"
-
-
-def test_live_actions_that_fall_short_of_the_target_are_flagged(tmp_path, inbox, registers):
-    # Leeds: baseline 20,000 x 6% = 1,200 crimes; two live actions of 100 fall short.
-    p44_return(inbox, rows=[action("A01", estimated_impact=100),
-                            action("A02", estimated_impact=100)])  # fmt: skip
-    [flag] = flags(consolidated(tmp_path, inbox, [registers["p44"]]), "Impact shortfall")
-    assert "200" in flag["Message"] and "1200" in flag["Message"]
-
-
-def test_a_partnership_that_has_delivered_what_its_target_needs_is_not_short(
-    tmp_path, inbox, registers
-):
-    # Leeds needs 1,200: 1,100 already delivered by complete and evaluated actions, 200 live
-    p44_return(inbox, rows=[action("A01", status="Complete", estimated_impact=600),
-                            action("A02", status="Evaluation", estimated_impact=500),
-                            action("A03", estimated_impact=200)])  # fmt: skip
-    path = consolidated(tmp_path, inbox, [registers["p44"]])
-    assert flags(path, "Impact shortfall") == []
-    leeds = next(o for o in sheet_records(path, "Overview") if o["Organisation"] == "Leeds")
-    assert (leeds["Live impact"], leeds["Delivered impact"], leeds["Reduction needed"]) == (
-        200, 1100, 1200,
-    )  # fmt: skip
-
-
-def test_a_partnership_still_short_after_what_it_delivered_is_told_by_how_much(
-    tmp_path, inbox, registers
-):
-    p44_return(inbox, rows=[action("A01", status="Complete", estimated_impact=600),
-                            action("A02", estimated_impact=100)])  # fmt: skip
-    [flag] = flags(consolidated(tmp_path, inbox, [registers["p44"]]), "Impact shortfall")
-    assert flag["Message"] == (
-        "Live actions are estimated to prevent 100 crimes and delivered ones 600 (700 in all); "
-        "the target needs 1200 (6% of 20000): 500 short."
-    )
-
-
-def test_a_plan_with_nothing_in_the_next_four_weeks_is_flagged(tmp_path, inbox):
-    later = AS_OF + timedelta(days=60)
-    p44_return(inbox, rows=[action("A01", start_date=later, end_date=later, status="Planned")])
-    [flag] = flags(consolidated(tmp_path, inbox), "Nothing planned ahead")
-    assert flag["Severity"] == "Amber"
-
-
-def test_a_value_that_cannot_be_read_is_flagged_amber_with_its_cell(tmp_path, inbox):
-    p44_return(inbox, rows=[action("A01", status="On hold")])
-    [flag] = flags(consolidated(tmp_path, inbox), "Value not readable")
-    assert flag["Cell"] == "H20"
-    assert 'Status "On hold" is not one of Planned' in flag["Message"]
-
-
-def test_a_good_plan_raises_no_flags(tmp_path, inbox):
-    p44_return(inbox)
-    three_year_return(inbox)
-    assert flags(consolidated(tmp_path, inbox)) == []
-
-
-def test_red_flags_come_first(tmp_path, inbox):
-    p44_return(inbox, confidence="Red", risks=None,
-               date_of_update=AS_OF - timedelta(days=30))  # fmt: skip
-    severities = [f["Severity"] for f in flags(consolidated(tmp_path, inbox))]
+def test_the_gap_flags_sheet_shows_every_flag_the_plans_in_memory_raise_red_first(round_files):
+    shown = round_files.flags
+    assert {f["Rule"] for f in shown} == EVERY_RULE
+    assert shown == [as_shown(f) for f in round_files.in_memory.flags]
+    severities = [f["Severity"] for f in shown]
     assert severities == sorted(severities, key=lambda s: s != "Red")
-    assert severities[0] == "Red" and "Amber" in severities
+    assert not [f for f in shown if f["Organisation"] == "Finance"]  # a good plan: no flags
+
+
+def test_a_flag_names_the_file_sheet_and_cell_of_the_gap(round_files):
+    def shown(rule, organisation):
+        return [f for f in round_files.flags
+                if f["Rule"] == rule and f["Organisation"] == organisation]  # fmt: skip
+
+    definition = shown("Required field empty", "Leeds")[0]  # red, so first
+    assert (definition["Severity"], definition["File"], definition["Sheet"]) == (
+        "Red", "Leeds return.xlsx", "Action Plan",
+    )  # fmt: skip
+    assert (definition["Cell"], definition["Message"]) == (
+        "C16", "Definition of problem is missing.",
+    )  # fmt: skip
+    [risks] = shown("Red confidence without contingency", "Bradford")
+    assert (risks["Severity"], risks["Cell"]) == ("Red", "C17")
+    [quarter] = shown("Current quarter not updated", "Housing")
+    assert (quarter["Cell"], quarter["Message"]) == (
+        "L12", "Q7 (Oct–Dec 26) has no status for 1 of 4 tasks: HSG-02.",
+    )  # fmt: skip
+    [missing] = shown("Return missing", "Salford")
+    assert (missing["File"], missing["Cell"]) == (None, None)
+    assert missing["Message"] == (
+        "No return received. Chase Ruth Adeyemi <ruth.adeyemi@salford.gov.uk>."
+    )
+
+
+def test_the_overview_shows_each_plans_figures_and_flag_counts(round_files):
+    overview = round_files.overview
+    assert set(overview) == {"Leeds", "Bradford", "Salford", "Housing", "Finance"}
+    for plan in round_files.in_memory.plans:
+        row = overview[plan.organisation]
+        shown = {name: row[title] for name, title in MEASURE_TITLES.items()}
+        assert shown == {name: plan.figure(name) for name in MEASURE_TITLES}, plan.organisation
+        counts = (row["Received"], row["Red flags"], row["Amber flags"])
+        received = "Yes" if plan.has_return else "No"
+        assert counts == (received, plan.red_flags, plan.amber_flags), plan.organisation
+    assert (overview["Bradford"]["Short by"], overview["Housing"]["Not updated"]) == (250, 1)
+
+
+def _delete_titles(path, labels=(), table=False):
+    """Delete labels (or column titles) from a saved return, or the whole title row of its
+    table, as a partner tidying the sheet might."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["Action Plan"]
+    for row in sheet.iter_rows():
+        whole = table and row[0].value == "Ref"
+        for cell in row:
+            if whole or cell.value in labels:
+                cell.value = None
+    book.save(path)
+
+
+def test_a_label_column_or_table_deleted_from_the_sheet_is_flagged_as_missing(round_files):
+    # (what only the loader can find, so not built in memory)
+    inbox = round_files.root / "tidied"
+    inbox.mkdir()
+    _delete_titles(p44_return(inbox), labels={"Risks and contingency", "Lead officer"})
+    _delete_titles(three_year_return(inbox), table=True)
+    workbook = run(inbox, round_files.root / "tidied-outbox", [], AS_OF).path
+    found = flags(workbook, "Required field empty")
+    shown = {(f["Organisation"], f["Severity"], f["Cell"], f["Message"]) for f in found}
+    assert shown == {
+        ("Leeds", "Red", None, "Risks and contingency is missing."),
+        ("Leeds", "Amber", "19:19", "Lead officer is missing."),
+        ("Housing", "Red", None, "No tasks table was found."),
+    }
