@@ -30,8 +30,9 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 
 templates: $(INSTALLED)
-	$(BIN)/pipeline templates --layout p44 --out workbook_templates
-	$(BIN)/pipeline templates --layout three_year --out workbook_templates
+	for layout in $$($(BIN)/python -c "from pipeline.layouts import LAYOUTS; print(*LAYOUTS)"); do \
+		$(BIN)/pipeline templates --layout $$layout --out workbook_templates || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) outbox/demo outbox/bench

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.demo.content import p44_actions, p44_header, three_year_tasks
 from pipeline.layouts import LAYOUTS
+from pipeline.layouts.p44.demo import actions as p44_actions
+from pipeline.layouts.p44.demo import header as p44_header
 from pipeline.layouts.quarters import quarter_of
+from pipeline.layouts.three_year.demo import tasks as three_year_tasks
 from pipeline.templates import write_template
 
 AS_OF = date(2026, 11, 20)

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 def _recency(receipt: Receipt) -> tuple:
     """Later Date of update first, then the one that arrived later, then name."""
     loaded = receipt.loaded
-    updated = loaded.value("date_of_update") if loaded else None
+    layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
+    updated = loaded.value(layout.updated) if loaded and layout and layout.updated else None
     if not isinstance(updated, date):
         updated = date.min
     return (updated, receipt.received or datetime.min, receipt.source.name)
@@ -77,7 +78,7 @@ def consolidate(
             plan.rows = plan.loaded.rows
             plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
             remembered = plan.previous.summary.get("rows", {}) if plan.previous else None
-            travel.mark_changes(plan.items, remembered)
+            travel.mark_changes(plan.items, remembered, plan.layout)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)
     plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))

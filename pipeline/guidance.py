@@ -12,7 +12,7 @@ from .layouts import Field, Kind, Layout
 from .values import KINDS
 
 GUIDANCE_COLUMNS = ("Field", "Where", "Required", "Kind", "What to put", "Allowed values")
-GUIDANCE_WIDTHS = (30, 26, 10, 14, 80, 40)
+GUIDANCE_WIDTHS = (30, 26, 16, 14, 80, 40)
 
 
 def allowed_values(field: Field) -> str:
@@ -45,7 +45,7 @@ def guidance_rows(layout: Layout) -> list[tuple[Any, ...]]:
             (
                 title,
                 _where(layout, f),
-                "Yes" if f.required else "",
+                f"Yes ({f.gap.value} if empty)" if f.required else "",
                 f.kind.value,
                 f.help,
                 allowed_values(f),

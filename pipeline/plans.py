@@ -84,15 +84,15 @@ class Plan:
 
     def current_quarter(self, as_of: date) -> int | None:
         """The plan quarter of the as-of date (three_year), else None."""
-        progress = self.layout.progress
-        if isinstance(progress, TaskProgress):
-            return progress.current_quarter({"plan_start": self.value("plan_start")}, as_of)
+        progress, start = self.layout.progress, self.layout.plan_start
+        if isinstance(progress, TaskProgress) and start:
+            return progress.current_quarter({start: self.value(start)}, as_of)
         return None
 
     @property
     def contact_name(self) -> str | None:
         """Who to write to: the person who completed the plan, else the register's contact."""
-        for name in ("completed_by", "updated_by", "head_of_service"):
+        for name in self.layout.contact_names:
             if self.value(name):
                 return str(self.value(name))
         return None
@@ -100,7 +100,8 @@ class Plan:
     @property
     def contact_email(self) -> str | None:
         """The email address to write to, from the return or the register."""
-        email = self.value("email")
+        key = self.layout.contact_email
+        email = self.value(key) if key else None
         return str(email) if email else None
 
     @property
@@ -108,6 +109,13 @@ class Plan:
         """``Name <email>`` for a message, or whichever is known."""
         parts = [self.contact_name, self.contact_email and f"<{self.contact_email}>"]
         return " ".join(p for p in parts if p) or None
+
+    @property
+    def updated(self) -> date | None:
+        """The return's date of update (None without a return, or one it does not give)."""
+        key = self.layout.updated
+        value = self.value(key) if key and self.has_return else None
+        return value if isinstance(value, date) else None
 
     @property
     def has_return(self) -> bool:
@@ -121,7 +129,8 @@ class Plan:
 
     def figure(self, name: str) -> int | None:
         """Plan measure ``name`` (see ``layouts.measures``), None where it does not apply."""
-        return measures.figure(name, self, self.layout.measures)
+        measure = self.layout.measure(name)
+        return measure.of(self) if measure else None
 
     @property
     def position(self) -> str | None:
@@ -144,9 +153,9 @@ class Plan:
 
     def summary(self) -> dict[str, Any]:
         """What the store keeps of this plan for later rounds and for history."""
-        updated = self.value("date_of_update") if self.has_return else None
+        updated, confidence = self.updated, self.layout.confidence_key
         return {
-            "confidence": self.value("confidence") if self.has_return else None,
+            "confidence": self.value(key) if self.has_return and (key := confidence) else None,
             "position": self.position if self.has_return else None,
             "date_of_update": updated.isoformat() if isinstance(updated, date) else None,
             "rows_total": self.figure("rows") or 0,
@@ -154,7 +163,7 @@ class Plan:
             "overdue": self.figure("overdue") or 0,
             "red_flags": self.red_flags,
             "amber_flags": self.amber_flags,
-            "rows": travel.row_memory(self.items),
+            "rows": travel.row_memory(self.items, self.layout),
         }
 
     @property

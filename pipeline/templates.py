@@ -112,7 +112,7 @@ class _TemplateWriter:
         self.book, self.layout, self.header = book, layout, header
         self.rows, self.organisation = rows, organisation
         self.ncols = len(layout.columns)
-        self.plan_start = header.get("plan_start")
+        self.plan_start = header.get(layout.plan_start) if layout.plan_start else None
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.fmt = {
             "title": book.add_format({**base, "bold": True, "font_size": 14}),

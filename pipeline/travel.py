@@ -9,7 +9,10 @@ their Ref.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .layouts import Layout
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2}
 IMPROVING, NO_CHANGE, WORSENING, NEW = "improving", "no change", "worsening", "new"
@@ -39,20 +42,24 @@ def direction(now: str | None, before: str | None, had_return_before: bool) -> s
     return IMPROVING if change > 0 else WORSENING if change < 0 else NO_CHANGE
 
 
-def row_memory(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """What next round needs to remember of each row, by Ref."""
+def row_memory(items: list[dict[str, Any]], layout: Layout) -> dict[str, dict[str, Any]]:
+    """What next round needs to remember of each row, by the layout's ``reference`` column
+    (none when it has none): its status, when it is due, and the columns it ``follows``."""
+    reference = layout.reference
+    if reference is None:
+        return {}
     return {
-        str(row["ref"]): {
+        str(row[reference]): {
             "status": row["status_now"],
             "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
-            "impact": row.get("estimated_impact"),
+            **{word: row.get(name) for name, word in layout.follows},
         }
         for row in items
-        if row.get("ref")
+        if row.get(reference)
     }
 
 
-def changes(row: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
+def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) -> list[str]:
     """How a row changed since last round (empty when it did not)."""
     if before is None:
         return ["new"]
@@ -62,18 +69,22 @@ def changes(row: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
     due = row["due"].isoformat() if isinstance(row["due"], date) else None
     if due and before["due"] and due > before["due"]:
         found.append("end date moved later")
-    if row.get("estimated_impact") != before.get("impact"):
-        found.append("impact changed")
+    found += [f"{word} changed" for name, word in layout.follows
+              if row.get(name) != before.get(word)]  # fmt: skip
     return found
 
 
-def mark_changes(items: list[dict[str, Any]], remembered: dict[str, Any] | None) -> None:
+def mark_changes(
+    items: list[dict[str, Any]], remembered: dict[str, Any] | None, layout: Layout
+) -> None:
     """Add ``status_last_round`` and ``changed`` to each row, against what last round's plan
-    ``remembered`` of its rows by Ref (``row_memory``; None when there was no last round)."""
+    ``remembered`` of its rows by their ``reference`` (``row_memory``; None when there was no
+    last round)."""
+    reference = layout.reference
     for row in items:
-        if remembered is None:
+        if remembered is None or reference is None:
             row["status_last_round"], row["changed"] = None, None
             continue
-        before = remembered.get(str(row.get("ref")))
+        before = remembered.get(str(row.get(reference)))
         row["status_last_round"] = before["status"] if before else None
-        row["changed"] = "; ".join(changes(row, before)) or None
+        row["changed"] = "; ".join(changes(row, before, layout)) or None

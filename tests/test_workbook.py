@@ -227,7 +227,7 @@ def test_the_workbook_opens_cleanly_in_libreoffice(round_run, tmp_path, soffice)
 @given(st.lists(st.tuples(st.dates(date(2026, 1, 1), date(2027, 6, 30)),
                           st.integers(0, 60)), max_size=8))  # fmt: skip
 def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
-    from pipeline.report.calendar import events_per_week
+    from pipeline.layouts.p44.calendar import events_per_week
 
     first, weeks = date(2026, 10, 19), 26  # a Monday
     spans = [(start, start + timedelta(days=length)) for start, length in events]

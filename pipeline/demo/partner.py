@@ -104,12 +104,12 @@ class PartnerWorkbook:
         return self
 
     def row_of(self, ref: str) -> int:
-        """The 1-based row holding ``ref``."""
-        col = self._columns["ref"]
+        """The 1-based row whose reference (the layout's ``reference`` column) is ``ref``."""
+        col = self._columns[self.layout.reference or ""]
         for r in self.rows():
             if self.sheet.cell(r, col).value == ref:
                 return r
-        raise KeyError(f"no row with Ref {ref!r}")
+        raise KeyError(f"no row with reference {ref!r}")
 
     # --- the file ----------------------------------------------------------------------------
 

@@ -1,13 +1,73 @@
-"""The return layouts, each declared once; ``LAYOUTS`` is the registry the rest reads."""
+"""The return layouts, and ``LAYOUTS``, the registry every other part of the pipeline reads.
+
+Each layout is one package here (``p44/``, ``three_year/``): its ``__init__`` declares the
+``LAYOUT`` (fields, table, cadence, measures, the roles its fields play), and its ``report``
+module what it adds to the reports (its own flag rules, row table, derived sheets, charts).
+The registry finds the packages itself, so adding a layout is adding a package; a test may
+``LAYOUTS.register`` a layout declared in the test alone.
+
+Packages are imported when the registry is first read, not when this module is: the report
+modules import the generic parts, which import this registry.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
 from ..errors import UsageError
 from .model import Band, ClosedList, Field, FlagLevel, Kind, Layout, normalise_title, squash
-from .p44 import P44
-from .three_year import THREE_YEAR
 
-LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (P44, THREE_YEAR)}
+
+class Registry(Mapping[str, Layout]):
+    """The layouts by name, in the order their packages sort, then those registered later."""
+
+    def __init__(self, package: str, path: list[str]) -> None:
+        self._package, self._path = package, path
+        self._layouts: dict[str, Layout] | None = None
+
+    def _found(self) -> dict[str, Layout]:
+        if self._layouts is None:
+            found: dict[str, Layout] = {}
+            for module in sorted(pkgutil.iter_modules(self._path), key=lambda m: m.name):
+                if module.ispkg:
+                    layout = importlib.import_module(f"{self._package}.{module.name}").LAYOUT
+                    found[layout.name] = layout
+            self._layouts = found
+        return self._layouts
+
+    def __getitem__(self, name: str) -> Layout:
+        return self._found()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
+
+    def register(self, layout: Layout) -> None:
+        """Add ``layout`` (its name must be new)."""
+        if layout.name in self._found():
+            raise ValueError(f"a layout called {layout.name!r} is registered already")
+        self._found()[layout.name] = layout
+
+    def unregister(self, name: str) -> None:
+        """Take the layout called ``name`` out again."""
+        del self._found()[name]
+
+    @contextmanager
+    def registered(self, layout: Layout) -> Iterator[Layout]:
+        """``layout`` registered for the length of a ``with`` block."""
+        self.register(layout)
+        try:
+            yield layout
+        finally:
+            self.unregister(layout.name)
+
+
+LAYOUTS = Registry(__name__, __path__)
 
 
 def get_layout(name: str) -> Layout:
@@ -27,6 +87,7 @@ __all__ = [
     "FlagLevel",
     "Kind",
     "Layout",
+    "Registry",
     "get_layout",
     "normalise_title",
     "squash",

@@ -2,11 +2,12 @@
 
 Row measures (complete, finished, live, delayed, overdue, not updated this quarter, and the
 progress bucket a row counts in) are worked out by each layout's progress rule
-(``progress.py``) and stored on the row. The plan measures (``MEASURES``: how many rows are
-complete, overdue or not updated; live impact, delivered impact, reduction needed) and the
-round measures (``ReturnsCount``: expected, received, missing, late) are computed here from
-those and nowhere else. The Overview, the Charts, the Returns tracker, the Gap Flags, the
-organisation sheets, the terminal summary and the Guidance sheet all read them from here.
+(``progress.py``) and stored on the row. The plan measures (``Measure``: how many rows are
+complete or overdue here; a layout's own, such as live impact or not updated, in its package,
+named by its ``Layout.measures``) and the round measures (``ReturnsCount``: expected,
+received, missing, late) are computed from those and nowhere else. The Overview, the Charts,
+the Returns tracker, the Gap Flags, the organisation sheets, the terminal summary and the
+Guidance sheet all read them from there.
 """
 
 from __future__ import annotations
@@ -50,21 +51,13 @@ class Measure:
     of: Callable[[PlanLike], int | None]
 
 
-def _count(key: str) -> Callable[[PlanLike], int | None]:
+def count(key: str) -> Callable[[PlanLike], int | None]:
+    """A measure counting the rows whose row measure ``key`` is true (see ``progress``)."""
+
     def count(plan: PlanLike) -> int | None:
         return sum(bool(row[key]) for row in plan.items) if plan.has_rows else None
 
     return count
-
-
-def _impact(key: str) -> Callable[[PlanLike], int | None]:
-    def total(plan: PlanLike) -> int | None:
-        if not plan.has_rows:
-            return None
-        return sum(row["estimated_impact"] for row in plan.items
-                   if row[key] and isinstance(row.get("estimated_impact"), int))  # fmt: skip
-
-    return total
 
 
 def rows_total(plan: PlanLike) -> int | None:
@@ -72,55 +65,25 @@ def rows_total(plan: PlanLike) -> int | None:
     return len(plan.items) if plan.has_rows else None
 
 
-def reduction_needed(plan: PlanLike) -> int | None:
-    """Crimes the target needs prevented (baseline × target %, rounded), when both are
-    known."""
-    baseline, target = plan.value("baseline"), plan.value("reduction_target")
-    if isinstance(baseline, int) and isinstance(target, int | float):
-        return round(baseline * target / 100)
-    return None
+ROWS = Measure("rows", "Actions / tasks", "How many actions (or tasks) the return holds.",
+               rows_total)  # fmt: skip
+COMPLETE = Measure("complete", "Complete", "Actions whose status is Complete or Evaluation; "
+                   "tasks whose latest status is Completed.", count("complete"))  # fmt: skip
+OVERDUE = Measure("overdue", "Overdue", "Actions past their end date, and tasks past the end of "
+                  "their completion quarter, that are not finished (Complete, Evaluation or "
+                  "Cancelled; Completed or No longer relevant).", count("overdue"))  # fmt: skip
+BASIC = (ROWS, COMPLETE, OVERDUE)  # the measures every layout has
 
 
-live_impact = _impact("live")
-delivered_impact = _impact("complete")
-
-
-def impact_shortfall(plan: PlanLike) -> int | None:
-    """How many crimes short of the reduction needed the plan's live and delivered impact
-    fall (0 when it is enough; None when it cannot be told)."""
-    needed, live, delivered = reduction_needed(plan), live_impact(plan), delivered_impact(plan)
-    if needed is None or live is None or delivered is None:
-        return None
-    return max(needed - live - delivered, 0)
-
-
-MEASURES: tuple[Measure, ...] = (
-    Measure("rows", "Actions / tasks", "How many actions (or tasks) the return holds.",
-            rows_total),
-    Measure("complete", "Complete", "Actions whose status is Complete or Evaluation; tasks "
-            "whose latest status is Completed.", _count("complete")),
-    Measure("overdue", "Overdue", "Actions past their end date, and tasks past the end of "
-            "their completion quarter, that are not finished (Complete, Evaluation or "
-            "Cancelled; Completed or No longer relevant).", _count("overdue")),
-    Measure("not_updated", "Not updated", "Open tasks (not Completed or No longer relevant) "
-            "with no status for the current quarter.", _count("not_updated")),
-    Measure("live_impact", "Live impact", "Estimated impact (crimes) of live actions: those "
-            "Planned or Ongoing.", live_impact),
-    Measure("delivered_impact", "Delivered impact", "Estimated impact (crimes) of actions "
-            "already delivered: those Complete or Evaluation.", delivered_impact),
-    Measure("reduction_needed", "Reduction needed", "Crimes the target needs prevented: the "
-            "baseline times the reduction target %, rounded.", reduction_needed),
-    Measure("impact_shortfall", "Short by", "How many crimes the live and delivered impact "
-            "together fall short of the reduction needed (0 when they are enough; an Impact "
-            "shortfall flag when they are not).", impact_shortfall),
-)  # fmt: skip
-MEASURE = {m.name: m for m in MEASURES}
-
-
-def figure(name: str, plan: PlanLike, measures: tuple[str, ...]) -> int | None:
-    """Measure ``name`` of ``plan`` (None where it is not among the plan's layout's
-    ``measures``)."""
-    return MEASURE[name].of(plan) if name in measures else None
+def union(measure_lists: Iterable[tuple[Measure, ...]]) -> tuple[Measure, ...]:
+    """Every measure of the given layouts' lists, once each, in the order first met: the
+    Overview's columns."""
+    seen: dict[str, Measure] = {}
+    for measures in measure_lists:
+        for m in measures:
+            if seen.setdefault(m.name, m) is not m:
+                raise ValueError(f"two measures are called {m.name!r}: give one another name")
+    return tuple(seen.values())
 
 
 # --- the round: expected, received, missing, late ------------------------------------------

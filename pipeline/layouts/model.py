@@ -9,6 +9,7 @@ these declarations, so a field is described in exactly one place.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from enum import Enum
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
+from .measures import BASIC, Measure
+from .reporting import LayoutReport
 from .rounds import Cadence
 
 
@@ -167,10 +170,20 @@ class Layout:
     sheet: str = "Action Plan"
     template_version: int = 1
     code_key: str | None = None
+    reference: str | None = None  # the column naming a row from one round to the next
+    # columns whose change since last round is reported, each with the word that says so
+    follows: tuple[tuple[str, str], ...] = ()
+    updated: str | None = None  # the header field giving the date the plan was brought up to date
+    contact_names: tuple[str, ...] = ()  # the fields naming who to write to, first found first
+    contact_email: str | None = None  # the field giving their email address
     confidence_key: str | None = None  # the header field where partners state their RAG
     bands: tuple[Band, ...] = ()
-    # the plan measures its reports show, by name (``measures.MEASURES``), in that order
-    measures: tuple[str, ...] = ("rows", "complete", "overdue")
+    measures: tuple[Measure, ...] = BASIC  # the plan measures its reports show, in that order
+    # What it adds to the reports, or the name of the module holding that as ``REPORT``,
+    # imported when first needed (the report modules import the declarations); and its demo
+    # partners (a ``demo.layout_demo.LayoutDemo``), or the module holding them as ``DEMO``.
+    reporting: LayoutReport | str | None = None
+    demo: Any = None
 
     def __post_init__(self) -> None:
         names = [f.name for f in (*self.header, *self.columns)]
@@ -189,6 +202,29 @@ class Layout:
             if f.name == name:
                 return f
         raise KeyError(f"{self.name} has no field {name!r}")
+
+    @cached_property
+    def report(self) -> LayoutReport:
+        """Its own flag rules, row table, derived sheets and charts (none by default)."""
+        if isinstance(self.reporting, str):
+            return importlib.import_module(self.reporting).REPORT
+        return LayoutReport() if self.reporting is None else self.reporting
+
+    @property
+    def plan_start(self) -> str | None:
+        """The header field giving the year its plan quarters count from (None: it has none)."""
+        return getattr(self.progress, "plan_start", None)
+
+    @cached_property
+    def demo_partners(self) -> Any:
+        """What its demo partners do (None: the demo has none of its returns)."""
+        if isinstance(self.demo, str):
+            return importlib.import_module(self.demo).DEMO
+        return self.demo
+
+    def measure(self, name: str) -> Measure | None:
+        """Its plan measure called ``name``, or None where it has none of that name."""
+        return next((m for m in self.measures if m.name == name), None)
 
     @property
     def key_field(self) -> Field:

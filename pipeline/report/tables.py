@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from .. import travel
 from ..findings import cell_address
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
-from ..layouts import LAYOUTS, Field, Kind
-from ..layouts.measures import MEASURES
+from ..layouts import LAYOUTS, Field, Kind, Layout
+from ..layouts.measures import union
 from ..plans import Consolidation, Plan
 from ..returns import ROW
 
@@ -89,7 +88,8 @@ def source(plan: Plan, sheet_row: int | None = None, name: str | None = None) ->
         return ""
     if sheet_row is None:
         return loaded.source.name
-    col = loaded.columns.get(name or "ref", min(loaded.columns.values(), default=0))
+    first = min(loaded.columns.values(), default=0)
+    col = loaded.columns.get(name or plan.layout.reference or "", first)
     return f"{loaded.source.name} · {loaded.sheet}!{cell_address(sheet_row, col)}"
 
 
@@ -112,27 +112,24 @@ def _yes(value: Any) -> str | None:
 
 def overview(c: Consolidation) -> Table:
     """One row per organisation: returned or not, currency, confidence and its direction of
-    travel, every plan measure (``layouts.measures.MEASURES``), flags."""
-
-    def updated(p: Plan) -> date | None:
-        value = p.value("date_of_update") if p.has_return else None
-        return value if isinstance(value, date) else None
+    travel, every plan measure of every layout (each layout's ``measures``), flags."""
+    measures = union(layout.measures for layout in LAYOUTS.values())
 
     def days(p: Plan) -> int | None:
-        return (c.as_of - updated(p)).days if updated(p) else None
+        return (c.as_of - p.updated).days if p.updated else None
 
     columns = [
         Col("Organisation", 34, TEXT, lambda p: p.organisation),
         Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
         Col("Received", 10, TEXT, lambda p: "Yes" if p.has_return else "No"),
-        Col("Date of update", 14, DATE, updated),
+        Col("Date of update", 14, DATE, lambda p: p.updated),
         Col("Days since update", 12, INT, days),
         Col("Confidence", 12, RAG, lambda p: p.position if p.has_return else None),
         Col("Confidence check", 12, RAG,
             lambda p: travel.delivery(p.items) if p.has_return else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
         Col("Direction", 12, TEXT, lambda p: p.direction),
-        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name)) for m in MEASURES),
+        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name)) for m in measures),
         Col("Red flags", 10, INT, lambda p: p.red_flags),
         Col("Amber flags", 10, INT, lambda p: p.amber_flags),
         Col("File", 40, TEXT, source),
@@ -143,8 +140,9 @@ def overview(c: Consolidation) -> Table:
 # --- rows of plans -----------------------------------------------------------------------------
 
 
-def _rows(c: Consolidation, layout: str) -> list[tuple[Plan, dict[str, Any]]]:
-    return [(p, row) for p in c.plans if p.layout.name == layout for row in p.items]
+def rows_of(c: Consolidation, layout: Layout) -> list[tuple[Plan, dict[str, Any]]]:
+    """Every (plan, row) of ``layout``'s plans, in the plans' order."""
+    return [(p, row) for p in c.plans if p.layout.name == layout.name for row in p.items]
 
 
 ORGANISATION = Col("Organisation", 30, TEXT, lambda item: item[0].organisation)
@@ -154,95 +152,30 @@ CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"))
 OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]))
 
 
-def _action_columns() -> list[Col]:
-    layout = LAYOUTS["p44"]
+def row_columns(layout: Layout) -> list[Col]:
+    """The columns of a layout's rows sheet: its own choice (``LayoutReport.row_columns``),
+    else every column, then whether overdue, last round's status, what changed, and where it
+    came from."""
+    if layout.report.row_columns is not None:
+        return layout.report.row_columns()
     return [*map(field_col, layout.columns), OVERDUE, STATUS_LAST_ROUND, CHANGED, SOURCE]
 
 
-def _task_columns() -> list[Col]:
-    layout = LAYOUTS["three_year"]
-    first = ("ref", "task", "service_team", "task_officer", "completion_quarter")
-    return [
-        *(field_col(layout.field(name)) for name in first),
-        Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter")),
-        Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"]),
-        OVERDUE,
-        STATUS_LAST_ROUND,
-        CHANGED,
-        *(field_col(f) for f in layout.columns if f.name not in first),
-        SOURCE,
-    ]
+def row_table(c: Consolidation, layout: Layout) -> Table:
+    """Every row of every plan of ``layout`` (its Actions or Tasks sheet): its organisation,
+    what it says, whether it is overdue, how it changed since last round, where it came from."""
+    return Table.of(rows_title(layout), [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
 
 
-ROW_COLUMNS = {"p44": _action_columns, "three_year": _task_columns}
-
-
-def actions(c: Consolidation) -> Table:
-    """Every p44 action: its organisation, what it says, whether it is overdue, how it changed
-    since last round, and where it came from."""
-    return Table.of("Actions", [ORGANISATION, *_action_columns()], _rows(c, "p44"))
-
-
-def tasks(c: Consolidation) -> Table:
-    """Every three_year task: status this quarter, latest status, overdue, change, source."""
-    return Table.of("Tasks", [ORGANISATION, *_task_columns()], _rows(c, "three_year"))
-
-
-def _task_field(name: str) -> Col:
-    return field_col(LAYOUTS["three_year"].field(name))
-
-
-BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
-LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"])
-THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter"))
-
-
-def council_plan_progress(c: Consolidation) -> Table:
-    """The Cabinet report (seed 001): every task significant for a Council Plan priority,
-    grouped by priority, with its status this quarter."""
-    from ..layouts.three_year import COUNCIL_PLAN_PRIORITIES
-
-    items = [
-        (n, name, plan, row)
-        for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
-        for plan, row in _rows(c, "three_year")
-        if row.get(f"cp{n}") == "Significant"
-    ]
-    columns = [
-        Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
-        *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
-          for col in (BUSINESS_UNIT, _task_field("ref"), _task_field("task"),
-                      _task_field("task_officer"), _task_field("completion_quarter"),
-                      THIS_QUARTER, LATEST, OVERDUE, _task_field("progress_report"))),
-    ]  # fmt: skip
-    return Table.of("Council Plan Progress", columns, items)
-
-
-def _tasks_marked(c: Consolidation, sheet: str, name: str) -> Table:
-    columns = [BUSINESS_UNIT, *map(_task_field, ("ref", "task", "service_team", "task_officer",
-               "completion_quarter")), LATEST, _task_field("outcomes"), SOURCE]  # fmt: skip
-    return Table.of(sheet, columns, [i for i in _rows(c, "three_year") if i[1].get(name) == "Yes"])
-
-
-def contract_register(c: Consolidation) -> Table:
-    """Tasks delivered under a formal contract, for the Corporate Contract Register."""
-    return _tasks_marked(c, "Contract Register", "contract")
-
-
-def efficiency(c: Consolidation) -> Table:
-    """Tasks that will bring a Gershon efficiency, for the Annual Efficiency Statement."""
-    return _tasks_marked(c, "Efficiency", "efficiency")
-
-
-def plan_rows_title(plan: Plan) -> str:
-    """What a plan's rows are called: Actions or Tasks."""
-    return f"{plan.layout.row_noun.title()}s"
+def rows_title(layout: Layout) -> str:
+    """What a layout's rows are called: Actions or Tasks."""
+    return f"{layout.row_noun.title()}s"
 
 
 def plan_rows(plan: Plan) -> Table:
     """One organisation's actions or tasks, as on the Actions or Tasks sheet."""
     rows = [(plan, r) for r in plan.items]
-    return Table.of(plan_rows_title(plan), ROW_COLUMNS[plan.layout.name](), rows)
+    return Table.of(rows_title(plan.layout), row_columns(plan.layout), rows)
 
 
 # --- flags, files, findings ----------------------------------------------------------------------

@@ -25,53 +25,63 @@ from typing import Any
 
 from ..catalogue import FINDINGS
 from ..files import OUTPUT_MARK, atomic_path
-from ..flags import RULES
+from ..flags import every_rule
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS
-from ..layouts.measures import MEASURE, MEASURES, RETURN_MEASURES
+from ..layouts.measures import RETURN_MEASURES, union
 from ..naming import plain, safe_sheet_name
 from ..plans import Consolidation, Plan
 from ..timing import stage
 from ..values import uk
-from . import calendar, tables
-from .charts import CHARTS, DATA_SHEET, add_charts
+from . import tables
+from .charts import DATA_SHEET, add_charts, every_chart
 from .sheetwriter import SheetWriter
 from .tables import LONG, Col, Table, field_col, source
 from .writer import SheetJob, Writer, choose
 
 OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
-SHEET_NOTES = (
-    ("Overview", "one row per organisation; each name links to its own sheet"),
-    ("Charts", "confidence mix, actions by progress, impact against need, tasks by status"),
-    ("Returns", "the round's tracker, and the chase list with contacts"),
-    ("Calendar of Events", "every Week of Action and calendar event, in date order"),
-    ("Calendar Grid", "partnerships down, weeks across: clashes and gaps at a glance"),
-    ("Gap Flags", "every flag, red first, pointing at the file, sheet and cell"),
-    ("Actions, Tasks", "every action and task, what changed since last round, and its source"),
-    ("Council Plan Progress", "tasks significant for a Council Plan priority (Cabinet report)"),
-    ("Contract Register, Efficiency", "tasks under contract, and Gershon efficiencies"),
-    ("Returns Log, Findings", "every file read and what was found in it"),
-    ("one sheet per organisation", "its plan as returned, with its flags beside it"),
-)
+
+
+def sheet_notes() -> list[tuple[str, str]]:
+    """(sheet, what it shows) for every sheet, in the workbook's order, for the Guidance."""
+    layouts = list(LAYOUTS.values())
+    derived = [sheet for layout in layouts for sheet in layout.report.sheets]
+    charts = ", ".join(spec.short for spec, _ in every_chart())
+    nouns = " and ".join(layout.row_noun for layout in layouts)
+    return [
+        ("Overview", "one row per organisation; each name links to its own sheet"),
+        ("Charts", charts),
+        ("Returns", "the round's tracker, and the chase list with contacts"),
+        *((sheet.name, sheet.shows) for sheet in derived if sheet.first),
+        ("Gap Flags", "every flag, red first, pointing at the file, sheet and cell"),
+        (", ".join(tables.rows_title(layout) for layout in layouts),
+         f"every {nouns}, what changed since last round, and its source"),
+        *((sheet.name, sheet.shows) for sheet in derived if not sheet.first),
+        ("Returns Log, Findings", "every file read and what was found in it"),
+        ("one sheet per organisation", "its plan as returned, with its flags beside it"),
+    ]  # fmt: skip
 
 
 def figure_notes() -> Iterator[tuple[str, str, str, str]]:
     """(figure, layouts, where it is shown, what it counts) for the Guidance: every plan
-    measure, every returns measure, the progress buckets the charts stack, and events."""
-    for m in MEASURES:
-        layouts = ", ".join(x.short_title for x in LAYOUTS.values() if m.name in x.measures)
-        yield m.title, layouts, "Overview, organisation sheets", m.means
-    both = ", ".join(layout.short_title for layout in LAYOUTS.values())
+    measure, every returns measure, the progress buckets the charts stack, and what each
+    layout adds."""
+    layouts = list(LAYOUTS.values())
+    for m in union(layout.measures for layout in layouts):
+        having = ", ".join(x.short_title for x in layouts if x.measure(m.name) is m)
+        yield m.title, having, "Overview, organisation sheets", m.means
+    every = ", ".join(layout.short_title for layout in layouts)
     for title, means in RETURN_MEASURES:
-        yield title, both, "Overview, Returns", means
-    yield "Received (date)", both, "Returns Log", RECEIVED_MEANS
-    for spec in CHARTS:
-        if spec.layout:
-            layout = LAYOUTS[spec.layout]
+        yield title, every, "Overview, Returns", means
+    yield "Received (date)", every, "Returns Log", RECEIVED_MEANS
+    for spec, layout in every_chart():
+        if spec.stacks_progress:
             yield spec.title, layout.short_title, "Charts", layout.progress.means
-    yield "Event, clash", LAYOUTS["p44"].short_title, "Calendar", calendar.EVENTS_MEAN
+    for layout in layouts:
+        for figure, shown, means in layout.report.figures:
+            yield figure, layout.short_title, shown, means
 
 
 def write_consolidated(
@@ -144,20 +154,18 @@ class _Workbook:
     def write(self) -> None:
         """Every sheet, in order; the plain tables are jobs that touch nothing but their own
         sheet (the writer may run them on another core)."""
+        layouts = list(LAYOUTS.values())
+        derived = [sheet for layout in layouts for sheet in layout.report.sheets]
         main = [
-            calendar.calendar(self.c),
-            calendar.calendar_grid(self.c),
-            tables.gap_flags(self.c),
-            tables.actions(self.c),
-            tables.tasks(self.c),
-            tables.council_plan_progress(self.c),
-            tables.contract_register(self.c),
-            tables.efficiency(self.c),
-            tables.returns_log(self.c),
-            tables.findings(self.c),
+            *((sheet, sheet.table(self.c)) for sheet in derived if sheet.first),
+            (None, tables.gap_flags(self.c)),
+            *((None, tables.row_table(self.c, layout)) for layout in layouts),
+            *((sheet, sheet.table(self.c)) for sheet in derived if not sheet.first),
+            (None, tables.returns_log(self.c)),
+            (None, tables.findings(self.c)),
         ]
         taken = {t.lower() for t in ("Overview", "Charts", "Returns", "Guidance", DATA_SHEET)}
-        taken |= {table.sheet.lower() for table in main}
+        taken |= {table.sheet.lower() for _, table in main}
         if self.with_sheets:
             for plan in self.c.plans:
                 self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
@@ -166,9 +174,10 @@ class _Workbook:
         here.append(partial(self._overview, self.sheet("Overview")))
         charts = self.sheet("Charts")
         here.append(partial(self._returns, self.sheet("Returns")))
-        for table in main:
-            if table.sheet == "Calendar Grid":
-                here.append(partial(self._calendar_grid, self.sheet(table.sheet), table))
+        for derived_sheet, table in main:
+            if derived_sheet is not None and derived_sheet.write is not None:
+                write = derived_sheet.write
+                here.append(partial(write, self.w, self.sheet(table.sheet), table, self.c))
                 continue
             sheet = self.sheet(table.sheet, in_order=True)
             named = self.w.table_name(table.sheet)
@@ -177,12 +186,12 @@ class _Workbook:
             )
         here.append(partial(self._guidance, self.sheet("Guidance")))
         if self.with_sheets:
-            width = {name: len(columns()) for name, columns in tables.ROW_COLUMNS.items()}
+            width = {x.name: len(tables.row_columns(x)) for x in layouts}
             for plan in self.c.plans:
                 name = self.sheet_of[id(plan)]
                 sheet = self.sheet(name, in_order=True)
                 named = (self.w.table_name(f"Flags {name}"),
-                         self.w.table_name(f"{tables.plan_rows_title(plan)} {name}"))  # fmt: skip
+                         self.w.table_name(f"{tables.rows_title(plan.layout)} {name}"))  # fmt: skip
                 cells = len(plan.items) * width[plan.layout.name] + 40
                 jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet, named)))
         data = self.book.add_worksheet(DATA_SHEET)
@@ -225,12 +234,11 @@ class _Workbook:
         if self.with_sheets:
             return [f"'{self.sheet_of[id(p)].replace(chr(39), chr(39) * 2)}'!A1"
                     for p in self.c.plans]  # fmt: skip
-        row = {"p44": 2, "three_year": 2}
-        sheet = {"p44": "Actions", "three_year": "Tasks"}
+        row = dict.fromkeys(LAYOUTS, 2)  # each rows sheet's first row below its header
         links: list[str | None] = []
         for plan in self.c.plans:
-            name = plan.layout.name
-            links.append(f"'{sheet[name]}'!A{row[name]}" if plan.items else None)
+            name, sheet = plan.layout.name, tables.rows_title(plan.layout)
+            links.append(f"'{sheet}'!A{row[name]}" if plan.items else None)
             row[name] += len(plan.items)
         return links
 
@@ -247,36 +255,6 @@ class _Workbook:
         self.w.table(sheet, chase, below + 2, freeze=False, widths=False)
         sheet.repeat_rows(below + 2)
 
-    # --- the calendar grid -------------------------------------------------------------------
-
-    def _calendar_grid(self, sheet: Any, table: Table) -> None:
-        self.w.title(sheet, "Events by week")
-        sheet.write_string(1, 0, calendar.grid_note(self.c), self.w.fmt["subtitle"])
-        top, first = 3, calendar.GRID_FIRST_WEEK
-        now = first + calendar.GRID_WEEKS_BEFORE
-        sheet.write_string(top - 1, now, "As of ▼", self.w.fmt["bold"])
-        self.w.table(sheet, table, top, freeze=False)
-        sheet.freeze_panes(top + 1, first)
-        sheet.repeat_rows(top)
-        last = top + max(len(table), 1)
-        weeks = (top + 1, first, last, len(table.columns) - 1)
-        formats = {
-            "clash": {"bg_color": "#C00000", "font_color": "#FFFFFF", "bold": True},
-            "busy": {"bg_color": "#9BC2E6"},
-            "no return": {"font_color": "#808080", "italic": True, "bg_color": "#F2F2F2"},
-            "now": {"left": 2, "right": 2, "left_color": "#000000", "right_color": "#000000"},
-        }
-        fmt = {k: self.book.add_format(v) for k, v in formats.items()}
-        sheet.conditional_format(*weeks, {"type": "cell", "criteria": ">=", "value": 2,
-                                          "format": fmt["clash"]})  # fmt: skip
-        sheet.conditional_format(*weeks, {"type": "cell", "criteria": "==", "value": 1,
-                                          "format": fmt["busy"]})  # fmt: skip
-        sheet.conditional_format(top + 1, 0, last, first - 1, {
-            "type": "formula", "criteria": f'=$B{top + 2}="{calendar.NO_RETURN}"',
-            "format": fmt["no return"]})  # fmt: skip
-        sheet.conditional_format(top, now, last, now, {"type": "formula", "criteria": "=TRUE",
-                                                       "format": fmt["now"]})  # fmt: skip
-
     # --- guidance ----------------------------------------------------------------------------
 
     def _guidance(self, sheet: Any) -> None:
@@ -286,7 +264,7 @@ class _Workbook:
             sheet.set_column(col, col, width)
         self.w.title(sheet, "About this workbook")
         notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
-                      list(SHEET_NOTES))  # fmt: skip
+                      sheet_notes())  # fmt: skip
         row = self.w.table(sheet, notes, 2, freeze=False, widths=False, wrap_in=widths)
         sheet.write_string(row + 1, 0, "Gap flag rules", fmt["bold"])
         rules = Table(
@@ -294,8 +272,8 @@ class _Workbook:
             [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26, LONG),
              Col("What it means", 90, LONG), Col("What to do", 60, LONG)],
             [(r.title, (r.severity or "red or amber").title(),
-              ", ".join(LAYOUTS[n].title for n in r.layouts or LAYOUTS), r.explains, r.to_do)
-             for r in RULES],
+              ", ".join(layout.title for layout in layouts), r.explains, r.to_do)
+             for r, layouts in every_rule()],
         )  # fmt: skip
         row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False, wrap_in=widths)
         sheet.write_string(row + 1, 0, "What a partner is told about a file", fmt["bold"])
@@ -318,11 +296,10 @@ class _Workbook:
             list(figure_notes()),
         )
         row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False, wrap_in=widths)
-        sheet.write_string(
-            row + 1, 0, "Three-year plans state no confidence: their Confidence on the Overview "
-            "is computed from their tasks (Confidence check).", fmt["plain"],
-        )  # fmt: skip
-        row += 2
+        for note in (note for layout in LAYOUTS.values() for note in layout.report.notes):
+            row += 1
+            sheet.write_string(row, 0, note, fmt["plain"])
+        row += 1
         for layout in LAYOUTS.values():
             sheet.write_string(row + 1, 0, f"{layout.title}: fields", fmt["bold"])
             fields = Table(
@@ -377,10 +354,10 @@ class _Workbook:
             for row, f in enumerate(plan.layout.header, start=4):
                 block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
         # the Overview's figures (without a return, those still known: the reduction needed)
-        figures = [(MEASURE[name], plan.figure(name)) for name in plan.layout.measures]
+        figures = [(m, m.of(plan)) for m in plan.layout.measures]
         figures = [(m, value) for m, value in figures if plan.has_return or value is not None]
         for row, (m, value) in enumerate(figures, start=max(block) + 2):
-            title = tables.plan_rows_title(plan) if m.name == "rows" else m.title
+            title = tables.rows_title(plan.layout) if m.name == "rows" else m.title
             block[row] = partial(self._figure, sheet, row, title, value)
         return block
 

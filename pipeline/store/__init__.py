@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError
+from ..layouts import LAYOUTS
 from ..layouts.rounds import Round
 from ..registers import Register, organisation_key
 from ..returns import LoadedReturn
@@ -383,7 +384,8 @@ class Store:
                 (record.status, record.reason, record.sha256),
             )
             checked = record.checked
-            updated = checked.value("date_of_update")
+            layout = LAYOUTS.get(checked.layout or "")
+            updated = checked.value(layout.updated) if layout and layout.updated else None
             db.execute(
                 "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
                 (record.sha256, checked.layout, checked.organisation, record.round,

@@ -1,10 +1,17 @@
-"""Priority 44 Partnership Action Plan (seed 000): one workbook per partnership per fortnight."""
+"""Priority 44 Partnership Action Plan (seed 000): one workbook per partnership per fortnight.
+
+This package holds all that is particular to it: the declaration here (fields, table,
+cadence, roles), its measures (``measures.py``: impact against the reduction needed), its own
+flag rules (``rules.py``), the Calendar of Events and its grid (``calendar.py``) and what it
+adds to the reports (``report.py``).
+"""
 
 from __future__ import annotations
 
-from .model import ClosedList, Field, FlagLevel, Kind, Layout
-from .progress import ActionProgress
-from .rounds import Cadence
+from ..model import ClosedList, Field, FlagLevel, Kind, Layout
+from ..progress import ActionProgress
+from ..rounds import Cadence
+from .measures import MEASURES
 
 RAG = ClosedList(
     values=("Red", "Amber", "Green"),
@@ -297,7 +304,7 @@ COLUMNS = (
     ),
 )
 
-P44 = Layout(
+LAYOUT = Layout(
     name="p44",
     short_title="Priority 44",
     title="Priority 44 Partnership Action Plan",
@@ -307,16 +314,15 @@ P44 = Layout(
     row_noun="action",
     cadence=Cadence.FORTNIGHT,
     confidence_key="confidence",
+    reference="ref",
+    follows=(("estimated_impact", "impact"),),
+    updated="date_of_update",
+    contact_names=("completed_by",),
+    contact_email="email",
     interval_days=14,
-    measures=(
-        "rows",
-        "complete",
-        "overdue",
-        "live_impact",
-        "delivered_impact",
-        "reduction_needed",
-        "impact_shortfall",
-    ),
+    measures=MEASURES,
+    reporting=f"{__name__}.report",
+    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="status",
         due="end_date",

@@ -1,15 +1,21 @@
 """Three-year Action Plan (seed 001): one workbook per business unit per quarter.
 
+This package holds all that is particular to it: the declaration here (fields, table,
+cadence, roles, measures), its own flag rules (``rules.py``) and what it adds to the reports
+(``report.py``: the Tasks sheet's columns, Council Plan Progress, Contract Register,
+Efficiency, its chart).
+
 The three parts of seed 001 (Project Plan, Monitoring Schedule, Impact Assessment) are three
 column bands of one table, one row per task, so no part can lose its task.
 """
 
 from __future__ import annotations
 
-from .model import Band, ClosedList, Field, FlagLevel, Kind, Layout
-from .progress import TaskProgress
-from .quarters import PLAN_QUARTERS
-from .rounds import Cadence
+from ..measures import BASIC, Measure, count
+from ..model import Band, ClosedList, Field, FlagLevel, Kind, Layout
+from ..progress import TaskProgress
+from ..quarters import PLAN_QUARTERS
+from ..rounds import Cadence
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
@@ -257,7 +263,7 @@ COLUMNS = (
     ),
 )
 
-THREE_YEAR = Layout(
+LAYOUT = Layout(
     name="three_year",
     short_title="Three-year",
     title="Three-year Action Plan",
@@ -265,10 +271,24 @@ THREE_YEAR = Layout(
     columns=COLUMNS,
     key="business_unit",
     code_key="code",
+    reference="ref",
+    updated="date_of_update",
+    contact_names=("updated_by", "head_of_service"),
     row_noun="task",
     cadence=Cadence.QUARTER,
     interval_days=91,
-    measures=("rows", "complete", "overdue", "not_updated"),
+    measures=(
+        *BASIC,
+        Measure(
+            "not_updated",
+            "Not updated",
+            "Open tasks (not Completed or No "
+            "longer relevant) with no status for the current quarter.",
+            count("not_updated"),
+        ),
+    ),
+    reporting=f"{__name__}.report",
+    demo=f"{__name__}.demo",
     progress=TaskProgress(
         plan_start="plan_start",
         completion_quarter="completion_quarter",

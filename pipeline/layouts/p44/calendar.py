@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..layouts import LAYOUTS
-from ..plans import Consolidation, Plan
-from ..returns import ROW
-from ..values import uk
-from .tables import DATE, INT, LONG, TEXT, Col, Table, field_col, source
+from ...plans import Consolidation, Plan
+from ...report.sheetwriter import SheetWriter
+from ...report.tables import DATE, INT, LONG, TEXT, Col, Table, field_col, source
+from ...returns import ROW
+from ...values import uk
+from . import LAYOUT
 
 EVENT_DAYS = 14  # an event lasts two weeks at most (a Week of Action, seven days)
 WEEK_OF_ACTION = "Week of Action"
@@ -28,6 +29,7 @@ EVENTS_MEAN = (
     f"A clash is two or more events in one week for one partnership."
 )
 NO_RETURN = "No return"
+CALENDAR, GRID = "Calendar of Events", "Calendar Grid"
 
 
 @dataclass(frozen=True)
@@ -68,27 +70,26 @@ def dated_rows(plan: Plan) -> list[Dated]:
     return [d for row in plan.items if (d := dated(plan, row)) is not None]
 
 
-def _p44_plans(c: Consolidation) -> list[Plan]:
-    return [p for p in c.plans if p.layout.name == "p44"]
+def _plans(c: Consolidation) -> list[Plan]:
+    return [p for p in c.plans if p.layout.name == LAYOUT.name]
 
 
 def calendar(c: Consolidation) -> Table:
     """Every dated event and long-running calendar row, by start date."""
-    p44 = LAYOUTS["p44"]
-    rows = [d for plan in _p44_plans(c) for d in dated_rows(plan)]
+    rows = [d for plan in _plans(c) for d in dated_rows(plan)]
     rows.sort(key=lambda d: (d.start, d.plan.organisation.lower(), str(d.row.get("ref"))))
     columns = [
         Col("Date", 12, DATE, lambda d: d.start),
         Col("End date", 12, DATE, lambda d: d.row.get("end_date")),
         Col("Kind", 13, TEXT, lambda d: d.kind),
         Col("Organisation", 30, TEXT, lambda d: d.plan.organisation),
-        field_col(p44.field("ref"), lambda d: d.row.get("ref")),
+        field_col(LAYOUT.field("ref"), lambda d: d.row.get("ref")),
         Col("Action", 50, LONG, lambda d: d.row.get("action")),
-        field_col(p44.field("category"), lambda d: d.row.get("category")),
-        field_col(p44.field("status"), lambda d: d.row.get("status")),
+        field_col(LAYOUT.field("category"), lambda d: d.row.get("category")),
+        field_col(LAYOUT.field("status"), lambda d: d.row.get("status")),
         Col("Source", 40, TEXT, lambda d: source(d.plan, d.row[ROW])),
     ]
-    return Table.of("Calendar of Events", columns, rows)
+    return Table.of(CALENDAR, columns, rows)
 
 
 def calendar_weeks(as_of: date) -> list[date]:
@@ -112,7 +113,7 @@ def grid_rows(c: Consolidation) -> list[GridRow]:
     weeks = calendar_weeks(c.as_of)
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
     lines = []
-    for plan in sorted(_p44_plans(c), key=lambda p: p.organisation.lower()):
+    for plan in sorted(_plans(c), key=lambda p: p.organisation.lower()):
         dated = dated_rows(plan)
         events = [(d.start, d.end) for d in dated if d.kind == EVENT]
         long_running = sum(d.kind == LONG_RUNNING and d.start <= last
@@ -140,7 +141,7 @@ def calendar_grid(c: Consolidation) -> Table:
         Col(f"{monday:%d %b}", 6, INT, lambda g, n=n: g.events[n] or None)
         for n, monday in enumerate(weeks)
     ]
-    return Table.of("Calendar Grid", columns, grid_rows(c))
+    return Table.of(GRID, columns, grid_rows(c))
 
 
 GRID_LEADING = (  # the grid's columns before its weeks
@@ -160,3 +161,34 @@ def grid_note(c: Consolidation) -> str:
         f"{EVENT_DAYS} days or open-ended, shown apart. The as-of week (w/c {uk(monday)}) is "
         f"outlined."
     )
+
+
+def write_grid(w: SheetWriter, sheet: Any, table: Table, c: Consolidation) -> None:
+    """The grid with its note above, the as-of week outlined, and colours that show clashes,
+    busy weeks and partnerships with no return."""
+    w.title(sheet, "Events by week")
+    sheet.write_string(1, 0, grid_note(c), w.fmt["subtitle"])
+    top, first = 3, GRID_FIRST_WEEK
+    now = first + GRID_WEEKS_BEFORE
+    sheet.write_string(top - 1, now, "As of ▼", w.fmt["bold"])
+    w.table(sheet, table, top, freeze=False)
+    sheet.freeze_panes(top + 1, first)
+    sheet.repeat_rows(top)
+    last = top + max(len(table), 1)
+    weeks = (top + 1, first, last, len(table.columns) - 1)
+    formats = {
+        "clash": {"bg_color": "#C00000", "font_color": "#FFFFFF", "bold": True},
+        "busy": {"bg_color": "#9BC2E6"},
+        "no return": {"font_color": "#808080", "italic": True, "bg_color": "#F2F2F2"},
+        "now": {"left": 2, "right": 2, "left_color": "#000000", "right_color": "#000000"},
+    }
+    fmt = {k: w.book.add_format(v) for k, v in formats.items()}
+    sheet.conditional_format(*weeks, {"type": "cell", "criteria": ">=", "value": 2,
+                                      "format": fmt["clash"]})  # fmt: skip
+    sheet.conditional_format(*weeks, {"type": "cell", "criteria": "==", "value": 1,
+                                      "format": fmt["busy"]})  # fmt: skip
+    sheet.conditional_format(top + 1, 0, last, first - 1, {
+        "type": "formula", "criteria": f'=$B{top + 2}="{NO_RETURN}"',
+        "format": fmt["no return"]})  # fmt: skip
+    sheet.conditional_format(top, now, last, now, {"type": "formula", "criteria": "=TRUE",
+                                                   "format": fmt["now"]})  # fmt: skip

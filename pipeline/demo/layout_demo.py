@@ -1,0 +1,104 @@
+"""What a layout's demo partners do, declared in its own package (``layouts/<name>/demo.py``):
+how a plan is drafted, what its file is called, how it looked a round earlier, and which
+organisation makes which mistake. ``generate`` plays every layout that has one."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..layouts import Layout
+from ..registers import RegisterEntry
+
+
+@dataclass
+class DemoReturn:
+    """One return being made: its header values and rows, and how it will be saved."""
+
+    layout: Layout
+    entry: RegisterEntry
+    header: dict[str, Any]
+    rows: list[dict[str, Any]]
+    name: str
+    rename_sheet: str | None = None
+    built_by_hand: str | None = None  # "xlsx" or "ods": the partner made their own sheet
+
+
+Mistake = Callable[[DemoReturn, random.Random], None]
+
+
+@dataclass(frozen=True)
+class LayoutDemo:
+    """A layout's demo partners.
+
+    ``register`` is the demo register's CSV text; ``draft(entry, rng, as_of)`` gives a
+    careful partner's header values and rows; ``file_name(entry, day)`` what they call the
+    file; ``earlier(r, rng, then)`` changes a return into how it looked a round earlier, at
+    ``then``; ``mistakes`` says which organisation makes which mistake. Where given,
+    ``stranger(rng, as_of)`` makes the pre-filled values, header and rows of a return from an
+    organisation on no register, and ``by_hand(path, values, rows, kind)`` writes a partner's
+    own sheet in place of the template."""
+
+    register: str
+    draft: Callable[[RegisterEntry, random.Random, date], tuple[dict[str, Any], list[dict]]]
+    file_name: Callable[[RegisterEntry, date], str]
+    earlier: Callable[[DemoReturn, random.Random, date], None]
+    mistakes: Mapping[str, Mistake]
+    stranger: Callable[[random.Random, date], tuple[dict, dict, list[dict]]] | None = None
+    by_hand: Callable[[Path, dict[str, Any], list[dict], str], None] | None = None
+
+
+# --- mistakes any partner makes --------------------------------------------------------------
+
+TYPED = {"Complete": "done", "Ongoing": "in progress ", "Planned": "not started",
+         "Completed": "Done", "Delayed": "late", "In progress": "on track"}  # fmt: skip
+
+
+def hand_typed_statuses(names: Callable[[dict[str, Any]], list[str]]) -> Mistake:
+    """Every other row's statuses (the columns ``names`` picks) typed as people say them."""
+
+    def mistake(r: DemoReturn, rng: random.Random) -> None:
+        for row in r.rows[::2]:
+            for name in names(row):
+                row[name] = TYPED.get(row[name], row[name])
+
+    return mistake
+
+
+def text_date_of_update(r: DemoReturn, rng: random.Random) -> None:
+    """The date of update typed as words: ``18th Nov 2026``."""
+    key = r.layout.updated or ""
+    day = r.header[key]
+    r.header[key] = f"{day.day}{'th' if day.day not in (1, 2, 3) else 'st'} " + (
+        day.strftime("%b %Y")
+    )
+
+
+def renamed_sheet(r: DemoReturn, rng: random.Random) -> None:
+    """The plan's sheet renamed after the organisation."""
+    r.rename_sheet = f"{r.entry.organisation} plan"[:31]
+
+
+def stale(days: int) -> Mistake:
+    """The plan last brought up to date ``days`` earlier than a careful partner's."""
+
+    def mistake(r: DemoReturn, rng: random.Random) -> None:
+        key = r.layout.updated or ""
+        r.header[key] = r.header[key] - timedelta(days=days)
+
+    return mistake
+
+
+def built_by_hand(kind: str, name: str) -> Mistake:
+    """The partner built their own sheet (``kind``: xlsx or ods) and called it ``name``
+    (formatted with ``organisation``)."""
+
+    def mistake(r: DemoReturn, rng: random.Random) -> None:
+        r.built_by_hand = kind
+        r.name = name.format(organisation=r.entry.organisation)
+
+    return mistake

@@ -1,0 +1,54 @@
+"""The Priority 44 plan's own measures: estimated impact against the reduction its target
+needs (seed 000's baseline, reduction target and estimated impact per action)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..measures import BASIC, Measure, PlanLike
+
+
+def _impact(key: str) -> Callable[[PlanLike], int | None]:
+    def total(plan: PlanLike) -> int | None:
+        if not plan.has_rows:
+            return None
+        return sum(row["estimated_impact"] for row in plan.items
+                   if row[key] and isinstance(row.get("estimated_impact"), int))  # fmt: skip
+
+    return total
+
+
+def reduction_needed(plan: PlanLike) -> int | None:
+    """Crimes the target needs prevented (baseline × target %, rounded), when both are
+    known."""
+    baseline, target = plan.value("baseline"), plan.value("reduction_target")
+    if isinstance(baseline, int) and isinstance(target, int | float):
+        return round(baseline * target / 100)
+    return None
+
+
+live_impact = _impact("live")
+delivered_impact = _impact("complete")
+
+
+def impact_shortfall(plan: PlanLike) -> int | None:
+    """How many crimes short of the reduction needed the plan's live and delivered impact
+    fall (0 when it is enough; None when it cannot be told)."""
+    needed, live, delivered = reduction_needed(plan), live_impact(plan), delivered_impact(plan)
+    if needed is None or live is None or delivered is None:
+        return None
+    return max(needed - live - delivered, 0)
+
+
+MEASURES: tuple[Measure, ...] = (
+    *BASIC,
+    Measure("live_impact", "Live impact", "Estimated impact (crimes) of live actions: those "
+            "Planned or Ongoing.", live_impact),
+    Measure("delivered_impact", "Delivered impact", "Estimated impact (crimes) of actions "
+            "already delivered: those Complete or Evaluation.", delivered_impact),
+    Measure("reduction_needed", "Reduction needed", "Crimes the target needs prevented: the "
+            "baseline times the reduction target %, rounded.", reduction_needed),
+    Measure("impact_shortfall", "Short by", "How many crimes the live and delivered impact "
+            "together fall short of the reduction needed (0 when they are enough; an Impact "
+            "shortfall flag when they are not).", impact_shortfall),
+)  # fmt: skip

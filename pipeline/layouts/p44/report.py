@@ -1,0 +1,59 @@
+"""What the Priority 44 plan adds to the reports: its own flag rules, the Calendar of Events
+and its week-by-week grid, and its charts (confidence mix, actions by progress, impact
+against need)."""
+
+from __future__ import annotations
+
+from ...plans import Consolidation
+from ...report.charts import COLOURS, ChartSpec, progress_chart
+from ...report.tables import INT, TEXT, Col, Table
+from ..reporting import DerivedSheet, LayoutReport
+from . import LAYOUT, RAG
+from .calendar import CALENDAR, EVENTS_MEAN, GRID, calendar, calendar_grid, write_grid
+from .rules import RULES
+
+COLOURS_HERE = {**COLOURS, "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Cancelled": "#D9D9D9",
+                "Live impact": "#4472C4", "Delivered impact": "#70AD47",
+                "Short by": "#C00000"}  # fmt: skip
+
+
+def confidence_mix(c: Consolidation) -> Table:
+    """How many partnerships stated each confidence (for the RAG chart)."""
+    stated = [p.position for p in c.plans if p.layout.name == LAYOUT.name and p.has_return]
+    columns = [Col("Confidence", 12, TEXT, lambda rag: rag),
+               Col("Partnerships", 12, INT, lambda rag: stated.count(rag))]  # fmt: skip
+    return Table.of("Confidence mix", columns, list(RAG.values))
+
+
+def impact_against_need(c: Consolidation) -> Table:
+    """Delivered and live impact, and how far short of the reduction needed they fall, stacked:
+    each bar reaches the reduction needed, or beyond it (the Overview's figures)."""
+    plans = [p for p in c.plans if p.layout.name == LAYOUT.name and p.has_rows
+             and p.figure("reduction_needed")]  # fmt: skip
+    measures = [LAYOUT.measure(n) for n in ("delivered_impact", "live_impact", "impact_shortfall")]
+    columns = [Col("Partnership", 30, TEXT, lambda p: p.organisation)] + [
+        Col(m.title, 14, INT, lambda p, n=m.name: p.figure(n)) for m in measures if m
+    ]
+    return Table.of("Impact against need", columns, plans)
+
+
+REPORT = LayoutReport(
+    rules=RULES,
+    sheets=(
+        DerivedSheet(CALENDAR, "every Week of Action and calendar event, in date order",
+                     calendar, first=True),
+        DerivedSheet(GRID, "partnerships down, weeks across: clashes and gaps at a glance",
+                     calendar_grid, first=True, write=write_grid),
+    ),
+    charts=(
+        ChartSpec("Confidence: how many partnerships say Red, Amber or Green", "confidence mix",
+                  confidence_mix, "doughnut", None, COLOURS_HERE),
+        ChartSpec("Actions by progress, per partnership (Complete includes Evaluation)",
+                  "actions by progress", progress_chart(LAYOUT, "Partnership"), "bar",
+                  "stacked", COLOURS_HERE, stacks_progress=True),
+        ChartSpec("Estimated impact, delivered and live, and how far short of the reduction "
+                  "needed (red)", "impact against need", impact_against_need, "bar", "stacked",
+                  COLOURS_HERE),
+    ),
+    figures=(("Event, clash", "Calendar", EVENTS_MEAN),),
+)  # fmt: skip

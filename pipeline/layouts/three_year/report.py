@@ -1,0 +1,106 @@
+"""What the three-year plan adds to the reports: its Tasks sheet's columns, its own flag
+rules, the Cabinet's Council Plan Progress, the Contract Register and Efficiency sheets, and
+its tasks-by-status chart."""
+
+from __future__ import annotations
+
+from ...plans import Consolidation
+from ...report.charts import COLOURS, ChartSpec, progress_chart
+from ...report.tables import (
+    CHANGED,
+    OVERDUE,
+    SOURCE,
+    STATUS_LAST_ROUND,
+    TEXT,
+    Col,
+    Table,
+    field_col,
+    rows_of,
+)
+from ..reporting import DerivedSheet, LayoutReport
+from . import COUNCIL_PLAN_PRIORITIES, LAYOUT
+from .rules import RULES
+
+COLOURS_HERE = {**COLOURS, "Completed": "#70AD47", "In progress": "#4472C4", "Delayed": "#C00000",
+                "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9"}  # fmt: skip
+FIRST = ("ref", "task", "service_team", "task_officer", "completion_quarter")
+BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
+LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"])
+THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter"))
+
+
+def _field(name: str) -> Col:
+    return field_col(LAYOUT.field(name))
+
+
+def task_columns() -> list[Col]:
+    """The Tasks sheet: what the task is and when it is due, then where it stands (this
+    quarter, latest, overdue, change), then the rest of its columns, then its source."""
+    return [
+        *map(_field, FIRST),
+        THIS_QUARTER,
+        LATEST,
+        OVERDUE,
+        STATUS_LAST_ROUND,
+        CHANGED,
+        *(field_col(f) for f in LAYOUT.columns if f.name not in FIRST),
+        SOURCE,
+    ]
+
+
+def council_plan_progress(c: Consolidation) -> Table:
+    """The Cabinet report (seed 001): every task significant for a Council Plan priority,
+    grouped by priority, with its status this quarter."""
+    items = [
+        (n, name, plan, row)
+        for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
+        for plan, row in rows_of(c, LAYOUT)
+        if row.get(f"cp{n}") == "Significant"
+    ]
+    columns = [
+        Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
+        *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
+          for col in (BUSINESS_UNIT, _field("ref"), _field("task"), _field("task_officer"),
+                      _field("completion_quarter"), THIS_QUARTER, LATEST, OVERDUE,
+                      _field("progress_report"))),
+    ]  # fmt: skip
+    return Table.of(COUNCIL_PLAN_PROGRESS, columns, items)
+
+
+def _tasks_marked(c: Consolidation, sheet: str, name: str) -> Table:
+    columns = [BUSINESS_UNIT, *map(_field, FIRST), LATEST, _field("outcomes"), SOURCE]
+    return Table.of(sheet, columns, [i for i in rows_of(c, LAYOUT) if i[1].get(name) == "Yes"])
+
+
+def contract_register(c: Consolidation) -> Table:
+    """Tasks delivered under a formal contract, for the Corporate Contract Register."""
+    return _tasks_marked(c, CONTRACT_REGISTER, "contract")
+
+
+def efficiency(c: Consolidation) -> Table:
+    """Tasks that will bring a Gershon efficiency, for the Annual Efficiency Statement."""
+    return _tasks_marked(c, EFFICIENCY, "efficiency")
+
+
+COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
+    "Council Plan Progress", "Contract Register", "Efficiency")  # fmt: skip
+
+REPORT = LayoutReport(
+    rules=RULES,
+    row_columns=task_columns,
+    sheets=(
+        DerivedSheet(COUNCIL_PLAN_PROGRESS, "tasks significant for a Council Plan priority "
+                     "(Cabinet report)", council_plan_progress),
+        DerivedSheet(CONTRACT_REGISTER, "tasks under a formal contract, for the Corporate "
+                     "Contract Register", contract_register),
+        DerivedSheet(EFFICIENCY, "tasks that will bring a Gershon efficiency, for the Annual "
+                     "Efficiency Statement", efficiency),
+    ),
+    charts=(
+        ChartSpec("Three-year tasks by status this quarter, per business unit", "tasks by status",
+                  progress_chart(LAYOUT, "Business unit"), "bar", "stacked", COLOURS_HERE,
+                  stacks_progress=True),
+    ),
+    notes=("Three-year plans state no confidence: their Confidence on the Overview is computed "
+           "from their tasks (Confidence check).",),
+)  # fmt: skip

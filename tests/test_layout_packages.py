@@ -1,0 +1,66 @@
+"""Everything particular to a layout is in its package: the rest of the pipeline loops over
+the registry and never names one (the demo data aside, which plays each layout's partners)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.layouts import LAYOUTS
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+ALLOWED = ("demo/",)  # the demo's partners and registers may name the layouts they play
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _named(name: str) -> list[str]:
+    """Where code outside ``name``'s package names it: a string, or an import of it."""
+    word = re.compile(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])")
+    places = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where.startswith((f"layouts/{name}/", *ALLOWED)):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            text = None
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = None if id(node) in docs else node.value
+            elif isinstance(node, ast.ImportFrom):
+                text = " ".join([node.module or "", *(a.name for a in node.names)])
+            elif isinstance(node, ast.Import):
+                text = " ".join(a.name for a in node.names)
+            if text is not None and word.search(text.replace(".", " ")):
+                places.append(f"{where}:{node.lineno}")
+    return places
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_no_module_outside_a_layouts_package_names_it(name):
+    assert _named(name) == []
+
+
+def test_the_scan_finds_a_name_where_code_uses_it():
+    # "tables" is no layout, but the workbook imports it and names its sheets' tables: the
+    # scan must find both kinds of use, or the test above could not fail
+    found = _named("tables")
+    assert "report/workbook.py" in " ".join(found) and len(found) > 1
+
+
+def test_every_layout_package_declares_its_layout_and_report():
+    for name, layout in LAYOUTS.items():
+        assert (PACKAGE / "layouts" / name / "__init__.py").exists()
+        assert layout.report.rules or layout.report.sheets or layout.report.charts
