@@ -1,0 +1,220 @@
+"""What each kind of field means, in one table: how a value is read, when it is valid, how a
+problem with it is put to a partner, and the example the template shows. The readers
+themselves are by family: ``text`` (text, email addresses, closed lists), ``dates``,
+``numbers``.
+
+Reading is generous and checking is exact: ``read`` turns whatever a partner typed into the
+value it most likely means and says what it guessed; a value it cannot read is passed on
+untouched, so that the pandera check (``valid``) fails on it and the partner is told why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..layouts.model import Field, Kind
+from ..layouts.quarters import PLAN_QUARTERS, quarter_label
+from .dates import is_date, read_date, uk
+from .numbers import (
+    is_percent,
+    is_quarter,
+    is_whole,
+    is_year,
+    read_percent,
+    read_quarter,
+    read_whole,
+    read_year,
+    shown_number,
+)
+from .reading import Reader, Reading
+from .text import (
+    CELL_LIMIT,
+    cell_length,
+    choose,
+    fit_cell,
+    fits_cell,
+    in_list,
+    is_email,
+    is_text,
+    read_choice,
+    read_email,
+    read_text,
+    read_yes_no,
+)
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """How one kind of field is read, checked and explained."""
+
+    read: Reader
+    valid: Callable[[Any], bool]
+    rule: str  # the finding's rule id when ``valid`` fails
+    problem: str  # completes "<Title> "<value>" ..." when ``valid`` fails
+    example: str
+    advice: str = "Please check it, and choose from the list next time."  # after a guess
+    cell_format: str = "text"  # how a template's cell for it is formatted
+    # what a template's cell for it accepts (an xlsxwriter data validation, without its error
+    # message: that is the rule's "what to do"), given the plan's first year where that matters
+    accepts: Callable[[int | None], dict[str, Any]] | None = None
+
+
+def _between(kind: str, low: Any, high: Any) -> Callable[[int | None], dict[str, Any]]:
+    return lambda _: {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
+
+
+def _quarters(plan_start: int | None) -> dict[str, Any]:
+    accepts = _between("integer", 1, PLAN_QUARTERS)(plan_start)
+    if isinstance(plan_start, int):  # each quarter's months, as the partner knows them
+        quarters = range(1, PLAN_QUARTERS + 1)
+        months = "; ".join(f"{q} {quarter_label(plan_start, q)}" for q in quarters)
+        accepts["error_message"] = f"Enter the plan quarter: {months}."[:255]
+    return accepts
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN and strings of only white space."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return isinstance(value, str) and not value.strip()
+
+
+def read_value(raw: Any, field: Field) -> Reading:
+    """Read one raw cell value for ``field``; blanks read as None."""
+    if is_blank(raw):
+        return Reading(None)
+    return KINDS[field.kind].read(raw, field)
+
+
+def reader(field: Field) -> Callable[[Any], Reading]:
+    """``read_value`` for one field, looked up once (for reading many rows); the raw value
+    must not be None or ""."""
+    read = KINDS[field.kind].read
+
+    def read_one(raw: Any) -> Reading:
+        if type(raw) is str and not raw.strip():
+            return Reading(None)
+        return read(raw, field)
+
+    return read_one
+
+
+KINDS: dict[Kind, KindRule] = {
+    Kind.TEXT: KindRule(read_text, is_text, "not-text", "is not text", "text"),
+    Kind.LONG_TEXT: KindRule(read_text, is_text, "not-text", "is not text", "a few sentences"),
+    Kind.DATE: KindRule(
+        read_date,
+        is_date,
+        "not-a-date",
+        "is not a date: enter a date such as 31/10/2008",
+        "31/10/2008",
+        "Please check it, and enter dates as dates (e.g. 31/10/2008) so that Excel knows them.",
+        "date",
+        _between("date", date(1990, 1, 1), date(2100, 12, 31)),
+    ),
+    Kind.WHOLE_NUMBER: KindRule(
+        read_whole,
+        is_whole,
+        "not-a-whole-number",
+        "is not a whole number of 0 or more: enter a number such as 25",
+        "25",
+        "Please check it, and enter just the number next time.",
+        "number",
+        lambda _: {"validate": "integer", "criteria": ">=", "value": 0},
+    ),
+    Kind.PERCENT: KindRule(
+        read_percent,
+        is_percent,
+        "not-a-percentage",
+        "is not a percentage: enter a number such as 6 for 6%",
+        "6",
+        "Please check it, and enter just the number next time.",
+        "decimal",
+        _between("decimal", 0, 100),
+    ),
+    Kind.EMAIL: KindRule(
+        read_email,
+        is_email,
+        "not-an-email",
+        "is not an email address: enter one such as name@example.gov.uk",
+        "name@example.gov.uk",
+        "Please check it, and enter just the address next time.",
+    ),
+    Kind.CHOICE: KindRule(
+        read_choice,
+        lambda v: True,  # membership is tested per field: see valid_check
+        "not-in-list",
+        "is not one of {choices}: choose one from the list",
+        "one from the list",
+    ),
+    Kind.YES_NO: KindRule(
+        read_yes_no,
+        lambda v: v in ("Yes", "No"),
+        "not-yes-no",
+        "is not Yes or No: put Yes, No or leave it blank",
+        "Yes",
+        accepts=lambda _: {"validate": "list", "source": ["Yes", "No"]},
+    ),
+    Kind.QUARTER: KindRule(
+        read_quarter,
+        is_quarter,
+        "not-a-quarter",
+        "is not a plan quarter: enter a number from 1 to 12",
+        "5",
+        cell_format="number",
+        accepts=_quarters,
+    ),
+    Kind.YEAR: KindRule(
+        read_year,
+        is_year,
+        "not-a-year",
+        "is not a financial year: enter the year the plan starts, e.g. 2006",
+        "2006",
+        cell_format="number",
+        accepts=_between("integer", 1990, 2100),
+    ),
+}
+
+
+def advice(field: Field) -> str:
+    """What to tell a partner after we guessed what they meant."""
+    return KINDS[field.kind].advice
+
+
+def valid_check(field: Field) -> Callable[[Any], bool]:
+    """The element-wise validity test for ``field`` (closed lists test membership)."""
+    return in_list(field) if field.kind is Kind.CHOICE else KINDS[field.kind].valid
+
+
+def problem_sentence(field: Field, value: Any) -> str:
+    """The sentence telling a partner what is wrong with ``value`` and what to put instead."""
+    problem = KINDS[field.kind].problem
+    if field.choices is not None:
+        problem = problem.format(choices=", ".join(field.choices.values))
+    return f'{field.title} "{" ".join(str(value).split())[:60]}" {problem}.'
+
+
+__all__ = [
+    "CELL_LIMIT",
+    "KINDS",
+    "KindRule",
+    "Reader",
+    "Reading",
+    "advice",
+    "cell_length",
+    "choose",
+    "fit_cell",
+    "fits_cell",
+    "is_blank",
+    "problem_sentence",
+    "read_value",
+    "reader",
+    "shown_number",
+    "uk",
+    "valid_check",
+]

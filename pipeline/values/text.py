@@ -1,0 +1,135 @@
+"""Reading text, email addresses and closed lists (a choice, Yes or No): the spellings people
+type for them, and the limit of what a cell holds."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from ..findings import shown
+from ..layouts.model import ClosedList, Field, Kind, normalise_title
+from .reading import Reading
+
+# --- text -----------------------------------------------------------------------------------
+
+CELL_LIMIT = 32_767  # the most text a spreadsheet cell holds (Excel's limit)
+
+
+def cell_length(text: str) -> int:
+    """How long ``text`` is as Excel counts: in UTF-16 units, so an emoji counts as two."""
+    if len(text) <= CELL_LIMIT // 2:  # cannot be over the limit: skip the slower count
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def fits_cell(text: str) -> bool:
+    """Whether ``text`` fits in one spreadsheet cell."""
+    return len(text) <= CELL_LIMIT // 2 or cell_length(text) <= CELL_LIMIT
+
+
+def fit_cell(text: str) -> str:
+    """``text`` cut to fit one spreadsheet cell, ending in "…" when it was cut."""
+    if fits_cell(text):
+        return text
+    if cell_length(text) == len(text):  # no character counts twice
+        return text[: CELL_LIMIT - 1] + "…"
+    length = 0
+    for index, char in enumerate(text):
+        length += 2 if ord(char) > 0xFFFF else 1
+        if length > CELL_LIMIT - 1:  # room is left for the "…"
+            return text[:index] + "…"
+    return text  # (not reached: the text does not fit)
+
+
+_UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...
+
+
+def read_text(raw: Any, field: Field) -> Reading:
+    """Text, its spacing tidied (long text keeps its line breaks)."""
+    if type(raw) is str:  # the usual case, first
+        text = raw.strip()
+        if field.kind is Kind.LONG_TEXT or not _UNTIDY.search(text):
+            return Reading(text)
+        return Reading(" ".join(text.split()))
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        return Reading(raw.strftime("%d/%m/%Y"))
+    text = str(raw).strip()
+    return Reading(text if field.kind is Kind.LONG_TEXT else " ".join(text.split()))
+
+
+def is_text(value: Any) -> bool:
+    """True for text."""
+    return isinstance(value, str)
+
+
+# --- email -----------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def read_email(raw: Any, field: Field) -> Reading:
+    """An email address (a mailto: link read as its address)."""
+    text = str(raw).strip()
+    if text.lower().startswith("mailto:"):
+        address = text[7:].strip()
+        return Reading(address, f'read "{shown(text)}" as {shown(address)}')
+    return Reading(text)
+
+
+def is_email(value: Any) -> bool:
+    """True for something shaped like an email address."""
+    return isinstance(value, str) and _EMAIL.match(value) is not None
+
+
+# --- closed lists ----------------------------------------------------------------------------
+
+_YES = {"yes", "y", "x", "true", "1", "ticked", "tick", "✓", "✔", "√"}
+_NO = {"no", "n", "false", "0", "none"}
+
+
+def choose(text: str, choices: ClosedList) -> Reading:
+    """The closed-list value a text means: exact (ignoring case), a synonym, or a near miss."""
+    key = normalise_title(text)
+    exact, synonyms = choices.exact, choices.folded_synonyms
+    if key in exact:
+        return Reading(exact[key])
+    if key in synonyms:
+        return Reading(synonyms[key], f'read "{text}" as "{synonyms[key]}"')
+    close = difflib.get_close_matches(key, [*exact, *synonyms], n=1, cutoff=0.8)
+    if close:
+        value = exact.get(close[0]) or synonyms[close[0]]
+        return Reading(value, f'read "{text}" as "{value}"')
+    return Reading(text)
+
+
+def read_choice(raw: Any, field: Field) -> Reading:
+    """One of the field's closed list, from the spellings people type for it."""
+    assert field.choices is not None  # guaranteed by Field.__post_init__
+    return choose(read_text(raw, field).value, field.choices)
+
+
+def read_yes_no(raw: Any, field: Field) -> Reading:
+    """Yes or No, from the ways people tick a box."""
+    if isinstance(raw, bool):
+        return Reading("Yes" if raw else "No")
+    text = read_text(raw, field).value
+    folded = text.strip().lower()
+    if folded in _YES:
+        return Reading("Yes", None if folded == "yes" else f'read "{text}" as "Yes"')
+    if folded in _NO:
+        return Reading("No", None if folded == "no" else f'read "{text}" as "No"')
+    return Reading(text)
+
+
+def in_list(field: Field) -> Callable[[Any], bool]:
+    """The test that a value is one of the field's closed list."""
+    assert field.choices is not None
+    allowed = frozenset(field.choices.values)
+    return allowed.__contains__
