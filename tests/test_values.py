@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pipeline.layouts import LAYOUTS
-from pipeline.values import read_value
+from pipeline.layouts import LAYOUTS, Kind
+from pipeline.values import KINDS, read_value
 
 P44 = LAYOUTS["p44"]
 THREE = LAYOUTS["three_year"]
@@ -84,3 +84,10 @@ def test_task_statuses_typed_by_hand_are_read_with_a_warning():
     reading = read_value("late", THREE.field("q3"))
     assert reading.value == "Delayed"
     assert reading.guess == 'read "late" as "Delayed"'
+
+
+def test_every_kind_is_written_as_a_column_kind_the_workbook_formats():
+    from pipeline.report.tables import DATE, INT, LONG, NUMBER, TEXT
+
+    assert {KINDS[k].written_as for k in Kind} == {TEXT, LONG, DATE, INT, NUMBER}
+    assert KINDS[Kind.DATE].written_as == DATE and KINDS[Kind.PERCENT].written_as == NUMBER

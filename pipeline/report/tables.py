@@ -15,20 +15,13 @@ from typing import Any
 from .. import travel
 from ..findings import cell_address
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
-from ..layouts import LAYOUTS, Field, Kind, Layout
+from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
 from ..plans import Consolidation, Plan
 from ..returns import ROW
+from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
-_KIND_OF = {
-    Kind.DATE: DATE,
-    Kind.WHOLE_NUMBER: INT,
-    Kind.QUARTER: INT,
-    Kind.YEAR: INT,
-    Kind.PERCENT: NUMBER,
-    Kind.LONG_TEXT: LONG,
-}
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ def field_col(f: Field, get: Callable[[Any], Any] | None = None) -> Col:
     return Col(
         f.reported_as,
         max(f.width, len(f.reported_as) * 0.9 + 3),
-        _KIND_OF.get(f.kind, TEXT),
+        KINDS[f.kind].written_as,
         get or (lambda item, name=f.name: item[1].get(name)),
     )
 

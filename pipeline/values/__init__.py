@@ -60,6 +60,8 @@ class KindRule:
     # what a template's cell for it accepts (an xlsxwriter data validation, without its error
     # message: that is the rule's "what to do"), given the plan's first year where that matters
     accepts: Callable[[int | None], dict[str, Any]] | None = None
+    # how the consolidated workbook writes it (``report.tables``' column kinds)
+    written_as: str = "text"
 
 
 def _between(kind: str, low: Any, high: Any) -> Callable[[int | None], dict[str, Any]]:
@@ -106,7 +108,9 @@ def reader(field: Field) -> Callable[[Any], Reading]:
 
 KINDS: dict[Kind, KindRule] = {
     Kind.TEXT: KindRule(read_text, is_text, "not-text", "is not text", "text"),
-    Kind.LONG_TEXT: KindRule(read_text, is_text, "not-text", "is not text", "a few sentences"),
+    Kind.LONG_TEXT: KindRule(
+        read_text, is_text, "not-text", "is not text", "a few sentences", written_as="long"
+    ),
     Kind.DATE: KindRule(
         read_date,
         is_date,
@@ -116,6 +120,7 @@ KINDS: dict[Kind, KindRule] = {
         "Please check it, and enter dates as dates (e.g. 31/10/2008) so that Excel knows them.",
         "date",
         _between("date", date(1990, 1, 1), date(2100, 12, 31)),
+        written_as="date",
     ),
     Kind.WHOLE_NUMBER: KindRule(
         read_whole,
@@ -126,6 +131,7 @@ KINDS: dict[Kind, KindRule] = {
         "Please check it, and enter just the number next time.",
         "number",
         lambda _: {"validate": "integer", "criteria": ">=", "value": 0},
+        written_as="int",
     ),
     Kind.PERCENT: KindRule(
         read_percent,
@@ -136,6 +142,7 @@ KINDS: dict[Kind, KindRule] = {
         "Please check it, and enter just the number next time.",
         "decimal",
         _between("decimal", 0, 100),
+        written_as="number",
     ),
     Kind.EMAIL: KindRule(
         read_email,
@@ -168,6 +175,7 @@ KINDS: dict[Kind, KindRule] = {
         "5",
         cell_format="number",
         accepts=_quarters,
+        written_as="int",
     ),
     Kind.YEAR: KindRule(
         read_year,
@@ -177,6 +185,7 @@ KINDS: dict[Kind, KindRule] = {
         "2006",
         cell_format="number",
         accepts=_between("integer", 1990, 2100),
+        written_as="int",
     ),
 }
 
