@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import travel
 from .flags import flags_for, sort_flags
-from .intake import ACCEPTED, SUPERSEDED, WITH_FINDINGS, Receipt
+from .intake import ACCEPTED, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from .layouts import LAYOUTS
 from .plans import Consolidation, Plan
 from .registers import Register, organisation_key
@@ -31,6 +31,16 @@ def _recency(receipt: Receipt) -> tuple:
     if not isinstance(updated, date):
         updated = date.min
     return (updated, receipt.received or datetime.min, receipt.source.name)
+
+
+def _rejected(receipts: list[Receipt]) -> dict[tuple[str, str], list[str]]:
+    """Each organisation's files rejected this round, each as a sentence saying why."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in receipts:
+        if r.status == REJECTED and r.loaded and r.loaded.layout and r.loaded.organisation:
+            key = (r.loaded.layout, organisation_key(r.loaded.organisation))
+            found.setdefault(key, []).append(f"{r.source.name} was rejected: {r.note}")
+    return found
 
 
 def consolidate(
@@ -71,7 +81,12 @@ def consolidate(
         for entry in register.entries:
             if (layout_name, organisation_key(entry.organisation)) not in chosen:
                 plans.append(Plan(entry.organisation, LAYOUTS[layout_name], entry))
+    turned_down = _rejected(receipts)
     for plan in plans:
+        if plan.loaded is None:
+            plan.rejected = turned_down.get(
+                (plan.layout.name, organisation_key(plan.organisation)), []
+            )
         plan.previous = previous.get(plan.layout.name, {}).get(organisation_key(plan.organisation))
         if plan.loaded is not None and plan.loaded.rows is not None:
             header = {name: plan.value(name) for name in plan.loaded.header}

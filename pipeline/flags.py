@@ -87,7 +87,9 @@ def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
     if not plan.has_return:
         contact = plan.contact
         chase = f" Chase {contact}." if contact else ""
-        yield flag(plan, "return-missing", RED, f"No return received.{chase}")
+        turned_down = "; ".join(why.rstrip(".") for why in plan.rejected)
+        what = f"No usable return: {turned_down}." if turned_down else "No return received."
+        yield flag(plan, "return-missing", RED, f"{what}{chase}")
 
 
 def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
@@ -106,7 +108,8 @@ def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 RULES: tuple[Rule, ...] = (
     Rule("return-missing", "Return missing", RED,
-         "On the register, but no return was received this round.",
+         "On the register, but no usable return came this round (none, or only rejected "
+         "files).",
          "Send this round's return.", return_missing),
     Rule("required-empty", "Required field empty", None,
          "A required field, column or table is empty or missing (red or amber, as the "

@@ -54,6 +54,7 @@ class Plan:
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
     received: datetime | None = None  # when the return used arrived (``intake.arrival``)
+    rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
 
     @property
     def findings(self) -> list[Finding]:

@@ -107,6 +107,16 @@ def test_a_missing_return_with_no_contact_known_just_says_so():
     assert only(plan, "return-missing").message == "No return received."
 
 
+def test_a_partnership_whose_only_file_was_rejected_is_told_why_not_that_nothing_came():
+    plan = plan_in_memory("p44", {"partnership": "Salford"}, as_of=AS_OF,
+                          register={"region": "GO North West"}, returned=False)  # fmt: skip
+    plan.rejected = ["salford.xlsx was rejected: The file is empty (0 bytes): send it again."]
+    [flag] = flags_for(plan, AS_OF)
+    assert flag.message == (
+        "No usable return: salford.xlsx was rejected: The file is empty (0 bytes): send it again."
+    )
+
+
 def test_a_partnership_on_the_register_that_sent_its_return_is_not_missing():
     plan = leeds(register={"completed_by": "Jane Doe", "email": "jane.doe@leeds.gov.uk"})
     assert plan.has_return and flagged(plan, "return-missing") == []

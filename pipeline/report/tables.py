@@ -311,11 +311,6 @@ def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
 def chase_list(c: Consolidation) -> Table:
     """Who to chase and for what: a line per organisation on a register whose return is
     missing, rejected, incomplete or late, with the contact to write to."""
-    rejected: dict[tuple[str | None, str], list[str]] = {}
-    for r in c.receipts:
-        if r.status == REJECTED and r.loaded and r.loaded.organisation:
-            key = (r.loaded.layout, r.loaded.organisation.casefold())
-            rejected.setdefault(key, []).append(f"{r.source.name} was rejected: {r.note}")
     lines = []
     for plan in c.plans:
         if plan.entry is None:
@@ -323,7 +318,7 @@ def chase_list(c: Consolidation) -> Table:
         wanted = []
         if not plan.has_return:
             wanted.append("No usable return this round.")
-            wanted += rejected.get((plan.layout.name, plan.organisation.casefold()), [])
+            wanted += plan.rejected
         else:
             empty = [f.field for f in plan.findings if f.rule in ("required", "missing-label")]
             if empty:
