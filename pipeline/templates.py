@@ -184,7 +184,8 @@ class _TemplateWriter:
         locked = f.locked and value is not None
         last = min(self.ncols - 1, 9) if f.kind is Kind.LONG_TEXT else min(self.ncols - 1, 5)
         cell_format = self._format(f, locked)
-        sheet.merge_range(row, 2, row, last, "", cell_format)
+        if last > 2:  # (a narrow table leaves the value one cell)
+            sheet.merge_range(row, 2, row, last, "", cell_format)
         self._write(sheet, row, 2, value, f, cell_format)
         if f.kind is Kind.LONG_TEXT:
             sheet.set_row(row, LONG_TEXT_HEIGHT)

@@ -46,7 +46,7 @@ CHECKLIST = Layout(
     header=(
         Field("team", "Team", required=True, register_column="team", register_required=True,
               locked=True, gap=FlagLevel.RED, help="The team this checklist is for."),
-        Field("date_of_update", "Date of update", Kind.DATE, required=True, gap=FlagLevel.RED,
+        Field("checked_on", "Checked on", Kind.DATE, required=True, gap=FlagLevel.RED,
               carried=False, help="The date you last went through the list."),
     ),
     columns=(
@@ -57,7 +57,7 @@ CHECKLIST = Layout(
     ),
     key="team",
     reference="item",
-    updated="date_of_update",
+    updated="checked_on",
     row_noun="item",
     interval_days=14,
     cadence=Cadence.FORTNIGHT,
@@ -90,7 +90,7 @@ def pipeline(*args: str) -> str:
 
 
 def fill(template, inbox, name, updated, rows):
-    filled = PartnerWorkbook(template, CHECKLIST).set("date_of_update", updated)
+    filled = PartnerWorkbook(template, CHECKLIST).set("checked_on", updated)
     for row in rows:
         filled.add_row(row)
     return filled.save(inbox / name)
@@ -135,6 +135,8 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     gritting = overview["Gritting"]
     figures = ("Actions / tasks", "Complete", "Overdue", "Open items")
     assert [gritting[f] for f in figures] == [3, 1, 1, 2]
+    assert (gritting["Date of update"].date(), gritting["Days since update"]) == (
+        AS_OF - timedelta(days=2), 2)  # fmt: skip
     assert overview["Shelters"]["Received"] == "No"
     items = sheet_records(book, "Items")
     assert [(i["Organisation"], i["Item"], i["Overdue"]) for i in items] == [
@@ -172,23 +174,31 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     assert [partner.sheet.cell(r, partner.column("item")).value for r in partner.rows()] == [
         "Salt ordered", "Gritters serviced", "Routes agreed"
     ]  # fmt: skip
-    partner.set("date_of_update", round_2 - timedelta(days=1))
+    partner.set("checked_on", round_2 - timedelta(days=1))
     partner.set_row(partner.row_of("Gritters serviced"), {"done": "Yes"})
     partner.save(inbox / "gritting r2.xlsx")
+    [shelters] = (tmp_path / "round2").glob("*Shelters*.xlsx")  # checked three weeks before
+    fill(shelters, inbox, "shelters.xlsx", round_2 - timedelta(days=21), [
+        {"item": "Beds counted", "done": "Yes", "owner": "Bo Chan", "due_date": None},
+    ])  # fmt: skip
     pipeline("run", "--inbox", str(inbox), "--outbox", str(outbox), "--register",
              str(checklist), "--as-of", round_2.isoformat())  # fmt: skip
     book_2 = outbox / f"consolidated-{round_2.isoformat()}.xlsx"
-    changed = {i["Item"]: (i["Changed"], i["Status last round"])
-               for i in sheet_records(book_2, "Items")}  # fmt: skip
+    items = [i for i in sheet_records(book_2, "Items") if i["Organisation"] == "Gritting"]
+    changed = {i["Item"]: (i["Changed"], i["Status last round"]) for i in items}
     assert changed == {
         "Salt ordered": (None, "Yes"),
         "Gritters serviced": ("status changed", "No"),
         "Routes agreed": (None, "No"),
     }
     assert not flags(book_2, "Item not done")
+    [stale] = flags(book_2, "Return stale")
+    assert stale["Organisation"] == "Shelters" and stale["Message"].startswith("Last updated")
+    assert stale["Cell"] == "C5"  # its Checked on
 
     # history: both rounds, each with its file and figures
     said = pipeline("history", "Gritting", "--store", str(store)).splitlines()
     assert said[0] == "Gritting: 2 round(s)"
     assert "3 rows, 1 complete, 1 overdue" in said[1] and "[gritting.xlsx]" in said[1]
     assert "3 rows, 2 complete, 0 overdue" in said[2] and "[gritting r2.xlsx]" in said[2]
+    assert (AS_OF - timedelta(days=2)).isoformat() in said[1]
