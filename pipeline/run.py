@@ -88,7 +88,7 @@ def run(
     where and that nothing was changed; no temporary file is left behind, and what an earlier
     run that was killed left is tidied away.
     """
-    from .report.workbook import write_consolidated
+    from .report.workbook import check_layouts, write_consolidated
     from .report.writer import choose
     from .store import DEFAULT_STORE
 
@@ -103,6 +103,7 @@ def run(
     outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
     outputs.check()
     choose()  # a mistyped PIPELINE_WRITER is said before the round is read
+    check_layouts()  # as are layouts that cannot share a workbook
     with scratch_folder(outbox, "The outbox") as scratch:
         consolidation, files, plans = _read_round(inbox, outputs, scratch, registers, as_of,
                                                   due, isolation, on_file)  # fmt: skip

@@ -8,8 +8,10 @@ owner / due date; one rule of its own (an item past its due date that is not don
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +22,7 @@ from workbook_reading import flags, sheet_records
 
 from pipeline.cli import cli
 from pipeline.demo.partner import PartnerWorkbook
+from pipeline.errors import UsageError
 from pipeline.flags import AMBER, Rule, flag, row_ref
 from pipeline.layouts import LAYOUTS, Field, FlagLevel, Kind, Layout
 from pipeline.layouts.measures import BASIC, Measure, count
@@ -27,6 +30,7 @@ from pipeline.layouts.progress import ActionProgress
 from pipeline.layouts.reporting import LayoutReport
 from pipeline.layouts.rounds import Cadence
 from pipeline.plans import Flag, Plan
+from pipeline.run import run
 from pipeline.values import uk
 
 
@@ -202,3 +206,22 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     assert "3 rows, 1 complete, 1 overdue" in said[1] and "[gritting.xlsx]" in said[1]
     assert "3 rows, 2 complete, 0 overdue" in said[2] and "[gritting r2.xlsx]" in said[2]
     assert (AS_OF - timedelta(days=2)).isoformat() in said[1]
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"row_noun": "finding"}, "names a sheet 'Findings', as the workbook's own does"),
+        ({"measures": (*BASIC, Measure("overdue", "Late", "Late items.", count("overdue")))},
+         "two measures are called 'overdue'"),
+    ],
+)  # fmt: skip
+def test_a_layout_that_cannot_share_the_workbook_is_refused_before_the_round_is_read(
+    tmp_path, checklist, change, said
+):
+    clash = replace(CHECKLIST, name="clash", **change)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with LAYOUTS.registered(clash), pytest.raises(UsageError, match=re.escape(said)):
+        run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    assert not (tmp_path / "outbox" / "pipeline.sqlite").exists()

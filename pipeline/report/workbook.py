@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue import FINDINGS
+from ..errors import UsageError
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import every_rule
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
@@ -42,6 +43,27 @@ from .writer import SheetJob, Writer, choose
 
 OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
+
+
+# the sheets every workbook has, whatever its layouts
+OWN_SHEETS = ("Overview", "Charts", "Returns", "Gap Flags", "Returns Log", "Findings", "Guidance",
+              DATA_SHEET)  # fmt: skip
+
+
+def check_layouts() -> None:
+    """A UsageError, before a round is read, if the registered layouts cannot share one
+    workbook: two sheets of one name, two measures of one name, two flag rules of one id."""
+    named: dict[str, str] = {name.lower(): "the workbook's own" for name in OWN_SHEETS}
+    for layout in LAYOUTS.values():
+        for sheet in (tables.rows_title(layout), *(s.name for s in layout.report.sheets)):
+            if (other := named.setdefault(sheet.lower(), layout.title)) != layout.title:
+                raise UsageError(f"The {layout.title} layout names a sheet {sheet!r}, as "
+                                 f"{other} does: give one of them another name.")  # fmt: skip
+    try:
+        union(layout.measures for layout in LAYOUTS.values())
+        every_rule()
+    except ValueError as err:
+        raise UsageError(f"The layouts cannot be reported together: {err}.") from None
 
 
 def sheet_notes() -> list[tuple[str, str]]:
@@ -164,8 +186,7 @@ class _Workbook:
             (None, tables.returns_log(self.c)),
             (None, tables.findings(self.c)),
         ]
-        taken = {t.lower() for t in ("Overview", "Charts", "Returns", "Guidance", DATA_SHEET)}
-        taken |= {table.sheet.lower() for _, table in main}
+        taken = {name.lower() for name in OWN_SHEETS} | {t.sheet.lower() for _, t in main}
         if self.with_sheets:
             for plan in self.c.plans:
                 self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
