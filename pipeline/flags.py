@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from .findings import REQUIRED
-from .layouts import LAYOUTS, Layout
+from .layouts import LAYOUTS, FlagLevel, Layout
 from .plans import Flag, Plan
 from .returns import ROW
 from .values import uk
@@ -31,9 +31,17 @@ class Rule:
     id: str
     title: str
     severity: str | None  # None: the field's own level (required fields)
-    explains: str  # when it fires
+    explains: str  # when it fires ("{detail}": what ``detail`` says of each of its layouts)
     to_do: str  # what the organisation does about it
     find: Callable[[Plan, date], Iterator[Flag]]
+    detail: Callable[[Layout], str] | None = None
+
+    def meaning(self, layouts: list[Layout]) -> str:
+        """When it fires, for the ``layouts`` it applies to (the Guidance sheet's words)."""
+        if self.detail is None:
+            return self.explains
+        said = "; ".join(f"{layout.short_title}: {self.detail(layout)}" for layout in layouts)
+        return self.explains.replace("{detail}", said)
 
 
 def flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None = None) -> Flag:
@@ -106,23 +114,28 @@ def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
         )
 
 
+def _red_fields(layout: Layout) -> str:
+    red = [f.title for f in layout.fields if f.required and f.gap is FlagLevel.RED]
+    return ", ".join(red) or "none"
+
+
 RULES: tuple[Rule, ...] = (
     Rule("return-missing", "Return missing", RED,
          "On the register, but no usable return came this round (none, or only rejected "
          "files).",
          "Send this round's return.", return_missing),
     Rule("required-empty", "Required field empty", None,
-         "A required field, column or table is empty or missing (red or amber, as the "
-         "Required column of the layout's fields says).",
-         "Fill in what is missing, and send the plan again.", required_empty),
+         "A required field, column or table is empty or missing: red for the fields that "
+         "matter most ({detail}), amber for the rest.",
+         "Fill in what is missing, and send the plan again.", required_empty, _red_fields),
     Rule("invalid-value", "Value not readable", AMBER,
          "A value could not be read as what the field needs (a date, a number, one of "
          "the list) and has been left out of the counts.",
          "Correct the value in the form the template asks for.", invalid_value),
     Rule("return-stale", "Return stale", AMBER,
-         "The date of update is older than its layout's reporting interval (the flag says "
-         "how many days that is).",
-         "Update the plan and its date of update, and send it.", return_stale),
+         "The date of update is older than the reporting interval ({detail}).",
+         "Update the plan and its date of update, and send it.", return_stale,
+         lambda layout: f"{layout.interval_days} days"),
 )  # fmt: skip
 
 

@@ -37,10 +37,11 @@ def _where(layout: Layout, field: Field) -> str:
 def guidance_rows(layout: Layout) -> list[tuple[Any, ...]]:
     """One row per field: title, where it goes, required, kind, help, allowed values."""
     rows = []
+    quarters = [f for f in layout.fields if f.quarter is not None]
     for f in layout.fields:
         if f.quarter is not None and f.quarter > 1:
-            continue  # Q2..Q12 read exactly as Q1; one row says it for all
-        title = "Q1 … Q12" if f.quarter == 1 else f.title
+            continue  # the other quarters read exactly as the first; one row says it for all
+        title = f"{f.title} … {quarters[-1].title}" if f.quarter == 1 else f.title
         rows.append(
             (
                 title,

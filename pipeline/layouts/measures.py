@@ -12,7 +12,7 @@ Guidance sheet all read them from there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -42,13 +42,28 @@ class PlanLike(Protocol):
 @dataclass(frozen=True)
 class Measure:
     """One figure per organisation: its column title, a sentence saying exactly what it
-    counts (shown on the Guidance sheet), and how it is worked out (None: not applicable,
-    e.g. no return). Each layout names the measures it has (``Layout.measures``)."""
+    counts (shown on the Guidance sheet: for a measure of several layouts, a function of
+    those layouts), and how it is worked out (None: not applicable, e.g. no return). Each
+    layout names the measures it has (``Layout.measures``)."""
 
     name: str
     title: str
-    means: str
+    means: str | Callable[[Sequence[Any]], str]
     of: Callable[[PlanLike], int | None]
+
+    def meaning(self, layouts: Sequence[Any]) -> str:
+        """What it counts, for the ``layouts`` that have it."""
+        return self.means if isinstance(self.means, str) else self.means(layouts)
+
+
+def _each(clause: Callable[[Any], str]) -> Callable[[Sequence[Any]], str]:
+    """A sentence of one ``clause`` per layout (given its Layout), joined by semicolons."""
+
+    def sentence(layouts: Sequence[Any]) -> str:
+        text = "; ".join(clause(layout) for layout in layouts)
+        return f"{text[:1].upper()}{text[1:]}."
+
+    return sentence
 
 
 def count(key: str) -> Callable[[PlanLike], int | None]:
@@ -65,13 +80,15 @@ def rows_total(plan: PlanLike) -> int | None:
     return len(plan.items) if plan.has_rows else None
 
 
-ROWS = Measure("rows", "Actions / tasks", "How many actions (or tasks) the return holds.",
-               rows_total)  # fmt: skip
-COMPLETE = Measure("complete", "Complete", "Actions whose status is Complete or Evaluation; "
-                   "tasks whose latest status is Completed.", count("complete"))  # fmt: skip
-OVERDUE = Measure("overdue", "Overdue", "Actions past their end date, and tasks past the end of "
-                  "their completion quarter, that are not finished (Complete, Evaluation or "
-                  "Cancelled; Completed or No longer relevant).", count("overdue"))  # fmt: skip
+ROWS = Measure("rows", "Actions / tasks",
+               lambda layouts: "How many " + " or ".join(f"{x.row_noun}s" for x in layouts)
+               + " the return holds.", rows_total)  # fmt: skip
+COMPLETE = Measure("complete", "Complete",
+                   _each(lambda x: x.progress.complete_means(x.row_noun)),
+                   count("complete"))  # fmt: skip
+OVERDUE = Measure("overdue", "Overdue",
+                  _each(lambda x: x.progress.overdue_means(x.row_noun, x.due_title)),
+                  count("overdue"))  # fmt: skip
 BASIC = (ROWS, COMPLETE, OVERDUE)  # the measures every layout has
 
 

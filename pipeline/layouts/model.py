@@ -211,6 +211,11 @@ class Layout:
         return LayoutReport() if self.reporting is None else self.reporting
 
     @property
+    def due_title(self) -> str:
+        """What the column saying when a row is due is called, in a sentence."""
+        return self.field(self.progress.due_field).title.lower()
+
+    @property
     def plan_start(self) -> str | None:
         """The header field giving the year its plan quarters count from (None: it has none)."""
         return getattr(self.progress, "plan_start", None)

@@ -52,13 +52,26 @@ class ActionProgress:
         return (COMPLETE, *live, OVERDUE, *closed, NO_STATUS)
 
     @property
-    def means(self) -> str:
-        """How an action's progress bucket is chosen, for the Guidance sheet."""
+    def due_field(self) -> str:
+        """The column saying when a row is due."""
+        return self.due
+
+    def means(self, noun: str, due: str) -> str:
+        """How a row's progress bucket is chosen, for the Guidance sheet (``noun``: what a
+        row is called; ``due``: what its due column is called)."""
         return (
-            f"Each action counts once: {COMPLETE} ({_either(self.statuses, self.complete)}), "
-            f"else {OVERDUE} (past its end date, not finished), else its status, else "
+            f"Each {noun} counts once: {COMPLETE} ({_either(self.statuses, self.complete)}), "
+            f"else {OVERDUE} (past its {due}, not finished), else its status, else "
             f"{NO_STATUS}."
         )
+
+    def complete_means(self, noun: str) -> str:
+        """Which rows count as complete, in words."""
+        return f"{noun}s whose status is {_either(self.statuses, self.complete)}"
+
+    def overdue_means(self, noun: str, due: str) -> str:
+        """Which rows count as overdue, in words."""
+        return f"{noun}s past their {due} and not {_listed(self.statuses, self.finished)}"
 
     def annotate(
         self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
@@ -101,14 +114,28 @@ class TaskProgress:
         return (*self.statuses, NOT_UPDATED, NO_STATUS)
 
     @property
-    def means(self) -> str:
-        """How a task's progress bucket is chosen, for the Guidance sheet."""
+    def due_field(self) -> str:
+        """The column saying when a row is due (its quarter: due at the quarter's end)."""
+        return self.completion_quarter
+
+    def means(self, noun: str, due: str) -> str:
+        """How a row's progress bucket is chosen, for the Guidance sheet (``noun``: what a
+        row is called)."""
         return (
-            f"Each task counts once: a finished task by its closing status "
+            f"Each {noun} counts once: a finished {noun} by its closing status "
             f"({_either(self.statuses, self.finished)}), else {NOT_UPDATED} when it has no "
             f"status for the current quarter, else its status this quarter. Outside the plan's "
             f"twelve quarters (or with no plan start), its latest status, else {NO_STATUS}."
         )
+
+    def complete_means(self, noun: str) -> str:
+        """Which rows count as complete, in words."""
+        return f"{noun}s whose latest status is {_either(self.statuses, self.complete)}"
+
+    def overdue_means(self, noun: str, due: str) -> str:
+        """Which rows count as overdue, in words."""
+        return (f"{noun}s past the end of their {due} and not "
+                f"{_listed(self.statuses, self.finished)}")  # fmt: skip
 
     def current_quarter(self, header: Mapping[str, Any], as_of: date) -> int | None:
         """The plan quarter ``as_of`` falls in, or None when the plan start is unknown."""
@@ -151,6 +178,13 @@ class TaskProgress:
 def _either(order: tuple[str, ...], statuses: frozenset[str]) -> str:
     """``statuses`` in their declared ``order``, as words: "Complete or Evaluation"."""
     return " or ".join(s for s in order if s in statuses)
+
+
+def _listed(order: tuple[str, ...], statuses: frozenset[str]) -> str:
+    """``statuses`` in their declared ``order``, as a list: "Complete, Evaluation or
+    Cancelled"."""
+    words = [s for s in order if s in statuses]
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 def _value(value: Any) -> Any:

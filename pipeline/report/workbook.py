@@ -29,7 +29,7 @@ from ..files import OUTPUT_MARK, atomic_path
 from ..flags import every_rule
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
-from ..layouts import LAYOUTS
+from ..layouts import LAYOUTS, Layout
 from ..layouts.measures import RETURN_MEASURES, union
 from ..naming import plain, safe_sheet_name
 from ..plans import Consolidation, Plan
@@ -92,18 +92,32 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
     layout adds."""
     layouts = list(LAYOUTS.values())
     for m in union(layout.measures for layout in layouts):
-        having = ", ".join(x.short_title for x in layouts if x.measure(m.name) is m)
-        yield m.title, having, "Overview, organisation sheets", m.means
+        having = [x for x in layouts if x.measure(m.name) is m]
+        titles = ", ".join(x.short_title for x in having)
+        yield m.title, titles, "Overview, organisation sheets", m.meaning(having)
     every = ", ".join(layout.short_title for layout in layouts)
     for title, means in RETURN_MEASURES:
         yield title, every, "Overview, Returns", means
     yield "Received (date)", every, "Returns Log", RECEIVED_MEANS
     for spec, layout in every_chart():
         if spec.stacks_progress:
-            yield spec.title, layout.short_title, "Charts", layout.progress.means
+            means = layout.progress.means(layout.row_noun, layout.due_title)
+            yield spec.title, layout.short_title, "Charts", means
     for layout in layouts:
         for figure, shown, means in layout.report.figures:
             yield figure, layout.short_title, shown, means
+
+
+def _notes(layout: Layout) -> list[str]:
+    """What the Guidance says of a layout beyond its fields: its own notes, and where its
+    plans state no confidence, how their Confidence is worked out."""
+    said = list(layout.report.notes)
+    if layout.confidence_key is None:
+        said.append(
+            f"{layout.short_title} plans state no confidence: their Confidence on the Overview "
+            f"is computed from their {layout.row_noun}s (Confidence check)."
+        )
+    return said
 
 
 def write_consolidated(
@@ -293,7 +307,7 @@ class _Workbook:
             [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26, LONG),
              Col("What it means", 90, LONG), Col("What to do", 60, LONG)],
             [(r.title, (r.severity or "red or amber").title(),
-              ", ".join(layout.title for layout in layouts), r.explains, r.to_do)
+              ", ".join(layout.title for layout in layouts), r.meaning(layouts), r.to_do)
              for r, layouts in every_rule()],
         )  # fmt: skip
         row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False, wrap_in=widths)
@@ -317,7 +331,7 @@ class _Workbook:
             list(figure_notes()),
         )
         row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False, wrap_in=widths)
-        for note in (note for layout in LAYOUTS.values() for note in layout.report.notes):
+        for note in (note for layout in LAYOUTS.values() for note in _notes(layout)):
             row += 1
             sheet.write_string(row, 0, note, fmt["plain"])
         row += 1

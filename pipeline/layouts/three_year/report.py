@@ -101,6 +101,4 @@ REPORT = LayoutReport(
                   progress_chart(LAYOUT, "Business unit"), "bar", "stacked", COLOURS_HERE,
                   stacks_progress=True),
     ),
-    notes=("Three-year plans state no confidence: their Confidence on the Overview is computed "
-           "from their tasks (Confidence check).",),
 )  # fmt: skip
