@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
@@ -56,18 +57,13 @@ class DemoInbox:
     due: date | None = None  # when this round's returns were due
 
 
-NOT_RETURNED = {"Luton", "Newport", "Slough", "Customer Services", "Human Resources"}
-SENT_TWICE = "Doncaster"  # an early draft, then the real return: the draft is superseded
-SAVED_TWICE = "Gateshead"  # the same file saved again under another name: a duplicate
-LATE = {"Sheffield", "Waste and Street Scene"}  # returned the day after the due date
-
-
 def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     """Write registers, templates and inboxes of returns under ``directory``: this round's,
     and each layout's previous round (so that direction of travel has something to show).
 
     Each file's modified time is when it reached the inbox: in the days up to the round's due
-    date (``DUE_DAYS_BEFORE`` days before ``as_of``), or the day after it for ``LATE``."""
+    date (``DUE_DAYS_BEFORE`` days before ``as_of``), or the day after it for those each
+    layout's demo partners send ``late``."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
     earlier_dir = directory / "earlier-rounds"
@@ -92,13 +88,13 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
                              _due(before))  # fmt: skip
         earlier.append(previous)
         for entry in register.entries:
-            if entry.organisation in NOT_RETURNED:
+            if entry.organisation in _demo(register.layout).not_returned:
                 continue
             current = _draft(register, entry, rng, as_of)
             last = _last_round(current, rng, as_of)
             _send(last, templates, previous.inbox, rng, _arrival(last.name, previous.due))
             _make_mistake(current, rng)
-            late = entry.organisation in LATE
+            late = entry.organisation in _demo(register.layout).late
             count += _send(current, templates, inbox, rng, _arrival(current.name, due, late))
     count += _extras(inbox, templates, rng, as_of, due)
     return DemoInbox(earlier, inbox, registers, templates, store, count, due)
@@ -122,6 +118,12 @@ def _arrived(path: Path, when: datetime) -> None:
     os.utime(path, (stamp, stamp))
 
 
+def _earlier_by(header: dict[str, Any], layout: Layout, days: int) -> dict[str, Any]:
+    """The header's date of update ``days`` earlier (nothing, where it has none)."""
+    key = layout.updated
+    return {key: header[key] - timedelta(days=days)} if key in header else {}
+
+
 def _played() -> list[Layout]:
     """The layouts whose partners the demo plays."""
     return [layout for layout in LAYOUTS.values() if layout.demo_partners is not None]
@@ -137,8 +139,9 @@ def _last_round(current: DemoReturn, rng: random.Random, as_of: date) -> DemoRet
     """The same organisation's return a round earlier: the same plan, less far on."""
     layout, demo = current.layout, _demo(current.layout)
     then = as_of - timedelta(days=layout.interval_days)
-    key = layout.updated or ""
-    header = {**current.header, key: current.header[key] - timedelta(days=layout.interval_days)}
+    header = dict(current.header)
+    if layout.updated in header:
+        header[layout.updated] -= timedelta(days=layout.interval_days)
     rows = [dict(row) for row in current.rows]
     last = DemoReturn(layout, current.entry, header, rows, demo.file_name(current.entry, then))
     demo.earlier(last, rng, then)
@@ -192,12 +195,13 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
     filled.save(target)
     _arrived(target, when)
     made = 1
-    if org == SAVED_TWICE:  # copied in Windows Explorer, which keeps the modified time
+    demo = _demo(r.layout)
+    if org == demo.saved_twice:  # copied in Windows Explorer, which keeps the modified time
         shutil.copy2(target, target.with_name(f"Copy of {target.name}"))
         made += 1
-    if org == SENT_TWICE:
+    if org == demo.sent_twice:
         draft = PartnerWorkbook(template, r.layout).fill_header(
-            {**header, "date_of_update": header["date_of_update"] - timedelta(days=9)}
+            {**header, **_earlier_by(header, r.layout, days=9)}
         )
         for row in r.rows[: len(r.rows) // 2]:
             draft.add_row(row)

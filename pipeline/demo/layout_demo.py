@@ -41,7 +41,9 @@ class LayoutDemo:
     ``then``; ``mistakes`` says which organisation makes which mistake. Where given,
     ``stranger(rng, as_of)`` makes the pre-filled values, header and rows of a return from an
     organisation on no register, and ``by_hand(path, values, rows, kind)`` writes a partner's
-    own sheet in place of the template."""
+    own sheet in place of the template. The round's other stories: who sends nothing, who
+    sends a draft first (superseded), who saves the same file twice (a duplicate), and who
+    sends late (the day after the due date)."""
 
     register: str
     draft: Callable[[RegisterEntry, random.Random, date], tuple[dict[str, Any], list[dict]]]
@@ -50,21 +52,25 @@ class LayoutDemo:
     mistakes: Mapping[str, Mistake]
     stranger: Callable[[random.Random, date], tuple[dict, dict, list[dict]]] | None = None
     by_hand: Callable[[Path, dict[str, Any], list[dict], str], None] | None = None
+    not_returned: frozenset[str] = frozenset()
+    sent_twice: str | None = None
+    saved_twice: str | None = None
+    late: frozenset[str] = frozenset()
 
 
 # --- mistakes any partner makes --------------------------------------------------------------
 
-TYPED = {"Complete": "done", "Ongoing": "in progress ", "Planned": "not started",
-         "Completed": "Done", "Delayed": "late", "In progress": "on track"}  # fmt: skip
 
-
-def hand_typed_statuses(names: Callable[[dict[str, Any]], list[str]]) -> Mistake:
-    """Every other row's statuses (the columns ``names`` picks) typed as people say them."""
+def hand_typed_statuses(
+    names: Callable[[dict[str, Any]], list[str]], typed: Mapping[str, str]
+) -> Mistake:
+    """Every other row's statuses (the columns ``names`` picks) typed as people say them
+    (``typed``: status -> what is typed)."""
 
     def mistake(r: DemoReturn, rng: random.Random) -> None:
         for row in r.rows[::2]:
             for name in names(row):
-                row[name] = TYPED.get(row[name], row[name])
+                row[name] = typed.get(row[name], row[name])
 
     return mistake
 

@@ -198,7 +198,10 @@ def status_not_in_list(r: DemoReturn, rng: random.Random) -> None:
 
 
 MISTAKES = {
-    "Birmingham": hand_typed_statuses(lambda row: [k for k in row if k == "status"]),
+    "Birmingham": hand_typed_statuses(
+        lambda row: [k for k in row if k == "status"],
+        {"Complete": "done", "Ongoing": "in progress ", "Planned": "not started"},
+    ),
     "Bradford": text_dates,
     "Brent": renamed_sheet,
     "Bristol": no_definition_of_problem,
@@ -264,4 +267,8 @@ DEMO = LayoutDemo(
     mistakes=MISTAKES,
     stranger=stranger,
     by_hand=by_hand,
+    not_returned=frozenset({"Luton", "Newport", "Slough"}),
+    sent_twice="Doncaster",  # an early draft, then the real return: the draft is superseded
+    saved_twice="Gateshead",  # the same file saved again under another name: a duplicate
+    late=frozenset({"Sheffield"}),  # returned the day after the due date
 )

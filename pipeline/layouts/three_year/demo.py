@@ -123,7 +123,8 @@ def delayed_without_report(r: DemoReturn, rng: random.Random) -> None:
 
 MISTAKES = {
     "Housing": hand_typed_statuses(
-        lambda row: [k for k in row if k.startswith("q") and k[1:].isdigit()]
+        lambda row: [k for k in row if k.startswith("q") and k[1:].isdigit()],
+        {"Completed": "Done", "Delayed": "late", "In progress": "on track"},
     ),
     "Finance": quarter_not_updated,
     "ICT": delayed_without_report,
@@ -137,4 +138,6 @@ DEMO = LayoutDemo(
     file_name=file_name,
     earlier=earlier,
     mistakes=MISTAKES,
+    not_returned=frozenset({"Customer Services", "Human Resources"}),
+    late=frozenset({"Waste and Street Scene"}),  # returned the day after the due date
 )
