@@ -12,7 +12,6 @@ ever holds one.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -42,10 +41,20 @@ def _checks(field: Field) -> list[pa.Check]:
     ]
 
 
-@cache
+_BUILT: dict[str, tuple[Layout, tuple[pa.DataFrameSchema, pa.DataFrameSchema]]] = {}
+
+
 def schemas(layout_name: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
-    """The (header, rows) schemas for a layout, derived from its declaration."""
+    """The (header, rows) schemas for a layout, derived from its declaration (built once for
+    each declaration registered under the name)."""
     layout = LAYOUTS[layout_name]
+    built = _BUILT.get(layout_name)
+    if built is None or built[0] is not layout:
+        built = _BUILT[layout_name] = (layout, _schemas(layout))
+    return built[1]
+
+
+def _schemas(layout: Layout) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
 
     def schema(fields: tuple[Field, ...]) -> pa.DataFrameSchema:
         return pa.DataFrameSchema(

@@ -27,9 +27,7 @@ def _recency(receipt: Receipt) -> tuple:
     """Later Date of update first, then the one that arrived later, then name."""
     loaded = receipt.loaded
     layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
-    updated = loaded.value(layout.updated) if loaded and layout and layout.updated else None
-    if not isinstance(updated, date):
-        updated = date.min
+    updated = (layout.date_of_update(loaded) if layout else None) or date.min
     return (updated, receipt.received or datetime.min, receipt.source.name)
 
 

@@ -14,7 +14,6 @@ from . import travel
 from .findings import Finding, cell_address
 from .intake import Receipt
 from .layouts import Layout, measures
-from .layouts.progress import TaskProgress
 from .layouts.rounds import Round
 from .registers import Register, RegisterEntry
 from .returns import ROW, LoadedReturn
@@ -83,13 +82,6 @@ class Plan:
             return None
         return cell_address(loaded.header_row, loaded.columns[name])
 
-    def current_quarter(self, as_of: date) -> int | None:
-        """The plan quarter of the as-of date (three_year), else None."""
-        progress, start = self.layout.progress, self.layout.plan_start
-        if isinstance(progress, TaskProgress) and start:
-            return progress.current_quarter({start: self.value(start)}, as_of)
-        return None
-
     @property
     def contact_name(self) -> str | None:
         """Who to write to: the person who completed the plan, else the register's contact."""
@@ -114,9 +106,7 @@ class Plan:
     @property
     def updated(self) -> date | None:
         """The return's date of update (None without a return, or one it does not give)."""
-        key = self.layout.updated
-        value = self.value(key) if key and self.has_return else None
-        return value if isinstance(value, date) else None
+        return self.layout.date_of_update(self) if self.has_return else None
 
     @property
     def has_return(self) -> bool:
@@ -199,10 +189,14 @@ class Consolidation:
         """Organisations on a register with no usable return."""
         return [p for p in self.plans if not p.has_return]
 
+    def plans_of(self, layout: str) -> list[Plan]:
+        """The plans of the layout called ``layout``, in order."""
+        return [p for p in self.plans if p.layout.name == layout]
+
     def returns(self, layout: str) -> measures.ReturnsCount:
         """Expected, received, missing and late for one layout this round."""
         register = self.registers.get(layout)
-        plans = [p for p in self.plans if p.layout.name == layout]
+        plans = self.plans_of(layout)
         expected = len(register.entries) if register else None
         return measures.returns_count(plans, expected, self.due)
 

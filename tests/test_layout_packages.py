@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,35 @@ def test_every_layout_is_found_in_the_package_of_its_name():
     for name, layout in LAYOUTS.items():
         assert layout.name == name
         assert (PACKAGE / "layouts" / name / "__init__.py").exists()
+
+
+def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_when_needed(
+    tmp_path, monkeypatch
+):
+    from pipeline.layouts import Registry
+
+    package = tmp_path / "more_layouts" / "checklist"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("")
+    (package / "__init__.py").write_text(
+        "from pipeline.layouts import Field, Layout\n"
+        "from pipeline.layouts.progress import ActionProgress\n"
+        "from pipeline.layouts.rounds import Cadence\n"
+        "LAYOUT = Layout(name='checklist', title='Checklist', short_title='Checklist',\n"
+        "    header=(Field('team', 'Team', register_column='team'),),\n"
+        "    columns=(Field('item', 'Item'), Field('done', 'Done')), key='team',\n"
+        "    row_noun='item', interval_days=14, cadence=Cadence.FORTNIGHT, guidance='',\n"
+        "    progress=ActionProgress('done', 'item', ('Yes',), frozenset({'Yes'}),\n"
+        "                            frozenset({'Yes'}), frozenset()),\n"
+        "    reporting=f'{__name__}.report')\n"
+    )
+    (package / "report.py").write_text(
+        "from pipeline.layouts.reporting import LayoutReport\n"
+        "REPORT = LayoutReport(notes=('Loaded when first asked for.',))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = Registry("more_layouts", [str(package.parent)])
+    assert list(registry) == ["checklist"]
+    assert "more_layouts.checklist.report" not in sys.modules
+    assert registry["checklist"].report.notes == ("Loaded when first asked for.",)
+    assert "more_layouts.checklist.report" in sys.modules

@@ -210,6 +210,12 @@ class Layout:
             return importlib.import_module(self.reporting).REPORT
         return LayoutReport() if self.reporting is None else self.reporting
 
+    def date_of_update(self, plan: Any) -> date | None:
+        """The date ``plan`` (anything with ``value(name)``: a return, a plan) was brought up
+        to date, by the layout's ``updated`` field; None where it gives none."""
+        value = plan.value(self.updated) if self.updated else None
+        return value if isinstance(value, date) else None
+
     @property
     def due_title(self) -> str:
         """What the column saying when a row is due is called, in a sentence."""

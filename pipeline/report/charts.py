@@ -46,7 +46,7 @@ def progress_chart(layout: Layout, title: str) -> Callable[[Consolidation], Tabl
     some row is in; ``title`` heads the organisations' column."""
 
     def progress(c: Consolidation) -> Table:
-        plans = [p for p in c.plans if p.layout.name == layout.name and p.has_rows]
+        plans = [p for p in c.plans_of(layout.name) if p.has_rows]
         tallies = [(p, Counter(r["progress"] for r in p.items)) for p in plans]
         buckets = [b for b in layout.progress.buckets if any(t[b] for _, t in tallies)]
         columns = [Col(title, 30, TEXT, lambda t: t[0].organisation)] + [

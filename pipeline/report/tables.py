@@ -135,7 +135,7 @@ def overview(c: Consolidation) -> Table:
 
 def rows_of(c: Consolidation, layout: Layout) -> list[tuple[Plan, dict[str, Any]]]:
     """Every (plan, row) of ``layout``'s plans, in the plans' order."""
-    return [(p, row) for p in c.plans if p.layout.name == layout.name for row in p.items]
+    return [(p, row) for p in c.plans_of(layout.name) for row in p.items]
 
 
 ORGANISATION = Col("Organisation", 30, TEXT, lambda item: item[0].organisation)
@@ -155,18 +155,18 @@ def row_columns(layout: Layout) -> list[Col]:
 
 
 def row_table(c: Consolidation, layout: Layout) -> Table:
-    """Every row of every plan of ``layout`` (its Actions or Tasks sheet): its organisation,
+    """Every row of every plan of ``layout`` (its rows sheet: Actions, Tasks): its organisation,
     what it says, whether it is overdue, how it changed since last round, where it came from."""
     return Table.of(rows_title(layout), [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
 
 
 def rows_title(layout: Layout) -> str:
-    """What a layout's rows are called: Actions or Tasks."""
+    """What a layout's rows (and its rows sheet) are called: Actions, Tasks."""
     return f"{layout.row_noun.title()}s"
 
 
 def plan_rows(plan: Plan) -> Table:
-    """One organisation's actions or tasks, as on the Actions or Tasks sheet."""
+    """One organisation's rows, as on its layout's rows sheet."""
     rows = [(plan, r) for r in plan.items]
     return Table.of(rows_title(plan.layout), row_columns(plan.layout), rows)
 
@@ -256,7 +256,7 @@ def tracker(c: Consolidation) -> Table:
     layout_of = _layouts_of(c.receipts)
     shown: dict[str, dict[str, Any]] = {}
     for name, layout in LAYOUTS.items():
-        plans = [p for p in c.plans if p.layout.name == name]
+        plans = c.plans_of(name)
         files = [r for r in c.receipts if layout_of(r) == name]
         if not plans and not files:
             continue
@@ -286,7 +286,7 @@ def returns_lines(c: Consolidation) -> list[str]:
     organisations this round, as the Overview and the terminal summary show it."""
     lines = []
     for name, layout in LAYOUTS.items():
-        if not any(p.layout.name == name for p in c.plans):
+        if not c.plans_of(name):
             continue
         count, round_ = c.returns(name), c.rounds.get(name)
         parts = [f"expected {count.expected}" if count.expected is not None else None,

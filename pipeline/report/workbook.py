@@ -1,11 +1,13 @@
 """Write the consolidated progress workbook: the picture at a glance, then every detail.
 
 Sheet by sheet: the Overview (a title block, then one row per organisation with RAG colours
-and a link to its sheet), native charts, the returns tracker, the Calendar of Events and its
-week-by-week grid, Gap Flags, every action and task, the three-year derivations for Cabinet,
-procurement and efficiency, the Returns Log, every finding, the Guidance, and one sheet per
-organisation laid out like its plan. Every sheet prints landscape, one page wide, with its
-header row repeated and a footer.
+and a link to its sheet), native charts, the returns tracker, the layouts' sheets that come
+first (the Calendar of Events and its grid), Gap Flags, each layout's rows (every action,
+every task), the layouts' other sheets (the three-year derivations for Cabinet, procurement
+and efficiency), the Returns Log, every finding, the Guidance, and one sheet per
+organisation laid out like its plan. What a layout adds is its ``LayoutReport``; nothing
+here names one. Every sheet prints landscape, one page wide, with its header row repeated
+and a footer.
 
 Values are written with typed methods and the workbook is told never to turn strings into
 formulas or links. The file is written beside its destination and renamed into place. Which
@@ -131,8 +133,8 @@ def write_consolidated(
     """Write the consolidated workbook for ``c`` to ``path`` atomically; returns ``path``.
 
     A round of more than ``organisation_sheets`` organisations is large: no sheet per
-    organisation (the Overview then links each organisation to its first row on the Actions
-    or Tasks sheet), and every sheet written row by row, to keep memory low. ``engine``
+    organisation (the Overview then links each organisation to its first row on its layout's
+    rows sheet), and every sheet written row by row, to keep memory low. ``engine``
     chooses the path that writes the cells, "fast" or "plain" (by default, the environment
     variable ``PIPELINE_WRITER``'s, else fast: see ``report.writer``); the fast path uses a
     second core unless ``parallel`` is False. Temporary files go in ``tmpdir`` (by default the
@@ -265,7 +267,7 @@ class _Workbook:
 
     def _links(self) -> list[str | None]:
         """Where each Overview row links: the organisation's own sheet, or (in a round too
-        large for a sheet each) its first row on the Actions or Tasks sheet."""
+        large for a sheet each) its first row on its layout's rows sheet."""
         if self.with_sheets:
             return [f"'{self.sheet_of[id(p)].replace(chr(39), chr(39) * 2)}'!A1"
                     for p in self.c.plans]  # fmt: skip

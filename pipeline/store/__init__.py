@@ -385,11 +385,11 @@ class Store:
             )
             checked = record.checked
             layout = LAYOUTS.get(checked.layout or "")
-            updated = checked.value(layout.updated) if layout and layout.updated else None
+            updated = layout.date_of_update(checked) if layout else None
             db.execute(
                 "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
                 (record.sha256, checked.layout, checked.organisation, record.round,
-                 updated.isoformat() if isinstance(updated, date) else None,
+                 updated.isoformat() if updated else None,
                  codec.dumps(checked)),
             )  # fmt: skip
         db.execute("INSERT OR IGNORE INTO sightings VALUES (?, ?)", (record.sha256, record.name))

@@ -71,7 +71,7 @@ def dated_rows(plan: Plan) -> list[Dated]:
 
 
 def _plans(c: Consolidation) -> list[Plan]:
-    return [p for p in c.plans if p.layout.name == LAYOUT.name]
+    return c.plans_of(LAYOUT.name)
 
 
 def calendar(c: Consolidation) -> Table:

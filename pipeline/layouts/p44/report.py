@@ -19,7 +19,7 @@ COLOURS_HERE = {**COLOURS, "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Cancelle
 
 def confidence_mix(c: Consolidation) -> Table:
     """How many partnerships stated each confidence (for the RAG chart)."""
-    stated = [p.position for p in c.plans if p.layout.name == LAYOUT.name and p.has_return]
+    stated = [p.position for p in c.plans_of(LAYOUT.name) if p.has_return]
     columns = [Col("Confidence", 12, TEXT, lambda rag: rag),
                Col("Partnerships", 12, INT, lambda rag: stated.count(rag))]  # fmt: skip
     return Table.of("Confidence mix", columns, list(RAG.values))
@@ -28,8 +28,7 @@ def confidence_mix(c: Consolidation) -> Table:
 def impact_against_need(c: Consolidation) -> Table:
     """Delivered and live impact, and how far short of the reduction needed they fall, stacked:
     each bar reaches the reduction needed, or beyond it (the Overview's figures)."""
-    plans = [p for p in c.plans if p.layout.name == LAYOUT.name and p.has_rows
-             and p.figure("reduction_needed")]  # fmt: skip
+    plans = [p for p in c.plans_of(LAYOUT.name) if p.has_rows and p.figure("reduction_needed")]
     measures = [LAYOUT.measure(n) for n in ("delivered_impact", "live_impact", "impact_shortfall")]
     columns = [Col("Partnership", 30, TEXT, lambda p: p.organisation)] + [
         Col(m.title, 14, INT, lambda p, n=m.name: p.figure(n)) for m in measures if m

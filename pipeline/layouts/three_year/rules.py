@@ -10,6 +10,13 @@ from ...flags import AMBER, RED, Rule, flag, row_ref
 from ...plans import Flag, Plan
 from ...returns import ROW
 from ..quarters import quarter_label
+from . import LAYOUT
+
+
+def _current_quarter(plan: Plan, as_of: date) -> int | None:
+    """The plan quarter of the as-of date (None without a plan start)."""
+    start = LAYOUT.progress.plan_start
+    return LAYOUT.progress.current_quarter({start: plan.value(start)}, as_of)
 
 
 def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
@@ -31,7 +38,7 @@ def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
 def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
     stale = [row.get("ref") or f"row {row[ROW] + 1}" for row in plan.items if row["not_updated"]]
     if stale:
-        now = plan.current_quarter(as_of)
+        now = _current_quarter(plan, as_of)
         listed = ", ".join(stale[:8]) + (", …" if len(stale) > 8 else "")
         label = quarter_label(plan.value("plan_start"), now)
         yield flag(
