@@ -97,3 +97,15 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
     assert "more_layouts.checklist.report" not in sys.modules
     assert registry["checklist"].report.notes == ("Loaded when first asked for.",)
     assert "more_layouts.checklist.report" in sys.modules
+
+
+def test_a_package_beside_the_layouts_that_declares_none_is_named(tmp_path, monkeypatch):
+    from pipeline.layouts import Registry
+
+    (tmp_path / "odd_layouts" / "notes").mkdir(parents=True)
+    (tmp_path / "odd_layouts" / "__init__.py").write_text("")
+    (tmp_path / "odd_layouts" / "notes" / "__init__.py").write_text("SOMETHING = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = Registry("odd_layouts", [str(tmp_path / "odd_layouts")])
+    with pytest.raises(TypeError, match=r"odd_layouts\.notes must declare LAYOUT"):
+        list(registry)

@@ -33,7 +33,11 @@ class Registry(Mapping[str, Layout]):
             found: dict[str, Layout] = {}
             for module in sorted(pkgutil.iter_modules(self._path), key=lambda m: m.name):
                 if module.ispkg:
-                    layout = importlib.import_module(f"{self._package}.{module.name}").LAYOUT
+                    package = importlib.import_module(f"{self._package}.{module.name}")
+                    layout = getattr(package, "LAYOUT", None)
+                    if not isinstance(layout, Layout) or layout.name != module.name:
+                        raise TypeError(f"{package.__name__} must declare LAYOUT, a Layout "
+                                        f"called {module.name!r}")  # fmt: skip
                     found[layout.name] = layout
             self._layouts = found
         return self._layouts
