@@ -148,3 +148,14 @@ def test_only_the_fast_paths_own_modules_touch_xlsxwriters_internals():
                 "fast", "streaming", "parallel"
             ):  # fmt: skip
                 assert module.name == "writer.py", (module.name, node.module)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_workbook_that_cannot_be_written_fails_as_any_failed_write_does(tmp_path, engine):
+    # xlsxwriter wraps the OSError in its own FileCreateError; the seam gives back the OSError,
+    # which the run turns into a sentence (a full disk: "The outbox ... is full")
+    writer = choose(engine, parallel=False)
+    book = writer.open(tmp_path / "no such folder" / "book.xlsx", large=False, tmpdir=None)
+    writer.sheet(book, "Overview")
+    with pytest.raises(FileNotFoundError):
+        writer.close(book)

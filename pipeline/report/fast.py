@@ -26,7 +26,7 @@ from xlsxwriter.utility import xl_range
 from ..templates import WORKBOOK_OPTIONS
 from . import parallel
 from .streaming import RowWriter, Workbook, streamed_sheet
-from .writer import SheetJob, Writer
+from .writer import SheetJob, Writer, file_errors
 
 ZIP_LEVEL = 1
 
@@ -98,7 +98,7 @@ class FastWriter(Writer):
 
     def close(self, book: Any) -> None:
         """Close the book, zipped at ``ZIP_LEVEL``."""
-        with _zip_level(ZIP_LEVEL):
+        with file_errors(), _zip_level(ZIP_LEVEL):
             book.close()
 
 

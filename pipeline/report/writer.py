@@ -20,13 +20,15 @@ and compares every cell, merged range, link, width and height.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
 from ..errors import UsageError
 from ..templates import WORKBOOK_OPTIONS
@@ -117,4 +119,16 @@ class Writer:
 
     def close(self, book: Any) -> None:
         """Write the workbook's file."""
-        book.close()
+        with file_errors():
+            book.close()
+
+
+@contextmanager
+def file_errors() -> Iterator[None]:
+    """xlsxwriter's failure to write its file (a full disk, say) raised as the OSError it
+    wraps, so that it is said as every other failure to write is."""
+    try:
+        yield
+    except FileCreateError as err:
+        cause = err.args[0] if err.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(err)) from None
