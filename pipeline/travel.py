@@ -44,13 +44,15 @@ def direction(now: str | None, before: str | None, had_return_before: bool) -> s
 
 def row_memory(items: list[dict[str, Any]], layout: Layout) -> dict[str, dict[str, Any]]:
     """What next round needs to remember of each row, by the layout's ``reference`` column
-    (none when it has none): its status, when it is due, and the columns it ``follows``."""
+    (none when it has none): its status and the status it had the round before, when it is
+    due, and the columns it ``follows``."""
     reference = layout.reference
     if reference is None:
         return {}
     return {
         str(row[reference]): {
             "status": row["status_now"],
+            "before": row.get("status_last_round"),
             "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
             **{word: row.get(name) for name, word in layout.follows},
         }
@@ -77,14 +79,15 @@ def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) 
 def mark_changes(
     items: list[dict[str, Any]], remembered: dict[str, Any] | None, layout: Layout
 ) -> None:
-    """Add ``status_last_round`` and ``changed`` to each row, against what last round's plan
-    ``remembered`` of its rows by their ``reference`` (``row_memory``; None when there was no
-    last round)."""
+    """Add ``status_last_round``, ``status_before_last`` and ``changed`` to each row, against
+    what last round's plan ``remembered`` of its rows by their ``reference`` (``row_memory``;
+    None when there was no last round)."""
     reference = layout.reference
     for row in items:
         if remembered is None or reference is None:
-            row["status_last_round"], row["changed"] = None, None
+            row["status_last_round"], row["status_before_last"], row["changed"] = None, None, None
             continue
         before = remembered.get(str(row.get(reference)))
         row["status_last_round"] = before["status"] if before else None
+        row["status_before_last"] = before.get("before") if before else None
         row["changed"] = "; ".join(changes(row, before, layout)) or None

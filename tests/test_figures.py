@@ -193,10 +193,11 @@ def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
 
 def test_each_organisation_sheet_shows_the_overviews_figures(demo):
     figures = ("Complete", "Overdue", "Not updated", "Live impact", "Delivered impact",
-               "Reduction needed", "Short by")  # fmt: skip
+               "Reduction needed", "Short by", "Red", "Improved", "Worsened")  # fmt: skip
+    rows_called = {"Priority 44": "Actions", "Three-year": "Tasks", "PCC delivery": "PCC Actions"}
     for name, o in demo["overview"].items():
         shown = header_values(demo["book"], demo["sheets"][name])
-        rows = "Actions" if o["Layout"] == "Priority 44" else "Tasks"
+        rows = rows_called[o["Layout"]]
         assert shown.get(rows) == o["Actions / tasks"], name
         for figure in figures:
             if o[figure] is not None:
@@ -287,11 +288,39 @@ def test_flags_count_what_the_overview_counts(demo):
         assert (o["Red flags"], o["Amber flags"]) == (per[name]["Red"], per[name]["Amber"])
         if o["Received"] == "No":
             continue
-        rule = "Action overdue" if o["Layout"] == "Priority 44" else "Task overdue"
+        rule = {"Priority 44": "Action overdue", "Three-year": "Task overdue",
+                "PCC delivery": "Past target date"}[o["Layout"]]  # fmt: skip
         assert per[name][rule] == o["Overdue"], name
         if o["Layout"] == "Three-year":
             assert per[name]["not updated"] == o["Not updated"], name
-        else:
+        elif o["Layout"] == "Priority 44":
             short = per[name]["Impact shortfall"]
             assert short == (o["Live impact"] + o["Delivered impact"] < o["Reduction needed"])
             assert short == (o["Short by"] > 0)
+
+
+def test_every_delivery_plan_figure_agrees_with_its_actions_and_the_board_summary(demo):
+    rows = sheet_records(demo["path"], "Delivery Plan")
+    rank = {"Red": 0, "Amber": 1, "Green": 2, "Complete": 3}
+    checked = 0
+    for name, o in demo["overview"].items():
+        if o["Layout"] != "PCC delivery" or o["Received"] == "No":
+            continue
+        mine = [r for r in rows if r["Organisation"] == name]
+        moved = [rank[r["RAG status"]] - rank[r["Last quarter"]] for r in mine if r["Last quarter"]]
+        expected = {
+            "Actions / tasks": len(mine),
+            "Red": sum(r["RAG status"] == "Red" for r in mine),
+            "Complete": sum(r["RAG status"] == "Complete" for r in mine),
+            "Improved": sum(m > 0 for m in moved),
+            "Worsened": sum(m < 0 for m in moved),
+        }
+        assert {k: o[k] for k in expected} == expected, name  # fmt: skip
+        checked += 1
+    assert checked == 6
+    board = {b["Theme"]: b for b in sheet_records(demo["path"], "Board Summary")}
+    for theme, b in board.items():
+        mine = [r for r in rows if r["Theme"] == theme]
+        assert b["Actions"] == len(mine) == sum(b[s] for s in rank)
+        assert b["Worsening"] == sum("Worsening" in (r["Direction (worked out)"] or "")
+                                     for r in mine)  # fmt: skip

@@ -176,6 +176,9 @@ class Layout:
     updated: str | None = None  # the header field giving the date the plan was brought up to date
     contact_names: tuple[str, ...] = ()  # the fields naming who to write to, first found first
     contact_email: str | None = None  # the field giving their email address
+    # register columns kept for the chase list but not asked for on the template
+    register_only: tuple[Field, ...] = ()
+    rows_title: str | None = None  # its rows sheet's name, where not its row noun's plural
     confidence_key: str | None = None  # the header field where partners state their RAG
     bands: tuple[Band, ...] = ()
     measures: tuple[Measure, ...] = BASIC  # the plan measures its reports show, in that order
@@ -244,8 +247,14 @@ class Layout:
 
     @property
     def register_fields(self) -> tuple[Field, ...]:
-        """Header fields pre-filled from a register column."""
-        return tuple(f for f in self.header if f.register_column)
+        """Fields pre-filled from a register column: header fields, then those the register
+        alone holds (``register_only``)."""
+        return (*(f for f in self.header if f.register_column), *self.register_only)
+
+    @property
+    def rows_sheet(self) -> str:
+        """What its rows, and its sheet of every row, are called: Actions, Tasks."""
+        return self.rows_title or f"{self.row_noun.title()}s"
 
     @cached_property
     def header_index(self) -> TitleIndex:

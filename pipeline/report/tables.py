@@ -157,18 +157,13 @@ def row_columns(layout: Layout) -> list[Col]:
 def row_table(c: Consolidation, layout: Layout) -> Table:
     """Every row of every plan of ``layout`` (its rows sheet: Actions, Tasks): its organisation,
     what it says, whether it is overdue, how it changed since last round, where it came from."""
-    return Table.of(rows_title(layout), [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
-
-
-def rows_title(layout: Layout) -> str:
-    """What a layout's rows (and its rows sheet) are called: Actions, Tasks."""
-    return f"{layout.row_noun.title()}s"
+    return Table.of(layout.rows_sheet, [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
 
 
 def plan_rows(plan: Plan) -> Table:
     """One organisation's rows, as on its layout's rows sheet."""
     rows = [(plan, r) for r in plan.items]
-    return Table.of(rows_title(plan.layout), row_columns(plan.layout), rows)
+    return Table.of(plan.layout.rows_sheet, row_columns(plan.layout), rows)
 
 
 # --- flags, files, findings ----------------------------------------------------------------------

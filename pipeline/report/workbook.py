@@ -57,7 +57,7 @@ def check_layouts() -> None:
     workbook: two sheets of one name, two measures of one name, two flag rules of one id."""
     named: dict[str, str] = {name.lower(): "the workbook's own" for name in OWN_SHEETS}
     for layout in LAYOUTS.values():
-        for sheet in (tables.rows_title(layout), *(s.name for s in layout.report.sheets)):
+        for sheet in (layout.rows_sheet, *(s.name for s in layout.report.sheets)):
             if (other := named.setdefault(sheet.lower(), layout.title)) != layout.title:
                 raise UsageError(f"The {layout.title} layout names a sheet {sheet!r}, as "
                                  f"{other} does: give one of them another name.")  # fmt: skip
@@ -80,7 +80,7 @@ def sheet_notes() -> list[tuple[str, str]]:
         ("Returns", "the round's tracker, and the chase list with contacts"),
         *((sheet.name, sheet.shows) for sheet in derived if sheet.first),
         ("Gap Flags", "every flag, red first, pointing at the file, sheet and cell"),
-        (", ".join(tables.rows_title(layout) for layout in layouts),
+        (", ".join(layout.rows_sheet for layout in layouts),
          f"every {nouns}, what changed since last round, and its source"),
         *((sheet.name, sheet.shows) for sheet in derived if not sheet.first),
         ("Returns Log, Findings", "every file read and what was found in it"),
@@ -228,7 +228,7 @@ class _Workbook:
                 name = self.sheet_of[id(plan)]
                 sheet = self.sheet(name, in_order=True)
                 named = (self.w.table_name(f"Flags {name}"),
-                         self.w.table_name(f"{tables.rows_title(plan.layout)} {name}"))  # fmt: skip
+                         self.w.table_name(f"{plan.layout.rows_sheet} {name}"))  # fmt: skip
                 cells = len(plan.items) * width[plan.layout.name] + 40
                 jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet, named)))
         data = self.book.add_worksheet(DATA_SHEET)
@@ -274,7 +274,7 @@ class _Workbook:
         row = dict.fromkeys(LAYOUTS, 2)  # each rows sheet's first row below its header
         links: list[str | None] = []
         for plan in self.c.plans:
-            name, sheet = plan.layout.name, tables.rows_title(plan.layout)
+            name, sheet = plan.layout.name, plan.layout.rows_sheet
             links.append(f"'{sheet}'!A{row[name]}" if plan.items else None)
             row[name] += len(plan.items)
         return links
@@ -394,7 +394,7 @@ class _Workbook:
         figures = [(m, m.of(plan)) for m in plan.layout.measures]
         figures = [(m, value) for m, value in figures if plan.has_return or value is not None]
         for row, (m, value) in enumerate(figures, start=max(block) + 2):
-            title = tables.rows_title(plan.layout) if m.name == "rows" else m.title
+            title = plan.layout.rows_sheet if m.name == "rows" else m.title
             block[row] = partial(self._figure, sheet, row, title, value)
         return block
 

@@ -1,0 +1,103 @@
+"""What the delivery plan adds to the reports: its own flag rules, the Delivery Plan sheet
+(every action grouped by theme, RAG coloured, its direction of travel worked out beside the
+one stated), the Board summary (per theme: actions by RAG; improved, worsened, no change,
+new) and a chart of RAG by theme."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ...plans import Consolidation
+from ...report.charts import COLOURS, ChartSpec
+from ...report.tables import INT, RAG, SOURCE, TEXT, Col, Table, field_col, rows_of
+from ..reporting import DerivedSheet, LayoutReport
+from . import LAYOUT, RAG_STATUS, THEME
+from .measures import ARROWS, IMPROVING, NEW, NO_CHANGE, WORSENING, computed
+from .rules import RULES
+
+DELIVERY_PLAN, BOARD_SUMMARY = "Delivery Plan", "Board Summary"
+COLOURS_HERE = {**COLOURS, "Complete": "#5B9BD5"}
+
+
+def _field(name: str, get: Any = None) -> Col:
+    return field_col(LAYOUT.field(name), get)
+
+
+def _arrow(row: dict[str, Any]) -> str | None:
+    way = computed(row)
+    return f"{ARROWS[way]} {way}" if way else None
+
+
+def delivery_plan(c: Consolidation) -> Table:
+    """Every action of every delivery plan, theme by theme (in the Plan's order), then by
+    organisation and Ref: its RAG status, last quarter's, the direction worked out from the
+    two and the one the lead states."""
+    order = {theme: n for n, theme in enumerate(THEME.values)}
+    items = sorted(rows_of(c, LAYOUT), key=lambda i: (
+        order.get(i[1].get("theme"), len(order)), i[0].organisation.lower(),
+        str(i[1].get("ref") or "")))  # fmt: skip
+    columns = [
+        _field("theme"),
+        Col("Organisation", 24, TEXT, lambda i: i[0].organisation),
+        *map(_field, ("ref", "objective", "action", "lead_organisation", "lead_officer",
+                      "target_date")),
+        Col("RAG status", 10, RAG, lambda i: i[1]["status_now"]),
+        Col("Last quarter", 10, RAG, lambda i: i[1].get("status_last_round")),
+        Col("Direction (worked out)", 14, TEXT, lambda i: _arrow(i[1])),
+        Col("Direction (stated)", 12, TEXT, lambda i: i[1].get("direction")),
+        _field("commentary"),
+        SOURCE,
+    ]  # fmt: skip
+    return Table.of(DELIVERY_PLAN, columns, items)
+
+
+BOARD_COLUMNS = (*RAG_STATUS.values, IMPROVING, WORSENING, NO_CHANGE, NEW)
+
+
+def board_summary(c: Consolidation) -> Table:
+    """Per theme: how many actions, how many of each RAG status, and how many improved,
+    worsened, stayed the same or are new since last quarter (for the Board's quarterly
+    report)."""
+    tallies = {theme: Counter() for theme in THEME.values}
+    for _, row in rows_of(c, LAYOUT):
+        tally = tallies.get(row.get("theme"))
+        if tally is not None:
+            tally["Actions"] += 1
+            tally[row["status_now"]] += 1
+            tally[computed(row)] += 1
+    columns = [
+        Col("Theme", 16, TEXT, lambda t: t[0]),
+        Col("Actions", 9, INT, lambda t: t[1]["Actions"]),
+    ]
+    columns += [Col(name, 10, INT, lambda t, name=name: t[1][name]) for name in BOARD_COLUMNS]
+    return Table.of(BOARD_SUMMARY, columns, list(tallies.items()))
+
+
+def rag_by_theme(c: Consolidation) -> Table:
+    """Actions by RAG status per theme (the chart)."""
+    summary = board_summary(c)
+    keep = [0, *(2 + n for n in range(len(RAG_STATUS.values)))]
+    return Table(summary.sheet, [summary.columns[k] for k in keep],
+                 [tuple(row[k] for k in keep) for row in summary.iter_rows()])  # fmt: skip
+
+
+REPORT = LayoutReport(
+    rules=RULES,
+    sheets=(
+        DerivedSheet(DELIVERY_PLAN, "every delivery-plan action by theme, RAG coloured, with "
+                     "its direction of travel worked out beside the one stated", delivery_plan),
+        DerivedSheet(BOARD_SUMMARY, "per theme: actions by RAG status, improved, worsened, no "
+                     "change and new (for the Board's quarterly report)", board_summary),
+    ),
+    charts=(
+        ChartSpec("Police and Crime Plan actions by RAG status, per theme", "actions by RAG per "
+                  "theme", rag_by_theme, "bar", "stacked", COLOURS_HERE),
+    ),
+    figures=(
+        ("Direction (worked out)", "Delivery Plan, Board Summary",
+         "An action's RAG status this quarter against last quarter's return of the same Ref: "
+         "Improving if it rose (Red, Amber, Green, Complete), Worsening if it fell, No change, "
+         "or New when last quarter's return did not have it."),
+    ),
+)  # fmt: skip

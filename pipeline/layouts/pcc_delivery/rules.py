@@ -1,0 +1,65 @@
+"""The delivery plan's own gap-flag rules (the rules every layout has are in
+``pipeline.flags``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ...flags import AMBER, RED, Rule, flag, row_ref
+from ...plans import Flag, Plan
+from ...values import uk
+from .measures import IMPROVING, WORSENING, computed, worse_twice
+
+
+def rag_without_commentary(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in plan.items:
+        if row["status_now"] in ("Red", "Amber") and not row.get("commentary"):
+            yield flag(plan, "rag-without-commentary", AMBER,
+                       f"{row_ref(row, plan)} is {row['status_now']} but has no progress "
+                       f"commentary saying why and what is being done.",
+                       plan.cell_in_row("commentary", row))  # fmt: skip
+
+
+def past_target(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in plan.items:
+        if row["overdue"]:
+            yield flag(plan, "past-target-date", AMBER,
+                       f"{row_ref(row, plan)} ({row.get('action') or 'no description'}) was due "
+                       f"{uk(row['due'])} but is {row['status_now'] or 'without a status'}.",
+                       plan.cell_in_row("target_date", row))  # fmt: skip
+
+
+def direction_contradicted(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in plan.items:
+        if row.get("direction") == IMPROVING and computed(row) == WORSENING:
+            yield flag(plan, "direction-contradicted", AMBER,
+                       f"{row_ref(row, plan)} is stated as Improving, but its RAG status fell "
+                       f"from {row['status_last_round']} to {row['status_now']} since last "
+                       f"quarter.", plan.cell_in_row("direction", row))  # fmt: skip
+
+
+def worse_two_quarters(plan: Plan, as_of: date) -> Iterator[Flag]:
+    for row in plan.items:
+        if worse_twice(row):
+            yield flag(plan, "worse-two-quarters", RED,
+                       f"{row_ref(row, plan)} has worsened two quarters running: "
+                       f"{row['status_before_last']}, then {row['status_last_round']}, now "
+                       f"{row['status_now']}.", plan.cell_in_row("rag_status", row))  # fmt: skip
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("worse-two-quarters", "Worse two quarters running", RED,
+         "An action's RAG status fell last quarter and again this quarter.",
+         "Tell the Board why, and what will turn the action round.", worse_two_quarters),
+    Rule("rag-without-commentary", "Red or Amber without commentary", AMBER,
+         "An action is Red or Amber and its progress commentary is empty.",
+         "Say in the progress commentary why, and what is being done about it.",
+         rag_without_commentary),
+    Rule("past-target-date", "Past target date", AMBER,
+         "The action's target date has passed and it is not Complete.",
+         "Update the action: complete it, or agree a new target date.", past_target),
+    Rule("direction-contradicted", "Direction of travel contradicted", AMBER,
+         "The lead states Improving, but the RAG status fell since last quarter's return.",
+         "Check the direction of travel against the RAG status.", direction_contradicted),
+)  # fmt: skip
