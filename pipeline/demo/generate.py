@@ -1,5 +1,6 @@
-"""Make a realistic demo round: registers, templates, and an inbox of returns from 44
-partnerships and 14 business units, with the mistakes real people make.
+"""Make a realistic demo round: registers, templates, and an inbox of returns from every
+layout's demo partners (44 partnerships, 14 business units, 7 Police and Crime Plan leads),
+with the mistakes real people make.
 
 What each layout's partners write, and which of them makes which mistake, is in its package
 (``layouts/<name>/demo.py``: one row of a table per mistake, organisation -> what goes
