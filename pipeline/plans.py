@@ -125,10 +125,12 @@ class Plan:
 
     @property
     def position(self) -> str | None:
-        """Stated confidence, or computed delivery where the layout asks for none: what
-        direction of travel is judged on."""
+        """Stated confidence, or where the layout asks for none, the RAG its rows say (its
+        ``judged_by``, else computed delivery): what direction of travel is judged on."""
         key = self.layout.confidence_key
-        return self.value(key) if key else travel.delivery(self.items)
+        if key:
+            return self.value(key)
+        return (self.layout.judged_by or travel.delivery)(self.items)
 
     @property
     def previous_position(self) -> str | None:

@@ -114,7 +114,9 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
     assert "Omar Reid <omar.reid@county.example.gov.uk>" in missing["Message"]
 
     overview = {o["Organisation"]: o for o in sheet_records(q3, "Overview")}
-    police = overview["Constabulary"]
+    police = overview["Constabulary"]  # it states no RAG: the worst of its live actions
+    assert (police["Confidence"], police["Previous confidence"], police["Direction"]) == (
+        "Amber", "Amber", "no change")  # fmt: skip
     assert (police["Layout"], police["Improved"], police["Worsened"], police["Red"]) == (
         "PCC delivery", 1, 1, 0)  # fmt: skip
 
@@ -124,6 +126,8 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
          changes={"V01": {"rag_status": "Red", "commentary": "Supplier failed.",
                           "target_date": date(2018, 1, 31)}})  # fmt: skip
     q4 = run(inbox, outbox, [register], Q4).path
+    police = {o["Organisation"]: o for o in sheet_records(q4, "Overview")}["Constabulary"]
+    assert (police["Confidence"], police["Direction"]) == ("Red", "worsening")
     [twice] = flags(q4, "Worse two quarters running")
     assert twice["Severity"] == "Red"
     assert (
@@ -144,6 +148,9 @@ def test_a_delivery_plan_is_checked_and_its_guidance_comes_with_it(tmp_path, reg
     guidance = {str(c) for row in _cells(book, "Guidance") for c in row}
     assert "Police and Crime Plan Delivery Plan: fields" in guidance
     assert "Worse two quarters running" in guidance
+    assert ("PCC delivery plans state no overall confidence: their Confidence on the Overview is "
+            "the worst RAG status among their actions not yet Complete (Green when all are)."
+            in guidance)  # fmt: skip
 
 
 def _cells(path, sheet):

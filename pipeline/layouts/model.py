@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -179,6 +179,10 @@ class Layout:
     # register columns kept for the chase list but not asked for on the template
     register_only: tuple[Field, ...] = ()
     rows_title: str | None = None  # its rows sheet's name, where not its row noun's plural
+    # how a plan's RAG is judged from its rows where it states none (by default, from how
+    # many are overdue: ``travel.delivery``), and what the Guidance says of it
+    judged_by: Callable[[list[dict[str, Any]]], str | None] | None = None
+    judged_means: str = ""
     confidence_key: str | None = None  # the header field where partners state their RAG
     bands: tuple[Band, ...] = ()
     measures: tuple[Measure, ...] = BASIC  # the plan measures its reports show, in that order

@@ -114,7 +114,10 @@ def _notes(layout: Layout) -> list[str]:
     """What the Guidance says of a layout beyond its fields: its own notes, and where its
     plans state no confidence, how their Confidence is worked out."""
     said = list(layout.report.notes)
-    if layout.confidence_key is None:
+    if layout.confidence_key is None and layout.judged_by is not None:
+        said.append(f"{layout.short_title} plans state no overall confidence: their Confidence "
+                    f"on the Overview is {layout.judged_means}.")  # fmt: skip
+    elif layout.confidence_key is None:
         said.append(
             f"{layout.short_title} plans state no confidence: their Confidence on the Overview "
             f"is computed from their {layout.row_noun}s (Confidence check)."

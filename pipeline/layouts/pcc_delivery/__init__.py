@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..model import ClosedList, Field, FlagLevel, Kind, Layout
 from ..progress import ActionProgress
 from ..rounds import Cadence
-from .measures import MEASURES
+from .measures import MEASURES, worst_live
 
 THEME = ClosedList(
     values=("Victims", "Offenders", "Communities", "Transformation"),
@@ -210,6 +210,8 @@ LAYOUT = Layout(
     contact_names=("contact_name", "theme_lead"),
     contact_email="contact_email",
     register_only=REGISTER_ONLY,
+    judged_by=worst_live,
+    judged_means="the worst RAG status among their actions not yet Complete (Green when all are)",
     reporting=f"{__name__}.report",
     demo=f"{__name__}.demo",
     progress=ActionProgress(

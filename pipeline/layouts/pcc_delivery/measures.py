@@ -10,6 +10,7 @@ from typing import Any
 from ..measures import BASIC, Measure, PlanLike
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2, "Complete": 3}
+LIVE = ("Red", "Amber", "Green")
 IMPROVING, NO_CHANGE, WORSENING, NEW = "Improving", "No change", "Worsening", "New"
 ARROWS = {IMPROVING: "▲", NO_CHANGE: "►", WORSENING: "▼", NEW: "●"}
 
@@ -23,6 +24,13 @@ def direction(now: Any, before: Any) -> str | None:
         return NEW
     change = RANK[now] - RANK[before]
     return IMPROVING if change > 0 else WORSENING if change < 0 else NO_CHANGE
+
+
+def worst_live(items: list[dict[str, Any]]) -> str | None:
+    """A plan's RAG: the worst status among its actions not yet Complete (Green when all are
+    Complete; None without actions)."""
+    live = [row["status_now"] for row in items if row.get("status_now") in LIVE]
+    return min(live, key=RANK.__getitem__) if live else ("Green" if items else None)
 
 
 def computed(row: dict[str, Any]) -> str | None:
