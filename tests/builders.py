@@ -31,11 +31,22 @@ Finance,FIN,Rachel Smith,2025
 """
 
 
-def write_registers(folder: Path) -> dict[str, Path]:
-    """Both registers as CSV files in ``folder``."""
+PCC_REGISTER = """organisation,theme_lead,contact_name,contact_email
+Constabulary,ACC Operations,Dana Shaw,dana.shaw@police.example.gov.uk
+Youth Offending Service,Head of Youth Justice,Omar Reid,omar.reid@county.example.gov.uk
+"""
+REGISTERS = {"p44": P44_REGISTER, "three_year": THREE_YEAR_REGISTER,
+             "pcc_delivery": PCC_REGISTER}  # fmt: skip
+
+
+def write_registers(
+    folder: Path, names: tuple[str, ...] = ("p44", "three_year")
+) -> dict[str, Path]:
+    """The registers of the layouts ``names`` (the first two by default) as CSV files in
+    ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, text in (("p44", P44_REGISTER), ("three_year", THREE_YEAR_REGISTER)):
+    for name, text in ((name, REGISTERS[name]) for name in names):
         paths[name] = folder / f"{name}.csv"
         paths[name].write_text(text, encoding="utf-8")
     return paths
@@ -113,7 +124,7 @@ def fill_return(
     chosen = LAYOUTS[layout]
     templates = folder.parent / f".templates-{layout}"
     if not templates.exists():
-        registers = write_registers(folder.parent / ".registers")
+        registers = write_registers(folder.parent / ".registers", (layout,))
         make_templates(chosen, templates, read_register(registers[layout]))
     template = next(
         p for p in templates.glob("*.xlsx") if p.stem.endswith(organisation.replace(" ", "-"))
@@ -131,6 +142,27 @@ def p44_return(folder: Path, organisation: str = "Leeds", rows: list | None = No
     """A Priority 44 return: a good plan unless told otherwise."""
     rows = [action("A01"), action("A02", category="Week of Action")] if rows is None else rows
     return fill_return(folder, "p44", organisation, p44_header(**header), rows, name)
+
+
+def pcc_action(ref: str, **overrides: Any) -> dict[str, Any]:
+    """One well-formed delivery-plan action, Green and due after the as-of date."""
+    values = {
+        "ref": ref, "theme": "Victims", "shared_outcome": "People feel safe",
+        "objective": "Improve the support victims receive", "action": f"Action {ref}",
+        "lead_organisation": "Constabulary", "lead_officer": "Supt. Kay Lamb",
+        "target_date": AS_OF + timedelta(days=90), "rag_status": "Green",
+        "direction": "No change", "commentary": "On track.",
+    }  # fmt: skip
+    values.update(overrides)
+    return values
+
+
+def pcc_return(folder: Path, organisation: str = "Constabulary", rows: list | None = None,
+               name: str | None = None, **header: Any) -> Path:  # fmt: skip
+    """A delivery-plan return: a good plan unless told otherwise."""
+    rows = [pcc_action("V01"), pcc_action("O01", theme="Offenders")] if rows is None else rows
+    values = {"quarter": "2026/27 Q3", "date_of_update": AS_OF - timedelta(days=4), **header}
+    return fill_return(folder, "pcc_delivery", organisation, values, rows, name)
 
 
 def three_year_return(folder: Path, organisation: str = "Housing", rows: list | None = None,

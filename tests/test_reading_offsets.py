@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from builders import AS_OF, action, p44_return, task, three_year_return
+from builders import AS_OF, action, p44_return, pcc_action, pcc_return, task, three_year_return
 from openpyxl.utils import range_boundaries
 from test_reading import partner_built
 from workbook_reading import sheet_records
@@ -118,11 +118,25 @@ def three_year_with_mistakes(folder: Path) -> Path:
     return retyped(path, {"Quarter for completion": None})
 
 
+def pcc_with_mistakes(folder: Path) -> Path:
+    """A delivery-plan return with a RAG status typed "g", a theme typed in the singular, a
+    lead officer left empty, the header's Quarter left empty, a date typed as text and the
+    "Lead organisation" title misspelt."""
+    rows = [
+        pcc_action("V01"),
+        pcc_action("O01", theme="offender", rag_status="g", target_date="31/03/27"),
+        pcc_action("C01", theme="Communities", lead_officer=None),
+    ]
+    path = pcc_return(folder, rows=rows, quarter=None, date_of_update="16/11/26")
+    return retyped(path, {"Lead organisation": "Lead organsation"}, sheet="Delivery Plan")
+
+
 # the findings with a cell that the mistakes above give (LibreOffice saves formulas' results)
 MISTAKES = {
     "p44": {"guessed-value", "required", "not-a-whole-number", "guessed-column", "guessed-label",
             "unsaved-formula"},
     "three_year": {"guessed-value", "required", "missing-column"},
+    "pcc_delivery": {"guessed-value", "required", "guessed-column"},
 }  # fmt: skip
 
 
@@ -141,10 +155,12 @@ def a_grid(folder: Path) -> Path:
     return folder / "grid.xlsx"
 
 
-BUILDERS = {"p44": p44_with_mistakes, "three_year": three_year_with_mistakes, "grid": a_grid}
+BUILDERS = {"p44": p44_with_mistakes, "three_year": three_year_with_mistakes,
+            "pcc_delivery": pcc_with_mistakes, "grid": a_grid}  # fmt: skip
 FAR = (999, 25)  # the first cell in Z1000
 # what LibreOffice converts: both returns at every offset, p44 far away, the grid at a few
-RESAVED = {"p44": [*OFFSETS, FAR], "three_year": OFFSETS, "grid": [(0, 0), (0, 4), (3, 0), (5, 2)]}
+RESAVED = {"p44": [*OFFSETS, FAR], "three_year": OFFSETS, "pcc_delivery": OFFSETS,
+           "grid": [(0, 0), (0, 4), (3, 0), (5, 2)]}  # fmt: skip
 # a fresh LibreOffice profile that makes no thumbnail for each .ods it writes (quicker)
 NO_THUMBNAILS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry">
@@ -289,14 +305,14 @@ def differences(got: dict, expected: dict) -> dict:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
-@pytest.mark.parametrize("layout", ["p44", "three_year"])
+@pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery"])
 def test_a_return_moved_down_and_right_reads_the_same_with_every_address_moved_as_much(
     saved_as, layout, fmt
 ):
     readings = read_all(saved_as(fmt)[layout])
     unmoved = readings[(0, 0)]
     # the unmoved return is read right: accepted, with findings pointing at cells
-    assert unmoved["organisation"] in ("Leeds", "Housing")
+    assert unmoved["organisation"] in ("Leeds", "Housing", "Constabulary")
     assert not [f for f in unmoved["findings"] if f[0] == "REJECTED"]
     rules = {f[1] for f in unmoved["findings"] if f[4] is not None}  # those with a cell
     assert rules == MISTAKES[layout] - ({"unsaved-formula"} if fmt != "xlsx" else set())
@@ -310,7 +326,7 @@ def test_a_return_moved_down_and_right_reads_the_same_with_every_address_moved_a
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
-@pytest.mark.parametrize("layout", ["p44", "three_year"])
+@pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery"])
 def test_a_moved_return_resaved_by_libreoffice_reads_as_the_xlsx_did_before_it_moved(
     saved_as, layout, fmt
 ):
