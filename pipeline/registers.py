@@ -59,12 +59,19 @@ class Register:
 
 
 def layout_of_columns(columns: list[str], path: Path) -> Layout:
-    """The layout whose required register columns are all in ``columns``."""
+    """The layout whose register ``columns`` are: of those whose required columns are all
+    there, the one whose columns fit best (the most of its columns present, the fewest of
+    its columns missing and of the header's left over), the first registered on a tie."""
     present = {c.strip() for c in columns}
+    fitting = []
     for layout in LAYOUTS.values():
+        known = {f.register_column for f in layout.register_fields}
         needed = {f.register_column for f in layout.register_fields if f.register_required}
         if needed <= present:
-            return layout
+            fitting.append((len(known & present) - len(known - present) - len(present - known),
+                            -len(fitting), layout))  # fmt: skip
+    if fitting:
+        return max(fitting, key=lambda fit: fit[:2])[2]
     expected = "; ".join(
         f"{layout.name}: " + ",".join(f.register_column for f in layout.register_fields)
         for layout in LAYOUTS.values()

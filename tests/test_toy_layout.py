@@ -30,6 +30,7 @@ from pipeline.layouts.progress import ActionProgress
 from pipeline.layouts.reporting import LayoutReport
 from pipeline.layouts.rounds import Cadence
 from pipeline.plans import Flag, Plan
+from pipeline.registers import read_register
 from pipeline.run import run
 from pipeline.values import uk
 
@@ -225,3 +226,21 @@ def test_a_layout_that_cannot_share_the_workbook_is_refused_before_the_round_is_
     with LAYOUTS.registered(clash), pytest.raises(UsageError, match=re.escape(said)):
         run(inbox, tmp_path / "outbox", as_of=AS_OF)
     assert not (tmp_path / "outbox" / "pipeline.sqlite").exists()
+
+
+def test_a_register_is_read_as_the_layout_whose_columns_fit_it_best(tmp_path):
+    # a layout keyed on a partnership, like p44, with two register columns of p44's own
+    team = replace(CHECKLIST.field("team"), register_column="partnership")
+    region = Field("region", "Region", register_column="region")
+    hallmarks_like = replace(CHECKLIST, name="by_partnership", header=(team, region,
+                             CHECKLIST.field("checked_on")))  # fmt: skip
+    short, full = tmp_path / "short.csv", tmp_path / "full.csv"
+    short.write_text("partnership,region\nLeeds,GO Yorkshire\n", encoding="utf-8")
+    full.write_text(
+        "partnership,region,contact_name,contact_email,baseline_crimes,reduction_target_pct,"
+        "target_date\nLeeds,GO Yorkshire,Jane Doe,jane@leeds.gov.uk,20000,6,31/03/2027\n",
+        encoding="utf-8",
+    )
+    with LAYOUTS.registered(hallmarks_like):
+        assert read_register(short).layout is hallmarks_like
+        assert read_register(full).layout is LAYOUTS["p44"]
