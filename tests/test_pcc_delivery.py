@@ -138,13 +138,20 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
     assert late["Message"].startswith("Action V01 (Action V01) was due 31/01/2018 but is Red")
 
 
-def test_a_delivery_plan_is_checked_and_its_guidance_comes_with_it(tmp_path, register):
+def test_a_delivery_plan_is_checked_counted_whole_and_its_guidance_comes_with_it(
+    tmp_path, register
+):
     templates, inbox = quarter(tmp_path, register, Q2)
     send(templates["Constabulary"], inbox, "police.xlsx", Q2, "2017/18 Q2",
-         [action("T01", "Transformation", "Purple")])  # fmt: skip
+         [action("T01", "Transformation", "Purple"),
+          action("P01", "Policing", "Green")])  # fmt: skip
     book = run(inbox, tmp_path / "outbox", [register], Q2).path
-    [unreadable] = flags(book, "Value not readable")
-    assert "RAG status" in unreadable["Message"]
+    unreadable = flags(book, "Value not readable")
+    assert {f["Message"].split('"')[0] for f in unreadable} == {"RAG status ", "Theme "}
+    # every action is counted once on the Board summary, readable or not
+    board = {b["Theme"]: b for b in sheet_records(book, "Board Summary")}
+    assert (board["Transformation"]["Actions"], board["Transformation"]["No status"]) == (1, 1)
+    assert (board["No theme given"]["Actions"], board["No theme given"]["Green"]) == (1, 1)
     guidance = {str(c) for row in _cells(book, "Guidance") for c in row}
     assert "Police and Crime Plan Delivery Plan: fields" in guidance
     assert "Worse two quarters running" in guidance

@@ -52,32 +52,39 @@ def delivery_plan(c: Consolidation) -> Table:
     return Table.of(DELIVERY_PLAN, columns, items)
 
 
-BOARD_COLUMNS = (*RAG_STATUS.values, IMPROVING, WORSENING, NO_CHANGE, NEW)
+NO_THEME, NO_STATUS = "No theme given", "No status"
 
 
 def board_summary(c: Consolidation) -> Table:
     """Per theme: how many actions, how many of each RAG status, and how many improved,
     worsened, stayed the same or are new since last quarter (for the Board's quarterly
-    report)."""
+    report). Actions with no readable theme have a line of their own, and actions with no
+    readable status a column, where there are any, so that every action is counted once."""
     tallies = {theme: Counter() for theme in THEME.values}
     for _, row in rows_of(c, LAYOUT):
-        tally = tallies.get(row.get("theme"))
-        if tally is not None:
-            tally["Actions"] += 1
-            tally[row["status_now"]] += 1
-            tally[computed(row)] += 1
+        theme = row.get("theme") if row.get("theme") in THEME.values else NO_THEME
+        tally = tallies.setdefault(theme, Counter())
+        tally["Actions"] += 1
+        tally[row["status_now"] if row["status_now"] in RAG_STATUS.values else NO_STATUS] += 1
+        way = computed(row)
+        if way is not None:
+            tally[way] += 1
+    shown = [*RAG_STATUS.values]
+    if any(t[NO_STATUS] for t in tallies.values()):
+        shown.append(NO_STATUS)
     columns = [
         Col("Theme", 16, TEXT, lambda t: t[0]),
         Col("Actions", 9, INT, lambda t: t[1]["Actions"]),
     ]
-    columns += [Col(name, 10, INT, lambda t, name=name: t[1][name]) for name in BOARD_COLUMNS]
+    columns += [Col(name, 10, INT, lambda t, name=name: t[1][name])
+                for name in (*shown, IMPROVING, WORSENING, NO_CHANGE, NEW)]  # fmt: skip
     return Table.of(BOARD_SUMMARY, columns, list(tallies.items()))
 
 
 def rag_by_theme(c: Consolidation) -> Table:
     """Actions by RAG status per theme (the chart)."""
     summary = board_summary(c)
-    keep = [0, *(2 + n for n in range(len(RAG_STATUS.values)))]
+    keep = [0, *(n for n, col in enumerate(summary.columns) if col.title in RAG_STATUS.values)]
     return Table(summary.sheet, [summary.columns[k] for k in keep],
                  [tuple(row[k] for k in keep) for row in summary.iter_rows()])  # fmt: skip
 
