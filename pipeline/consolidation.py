@@ -8,13 +8,14 @@ superseded; each organisation on a register that sent nothing gets a plan with n
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from . import travel
 from .flags import flags_for, sort_flags
 from .intake import ACCEPTED, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from .layouts import LAYOUTS
+from .layouts.rounds import round_of
 from .plans import Consolidation, Plan
 from .registers import Register, organisation_key
 from .returns import records
@@ -39,6 +40,16 @@ def _rejected(receipts: list[Receipt]) -> dict[tuple[str, str], list[str]]:
             key = (r.loaded.layout, organisation_key(r.loaded.organisation))
             found.setdefault(key, []).append(f"{r.source.name} was rejected: {r.note}")
     return found
+
+
+def _last_rounds_rows(plan: Plan, as_of: date) -> dict | None:
+    """What the store remembers of the plan's rows from the round just before this one (None
+    when its last return is older, or it has none: its rows are then not compared)."""
+    this = round_of(plan.layout.cadence, as_of)
+    before = round_of(plan.layout.cadence, this.start - timedelta(days=1))
+    if plan.previous is None or plan.previous.round != before.id:
+        return None
+    return plan.previous.summary.get("rows", {})
 
 
 def consolidate(
@@ -90,7 +101,7 @@ def consolidate(
             header = {name: plan.value(name) for name in plan.loaded.header}
             plan.rows = plan.loaded.rows
             plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
-            remembered = plan.previous.summary.get("rows", {}) if plan.previous else None
+            remembered = _last_rounds_rows(plan, as_of)
             travel.mark_changes(plan.items, remembered, plan.layout)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)

@@ -81,10 +81,12 @@ def mark_changes(
 ) -> None:
     """Add ``status_last_round``, ``status_before_last`` and ``changed`` to each row, against
     what last round's plan ``remembered`` of its rows by their ``reference`` (``row_memory``;
-    None when there was no last round)."""
+    None when there was no return last round), and ``compared``: whether it was compared at
+    all (a row not in last round's return is new; with no return last round, nothing is)."""
     reference = layout.reference
     for row in items:
-        if remembered is None or reference is None:
+        row["compared"] = remembered is not None and reference is not None
+        if not row["compared"]:
             row["status_last_round"], row["status_before_last"], row["changed"] = None, None, None
             continue
         before = remembered.get(str(row.get(reference)))

@@ -135,7 +135,10 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
         == "Action V01 has worsened two quarters running: Green, then Amber, now Red."
     )
     [late] = flags(q4, "Past target date")
-    assert late["Message"].startswith("Action V01 (Action V01) was due 31/01/2018 but is Red")
+    assert (
+        late["Message"]
+        == "Action V01 (Action V01) was due 31/01/2018 and is still Red, not Complete."
+    )
 
 
 def test_a_delivery_plan_is_checked_counted_whole_and_its_guidance_comes_with_it(
@@ -151,7 +154,8 @@ def test_a_delivery_plan_is_checked_counted_whole_and_its_guidance_comes_with_it
     # every action is counted once on the Board summary, readable or not
     board = {b["Theme"]: b for b in sheet_records(book, "Board Summary")}
     assert (board["Transformation"]["Actions"], board["Transformation"]["No status"]) == (1, 1)
-    assert (board["No theme given"]["Actions"], board["No theme given"]["Green"]) == (1, 1)
+    unknown = board["Theme not given or not readable"]
+    assert (unknown["Actions"], unknown["Green"], unknown["Not known"]) == (1, 1, 1)
     guidance = {str(c) for row in _cells(book, "Guidance") for c in row}
     assert "Police and Crime Plan Delivery Plan: fields" in guidance
     assert "Worse two quarters running" in guidance
@@ -208,3 +212,23 @@ def test_a_plan_typed_into_a_leads_own_sheet_is_read_like_the_template(tmp_path,
     [row] = sheet_records(result.path, "Delivery Plan")
     assert (row["Theme"], row["RAG status"], row["Lead officer"]) == (
         "Victims", "Amber", "Priya Nair")  # fmt: skip
+
+
+def test_a_quarter_missed_in_between_is_not_compared_across(tmp_path, register):
+    outbox = tmp_path / "outbox"
+    templates, inbox = quarter(tmp_path, register, Q2)
+    send(templates["Constabulary"], inbox, "police q2.xlsx", Q2, "2017/18 Q2",
+         [action("V01", "Victims", "Green")])  # fmt: skip
+    q2 = run(inbox, outbox, [register], Q2).path
+    [first] = sheet_records(q2, "Delivery Plan")  # nothing to compare with: not "New"
+    assert (first["Last quarter"], first["Direction (worked out)"]) == (None, None)
+    assert sheet_records(q2, "Board Summary")[0]["Not known"] == 1
+
+    # no return in Q3; Q4's Red is not "two quarters running" nor compared with Q2's Green
+    templates, inbox = quarter(tmp_path, register, Q4, outbox / "pipeline.sqlite")
+    send(templates["Constabulary"], inbox, "police q4.xlsx", Q4, "2017/18 Q4",
+         changes={"V01": {"rag_status": "Red", "commentary": "Stalled."}})  # fmt: skip
+    q4 = run(inbox, outbox, [register], Q4).path
+    [later] = sheet_records(q4, "Delivery Plan")
+    assert (later["Last quarter"], later["Direction (worked out)"]) == (None, None)
+    assert not flags(q4, "Worse two quarters running")

@@ -119,7 +119,8 @@ def overview(c: Consolidation) -> Table:
         Col("Days since update", 12, INT, days),
         Col("Confidence", 12, RAG, lambda p: p.position if p.has_return else None),
         Col("Confidence check", 12, RAG,
-            lambda p: travel.delivery(p.items) if p.has_return else None),
+            lambda p: travel.delivery(p.items) if p.has_return and not p.layout.judged_by
+            else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
         Col("Direction", 12, TEXT, lambda p: p.direction),
         *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name)) for m in measures),

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from importlib import resources
 
 from ...demo.content import OFFICERS
-from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses, stale
+from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses
 from ...registers import RegisterEntry
 from . import RAG_STATUS, THEME
 from .measures import direction
@@ -55,7 +55,8 @@ def draft(entry: RegisterEntry, rng: random.Random, as_of: date) -> tuple[dict, 
             "target_date": as_of + timedelta(days=rng.randrange(-20, 300)),
             "rag_status": status, "direction": direction(status, last),
             "commentary": "Delayed by a partner's restructure; a recovery plan is agreed."
-            if status in ("Red", "Amber") else "On track.",
+            if status in ("Red", "Amber") else "Delivered." if status == "Complete"
+            else "On track.",
         })  # fmt: skip
     for row in rows:
         if row["rag_status"] != "Complete" and row["target_date"] < as_of:
@@ -107,15 +108,27 @@ def improving_regardless(r: DemoReturn, rng: random.Random) -> None:
 
 
 def amber_without_commentary(r: DemoReturn, rng: random.Random) -> None:
+    """Red and Amber actions sent with no commentary, the last action newly Red among them."""
+    last = r.rows[-1]
+    last["rag_status"] = "Red"
+    last["direction"] = direction("Red", r.header["_before"][last["ref"]])
     for row in r.rows:
         if row["rag_status"] in ("Red", "Amber"):
             row["commentary"] = None
-    r.rows[-1]["rag_status"], r.rows[-1]["commentary"] = "Red", None
 
 
 def missed_target(r: DemoReturn, rng: random.Random) -> None:
-    r.rows[0]["rag_status"] = "Amber"
-    r.rows[0]["target_date"] = r.header["date_of_update"] - timedelta(days=40)
+    """An action past its target date, still Amber."""
+    row = r.rows[0]
+    row["rag_status"] = "Amber"
+    row["direction"] = direction("Amber", r.header["_before"][row["ref"]])
+    row["target_date"] = r.header["date_of_update"] - timedelta(days=40)
+    row["commentary"] = "Missed its target: the contract award slipped; a new date is sought."
+
+
+def no_quarter(r: DemoReturn, rng: random.Random) -> None:
+    """The quarter the update is for left blank."""
+    r.header["quarter"] = None
 
 
 MISTAKES = {
@@ -126,7 +139,7 @@ MISTAKES = {
         lambda row: [k for k in row if k == "rag_status"],
         {"Green": "g", "Amber": "amber ", "Complete": "completed"},
     ),
-    "Combined Authority": stale(120),
+    "Combined Authority": no_quarter,
 }
 
 DEMO = LayoutDemo(

@@ -34,7 +34,10 @@ def worst_live(items: list[dict[str, Any]]) -> str | None:
 
 
 def computed(row: dict[str, Any]) -> str | None:
-    """An action's direction of travel since last quarter, from its statuses."""
+    """An action's direction of travel since last quarter, from its statuses (None where
+    there was no return last quarter to compare with)."""
+    if not row.get("compared"):
+        return None
     return direction(row.get("status_now"), row.get("status_last_round"))
 
 

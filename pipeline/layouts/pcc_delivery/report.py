@@ -52,32 +52,29 @@ def delivery_plan(c: Consolidation) -> Table:
     return Table.of(DELIVERY_PLAN, columns, items)
 
 
-NO_THEME, NO_STATUS = "No theme given", "No status"
+NO_THEME, NO_STATUS = "Theme not given or not readable", "No status"
+NOT_KNOWN = "Not known"  # no return last quarter to compare with, or no readable status
 
 
 def board_summary(c: Consolidation) -> Table:
     """Per theme: how many actions, how many of each RAG status, and how many improved,
     worsened, stayed the same or are new since last quarter (for the Board's quarterly
     report). Actions with no readable theme have a line of their own, and actions with no
-    readable status a column, where there are any, so that every action is counted once."""
+    readable status, or none to compare with last quarter, a column, where there are any, so
+    that every action is counted once in each part."""
     tallies = {theme: Counter() for theme in THEME.values}
     for _, row in rows_of(c, LAYOUT):
         theme = row.get("theme") if row.get("theme") in THEME.values else NO_THEME
         tally = tallies.setdefault(theme, Counter())
         tally["Actions"] += 1
         tally[row["status_now"] if row["status_now"] in RAG_STATUS.values else NO_STATUS] += 1
-        way = computed(row)
-        if way is not None:
-            tally[way] += 1
-    shown = [*RAG_STATUS.values]
-    if any(t[NO_STATUS] for t in tallies.values()):
-        shown.append(NO_STATUS)
-    columns = [
-        Col("Theme", 16, TEXT, lambda t: t[0]),
-        Col("Actions", 9, INT, lambda t: t[1]["Actions"]),
-    ]
-    columns += [Col(name, 10, INT, lambda t, name=name: t[1][name])
-                for name in (*shown, IMPROVING, WORSENING, NO_CHANGE, NEW)]  # fmt: skip
+        tally[computed(row) or NOT_KNOWN] += 1
+    used = {name for tally in tallies.values() for name, n in tally.items() if n}
+    counted = [*RAG_STATUS.values, NO_STATUS, IMPROVING, WORSENING, NO_CHANGE, NEW, NOT_KNOWN]
+    shown = [n for n in counted if n not in (NO_STATUS, NOT_KNOWN) or n in used]
+    columns = [Col("Theme", 16, TEXT, lambda t: t[0]),
+               Col("Actions", 9, INT, lambda t: t[1]["Actions"])]  # fmt: skip
+    columns += [Col(name, 10, INT, lambda t, name=name: t[1][name]) for name in shown]
     return Table.of(BOARD_SUMMARY, columns, list(tallies.items()))
 
 

@@ -26,7 +26,8 @@ def past_target(plan: Plan, as_of: date) -> Iterator[Flag]:
         if row["overdue"]:
             yield flag(plan, "past-target-date", AMBER,
                        f"{row_ref(row, plan)} ({row.get('action') or 'no description'}) was due "
-                       f"{uk(row['due'])} but is {row['status_now'] or 'without a status'}.",
+                       f"{uk(row['due'])} and is still {row['status_now'] or 'without a status'}"
+                       f", not Complete.",
                        plan.cell_in_row("target_date", row))  # fmt: skip
 
 
