@@ -100,6 +100,9 @@ FINDINGS: tuple[Words, ...] = (
           "A quarter field holds something not 1 to 12.", "Type the plan quarter, 1 to 12."),
     Words("not-a-year", "Not a year", MUST_FIX, "A year field holds something not a year.",
           "Type the year the plan starts, such as 2006."),
+    Words("not-a-financial-quarter", "Not a financial quarter", MUST_FIX,
+          "A field for a financial year's quarter holds something else.",
+          "Type the financial year and quarter, such as 2017/18 Q3."),
 )  # fmt: skip
 
 FINDINGS_BY_ID = {words.id: words for words in FINDINGS}

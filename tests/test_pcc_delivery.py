@@ -145,12 +145,12 @@ def test_a_delivery_plan_is_checked_counted_whole_and_its_guidance_comes_with_it
     tmp_path, register
 ):
     templates, inbox = quarter(tmp_path, register, Q2)
-    send(templates["Constabulary"], inbox, "police.xlsx", Q2, "2017/18 Q2",
+    send(templates["Constabulary"], inbox, "police.xlsx", Q2, "Q0",
          [action("T01", "Transformation", "Purple"),
           action("P01", "Policing", "Green")])  # fmt: skip
     book = run(inbox, tmp_path / "outbox", [register], Q2).path
     unreadable = flags(book, "Value not readable")
-    assert {f["Message"].split('"')[0] for f in unreadable} == {"RAG status ", "Theme "}
+    assert {f["Message"].split('"')[0] for f in unreadable} == {"RAG status ", "Theme ", "Quarter "}
     # every action is counted once on the Board summary, readable or not
     board = {b["Theme"]: b for b in sheet_records(book, "Board Summary")}
     assert (board["Transformation"]["Actions"], board["Transformation"]["No status"]) == (1, 1)

@@ -91,3 +91,21 @@ def test_every_kind_is_written_as_a_column_kind_the_workbook_formats():
 
     assert {KINDS[k].written_as for k in Kind} == {TEXT, LONG, DATE, INT, NUMBER}
     assert KINDS[Kind.DATE].written_as == DATE and KINDS[Kind.PERCENT].written_as == NUMBER
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant", "guessed"),
+    [
+        ("2017/18 Q3", "2017/18 Q3", False),
+        ("Q3 2017/18", "2017/18 Q3", True),
+        ("quarter 3 2017-2018", "2017/18 Q3", True),
+        ("2017-18 q3", "2017/18 Q3", True),
+        ("2017/19 Q3", "2017/19 Q3", False),  # not a financial year: left for the check
+        ("Q0", "Q0", False),
+    ],
+)
+def test_a_financial_quarter_is_written_the_boards_way(typed, meant, guessed):
+    field = LAYOUTS["pcc_delivery"].field("quarter")
+    reading = read_value(typed, field)
+    assert (reading.value, reading.guess is not None) == (meant, guessed)
+    assert KINDS[Kind.FY_QUARTER].valid(reading.value) == (meant == "2017/18 Q3")

@@ -36,6 +36,7 @@ class Kind(Enum):
     YES_NO = "yes/no"
     QUARTER = "quarter"
     YEAR = "financial year"
+    FY_QUARTER = "financial quarter"  # a financial year's quarter: 2017/18 Q3
 
 
 class FlagLevel(Enum):

@@ -38,6 +38,11 @@ def quarter_label(plan_start: int, quarter: int) -> str:
     return f"{_MONTH[first.month - 1]}–{_MONTH[first.month + 1]} {first.year % 100:02d}"
 
 
+def financial_quarter_name(year: int, quarter: int) -> str:
+    """A financial year's quarter as the Board writes it: ``2017/18 Q3``."""
+    return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
+
+
 def financial_quarter_period(year: int, quarter: int) -> tuple[date, date]:
     """First and last day of ``Q<quarter> <year>/<year+1>`` (financial-year quarters)."""
     return quarter_start(year, quarter), quarter_end(year, quarter)

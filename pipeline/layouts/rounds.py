@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .quarters import quarter_end, quarter_label, quarter_start
+from .quarters import financial_quarter_name, quarter_end, quarter_label, quarter_start
 
 FORTNIGHT_ANCHOR = date(2024, 1, 1)  # a Monday: fortnights run Monday to the Sunday week after
 
@@ -45,5 +45,5 @@ def round_of(cadence: Cadence, day: date) -> Round:
         f"{year}-{(year + 1) % 100:02d} Q{q}",
         quarter_start(year, q),
         quarter_end(year, q),
-        f"{quarter_label(year, q)} ({year}/{(year + 1) % 100:02d} Q{q})",
+        f"{quarter_label(year, q)} ({financial_quarter_name(year, q)})",
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..layouts.model import Field, Kind
 from ..layouts.quarters import PLAN_QUARTERS, quarter_label
-from .dates import is_date, read_date, uk
+from .dates import is_date, is_fy_quarter, read_date, read_fy_quarter, uk
 from .numbers import (
     is_percent,
     is_quarter,
@@ -107,6 +107,14 @@ def reader(field: Field) -> Callable[[Any], Reading]:
 
 
 KINDS: dict[Kind, KindRule] = {
+    Kind.FY_QUARTER: KindRule(
+        read_fy_quarter,
+        is_fy_quarter,
+        "not-a-financial-quarter",
+        "is not a financial year and quarter: enter one such as 2017/18 Q3",
+        "2017/18 Q3",
+        "Please check it, and write it as 2017/18 Q3 next time.",
+    ),
     Kind.TEXT: KindRule(read_text, is_text, "not-text", "is not text", "text"),
     Kind.LONG_TEXT: KindRule(
         read_text, is_text, "not-text", "is not text", "a few sentences", written_as="long"

@@ -8,8 +8,9 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..findings import shown
 from ..layouts.model import Field
-from ..layouts.quarters import financial_quarter_period
+from ..layouts.quarters import financial_quarter_name, financial_quarter_period
 from .numbers import shown_number
 from .reading import Reading
 
@@ -68,6 +69,35 @@ def _parse_date_text(text: str, field: Field) -> date | None:
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         return _period(first, last, field)
     return None
+
+
+def financial_quarter(text: str) -> tuple[int, int] | None:
+    """The (first year, quarter) that a text such as ``2017/18 Q3``, ``Q3 2017-18`` or
+    ``quarter 3 2017/2018`` names, or None (the second year must follow the first)."""
+    folded = " ".join(text.lower().replace(",", " ").split())
+    if m := _FY_QUARTER.match(folded):
+        year, quarter, second = int(m[2]), int(m[1]), m[3]
+    elif m := _FY_QUARTER_AFTER.match(folded):
+        year, quarter, second = int(m[1]), int(m[3]), m[2]
+    else:
+        return None
+    return (year, quarter) if _year(second) == year + 1 else None
+
+
+def read_fy_quarter(raw: Any, field: Field) -> Reading:
+    """A financial year's quarter, written the Board's way (``2017/18 Q3``)."""
+    text = str(raw).strip()
+    found = financial_quarter(text)
+    if found is None:
+        return Reading(text)
+    name = financial_quarter_name(*found)
+    return Reading(name, None if name == text else f'read "{shown(text)}" as {name}')
+
+
+def is_fy_quarter(value: Any) -> bool:
+    """True for a financial year's quarter written the Board's way (``2017/18 Q3``)."""
+    found = financial_quarter(value) if isinstance(value, str) else None
+    return found is not None and financial_quarter_name(*found) == value
 
 
 def _fy_quarter(year: int, quarter: int, field: Field) -> date:

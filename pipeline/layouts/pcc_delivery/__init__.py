@@ -79,6 +79,7 @@ HEADER = (
     Field(
         "quarter",
         "Quarter",
+        Kind.FY_QUARTER,
         required=True,
         aliases=("Reporting quarter", "Period"),
         help="The financial year and quarter this update is for, e.g. 2017/18 Q3.",

@@ -11,6 +11,7 @@ from importlib import resources
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses
 from ...registers import RegisterEntry
+from ..quarters import financial_quarter_name
 from . import RAG_STATUS, THEME
 from .measures import direction
 
@@ -36,7 +37,7 @@ WEIGHTS = {"Red": 10, "Amber": 30, "Green": 45, "Complete": 15}
 def quarter_label(day: date) -> str:
     """The financial year and quarter of ``day``, as the Board writes it: ``2017/18 Q3``."""
     year = day.year if day.month >= 4 else day.year - 1
-    return f"{year}/{(year + 1) % 100:02d} Q{(day.month - 4) % 12 // 3 + 1}"
+    return financial_quarter_name(year, (day.month - 4) % 12 // 3 + 1)
 
 
 def draft(entry: RegisterEntry, rng: random.Random, as_of: date) -> tuple[dict, list[dict]]:
