@@ -19,14 +19,13 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
 from ..naming import safe_stem
 from ..registers import Register, RegisterEntry, read_register
 from ..templates import make_templates, write_template
-from .layout_demo import DemoReturn, LayoutDemo
+from .layout_demo import DemoReturn, LayoutDemo, earlier_by
 from .partner import PartnerWorkbook
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
@@ -119,12 +118,6 @@ def _arrived(path: Path, when: datetime) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def _earlier_by(header: dict[str, Any], layout: Layout, days: int) -> dict[str, Any]:
-    """The header's date of update ``days`` earlier (nothing, where it has none)."""
-    key = layout.updated
-    return {key: header[key] - timedelta(days=days)} if key in header else {}
-
-
 def _played() -> list[Layout]:
     """The layouts whose partners the demo plays."""
     return [layout for layout in LAYOUTS.values() if layout.demo_partners is not None]
@@ -140,9 +133,7 @@ def _last_round(current: DemoReturn, rng: random.Random, as_of: date) -> DemoRet
     """The same organisation's return a round earlier: the same plan, less far on."""
     layout, demo = current.layout, _demo(current.layout)
     then = as_of - timedelta(days=layout.interval_days)
-    header = dict(current.header)
-    if layout.updated in header:
-        header[layout.updated] -= timedelta(days=layout.interval_days)
+    header = {**current.header, **earlier_by(current.header, layout, layout.interval_days)}
     rows = [dict(row) for row in current.rows]
     last = DemoReturn(layout, current.entry, header, rows, demo.file_name(current.entry, then))
     demo.earlier(last, rng, then)
@@ -202,7 +193,7 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
         made += 1
     if org == demo.sent_twice:
         draft = PartnerWorkbook(template, r.layout).fill_header(
-            {**header, **_earlier_by(header, r.layout, days=9)}
+            {**header, **earlier_by(header, r.layout, days=9)}
         )
         for row in r.rows[: len(r.rows) // 2]:
             draft.add_row(row)

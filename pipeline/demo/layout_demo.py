@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,17 @@ class DemoReturn:
 
 
 Mistake = Callable[[DemoReturn, random.Random], None]
+
+
+def shipped_register(package: str) -> str:
+    """The demo register shipped in a layout's package (``demo-register.csv``), as text."""
+    return resources.files(package).joinpath("demo-register.csv").read_text("utf-8")
+
+
+def earlier_by(header: dict[str, Any], layout: Layout, days: int) -> dict[str, Any]:
+    """The header's date of update ``days`` earlier (nothing, where it has none)."""
+    key = layout.updated
+    return {key: header[key] - timedelta(days=days)} if key in header else {}
 
 
 @dataclass(frozen=True)
@@ -93,8 +105,7 @@ def stale(days: int) -> Mistake:
     """The plan last brought up to date ``days`` earlier than a careful partner's."""
 
     def mistake(r: DemoReturn, rng: random.Random) -> None:
-        key = r.layout.updated or ""
-        r.header[key] = r.header[key] - timedelta(days=days)
+        r.header.update(earlier_by(r.header, r.layout, days))
 
     return mistake
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from ...demo.layout_demo import (
     built_by_hand,
     hand_typed_statuses,
     renamed_sheet,
+    shipped_register,
     stale,
 )
 from ...registers import RegisterEntry
@@ -260,7 +260,7 @@ def _plain(value: Any) -> Any:
 
 
 DEMO = LayoutDemo(
-    register=resources.files(__package__).joinpath("demo-register.csv").read_text("utf-8"),
+    register=shipped_register(__package__),
     draft=draft,
     file_name=file_name,
     earlier=earlier,

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from importlib import resources
 
 from ...demo.content import OFFICERS
-from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses
+from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses, shipped_register
 from ...registers import RegisterEntry
 from ..quarters import financial_quarter_name
 from . import RAG_STATUS, THEME
@@ -144,7 +143,7 @@ MISTAKES = {
 }
 
 DEMO = LayoutDemo(
-    register=resources.files(__package__).joinpath("demo-register.csv").read_text("utf-8"),
+    register=shipped_register(__package__),
     draft=draft,
     file_name=file_name,
     earlier=earlier,

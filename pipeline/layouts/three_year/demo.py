@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from importlib import resources
 from typing import Any
 
 from ...demo.content import OFFICERS
@@ -13,6 +12,7 @@ from ...demo.layout_demo import (
     DemoReturn,
     LayoutDemo,
     hand_typed_statuses,
+    shipped_register,
     stale,
     text_date_of_update,
 )
@@ -133,7 +133,7 @@ MISTAKES = {
 }
 
 DEMO = LayoutDemo(
-    register=resources.files(__package__).joinpath("demo-register.csv").read_text("utf-8"),
+    register=shipped_register(__package__),
     draft=draft,
     file_name=file_name,
     earlier=earlier,
