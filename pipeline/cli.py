@@ -16,6 +16,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,6 +40,29 @@ class _LayoutChoice(click.Choice):
     @choices.setter
     def choices(self, _: object) -> None:
         pass
+
+
+RegisterSource = Path | tuple[str, Path]  # a register, or the layout named for it and it
+
+
+class _RegisterSource(click.ParamType):
+    """``PATH`` (its layout told by its columns) or ``LAYOUT=PATH``, for a register whose
+    columns another layout's would fit as well."""
+
+    name = "[LAYOUT=]PATH"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> RegisterSource:
+        text = str(value)
+        name, _, rest = text.partition("=")
+        if rest and not Path(text).exists():
+            layout = _LayoutChoice().convert(name, param, ctx)
+            return layout, self._file(rest, param, ctx)
+        return self._file(text, param, ctx)
+
+    @staticmethod
+    def _file(text: str, param: Any, ctx: Any) -> Path:
+        kind = click.Path(exists=True, dir_okay=False, path_type=Path)
+        return kind.convert(text, param, ctx)
 
 
 def echo(message: object = "", err: bool = False) -> None:
@@ -126,8 +150,9 @@ register_option = click.option(
     "--register",
     "registers",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A register CSV of organisations expected to return (repeat for each layout).",
+    type=_RegisterSource(),
+    help="A register CSV of organisations expected to return (repeat for each layout). Its "
+    "layout is told by its columns; write LAYOUT=PATH (a name --layout takes) to say it.",
 )
 
 
@@ -202,7 +227,10 @@ def _key(name: str) -> str:
     help="Also write each partner's workbook back, marked up, into this folder.",
 )
 def check(
-    files: tuple[Path, ...], registers: tuple[Path, ...], as_json: bool, feedback: Path | None
+    files: tuple[Path, ...],
+    registers: tuple[RegisterSource, ...],
+    as_json: bool,
+    feedback: Path | None,
 ) -> None:
     """Check returned files and print every finding.
 
@@ -250,7 +278,7 @@ def check(
 def run(
     inbox: Path,
     outbox: Path,
-    registers: tuple[Path, ...],
+    registers: tuple[RegisterSource, ...],
     as_of: date | None,
     due: date | None,
     store: Path | None,

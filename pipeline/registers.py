@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,26 +61,43 @@ class Register:
 
 def layout_of_columns(columns: list[str], path: Path) -> Layout:
     """The layout whose register ``columns`` are: of those whose required columns are all
-    there, the one whose columns fit best (the most of its columns present, the fewest of
-    its columns missing and of the header's left over), the first registered on a tie."""
+    there, the one that fits best (the fewest of the header's columns it does not know, then
+    the most of its own columns present, then the fewest of them missing), the first
+    registered on a tie. A register with only the columns two layouts share is read as the
+    one that has no others: name the layout (``LAYOUT=PATH``) to read it as the other."""
     present = {c.strip() for c in columns}
     fitting = []
     for layout in LAYOUTS.values():
         known = {f.register_column for f in layout.register_fields}
         needed = {f.register_column for f in layout.register_fields if f.register_required}
         if needed <= present:
-            fitting.append((len(known & present) - len(known - present) - len(present - known),
-                            -len(fitting), layout))  # fmt: skip
+            fit = (-len(present - known), len(known & present), -len(known - present))
+            fitting.append((fit, -len(fitting), layout))
     if fitting:
         return max(fitting, key=lambda fit: fit[:2])[2]
-    expected = "; ".join(
-        f"{layout.name}: " + ",".join(f.register_column for f in layout.register_fields)
-        for layout in LAYOUTS.values()
-    )
     raise RegisterError(
         f"{path}: the header row ({','.join(columns)}) is not a register's. "
-        f"Expected the columns {expected}."
+        f"Expected the columns {_expected(LAYOUTS.values())}."
     )
+
+
+def _expected(layouts: Iterable[Layout]) -> str:
+    return "; ".join(
+        f"{layout.name}: " + ",".join(str(f.register_column) for f in layout.register_fields)
+        for layout in layouts
+    )
+
+
+def _as(layout: Layout, columns: list[str], path: Path) -> Layout:
+    """``layout``, when the register ``columns`` have its required ones."""
+    needed = [f.register_column for f in layout.register_fields if f.register_required]
+    missing = [c for c in needed if c not in {c.strip() for c in columns}]
+    if missing:
+        raise RegisterError(
+            f"{path}: a {layout.name} register needs the column(s) {', '.join(map(str, missing))}"
+            f"; its columns are {_expected([layout])}."
+        )
+    return layout
 
 
 def read_register(path: Path, layout: Layout | None = None) -> Register:
@@ -93,9 +111,7 @@ def read_register(path: Path, layout: Layout | None = None) -> Register:
     if not rows:
         raise RegisterError(f"{path}: the register is empty; it needs a header row.")
     columns = [c.strip() for c in rows[0][1]]
-    found = layout_of_columns(columns, path)
-    if layout is not None and found is not layout:
-        raise RegisterError(f"{path}: this is a {found.name} register, not a {layout.name} one.")
+    found = layout_of_columns(columns, path) if layout is None else _as(layout, columns, path)
     entries: list[RegisterEntry] = []
     seen: dict[str, int] = {}
     for line, row in rows[1:]:
@@ -210,11 +226,13 @@ def _lines_kept(text: str, f: Field) -> str:
 _LINE_BREAK_TEXT = re.compile(r"\r\n|\r|\n")
 
 
-def read_registers(paths: list[Path]) -> dict[str, Register]:
-    """Read several registers, one per layout at most, keyed by layout name."""
+def read_registers(paths: Iterable[Path | tuple[str, Path]]) -> dict[str, Register]:
+    """Read several registers, one per layout at most, keyed by layout name; each a path
+    (its layout told by its columns) or a (layout name, path) pair."""
     registers: dict[str, Register] = {}
-    for path in paths:
-        register = read_register(path)
+    for given in paths:
+        name, path = given if isinstance(given, tuple) else (None, given)
+        register = read_register(path, None if name is None else LAYOUTS[name])
         if register.layout.name in registers:
             raise RegisterError(
                 f"{path}: a {register.layout.name} register was already given "

@@ -41,7 +41,7 @@ class RunResult:
 
 def check_files(
     paths: Iterable[Path],
-    register_paths: Iterable[Path] = (),
+    register_paths: Iterable[Path | tuple[str, Path]] = (),
     isolation: Isolation = ISOLATED,
     copies: Path | None = None,
 ) -> list[Receipt]:
@@ -67,7 +67,7 @@ def rounds_at(as_of: date) -> dict[str, Round]:
 def run(
     inbox: Path,
     outbox: Path,
-    register_paths: Iterable[Path] = (),
+    register_paths: Iterable[Path | tuple[str, Path]] = (),
     as_of: date | None = None,
     on_file: Callable[[int, int], None] | None = None,
     store_path: Path | None = None,

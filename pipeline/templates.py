@@ -9,7 +9,7 @@ organisation for the loader.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from .layouts.quarters import quarter_label
 from .naming import safe_stem
 from .registers import Register, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
-from .values import KINDS
+from .values import KINDS, LINE_HEIGHT, wrapped_lines
 
 BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
 HEADER_TOP = 3  # zero-based row of the first header label
@@ -76,6 +76,23 @@ def carried_forward(
     return {k: v for k, v in header.items() if v is not None}, rows
 
 
+def starting_rows(layout: Layout, rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows a template starts with: the layout's listed rows (``Layout.starting_rows``,
+    e.g. every Hallmarks requirement), each with what was returned for it before (matched by
+    reference; the list's own columns stay as listed), then the other rows returned before."""
+    listed = layout.starting_rows
+    if not listed:
+        return list(rows)
+    ref = layout.reference or ""
+
+    def key(row: Mapping[str, Any]) -> str:
+        return str(row.get(ref) or "").strip().casefold()
+
+    before = {key(row): row for row in rows if key(row)}
+    merged = [{**before.pop(key(row), {}), **row} for row in listed]
+    return merged + [row for row in rows if not key(row) or key(row) in before]
+
+
 def write_template(
     path: Path,
     layout: Layout,
@@ -90,6 +107,7 @@ def write_template(
     import xlsxwriter
 
     header = dict(header or {})
+    rows = starting_rows(layout, rows)
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         book.set_properties(
@@ -161,21 +179,36 @@ class _TemplateWriter:
             "",
             {"insert_rows": True, "format_columns": True, "format_rows": True, "autofilter": True},
         )
+        self._print_setup(sheet, table_row)
         self._stamp()
+
+    def _print_setup(self, sheet: Any, heading_row: int) -> None:
+        """Landscape A4, one page wide, ``heading_row`` repeated on every page, and a footer
+        naming the plan and the page."""
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        sheet.repeat_rows(heading_row)
+        named = (self.organisation or self.layout.title).replace("&", "&&")
+        sheet.set_footer(f"&L&8{named}&C&8Page &P of &N")
 
     def _guidance(self) -> None:
         sheet = self.book.add_worksheet("Guidance")
         sheet.write_string(0, 0, f"{self.layout.title}: guidance", self.fmt["title"])
         sheet.merge_range(1, 0, 1, len(GUIDANCE_COLUMNS) - 1, "", self.fmt["wrap"])
         sheet.write_string(1, 0, self.layout.guidance, self.fmt["wrap"])
-        sheet.set_row(1, 60)
+        said = wrapped_lines(self.layout.guidance, sum(GUIDANCE_WIDTHS))
+        sheet.set_row(1, max(60, LINE_HEIGHT * said + 4))
         for col, (title, width) in enumerate(zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)):
             sheet.set_column(col, col, width)
             sheet.write_string(3, col, title, self.fmt["heading"])
         for r, values in enumerate(guidance_rows(self.layout), start=4):
             for col, value in enumerate(values):
                 sheet.write_string(r, col, str(value), self.fmt["wrap"])
+            self._fit_height(sheet, r, zip(values, GUIDANCE_WIDTHS))
         sheet.freeze_panes(4, 0)
+        self._print_setup(sheet, 3)
 
     def _header_field(self, sheet: Any, row: int, f: Field) -> None:
         sheet.merge_range(row, 0, row, 1, "", self.fmt["label"])
@@ -204,12 +237,23 @@ class _TemplateWriter:
         sheet.set_row(table_row, 42)
         last_row = table_row + len(self.rows) + BLANK_ROWS
         for col, f in enumerate(self.layout.columns):
-            cell_format = self._format(f, locked=False)
+            formats = {locked: self._format(f, locked) for locked in (False, f.locked)}
             for r in range(table_row + 1, last_row + 1):
                 values = self.rows[r - table_row - 1] if r - table_row - 1 < len(self.rows) else {}
-                self._write(sheet, r, col, values.get(f.name), f, cell_format)
+                value = values.get(f.name)
+                self._write(sheet, r, col, value, f, formats[f.locked and value is not None])
             self._validate(sheet, table_row + 1, col, last_row, f)
+        for r, values in enumerate(self.rows, start=table_row + 1):
+            self._fit_height(sheet, r, ((values.get(f.name), f.width) for f in self.layout.columns))
         sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
+
+    @staticmethod
+    def _fit_height(sheet: Any, row: int, cells: Iterable[tuple[Any, float]]) -> None:
+        """Make ``row`` tall enough for its texts, each wrapped in its column's width."""
+        lines = max((wrapped_lines(value, width) for value, width in cells
+                     if isinstance(value, str)), default=1)  # fmt: skip
+        if lines > 1:
+            sheet.set_row(row, LINE_HEIGHT * lines + 2)
 
     def _column_title(self, f: Field) -> str:
         if f.quarter is not None and isinstance(self.plan_start, int):

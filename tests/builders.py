@@ -35,8 +35,12 @@ PCC_REGISTER = """organisation,theme_lead,contact_name,contact_email
 Constabulary,ACC Operations,Dana Shaw,dana.shaw@police.example.gov.uk
 Youth Offending Service,Head of Youth Justice,Omar Reid,omar.reid@county.example.gov.uk
 """
+HALLMARKS_REGISTER = """partnership,region,contact_name,contact_email
+Huntingdonshire CSP,GO East,Claire Edwards,claire.edwards@huntingdonshire.gov.uk
+Fenland CSP,GO East,Mark Pearce,mark.pearce@fenland.gov.uk
+"""
 REGISTERS = {"p44": P44_REGISTER, "three_year": THREE_YEAR_REGISTER,
-             "pcc_delivery": PCC_REGISTER}  # fmt: skip
+             "pcc_delivery": PCC_REGISTER, "hallmarks": HALLMARKS_REGISTER}  # fmt: skip
 
 
 def write_registers(
@@ -131,7 +135,7 @@ def fill_return(
     )
     filled = PartnerWorkbook(template, chosen).fill_header(header)
     for row in rows:
-        filled.add_row(row)
+        filled.put_row(row)
     if rename_sheet:
         filled.rename_sheet(rename_sheet)
     return filled.save(folder / (name or f"{organisation} return.xlsx"))
@@ -171,3 +175,25 @@ def three_year_return(folder: Path, organisation: str = "Housing", rows: list | 
     code = {"Housing": "HSG", "Finance": "FIN"}.get(organisation, "X")
     rows = [task(f"{code}-01"), task(f"{code}-02")] if rows is None else rows
     return fill_return(folder, "three_year", organisation, three_year_header(**header), rows, name)
+
+
+def review(changes: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """A Hallmarks review as a partnership types it over the pre-filled requirements: every
+    one In place with the partnership's position, but for ``changes`` (ref -> values)."""
+    from pipeline.layouts.hallmarks.requirements import ROWS
+
+    changes = changes or {}
+    rows = [{"ref": r["ref"], "position": "In the partnership plan since April 2025.",
+             "assessment": "In place", **changes.get(r["ref"], {})} for r in ROWS]  # fmt: skip
+    unknown = set(changes) - {r["ref"] for r in ROWS}
+    return rows + [{"ref": ref, **changes[ref]} for ref in sorted(unknown)]
+
+
+def hallmarks_return(folder: Path, organisation: str = "Huntingdonshire CSP",
+                     rows: list | None = None, name: str | None = None,
+                     **header: Any) -> Path:  # fmt: skip
+    """A Hallmarks self-assessment: every requirement In place unless told otherwise."""
+    values = {"completed_by": "Claire Edwards", "email": "claire.edwards@huntingdonshire.gov.uk",
+              "date_of_review": AS_OF - timedelta(days=20), **header}  # fmt: skip
+    return fill_return(folder, "hallmarks", organisation, values,
+                       review() if rows is None else rows, name)  # fmt: skip

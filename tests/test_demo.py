@@ -19,7 +19,7 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
     assert "Last round (06/11/2026)" in output
     missing = {o["Organisation"] for o in overview if o["Received"] == "No"}
     assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources",
-                       "Office of the Police and Crime Commissioner"}  # fmt: skip
+                       "Office of the Police and Crime Commissioner", "Luton CSP"}  # fmt: skip
 
     log = {r["File"].rsplit("/", 1)[-1]: r for r in sheet_records(path, "Returns Log")}
     rejected = {name for name, r in log.items() if r["Status"] == "rejected"}
@@ -40,7 +40,13 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
     rules = {f["Rule"] for f in flags(path)}
     assert {"Return missing", "Required field empty", "Return stale", "Action overdue",
             "Red confidence without contingency", "Task overdue", "Current quarter not updated",
-            "Delayed without progress report", "Value not readable"} <= rules  # fmt: skip
+            "Delayed without progress report", "Value not readable",
+            "Statutory requirement not in place, no action", "Further action without owner or date",
+            "Further action past target date"} <= rules  # fmt: skip
+    stale = {f["Organisation"] for f in flags(path, "Return stale")}
+    assert "Peterborough Safer Partnership" in stale  # a review older than a year
+    assert 'read "partly" as "Working towards"' in messages
+    assert 'The sheet "Bedford Borough CSP plan" was read as the "Self-Assessment"' in messages
     bristol = flags(path, "Required field empty")
     assert any(f["Organisation"] == "Bristol" and "Definition of problem" in f["Message"]
                for f in bristol)  # fmt: skip

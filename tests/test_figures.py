@@ -193,8 +193,10 @@ def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
 
 def test_each_organisation_sheet_shows_the_overviews_figures(demo):
     figures = ("Complete", "Overdue", "Not updated", "Live impact", "Delivered impact",
-               "Reduction needed", "Short by", "Red", "Improved", "Worsened")  # fmt: skip
-    rows_called = {"Priority 44": "Actions", "Three-year": "Tasks", "PCC delivery": "PCC Actions"}
+               "Reduction needed", "Short by", "Red", "Improved", "Worsened", "Statutory gaps",
+               "Action points")  # fmt: skip
+    rows_called = {"Priority 44": "Actions", "Three-year": "Tasks", "PCC delivery": "PCC Actions",
+                   "Hallmarks": "Requirements"}  # fmt: skip
     for name, o in demo["overview"].items():
         shown = header_values(demo["book"], demo["sheets"][name])
         rows = rows_called[o["Layout"]]
@@ -289,7 +291,8 @@ def test_flags_count_what_the_overview_counts(demo):
         if o["Received"] == "No":
             continue
         rule = {"Priority 44": "Action overdue", "Three-year": "Task overdue",
-                "PCC delivery": "Past target date"}[o["Layout"]]  # fmt: skip
+                "PCC delivery": "Past target date",
+                "Hallmarks": "Further action past target date"}[o["Layout"]]  # fmt: skip
         assert per[name][rule] == o["Overdue"], name
         if o["Layout"] == "Three-year":
             assert per[name]["not updated"] == o["Not updated"], name
@@ -324,3 +327,36 @@ def test_every_delivery_plan_figure_agrees_with_its_actions_and_the_board_summar
         assert b["Actions"] == len(mine) == sum(b[s] for s in rank)
         assert b["Worsening"] == sum("Worsening" in (r["Direction (worked out)"] or "")
                                      for r in mine)  # fmt: skip
+
+
+def test_every_hallmarks_figure_agrees_with_its_requirements_and_the_matrix(demo):
+    rows = sheet_records(demo["path"], "Requirements")
+    matrix = {m["Partnership"]: m for m in sheet_records(demo["path"], "Hallmarks Matrix")}
+    checked = 0
+    for name, o in demo["overview"].items():
+        if o["Layout"] != "Hallmarks" or o["Received"] == "No":
+            continue
+        mine = [r for r in rows if r["Organisation"] == name]
+        adopted = sum(r["Assessment"] in ("In place", "Working towards") for r in mine)
+        points = sum(bool(r["Further action"]) for r in mine)
+        expected = {
+            "Actions / tasks": len(mine),
+            "Complete": sum(r["Assessment"] == "In place" for r in mine),
+            "Overdue": sum(r["Target date"] is not None and r["Target date"].date() < AS_OF
+                           and r["Assessment"] != "In place" for r in mine),
+            "Statutory gaps": sum(r["Type"] == "Statutory" and r["Assessment"] == "Gap"
+                                  for r in mine),
+            "Action points": points,
+        }  # fmt: skip
+        assert {k: o[k] for k in expected} == expected, name
+        m = matrix[name]
+        assert (m["Statutory gaps"], m["Action points"]) == (o["Statutory gaps"], points)
+        share = round(100 * adopted / len(mine) + 1e-9)
+        assert m["Summary"] == (f"{len(mine)} items, {adopted} in place or working towards "
+                                f"({share}%), {points} action points")  # fmt: skip
+        for hallmark in {r["Hallmark"] for r in mine}:
+            of = [r for r in mine if r["Hallmark"] == hallmark]
+            in_place = sum(r["Assessment"] == "In place" for r in of) / len(of)
+            assert m[hallmark] == pytest.approx(in_place), (name, hallmark)
+        checked += 1
+    assert checked == 7

@@ -38,6 +38,20 @@ THREE_YEAR_COLUMNS = [
     "Council Plan 4: Learning and Training", "Efficiency (Gershon)",
     "Corporate Improvement Plan",
 ]  # fmt: skip
+HALLMARKS_HEADER = ["Partnership", "Completed by", "Email", "Date of review"]
+HALLMARKS_COLUMNS = [
+    "Ref", "Section", "Type", "Hallmark", "Requirement", "Partnership position (and date)",
+    "Assessment", "Further action", "Owner", "Target date",
+]  # fmt: skip
+# "for Statutory" and "for Gap" are checked by the layout's own flag rules, row by row
+HALLMARKS_REQUIRED = {*HALLMARKS_HEADER, "Ref", "Type", "Hallmark", "Requirement", "Assessment"}
+PCC_HEADER = ["Organisation", "Theme lead", "Quarter", "Date of update"]
+PCC_COLUMNS = [
+    "Ref", "Theme", "Shared outcome", "Objective", "Action", "Lead organisation",
+    "Lead officer", "Target date", "RAG status", "Direction of travel", "Progress commentary",
+]  # fmt: skip
+PCC_REQUIRED = {*PCC_HEADER, "Ref", "Theme", "Objective", "Action", "Lead organisation",
+                "Lead officer", "Target date", "RAG status"}  # fmt: skip
 
 
 def titles(fields):
@@ -64,6 +78,22 @@ def test_three_year_declares_the_three_parts_as_one_table():
 
 
 @pytest.mark.parametrize(
+    ("name", "header", "columns", "required"),
+    [
+        ("hallmarks", HALLMARKS_HEADER, HALLMARKS_COLUMNS, HALLMARKS_REQUIRED),
+        ("pcc_delivery", PCC_HEADER, PCC_COLUMNS, PCC_REQUIRED),
+    ],
+)
+def test_the_two_later_layouts_declare_every_field_of_design_md_in_order(
+    name, header, columns, required
+):
+    layout = LAYOUTS[name]
+    assert titles(layout.header) == header
+    assert titles(layout.columns) == columns
+    assert {f.title for f in layout.fields if f.required} == required
+
+
+@pytest.mark.parametrize(
     ("layout", "field", "values"),
     [
         ("p44", "confidence", ("Red", "Amber", "Green")),
@@ -74,6 +104,16 @@ def test_three_year_declares_the_three_parts_as_one_table():
         ("three_year", "q5", ("Completed", "In progress", "Delayed", "Not yet due",
                               "No longer relevant")),
         ("three_year", "cp2", ("Contributes", "Significant")),
+        ("hallmarks", "type", ("Statutory", "Advice")),
+        ("hallmarks", "assessment", ("In place", "Working towards", "Gap")),
+        ("hallmarks", "hallmark", ("Empowered and Effective Leadership",
+                                   "Visible and Constructive Accountability",
+                                   "Intelligence-led Business Processes",
+                                   "Effective and Responsive Delivery Structures",
+                                   "Engaged Communities", "Appropriate Skills and Knowledge")),
+        ("pcc_delivery", "theme", ("Victims", "Offenders", "Communities", "Transformation")),
+        ("pcc_delivery", "rag_status", ("Red", "Amber", "Green", "Complete")),
+        ("pcc_delivery", "direction", ("Improving", "No change", "Worsening")),
     ],
 )  # fmt: skip
 def test_closed_lists_are_the_ones_design_md_gives(layout, field, values):
@@ -108,6 +148,10 @@ def test_register_columns_come_from_the_declaration():
                    "reduction_target_pct", "target_date"]  # fmt: skip
     three = [f.register_column for f in LAYOUTS["three_year"].register_fields]
     assert three == ["business_unit", "code", "head_of_service", "plan_start"]
+    hallmarks = [f.register_column for f in LAYOUTS["hallmarks"].register_fields]
+    assert hallmarks == ["partnership", "region", "contact_name", "contact_email"]
+    pcc = [f.register_column for f in LAYOUTS["pcc_delivery"].register_fields]
+    assert pcc == ["organisation", "theme_lead", "contact_name", "contact_email"]
 
 
 def test_dates_numbers_and_choices_have_their_kinds():

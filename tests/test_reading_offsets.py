@@ -17,7 +17,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from builders import AS_OF, action, p44_return, pcc_action, pcc_return, task, three_year_return
+from builders import (
+    AS_OF,
+    action,
+    hallmarks_return,
+    p44_return,
+    pcc_action,
+    pcc_return,
+    review,
+    task,
+    three_year_return,
+)
 from openpyxl.utils import range_boundaries
 from test_reading import partner_built
 from workbook_reading import sheet_records
@@ -131,12 +141,27 @@ def pcc_with_mistakes(folder: Path) -> Path:
     return retyped(path, {"Lead organisation": "Lead organsation"}, sheet="Delivery Plan")
 
 
+def hallmarks_with_mistakes(folder: Path) -> Path:
+    """A Hallmarks review with assessments typed "partly" and "no", one left empty, a target
+    date typed as text, the date of review typed as text and the "Further action" title
+    misspelt."""
+    rows = review({
+        "1a": {"assessment": "partly"},
+        "2a": {"assessment": None},
+        "2b": {"assessment": "no", "further_action": "Agree who sits on the group.",
+               "owner": "Claire Edwards", "target_date": "31/03/27"},
+    })  # fmt: skip
+    path = hallmarks_return(folder, rows=rows, date_of_review="16/11/26")
+    return retyped(path, {"Further action": "Furter action"}, sheet="Self-Assessment")
+
+
 # the findings with a cell that the mistakes above give (LibreOffice saves formulas' results)
 MISTAKES = {
     "p44": {"guessed-value", "required", "not-a-whole-number", "guessed-column", "guessed-label",
             "unsaved-formula"},
     "three_year": {"guessed-value", "required", "missing-column"},
     "pcc_delivery": {"guessed-value", "required", "guessed-column"},
+    "hallmarks": {"guessed-value", "required", "guessed-column"},
 }  # fmt: skip
 
 
@@ -156,10 +181,12 @@ def a_grid(folder: Path) -> Path:
 
 
 BUILDERS = {"p44": p44_with_mistakes, "three_year": three_year_with_mistakes,
-            "pcc_delivery": pcc_with_mistakes, "grid": a_grid}  # fmt: skip
+            "pcc_delivery": pcc_with_mistakes, "hallmarks": hallmarks_with_mistakes,
+            "grid": a_grid}  # fmt: skip
 FAR = (999, 25)  # the first cell in Z1000
 # what LibreOffice converts: both returns at every offset, p44 far away, the grid at a few
 RESAVED = {"p44": [*OFFSETS, FAR], "three_year": OFFSETS, "pcc_delivery": OFFSETS,
+           "hallmarks": OFFSETS,
            "grid": [(0, 0), (0, 4), (3, 0), (5, 2)]}  # fmt: skip
 # a fresh LibreOffice profile that makes no thumbnail for each .ods it writes (quicker)
 NO_THUMBNAILS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -305,14 +332,14 @@ def differences(got: dict, expected: dict) -> dict:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
-@pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery"])
+@pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery", "hallmarks"])
 def test_a_return_moved_down_and_right_reads_the_same_with_every_address_moved_as_much(
     saved_as, layout, fmt
 ):
     readings = read_all(saved_as(fmt)[layout])
     unmoved = readings[(0, 0)]
     # the unmoved return is read right: accepted, with findings pointing at cells
-    assert unmoved["organisation"] in ("Leeds", "Housing", "Constabulary")
+    assert unmoved["organisation"] in ("Leeds", "Housing", "Constabulary", "Huntingdonshire CSP")
     assert not [f for f in unmoved["findings"] if f[0] == "REJECTED"]
     rules = {f[1] for f in unmoved["findings"] if f[4] is not None}  # those with a cell
     assert rules == MISTAKES[layout] - ({"unsaved-formula"} if fmt != "xlsx" else set())
@@ -326,7 +353,7 @@ def test_a_return_moved_down_and_right_reads_the_same_with_every_address_moved_a
 
 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
-@pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery"])
+@pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery", "hallmarks"])
 def test_a_moved_return_resaved_by_libreoffice_reads_as_the_xlsx_did_before_it_moved(
     saved_as, layout, fmt
 ):

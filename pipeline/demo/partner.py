@@ -26,6 +26,7 @@ class PartnerWorkbook:
         self.book = openpyxl.load_workbook(path)
         self.sheet = self.book[layout.sheet]
         self._table_row, self._columns = self._find_table()
+        self._typed: set[int] = set()  # rows typed into since opening
 
     # --- header fields -----------------------------------------------------------------------
 
@@ -97,8 +98,22 @@ class PartnerWorkbook:
         self.set_row(r, values)
         return r
 
+    def put_row(self, values: Mapping[str, Any]) -> int:
+        """Type one row where a partner would: over the row the template already holds for its
+        reference (pre-filled from a list, or carried forward), else into the first empty row;
+        returns its 1-based row."""
+        ref = values.get(self.layout.reference or "")
+        if ref is not None:
+            col = self._columns[self.layout.reference or ""]
+            for r in self.rows():
+                if r not in self._typed and self.sheet.cell(r, col).value == ref:
+                    self.set_row(r, values)
+                    return r
+        return self.add_row(values)
+
     def set_row(self, row: int, values: Mapping[str, Any]) -> PartnerWorkbook:
         """Type values into a table row."""
+        self._typed.add(row)
         for name, value in values.items():
             _type_into(self.sheet.cell(row, self._columns[name]), value)
         return self

@@ -83,7 +83,8 @@ class Field:
     ``pattern`` (a regex over the normalised title) matches families of
     titles such as ``Q5 Apr–Jun 07``.
     ``register_column`` names the register CSV column that pre-fills it.
-    ``locked`` fields are pre-filled and protected in the template.
+    ``locked`` fields are pre-filled and protected in the template (a header field from the
+    register, a column from the layout's ``starting_rows``).
     ``gap`` is the flag level when a required value is missing.
     ``period_end`` reads ambiguous periods (``Oct 2008``) as their last day.
     ``quarter`` marks the status column of one plan quarter (three_year).
@@ -192,6 +193,10 @@ class Layout:
     # partners (a ``demo.layout_demo.LayoutDemo``), or the module holding them as ``DEMO``.
     reporting: LayoutReport | str | None = None
     demo: Any = None
+    # the module holding ``ROWS``, the rows every template starts with whatever was returned
+    # before (the Hallmarks requirements); their ``locked`` columns are the list's, not the
+    # partner's
+    prefilled_rows: str | None = None
 
     def __post_init__(self) -> None:
         names = [f.name for f in (*self.header, *self.columns)]
@@ -217,6 +222,13 @@ class Layout:
         if isinstance(self.reporting, str):
             return importlib.import_module(self.reporting).REPORT
         return LayoutReport() if self.reporting is None else self.reporting
+
+    @cached_property
+    def starting_rows(self) -> tuple[dict[str, Any], ...]:
+        """The rows every template starts with (``prefilled_rows``): none by default."""
+        if self.prefilled_rows is None:
+            return ()
+        return tuple(importlib.import_module(self.prefilled_rows).ROWS)
 
     def date_of_update(self, plan: Any) -> date | None:
         """The date ``plan`` (anything with ``value(name)``: a return, a plan) was brought up

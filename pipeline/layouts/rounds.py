@@ -1,7 +1,8 @@
 """Reporting rounds: which fortnight or quarter a date belongs to.
 
 A round is named so that names sort in time order: a fortnight by its first day
-(``2026-11-16``), a quarter by its financial year and number (``2026-27 Q3``).
+(``2026-11-16``), a quarter by its financial year and number (``2026-27 Q3``), a year by its
+financial year (``2026-27``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Cadence(Enum):
 
     FORTNIGHT = "fortnight"
     QUARTER = "quarter"
+    YEAR = "financial year"  # April to March
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +42,10 @@ def round_of(cadence: Cadence, day: date) -> Round:
         label = f"fortnight {start:%d/%m/%Y} to {end:%d/%m/%Y}"
         return Round(start.isoformat(), start, end, label)
     year = day.year if day.month >= 4 else day.year - 1
+    if cadence is Cadence.YEAR:
+        name = f"{year}-{(year + 1) % 100:02d}"
+        return Round(name, quarter_start(year, 1), quarter_end(year, 4),
+                     f"financial year {year}/{(year + 1) % 100:02d}")  # fmt: skip
     q = (day.month - 4) % 12 // 3 + 1
     return Round(
         f"{year}-{(year + 1) % 100:02d} Q{q}",

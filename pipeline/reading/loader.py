@@ -117,7 +117,8 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
 
 def _no_layout(heads: list[Sheet]) -> str:
     """Why no plan was found: none of our layouts' labels and columns were where we looked."""
-    known = " and no ".join(layout.title for layout in LAYOUTS.values())
+    titles = [layout.title for layout in LAYOUTS.values()]
+    known = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
     cut = [
         s
         for s in sorted(heads, key=lambda s: not s.visible)

@@ -9,21 +9,18 @@ sheets and renders rows itself, the plain one uses xlsxwriter's public API (see 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from ..timing import count
-from ..values import CELL_LIMIT, fit_cell, uk
-from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT, Col, Table
+from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, uk, wrapped_lines
+from .tables import DATE, INT, LONG, NUMBER, PERCENT, RAG, TEXT, Col, Table
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
-WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, RAG: 12}
+WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
-CHARACTERS_PER_WIDTH = 1.35  # Arial 10 characters in a column width unit (about)
-LINE_HEIGHT = 13  # points per wrapped line of Arial 10
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
@@ -46,6 +43,7 @@ class SheetWriter:
             DATE: book.add_format({**base, "num_format": "dd/mm/yyyy"}),
             INT: book.add_format({**base, "num_format": "0"}),
             NUMBER: book.add_format({**base, "num_format": "0.##"}),
+            PERCENT: book.add_format({**base, "num_format": "0%"}),
             "title": book.add_format({**base, "bold": True, "font_size": 16}),
             "subtitle": book.add_format({**base, "font_size": 11, "font_color": "#404040"}),
             "bold": book.add_format({**base, "bold": True, "font_size": 11}),
@@ -69,7 +67,7 @@ class SheetWriter:
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
         fmt = self.fmt
         self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
-                        INT: fmt[INT], NUMBER: fmt[NUMBER]}  # fmt: skip
+                        INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT]}  # fmt: skip
         self.table_names: set[str] = set()
 
     def _column_writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
@@ -123,7 +121,8 @@ class SheetWriter:
         elif isinstance(value, bool):
             sheet.write_string(row, col, "Yes" if value else "No", self.fmt["plain"])
         elif isinstance(value, int | float):
-            sheet.write_number(row, col, value, self.fmt[INT if kind == INT else NUMBER])
+            number_format = self.fmt[kind if kind in (INT, PERCENT) else NUMBER]
+            sheet.write_number(row, col, value, number_format)
         else:
             text, fmt = fit_cell(str(value)), self.fmt["wrap" if kind == LONG else "plain"]
             sheet.write_string(row, col, text, fmt)
@@ -239,7 +238,7 @@ def _fit_height(
     sheet: Any, r: int, row: tuple[Any, ...], kinds: list[str], widths: Sequence[float]
 ) -> None:
     """Make row ``r`` tall enough for its long texts wrapped in columns of ``widths``."""
-    lines = max((math.ceil(len(str(value)) / (width * CHARACTERS_PER_WIDTH))
+    lines = max((wrapped_lines(str(value), width)
                  for value, kind, width in zip(row, kinds, widths)
                  if kind == LONG and value), default=1)  # fmt: skip
     if lines > 1:

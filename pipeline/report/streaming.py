@@ -26,7 +26,7 @@ import xlsxwriter
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
-from .tables import DATE, INT, LONG, NUMBER, RAG, TEXT
+from .tables import DATE, LONG, NUMERIC, RAG, TEXT
 from .writer import EXCEL_DAY_ZERO
 
 # Anything in a text that xlsxwriter would escape or mark (control characters, XML's special
@@ -139,7 +139,7 @@ class RowWriter:
                     f"<is><t{space}>{value}</t></is></c>"
                 )
             elif kind_of_value is int or kind_of_value is float:
-                if kind not in (INT, NUMBER) or (kind_of_value is float and not isfinite(value)):
+                if kind not in NUMERIC or (kind_of_value is float and not isfinite(value)):
                     return None
                 cells.append(f'<c r="{name}{n}" s="{self.xf[kind]}"><v>{value:.16G}</v></c>')
             elif kind_of_value is date and kind == DATE:

@@ -22,6 +22,8 @@ from ..returns import ROW
 from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
+PERCENT = "percent"  # a share from 0 to 1, shown as 78%
+NUMERIC = (INT, NUMBER, PERCENT)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .numbers import (
 from .reading import Reader, Reading
 from .text import (
     CELL_LIMIT,
+    LINE_HEIGHT,
     cell_length,
     choose,
     fit_cell,
@@ -43,6 +44,7 @@ from .text import (
     read_email,
     read_text,
     read_yes_no,
+    wrapped_lines,
 )
 
 
@@ -219,6 +221,7 @@ def problem_sentence(field: Field, value: Any) -> str:
 __all__ = [
     "CELL_LIMIT",
     "KINDS",
+    "LINE_HEIGHT",
     "KindRule",
     "Reader",
     "Reading",
@@ -234,4 +237,5 @@ __all__ = [
     "shown_number",
     "uk",
     "valid_check",
+    "wrapped_lines",
 ]

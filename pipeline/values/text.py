@@ -4,6 +4,7 @@ type for them, and the limit of what a cell holds."""
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -42,6 +43,17 @@ def fit_cell(text: str) -> str:
         if length > CELL_LIMIT - 1:  # room is left for the "…"
             return text[:index] + "…"
     return text  # (not reached: the text does not fit)
+
+
+CHARACTERS_PER_WIDTH = 1.35  # Arial 10 characters in a column width unit (about)
+LINE_HEIGHT = 13  # points per wrapped line of Arial 10
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
+    LibreOffice do not set a row's height from wrapped text written by a program)."""
+    per_line = max(width * CHARACTERS_PER_WIDTH, 1)
+    return sum(max(math.ceil(len(line) / per_line), 1) for line in text.split("\n"))
 
 
 _UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...
