@@ -190,7 +190,7 @@ class _TemplateWriter:
         sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         sheet.repeat_rows(heading_row)
-        named = (self.organisation or self.layout.title).replace("&", "&&")
+        named = (self.organisation or self.layout.title)[:100].replace("&", "&&")  # (255 at most)
         sheet.set_footer(f"&L&8{named}&C&8Page &P of &N")
 
     def _guidance(self) -> None:

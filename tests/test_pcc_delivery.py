@@ -232,3 +232,17 @@ def test_a_quarter_missed_in_between_is_not_compared_across(tmp_path, register):
     [later] = sheet_records(q4, "Delivery Plan")
     assert (later["Last quarter"], later["Direction (worked out)"]) == (None, None)
     assert not flags(q4, "Worse two quarters running")
+
+
+def test_an_update_for_another_quarter_is_flagged_at_its_quarter(tmp_path, register):
+    templates, inbox = quarter(tmp_path, register, Q3)
+    send(templates["Constabulary"], inbox, "police.xlsx", Q3, "2017/18 Q2",
+         [action("V01", "Victims", "Green")])  # fmt: skip
+    send(templates["Youth-Offending-Service"], inbox, "yos.xlsx", Q3, "Q3 2017-18",
+         [action("O01", "Offenders", "Green")])  # fmt: skip
+    result = run(inbox, tmp_path / "outbox", [register], Q3)
+    [flagged] = flags(result.path, "Update for another quarter")
+    assert flagged["Organisation"] == "Constabulary"
+    assert "is for 2017/18 Q2, but this round is 2017/18 Q3" in flagged["Message"]
+    where = PartnerWorkbook(templates["Constabulary"], PCC).value_cell("quarter").coordinate
+    assert flagged["Cell"] == where

@@ -43,6 +43,12 @@ def financial_quarter_name(year: int, quarter: int) -> str:
     return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
 
 
+def financial_quarter_of(day: date) -> tuple[int, int]:
+    """The financial year (by its first calendar year) and quarter ``day`` falls in."""
+    year = day.year if day.month >= 4 else day.year - 1
+    return year, (day.month - 4) % 12 // 3 + 1
+
+
 def financial_quarter_period(year: int, quarter: int) -> tuple[date, date]:
     """First and last day of ``Q<quarter> <year>/<year+1>`` (financial-year quarters)."""
     return quarter_start(year, quarter), quarter_end(year, quarter)

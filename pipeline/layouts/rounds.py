@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from .quarters import financial_quarter_name, quarter_end, quarter_label, quarter_start
+from .quarters import (
+    financial_quarter_name,
+    financial_quarter_of,
+    quarter_end,
+    quarter_label,
+    quarter_start,
+)
 
 FORTNIGHT_ANCHOR = date(2024, 1, 1)  # a Monday: fortnights run Monday to the Sunday week after
 
@@ -41,12 +47,11 @@ def round_of(cadence: Cadence, day: date) -> Round:
         end = start + timedelta(days=13)
         label = f"fortnight {start:%d/%m/%Y} to {end:%d/%m/%Y}"
         return Round(start.isoformat(), start, end, label)
-    year = day.year if day.month >= 4 else day.year - 1
+    year, q = financial_quarter_of(day)
     if cadence is Cadence.YEAR:
         name = f"{year}-{(year + 1) % 100:02d}"
         return Round(name, quarter_start(year, 1), quarter_end(year, 4),
                      f"financial year {year}/{(year + 1) % 100:02d}")  # fmt: skip
-    q = (day.month - 4) % 12 // 3 + 1
     return Round(
         f"{year}-{(year + 1) % 100:02d} Q{q}",
         quarter_start(year, q),

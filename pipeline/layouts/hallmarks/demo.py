@@ -89,6 +89,9 @@ def earlier(r: DemoReturn, rng: random.Random, then: date) -> None:
         row["assessment"] = before[row["ref"]]
         if "target_date" in row:
             row["target_date"] -= timedelta(days=365)
+        elif row["assessment"] != IN_PLACE:  # (what was done about it since)
+            row.update(further_action=rng.choice(ACTIONS), owner=rng.choice(OFFICERS),
+                       target_date=then + timedelta(days=rng.randrange(60, 300)))  # fmt: skip
 
 
 # --- mistakes, as partnerships make them ------------------------------------------------------

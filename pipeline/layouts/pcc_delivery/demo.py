@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses, shipped_register
 from ...registers import RegisterEntry
-from ..quarters import financial_quarter_name
+from ..quarters import financial_quarter_name, financial_quarter_of
 from . import RAG_STATUS, THEME
 from .measures import direction
 
@@ -30,13 +30,13 @@ ACTIONS = {
     "Transformation": ("Co-locate the neighbourhood teams", "Agree a joint estates plan",
                        "Build the shared performance dashboard"),
 }  # fmt: skip
+NEW_THIS_QUARTER = frozenset({"Constabulary", "Victim Services"})
 WEIGHTS = {"Red": 10, "Amber": 30, "Green": 45, "Complete": 15}
 
 
 def quarter_label(day: date) -> str:
     """The financial year and quarter of ``day``, as the Board writes it: ``2017/18 Q3``."""
-    year = day.year if day.month >= 4 else day.year - 1
-    return financial_quarter_name(year, (day.month - 4) % 12 // 3 + 1)
+    return financial_quarter_name(*financial_quarter_of(day))
 
 
 def draft(entry: RegisterEntry, rng: random.Random, as_of: date) -> tuple[dict, list[dict]]:
@@ -87,6 +87,8 @@ def earlier(r: DemoReturn, rng: random.Random, then: date) -> None:
     """The plan a quarter before: last quarter's statuses, no stated direction yet."""
     before = r.header["_before"]
     r.header["quarter"] = quarter_label(then)
+    if r.entry.organisation in NEW_THIS_QUARTER:
+        r.rows.pop()  # its last action was added this quarter
     for row in r.rows:
         row["rag_status"] = before[row["ref"]]
         row["direction"] = None

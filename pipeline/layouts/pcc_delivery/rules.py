@@ -9,7 +9,18 @@ from datetime import date
 from ...flags import AMBER, RED, Rule, flag, row_ref
 from ...plans import Flag, Plan
 from ...values import uk
+from ...values.dates import is_fy_quarter
+from ..quarters import financial_quarter_name, financial_quarter_of
 from .measures import IMPROVING, WORSENING, computed, worse_twice
+
+
+def quarter_not_this_round(plan: Plan, as_of: date) -> Iterator[Flag]:
+    given = plan.value("quarter")
+    this = financial_quarter_name(*financial_quarter_of(as_of))
+    if is_fy_quarter(given) and given != this:
+        yield flag(plan, "quarter-not-this-round", AMBER,
+                   f"The update is for {given}, but this round is {this}: is it last "
+                   f"quarter's plan sent again?", plan.cell("quarter"))  # fmt: skip
 
 
 def rag_without_commentary(plan: Plan, as_of: date) -> Iterator[Flag]:
@@ -53,6 +64,10 @@ RULES: tuple[Rule, ...] = (
     Rule("worse-two-quarters", "Worse two quarters running", RED,
          "An action's RAG status fell last quarter and again this quarter.",
          "Tell the Board why, and what will turn the action round.", worse_two_quarters),
+    Rule("quarter-not-this-round", "Update for another quarter", AMBER,
+         "The Quarter the update says it is for is not the quarter of this round.",
+         "Send this quarter's update, with its Quarter, or correct the Quarter.",
+         quarter_not_this_round),
     Rule("rag-without-commentary", "Red or Amber without commentary", AMBER,
          "An action is Red or Amber and its progress commentary is empty.",
          "Say in the progress commentary why, and what is being done about it.",
