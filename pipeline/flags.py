@@ -35,6 +35,9 @@ class Rule:
     to_do: str  # what the organisation does about it
     find: Callable[[Plan, date], Iterator[Flag]]
     detail: Callable[[Layout], str] | None = None
+    # what the Needs attention list says of a plan with its flags (an amber rule with these
+    # words puts an organisation on that list; a red rule's are its title by default)
+    brief: Callable[[Plan], str] | None = None
 
     def meaning(self, layouts: list[Layout]) -> str:
         """When it fires, for the ``layouts`` it applies to (the Guidance sheet's words)."""

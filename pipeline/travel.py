@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2}
 IMPROVING, NO_CHANGE, WORSENING, NEW = "improving", "no change", "worsening", "new"
+ARROWS = {IMPROVING: "▲", NO_CHANGE: "►", WORSENING: "▼", NEW: "●"}  # shown beside the word
 RED_SHARE_OVERDUE = 0.25  # more than a quarter of rows overdue is Red
 
 

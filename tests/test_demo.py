@@ -14,7 +14,7 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
     overview = sheet_records(path, "Overview")
     assert len([o for o in overview if o["Layout"] == "Priority 44"]) == 44
     assert len([o for o in overview if o["Layout"] == "Three-year"]) == 14
-    assert {"improving", "worsening", "no change"} <= {o["Direction"] for o in overview}
+    assert {"▲ improving", "▼ worsening", "► no change"} <= {o["Direction"] for o in overview}
     assert "status changed" in {a["Changed"] for a in sheet_records(path, "Actions")}
     assert "Last round (06/11/2026)" in output
     missing = {o["Organisation"] for o in overview if o["Received"] == "No"}

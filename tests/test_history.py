@@ -184,8 +184,8 @@ def test_next_round_is_pre_filled_and_direction_of_travel_shows_exactly_what_cha
     assert len(changed) == 6
     overview = {o["Organisation"]: o for o in sheet_records(result.path, "Overview")}
     assert (overview["Leeds"]["Previous confidence"], overview["Leeds"]["Confidence"],
-            overview["Leeds"]["Direction"]) == ("Amber", "Green", "improving")  # fmt: skip
-    assert overview["Bradford"]["Direction"] == "no change"
+            overview["Leeds"]["Direction"]) == ("Amber", "Green", "▲ improving")  # fmt: skip
+    assert overview["Bradford"]["Direction"] == "► no change"
     assert overview["Salford"]["Received"] == "No"
 
 
@@ -193,7 +193,7 @@ def test_a_first_return_is_new(tmp_path, inbox):
     p44_return(inbox)
     result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
     [leeds] = sheet_records(result.path, "Overview")
-    assert leeds["Direction"] == "new" and leeds["Previous confidence"] is None
+    assert leeds["Direction"] == "● new" and leeds["Previous confidence"] is None
 
 
 def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, registers):

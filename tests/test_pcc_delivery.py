@@ -116,7 +116,7 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
     overview = {o["Organisation"]: o for o in sheet_records(q3, "Overview")}
     police = overview["Constabulary"]  # it states no RAG: the worst of its live actions
     assert (police["Confidence"], police["Previous confidence"], police["Direction"]) == (
-        "Amber", "Amber", "no change")  # fmt: skip
+        "Amber", "Amber", "► no change")  # fmt: skip
     assert (police["Layout"], police["Improved"], police["Worsened"], police["Red"]) == (
         "PCC delivery", 1, 1, 0)  # fmt: skip
 
@@ -127,7 +127,7 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
                           "target_date": date(2018, 1, 31)}})  # fmt: skip
     q4 = run(inbox, outbox, [register], Q4).path
     police = {o["Organisation"]: o for o in sheet_records(q4, "Overview")}["Constabulary"]
-    assert (police["Confidence"], police["Direction"]) == ("Red", "worsening")
+    assert (police["Confidence"], police["Direction"]) == ("Red", "▼ worsening")
     [twice] = flags(q4, "Worse two quarters running")
     assert twice["Severity"] == "Red"
     assert (

@@ -10,8 +10,12 @@ from openpyxl.utils.cell import range_boundaries
 
 
 def main_table(ws: Any, name: str = "") -> tuple[int, int, int, int]:
-    """(left, top, right, bottom), 1-based, of a worksheet's first Excel table from the top,
-    of those whose name begins with ``name``."""
+    """(left, top, right, bottom), 1-based, of a worksheet's main Excel table: the one named
+    after the sheet where there is one (the Overview's, below its Needs attention list), else
+    the first from the top; or the first of those whose name begins with ``name``."""
+    own = "".join(ch if ch.isalnum() else "_" for ch in ws.title)
+    if not name and own in ws.tables:
+        return range_boundaries(ws.tables[own].ref)
     tables = [t for t in ws.tables.values() if t.name.startswith(name)]
     first = min(tables, key=lambda t: range_boundaries(t.ref)[1])
     return range_boundaries(first.ref)

@@ -50,6 +50,7 @@ class Measure:
     title: str
     means: str | Callable[[Sequence[Any]], str]
     of: Callable[[PlanLike], int | None]
+    alarm: bool = False  # above zero it means trouble (coloured where it is shown)
 
     def meaning(self, layouts: Sequence[Any]) -> str:
         """What it counts, for the ``layouts`` that have it."""
@@ -88,7 +89,7 @@ COMPLETE = Measure("complete", "Complete",
                    count("complete"))  # fmt: skip
 OVERDUE = Measure("overdue", "Overdue",
                   _each(lambda x: x.progress.overdue_means(x.row_noun, x.due_title)),
-                  count("overdue"))  # fmt: skip
+                  count("overdue"), alarm=True)  # fmt: skip
 BASIC = (ROWS, COMPLETE, OVERDUE)  # the measures every layout has
 
 

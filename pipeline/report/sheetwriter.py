@@ -65,6 +65,8 @@ class SheetWriter:
             ),
         }
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
+        # a value that means trouble (``Col.alarm``): the Red fill, in dark red
+        self.trouble = book.add_format({"bg_color": RAG_COLOURS["Red"], "font_color": "#9C0006"})
         fmt = self.fmt
         self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
                         INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT]}  # fmt: skip
@@ -198,6 +200,10 @@ class SheetWriter:
                     sheet.conditional_format(top + 1, col, last, col, {
                         "type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt,
                     })  # fmt: skip
+        for col, column in enumerate(table.columns, start=left):
+            if column.alarm is not None:
+                sheet.conditional_format(top + 1, col, last, col,
+                                         {**column.alarm, "format": self.trouble})  # fmt: skip
         return last + 1
 
     def fit(self, sheet: Any, columns: list[Col], longest: list[int], left: int = 0) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import travel
+from .. import attention, travel
 from ..findings import cell_address
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Layout
@@ -34,6 +34,13 @@ class Col:
     width: float = 14
     kind: str = TEXT
     get: Callable[[Any], Any] | None = None
+    # when a value means trouble, as an xlsxwriter conditional format's criteria: coloured
+    alarm: dict[str, Any] | None = None
+
+
+ABOVE_ZERO = {"type": "cell", "criteria": ">", "value": 0}
+WORSENING = {"type": "text", "criteria": "containing", "value": travel.WORSENING}
+SAYS_NO = {"type": "cell", "criteria": "==", "value": '"No"'}
 
 
 class Table:
@@ -116,7 +123,7 @@ def overview(c: Consolidation) -> Table:
     columns = [
         Col("Organisation", 34, TEXT, lambda p: p.organisation),
         Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
-        Col("Received", 10, TEXT, lambda p: "Yes" if p.has_return else "No"),
+        Col("Received", 10, TEXT, lambda p: "Yes" if p.has_return else "No", SAYS_NO),
         Col("Date of update", 14, DATE, lambda p: p.updated),
         Col("Days since update", 12, INT, days),
         Col("Confidence", 12, RAG, lambda p: p.position if p.has_return else None),
@@ -124,13 +131,34 @@ def overview(c: Consolidation) -> Table:
             lambda p: travel.delivery(p.items) if p.has_return and not p.layout.judged_by
             else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
-        Col("Direction", 12, TEXT, lambda p: p.direction),
-        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name)) for m in measures),
-        Col("Red flags", 10, INT, lambda p: p.red_flags),
+        Col("Direction", 14, TEXT, lambda p: _arrowed(p.direction), WORSENING),
+        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
+              ABOVE_ZERO if m.alarm else None) for m in measures),
+        Col("Red flags", 10, INT, lambda p: p.red_flags, ABOVE_ZERO),
         Col("Amber flags", 10, INT, lambda p: p.amber_flags),
         Col("File", 40, TEXT, source),
     ]  # fmt: skip
     return Table.of("Overview", columns, c.plans)
+
+
+def needs_attention(found: list[attention.Attention]) -> Table:
+    """The organisations needing attention (``attention.needs_attention``), most serious
+    first, with their main reasons in words: the reasons last, on one line that runs on to
+    the right (the sheet's columns are the full table's, below it)."""
+    columns = [
+        Col("Organisation", 34, TEXT, lambda a: a.plan.organisation),
+        Col("Layout", 12, TEXT, lambda a: a.plan.layout.short_title),
+        Col("Confidence", 12, RAG, lambda a: a.plan.position if a.plan.has_return else None),
+        Col("Direction", 14, TEXT, lambda a: _arrowed(a.plan.direction), WORSENING),
+        Col("Why", 70, TEXT, lambda a: a.why),
+    ]
+    return Table.of("Needs attention", columns, found)
+
+
+def _arrowed(direction: str | None) -> str | None:
+    """A direction of travel with its arrow: ``▼ worsening``."""
+    arrow = travel.ARROWS.get(direction or "")
+    return f"{arrow} {direction}" if arrow else direction
 
 
 # --- rows of plans -----------------------------------------------------------------------------

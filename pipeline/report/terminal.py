@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..attention import needs_attention
 from ..catalogue import finding_words
 from ..findings import Finding
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
@@ -77,6 +78,10 @@ def summary_text(c: Consolidation) -> str:
         names = ", ".join(p.organisation.replace("\n", " ") for p in c.missing[:10])
         more = f" and {len(c.missing) - 10} more" if len(c.missing) > 10 else ""
         lines.append(f"Missing: {names}{more}")
+    worried = [a for a in needs_attention(c) if a.plan.has_return]
+    if worried:
+        lines.append(f"Needs attention (beside those missing): {len(worried)}, most serious:")
+        lines += [f"  {a.plan.organisation.replace(chr(10), ' ')}: {a.why}" for a in worried[:5]]
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .. import attention
 from ..catalogue import FINDINGS
 from ..errors import UsageError
 from ..files import OUTPUT_MARK, atomic_path
@@ -43,7 +44,6 @@ from .sheetwriter import SheetWriter
 from .tables import LONG, Col, Table, field_col, source
 from .writer import SheetJob, Writer, choose
 
-OVERVIEW_TOP = 7  # the Overview table's header row, below the title block
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
 
@@ -75,7 +75,8 @@ def sheet_notes() -> list[tuple[str, str]]:
     charts = ", ".join(spec.short for spec, _ in every_chart())
     nouns = " and ".join(layout.row_noun for layout in layouts)
     return [
-        ("Overview", "one row per organisation; each name links to its own sheet"),
+        ("Overview", "headline figures; who needs attention, most serious first, and why; then "
+         "one row per organisation, trouble coloured; each name links to its own sheet"),
         ("Charts", charts),
         ("Returns", "the round's tracker, and the chase list with contacts"),
         *((sheet.name, sheet.shows) for sheet in derived if sheet.first),
@@ -98,6 +99,7 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
         titles = ", ".join(x.short_title for x in having)
         yield m.title, titles, "Overview, organisation sheets", m.meaning(having)
     every = ", ".join(layout.short_title for layout in layouts)
+    yield "Needs attention", every, "Overview", attention.means()
     for title, means in RETURN_MEASURES:
         yield title, every, "Overview, Returns", means
     yield "Received (date)", every, "Returns Log", RECEIVED_MEANS
@@ -249,6 +251,8 @@ class _Workbook:
     # --- the Overview ----------------------------------------------------------------------
 
     def _overview(self, sheet: Any) -> None:
+        """The title block and headline figures, the Needs attention list, then every
+        organisation: what the meeting asks first, first."""
         sheet.activate()
         fmt = self.w.fmt
         self.w.title(sheet, "Action plans: progress report")
@@ -261,12 +265,23 @@ class _Workbook:
         red = sum(f.severity == "red" for f in flags)
         sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
-        sheet.write_string(
-            row + 1, 0, "Each name links to the organisation's own sheet; the Charts sheet has "
-            "the picture, the Gap Flags sheet the detail.", fmt["subtitle"],
-        )  # fmt: skip
-        links = self._links()
-        self.w.table(sheet, _linked(tables.overview(self.c)), OVERVIEW_TOP, link=lambda i: links[i])
+        figures = "   ·   ".join(f"{title}: {n}" for title, n in attention.headlines(self.c))
+        sheet.write_string(row + 1, 0, f"Organisations  ·  {figures}", fmt["bold"])
+        links = dict(zip(map(id, self.c.plans), self._links()))
+        worried = attention.needs_attention(self.c)
+        sheet.write_string(row + 3, 0, f"Needs attention ({len(worried)})", fmt["bold"])
+        sheet.write_string(row + 4, 0, "Most serious first: no return, Red, worsening, red "
+                           "flags. Each name links to the organisation's own sheet; the Gap "
+                           "Flags sheet has the detail.", fmt["subtitle"])  # fmt: skip
+        below = self.w.table(sheet, _linked(tables.needs_attention(worried)), row + 5,
+                             freeze=False, widths=False, name=self.w.table_name("Needs attention"),
+                             link=lambda i: links[id(worried[i].plan)])  # fmt: skip
+        sheet.write_string(below + 1, 0, "Every organisation", fmt["bold"])
+        top = below + 2
+        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False,
+                     link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
+        sheet.repeat_rows(top)
+        sheet.freeze_panes(0, 1)  # the names stay in view; the header is far down the sheet
 
     def _links(self) -> list[str | None]:
         """Where each Overview row links: the organisation's own sheet, or (in a round too

@@ -40,6 +40,7 @@ STATUTORY_GAPS = Measure(
     "Statutory gaps",
     "Statutory requirements assessed as a Gap.",
     _count(is_statutory_gap),
+    alarm=True,
 )
 ACTION_POINTS = Measure(
     "action_points",

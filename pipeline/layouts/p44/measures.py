@@ -50,5 +50,5 @@ MEASURES: tuple[Measure, ...] = (
             "baseline times the reduction target %, rounded.", reduction_needed),
     Measure("impact_shortfall", "Short by", "How many crimes the live and delivered impact "
             "together fall short of the reduction needed (0 when they are enough; an Impact "
-            "shortfall flag when they are not).", impact_shortfall),
+            "shortfall flag when they are not).", impact_shortfall, alarm=True),
 )  # fmt: skip

@@ -88,11 +88,14 @@ def nothing_planned_ahead(plan: Plan, as_of: date) -> Iterator[Flag]:
 RULES: tuple[Rule, ...] = (
     Rule("red-without-contingency", "Red confidence without contingency", RED,
          "Overall confidence is Red and no risks and contingency are given.",
-         "Say what the risks are and what the contingency is.", red_without_contingency),
+         "Say what the risks are and what the contingency is.", red_without_contingency,
+         brief=lambda plan: "Red with no contingency given"),
     Rule("confidence-check", "Confidence check", AMBER,
          "The stated confidence is better than the plan's own rows suggest (more than a "
          "quarter of actions overdue reads as Red, any overdue as Amber).",
-         "Check the overall confidence against the plan's own actions.", confidence_check),
+         "Check the overall confidence against the plan's own actions.", confidence_check,
+         brief=lambda plan: f"says {plan.value('confidence')}, its actions say "
+         f"{delivery(plan.items)}"),
     Rule("action-overdue", "Action overdue", AMBER,
          "The end date has passed and the action is not Complete, Evaluation or Cancelled.",
          "Update the action: complete it, give a new end date, or cancel it.", action_overdue),
@@ -101,7 +104,8 @@ RULES: tuple[Rule, ...] = (
          "(Complete, Evaluation) adds up to less than the reduction the target needs "
          "(baseline × target %).",
          "Add or extend actions until their impact meets the reduction needed.",
-         impact_shortfall),
+         impact_shortfall,
+         brief=lambda plan: f"{plan.figure('impact_shortfall')} crimes short of its target"),
     Rule("nothing-planned-ahead", "Nothing planned ahead", AMBER,
          "No Planned or Ongoing action falls in the next four weeks.",
          "Plan the next four weeks' actions.", nothing_planned_ahead),

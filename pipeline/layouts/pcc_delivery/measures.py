@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ... import travel
 from ..measures import BASIC, Measure, PlanLike
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2, "Complete": 3}
 LIVE = ("Red", "Amber", "Green")
 IMPROVING, NO_CHANGE, WORSENING, NEW = "Improving", "No change", "Worsening", "New"
-ARROWS = {IMPROVING: "▲", NO_CHANGE: "►", WORSENING: "▼", NEW: "●"}
+ARROWS = {way: travel.ARROWS[way.lower()] for way in (IMPROVING, NO_CHANGE, WORSENING, NEW)}
 
 
 def direction(now: Any, before: Any) -> str | None:
@@ -58,10 +59,10 @@ def _count(test: Callable[[dict[str, Any]], bool]) -> Callable[[PlanLike], int |
 MEASURES: tuple[Measure, ...] = (
     *BASIC,
     Measure("red", "Red", "Actions whose RAG status is Red.",
-            _count(lambda row: row.get("status_now") == "Red")),
+            _count(lambda row: row.get("status_now") == "Red"), alarm=True),
     Measure("improved", "Improved", "Actions whose RAG status rose since last quarter's return "
             "(Red to Amber, Amber to Green, anything to Complete).",
             _count(lambda row: computed(row) == IMPROVING)),
     Measure("worsened", "Worsened", "Actions whose RAG status fell since last quarter's return.",
-            _count(lambda row: computed(row) == WORSENING)),
+            _count(lambda row: computed(row) == WORSENING), alarm=True),
 )  # fmt: skip

@@ -285,6 +285,7 @@ LAYOUT = Layout(
             "Open tasks (not Completed or No "
             "longer relevant) with no status for the current quarter.",
             count("not_updated"),
+            alarm=True,
         ),
     ),
     reporting=f"{__name__}.report",

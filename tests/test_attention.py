@@ -1,0 +1,69 @@
+"""The Overview answers the meeting's first question (seed 002): who is off track and why. It
+opens with headline figures and a Needs attention list, most serious first, each organisation
+with its main reasons in words and a link to its sheet; below it every organisation, with
+colour wherever a value means trouble."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import openpyxl
+from builders import AS_OF, action, p44_return
+from openpyxl.utils import range_boundaries
+from workbook_reading import sheet_records
+
+from pipeline.run import run
+
+
+def overdue(ref: str) -> dict:
+    return action(ref, start_date=AS_OF - timedelta(days=60), end_date=AS_OF - timedelta(days=9))
+
+
+def test_the_overview_lists_who_needs_attention_most_serious_first_with_reasons_in_words(
+    tmp_path, inbox, registers
+):
+    # Leeds says Red with two actions overdue; Bradford says Green though its actions say
+    # Amber; Salford sends nothing, nor do the business units on the three-year register
+    p44_return(inbox, confidence="Red", rows=[overdue("A01"), overdue("A02"), action("A03")])
+    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", confidence="Green",
+               rows=[overdue("B01"), action("B02"), action("B03"), action("B04")])  # fmt: skip
+    result = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF)
+
+    listed = sheet_records(result.path, "Overview", "Needs")
+    assert [(a["Organisation"], a["Why"]) for a in listed] == [
+        ("Finance", "no return"),
+        ("Housing", "no return"),
+        ("Salford", "no return"),
+        ("Leeds", "says Red; 2 actions overdue"),
+        ("Bradford", "says Green, its actions say Amber; 1 action overdue"),
+    ]
+    assert listed[3]["Confidence"] == "Red"
+    every = sheet_records(result.path, "Overview")
+    assert len(every) == 5 and {o["Organisation"] for o in every} >= {"Leeds", "Housing"}
+
+    book = openpyxl.load_workbook(result.path)
+    sheet = book["Overview"]
+    said = " ".join(str(c.value) for row in sheet.iter_rows(max_row=12) for c in row if c.value)
+    assert "Red: 1" in said and "No return: 3" in said and "Confidence check: 1" in said
+    links = {c.value: c.hyperlink.location for c in sheet["A"] if c.hyperlink}
+    assert links["Leeds"] == "'Leeds'!A1"
+    assert book["Leeds"]["A1"].value == "Leeds"
+
+
+def test_values_that_mean_trouble_are_coloured_on_the_overview(tmp_path, inbox, registers):
+    p44_return(inbox, rows=[overdue("A01"), action("A02")])
+    result = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF)
+    sheet = openpyxl.load_workbook(result.path)["Overview"]
+    _, top, _, bottom = range_boundaries(sheet.tables["Overview"].ref)
+    title = {c.column: c.value for c in sheet[top] if c.value}
+    # conditional formats over the table's rows, by the title of the column they colour
+    coloured = {}
+    for cf in sheet.conditional_formatting:
+        first_col, first_row, last_col, last_row = range_boundaries(str(cf.sqref))
+        if (first_row, last_row, first_col) == (top + 1, bottom, last_col):
+            coloured[title[first_col]] = [rule.formula for rule in cf.rules]
+    for trouble in ("Received", "Direction", "Overdue", "Red flags", "Short by", "Confidence"):
+        assert trouble in coloured, trouble
+    assert "Complete" not in coloured  # more complete actions is no trouble
+    assert coloured["Received"] == [['"No"']]
+    assert coloured["Overdue"] == [["0"]]  # above zero
