@@ -57,11 +57,13 @@ def consolidate(
     registers: Mapping[str, Register],
     as_of: date,
     previous: Mapping[str, Mapping[str, PlanRecord]] | None = None,
+    recent: Mapping[str, Mapping[str, list[PlanRecord]]] | None = None,
 ) -> Consolidation:
     """Pick each organisation's return, work out progress, flags and direction of travel
     against ``previous`` (layout -> organisation key -> last round's plan), and add a plan for
-    everyone on a register who sent nothing."""
-    previous = previous or {}
+    everyone on a register who sent nothing. ``recent`` (layout -> organisation key -> its
+    plans of the last few rounds, oldest first) is each plan's trail."""
+    previous, recent = previous or {}, recent or {}
     chosen: dict[tuple[str, str], Receipt] = {}
     for receipt in receipts:
         if receipt.status not in (ACCEPTED, WITH_FINDINGS):
@@ -96,7 +98,9 @@ def consolidate(
             plan.rejected = turned_down.get(
                 (plan.layout.name, organisation_key(plan.organisation)), []
             )
-        plan.previous = previous.get(plan.layout.name, {}).get(organisation_key(plan.organisation))
+        key = organisation_key(plan.organisation)
+        plan.previous = previous.get(plan.layout.name, {}).get(key)
+        plan.trail = recent.get(plan.layout.name, {}).get(key, [])
         if plan.loaded is not None and plan.loaded.rows is not None:
             header = {name: plan.value(name) for name in plan.loaded.header}
             plan.rows = plan.loaded.rows

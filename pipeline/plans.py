@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .store import PlanRecord
 
 
+TRAIL_ROUNDS = 6  # the rounds an organisation's trail shows, this one included
+
+
 @dataclass(frozen=True)
 class Flag:
     """One gap on the Gap Flags sheet, with its rule's words (see ``pipeline.flags``)."""
@@ -52,6 +55,7 @@ class Plan:
     items: list[dict[str, Any]] = field(default_factory=list)  # them, with progress, as dicts
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
+    trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
     received: datetime | None = None  # when the return used arrived (``intake.arrival``)
     rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
 
@@ -158,6 +162,15 @@ class Plan:
             "amber_flags": self.amber_flags,
             "rows": travel.row_memory(self.items, self.layout),
         }
+
+    def rounds(self) -> list[tuple[bool, str | None, int | None]]:
+        """Round by round, oldest first, this round last (over its ``trail``): whether a
+        return came, and its position and overdue count."""
+        past = [(bool(r.sha256), r.summary.get("position"), r.summary.get("overdue"))
+                for r in self.trail]  # fmt: skip
+        now = (self.has_return, self.position if self.has_return else None,
+               self.figure("overdue") if self.has_return else None)  # fmt: skip
+        return [*past, now]
 
     @property
     def red_flags(self) -> int:

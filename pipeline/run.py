@@ -23,7 +23,7 @@ from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .outputs import Outputs, write_and_record
-from .plans import Consolidation
+from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import read_registers
 from .timing import stage
 
@@ -139,7 +139,9 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
             earlier = _earlier_in_round(store, rounds, read_now)
             settle(earlier, registers)
             previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
-            consolidation = consolidate(receipts + earlier, registers, as_of, previous)
+            recent = {name: store.recent_plans(name, r.id, TRAIL_ROUNDS - 1)
+                      for name, r in rounds.items()}  # fmt: skip
+            consolidation = consolidate(receipts + earlier, registers, as_of, previous, recent)
             consolidation.rounds, consolidation.due = rounds, due
     return consolidation, _file_records(receipts, rounds), _plan_records(consolidation, rounds)
 

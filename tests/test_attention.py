@@ -67,3 +67,42 @@ def test_values_that_mean_trouble_are_coloured_on_the_overview(tmp_path, inbox, 
     assert "Complete" not in coloured  # more complete actions is no trouble
     assert coloured["Received"] == [['"No"']]
     assert coloured["Overdue"] == [["0"]]  # above zero
+
+
+def test_each_organisation_shows_its_confidence_and_overdue_actions_round_by_round(
+    tmp_path, registers
+):
+    # Leeds: Amber, then nothing, then Green with one action overdue, then Red with two;
+    # Bradford sends only the last round
+    outbox = tmp_path / "outbox"
+    rounds = [AS_OF - timedelta(days=14 * n) for n in (3, 2, 1, 0)]
+    says = {rounds[0]: ("Amber", 0), rounds[2]: ("Green", 1), rounds[3]: ("Red", 2)}
+    for day in rounds:
+        inbox = tmp_path / f"inbox-{day}"
+        inbox.mkdir()
+        if day in says:
+            confidence, late = says[day]
+            rows = [overdue_at(f"A0{n}", day) for n in range(late)] + [action("A09")]
+            p44_return(inbox, rows=rows, confidence=confidence,
+                       date_of_update=day - timedelta(days=2))  # fmt: skip
+        if day == rounds[-1]:
+            p44_return(inbox, organisation="Bradford", name="bradford.xlsx")
+        result = run(inbox, outbox, [registers["p44"]], day)
+
+    overview = {o["Organisation"]: o for o in sheet_records(result.path, "Overview")}
+    assert overview["Leeds"]["Last 6 rounds"] == "A – G R"
+    assert overview["Leeds"]["Overdue, last 6 rounds"] == "0 – 1 2"
+    assert overview["Bradford"]["Last 6 rounds"] == "– – – A"
+    assert overview["Salford"]["Last 6 rounds"] == "– – – –"
+    # each letter in its RAG's colour: the cell is rich text, R in red
+    sheet = openpyxl.load_workbook(result.path, rich_text=True)["Overview"]
+    _, top, _, bottom = range_boundaries(sheet.tables["Overview"].ref)
+    title = {c.value: c.column for c in sheet[top]}
+    [leeds] = [r for r in range(top + 1, bottom + 1) if sheet.cell(r, 1).value == "Leeds"]
+    trail = sheet.cell(leeds, title["Last 6 rounds"]).value
+    red = next(block for block in trail if str(block).strip() == "R")
+    assert red.font.color.rgb.endswith("C00000")
+
+
+def overdue_at(ref: str, day) -> dict:
+    return action(ref, start_date=day - timedelta(days=30), end_date=day - timedelta(days=3))

@@ -15,11 +15,13 @@ from typing import Any
 
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, uk, wrapped_lines
-from .tables import DATE, INT, LONG, NUMBER, PERCENT, RAG, TEXT, Col, Table
+from .tables import DATE, INT, LONG, NUMBER, PERCENT, RAG, TEXT, TRAIL, Col, Table
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
-WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12}
+WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20}
+# a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
+TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
@@ -69,7 +71,11 @@ class SheetWriter:
         self.trouble = book.add_format({"bg_color": RAG_COLOURS["Red"], "font_color": "#9C0006"})
         fmt = self.fmt
         self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
-                        INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT]}  # fmt: skip
+                        INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT],
+                        TRAIL: fmt["plain"]}  # fmt: skip
+        self.trail = {letter: book.add_format({**base, "bold": True, "font_color": colour})
+                      for letter, colour in TRAIL_COLOURS.items()}  # fmt: skip
+        self.trail_other = book.add_format({**base, "font_color": "#808080"})
         self.table_names: set[str] = set()
 
     def _column_writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
@@ -78,6 +84,8 @@ class SheetWriter:
         millions of cells.)"""
         general = self.value
         write, number = self.writer.cell_writers(sheet)
+        if kind == TRAIL:
+            return lambda row, col, value: self._trail(sheet, row, col, str(value))
         if kind in (TEXT, LONG, RAG):
             fmt = self.of_kind[kind]
 
@@ -107,6 +115,17 @@ class SheetWriter:
                 general(sheet, row, col, value, kind)
 
         return num
+
+    def _trail(self, sheet: Any, row: int, col: int, text: str) -> None:
+        """A trail (``A A G R``), each letter in its RAG's colour, the rest grey."""
+        letters = text.split(" ")
+        pieces: list[Any] = []
+        for n, letter in enumerate(letters):
+            pieces += [self.trail.get(letter, self.trail_other), (" " if n else "") + letter]
+        if len(letters) == 1:  # (a rich string needs two pieces)
+            sheet.write_string(row, col, text, pieces[0])
+        else:
+            sheet.write_rich_string(row, col, *pieces, self.fmt["plain"])
 
     def title(self, sheet: Any, text: str) -> None:
         """A sheet's title, in its first row."""

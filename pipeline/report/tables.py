@@ -17,12 +17,14 @@ from ..findings import cell_address
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
-from ..plans import Consolidation, Plan
+from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..returns import ROW
 from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
 PERCENT = "percent"  # a share from 0 to 1, shown as 78%
+TRAIL = "trail"  # positions round by round, "A A G R", each letter in its RAG colour
+NOT_SENT = "–"  # a round with no return, in a trail
 NUMERIC = (INT, NUMBER, PERCENT)
 
 
@@ -132,6 +134,8 @@ def overview(c: Consolidation) -> Table:
             else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
         Col("Direction", 14, TEXT, lambda p: _arrowed(p.direction), WORSENING),
+        Col(f"Last {TRAIL_ROUNDS} rounds", 14, TRAIL, position_trail),
+        Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
         *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
               ABOVE_ZERO if m.alarm else None) for m in measures),
         Col("Red flags", 10, INT, lambda p: p.red_flags, ABOVE_ZERO),
@@ -153,6 +157,18 @@ def needs_attention(found: list[attention.Attention]) -> Table:
         Col("Why", 70, TEXT, lambda a: a.why),
     ]
     return Table.of("Needs attention", columns, found)
+
+
+def position_trail(plan: Plan) -> str:
+    """Its position round by round, oldest first: R, A or G, ``–`` with no return, ``?``
+    when it could not be told."""
+    return " ".join((position or "?")[:1] if sent else NOT_SENT
+                    for sent, position, _ in plan.rounds())  # fmt: skip
+
+
+def overdue_trail(plan: Plan) -> str:
+    """How many rows were overdue round by round, oldest first (``–`` with no return)."""
+    return " ".join(str(n or 0) if sent else NOT_SENT for sent, _, n in plan.rounds())
 
 
 def _arrowed(direction: str | None) -> str | None:

@@ -35,7 +35,7 @@ from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS, Layout
 from ..layouts.measures import RETURN_MEASURES, union
 from ..naming import plain, safe_sheet_name
-from ..plans import Consolidation, Plan
+from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..timing import stage
 from ..values import uk
 from . import tables
@@ -100,6 +100,10 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
         yield m.title, titles, "Overview, organisation sheets", m.meaning(having)
     every = ", ".join(layout.short_title for layout in layouts)
     yield "Needs attention", every, "Overview", attention.means()
+    yield (f"Last {TRAIL_ROUNDS} rounds", every, "Overview",
+           "The organisation's position round by round, oldest first, this round last: R, A "
+           "or G (stated, or as its rows judge it), – for a round with no return; beside it, "
+           "how many of its rows were overdue each round.")  # fmt: skip
     for title, means in RETURN_MEASURES:
         yield title, every, "Overview, Returns", means
     yield "Received (date)", every, "Returns Log", RECEIVED_MEANS

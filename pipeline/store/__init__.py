@@ -269,6 +269,24 @@ class Store:
         }
 
     @_reading
+    def recent_plans(
+        self, layout: str, before_round: str, rounds: int
+    ) -> dict[str, list[PlanRecord]]:
+        """Each organisation's positions in the last ``rounds`` rounds of ``layout`` before
+        ``before_round`` (returned or not), oldest first, keyed by ``organisation_key``."""
+        rows = self.db.execute(
+            "SELECT layout, round, organisation, sha256, summary FROM plans WHERE layout = ? "
+            "AND round IN (SELECT DISTINCT round FROM plans WHERE layout = ? AND round < ? "
+            "ORDER BY round DESC LIMIT ?) ORDER BY round",
+            (layout, layout, before_round, rounds),
+        ).fetchall()
+        found: dict[str, list[PlanRecord]] = {}
+        for lay, rnd, org, sha, summary in rows:
+            record = PlanRecord(lay, rnd, org, sha, json.loads(summary))
+            found.setdefault(organisation_key(org), []).append(record)
+        return found
+
+    @_reading
     def latest_returns(self, layout: str) -> dict[str, LoadedReturn]:
         """Each organisation's latest return used in a round, keyed by ``organisation_key``."""
         rows = self.db.execute(
