@@ -203,6 +203,25 @@ def test_column_widths_fit_their_content(round_workbook):
     assert gap.column_dimensions["G"].width >= 60  # messages wrap in a wide column
 
 
+def test_no_date_on_any_sheet_shows_hashes_for_want_of_width(round_workbook):
+    """A date column is at least as wide as the date it shows, dd/mm/yyyy, plus a margin: on
+    an organisation sheet too, where the rows table shares its columns with the header block
+    above it (Start date sits under the flags' narrow Cell column)."""
+    book = openpyxl.load_workbook(round_workbook)
+    checked = 0
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, datetime) and cell.number_format == "dd/mm/yyyy":
+                    letter = cell.column_letter
+                    width = sheet.column_dimensions[letter].width
+                    assert width >= len("20/11/2026") + 1, (sheet.title, cell.coordinate, width)
+                    checked += 1
+    assert checked > 20
+
+
 def test_the_workbook_validates_with_openpyxl(round_workbook):
     with warnings.catch_warnings():
         warnings.simplefilter("error")

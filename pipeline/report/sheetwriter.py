@@ -9,7 +9,7 @@ sheets and renders rows itself, the plain one uses xlsxwriter's public API (see 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -160,13 +160,15 @@ class SheetWriter:
         link: Callable[[int], str | None] | None = None,
         beside: dict[int, Callable[[], Any]] | None = None,
         wrap_in: Sequence[float] | None = None,
+        at_least: Mapping[int, float] | None = None,
     ) -> int:
         """Write ``table`` as an Excel table with its header at row ``top``, named ``name``
         (made by ``table_name``; by default, one is made from the sheet's name). The main table
         of a sheet has its header frozen and repeated on every printed page. ``link(i)`` may
         give an internal link for row ``i``'s first cell. ``beside[r]()`` writes whatever else
-        is on row ``r`` (rows are written in order: the sheet may be streamed). Returns the row
-        after the table."""
+        is on row ``r`` (rows are written in order: the sheet may be streamed). Its columns'
+        widths fit it, and are ``at_least[col]`` wide where something else on the sheet needs
+        that. Returns the row after the table."""
         beside = dict(beside or {})
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
@@ -208,7 +210,7 @@ class SheetWriter:
         for r in sorted(beside):
             beside[r]()
         if widths:
-            self.fit(sheet, table.columns, _longest(table.columns, sample), left)
+            self.fit(sheet, table.columns, _longest(table.columns, sample), left, at_least)
         count("cells", len(table) * len(table.columns))
         if freeze:
             sheet.freeze_panes(top + 1, 0)
@@ -225,16 +227,24 @@ class SheetWriter:
                                          {**column.alarm, "format": self.trouble})  # fmt: skip
         return last + 1
 
-    def fit(self, sheet: Any, columns: list[Col], longest: list[int], left: int = 0) -> None:
+    def fit(
+        self,
+        sheet: Any,
+        columns: list[Col],
+        longest: list[int],
+        left: int = 0,
+        at_least: Mapping[int, float] | None = None,
+    ) -> None:
         """Column widths that fit the title and the longest value shown (``longest``, one per
-        column); long texts wrap at a set width."""
+        column), and no narrower than ``at_least[col]``; long texts wrap at a set width."""
+        at_least = at_least or {}
         for col, (column, length) in enumerate(zip(columns, longest), start=left):
             if column.kind == LONG:
-                sheet.set_column(col, col, column.width)
-                continue
-            # titles wrap onto two lines; the header also holds the filter button
-            width = max(length + 2, min(len(column.title) // 2 + 5, 24), 7)
-            sheet.set_column(col, col, min(width, WIDEST[column.kind]))
+                width = column.width
+            else:  # titles wrap onto two lines; the header also holds the filter button
+                width = min(max(length + 2, min(len(column.title) // 2 + 5, 24), 7),
+                            WIDEST[column.kind])  # fmt: skip
+            sheet.set_column(col, col, max(width, at_least.get(col, 0)))
 
     def print_setup(self, sheet: Any, name: str) -> None:
         """Landscape A4, one page wide, and a footer with sheet name, page and as-of date."""

@@ -44,6 +44,9 @@ from .sheetwriter import SheetWriter
 from .tables import LONG, Col, Table, field_col, source
 from .writer import SheetJob, Writer, choose
 
+# the widths an organisation sheet's header block and flags need (labels, values; the flags'
+# severity, rule, cell and message); its rows table is at least as wide, column by column
+BLOCK = {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
 
@@ -390,11 +393,13 @@ class _Workbook:
         if plan.rows is not None:
             items = tables.plan_rows(plan)
             sheet.write_string(row, 0, items.sheet, fmt["bold"])
-            self.w.table(sheet, items, row + 1, name=named[1], freeze=False)
+            self.w.table(sheet, items, row + 1, name=named[1], freeze=False, at_least=BLOCK)
             sheet.repeat_rows(row + 1)
+            rest = {col: w for col, w in BLOCK.items() if col >= len(items.columns)}
         else:
             sheet.repeat_rows(4)  # the flags' header
-        for col, width in {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}.items():  # the block's
+            rest = BLOCK
+        for col, width in rest.items():
             sheet.set_column(col, col, width)
 
     def _header_block(self, plan: Plan, sheet: Any) -> dict[int, Callable[[], Any]]:
