@@ -75,22 +75,28 @@ def test_run_writes_the_consolidated_workbook_and_prints_a_summary(tmp_path, inb
     assert overview["Housing"]["Layout"] == "Three-year"
 
 
-def test_actions_and_the_calendar_carry_every_event_in_date_order(tmp_path, inbox):
-    later = AS_OF + timedelta(days=20)
+def test_actions_and_the_calendar_carry_every_event_what_is_coming_first(tmp_path, inbox):
+    later, earlier = AS_OF + timedelta(days=20), AS_OF - timedelta(days=40)
     p44_return(inbox, rows=[
         action("A01", category="Week of Action", start_date=later, end_date=later),
         action("A02", calendar_event="Yes"),
         action("A03"),
+        action("A04", category="Week of Action", start_date=earlier, end_date=earlier),
+        action("A05", category="Week of Action", start_date=earlier + timedelta(days=14),
+               end_date=earlier + timedelta(days=14)),
     ])  # fmt: skip
     path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
     assert run_cli(tmp_path, inbox).exit_code == 0
     calendar = sheet_records(path, "Calendar of Events")
-    assert [(e["Action"], e["Date"].date()) for e in calendar] == [
-        ("Action A02", AS_OF - timedelta(days=10)),
-        ("Action A01", later),
+    # what is on now and coming first, in date order; then what is over, latest first
+    assert [(e["When"], e["Action"], e["Date"].date()) for e in calendar] == [
+        ("On now", "Action A02", AS_OF - timedelta(days=10)),
+        ("Coming", "Action A01", later),
+        ("Past", "Action A05", earlier + timedelta(days=14)),
+        ("Past", "Action A04", earlier),
     ]
     actions = sheet_records(path, "Actions")
-    assert [a["Ref"] for a in actions] == ["A01", "A02", "A03"]
+    assert [a["Ref"] for a in actions] == ["A01", "A02", "A03", "A04", "A05"]
     assert actions[0]["Source"] == "Leeds return.xlsx · Action Plan!A20"
 
 

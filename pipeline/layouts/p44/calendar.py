@@ -74,11 +74,28 @@ def _plans(c: Consolidation) -> list[Plan]:
     return c.plans_of(LAYOUT.name)
 
 
+ON_NOW, COMING, PAST = "On now", "Coming", "Past"
+
+
+def when(d: Dated, as_of: date) -> str:
+    """Whether a calendar row is on at ``as_of``, still to come, or over."""
+    if d.start > as_of:
+        return COMING
+    return PAST if d.end is not None and d.end < as_of else ON_NOW
+
+
 def calendar(c: Consolidation) -> Table:
-    """Every dated event and long-running calendar row, by start date."""
-    rows = [d for plan in _plans(c) for d in dated_rows(plan)]
-    rows.sort(key=lambda d: (d.start, d.plan.organisation.lower(), str(d.row.get("ref"))))
+    """Every dated event and long-running calendar row: what is on now and coming first, by
+    start date, then what is over, the most recent first."""
+
+    def order(d: Dated) -> tuple[bool, int, str, str]:
+        past = when(d, c.as_of) == PAST
+        day = d.start.toordinal()
+        return past, -day if past else day, d.plan.organisation.lower(), str(d.row.get("ref"))
+
+    rows = sorted((d for plan in _plans(c) for d in dated_rows(plan)), key=order)
     columns = [
+        Col("When", 9, TEXT, lambda d: when(d, c.as_of)),
         Col("Date", 12, DATE, lambda d: d.start),
         Col("End date", 12, DATE, lambda d: d.row.get("end_date")),
         Col("Kind", 13, TEXT, lambda d: d.kind),

@@ -39,7 +39,8 @@ def impact_against_need(c: Consolidation) -> Table:
 REPORT = LayoutReport(
     rules=RULES,
     sheets=(
-        DerivedSheet(CALENDAR, "every Week of Action and calendar event, in date order",
+        DerivedSheet(CALENDAR, "every Week of Action and calendar event: on now and coming "
+                     "first, then past",
                      calendar, first=True),
         DerivedSheet(GRID, "partnerships down, weeks across: clashes and gaps at a glance",
                      calendar_grid, first=True, write=write_grid),
