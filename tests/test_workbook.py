@@ -158,6 +158,13 @@ def test_three_year_derivations_for_cabinet_procurement_and_efficiency(round_wor
         ("2 Sustainable Communities", "HSG-01", "Delayed"),
         ("4 Learning and Training", "HSG-03", "In progress"),
     ]
+    # above them, the Cabinet summary: each priority's significant tasks by status this quarter
+    summary = sheet_records(round_workbook, "Council Plan Progress", "Cabinet")
+    assert [(r["Council Plan priority"], r["Significant tasks"], r.get("Delayed"),
+             r.get("In progress"), r["Overdue"]) for r in summary] == [
+        ("1 Resource and Opportunity", 0, 0, 0, 0), ("2 Sustainable Communities", 1, 1, 0, 0),
+        ("3 Safe and Clean", 0, 0, 0, 0), ("4 Learning and Training", 1, 0, 1, 0),
+    ]  # fmt: skip
     assert [r["Ref"] for r in sheet_records(round_workbook, "Contract Register")] == ["HSG-01"]
     assert [r["Ref"] for r in sheet_records(round_workbook, "Efficiency")] == ["HSG-02"]
 

@@ -4,10 +4,15 @@ its tasks-by-status chart."""
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from ...plans import Consolidation
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import (
+    ABOVE_ZERO,
     CHANGED,
+    INT,
     OVERDUE,
     SOURCE,
     STATUS_LAST_ROUND,
@@ -67,6 +72,38 @@ def council_plan_progress(c: Consolidation) -> Table:
     return Table.of(COUNCIL_PLAN_PROGRESS, columns, items)
 
 
+def cabinet_summary(c: Consolidation) -> Table:
+    """Per Council Plan priority: how many tasks are significant for it, and how many of them
+    are in each status this quarter (each task once, as the chart counts it: its bucket) and
+    overdue."""
+    buckets = LAYOUT.progress.buckets
+    tallies = []
+    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
+        rows = [row for _, row in rows_of(c, LAYOUT) if row.get(f"cp{n}") == "Significant"]
+        tally = Counter(row["progress"] for row in rows)
+        tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
+        tallies.append((f"{n} {name}", tally))
+    shown = [b for b in buckets if any(t[b] for _, t in tallies)]
+    columns = [Col("Council Plan priority", 28, TEXT, lambda t: t[0]),
+               Col("Significant tasks", 12, INT, lambda t: t[1]["Tasks"]),
+               *(Col(b, 11, INT, lambda t, b=b: t[1][b]) for b in shown),
+               Col("Overdue", 10, INT, lambda t: t[1]["Overdue"], ABOVE_ZERO)]  # fmt: skip
+    return Table(CABINET_SUMMARY, columns, [tuple(col.get(t) for col in columns)
+                                            for t in tallies])  # fmt: skip
+
+
+def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
+    """The Cabinet summary (tasks per priority by status this quarter), then every task."""
+    w.title(sheet, "Council Plan progress: tasks significant for a priority")
+    sheet.write_string(1, 0, "Each task counts once per priority, by its status this quarter "
+                       "(a finished task by its closing status).", w.fmt["subtitle"])  # fmt: skip
+    below = w.table(sheet, cabinet_summary(c), 3, freeze=False, widths=False,
+                    name=w.table_name(CABINET_SUMMARY))  # fmt: skip
+    sheet.write_string(below + 1, 0, "Every task", w.fmt["bold"])
+    w.table(sheet, table, below + 2, freeze=False)
+    sheet.repeat_rows(below + 2)
+
+
 def _tasks_marked(c: Consolidation, sheet: str, name: str) -> Table:
     columns = [BUSINESS_UNIT, *map(_field, FIRST), LATEST, _field("outcomes"), SOURCE]
     return Table.of(sheet, columns, [i for i in rows_of(c, LAYOUT) if i[1].get(name) == "Yes"])
@@ -84,13 +121,15 @@ def efficiency(c: Consolidation) -> Table:
 
 COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
     "Council Plan Progress", "Contract Register", "Efficiency")  # fmt: skip
+CABINET_SUMMARY = "Cabinet summary"
 
 REPORT = LayoutReport(
     rules=RULES,
     row_columns=task_columns,
     sheets=(
-        DerivedSheet(COUNCIL_PLAN_PROGRESS, "tasks significant for a Council Plan priority "
-                     "(Cabinet report)", council_plan_progress),
+        DerivedSheet(COUNCIL_PLAN_PROGRESS, "per Council Plan priority, its significant tasks "
+                     "by status this quarter (the Cabinet summary), then every such task",
+                     council_plan_progress, write=write_council_plan_progress),
         DerivedSheet(CONTRACT_REGISTER, "tasks under a formal contract, for the Corporate "
                      "Contract Register", contract_register),
         DerivedSheet(EFFICIENCY, "tasks that will bring a Gershon efficiency, for the Annual "
