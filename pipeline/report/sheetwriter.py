@@ -15,9 +15,10 @@ from typing import Any
 
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, uk, wrapped_lines
-from .tables import DATE, INT, LONG, NUMBER, PERCENT, RAG, TEXT, TRAIL, Col, Table
+from .tables import DATE, INT, LONG, NUMBER, NUMERIC, PERCENT, RAG, TEXT, TRAIL, Col, Table
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
+HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20}
 # a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
@@ -56,15 +57,8 @@ class SheetWriter:
             "figure": book.add_format({**base, "bold": True, "num_format": "0", "align": "left"}),
             "red": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Red"]}),
             "amber": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Amber"]}),
-            "heading": book.add_format(
-                {
-                    **base,
-                    "bold": True,
-                    "text_wrap": True,
-                    "font_color": "#FFFFFF",
-                    "bg_color": "#4472C4",
-                }
-            ),
+            "heading": book.add_format(HEADING | base),
+            "heading right": book.add_format(HEADING | base | {"align": "right"}),  # over numbers
         }
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
         # a value that means trouble (``Col.alarm``): the Red fill, in dark red
@@ -119,6 +113,11 @@ class SheetWriter:
     def _trail(self, sheet: Any, row: int, col: int, text: str) -> None:
         """A trail (``A A G R``), each letter in its RAG's colour, the rest grey."""
         letters = text.split(" ")
+        if getattr(sheet, "constant_memory", False):
+            # a streamed sheet writes its strings inline, where other readers (openpyxl) take
+            # rich text for its XML: a large round's trails are plain
+            sheet.write_string(row, col, text, self.fmt["plain"])
+            return
         pieces: list[Any] = []
         for n, letter in enumerate(letters):
             pieces += [self.trail.get(letter, self.trail_other), (" " if n else "") + letter]
@@ -183,7 +182,8 @@ class SheetWriter:
             "columns": [{"header": c.title} for c in table.columns],
         })  # fmt: skip
         for col, column in enumerate(table.columns, start=left):
-            sheet.write_string(top, col, column.title, self.fmt["heading"])
+            heading = self.fmt["heading right" if column.kind in NUMERIC else "heading"]
+            sheet.write_string(top, col, column.title, heading)
         link_format = self.fmt["link"]
         kinds = [c.kind for c in table.columns]
         writers = [self._column_writer(sheet, kind) for kind in kinds]
