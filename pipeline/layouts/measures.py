@@ -67,13 +67,18 @@ def _each(clause: Callable[[Any], str]) -> Callable[[Sequence[Any]], str]:
     return sentence
 
 
-def count(key: str) -> Callable[[PlanLike], int | None]:
-    """A measure counting the rows whose row measure ``key`` is true (see ``progress``)."""
+def count_where(test: Callable[[dict[str, Any]], bool]) -> Callable[[PlanLike], int | None]:
+    """A measure counting the rows that pass ``test`` (None without a table of rows)."""
 
     def count(plan: PlanLike) -> int | None:
-        return sum(bool(row[key]) for row in plan.items) if plan.has_rows else None
+        return sum(bool(test(row)) for row in plan.items) if plan.has_rows else None
 
     return count
+
+
+def count(key: str) -> Callable[[PlanLike], int | None]:
+    """A measure counting the rows whose row measure ``key`` is true (see ``progress``)."""
+    return count_where(lambda row: row[key])
 
 
 def rows_total(plan: PlanLike) -> int | None:

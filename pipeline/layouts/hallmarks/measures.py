@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..measures import BASIC, ROWS, Measure, PlanLike
+from ..measures import BASIC, ROWS, Measure, PlanLike, count_where
 
 IN_PLACE, WORKING_TOWARDS, GAP = "In place", "Working towards", "Gap"
 STATUTORY = "Statutory"
@@ -28,31 +28,24 @@ def has_action(row: dict[str, Any]) -> bool:
     return bool(row.get("further_action"))
 
 
-def _count(test: Callable[[dict[str, Any]], bool]) -> Callable[[PlanLike], int | None]:
-    def count(plan: PlanLike) -> int | None:
-        return sum(test(row) for row in plan.items) if plan.has_rows else None
-
-    return count
-
-
 STATUTORY_GAPS = Measure(
     "statutory_gaps",
     "Statutory gaps",
     "Statutory requirements assessed as a Gap.",
-    _count(is_statutory_gap),
+    count_where(is_statutory_gap),
     alarm=True,
 )
 ACTION_POINTS = Measure(
     "action_points",
     "Action points",
     "Requirements with a further action given.",
-    _count(has_action),
+    count_where(has_action),
 )
 ADOPTED = Measure(
     "adopted",
     "In place or working towards",
     "Requirements assessed In place or Working towards.",
-    _count(adopted),
+    count_where(adopted),
 )
 MEASURES: tuple[Measure, ...] = (*BASIC, STATUTORY_GAPS, ACTION_POINTS)  # fmt: skip
 

@@ -4,11 +4,10 @@ Ref) and compared with the direction the lead states."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ... import travel
-from ..measures import BASIC, Measure, PlanLike
+from ..measures import BASIC, Measure, count_where
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2, "Complete": 3}
 LIVE = ("Red", "Amber", "Green")
@@ -49,20 +48,13 @@ def worse_twice(row: dict[str, Any]) -> bool:
     return direction(now, last) == WORSENING and direction(last, before) == WORSENING
 
 
-def _count(test: Callable[[dict[str, Any]], bool]) -> Callable[[PlanLike], int | None]:
-    def count(plan: PlanLike) -> int | None:
-        return sum(test(row) for row in plan.items) if plan.has_rows else None
-
-    return count
-
-
 MEASURES: tuple[Measure, ...] = (
     *BASIC,
     Measure("red", "Red", "Actions whose RAG status is Red.",
-            _count(lambda row: row.get("status_now") == "Red"), alarm=True),
+            count_where(lambda row: row.get("status_now") == "Red"), alarm=True),
     Measure("improved", "Improved", "Actions whose RAG status rose since last quarter's return "
             "(Red to Amber, Amber to Green, anything to Complete).",
-            _count(lambda row: computed(row) == IMPROVING)),
+            count_where(lambda row: computed(row) == IMPROVING)),
     Measure("worsened", "Worsened", "Actions whose RAG status fell since last quarter's return.",
-            _count(lambda row: computed(row) == WORSENING), alarm=True),
+            count_where(lambda row: computed(row) == WORSENING), alarm=True),
 )  # fmt: skip
