@@ -138,10 +138,11 @@ REPORT = LayoutReport(
          "place."),
         ("In place or working towards", MATRIX,
          "Of all the requirements in the return, the share assessed In place or Working "
-         "towards (what seed 003 counts as adopted)."),
+         "towards (what a review counts as adopted)."),
         ("Summary", MATRIX,
-         "The review in seed 003's words: requirements in the return (items), how many are In "
-         "place or Working towards, with their share, and how many have a further action "
+         "The review as partnerships sum up their own (\"115 items, 90 in place or working "
+         "towards (78%), 25 action points\"): requirements in the return (items), how many are "
+         "In place or Working towards, with their share, and how many have a further action "
          "(action points)."),
     ),
 )  # fmt: skip
