@@ -6,7 +6,7 @@ them, ``pipeline.flags`` finds the flags, ``pipeline.travel`` compares values ac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from .intake import Receipt
 from .layouts import Layout, measures
 from .layouts.rounds import Round
 from .registers import Register, RegisterEntry
-from .returns import ROW, LoadedReturn
+from .returns import ROW, LoadedReturn, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +58,7 @@ class Plan:
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
     received: datetime | None = None  # when the return used arrived (``intake.arrival``)
     rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
+    last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
 
     @property
     def findings(self) -> list[Finding]:
@@ -106,6 +107,17 @@ class Plan:
         """``Name <email>`` for a message, or whichever is known."""
         parts = [self.contact_name, self.contact_email and f"<{self.contact_email}>"]
         return " ".join(p for p in parts if p) or None
+
+    def last_plan(self, as_of: date) -> Plan | None:
+        """With no return this round, its latest return as a plan of its own, its rows
+        measured at ``as_of``: to show what it last said (None with a return, or none ever)."""
+        last = self.last_return
+        if self.has_return or last is None or last.rows is None:
+            return None
+        shown = replace(self, loaded=last, rows=last.rows, flags=[])
+        header = {name: shown.value(name) for name in last.header}
+        shown.items = self.layout.progress.annotate(records(last.rows), header, as_of)
+        return shown
 
     @property
     def updated(self) -> date | None:

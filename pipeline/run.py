@@ -142,6 +142,8 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
             recent = {name: store.recent_plans(name, r.id, TRAIL_ROUNDS - 1)
                       for name, r in rounds.items()}  # fmt: skip
             consolidation = consolidate(receipts + earlier, registers, as_of, previous, recent)
+            for plan in consolidation.missing:  # what they last said, for their own sheets
+                plan.last_return = store.latest_return(plan.layout.name, plan.organisation)
             consolidation.rounds, consolidation.due = rounds, due
     return consolidation, _file_records(receipts, rounds), _plan_records(consolidation, rounds)
 

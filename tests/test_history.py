@@ -292,3 +292,26 @@ def test_a_run_killed_half_way_leaves_the_store_as_it_was(tmp_path, inbox):
         "Leeds",
         "Salford",
     }
+
+
+def test_an_organisation_that_sends_nothing_shows_its_last_plan_marked_as_not_this_rounds(
+    tmp_path, inbox, registers
+):
+    p44_return(inbox, rows=[action("A01"), action("A02", status="Planned")])
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    shutil.rmtree(inbox)
+    inbox.mkdir()
+    p44_return(inbox, organisation="Bradford", name="bradford r2.xlsx")
+    result = run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
+
+    [leeds] = [o for o in sheet_records(result.path, "Overview") if o["Organisation"] == "Leeds"]
+    assert leeds["Received"] == "No" and leeds["Actions / tasks"] is None  # not counted
+    sheet = openpyxl.load_workbook(result.path)["Leeds"]
+    said = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "No return received this round." in said
+    [marked] = [s for s in said if s.startswith("Actions as its last return gave them")]
+    assert "not this round's" in marked and "Leeds return.xlsx" in marked
+    refs = [r["Ref"] for r in sheet_records(result.path, "Leeds", "Actions")]
+    assert refs == ["A01", "A02"]
+    assert "A01" not in [a["Ref"] for a in sheet_records(result.path, "Actions")
+                         if a["Organisation"] == "Leeds"]  # fmt: skip

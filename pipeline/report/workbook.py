@@ -390,9 +390,16 @@ class _Workbook:
         flag_end = self.w.table(sheet, tables.plan_flags(plan), 4, left=3, name=named[0],
                                 freeze=False, widths=False, beside=block)  # fmt: skip
         row = max(block_end, flag_end + 1)
-        if plan.rows is not None:
-            items = tables.plan_rows(plan)
-            sheet.write_string(row, 0, items.sheet, fmt["bold"])
+        last = plan.last_plan(self.c.as_of)
+        if plan.rows is not None or last is not None:
+            items = tables.plan_rows(last or plan)
+            said = items.sheet
+            if last is not None:
+                said = (
+                    f"{items.sheet} as its last return gave them, not this round's "
+                    f"({source(last)}, updated {uk(last.updated) if last.updated else '?'})"
+                )
+            sheet.write_string(row, 0, said, fmt["bold"])
             self.w.table(sheet, items, row + 1, name=named[1], freeze=False, at_least=BLOCK)
             sheet.repeat_rows(row + 1)
             rest = {col: w for col, w in BLOCK.items() if col >= len(items.columns)}

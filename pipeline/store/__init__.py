@@ -297,6 +297,18 @@ class Store:
         return {organisation_key(org): codec.loads(loaded) for org, loaded in rows}
 
     @_reading
+    def latest_return(self, layout: str, organisation: str) -> LoadedReturn | None:
+        """An organisation's latest return of ``layout`` used in a round, or None."""
+        rows = self.db.execute(
+            "SELECT p.organisation, r.loaded FROM plans p JOIN returns r USING (sha256) "
+            "WHERE p.layout = ? ORDER BY p.round DESC",
+            (layout,),
+        ).fetchall()
+        key = organisation_key(organisation)
+        found = next((loaded for org, loaded in rows if organisation_key(org) == key), None)
+        return codec.loads(found) if found is not None else None
+
+    @_reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
         """An organisation's rounds, oldest first: round, file, status and summary."""
         rows = self.db.execute(
