@@ -91,7 +91,11 @@ def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(rou
     leeds = book["Leeds"]  # the flags beside its header block, on a streamed sheet
     _, flags_top, _, flags_bottom = main_table(leeds, "Flags")
     rules = {str(cf.sqref): len(cf.rules) for cf in leeds.conditional_formatting}
-    assert rules == {f"D{flags_top + 1}:D{flags_bottom}": 3}
+    # and its actions' Overdue column, Yes in the colour of trouble, as on every rows table
+    _, rows_top, _, rows_bottom = main_table(leeds, "Actions")
+    overdue = next(c.column_letter for c in leeds[rows_top] if c.value == "Overdue")
+    assert rules == {f"D{flags_top + 1}:D{flags_bottom}": 3,
+                     f"{overdue}{rows_top + 1}:{overdue}{rows_bottom}": 1}  # fmt: skip
 
 
 def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workbook):

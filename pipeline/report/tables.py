@@ -43,6 +43,7 @@ class Col:
 ABOVE_ZERO = {"type": "cell", "criteria": ">", "value": 0}
 WORSENING = {"type": "text", "criteria": "containing", "value": travel.WORSENING}
 SAYS_NO = {"type": "cell", "criteria": "==", "value": '"No"'}
+SAYS_YES = {"type": "cell", "criteria": "==", "value": '"Yes"'}
 
 
 class Table:
@@ -189,7 +190,7 @@ ORGANISATION = Col("Organisation", 30, TEXT, lambda item: item[0].organisation)
 SOURCE = Col("Source", 40, TEXT, lambda item: source(item[0], item[1][ROW]))
 STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, lambda i: i[1].get("status_last_round"))
 CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"))
-OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]))
+OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]), SAYS_YES)
 
 
 def row_columns(layout: Layout) -> list[Col]:
