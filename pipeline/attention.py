@@ -164,6 +164,6 @@ def headlines(c: Consolidation) -> list[tuple[str, int]]:
     figures = [(title, sum(map(test, c.plans))) for title, test in HEADLINES]
     for rule, _ in every_rule():
         if rule.brief is not None and rule.severity != RED:
-            with_it = {f.organisation for f in c.flags if f.rule == rule.id}
+            with_it = {(f.layout, f.organisation) for f in c.flags if f.rule == rule.id}
             figures.append((rule.title, len(with_it)))
     return figures

@@ -300,13 +300,17 @@ class Store:
     def latest_return(self, layout: str, organisation: str) -> LoadedReturn | None:
         """An organisation's latest return of ``layout`` used in a round, or None."""
         rows = self.db.execute(
-            "SELECT p.organisation, r.loaded FROM plans p JOIN returns r USING (sha256) "
+            "SELECT p.organisation, p.sha256 FROM plans p JOIN returns r USING (sha256) "
             "WHERE p.layout = ? ORDER BY p.round DESC",
             (layout,),
         ).fetchall()
         key = organisation_key(organisation)
-        found = next((loaded for org, loaded in rows if organisation_key(org) == key), None)
-        return codec.loads(found) if found is not None else None
+        sha = next((sha for org, sha in rows if organisation_key(org) == key), None)
+        if sha is None:
+            return None
+        # only the one return's JSON is read, not every round's
+        loaded = self.db.execute("SELECT loaded FROM returns WHERE sha256 = ?", (sha,)).fetchone()
+        return codec.loads(loaded[0])
 
     @_reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
