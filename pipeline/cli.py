@@ -128,6 +128,14 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     return day
 
 
+pack_option = click.option(
+    "--pack",
+    is_flag=True,
+    help="Also print the meeting pack: a PDF of who needs attention, the Overview and a page "
+    "per organisation (needs LibreOffice; without it, the pack's workbook).",
+)
+
+
 def _date_option(name: str, help: str):
     return click.option(name, callback=_as_of, metavar="YYYY-MM-DD", help=help)
 
@@ -275,6 +283,7 @@ def check(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write how long each stage took, as JSON, to this file.",
 )
+@pack_option
 def run(
     inbox: Path,
     outbox: Path,
@@ -283,6 +292,7 @@ def run(
     due: date | None,
     store: Path | None,
     timings: Path | None,
+    pack: bool,
 ) -> None:
     """Read every return in the inbox and write one consolidated progress workbook.
 
@@ -293,7 +303,7 @@ def run(
     from .run import run as run_pipeline
 
     _run_and_report(
-        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due)
+        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due), pack
     )
     if timings is not None:
         import json
@@ -303,7 +313,7 @@ def run(
         timings.write_text(json.dumps(report(), indent=2))
 
 
-def _run_and_report(start) -> None:
+def _run_and_report(start, pack: bool = False) -> None:
     from tqdm import tqdm
 
     from .report.terminal import summary_text
@@ -325,6 +335,8 @@ def _run_and_report(start) -> None:
              f"{result.feedback[0].parent}")  # fmt: skip
     echo(f"Store: {result.store}")
     echo(f"Consolidated workbook: {result.path}")
+    if pack:
+        _pack(result)
     if result.feedback_unwritten:
         folder = result.feedback_unwritten[0].parent
         raise PipelineError(
@@ -332,6 +344,18 @@ def _run_and_report(start) -> None:
             f"{folder} (it may be full or read-only): make room or give write access, and run "
             f"again; the workbook and the store are complete."
         )
+
+
+def _pack(result) -> None:
+    from .report.pack import write_pack
+
+    echo("Printing the meeting pack (LibreOffice takes a minute)...")
+    made = write_pack(result.consolidation, result.path.parent)
+    if made.pdf is not None:
+        echo(f"Meeting pack: {made.pdf}")
+    else:
+        echo(f"Meeting pack (to print from Excel): {made.workbook}")
+        echo(made.no_pdf, err=True)
 
 
 @cli.command()
@@ -349,7 +373,8 @@ def _run_and_report(start) -> None:
     metavar="YYYY-MM-DD",
     help="The round's date (default: 2026-11-20, the round the demo registers were made for).",
 )
-def demo(directory: Path, as_of: date | None) -> None:
+@pack_option
+def demo(directory: Path, as_of: date | None, pack: bool) -> None:
     """Make a realistic demo inbox (with the usual mistakes) and run the pipeline on it."""
     from .demo import DEMO_AS_OF, make_demo
     from .run import run as run_pipeline
@@ -365,7 +390,8 @@ def demo(directory: Path, as_of: date | None) -> None:
     _run_and_report(
         lambda on_file: run_pipeline(
             made.inbox, directory, made.registers, as_of, on_file, made.store, made.due
-        )
+        ),
+        pack,
     )
 
 

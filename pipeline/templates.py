@@ -28,12 +28,22 @@ BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
 HEADER_TOP = 3  # zero-based row of the first header label
 LONG_TEXT_HEIGHT = 90
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
-WORKBOOK_OPTIONS = {
+_OPTIONS = {
     # Values are written with typed methods; text must never turn into a formula or a link.
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+# Column widths are counted in the default font's characters: Arial's, which LibreOffice has
+# everywhere (as Liberation Sans), where Calibri's stand-in there is far wider and would
+# shrink every printed page.
+DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
+
+
+def workbook_options(**more: object) -> dict[str, object]:
+    """xlsxwriter's options for every workbook we write, and ``more``: a new dict each time
+    (xlsxwriter adds to the default font's)."""
+    return {**_OPTIONS, "default_format_properties": dict(DEFAULT_FONT), **more}
 
 
 def make_templates(
@@ -109,7 +119,7 @@ def write_template(
     header = dict(header or {})
     rows = starting_rows(layout, rows)
     with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        book = xlsxwriter.Workbook(str(tmp), workbook_options())
         book.set_properties(
             {"title": layout.title, "subject": organisation or "", "created": REPRODUCIBLE}
         )

@@ -94,8 +94,11 @@ def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(rou
     # and its actions' Overdue column, Yes in the colour of trouble, as on every rows table
     _, rows_top, _, rows_bottom = main_table(leeds, "Actions")
     overdue = next(c.column_letter for c in leeds[rows_top] if c.value == "Overdue")
+    # and its Status column, by its closed list (Complete and Evaluation green)
+    status = next(c.column_letter for c in leeds[rows_top] if c.value == "Status")
     assert rules == {f"D{flags_top + 1}:D{flags_bottom}": 3,
-                     f"{overdue}{rows_top + 1}:{overdue}{rows_bottom}": 1}  # fmt: skip
+                     f"{overdue}{rows_top + 1}:{overdue}{rows_bottom}": 1,
+                     f"{status}{rows_top + 1}:{status}{rows_bottom}": 2}  # fmt: skip
 
 
 def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workbook):
@@ -191,19 +194,59 @@ def test_an_organisation_sheet_is_laid_out_like_its_plan(round_workbook):
     ]
 
 
-def test_every_sheet_prints_landscape_one_page_wide_with_a_footer(round_workbook):
+def test_every_sheet_prints_on_a4_one_page_wide_or_at_80_percent_across_with_a_footer(
+    round_workbook,
+):
     book = openpyxl.load_workbook(round_workbook)
+    across = set()
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        assert sheet.page_setup.orientation == "landscape", sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
-        # fitToWidth is left out of the file when it is 1, the default
-        assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+        setup = sheet.page_setup
+        assert setup.paperSize == 9 and setup.orientation == "landscape", sheet.title
+        if sheet.sheet_properties.pageSetUpPr.fitToPage:
+            # fitToWidth is left out of the file when it is 1, the default
+            assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+        else:  # too wide for one page at 8 pt
+            assert setup.scale == 80 and setup.pageOrder == "overThenDown", sheet.title
+            across.add(sheet.title)
         footer = sheet.oddFooter
         assert "&P of &N" in footer.center.text and "20/11/2026" in footer.right.text
+        assert footer.left.size == 10  # 8 pt at the smallest scale
         if sheet.tables and sheet.title not in ("Guidance",):
             assert sheet.print_title_rows, sheet.title
+    assert {"Actions", "Tasks", "Leeds"} <= across
+    assert {"Overview", "Charts", "Board Summary"}.isdisjoint(across)
+
+
+def colours(sheet, title: str) -> dict[str, str]:
+    """The fill each value gets, by conditional format, in the column headed ``title`` of the
+    first table on the sheet that has one (value -> RGB)."""
+    table = next(t for t in sheet.tables.values() if title in [c.name for c in t.tableColumns])
+    left, top, _, bottom = openpyxl.utils.range_boundaries(table.ref)
+    col = left + [c.name for c in table.tableColumns].index(title)
+    found = {}
+    for cf in sheet.conditional_formatting:
+        if any(r.bounds == (col, top + 1, col, bottom) for r in cf.sqref.ranges):
+            for rule in cf.rules:
+                if rule.operator == "equal":
+                    found[rule.formula[0].strip('"')] = rule.dxf.fill.bgColor.rgb[-6:]
+    return found
+
+
+def test_a_status_is_coloured_by_its_closed_list_on_every_sheet_it_shows(round_workbook):
+    book = openpyxl.load_workbook(round_workbook)
+    red, green = "F4B6B6", "B7E1B0"
+    for sheet in (book["Tasks"], book["Housing"]):
+        for title in ("Q7", "Status this quarter", "Latest status"):
+            assert colours(sheet, title) == {"Completed": green, "Delayed": red}
+    for sheet in (book["Actions"], book["Leeds"]):
+        assert colours(sheet, "Status") == {"Complete": green, "Evaluation": green}
+    assert colours(book["Overview"], "Confidence") == {
+        "Red": red,
+        "Amber": "FFE199",
+        "Green": green,
+    }
 
 
 def test_column_widths_fit_their_content(round_workbook):

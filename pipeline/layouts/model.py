@@ -46,22 +46,34 @@ class FlagLevel(Enum):
     AMBER = "amber"
 
 
+RAG_WORDS = ("Red", "Amber", "Green")
+
+
 @dataclass(frozen=True, eq=False)
 class ClosedList:
     """A closed list of values, with the other spellings people type for them.
 
     ``synonyms`` maps a loose spelling (compared after normalising case,
     spacing and punctuation) to the value it means; reading one is reported as
-    a guess.
+    a guess. ``colours`` gives a value its RAG colour wherever it is shown ("Gap": "Red");
+    the values Red, Amber and Green are their own colour.
     """
 
     values: tuple[str, ...]
     synonyms: dict[str, str] = field(default_factory=dict)
+    colours: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = set(self.synonyms.values()) - set(self.values)
         if unknown:
             raise ValueError(f"synonyms point at values not in the list: {sorted(unknown)}")
+        if set(self.colours) - set(self.values) or set(self.colours.values()) - set(RAG_WORDS):
+            raise ValueError(f"colours must give values of the list one of {RAG_WORDS}")
+
+    @cached_property
+    def rag(self) -> dict[str, str]:
+        """Each value's RAG colour, for those that have one."""
+        return {**{v: v for v in self.values if v in RAG_WORDS}, **self.colours}
 
     @cached_property
     def exact(self) -> dict[str, str]:

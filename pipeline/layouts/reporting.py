@@ -40,3 +40,6 @@ class LayoutReport:
     charts: tuple[Any, ...] = ()  # report.charts.ChartSpec
     figures: tuple[tuple[str, str, str], ...] = ()  # (figure, shown on, what it counts)
     notes: tuple[str, ...] = ()  # sentences for the Guidance sheet
+    # the fields an organisation's rows still to deliver show in the meeting pack, on paper
+    # (then its status and whether overdue); by default its reference and first column
+    on_paper: tuple[str, ...] = ()

@@ -23,7 +23,7 @@ from zipfile import ZipFile
 
 from xlsxwriter.utility import xl_range
 
-from ..templates import WORKBOOK_OPTIONS
+from ..templates import workbook_options
 from . import parallel
 from .streaming import RowWriter, Workbook, streamed_sheet
 from .writer import SheetJob, Writer, file_errors
@@ -44,7 +44,7 @@ class FastWriter(Writer):
         a ``large`` round's sheets are all streamed."""
         # A normal round's ~300 parts are put together in memory (by default xlsxwriter makes
         # a temporary file for each); a large round's are too big for that, and it is streamed.
-        options = {**WORKBOOK_OPTIONS, "constant_memory": large, "in_memory": not large}
+        options = workbook_options(constant_memory=large, in_memory=not large)
         if tmpdir is not None:
             options["tmpdir"] = str(tmpdir)
         return Workbook(str(path), options)

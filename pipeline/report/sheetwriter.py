@@ -20,10 +20,18 @@ from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
+OWN_COLOURS = {word: word for word in RAG_COLOURS}  # a RAG column's values: their own colour
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20}
 # a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
 TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
+# Printing on A4: the width inside the margins, in points, and the smallest scale at which our
+# 10 pt text still prints at 8 pt. A sheet wider than that prints over several pages across.
+A4_WIDTH = {"landscape": 842 - 2 * 0.4 * 72, "portrait": 595 - 2 * 0.4 * 72}
+SMALLEST_SCALE = 0.8
+FITS_AT = 0.83  # fitted to a page, LibreOffice rounds the scale down to a whole per cent
+DEFAULT_WIDTH = 8.43  # a column whose width was never set
+MAX_ROW = 1_048_575  # a sheet's last row
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
@@ -40,26 +48,28 @@ class SheetWriter:
         self.book, self.as_of = book, as_of
         self.writer = writer or choose()
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
-        self.fmt = {
-            "plain": book.add_format(base),
-            "wrap": book.add_format({**base, "text_wrap": True}),
-            DATE: book.add_format({**base, "num_format": "dd/mm/yyyy"}),
-            INT: book.add_format({**base, "num_format": "0"}),
-            NUMBER: book.add_format({**base, "num_format": "0.##"}),
-            PERCENT: book.add_format({**base, "num_format": "0%"}),
-            "title": book.add_format({**base, "bold": True, "font_size": 16}),
-            "subtitle": book.add_format({**base, "font_size": 11, "font_color": "#404040"}),
-            "bold": book.add_format({**base, "bold": True, "font_size": 11}),
-            "label": book.add_format(
-                {**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True}
-            ),
-            "link": book.add_format({**base, "font_color": "#0563C1", "underline": 1}),
-            "figure": book.add_format({**base, "bold": True, "num_format": "0", "align": "left"}),
-            "red": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Red"]}),
-            "amber": book.add_format({**base, "bold": True, "bg_color": RAG_COLOURS["Amber"]}),
-            "heading": book.add_format(HEADING | base),
-            "heading right": book.add_format(HEADING | base | {"align": "right"}),  # over numbers
+        specs = {
+            "plain": base,
+            "wrap": {**base, "text_wrap": True},
+            DATE: {**base, "num_format": "dd/mm/yyyy"},
+            INT: {**base, "num_format": "0"},
+            NUMBER: {**base, "num_format": "0.##"},
+            PERCENT: {**base, "num_format": "0%"},
+            "title": {**base, "bold": True, "font_size": 16},
+            "subtitle": {**base, "font_size": 11, "font_color": "#404040"},
+            "bold": {**base, "bold": True, "font_size": 11},
+            "label": {**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True},
+            "link": {**base, "font_color": "#0563C1", "underline": 1},
+            "figure": {**base, "bold": True, "num_format": "0", "align": "left"},
+            "red": {**base, "bold": True, "bg_color": RAG_COLOURS["Red"]},
+            "amber": {**base, "bold": True, "bg_color": RAG_COLOURS["Amber"]},
+            "heading": HEADING | base,
+            "heading right": HEADING | base | {"align": "right"},  # over numbers
         }
+        # a line of text across a page, wrapped (the meeting pack's)
+        for style in ("plain", "subtitle", "bold", "red", "amber"):
+            specs[f"{style} wrapped"] = {**specs[style], "text_wrap": True}
+        self.fmt = {name: book.add_format(spec) for name, spec in specs.items()}
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
         # a value that means trouble (``Col.alarm``): the Red fill, in dark red
         self.trouble = book.add_format({"bg_color": RAG_COLOURS["Red"], "font_color": "#9C0006"})
@@ -71,6 +81,7 @@ class SheetWriter:
                       for letter, colour in TRAIL_COLOURS.items()}  # fmt: skip
         self.trail_other = book.add_format({**base, "font_color": "#808080"})
         self.table_names: set[str] = set()
+        self.widths: dict[int, dict[int, float]] = {}  # each sheet's column widths, as set
 
     def _column_writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
         """The quickest way to write a column's values: its usual type directly (through the
@@ -215,12 +226,13 @@ class SheetWriter:
         if freeze:
             sheet.freeze_panes(top + 1, 0)
             sheet.repeat_rows(top)
-        for col, kind in enumerate(kinds, start=left):
-            if kind == RAG:
-                for word, fmt in self.rag.items():
-                    sheet.conditional_format(top + 1, col, last, col, {
-                        "type": "cell", "criteria": "==", "value": f'"{word}"', "format": fmt,
-                    })  # fmt: skip
+        for col, column in enumerate(table.columns, start=left):
+            colours = column.colours or (OWN_COLOURS if column.kind == RAG else {})
+            for word, colour in colours.items():
+                quoted = '"' + word.replace('"', '""') + '"'
+                sheet.conditional_format(top + 1, col, last, col, {
+                    "type": "cell", "criteria": "==", "value": quoted, "format": self.rag[colour],
+                })  # fmt: skip
         for col, column in enumerate(table.columns, start=left):
             if column.alarm is not None:
                 sheet.conditional_format(top + 1, col, last, col,
@@ -244,16 +256,48 @@ class SheetWriter:
             else:  # titles wrap onto two lines; the header also holds the filter button
                 width = min(max(length + 2, min(len(column.title) // 2 + 5, 24), 7),
                             WIDEST[column.kind])  # fmt: skip
-            sheet.set_column(col, col, max(width, at_least.get(col, 0)))
+            self.width(sheet, col, max(width, at_least.get(col, 0)))
+
+    def width(self, sheet: Any, col: int, width: float) -> None:
+        """Set column ``col``'s width (in characters), remembered for ``readable``."""
+        self.widths.setdefault(id(sheet), {})[col] = width
+        sheet.set_column(col, col, width)
 
     def print_setup(self, sheet: Any, name: str) -> None:
-        """Landscape A4, one page wide, and a footer with sheet name, page and as-of date."""
-        sheet.set_landscape()
+        """A4 with a footer (sheet name, page, as-of date); once written, ``readable``
+        chooses how it fits the page."""
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-        footer = f"&L&8{name.replace('&', '&&')}&C&8Page &P of &N&R&8As of {uk(self.as_of)}"
+        footer = f"&L&10{name.replace('&', '&&')}&C&10Page &P of &N&R&10As of {uk(self.as_of)}"
         sheet.set_footer(footer)
+
+    def readable(self, sheet: Any, fewer: bool = False, portrait: bool = False) -> float:
+        """Print ``sheet`` (its columns as set by now) so that no text is under 8 pt, on
+        landscape pages (``portrait`` ones where it fits them): one page wide when it fits at
+        that size. A wider sheet prints, with ``fewer``, only its first columns, as many as
+        fit; else every column at the smallest such scale, over several pages across, read
+        across then down, its first column repeated on each. Returns the scale its text prints
+        at, at least."""
+        widths = self.widths.get(id(sheet), {})
+        columns = [points(widths.get(col, DEFAULT_WIDTH))
+                   for col in range(max(widths, default=-1) + 1)]  # fmt: skip
+        portrait = portrait and sum(columns) * FITS_AT <= A4_WIDTH["portrait"]
+        sheet.set_portrait() if portrait else sheet.set_landscape()
+        page = A4_WIDTH["portrait" if portrait else "landscape"]
+        if fewer and sum(columns) * FITS_AT > page:
+            fit = [n for n in range(1, len(columns) + 1) if sum(columns[:n]) * FITS_AT <= page]
+            columns = columns[: max(fit, default=1)]
+            last_row = sheet.dim_rowmax if sheet.dim_rowmax is not None else 0
+            sheet.print_area(0, 0, last_row, len(columns) - 1)
+        wide = sum(columns)
+        if wide * FITS_AT <= page:
+            sheet.fit_to_pages(1, 0)
+            return min(1.0, page / wide) if wide else 1.0
+        sheet.set_print_scale(round(SMALLEST_SCALE * 100))
+        sheet.print_across()
+        if columns[0] < page / 3:
+            sheet.repeat_columns(0)
+        return SMALLEST_SCALE
 
     def table_name(self, wanted: str) -> str:
         """An Excel table name made from ``wanted``: letters, digits and underscores, unique
@@ -267,6 +311,13 @@ class SheetWriter:
             name = f"{stem}_{n}"
         self.table_names.add(name.lower())
         return name
+
+
+def points(width: float) -> float:
+    """How wide a column ``width`` characters wide prints at full size, in points, at most.
+    (Excel counts 7 pixels a character of Arial 10 and 5 of padding, at 96 pixels an inch;
+    LibreOffice counts the character a little wider, about 7.5.)"""
+    return (width * 7.5 + 5) * 0.75
 
 
 def _fit_height(

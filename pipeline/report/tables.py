@@ -8,8 +8,8 @@ come from the layout declarations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import attention, travel
@@ -38,6 +38,8 @@ class Col:
     get: Callable[[Any], Any] | None = None
     # when a value means trouble, as an xlsxwriter conditional format's criteria: coloured
     alarm: dict[str, Any] | None = None
+    # a value's RAG colour (a RAG column's values are their own), from its closed list
+    colours: Mapping[str, str] | None = None
 
 
 ABOVE_ZERO = {"type": "cell", "criteria": ">", "value": 0}
@@ -105,6 +107,7 @@ def field_col(f: Field, get: Callable[[Any], Any] | None = None) -> Col:
         max(f.width, len(f.reported_as) * 0.9 + 3),
         KINDS[f.kind].written_as,
         get or (lambda item, name=f.name: item[1].get(name)),
+        colours=(f.choices.rag or None) if f.choices else None,
     )
 
 
@@ -134,7 +137,7 @@ def overview(c: Consolidation) -> Table:
             lambda p: travel.delivery(p.items) if p.has_return and not p.layout.judged_by
             else None),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
-        Col("Direction", 14, TEXT, lambda p: _arrowed(p.direction), WORSENING),
+        Col("Direction", 14, TEXT, lambda p: arrowed(p.direction), WORSENING),
         Col(f"Last {TRAIL_ROUNDS} rounds", 14, TRAIL, position_trail),
         Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
         *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
@@ -154,7 +157,7 @@ def needs_attention(found: list[attention.Attention]) -> Table:
         Col("Organisation", 34, TEXT, lambda a: a.plan.organisation),
         Col("Layout", 12, TEXT, lambda a: a.plan.layout.short_title),
         Col("Confidence", 12, RAG, lambda a: a.plan.position if a.plan.has_return else None),
-        Col("Direction", 14, TEXT, lambda a: _arrowed(a.plan.direction), WORSENING),
+        Col("Direction", 14, TEXT, lambda a: arrowed(a.plan.direction), WORSENING),
         Col("Why", 70, TEXT, lambda a: a.why),
     ]
     return Table.of("Needs attention", columns, found)
@@ -172,7 +175,7 @@ def overdue_trail(plan: Plan) -> str:
     return " ".join(str(n or 0) if sent else NOT_SENT for sent, _, n in plan.rounds())
 
 
-def _arrowed(direction: str | None) -> str | None:
+def arrowed(direction: str | None) -> str | None:
     """A direction of travel with its arrow: ``▼ worsening``."""
     arrow = travel.ARROWS.get(direction or "")
     return f"{arrow} {direction}" if arrow else direction
@@ -206,6 +209,27 @@ def row_table(c: Consolidation, layout: Layout) -> Table:
     """Every row of every plan of ``layout`` (its rows sheet: Actions, Tasks): its organisation,
     what it says, whether it is overdue, how it changed since last round, where it came from."""
     return Table.of(layout.rows_sheet, [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
+
+
+def plan_figures(plan: Plan) -> list[tuple[str, Any]]:
+    """(title, value) of each of the Overview's figures for one organisation, its count of
+    rows titled as its rows sheet is; without a return, those still known (the reduction
+    needed)."""
+    figures = [(plan.layout.rows_sheet if m.name == "rows" else m.title, m.of(plan))
+               for m in plan.layout.measures]  # fmt: skip
+    return [(title, value) for title, value in figures if plan.has_return or value is not None]
+
+
+STATUS_NOW = Col("Status", 12, RAG, lambda item: item[1].get("status_now"))
+
+
+def paper_columns(layout: Layout) -> list[Col]:
+    """The columns of an organisation's rows still to deliver in the meeting pack: the fields
+    the layout chose (``LayoutReport.on_paper``), its status now, and whether overdue."""
+    names = layout.report.on_paper or (layout.reference or layout.columns[0].name,)
+    colours = {v: c for f in layout.columns if f.choices for v, c in f.choices.rag.items()}
+    status = replace(STATUS_NOW, colours=colours or None)
+    return [*(field_col(layout.field(name)) for name in names), status, OVERDUE]
 
 
 def plan_rows(plan: Plan) -> Table:
@@ -322,6 +346,11 @@ def _file_outcomes(files: list[Any]) -> dict[str, int]:
     """How many files, and how many of them ended each way."""
     outcomes = {title: sum(r.status == status for r in files) for title, status in FILE_OUTCOMES}
     return {"Files": len(files), **outcomes}
+
+
+def headline_figures(c: Consolidation) -> str:
+    """The headline figures on one line: ``Red: 15   ·   No return: 7 ...``."""
+    return "   ·   ".join(f"{title}: {n}" for title, n in attention.headlines(c))
 
 
 def returns_lines(c: Consolidation) -> list[str]:

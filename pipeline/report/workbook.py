@@ -220,20 +220,20 @@ class _Workbook:
                 self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
         here: list[Callable[[], Any]] = []  # work that touches the workbook, not just a sheet
         jobs: list[SheetJob] = []
-        here.append(partial(self._overview, self.sheet("Overview")))
+        overview = self._printed(self._overview, self.sheet("Overview"), fewer=True)
+        here.append(overview)
         charts = self.sheet("Charts")
-        here.append(partial(self._returns, self.sheet("Returns")))
+        here.append(self._printed(self._returns, self.sheet("Returns")))
         for derived_sheet, table in main:
             if derived_sheet is not None and derived_sheet.write is not None:
-                write = derived_sheet.write
-                here.append(partial(write, self.w, self.sheet(table.sheet), table, self.c))
+                write = partial(derived_sheet.write, self.w)
+                here.append(self._printed(write, self.sheet(table.sheet), table, self.c))
                 continue
             sheet = self.sheet(table.sheet, in_order=True)
             named = self.w.table_name(table.sheet)
-            jobs.append(
-                SheetJob(sheet, _cells(table), partial(self.w.table, sheet, table, 0, name=named))
-            )
-        here.append(partial(self._guidance, self.sheet("Guidance")))
+            write = partial(self.w.table, table=table, top=0, name=named)
+            jobs.append(SheetJob(sheet, _cells(table), self._printed(write, sheet)))
+        here.append(self._printed(self._guidance, self.sheet("Guidance")))
         if self.with_sheets:
             width = {x.name: len(tables.row_columns(x)) for x in layouts}
             for plan in self.c.plans:
@@ -242,7 +242,8 @@ class _Workbook:
                 named = (self.w.table_name(f"Flags {name}"),
                          self.w.table_name(f"{plan.layout.rows_sheet} {name}"))  # fmt: skip
                 cells = len(plan.items) * width[plan.layout.name] + 40
-                jobs.append(SheetJob(sheet, cells, partial(self._organisation, plan, sheet, named)))
+                write = partial(self._organisation, plan, named=named)
+                jobs.append(SheetJob(sheet, cells, self._printed(write, sheet)))
         data = self.book.add_worksheet(DATA_SHEET)
 
         def meanwhile() -> None:
@@ -250,10 +251,23 @@ class _Workbook:
                 work()
             self.w.title(charts, "Charts")
             add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
+            self.w.readable(charts)
             data.hide()
 
         self.writer.write_sheets(jobs, meanwhile, 20 * len(self.c.plans),
                                  self.w.fmt.values(), self.w.rag.values())  # fmt: skip
+
+    def _printed(
+        self, write: Callable[..., Any], sheet: Any, *args: Any, fewer: bool = False
+    ) -> Callable[[], Any]:
+        """``write(sheet, *args)``, then the sheet's print set to be readable (``readable``,
+        with ``fewer`` columns if need be: it needs the sheet's widths, so it comes last)."""
+
+        def work() -> None:
+            write(sheet, *args)
+            self.w.readable(sheet, fewer=fewer)
+
+        return work
 
     # --- the Overview ----------------------------------------------------------------------
 
@@ -272,7 +286,7 @@ class _Workbook:
         red = sum(f.severity == "red" for f in flags)
         sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
-        figures = "   ·   ".join(f"{title}: {n}" for title, n in attention.headlines(self.c))
+        figures = tables.headline_figures(self.c)
         sheet.write_string(row + 1, 0, f"Organisations  ·  {figures}", fmt["bold"])
         links = dict(zip(map(id, self.c.plans), self._links()))
         worried = attention.needs_attention(self.c)
@@ -310,7 +324,7 @@ class _Workbook:
         counts, chase = tables.tracker(self.c), tables.chase_list(self.c)
         for col in range(max(len(counts.columns), len(chase.columns))):
             widths = [t.columns[col].width for t in (counts, chase) if col < len(t.columns)]
-            sheet.set_column(col, col, max(widths))
+            self.w.width(sheet, col, max(widths))
         self.w.title(sheet, "Returns this round")
         below = self.w.table(sheet, counts, 2, freeze=False, widths=False)
         sheet.write_string(below + 1, 0, "Chase list", self.w.fmt["bold"])
@@ -323,7 +337,7 @@ class _Workbook:
         fmt = self.w.fmt
         widths = [max(width, 30) for width in GUIDANCE_WIDTHS]
         for col, width in enumerate(widths):
-            sheet.set_column(col, col, width)
+            self.w.width(sheet, col, width)
         self.w.title(sheet, "About this workbook")
         notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
                       sheet_notes())  # fmt: skip
@@ -407,7 +421,7 @@ class _Workbook:
             sheet.repeat_rows(4)  # the flags' header
             rest = BLOCK
         for col, width in rest.items():
-            sheet.set_column(col, col, width)
+            self.w.width(sheet, col, width)
 
     def _header_block(self, plan: Plan, sheet: Any) -> dict[int, Callable[[], Any]]:
         """What goes on each row of the header block, from row 3: where the return came from
@@ -424,11 +438,7 @@ class _Workbook:
                                 fmt["subtitle"])}  # fmt: skip
             for row, f in enumerate(plan.layout.header, start=4):
                 block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
-        # the Overview's figures (without a return, those still known: the reduction needed)
-        figures = [(m, m.of(plan)) for m in plan.layout.measures]
-        figures = [(m, value) for m, value in figures if plan.has_return or value is not None]
-        for row, (m, value) in enumerate(figures, start=max(block) + 2):
-            title = plan.layout.rows_sheet if m.name == "rows" else m.title
+        for row, (title, value) in enumerate(tables.plan_figures(plan), start=max(block) + 2):
             block[row] = partial(self._figure, sheet, row, title, value)
         return block
 

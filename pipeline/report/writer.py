@@ -31,7 +31,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from ..errors import UsageError
-from ..templates import WORKBOOK_OPTIONS
+from ..templates import workbook_options
 
 ENGINES = ("fast", "plain")
 EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date system)
@@ -72,7 +72,7 @@ class Writer:
     def open(self, path: Path, large: bool, tmpdir: Path | None) -> Any:
         """A new workbook at ``path``. A ``large`` round keeps its parts in temporary files
         (in ``tmpdir``, by default the system's) rather than in memory."""
-        options: dict[str, Any] = {**WORKBOOK_OPTIONS, "in_memory": not large}
+        options: dict[str, Any] = workbook_options(in_memory=not large)
         if tmpdir is not None:
             options["tmpdir"] = str(tmpdir)
         return xlsxwriter.Workbook(str(path), options)

@@ -4,8 +4,8 @@ type for them, and the limit of what a cell holds."""
 from __future__ import annotations
 
 import difflib
-import math
 import re
+import textwrap
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -45,15 +45,15 @@ def fit_cell(text: str) -> str:
     return text  # (not reached: the text does not fit)
 
 
-CHARACTERS_PER_WIDTH = 1.35  # Arial 10 characters in a column width unit (about)
+CHARACTERS_PER_WIDTH = 1.15  # Arial 10 characters in a column width unit, words wrapped (about)
 LINE_HEIGHT = 13  # points per wrapped line of Arial 10
 
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
     LibreOffice do not set a row's height from wrapped text written by a program)."""
-    per_line = max(width * CHARACTERS_PER_WIDTH, 1)
-    return sum(max(math.ceil(len(line) / per_line), 1) for line in text.split("\n"))
+    per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
+    return sum(len(textwrap.wrap(line, per_line)) or 1 for line in text.split("\n"))
 
 
 _UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...

@@ -45,6 +45,7 @@ TYPE = ClosedList(values=("Statutory", "Advice"), synonyms={"statute": "Statutor
                   "statutory requirement": "Statutory", "guidance": "Advice"})  # fmt: skip
 ASSESSMENT = ClosedList(
     values=("In place", "Working towards", "Gap"),
+    colours={"In place": "Green", "Working towards": "Amber", "Gap": "Red"},
     synonyms={
         "yes": "In place",
         "met": "In place",

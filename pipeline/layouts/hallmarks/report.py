@@ -119,6 +119,7 @@ def by_hallmark(c: Consolidation) -> Table:
 
 REPORT = LayoutReport(
     rules=RULES,
+    on_paper=("ref", "requirement", "further_action", "owner", "target_date"),
     sheets=(
         DerivedSheet(MATRIX, "per partnership: each Hallmark's share of requirements in place "
                      "(red where a Statutory one is a Gap), statutory gaps, action points and "

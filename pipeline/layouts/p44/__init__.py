@@ -48,6 +48,7 @@ CATEGORY = ClosedList(
 
 STATUS = ClosedList(
     values=("Planned", "Ongoing", "Complete", "Evaluation", "Cancelled"),
+    colours={"Complete": "Green", "Evaluation": "Green"},
     synonyms={
         "not started": "Planned",
         "scheduled": "Planned",

@@ -38,6 +38,7 @@ def impact_against_need(c: Consolidation) -> Table:
 
 REPORT = LayoutReport(
     rules=RULES,
+    on_paper=("ref", "action", "lead_officer", "end_date"),
     sheets=(
         DerivedSheet(CALENDAR, "every Week of Action and calendar event: on now and coming "
                      "first, then past",

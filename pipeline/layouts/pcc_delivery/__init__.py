@@ -26,6 +26,7 @@ THEME = ClosedList(
 )
 RAG_STATUS = ClosedList(
     values=("Red", "Amber", "Green", "Complete"),
+    colours={"Complete": "Green"},
     synonyms={
         "r": "Red",
         "a": "Amber",
@@ -38,6 +39,7 @@ RAG_STATUS = ClosedList(
 )
 DIRECTION = ClosedList(
     values=("Improving", "No change", "Worsening"),
+    colours={"Improving": "Green", "Worsening": "Red"},
     synonyms={
         "up": "Improving",
         "better": "Improving",

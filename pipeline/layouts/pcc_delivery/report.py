@@ -88,6 +88,7 @@ def rag_by_theme(c: Consolidation) -> Table:
 
 REPORT = LayoutReport(
     rules=RULES,
+    on_paper=("ref", "action", "lead_officer", "target_date"),
     sheets=(
         DerivedSheet(DELIVERY_PLAN, "every delivery-plan action by theme, RAG coloured, with "
                      "its direction of travel worked out beside the one stated", delivery_plan),

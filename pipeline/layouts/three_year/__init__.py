@@ -19,6 +19,7 @@ from ..rounds import Cadence
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
+    colours={"Completed": "Green", "Delayed": "Red"},
     synonyms={
         "complete": "Completed",
         "done": "Completed",

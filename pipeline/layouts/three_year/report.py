@@ -23,15 +23,18 @@ from ...report.tables import (
     rows_of,
 )
 from ..reporting import DerivedSheet, LayoutReport
-from . import COUNCIL_PLAN_PRIORITIES, LAYOUT
+from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, TASK_STATUS
 from .rules import RULES
 
 COLOURS_HERE = {**COLOURS, "Completed": "#70AD47", "In progress": "#4472C4", "Delayed": "#C00000",
                 "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9"}  # fmt: skip
 FIRST = ("ref", "task", "service_team", "task_officer", "completion_quarter")
 BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
-LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"])
-THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter"))
+# coloured as the quarters' statuses are, by their closed list
+LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"],
+             colours=TASK_STATUS.rag)  # fmt: skip
+THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter"),
+                   colours=TASK_STATUS.rag)  # fmt: skip
 
 
 def _field(name: str) -> Col:
@@ -125,6 +128,7 @@ CABINET_SUMMARY = "Cabinet summary"
 
 REPORT = LayoutReport(
     rules=RULES,
+    on_paper=("ref", "task", "task_officer", "completion_quarter"),
     row_columns=task_columns,
     sheets=(
         DerivedSheet(COUNCIL_PLAN_PROGRESS, "per Council Plan priority, its significant tasks "

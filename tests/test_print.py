@@ -1,0 +1,173 @@
+"""On paper: the workbook and the meeting pack, printed by LibreOffice, are readable.
+
+Every page is measured in the PDF LibreOffice makes (pdfplumber's character sizes): no text
+under 8 pt, on A4.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import openpyxl
+import pdfplumber
+import pytest
+from builders import (
+    AS_OF,
+    REGISTERS,
+    action,
+    hallmarks_return,
+    p44_return,
+    pcc_return,
+    review,
+    three_year_return,
+    write_registers,
+)
+from click.testing import CliRunner
+from openpyxl.utils import column_index_from_string
+
+from pipeline.cli import cli
+
+SMALLEST_PT = 8.0
+
+
+def print_to_pdf(soffice: str, workbook: Path, folder: Path) -> Path:
+    """``workbook`` printed to PDF by LibreOffice, as a user's office would."""
+    done = subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo", "--convert-to",
+         "pdf", "--outdir", str(folder), str(workbook)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    pdf = folder / f"{workbook.stem}.pdf"
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    return pdf
+
+
+def pages(pdf: Path) -> list[tuple[str, float]]:
+    """Each page's first line of text and its smallest character size, in points."""
+    out = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            sizes = [c["size"] for c in page.chars if c["text"].strip()]
+            first = (page.extract_text() or "").split("\n")[0]
+            out.append((first, min(sizes, default=99.0)))
+    return out
+
+
+def too_small(measured: list[tuple[str, float]]) -> list[str]:
+    return [f"page {n} ({first[:40]!r}): {size:.1f} pt"
+            for n, (first, size) in enumerate(measured, start=1)
+            if size < SMALLEST_PT - 0.05]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory):
+    """A round of every layout run with ``--pack``: a partnership that says Green with an
+    action overdue, one that says Red with no risks, one missing; a self-assessment with a
+    Gap; a delivery plan; a three-year plan. Returns (the run's output, its outbox)."""
+    root = tmp_path_factory.mktemp("meeting")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    registers = write_registers(root / "registers", tuple(REGISTERS))
+    late = AS_OF - timedelta(days=10)
+    p44_return(inbox, confidence="Green", rows=[
+        action("A01", end_date=late, status="Ongoing",
+               action="Test purchase operation at off-licences in the city centre"),
+        action("A02", status="Complete"),
+    ])  # fmt: skip
+    p44_return(inbox, organisation="Bradford", confidence="Red", risks=None)
+    hallmarks_return(inbox, rows=review({"2a": {"assessment": "Gap"}}))
+    pcc_return(inbox)
+    three_year_return(inbox)
+    options = [f"--register={path}" for path in registers.values()]
+    result = CliRunner().invoke(cli, ["run", "--inbox", str(inbox), "--outbox",
+                                      str(root / "outbox"), "--as-of", AS_OF.isoformat(),
+                                      *options, "--pack"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return result.output, root / "outbox"
+
+
+def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, soffice, tmp_path):
+    _, outbox = meeting
+    workbook = outbox / "consolidated-2026-11-20.xlsx"
+    measured = pages(print_to_pdf(soffice, workbook, tmp_path))
+    book = openpyxl.load_workbook(workbook)
+    assert len(measured) >= len(book.sheetnames) - 1  # every sheet printed (but the hidden one)
+    assert too_small(measured) == []
+    # the Overview prints as many of its columns as fit a page at that size, one page wide
+    overview = book["Overview"]
+    printed = re.fullmatch(r"'Overview'!\$A\$1:\$([A-Z]+)\$(\d+)", overview.print_area)
+    assert printed and int(printed[2]) == overview.max_row
+    assert 8 <= column_index_from_string(printed[1]) < overview.max_column
+    assert overview.sheet_properties.pageSetUpPr.fitToPage and overview.page_setup.fitToHeight == 0
+    assert measured[0][0] == "Action plans: progress report"
+
+
+def test_a_sheet_too_wide_for_a_page_prints_across_pages_with_its_names_repeated(meeting):
+    _, outbox = meeting
+    sheet = openpyxl.load_workbook(outbox / "consolidated-2026-11-20.xlsx")["Actions"]
+    assert sheet.page_setup.scale == 80
+    assert sheet.page_setup.pageOrder == "overThenDown"
+    assert sheet.print_title_cols == "$A:$A"
+
+
+def test_the_meeting_pack_puts_who_needs_attention_first_then_a_page_per_organisation(meeting):
+    output, outbox = meeting
+    pdf = outbox / "meeting-pack-2026-11-20.pdf"
+    assert f"Meeting pack: {pdf}" in output
+    measured = pages(pdf)
+    assert too_small(measured) == []
+    firsts = [first for first, _ in measured]
+    assert firsts[:2] == ["Meeting pack, as of 20/11/2026", "Every organisation"]
+    with pdfplumber.open(pdf) as document:
+        text = [page.extract_text() for page in document.pages]
+    listed = [line.split(" ")[0] for line in text[0].split("\n")]
+    assert "says Red; Risks and contingency is missing" in text[0]
+    # a page per organisation, those needing attention first, in the list's order
+    order = [name for name in firsts[2:] if name in ORGANISATIONS]
+    assert sorted(order) == sorted(ORGANISATIONS)
+    attention = [name for name in order if name.split(" ")[0] in listed]
+    assert order[: len(attention)] == attention
+    assert attention.index("Bradford") < attention.index("Leeds")
+    leeds = text[firsts.index("Leeds")]
+    assert "says Green, its actions say Red; 1 action overdue" in leeds
+    assert "Actions still to deliver (1 of 2)" in leeds
+    assert "Test purchase operation" in leeds and "Yes" in leeds  # overdue
+    bradford = text[firsts.index("Bradford")]
+    assert "Risks and contingency is missing" in bradford  # its flag, with the cell
+    hunts = text[firsts.index("Huntingdonshire CSP")]
+    assert "Requirements still to deliver (1 of 106)" in hunts
+    salford = text[firsts.index("Salford")]
+    assert "no return this round" in salford and "ruth.adeyemi@salford.gov.uk" in salford
+
+
+ORGANISATIONS = ["Leeds", "Bradford", "Salford", "Huntingdonshire CSP", "Fenland CSP",
+                 "Constabulary", "Youth Offending Service", "Housing", "Finance"]  # fmt: skip
+
+
+def test_without_libreoffice_the_pack_is_its_workbook_and_a_sentence_says_why(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    registers = write_registers(tmp_path / "registers", ("p44",))
+    p44_return(inbox)
+    nowhere = tmp_path / "bin"  # a PATH with no LibreOffice on it (nor anything else)
+    nowhere.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", "--inbox", str(inbox), "--outbox",
+         str(tmp_path / "outbox"), "--as-of", AS_OF.isoformat(), "--register",
+         str(registers["p44"]), "--pack"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PATH": str(nowhere)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    workbook = tmp_path / "outbox" / "meeting-pack-2026-11-20.xlsx"
+    assert f"Meeting pack (to print from Excel): {workbook}" in done.stdout
+    assert "it is printed by LibreOffice, which is not installed. Install it" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "outbox" / "meeting-pack-2026-11-20.pdf").exists()
+    sheets = openpyxl.load_workbook(workbook).sheetnames
+    assert sheets[:2] == ["Needs attention", "Overview"]
+    assert {"Leeds", "Bradford", "Salford"} <= set(sheets)
