@@ -34,6 +34,7 @@ VALUES = {
 ROWS = st.lists(
     st.tuples(*(st.one_of(st.none(), VALUES[kind]) for kind in KINDS)), min_size=1, max_size=8
 )
+HEIGHTS = st.one_of(st.none(), st.integers(2, 12).map(lambda lines: 13 * lines))
 
 
 def _book(path: Path):
@@ -48,9 +49,11 @@ def _book(path: Path):
     return book, sheet, formats
 
 
-def _by_xlsxwriter(path: Path, rows: list[tuple], left: int) -> None:
+def _by_xlsxwriter(path: Path, rows: list[tuple], left: int, heights: list) -> None:
     book, sheet, formats = _book(path)
-    for r, row in enumerate(rows, start=1):
+    for r, (row, height) in enumerate(zip(rows, heights), start=1):
+        if height is not None and any(value is not None for value in row):
+            sheet.set_row(r, height)
         for col, (kind, value) in enumerate(zip(KINDS, row), start=left):
             if value is None:
                 continue
@@ -64,12 +67,13 @@ def _by_xlsxwriter(path: Path, rows: list[tuple], left: int) -> None:
     book.close()
 
 
-def _directly(path: Path, rows: list[tuple], left: int) -> None:
+def _directly(path: Path, rows: list[tuple], left: int, heights: list) -> None:
     book, sheet, formats = _book(path)
     writer = RowWriter(sheet, left, KINDS, formats)
     assert RowWriter.usable(sheet)
-    for r, row in enumerate(rows, start=1):
-        assert writer.write(r, row)
+    for r, (row, height) in enumerate(zip(rows, heights), start=1):
+        blank = all(value is None for value in row)
+        assert writer.write(r, row, None if blank else height)
     sheet.write_string(len(rows) + 2, 0, "After")
     book.close()
 
@@ -80,12 +84,14 @@ def _sheet_xml(path: Path) -> bytes:
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=ROWS, left=st.integers(min_value=0, max_value=30))
+@given(rows=ROWS, left=st.integers(min_value=0, max_value=30), data=st.data())
 def test_rows_written_directly_are_byte_for_byte_what_xlsxwriter_writes(tmp_path_factory, rows,
-                                                                        left):  # fmt: skip
+                                                                        left, data):  # fmt: skip
+    """Their cells, and their heights where set (a row of long text is taller)."""
+    heights = data.draw(st.lists(HEIGHTS, min_size=len(rows), max_size=len(rows)))
     folder = tmp_path_factory.mktemp("rows")
-    _by_xlsxwriter(folder / "theirs.xlsx", rows, left)
-    _directly(folder / "ours.xlsx", rows, left)
+    _by_xlsxwriter(folder / "theirs.xlsx", rows, left, heights)
+    _directly(folder / "ours.xlsx", rows, left, heights)
     assert _sheet_xml(folder / "ours.xlsx") == _sheet_xml(folder / "theirs.xlsx")
 
 

@@ -178,7 +178,9 @@ class SheetWriter:
         give an internal link for row ``i``'s first cell. ``beside[r]()`` writes whatever else
         is on row ``r`` (rows are written in order: the sheet may be streamed). Its columns'
         widths fit it, and are ``at_least[col]`` wide where something else on the sheet needs
-        that. Returns the row after the table."""
+        that. Its long texts wrap, each row as tall as its longest, in ``wrap_in``'s widths
+        (the sheet's, by column) where given, else in their column's. Returns the row after
+        the table."""
         beside = dict(beside or {})
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
@@ -200,18 +202,22 @@ class SheetWriter:
         writers = [self._column_writer(sheet, kind) for kind in kinds]
         direct = self.writer.row_writer(sheet, left, kinds, self.of_kind)
         columns = range(left, left + len(writers))
+        # long texts wrap: each row is as tall as its longest, in its column's width
+        wrap = [(j, wrap_in[left + j] if wrap_in else column.width)
+                for j, column in enumerate(table.columns) if column.kind == LONG]  # fmt: skip
         sample = []
         for i, row in enumerate(table.iter_rows()):
             r = top + 1 + i
             if widths and i < WIDTH_SAMPLE:
                 sample.append(row)
             target = link(i) if link else None
-            if direct and not (target or wrap_in) and r not in beside and direct.write(r, row):
+            height = _height(row, wrap) if wrap else None
+            if direct and not target and r not in beside and direct.write(r, row, height):
                 continue
             if r in beside:
                 beside.pop(r)()
-            if wrap_in is not None:
-                _fit_height(sheet, r, row, kinds, wrap_in[left:])
+            if height is not None:
+                sheet.set_row(r, height)
             for col, value, write in zip(columns, row, writers):
                 if value is not None:
                     write(r, col, value)
@@ -320,15 +326,12 @@ def points(width: float) -> float:
     return (width * 7.5 + 5) * 0.75
 
 
-def _fit_height(
-    sheet: Any, r: int, row: tuple[Any, ...], kinds: list[str], widths: Sequence[float]
-) -> None:
-    """Make row ``r`` tall enough for its long texts wrapped in columns of ``widths``."""
-    lines = max((wrapped_lines(str(value), width)
-                 for value, kind, width in zip(row, kinds, widths)
-                 if kind == LONG and value), default=1)  # fmt: skip
-    if lines > 1:
-        sheet.set_row(r, LINE_HEIGHT * lines)
+def _height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:
+    """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
+    wide), or None when one line will do."""
+    lines = max((wrapped_lines(value, width) for j, width in wrap
+                 if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
+    return LINE_HEIGHT * lines if lines > 1 else None
 
 
 def _longest(columns: list[Col], sample: list[tuple[Any, ...]]) -> list[int]:

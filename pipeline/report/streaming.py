@@ -99,13 +99,13 @@ class RowWriter:
             and sheet.default_row_height == sheet.original_row_height
         )
 
-    def write(self, r: int, values: tuple[Any, ...]) -> bool:
-        """Write ``values`` as row ``r`` (0-based), unless the row is not one this writer
-        renders: then False, and nothing is written."""
+    def write(self, r: int, values: tuple[Any, ...], height: float | None = None) -> bool:
+        """Write ``values`` as row ``r`` (0-based), ``height`` points tall if given, unless
+        the row is not one this writer renders: then False, and nothing is written."""
         sheet = self.sheet
         if r in sheet.row_info or r >= sheet.xls_rowmax:
             return False
-        xml = self.render(r, values)
+        xml = self.render(r, values, height)
         if xml is None:
             return False
         sheet._write_single_row(r)  # xlsxwriter writes any row it holds, and expects row r
@@ -114,9 +114,10 @@ class RowWriter:
             self._extend(r, values)
         return True
 
-    def render(self, r: int, values: tuple[Any, ...]) -> str | None:
-        """Row ``r``'s XML as xlsxwriter would write it ("" for a blank row), or None when a
-        value is not of its column's kind."""
+    def render(self, r: int, values: tuple[Any, ...], height: float | None = None) -> str | None:
+        """Row ``r``'s XML as xlsxwriter would write it (``height`` as ``set_row`` gives it;
+        "" for a blank row without one), or None when a value is not of its column's kind
+        (or the row is blank but for its height)."""
         n = str(r + 1)
         cells = []
         for name, kind, value in zip(self.names, self.kinds, values):
@@ -148,8 +149,12 @@ class RowWriter:
             else:
                 return None
         if not cells:
-            return ""
-        return f'<row r="{n}">{"".join(cells)}</row>'
+            return "" if height is None else None
+        if height is None:
+            return f'<row r="{n}">{"".join(cells)}</row>'
+        # as xlsxwriter's set_row: the height in whole pixels, written in points
+        points = int(height * 4.0 / 3.0 + 0.5) * 0.75
+        return f'<row r="{n}" ht="{points:.16g}" customHeight="1">{"".join(cells)}</row>'
 
     def _extend(self, r: int, values: tuple[Any, ...]) -> None:
         """Stretch the sheet's dimensions over row ``r``'s cells, as writing them would."""

@@ -53,6 +53,8 @@ def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
     LibreOffice do not set a row's height from wrapped text written by a program)."""
     per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
+    if len(text) <= per_line and "\n" not in text:  # (the usual case, and quick)
+        return 1
     return sum(len(textwrap.wrap(line, per_line)) or 1 for line in text.split("\n"))
 
 
