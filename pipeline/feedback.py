@@ -21,7 +21,7 @@ from .catalogue import finding_words
 from .files import FEEDBACK_MARK
 from .findings import Finding, Severity
 from .isolation import ISOLATED, Isolation, run_isolated
-from .naming import safe_stem, visible_lines
+from .naming import safe_stem, sheet_ref, visible_lines
 from .values import fit_cell
 
 FIX_LIST = "Fix list"
@@ -188,7 +188,7 @@ def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
             _text(sheet.cell(row, col), value)
         if f.sheet and f.cell and f.sheet in book.sheetnames:
             link = sheet.cell(row, 2)
-            target = f"'{f.sheet.replace(chr(39), chr(39) * 2)}'!{_first_cell(f.cell)}"
+            target = sheet_ref(f.sheet, _first_cell(f.cell))
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
             link.font = Font(color="0563C1", underline="single")
     for col, width in zip("ABCDEF", (16, 8, 26, 12, 80, 50)):

@@ -46,6 +46,12 @@ def plain(text: str) -> str:
     return "".join(c if c.isprintable() else " " for c in text)
 
 
+def sheet_ref(sheet: str, cell: str = "A1") -> str:
+    """A reference to ``cell`` on the sheet named ``sheet``, as a link's location holds it:
+    ``'O''Brien'!A1``."""
+    return f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+
+
 def safe_sheet_name(name: str, taken: set[str]) -> str:
     """A worksheet name Excel accepts (31 characters, nothing that is not printable (see
     ``plain``), no ``[]:*?/\\``, not starting or ending with an apostrophe), unique ignoring

@@ -24,10 +24,10 @@ from .. import attention
 from ..errors import PipelineError
 from ..files import atomic_path
 from ..libreoffice import to_pdf
-from ..naming import safe_sheet_name
+from ..naming import safe_sheet_name, sheet_ref
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..templates import workbook_options
-from ..values import LINE_HEIGHT, uk, wrapped_lines
+from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
 from . import tables
 from .sheetwriter import SheetWriter
 from .tables import LONG, TEXT, Col, Table, source
@@ -94,7 +94,7 @@ class _PackWriter:
         return sheet
 
     def link(self, plan: Plan) -> str:
-        return f"'{self.sheet_of[id(plan)].replace(chr(39), chr(39) * 2)}'!A1"
+        return sheet_ref(self.sheet_of[id(plan)])
 
     def write(self) -> None:
         self._needs_attention(self.sheet("Needs attention"))
@@ -211,6 +211,6 @@ def _text(value: Any) -> str:
     """A header value as the page shows it."""
     if isinstance(value, date):
         return uk(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return shown_number(value)
     return str(value)

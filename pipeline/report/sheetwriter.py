@@ -31,7 +31,6 @@ A4_WIDTH = {"landscape": 842 - 2 * 0.4 * 72, "portrait": 595 - 2 * 0.4 * 72}
 SMALLEST_SCALE = 0.8
 FITS_AT = 0.83  # fitted to a page, LibreOffice rounds the scale down to a whole per cent
 DEFAULT_WIDTH = 8.43  # a column whose width was never set
-MAX_ROW = 1_048_575  # a sheet's last row
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
@@ -277,13 +276,12 @@ class SheetWriter:
         footer = f"&L&10{name.replace('&', '&&')}&C&10Page &P of &N&R&10As of {uk(self.as_of)}"
         sheet.set_footer(footer)
 
-    def readable(self, sheet: Any, fewer: bool = False, portrait: bool = False) -> float:
+    def readable(self, sheet: Any, fewer: bool = False, portrait: bool = False) -> None:
         """Print ``sheet`` (its columns as set by now) so that no text is under 8 pt, on
         landscape pages (``portrait`` ones where it fits them): one page wide when it fits at
         that size. A wider sheet prints, with ``fewer``, only its first columns, as many as
         fit; else every column at the smallest such scale, over several pages across, read
-        across then down, its first column repeated on each. Returns the scale its text prints
-        at, at least."""
+        across then down, its first column repeated on each."""
         widths = self.widths.get(id(sheet), {})
         columns = [points(widths.get(col, DEFAULT_WIDTH))
                    for col in range(max(widths, default=-1) + 1)]  # fmt: skip
@@ -298,12 +296,11 @@ class SheetWriter:
         wide = sum(columns)
         if wide * FITS_AT <= page:
             sheet.fit_to_pages(1, 0)
-            return min(1.0, page / wide) if wide else 1.0
+            return
         sheet.set_print_scale(round(SMALLEST_SCALE * 100))
         sheet.print_across()
         if columns[0] < page / 3:
             sheet.repeat_columns(0)
-        return SMALLEST_SCALE
 
     def table_name(self, wanted: str) -> str:
         """An Excel table name made from ``wanted``: letters, digits and underscores, unique

@@ -34,7 +34,7 @@ from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS, Layout
 from ..layouts.measures import RETURN_MEASURES, union
-from ..naming import plain, safe_sheet_name
+from ..naming import plain, safe_sheet_name, sheet_ref
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..timing import stage
 from ..values import uk
@@ -308,8 +308,7 @@ class _Workbook:
         """Where each Overview row links: the organisation's own sheet, or (in a round too
         large for a sheet each) its first row on its layout's rows sheet."""
         if self.with_sheets:
-            return [f"'{self.sheet_of[id(p)].replace(chr(39), chr(39) * 2)}'!A1"
-                    for p in self.c.plans]  # fmt: skip
+            return [sheet_ref(self.sheet_of[id(p)]) for p in self.c.plans]
         row = dict.fromkeys(LAYOUTS, 2)  # each rows sheet's first row below its header
         links: list[str | None] = []
         for plan in self.c.plans:
