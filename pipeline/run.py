@@ -24,7 +24,7 @@ from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .outputs import Outputs, write_and_record
 from .plans import TRAIL_ROUNDS, Consolidation
-from .registers import read_registers
+from .registers import organisation_key, read_registers
 from .timing import stage
 
 
@@ -142,8 +142,11 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
             recent = {name: store.recent_plans(name, r.id, TRAIL_ROUNDS - 1)
                       for name, r in rounds.items()}  # fmt: skip
             consolidation = consolidate(receipts + earlier, registers, as_of, previous, recent)
-            for plan in consolidation.missing:  # what they last said, for their own sheets
-                plan.last_return = store.latest_return(plan.layout.name, plan.organisation)
+            for name in rounds:  # what those missing last said, for their own sheets
+                missing = [p for p in consolidation.missing if p.layout.name == name]
+                last = store.latest_returns_of(name, [p.organisation for p in missing])
+                for plan in missing:
+                    plan.last_return = last.get(organisation_key(plan.organisation))
             consolidation.rounds, consolidation.due = rounds, due
     return consolidation, _file_records(receipts, rounds), _plan_records(consolidation, rounds)
 

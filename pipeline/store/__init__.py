@@ -297,20 +297,29 @@ class Store:
         return {organisation_key(org): codec.loads(loaded) for org, loaded in rows}
 
     @_reading
-    def latest_return(self, layout: str, organisation: str) -> LoadedReturn | None:
-        """An organisation's latest return of ``layout`` used in a round, or None."""
+    def latest_returns_of(
+        self, layout: str, organisations: Iterable[str]
+    ) -> dict[str, LoadedReturn]:
+        """The latest return of ``layout`` used in a round of each of ``organisations`` that
+        has one, keyed by ``organisation_key``: one pass over the rounds, and only those
+        returns' JSON read (``latest_returns`` reads every organisation's)."""
+        wanted = {organisation_key(org) for org in organisations}
+        if not wanted:
+            return {}
         rows = self.db.execute(
             "SELECT p.organisation, p.sha256 FROM plans p JOIN returns r USING (sha256) "
             "WHERE p.layout = ? ORDER BY p.round DESC",
             (layout,),
         ).fetchall()
-        key = organisation_key(organisation)
-        sha = next((sha for org, sha in rows if organisation_key(org) == key), None)
-        if sha is None:
-            return None
-        # only the one return's JSON is read, not every round's
-        loaded = self.db.execute("SELECT loaded FROM returns WHERE sha256 = ?", (sha,)).fetchone()
-        return codec.loads(loaded[0])
+        latest: dict[str, str] = {}
+        for org, sha in rows:
+            if (key := organisation_key(org)) in wanted:
+                latest.setdefault(key, sha)
+        found = {}
+        for key, sha in latest.items():
+            loaded = self.db.execute("SELECT loaded FROM returns WHERE sha256 = ?", (sha,))
+            found[key] = codec.loads(loaded.fetchone()[0])
+        return found
 
     @_reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
