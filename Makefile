@@ -3,6 +3,10 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# Run a second time with processes spawned, as Windows and macOS start them.
+SPAWNED_TESTS := tests/test_reading.py tests/test_reading_offsets.py tests/test_checking.py \
+	tests/test_cli.py tests/test_hostile.py tests/test_background.py tests/test_killed_runs.py \
+	tests/test_portability.py tests/test_rejections.py tests/test_feedback.py
 
 .PHONY: demo test lint format templates bench clean
 
@@ -17,6 +21,7 @@ demo: $(INSTALLED)
 
 test: $(INSTALLED) lint
 	$(BIN)/pytest
+	PIPELINE_START_METHOD=spawn $(BIN)/pytest $(SPAWNED_TESTS)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check pipeline tests bench

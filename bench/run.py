@@ -6,7 +6,9 @@ for the baseline, which takes minutes at L); peak RSS is sampled over the whole 
 (the CLI and its workers). Results also go to outbox/bench/latest.json. Choose corpora with
 BENCH_CORPORA=S,M (default S,M,L). Each corpus is also run on the plain writer (xlsxwriter's
 public API only: ``PIPELINE_WRITER=plain``), by default for S and M only (L takes minutes
-that way): choose with BENCH_PLAIN=S,M,L, or BENCH_PLAIN= for none.
+that way): choose with BENCH_PLAIN=S,M,L, or BENCH_PLAIN= for none. And each is run with
+its processes spawned, as on Windows and macOS (``PIPELINE_START_METHOD=spawn``), by default
+for S only: choose with BENCH_SPAWN=S,M,L, or BENCH_SPAWN= for none.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from bench.corpus import AS_OF, CORPORA, build  # noqa: E402
 
 OUT = ROOT / "outbox" / "bench"
 WRITER = "PIPELINE_WRITER"  # (report.writer.ENVIRONMENT: "fast" or "plain")
+START = "PIPELINE_START_METHOD"  # (children.ENVIRONMENT: "spawn" as on Windows and macOS)
 PIPELINE = [sys.executable, "-m", "pipeline"]
 TARGETS = {
     "S seconds": 1.5,
@@ -76,7 +79,7 @@ def measure(command: list[str], repeat: int, fresh: Path | None = None,
             "stages": stages[median] if stages else None}  # fmt: skip
 
 
-def bench_corpus(name: str, work: Path, repeat: int, plain: bool) -> dict:
+def bench_corpus(name: str, work: Path, repeat: int, plain: bool, spawn: bool) -> dict:
     corpus = CORPORA[name]
     folder = build(corpus, OUT / "corpora")
     inbox = folder / "inbox"
@@ -91,6 +94,10 @@ def bench_corpus(name: str, work: Path, repeat: int, plain: bool) -> dict:
     if plain:
         slow = measure(command, repeat, fresh=outbox, timings=timings, env={WRITER: "plain"})
         result["plain writer"] = {k: v for k, v in slow.items() if k != "stdout"}
+    if spawn:
+        spawned = measure(command, repeat, fresh=outbox, timings=timings,
+                          env={WRITER: "fast", START: "spawn"})  # fmt: skip
+        result["spawned"] = {k: v for k, v in spawned.items() if k != "stdout"}
     cells = stages["counts"]["cells"]
     floor = [sys.executable, "-m", "bench.floors"]
     # the baseline takes minutes at L: BENCH_BASELINE_REPEAT=1 for a quicker look
@@ -118,6 +125,7 @@ def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", 3))
     names = [n.strip() for n in os.environ.get("BENCH_CORPORA", "S,M,L").split(",") if n.strip()]
     plain = {n.strip() for n in os.environ.get("BENCH_PLAIN", "S,M").split(",")}
+    spawn = {n.strip() for n in os.environ.get("BENCH_SPAWN", "S").split(",")}
     OUT.mkdir(parents=True, exist_ok=True)
     # Measured as installed: pip byte-compiles what it installs, but this editable install is
     # compiled here (PYTHONDONTWRITEBYTECODE may be set, and every start would compile it).
@@ -125,7 +133,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         help_time = measure([*PIPELINE, "--help"], max(repeat, 5))
-        results = [bench_corpus(name, work, repeat, name in plain) for name in names]
+        results = [bench_corpus(name, work, repeat, name in plain, name in spawn)
+                   for name in names]  # fmt: skip
     report = {"as_of": AS_OF.isoformat(), "cores": os.cpu_count(), "repeat": repeat,
               "help_seconds": help_time["seconds"], "corpora": results}  # fmt: skip
     report["checks"] = checks(report)
@@ -173,12 +182,16 @@ def table(report: dict) -> str:
              f"  ratio"]  # fmt: skip
     for r in report["corpora"]:
         ours = r["pipeline"]["seconds"]
-        for what in ("pipeline", "plain writer", "baseline", "read floor", "write floor"):
+        for what in ("pipeline", "spawned", "plain writer", "baseline", "read floor",
+                     "write floor"):  # fmt: skip
             m = r.get(what)
             if m is None:
                 continue
             if what == "pipeline":
                 ratio = f"stages {_stages(m['stages']['seconds'])}"
+            elif what == "spawned":
+                ratio = (f"+{m['seconds'] - ours:.2f}s for spawning (as on Windows, macOS); "
+                         f"stages {_stages(m['stages']['seconds'])}")  # fmt: skip
             elif what == "plain writer":
                 write = m["stages"]["seconds"]["write"], r["pipeline"]["stages"]["seconds"]["write"]
                 ratio = (f"pipeline is {m['seconds'] / ours:.1f}x faster; write stage "

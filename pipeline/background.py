@@ -1,32 +1,37 @@
-"""Our own work done on the other core: forked into a child process now, its result collected
+"""Our own work done on the other core: started in a child process now, its result collected
 later.
 
 A run is CPU-bound in one process for most of its length (writing the workbook, saving the
-store), while a second core waits. ``Background(work, *args)`` forks at once; the child starts
-with everything the parent has (no pickling of arguments) and sends back only the result, or
-the exception it met, which ``result()`` raises again here. Unlike ``pipeline.isolation``
-this is for the pipeline's own trusted work, so there is no time or memory limit. The child
-ends with its parent, even a parent killed outright (see ``children``).
+store), while a second core waits. ``Background(work, *args)`` starts a child at once. Where
+processes fork (Linux) the child starts with everything the parent has, nothing pickled;
+where they are spawned (Windows, macOS) ``work`` and ``args`` are pickled to it (a generator
+among the arguments, run in a forked child, is run here first: it cannot be pickled). Either way it
+sends back only the result, or the exception it met, which ``result()`` raises again here.
+Unlike ``pipeline.isolation`` this is for the pipeline's own trusted work, so there is no time
+or memory limit. The child ends with its parent, even a parent killed outright (see
+``children``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import traceback
 from collections.abc import Callable
+from types import GeneratorType
 from typing import Any
 
-from .children import Parent, end_with, this_process
+from .children import Parent, context, end_with, forks, this_process
 from .errors import PipelineError
 
 
 class Background:
-    """``work(*args)`` running in a forked child process."""
+    """``work(*args)`` running in a child process."""
 
     def __init__(self, work: Callable[..., Any], *args: Any) -> None:
-        context = multiprocessing.get_context("fork")
-        self._conn, child = context.Pipe(duplex=False)
-        self._process = context.Process(
+        if not forks():
+            args = tuple(list(a) if isinstance(a, GeneratorType) else a for a in args)
+        start = context()
+        self._conn, child = start.Pipe(duplex=False)
+        self._process = start.Process(
             target=_serve, args=(child, work, args, this_process()), daemon=True
         )
         self._process.start()

@@ -129,10 +129,8 @@ def _running(pid: int) -> bool:
     if pid == os.getpid():
         return True
     if os.name == "nt":  # os.kill would end the process there; psutil asks safely
-        try:
-            import psutil
-        except ImportError:
-            return True
+        import psutil
+
         return psutil.pid_exists(pid)
     try:
         os.kill(pid, 0)

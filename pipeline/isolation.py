@@ -6,15 +6,23 @@ aborting its process, the memory cap reached) or takes longer than the time limi
 and replaced, and its job gets the caller's ``failed`` result with a sentence saying why; the
 other jobs carry on. Two workers on two cores also do the work about twice as fast.
 
-Workers are forked, so they start in milliseconds with the pipeline already imported. They
-end with the run, even a run killed outright (see ``children``).
+Workers start the platform's way (``children.context``): forked on Linux, in milliseconds
+with the pipeline already imported; spawned on Windows and macOS, a fresh interpreter that
+imports only the reading code (a fraction of a second, once per worker). Jobs and results
+are pickled either way. Workers end with the run, even a run killed outright (see
+``children``).
+
+The memory cap: where the system enforces a cap on a process's address space (Linux), each
+worker sets one on itself, and a reader that goes past it fails its allocation; elsewhere the
+pool looks at each busy worker's memory every ``WATCH_SECONDS`` and ends one that has grown
+past its allowance. Either way the file is rejected as too large to read.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -23,9 +31,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .children import Parent, end_with, this_process
+from .children import Parent, context, end_with, this_process
 
-WORKER_MEMORY = 768 * 2**20  # more address space a worker may take: a backstop behind the limits
+WORKER_MEMORY = 768 * 2**20  # more memory a worker may take: a backstop behind the limits
+# Linux enforces a cap on address space (RLIMIT_AS); macOS accepts one and ignores it, and
+# Windows has none.
+SYSTEM_CAPS_MEMORY = sys.platform.startswith("linux")
+WATCH_SECONDS = 0.05  # how often the pool looks at a busy worker's memory, where it watches
+TOO_LARGE = "it is too large to read"
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,9 @@ class Isolation:
     workers: int | None = None  # None: one per core; 0: in this process, without isolation
     seconds: float = 60.0
     memory: int = WORKER_MEMORY
+    # Whether the pool watches workers' memory (True) or each caps its own (False); by default
+    # the system caps it where it can.
+    watch_memory: bool = not SYSTEM_CAPS_MEMORY
 
 
 ISOLATED = Isolation()  # the default: one worker per core, a minute per file
@@ -86,22 +102,34 @@ def _attempt(work: Callable[..., Any], job: tuple[Any, ...], failed: Callable) -
     try:
         return work(*job)
     except MemoryError:
-        return failed(job, "it is too large to read")
+        return failed(job, TOO_LARGE)
     except Exception as err:  # a library's own bug must cost only this job
         return failed(job, f"the reader failed on it ({type(err).__name__})")
 
 
 class _Worker:
-    def __init__(self, work: Callable, failed: Callable, memory: int) -> None:
-        context = multiprocessing.get_context("fork")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(child, work, failed, memory, this_process()), daemon=True
+    def __init__(self, work: Callable, failed: Callable, isolation: Isolation) -> None:
+        start = context()
+        self.conn, child = start.Pipe()
+        cap = None if isolation.watch_memory else isolation.memory
+        self.process = start.Process(
+            target=_serve, args=(child, work, failed, cap, this_process()), daemon=True
         )
         self.process.start()
         child.close()
         self.job: int | None = None
         self.deadline = 0.0
+        self.memory = _Memory(self.process.pid, 0 if cap else isolation.memory)
+
+    def give(self, job: int, payload: tuple[Any, ...], seconds: float) -> None:
+        """Send it ``payload``, job number ``job``, to be done within ``seconds``."""
+        self.memory.allow()
+        self.conn.send(payload)
+        self.job, self.deadline = job, time.monotonic() + seconds
+
+    def too_large(self) -> bool:
+        """Whether it has grown past its allowance (only where the pool watches memory)."""
+        return self.memory.exceeded()
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -125,7 +153,7 @@ class _Pool:
         # A fork while another thread is inside an import could leave the worker waiting on
         # that import's lock forever: the thread finishes before any worker is forked.
         self._settle()
-        return _Worker(self.work, self.failed, self.isolation.memory)
+        return _Worker(self.work, self.failed, self.isolation)
 
     def _busy_meanwhile(self) -> bool:
         return self.meanwhile is not None and self.meanwhile.is_alive()
@@ -167,16 +195,17 @@ class _Pool:
                     if w.job is None and pending:
                         job = pending.popleft()
                         try:
-                            w.conn.send(jobs[job])
+                            w.give(job, jobs[job], self.isolation.seconds)
                         except OSError:  # it died while idle: a fresh one takes the job
                             pending.appendleft(job)
                             workers[n] = self._replace(w)
                             continue
-                        w.job, w.deadline = job, time.monotonic() + self.isolation.seconds
                 busy = {w.conn: w for w in workers if w.job is not None}
                 soonest = min(w.deadline for w in busy.values())
                 if len(workers) < self.count:  # look in now and then to start the last worker
                     soonest = min(soonest, time.monotonic() + 0.02)
+                if self.isolation.watch_memory:
+                    soonest = min(soonest, time.monotonic() + WATCH_SECONDS)
                 for conn in wait(list(busy), timeout=max(0.0, soonest - time.monotonic())):
                     w = busy[conn]
                     try:
@@ -187,15 +216,52 @@ class _Pool:
                         workers[workers.index(w)] = self._replace(w)
                 now = time.monotonic()
                 for n, w in enumerate(workers):
-                    if w.job is not None and now > w.deadline:
+                    if w.job is None:
+                        continue
+                    if now > w.deadline:
                         reason = f"it took longer than {self.isolation.seconds:g} seconds to read"
-                        finish(w, self.failed(jobs[w.job], reason))
-                        workers[n] = self._replace(w)
+                    elif w.too_large():
+                        reason = TOO_LARGE
+                    else:
+                        continue
+                    finish(w, self.failed(jobs[w.job], reason))
+                    workers[n] = self._replace(w)
         finally:
             for w in workers:
                 w.stop()
             self._settle()
         return results
+
+
+class _Memory:
+    """A worker's memory as the pool watches it: it may grow ``allowance`` bytes past what it
+    held when it was given its job (the code and libraries a worker has loaded are not the
+    file's doing). With no allowance (the system caps the worker), nothing is watched."""
+
+    def __init__(self, pid: int, allowance: int) -> None:
+        self.allowance = allowance
+        self.limit = 0
+        if self.allowance:
+            import psutil
+
+            self.process = psutil.Process(pid)
+
+    def _held(self) -> int:
+        import psutil
+
+        try:
+            return self.process.memory_info().rss
+        except psutil.Error:  # it has ended: the pool hears so from its pipe
+            return 0
+
+    def allow(self) -> None:
+        """Start a job: the allowance counts from now."""
+        if self.allowance:
+            self.limit = self._held() + self.allowance
+
+    def exceeded(self) -> bool:
+        """Whether it holds more than it is allowed."""
+        return self.allowance > 0 and self._held() > self.limit
 
 
 def _mapped_bytes() -> int:
@@ -207,17 +273,22 @@ def _mapped_bytes() -> int:
         return 0
 
 
-def _serve(conn: Connection, work: Callable, failed: Callable, memory: int, parent: Parent) -> None:
+def _serve(
+    conn: Connection, work: Callable, failed: Callable, cap: int | None, parent: Parent
+) -> None:
     """A worker's life: do each job sent, send back the result, until told to stop (or until
-    the run that started it ends, however it ends)."""
+    the run that started it ends, however it ends). With ``cap``, the system holds it to that
+    much more address space than it has now."""
     end_with(parent)  # first, so that its thread's stack is counted in the memory cap below
     import faulthandler
-    import resource
 
-    # The cap is on top of what the worker already has mapped (it is a fork of a parent that
-    # may be large, e.g. after a long session): a fixed cap could starve a healthy worker.
-    limit = _mapped_bytes() + memory
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if cap is not None:
+        import resource
+
+        # On top of what the worker already has mapped (a fork of a parent that may be large,
+        # e.g. after a long session): a fixed cap could starve a healthy worker.
+        limit = _mapped_bytes() + cap
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A library dying in here is reported as a sentence about its file; what it prints as it
     # dies (a crash dump, a panic message) must not land on the user's terminal.
     faulthandler.disable()

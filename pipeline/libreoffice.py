@@ -21,6 +21,7 @@ INSTALLED_AT = (
     Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)"))
     / "LibreOffice/program/soffice.exe",
     Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+    Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice",
 )
 CONVERSION_SECONDS = 600
 MISSING = (
@@ -30,12 +31,13 @@ MISSING = (
 )
 
 
-def find() -> str | None:
-    """The LibreOffice program to run, or None when it is not installed."""
+def find(installed: tuple[Path, ...] = INSTALLED_AT) -> str | None:
+    """The LibreOffice program to run (on ``PATH``, else the first of ``installed`` there is),
+    or None when it is not installed."""
     on_path = shutil.which("soffice") or shutil.which("libreoffice")
     if on_path:
         return on_path
-    return next((str(p) for p in INSTALLED_AT if p.is_file()), None)
+    return next((str(p) for p in installed if p.is_file()), None)
 
 
 def to_pdf(workbook: Path, pdf: Path) -> Path:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .background import Background
+from .children import context
 from .errors import PipelineError
 from .files import need_file_place, need_folder, remove_stale, stale, write_problem
 from .timing import stage
@@ -86,7 +86,7 @@ class Outputs:
 def write_and_record(write: Any, outputs: Outputs, scratch: Path, saving: tuple) -> None:
     """Write the workbook with ``write(path, tmpdir)`` and record the run (``saving``: the
     arguments of ``Store.save_run`` but ``ready``), both or neither (see the module)."""
-    ours, theirs = multiprocessing.get_context("fork").Pipe()
+    ours, theirs = context().Pipe()
     with stage("store"):
         saver = Background(_save_run, outputs.store, *saving, theirs)
     theirs.close()

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import feedback
+from .children import start_method
 from .consolidation import consolidate
 from .errors import UsageError
 from .files import scratch_folder
@@ -49,6 +50,7 @@ def check_files(
     the folder ``copies`` (which marking it up needs: ``Receipt.copy``); without one, the
     copies are made in a temporary folder and removed, and no receipt has a copy."""
     registers = read_registers(list(register_paths))
+    start_method()  # a PIPELINE_START_METHOD this system does not have is said first
     if copies is not None:
         entries = [read_file(p, copies) for p in paths]
         return receive(entries, registers, isolation=isolation)
@@ -103,6 +105,7 @@ def run(
     outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
     outputs.check()
     choose()  # a mistyped PIPELINE_WRITER is said before the round is read
+    start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
     with scratch_folder(outbox, "The outbox") as scratch:
         consolidation, files, plans = _read_round(inbox, outputs, scratch, registers, as_of,

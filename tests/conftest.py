@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from builders import write_registers
+
+from pipeline import libreoffice
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def registers(tmp_path: Path) -> dict[str, Path]:
 @pytest.fixture
 def soffice() -> str:
     """LibreOffice's command, for tests that re-save files as a partner on LibreOffice would."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
+    found = libreoffice.find()  # where the pipeline finds it
     if found is None:
         pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     return found

@@ -220,6 +220,17 @@ def _read(behaviour: str) -> str:
         return "x" * (4 * 2**30)  # more memory than a worker may have
     if behaviour == "work":
         return f"read {len('x' * (200 * 2**20))} bytes"  # an honest job's working memory
+    if behaviour == "grow":  # a parser growing bit by bit on a huge sheet (up to 4 GB)
+        held = []
+        while len(held) < 256:
+            held.append(b"x" * (16 * 2**20))
+            time.sleep(0.005)
+        return "grew to 4 GB"
+    if behaviour == "capped?":
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        return "uncapped" if soft == resource.RLIM_INFINITY else "capped"
     return f"read {behaviour}"
 
 
@@ -240,6 +251,21 @@ def test_a_reader_that_hangs_aborts_raises_or_hogs_memory_costs_only_that_file()
         "read fine",
     ]
     assert time.monotonic() - started < 20
+
+
+def test_where_the_system_caps_no_memory_the_pool_ends_a_worker_that_grows_past_its_allowance():
+    """As on Windows and macOS: no worker caps itself; the pool watches their memory."""
+    watched = Isolation(workers=2, seconds=30, memory=512 * 2**20, watch_memory=True)
+    jobs = [("capped?",), ("grow",), ("work",), ("fine",)]
+    assert run_isolated(_read, jobs, _failed, watched) == [
+        "uncapped",
+        "grow: it is too large to read",
+        f"read {200 * 2**20} bytes",
+        "read fine",
+    ]
+    assert run_isolated(_read, [("capped?",)], _failed, Isolation(workers=1)) == [
+        "uncapped" if Isolation().watch_memory else "capped"
+    ]
 
 
 # --- formulas ----------------------------------------------------------------------------------

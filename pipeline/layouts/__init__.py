@@ -52,7 +52,11 @@ class Registry(Mapping[str, Layout]):
         return len(self._found())
 
     def register(self, layout: Layout) -> None:
-        """Add ``layout`` (its name must be new)."""
+        """Add ``layout`` (its name must be new), in this process and in those it forks.
+
+        A spawned process (every one on Windows and macOS) finds only the packages: a layout
+        goes to another process by its name (see ``Layout.__reduce__``), so a worker spawned
+        to read a file would not know one registered here. Real layouts are packages."""
         if layout.name in self._found():
             raise ValueError(f"a layout called {layout.name!r} is registered already")
         self._found()[layout.name] = layout

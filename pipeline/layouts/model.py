@@ -210,6 +210,11 @@ class Layout:
     # partner's
     prefilled_rows: str | None = None
 
+    def __reduce__(self) -> tuple[Callable[[str], Layout], tuple[str]]:
+        # Passed to another process by name (a spawned one looks it up in its own registry):
+        # a layout holds functions, which cannot be pickled, and one copy is enough.
+        return _registered, (self.name,)
+
     def __post_init__(self) -> None:
         names = [f.name for f in (*self.header, *self.columns)]
         duplicated = {n for n in names if names.count(n) > 1}
@@ -337,3 +342,10 @@ def normalise_title(text: object) -> str:
 def squash(text: object) -> str:
     """``normalise_title`` without the spaces: how titles are compared."""
     return normalise_title(text).replace(" ", "")
+
+
+def _registered(name: str) -> Layout:
+    """The layout registered as ``name`` (how a layout comes back from a pickle)."""
+    from . import LAYOUTS
+
+    return LAYOUTS[name]

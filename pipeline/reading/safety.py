@@ -68,7 +68,7 @@ def too_big_to_read(size: int, limits: Limits = LIMITS) -> str | None:
 
 def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     """Check a file's bytes; raise ``Unreadable`` with a sentence when it must not be read."""
-    if name.rsplit("/", 1)[-1].startswith("~$"):
+    if name.replace("\\", "/").rsplit("/", 1)[-1].startswith("~$"):  # a name or a path
         raise Unreadable(
             "it is an Excel lock file (left behind while a workbook is open), not a return: "
             "send the workbook itself"

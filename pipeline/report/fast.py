@@ -5,7 +5,7 @@
 - Cells are written through xlsxwriter's own typed writers, skipping the public ones' check
   for "A1" notation (a large round writes millions of cells).
 - Excel tables are added over streamed sheets (which xlsxwriter refuses) and stretched.
-- Half the streamed sheets are written by a forked child (``parallel``).
+- Half the streamed sheets are written by a forked child, where processes fork (``parallel``).
 - The zip is deflated at level 1 (xlsxwriter has no option for it).
 
 Tests pin each of these: rows rendered are byte for byte what xlsxwriter writes, two processes

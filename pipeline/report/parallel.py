@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..background import Background
+from ..children import forks
 from ..timing import add_seconds, count, counts, stage
 from .writer import SheetJob
 
@@ -48,13 +49,14 @@ def write_sheets(
     jobs: list[SheetJob], meanwhile: Callable[[], Any], meanwhile_cells: int, parallel: bool = True
 ) -> None:
     """Run every job and ``meanwhile()`` (the work that must stay in this process, of about
-    ``meanwhile_cells`` cells). With ``parallel``, a child process writes some of the jobs at
-    the same time, so that each process has about half the cells.
+    ``meanwhile_cells`` cells). With ``parallel``, where processes fork, a child process writes
+    some of the jobs at the same time, so that each process has about half the cells (a
+    spawned child could not be handed the workbook's objects: there, all are written here).
 
     The sheets of ``jobs`` must be streamed (constant_memory) and not yet written to, and their
     formats indexed (``index_formats``).
     """
-    ours, theirs = _share(jobs, meanwhile_cells) if parallel else (jobs, [])
+    ours, theirs = _share(jobs, meanwhile_cells) if parallel and forks() else (jobs, [])
     child = Background(_write_in_child, theirs) if theirs else None
     with stage("write, in this process"):
         meanwhile()

@@ -1,0 +1,65 @@
+"""Installed like any Python tool: a wheel built from the package, installed into a fresh
+virtual environment, runs from any folder (as an analyst's laptop would have it, with no
+source tree and no make)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_FROM = ("pyproject.toml", "README.md", "pipeline")  # what a wheel is made of
+
+
+def _run(command: list, cwd: Path, seconds: int = 900) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True,
+                          timeout=seconds)  # fmt: skip
+    assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The scripts folder of a fresh virtual environment with the wheel installed."""
+    here = tmp_path_factory.mktemp("wheel")
+    source = here / "source"  # a copy, so that building leaves nothing in the repository
+    source.mkdir()
+    for name in BUILD_FROM:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        copy(ROOT / name, source / name)
+    shutil.rmtree(source / "pipeline" / "__pycache__", ignore_errors=True)
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir",
+          here / "dist", source], cwd=here)  # fmt: skip
+    [wheel] = (here / "dist").glob("pipeline-*.whl")
+    _run([sys.executable, "-m", "venv", here / "venv"], cwd=here)
+    scripts = here / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    _run([scripts / "python", "-m", "pip", "install", "--quiet", wheel], cwd=here)
+    return scripts
+
+
+def test_the_installed_command_helps_from_any_folder(installed, tmp_path):
+    done = _run([installed / "pipeline", "--help"], cwd=tmp_path, seconds=120)
+    for command in ("templates", "check", "run", "history", "demo"):
+        assert command in done.stdout
+    where = _run([installed / "python", "-c", "import pipeline; print(pipeline.__file__)"],
+                 cwd=tmp_path, seconds=120)  # fmt: skip
+    assert Path(where.stdout.strip()).is_relative_to(installed.parent)  # not the source tree
+
+
+def test_the_installed_demo_writes_its_workbook_from_another_folder(installed, tmp_path):
+    """The demo's registers and the Hallmarks requirements travel inside the wheel."""
+    elsewhere = tmp_path / "somewhere else"
+    elsewhere.mkdir()
+    done = _run([installed / "pipeline", "demo", "--dir", "round"], cwd=elsewhere)
+    workbook = elsewhere / "round" / "consolidated-2026-11-20.xlsx"
+    assert "Consolidated workbook:" in done.stdout and workbook.name in done.stdout
+    book = CalamineWorkbook.from_path(str(workbook))
+    assert {"Overview", "Requirements", "Delivery Plan", "Leeds"} <= set(book.sheet_names)
+    overview = [cell for row in book.get_sheet_by_name("Overview").to_python() for cell in row]
+    assert "Leeds" in overview and "Fenland CSP" in overview
