@@ -123,7 +123,7 @@ class _Worker:
 
     def give(self, job: int, payload: tuple[Any, ...], seconds: float) -> None:
         """Send it ``payload``, job number ``job``, to be done within ``seconds``."""
-        self.memory.allow()
+        self.memory.start()
         self.conn.send(payload)
         self.job, self.deadline = job, time.monotonic() + seconds
 
@@ -201,6 +201,8 @@ class _Pool:
                             workers[n] = self._replace(w)
                             continue
                 busy = {w.conn: w for w in workers if w.job is not None}
+                if not busy:  # every job given was handed back (its worker had died): again
+                    continue
                 soonest = min(w.deadline for w in busy.values())
                 if len(workers) < self.count:  # look in now and then to start the last worker
                     soonest = min(soonest, time.monotonic() + 0.02)
@@ -216,7 +218,7 @@ class _Pool:
                         workers[workers.index(w)] = self._replace(w)
                 now = time.monotonic()
                 for n, w in enumerate(workers):
-                    if w.job is None:
+                    if w.job is None or w.conn.poll():  # (its result is in: taken next time)
                         continue
                     if now > w.deadline:
                         reason = f"it took longer than {self.isolation.seconds:g} seconds to read"
@@ -234,34 +236,36 @@ class _Pool:
 
 
 class _Memory:
-    """A worker's memory as the pool watches it: it may grow ``allowance`` bytes past what it
-    held when it was given its job (the code and libraries a worker has loaded are not the
-    file's doing). With no allowance (the system caps the worker), nothing is watched."""
+    """A worker's memory as the pool watches it: it may hold ``allowance`` bytes more than it
+    held when given its first job (a fixed ceiling, as the system's cap is where there is one).
+    With no allowance (the system caps the worker), nothing is watched."""
 
     def __init__(self, pid: int, allowance: int) -> None:
-        self.allowance = allowance
-        self.limit = 0
-        if self.allowance:
-            import psutil
-
-            self.process = psutil.Process(pid)
+        self.pid, self.allowance = pid, allowance
+        self.limit: int | None = None
+        self.process: Any = None
 
     def _held(self) -> int:
+        """What it holds: its private memory on Windows (which trims a process's working set
+        whenever it likes), its resident memory elsewhere; 0 once it has ended."""
         import psutil
 
         try:
-            return self.process.memory_info().rss
+            if self.process is None:
+                self.process = psutil.Process(self.pid)
+            held = self.process.memory_info()
         except psutil.Error:  # it has ended: the pool hears so from its pipe
             return 0
+        return held.vms if os.name == "nt" else held.rss
 
-    def allow(self) -> None:
-        """Start a job: the allowance counts from now."""
-        if self.allowance:
+    def start(self) -> None:
+        """A job starts: the ceiling is set, if this is the first."""
+        if self.allowance and self.limit is None:
             self.limit = self._held() + self.allowance
 
     def exceeded(self) -> bool:
         """Whether it holds more than it is allowed."""
-        return self.allowance > 0 and self._held() > self.limit
+        return self.limit is not None and self._held() > self.limit
 
 
 def _mapped_bytes() -> int:

@@ -7,6 +7,7 @@ LibreOffice the user has open does not get in its way.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -16,13 +17,22 @@ from pathlib import Path
 from .errors import PipelineError
 from .files import atomic_path
 
-INSTALLED_AT = (
-    Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "LibreOffice/program/soffice.exe",
-    Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)"))
-    / "LibreOffice/program/soffice.exe",
-    Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
-    Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice",
-)
+
+def installed_at() -> tuple[Path, ...]:
+    """Where LibreOffice's installers put its program: Windows (64- and 32-bit), then macOS
+    (for everyone, then for this user alone)."""
+    places = [
+        Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")),
+        Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")),
+    ]
+    found = [place / "LibreOffice" / "program" / "soffice.exe" for place in places]
+    mac = Path("LibreOffice.app", "Contents", "MacOS", "soffice")
+    found.append(Path("/Applications") / mac)
+    with contextlib.suppress(RuntimeError):  # no home folder can be found
+        found.append(Path.home() / "Applications" / mac)
+    return tuple(found)
+
+
 CONVERSION_SECONDS = 600
 MISSING = (
     "it is printed by LibreOffice, which is not installed. Install it (libreoffice.org; on "
@@ -31,13 +41,13 @@ MISSING = (
 )
 
 
-def find(installed: tuple[Path, ...] = INSTALLED_AT) -> str | None:
-    """The LibreOffice program to run (on ``PATH``, else the first of ``installed`` there is),
-    or None when it is not installed."""
+def find(installed: tuple[Path, ...] | None = None) -> str | None:
+    """The LibreOffice program to run (on ``PATH``, else the first of ``installed``, by default
+    ``installed_at()``, there is), or None when it is not installed."""
     on_path = shutil.which("soffice") or shutil.which("libreoffice")
     if on_path:
         return on_path
-    return next((str(p) for p in installed if p.is_file()), None)
+    return next((str(p) for p in installed or installed_at() if p.is_file()), None)
 
 
 def to_pdf(workbook: Path, pdf: Path) -> Path:

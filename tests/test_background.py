@@ -23,8 +23,8 @@ def _dies() -> None:
     os._exit(3)
 
 
-def test_the_child_starts_with_what_the_parent_has_and_sends_back_its_result():
-    big = list(range(1_000_000))  # not pickled on the way in: the fork shares it
+def test_the_child_gets_its_arguments_and_sends_back_its_result():
+    big = list(range(1_000_000))  # shared by a fork, pickled to a spawned child
     assert Background(_sum_of, big).result() == sum(big)
 
 

@@ -227,8 +227,10 @@ def _read(behaviour: str) -> str:
             time.sleep(0.005)
         return "grew to 4 GB"
     if behaviour == "capped?":
-        import resource
-
+        try:
+            import resource
+        except ImportError:  # Windows
+            return "uncapped"
         soft, _ = resource.getrlimit(resource.RLIMIT_AS)
         return "uncapped" if soft == resource.RLIM_INFINITY else "capped"
     return f"read {behaviour}"

@@ -25,6 +25,10 @@ import psutil
 import pytest
 from builders import AS_OF, p44_return
 
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="kills runs with SIGKILL, which Windows does not have"
+)
+
 HERE = Path(__file__).parent
 STARTING = 60.0  # seconds a run may take to get its children busy, on a loaded machine
 ENDING = 3.0  # seconds its children may take to end: about one, with room for a loaded machine
@@ -160,6 +164,22 @@ def test_a_store_being_saved_when_the_run_is_killed_is_left_as_it_was(tmp_path):
         assert db.execute("SELECT what FROM saved").fetchall() == [("from an earlier run",)]
         db.execute("INSERT INTO saved VALUES ('from the next run')")
     db.close()
+
+
+def test_a_child_that_cannot_see_its_parent_go_as_on_windows_still_ends_with_it(tmp_path):
+    """On Windows a child's parent id stays the same after its parent has gone, and the kernel
+    ends nothing with it: the child must ask ``multiprocessing`` whether its parent is alive."""
+    ready = tmp_path / "ready"
+    command = [sys.executable, "-c", "import worker_jobs, sys; "
+               "worker_jobs.start_a_child_as_on_windows(sys.argv[1])", str(ready)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), *sys.path])}
+    with cleaned_up(subprocess.Popen(command, env=env)) as run:
+        deadline = time.monotonic() + STARTING
+        while not ready.exists() or not ready.read_text():
+            assert run.poll() is None and time.monotonic() < deadline, "the child did not start"
+            time.sleep(0.01)
+        child = psutil.Process(int(ready.read_text()))
+        assert kill_and_time(run, [child]) < ENDING
 
 
 @pytest.fixture(scope="module")

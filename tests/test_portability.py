@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 from builders import AS_OF, action, fill_return, p44_return, pcc_action
 from click.testing import CliRunner
 from worker_jobs import failed_because, modules_after_loading
@@ -33,11 +34,12 @@ HEAVY = ("pandas", "numpy", "pandera", "xlsxwriter", "pyarrow", "matplotlib")
 
 
 def test_children_start_the_platforms_way_unless_the_environment_says(monkeypatch):
-    import multiprocessing
-
     monkeypatch.delenv(ENVIRONMENT, raising=False)
-    assert start_method() == multiprocessing.get_all_start_methods()[0]
-    monkeypatch.setenv(ENVIRONMENT, "spawn")
+    # forked only on Linux, up to Python 3.13 (from 3.14 its default is a fork server, whose
+    # children are not the run's own: the pipeline spawns there too)
+    forked = sys.platform.startswith("linux") and sys.version_info < (3, 14)
+    assert start_method() == ("fork" if forked else "spawn")
+    monkeypatch.setenv(ENVIRONMENT, " Spawn ")
     assert start_method() == "spawn"
 
 
@@ -99,8 +101,10 @@ def test_every_file_written_has_a_name_windows_can_hold_and_no_two_differ_only_b
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     # partners' own file names, as a Linux or Mac inbox may hold them
-    files = {"leeds.xlsx": "Leeds", "LEEDS.xlsx": "CON", "CON.xlsx": "Aux.", "a:b?.xlsx": "lpt1",
+    files = {"leeds.xlsx": "Leeds", "Leeds!.xlsx": "CON", "CON.xlsx": "Aux.", "a:b?.xlsx": "lpt1",
              "x. .xlsx": "Über-Stadt"}  # fmt: skip
+    if os.name == "nt":  # names Windows itself would not let a partner save
+        files = {name: org for name, org in files.items() if windows_refuses(name) is None}
     for name, partnership in files.items():  # each with a status typed by hand: feedback
         p44_return(inbox, name=name, partnership=partnership,
                    rows=[action("A01", status="Sort of")])  # fmt: skip
@@ -121,7 +125,7 @@ def test_every_file_written_has_a_name_windows_can_hold_and_no_two_differ_only_b
 
     written = [p for p in out.rglob("*") if ".pipeline-" not in str(p)]
     assert len(list((out / "templates").iterdir())) == len(AWKWARD) + 2
-    assert len(list((out / "feedback").iterdir())) == 5
+    assert len(list((out / "feedback").iterdir())) == len(files)
     for path in written:
         assert windows_refuses(path.name) is None, (path.name, windows_refuses(path.name))
     for folder in {p.parent for p in written}:
@@ -172,9 +176,18 @@ def test_libreoffice_is_found_where_its_installer_put_it_when_it_is_not_on_the_p
     assert libreoffice.find(installed=(tmp_path / "missing" / "soffice.exe",)) is None
 
 
-def test_libreoffice_install_places_cover_windows_and_macos():
-    places = [str(p).replace("\\", "/") for p in libreoffice.INSTALLED_AT]
-    assert any(p.endswith("LibreOffice/program/soffice.exe") for p in places)
-    assert "/Applications/LibreOffice.app/Contents/MacOS/soffice" in places
-    assert any(p.endswith("Applications/LibreOffice.app/Contents/MacOS/soffice")
-               and p.startswith(str(Path.home())) for p in places)  # fmt: skip
+# --- what goes between processes ---------------------------------------------------------------
+
+
+def test_a_layout_goes_to_another_process_by_its_name_and_a_variant_of_it_does_not():
+    import dataclasses
+    import pickle
+
+    from pipeline.layouts import LAYOUTS
+
+    p44 = LAYOUTS["p44"]
+    assert pickle.loads(pickle.dumps(p44)) is p44
+    assert len(pickle.dumps(p44)) < 200  # its name, not its fields and functions
+    variant = dataclasses.replace(p44, title="Something else")
+    with pytest.raises(pickle.PicklingError, match="not the one registered under that name"):
+        pickle.dumps(variant)

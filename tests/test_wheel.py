@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD_FROM = ("pyproject.toml", "README.md", "pipeline")  # what a wheel is made of
 
 
-def _run(command: list, cwd: Path, seconds: int = 900) -> subprocess.CompletedProcess:
+def _run(command: list, cwd: Path, seconds: int = 900, **env: str) -> subprocess.CompletedProcess:
     done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True,
-                          timeout=seconds)  # fmt: skip
+                          timeout=seconds, env={**os.environ, **env})  # fmt: skip
     assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return done
 
@@ -53,10 +53,13 @@ def test_the_installed_command_helps_from_any_folder(installed, tmp_path):
 
 
 def test_the_installed_demo_writes_its_workbook_from_another_folder(installed, tmp_path):
-    """The demo's registers and the Hallmarks requirements travel inside the wheel."""
+    """The demo's registers and the Hallmarks requirements travel inside the wheel. Its
+    processes are spawned, as on Windows and macOS (where each worker imports the installed
+    ``pipeline`` script's module again)."""
     elsewhere = tmp_path / "somewhere else"
     elsewhere.mkdir()
-    done = _run([installed / "pipeline", "demo", "--dir", "round"], cwd=elsewhere)
+    done = _run([installed / "pipeline", "demo", "--dir", "round"], cwd=elsewhere,
+                PIPELINE_START_METHOD="spawn")  # fmt: skip
     workbook = elsewhere / "round" / "consolidated-2026-11-20.xlsx"
     assert "Consolidated workbook:" in done.stdout and workbook.name in done.stdout
     book = CalamineWorkbook.from_path(str(workbook))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -19,3 +20,36 @@ def modules_after_loading(copy: Path, source: SourceFile) -> list[str]:
 def failed_because(job: tuple, why: str) -> str:
     """What a job that could not finish comes back as: why."""
     return why
+
+
+def start_a_child_as_on_windows(ready: str) -> None:
+    """Be a run that starts one child the way Windows would have it, then waits to be killed.
+
+    The child is spawned, from a thread other than the main one (so Linux's own way of ending
+    it with its parent does not apply), and its parent's process id never changes even when
+    the parent has gone (as on Windows, which hands an orphan to no one): it can only learn
+    that its parent has gone by asking ``multiprocessing``."""
+    import threading
+    import time
+
+    from pipeline.children import context, this_process
+
+    def start() -> None:
+        process = context().Process(target=_wait_as_on_windows, args=(this_process(), ready))
+        process.start()
+
+    os.environ["PIPELINE_START_METHOD"] = "spawn"
+    threading.Thread(target=start).start()
+    time.sleep(600)
+
+
+def _wait_as_on_windows(parent, ready: str) -> None:
+    import time
+
+    from pipeline.children import end_with
+
+    first = os.getppid()
+    os.getppid = lambda: first  # as on Windows
+    end_with(parent)
+    Path(ready).write_text(str(os.getpid()))
+    time.sleep(600)

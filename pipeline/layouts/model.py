@@ -10,6 +10,7 @@ these declarations, so a field is described in exactly one place.
 from __future__ import annotations
 
 import importlib
+import pickle
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -212,7 +213,15 @@ class Layout:
 
     def __reduce__(self) -> tuple[Callable[[str], Layout], tuple[str]]:
         # Passed to another process by name (a spawned one looks it up in its own registry):
-        # a layout holds functions, which cannot be pickled, and one copy is enough.
+        # a layout holds functions, which cannot be pickled, and one copy is enough. So only
+        # the layout registered under its name may go (not a variant of it).
+        from . import LAYOUTS
+
+        if LAYOUTS.get(self.name) is not self:
+            raise pickle.PicklingError(
+                f"the layout {self.name!r} is not the one registered under that name, so it "
+                f"cannot be passed to another process"
+            )
         return _registered, (self.name,)
 
     def __post_init__(self) -> None:
