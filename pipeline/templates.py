@@ -162,7 +162,8 @@ class _TemplateWriter:
             self.fmt[("text", locked)] = book.add_format({**common, "text_wrap": True})
             self.fmt[("date", locked)] = book.add_format({**common, "num_format": "dd/mm/yyyy"})
             self.fmt[("number", locked)] = book.add_format({**common, "num_format": "0"})
-            self.fmt[("decimal", locked)] = book.add_format({**common, "num_format": "0.##"})
+            # as typed: 6 shows 6 (Excel shows "0.##" as "6.")
+            self.fmt[("decimal", locked)] = book.add_format({**common, "num_format": "General"})
 
     def write(self) -> None:
         self._guidance()

@@ -197,8 +197,13 @@ def test_a_first_return_is_new(tmp_path, inbox):
 
 
 def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, registers):
-    p44_return(inbox, name="leeds.xlsx")
-    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", risks=None)
+    """Chased: a return missing, late, stale (Leeds's update is 30 days old, for a fortnightly
+    plan) or with something to fix (Bradford's risks left empty, a start date no one can
+    read); each contact's email a link that starts a message to them."""
+    stale = AS_OF - timedelta(days=30)
+    p44_return(inbox, name="leeds.xlsx", date_of_update=stale)
+    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", risks=None,
+               rows=[action("A01", start_date="when funded")])  # fmt: skip
     (inbox / "salford.xlsx").write_text("not a spreadsheet")
     result = CliRunner().invoke(
         cli,
@@ -224,6 +229,13 @@ def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, re
     assert by_org["Salford"]["What is missing"].startswith("No usable return this round.")
     assert "Please fill in: Risks and contingency." in by_org["Bradford"]["What is missing"]
     assert "Returned late" in by_org["Leeds"]["What is missing"]
+    assert f"Last updated {stale:%d/%m/%Y}, 30 days before" in by_org["Leeds"]["What is missing"]
+    bradford = by_org["Bradford"]["What is missing"]
+    assert "Please correct: Start date (F20)." in bradford, bradford
+    sheet = openpyxl.load_workbook(path)["Returns"]
+    links = {c.value: c.hyperlink.target for row in sheet.iter_rows() for c in row if c.hyperlink}
+    assert links["ruth.adeyemi@salford.gov.uk"] == "mailto:ruth.adeyemi@salford.gov.uk"
+    assert set(links) == {c["Contact email"] for c in chase}
 
 
 def test_history_prints_an_organisations_rounds(tmp_path, inbox, registers):

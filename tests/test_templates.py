@@ -157,3 +157,11 @@ def test_the_blank_templates_in_the_repository_are_up_to_date(tmp_path):
         assert (shipped / fresh.name).read_bytes() == fresh.read_bytes(), (
             f"run `make templates`: {fresh.name} is out of date"
         )
+
+
+def test_a_number_shows_as_the_partner_typed_it_not_with_a_trailing_point(leeds):
+    """Leeds's reduction target is 6: Excel shows it "6" in the General format, where a "0.##"
+    format shows "6." (LibreOffice shows both "6", so the format itself is what is checked)."""
+    sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    target = value_right_of(sheet, "Reduction target (%)")
+    assert target.value == 6 and target.number_format == "General"

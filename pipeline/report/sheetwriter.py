@@ -14,14 +14,28 @@ from datetime import date, datetime
 from typing import Any
 
 from ..timing import count
-from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, uk, wrapped_lines
-from .tables import DATE, INT, LONG, NUMBER, NUMERIC, PERCENT, RAG, TEXT, TRAIL, Col, Table
+from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
+from .tables import (
+    DATE,
+    EMAIL,
+    INT,
+    LONG,
+    NUMBER,
+    NUMERIC,
+    PERCENT,
+    RAG,
+    TEXT,
+    TRAIL,
+    Col,
+    Table,
+)  # fmt: skip
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
 RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
 OWN_COLOURS = {word: word for word in RAG_COLOURS}  # a RAG column's values: their own colour
-WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20}
+WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20,
+          EMAIL: 40}  # fmt: skip
 # a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
 TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
@@ -52,7 +66,7 @@ class SheetWriter:
             "wrap": {**base, "text_wrap": True},
             DATE: {**base, "num_format": "dd/mm/yyyy"},
             INT: {**base, "num_format": "0"},
-            NUMBER: {**base, "num_format": "0.##"},
+            NUMBER: {**base, "num_format": "General"},  # 6 as 6, 6.5 as 6.5 (not "6.")
             PERCENT: {**base, "num_format": "0%"},
             "title": {**base, "bold": True, "font_size": 16},
             "subtitle": {**base, "font_size": 11, "font_color": "#404040"},
@@ -75,7 +89,7 @@ class SheetWriter:
         fmt = self.fmt
         self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
                         INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT],
-                        TRAIL: fmt["plain"]}  # fmt: skip
+                        TRAIL: fmt["plain"], EMAIL: fmt["link"]}  # fmt: skip
         self.trail = {letter: book.add_format({**base, "bold": True, "font_color": colour})
                       for letter, colour in TRAIL_COLOURS.items()}  # fmt: skip
         self.trail_other = book.add_format({**base, "font_color": "#808080"})
@@ -90,6 +104,8 @@ class SheetWriter:
         write, number = self.writer.cell_writers(sheet)
         if kind == TRAIL:
             return lambda row, col, value: self._trail(sheet, row, col, str(value))
+        if kind == EMAIL:
+            return lambda row, col, value: self._email(sheet, row, col, value)
         if kind in (TEXT, LONG, RAG):
             fmt = self.of_kind[kind]
 
@@ -135,6 +151,13 @@ class SheetWriter:
             sheet.write_string(row, col, text, pieces[0])
         else:
             sheet.write_rich_string(row, col, *pieces, self.fmt["plain"])
+
+    def _email(self, sheet: Any, row: int, col: int, value: Any) -> None:
+        """An email address as a link that starts a message to it; anything else as text."""
+        if not is_email(value) or sheet.write_url(
+            row, col, f"mailto:{value}", self.fmt["link"], string=value
+        ):  # (a link xlsxwriter refuses, such as one too long, is written as text)
+            self.value(sheet, row, col, value)
 
     def title(self, sheet: Any, text: str) -> None:
         """A sheet's title, in its first row."""

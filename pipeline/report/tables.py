@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import attention, travel
-from ..findings import cell_address
+from ..findings import Severity, cell_address
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
@@ -24,6 +24,7 @@ from ..values import KINDS
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
 PERCENT = "percent"  # a share from 0 to 1, shown as 78%
 TRAIL = "trail"  # positions round by round, "A A G R", each letter in its RAG colour
+EMAIL = "email"  # an email address, written as a mailto: link
 NOT_SENT = "–"  # a round with no return, in a trail
 NUMERIC = (INT, NUMBER, PERCENT)
 
@@ -370,6 +371,25 @@ def returns_lines(c: Consolidation) -> list[str]:
     return lines
 
 
+STALE = "return-stale"  # the flag of a plan not brought up to date in time
+EMPTY = ("required", "missing-label")  # the findings of a field left empty
+
+
+def _must_fix(plan: Plan) -> list[str]:
+    """What the plan's return must have fixed, in words: the fields left empty, then the
+    values that could not be read (each field once, with its cell)."""
+    errors = [f for f in plan.findings if f.severity == Severity.ERROR and f.field]
+    empty = [f.field for f in errors if f.rule in EMPTY]
+    unread = {f.field: f.cell for f in errors if f.rule not in EMPTY}
+    said = []
+    if empty:
+        said.append("Please fill in: " + ", ".join(dict.fromkeys(empty)) + ".")
+    if unread:
+        where = [f"{field} ({cell})" if cell else field for field, cell in unread.items()]
+        said.append("Please correct: " + ", ".join(where) + ".")
+    return said
+
+
 def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
     """The layout of a file's return; a duplicate's is its twin's."""
     by_hash = {r.source.sha256: r.loaded.layout for r in receipts if r.loaded}
@@ -382,7 +402,8 @@ def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
 
 def chase_list(c: Consolidation) -> Table:
     """Who to chase and for what: a line per organisation on a register whose return is
-    missing, rejected, incomplete or late, with the contact to write to."""
+    missing, rejected, late, stale or has something that must be fixed, with the contact to
+    write to (their email a link that starts a message)."""
     lines = []
     for plan in c.plans:
         if plan.entry is None:
@@ -392,18 +413,17 @@ def chase_list(c: Consolidation) -> Table:
             wanted.append("No usable return this round.")
             wanted += plan.rejected
         else:
-            empty = [f.field for f in plan.findings if f.rule in ("required", "missing-label")]
-            if empty:
-                wanted.append("Please fill in: " + ", ".join(dict.fromkeys(empty)) + ".")
+            wanted += _must_fix(plan)
             if c.late(plan):
                 wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
+            wanted += [f.message for f in plan.flags if f.rule == STALE]
         if wanted:
             lines.append((plan, " ".join(wanted)))
     columns = [
         Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
         Col("Layout", 30, TEXT, lambda line: line[0].layout.title),
         Col("Contact name", 24, TEXT, lambda line: line[0].contact_name),
-        Col("Contact email", 34, TEXT, lambda line: line[0].contact_email),
+        Col("Contact email", 34, EMAIL, lambda line: line[0].contact_email),
         Col("What is missing", 90, LONG, lambda line: line[1]),
     ]
     return Table.of("Chase list", columns, lines)
