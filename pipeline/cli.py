@@ -190,7 +190,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "Pre-fill each template from the organisation's latest return in this store "
     "(default: outbox/pipeline.sqlite, when it exists)."
 )
-def templates(layout: str, register: Path | None, out: Path, store: Path | None) -> None:
+@_date_option(
+    "--as-of",
+    "The day of the round the templates are for (default: today; a blank template has none): "
+    "the Guidance's examples are near it, and a three-year plan marks its quarter.",
+)
+def templates(
+    layout: str, register: Path | None, out: Path, store: Path | None, as_of: date | None
+) -> None:
     """Write pre-filled templates for everyone on a register.
 
     With a store, next round's templates already hold everything each partner told us last
@@ -210,7 +217,8 @@ def templates(layout: str, register: Path | None, out: Path, store: Path | None)
             raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
         with Store.open(store, write=False) as opened:
             previous = opened.latest_returns(chosen.name)
-    paths = make_templates(chosen, out, reg, previous)
+    day = as_of or (date.today() if reg is not None else None)
+    paths = make_templates(chosen, out, reg, previous, day)
     carried = sum(1 for e in (reg.entries if reg else ()) if _key(e.organisation) in previous)
     echo(f"Wrote {len(paths)} {chosen.title} template(s) to {out}")
     if store is not None and reg is not None:

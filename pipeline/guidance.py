@@ -6,21 +6,36 @@ what a partner is told and what the checker enforces cannot drift apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from .layouts import Field, Kind, Layout
-from .values import KINDS
+from .layouts.quarters import financial_quarter_name, financial_quarter_of
+from .values import KINDS, uk
 
 GUIDANCE_COLUMNS = ("Field", "Where", "Required", "Kind", "What to put", "Allowed values")
 GUIDANCE_WIDTHS = (30, 26, 16, 14, 80, 40)
 
 
-def allowed_values(field: Field) -> str:
-    """The closed list, or an example of the kind of value wanted."""
+# The example of a kind of value for a template of the round of a given day (a day, its
+# financial quarter, its financial year), where a fixed one would be years away from it.
+EXAMPLES_NEAR: dict[Kind, Callable[[date], str]] = {
+    Kind.DATE: uk,
+    Kind.FY_QUARTER: lambda day: financial_quarter_name(*financial_quarter_of(day)),
+    Kind.YEAR: lambda day: str(financial_quarter_of(day)[0]),
+}
+
+
+def allowed_values(field: Field, near: date | None = None) -> str:
+    """The closed list, or an example of the kind of value wanted (near the day ``near``,
+    where given and the kind has one)."""
     if field.choices is not None:
         return ", ".join(field.choices.values)
     if field.kind is Kind.YES_NO:
         return "Yes, No or blank"
+    if near is not None and field.kind in EXAMPLES_NEAR:
+        return f"e.g. {EXAMPLES_NEAR[field.kind](near)}"
     return f"e.g. {KINDS[field.kind].example}"
 
 
@@ -34,8 +49,9 @@ def _where(layout: Layout, field: Field) -> str:
     return f"{layout.row_noun.title()}s table"
 
 
-def guidance_rows(layout: Layout) -> list[tuple[Any, ...]]:
-    """One row per field: title, where it goes, required, kind, help, allowed values."""
+def guidance_rows(layout: Layout, near: date | None = None) -> list[tuple[Any, ...]]:
+    """One row per field: title, where it goes, required, kind, help, allowed values (their
+    examples near the day ``near``, where given)."""
     rows = []
     quarters = [f for f in layout.fields if f.quarter is not None]
     for f in layout.fields:
@@ -49,7 +65,7 @@ def guidance_rows(layout: Layout) -> list[tuple[Any, ...]]:
                 f"Yes ({f.gap.value} if empty)" if f.required else "",
                 f.kind.value,
                 f.help,
-                allowed_values(f),
+                allowed_values(f, near),
             )
         )
     return rows

@@ -18,7 +18,7 @@ from .catalogue import finding_words
 from .files import atomic_path
 from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
-from .layouts.quarters import quarter_label
+from .layouts.quarters import quarter_label, quarter_of
 from .naming import safe_stem
 from .registers import Register, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
@@ -51,19 +51,21 @@ def make_templates(
     out_dir: Path,
     register: Register | None = None,
     previous: Mapping[str, LoadedReturn] | None = None,
+    as_of: date | None = None,
 ) -> list[Path]:
     """Write one template per register entry into ``out_dir`` (a blank one with no register).
 
     ``previous`` (organisation key -> its latest return, from the store) pre-fills next
     round: the header as last returned and every action or task, so that a partner only
-    changes what changed. Register values win for the fields the register owns. Returns the
-    paths written.
+    changes what changed. Register values win for the fields the register owns. ``as_of``:
+    the day of the round the templates are for (see ``write_template``). Returns the paths
+    written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if register is None:
         path = out_dir / f"{layout.name}-template.xlsx"
-        write_template(path, layout)
+        write_template(path, layout, as_of=as_of)
         return [path]
     previous = previous or {}
     taken: set[str] = set()
@@ -72,7 +74,8 @@ def make_templates(
         last = previous.get(organisation_key(entry.organisation))
         header, rows = carried_forward(layout, last) if last else ({}, [])
         path = out_dir / f"{layout.name}-{safe_stem(entry.organisation, taken)}.xlsx"
-        write_template(path, layout, {**header, **entry.prefill}, rows, entry.organisation)
+        write_template(path, layout, {**header, **entry.prefill}, rows, entry.organisation,
+                       as_of)  # fmt: skip
         paths.append(path)
     return paths
 
@@ -109,10 +112,14 @@ def write_template(
     header: Mapping[str, Any] | None = None,
     rows: Sequence[Mapping[str, Any]] = (),
     organisation: str | None = None,
+    as_of: date | None = None,
 ) -> Path:
     """Write one template to ``path``, pre-filled with ``header`` values and ``rows``.
 
-    Written to a temporary file beside ``path`` and renamed into place.
+    With ``as_of``, the day of the round it is for: the Guidance's examples are near that day,
+    and a plan by quarters marks the quarter it falls in and locks the statuses already
+    reported for the quarters before. Written to a temporary file beside ``path`` and renamed
+    into place.
     """
     import xlsxwriter
 
@@ -123,7 +130,7 @@ def write_template(
         book.set_properties(
             {"title": layout.title, "subject": organisation or "", "created": REPRODUCIBLE}
         )
-        _TemplateWriter(book, layout, header, rows, organisation).write()
+        _TemplateWriter(book, layout, header, rows, organisation, as_of).write()
         book.close()
     return Path(path)
 
@@ -136,11 +143,15 @@ class _TemplateWriter:
         header: dict[str, Any],
         rows: Sequence[Mapping[str, Any]],
         organisation: str | None,
+        as_of: date | None,
     ) -> None:
         self.book, self.layout, self.header = book, layout, header
-        self.rows, self.organisation = rows, organisation
+        self.rows, self.organisation, self.as_of = rows, organisation, as_of
         self.ncols = len(layout.columns)
         self.plan_start = header.get(layout.plan_start) if layout.plan_start else None
+        # the plan's quarter the round falls in, for a plan by quarters
+        started = isinstance(self.plan_start, int) and as_of is not None
+        self.this_quarter = quarter_of(self.plan_start, as_of) if started else None
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.fmt = {
             "title": book.add_format({**base, "bold": True, "font_size": 14}),
@@ -153,6 +164,9 @@ class _TemplateWriter:
             ),
             "heading": book.add_format(
                 {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
+            ),
+            "heading now": book.add_format(  # this quarter's column: the one to fill in
+                {**base, "bold": True, "bg_color": "#FFE699", "border": 2, "text_wrap": True}
             ),
             "wrap": book.add_format({**base, "text_wrap": True}),
         }
@@ -214,7 +228,7 @@ class _TemplateWriter:
         for col, (title, width) in enumerate(zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)):
             sheet.set_column(col, col, width)
             sheet.write_string(3, col, title, self.fmt["heading"])
-        for r, values in enumerate(guidance_rows(self.layout), start=4):
+        for r, values in enumerate(guidance_rows(self.layout, self.as_of), start=4):
             for col, value in enumerate(values):
                 sheet.write_string(r, col, str(value), self.fmt["wrap"])
             self._fit_height(sheet, r, zip(values, GUIDANCE_WIDTHS))
@@ -244,15 +258,18 @@ class _TemplateWriter:
                 table_row - 1, first, table_row - 1, last, band.title, self.fmt["band"]
             )
         for col, f in enumerate(self.layout.columns):
-            sheet.write_string(table_row, col, self._column_title(f), self.fmt["heading"])
+            now = f.quarter is not None and f.quarter == self.this_quarter
+            heading = self.fmt["heading now" if now else "heading"]
+            sheet.write_string(table_row, col, self._column_title(f), heading)
         sheet.set_row(table_row, 42)
         last_row = table_row + len(self.rows) + BLANK_ROWS
         for col, f in enumerate(self.layout.columns):
-            formats = {locked: self._format(f, locked) for locked in (False, f.locked)}
+            formats = {locked: self._format(f, locked) for locked in (False, True)}
+            lock = f.locked or self._reported(f)  # (a cell is locked only with a value in it)
             for r in range(table_row + 1, last_row + 1):
                 values = self.rows[r - table_row - 1] if r - table_row - 1 < len(self.rows) else {}
                 value = values.get(f.name)
-                self._write(sheet, r, col, value, f, formats[f.locked and value is not None])
+                self._write(sheet, r, col, value, f, formats[lock and value is not None])
             self._validate(sheet, table_row + 1, col, last_row, f)
         for r, values in enumerate(self.rows, start=table_row + 1):
             self._fit_height(sheet, r, ((values.get(f.name), f.width) for f in self.layout.columns))
@@ -268,8 +285,18 @@ class _TemplateWriter:
 
     def _column_title(self, f: Field) -> str:
         if f.quarter is not None and isinstance(self.plan_start, int):
-            return f"{f.title} {quarter_label(self.plan_start, f.quarter)}"
+            months = quarter_label(self.plan_start, f.quarter)
+            now = " (this quarter)" if f.quarter == self.this_quarter else ""
+            return f"{f.title} {months}{now}"
         return f.title
+
+    def _reported(self, f: Field) -> bool:
+        """Whether ``f`` is a quarter before this one: its statuses were reported then."""
+        return (
+            f.quarter is not None
+            and self.this_quarter is not None
+            and f.quarter < self.this_quarter
+        )
 
     def _format(self, f: Field, locked: bool) -> Any:
         return self.fmt[(KINDS[f.kind].cell_format, locked)]

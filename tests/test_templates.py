@@ -16,7 +16,7 @@ from pipeline.cli import cli
 from pipeline.layouts import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.returns import STAMP_SHEET
-from pipeline.templates import make_templates
+from pipeline.templates import make_templates, write_template
 
 
 @pytest.fixture
@@ -165,3 +165,48 @@ def test_a_number_shows_as_the_partner_typed_it_not_with_a_trailing_point(leeds)
     sheet = openpyxl.load_workbook(leeds)["Action Plan"]
     target = value_right_of(sheet, "Reduction target (%)")
     assert target.value == 6 and target.number_format == "General"
+
+
+def test_the_guidance_gives_examples_near_the_round_the_template_is_for(tmp_path, registers):
+    """A date example of 2008 on a 2026 template reads as a mistake waiting to happen."""
+    from pipeline.guidance import GUIDANCE_COLUMNS
+
+    def examples(path):
+        guidance = openpyxl.load_workbook(path)["Guidance"]
+        rows = list(guidance.iter_rows(min_row=5, values_only=True))
+        allowed = GUIDANCE_COLUMNS.index("Allowed values")
+        return {row[0]: row[allowed] for row in rows if row[0]}
+
+    [leeds, *_] = make_templates(LAYOUTS["p44"], tmp_path / "p44", read_register(registers["p44"]),
+                                 as_of=datetime(2026, 11, 20).date())  # fmt: skip
+    assert examples(leeds)["Date of update"] == "e.g. 20/11/2026"
+    [police] = make_templates(LAYOUTS["pcc_delivery"], tmp_path / "pcc",
+                              as_of=datetime(2027, 2, 3).date())  # fmt: skip
+    assert examples(police)["Quarter"] == "e.g. 2026/27 Q4"
+    [blank] = make_templates(LAYOUTS["p44"], tmp_path / "blank")  # no round: kept for years
+    assert examples(blank)["Date of update"] == "e.g. 31/10/2008"
+
+
+def test_a_three_year_template_marks_this_quarter_and_locks_the_quarters_already_reported(
+    tmp_path,
+):
+    """Housing's plan started April 2025, so 20 November 2026 is in quarter 7 (Oct–Dec 26):
+    its column says so and stands out; quarters 1 to 6 of a task carried forward are locked
+    as reported, one left empty is still open, and quarter 7 is to fill in."""
+    from builders import AS_OF, task
+
+    path = write_template(
+        tmp_path / "housing.xlsx", LAYOUTS["three_year"],
+        {"business_unit": "Housing", "code": "HOU", "plan_start": 2025},
+        [task("T01", q3=None, q7=None)], "Housing", AS_OF,
+    )  # fmt: skip
+    sheet = openpyxl.load_workbook(path)["Action Plan"]
+    headings = next(r for r in sheet.iter_rows() if r[0].value == "Ref")
+    by_title = {str(c.value).split()[0]: c for c in headings if c.value}
+    assert by_title["Q7"].value == "Q7 Oct–Dec 26 (this quarter)"
+    assert by_title["Q7"].fill.fgColor.rgb.endswith("FFE699")
+    assert by_title["Q6"].value == "Q6 Jul–Sep 26"
+    first = headings[0].row + 1
+    locked = {q: sheet.cell(first, by_title[f"Q{q}"].column).protection.locked for q in range(1, 9)}
+    assert locked == {1: True, 2: True, 3: False, 4: True, 5: True, 6: True, 7: False, 8: False}
+    assert sheet.protection.sheet

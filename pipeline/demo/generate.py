@@ -82,7 +82,7 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     for path in registers:
         register = read_register(path)
         rng = _random(as_of, register.layout.name)  # (its story is the same whatever else plays)
-        make_templates(register.layout, templates, register)
+        make_templates(register.layout, templates, register, as_of=as_of)
         before = as_of - timedelta(days=register.layout.interval_days)
         previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path],
                              _due(before))  # fmt: skip
