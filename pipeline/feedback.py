@@ -1,10 +1,12 @@
 """Partner feedback: the partner's own workbook back, marked up where something is wrong.
 
-Each cell with a finding is filled red (must fix) or amber (should check) and carries a comment
-saying what to put there; a first sheet, ``Fix list``, lists every finding with a link to its
-cell. The partner's values, formatting and other sheets are kept, so the copy reads back
-through the loader with the same data. Where the original cannot be marked up (a rejected
-file, a .xls or .ods), the feedback is the Fix list alone, and says why.
+Each cell with a finding is filled red (must fix) or amber (should check), and each a gap flag
+points at (an overdue action, a stale date of update: the plan is off track) orange; each
+carries a comment saying what to put there or do. A first sheet, ``Fix list``, lists them all,
+must fix first, then off track, then please check, with a link to each cell. The partner's
+values, formatting and other sheets are kept, so the copy reads back through the loader with
+the same data. Where the original cannot be marked up (a rejected file, a .xls or .ods), the
+feedback is the Fix list alone, and says why.
 
 Writing a copy opens the partner's file with openpyxl, so it runs in an isolated worker.
 """
@@ -15,22 +17,69 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import finding_words
 from .files import FEEDBACK_MARK
 from .findings import Finding, Severity
+from .flags import FROM_FINDINGS, NO_RETURN
+from .intake import ACCEPTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
 from .values import fit_cell
 
+if TYPE_CHECKING:  # (workers import this module: it stays light)
+    from .plans import Flag
+
 FIX_LIST = "Fix list"
-FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.REJECTED: "FFC7CE"}
+USED = (ACCEPTED, WITH_FINDINGS)  # a file whose return the round uses
+OFF_TRACK = "Off track"  # a gap flag's words, where a finding's are its severity's
+FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.REJECTED: "FFC7CE",
+         OFF_TRACK: "F8CBAD"}  # fmt: skip
 SEVERITY_WORDS = {
     Severity.REJECTED: "Must fix",
     Severity.ERROR: "Must fix",
     Severity.WARNING: "Please check",
 }
+COLOURS_SAID = (
+    "Each cell to act on is coloured, with a note: red, must fix; orange, off track; "
+    "amber, please check."
+)
+# The Fix list's order: what must be fixed, what is off track, what to check.
+ORDER = {Severity.REJECTED: 0, Severity.ERROR: 0, OFF_TRACK: 1, Severity.WARNING: 2}
+# Flags a partner's own file cannot act on, or that say again what a finding says.
+NOT_FOR_THE_FILE = FROM_FINDINGS | {NO_RETURN}
+
+
+@dataclass(frozen=True)
+class FixItem:
+    """One line of a Fix list and the note on its cell: a finding about the file, or a gap
+    flag on the plan it holds."""
+
+    level: Severity | str  # a finding's severity, or OFF_TRACK
+    sheet: str | None
+    cell: str | None
+    field: str | None
+    problem: str
+    to_do: str
+    rule: str = ""
+
+    @classmethod
+    def of_finding(cls, f: Finding) -> FixItem:
+        """A finding's line: its severity, its message, its rule's what-to-do."""
+        return cls(f.severity, f.sheet, f.cell, f.field, f.message, finding_words(f.rule).to_do,
+                   f.rule)  # fmt: skip
+
+    @classmethod
+    def of_flag(cls, flag: Flag) -> FixItem:
+        """A gap flag's line: off track, its rule's title, its message and what to do."""
+        return cls(OFF_TRACK, flag.sheet, flag.cell, flag.rule_title, flag.message, flag.to_do,
+                   flag.rule)  # fmt: skip
+
+    @property
+    def words(self) -> str:
+        """How loud it is, in words: Must fix, Off track, Please check."""
+        return OFF_TRACK if self.level == OFF_TRACK else SEVERITY_WORDS[Severity(self.level)]
 
 
 @dataclass(frozen=True)
@@ -42,17 +91,33 @@ class FeedbackJob:
     findings: tuple[Finding, ...]
     target: Path
     markup: bool  # False: the original cannot be marked up (rejected, .xls, .ods)
+    flags: tuple[Flag, ...] = ()  # the gap flags on the plan it holds (see ``fix_items``)
+
+    def fix_items(self) -> list[FixItem]:
+        """Every line of its Fix list, in order: must fix, off track, please check (a flag
+        that says again what a finding says, or that the file cannot act on, left out)."""
+        items = [FixItem.of_finding(f) for f in self.findings]
+        items += [FixItem.of_flag(f) for f in self.flags if f.rule not in NOT_FOR_THE_FILE]
+        return sorted(items, key=lambda item: ORDER[item.level])
 
 
-def jobs_for(receipts: Iterable[Any], out_dir: Path, again: bool = True) -> list[FeedbackJob]:
-    """A feedback job for each receipt with findings or rejected (duplicates and superseded
-    returns get none: their twin or successor does; nor does an inbox entry never read).
-    With ``again`` False, files read by an earlier run whose feedback is already written are
-    left as they are."""
+def jobs_for(
+    receipts: Iterable[Any], out_dir: Path, again: bool = True, flags: Iterable[Flag] = ()
+) -> list[FeedbackJob]:
+    """A feedback job for each receipt with findings, rejected, or used with gap flags on its
+    plan (``flags``: the round's; duplicates and superseded returns get none: their twin or
+    successor does; nor does an inbox entry never read). With ``again`` False, files read by
+    an earlier run whose feedback is already written are left as they are."""
+    on_file: dict[str, list[Flag]] = {}
+    for f in flags:
+        if f.file and f.rule not in NOT_FOR_THE_FILE:
+            on_file.setdefault(f.file, []).append(f)
     taken: set[str] = set()
     jobs = []
     for receipt in receipts:
-        if receipt.status not in ("rejected", "accepted with findings") or not receipt.loaded:
+        flagged = tuple(on_file.get(receipt.source.name, ())) if receipt.status in USED else ()
+        said = receipt.status in ("rejected", "accepted with findings") or flagged
+        if not said or not receipt.loaded:
             continue
         if not receipt.source.sha256:  # never read (a link, a pipe, a folder): no partner's file
             continue
@@ -67,7 +132,7 @@ def jobs_for(receipts: Iterable[Any], out_dir: Path, again: bool = True) -> list
         if not again and not receipt.new and target.is_file():
             continue
         jobs.append(FeedbackJob(receipt.copy if markup else None, name, tuple(receipt.findings),
-                                target, markup))  # fmt: skip
+                                target, markup, flagged))  # fmt: skip
     return jobs
 
 
@@ -101,7 +166,7 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     markup = job.markup if markup is None else markup
     if markup:
         book = openpyxl.load_workbook(job.original)
-        _mark_cells(book, job.findings)
+        _mark_cells(book, job.fix_items())
         note = None
     else:
         book = openpyxl.Workbook()
@@ -138,23 +203,22 @@ def _why_no_markup(job: FeedbackJob) -> str:
     )
 
 
-def _mark_cells(book: Any, findings: Iterable[Finding]) -> None:
+def _mark_cells(book: Any, items: Iterable[FixItem]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    # warnings first, so that where a cell has both, the must-fix red is what shows
-    for f in sorted(findings, key=lambda f: f.severity is not Severity.WARNING):
-        if not f.sheet or not f.cell or f.sheet not in book.sheetnames:
+    # the quietest first, so that where a cell has several, the loudest colour is what shows
+    for item in sorted(items, key=lambda item: -ORDER[item.level]):
+        if not item.sheet or not item.cell or item.sheet not in book.sheetnames:
             continue
-        sheet = book[f.sheet]
-        cell = sheet[_first_cell(f.cell)]
+        sheet = book[item.sheet]
+        cell = sheet[_first_cell(item.cell)]
         if type(cell).__name__ == "MergedCell":
             continue
-        if f.rule == "too-long":  # no output holds more than a cell can
+        if item.rule == "too-long":  # no output holds more than a cell can
             cell.value = fit_cell(cell.value)
-        cell.fill = PatternFill("solid", fgColor=FILLS[f.severity])
-        to_do = finding_words(f.rule).to_do
-        text = f"{SEVERITY_WORDS[f.severity]}: {f.message} {to_do}".strip()
+        cell.fill = PatternFill("solid", fgColor=FILLS[item.level])
+        text = f"{item.words}: {item.problem} {item.to_do}".strip()
         if cell.comment is not None:
             text = f"{cell.comment.text}\n\n{text}"
         cell.comment = Comment(visible_lines(text[:2000]), "Action plan pipeline", width=300,
@@ -176,19 +240,17 @@ def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
         other.sheet_view.tabSelected = False
     _text(sheet.cell(1, 1), f"What to fix in {job.name}")
     sheet.cell(1, 1).font = Font(bold=True, size=14)
-    _text(sheet.cell(2, 1), note or "Each cell with something to fix is coloured, with a note.")
+    _text(sheet.cell(2, 1), note or COLOURS_SAID)
     headings = ("Sheet", "Cell", "Field", "Severity", "Problem", "What to do")
     for col, title in enumerate(headings, start=1):
         sheet.cell(4, col, title).font = Font(bold=True)
-    order = sorted(job.findings, key=lambda f: f.severity is Severity.WARNING)
-    for row, f in enumerate(order, start=5):
-        values = (f.sheet, f.cell, f.field, SEVERITY_WORDS[f.severity], f.message,
-                  finding_words(f.rule).to_do)  # fmt: skip
+    for row, item in enumerate(job.fix_items(), start=5):
+        values = (item.sheet, item.cell, item.field, item.words, item.problem, item.to_do)
         for col, value in enumerate(values, start=1):
             _text(sheet.cell(row, col), value)
-        if f.sheet and f.cell and f.sheet in book.sheetnames:
+        if item.sheet and item.cell and item.sheet in book.sheetnames:
             link = sheet.cell(row, 2)
-            target = sheet_ref(f.sheet, _first_cell(f.cell))
+            target = sheet_ref(item.sheet, _first_cell(item.cell))
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
             link.font = Font(color="0563C1", underline="single")
     for col, width in zip("ABCDEF", (16, 8, 26, 12, 80, 50)):

@@ -20,6 +20,10 @@ from .returns import ROW
 from .values import uk
 
 RED, AMBER = "red", "amber"
+# The flags that put a file's findings before managers (a partner's feedback has the findings
+# themselves), and the one about a return that never came (there is no file to mark up).
+FROM_FINDINGS = frozenset({"required-empty", "invalid-value"})
+NO_RETURN = "return-missing"
 _MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
 
 

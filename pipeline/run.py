@@ -116,7 +116,9 @@ def run(
 
         write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
         with stage("feedback"):
-            jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, again=False)
+            jobs = feedback.jobs_for(
+                consolidation.receipts, outputs.feedback, again=False, flags=consolidation.flags
+            )
             written = feedback.write_all(jobs, isolation)
     unwritten = [job.target for job in jobs if job.target not in written]
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)

@@ -138,3 +138,48 @@ def test_formula_text_from_a_partner_stays_text_in_the_fix_list(tmp_path, inbox)
     problem = next(r[4] for r in sheet.iter_rows(min_row=5) if r[1].value == "F20")
     assert problem.data_type == "s" and problem.value.startswith("Start date")
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_please_check(
+    tmp_path, inbox, registers
+):
+    """Leeds left its risks empty (must fix), typed a status by hand (please check), has not
+    updated its plan for 30 days and has an action past its end date (off track); Bradford's
+    return reads cleanly, but its update is as old: it gets feedback too, for that alone."""
+    from datetime import timedelta
+
+    from builders import AS_OF
+    from python_calamine import CalamineWorkbook
+
+    from pipeline.run import run
+
+    old = AS_OF - timedelta(days=30)
+    p44_return(inbox, name="leeds.xlsx", date_of_update=old, risks=None, rows=[
+        action("A01", status="sort of ongoing"),
+        action("A02", end_date=AS_OF - timedelta(days=10), status="Ongoing"),
+    ])  # fmt: skip
+    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", date_of_update=old)
+    result = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    feedback = tmp_path / "outbox" / "feedback"
+    assert sorted(p.name for p in feedback.iterdir()) == [
+        "bradford-feedback.xlsx", "leeds-feedback.xlsx"]  # fmt: skip
+    assert {p.name for p in result.feedback} == {"bradford-feedback.xlsx", "leeds-feedback.xlsx"}
+
+    def fix_list(name):
+        rows = CalamineWorkbook.from_path(feedback / name).get_sheet_by_name(FIX_LIST).to_python()
+        return [dict(zip(rows[3], row)) for row in rows[4:]]
+
+    leeds = fix_list("leeds-feedback.xlsx")
+    words = [line["Severity"] for line in leeds]
+    assert words == sorted(words, key=["Must fix", "Off track", "Please check"].index), words
+    off_track = {line["Field"]: line for line in leeds if line["Severity"] == "Off track"}
+    # the flags that restate its findings (risks empty, the status) are not said twice
+    assert not {"Required field empty", "Value not readable"} & set(off_track), off_track
+    stale = off_track["Return stale"]
+    assert stale["Problem"].startswith(f"Last updated {old:%d/%m/%Y}, 30 days before")
+    assert stale["Cell"] and stale["What to do"]
+    assert any("A02" in line["Problem"] for line in off_track.values()), off_track
+    assert [line["Severity"] for line in fix_list("bradford-feedback.xlsx")] == ["Off track"]
+    marked = openpyxl.load_workbook(feedback / "leeds-feedback.xlsx")["Action Plan"]
+    cell = marked[stale["Cell"]]
+    assert cell.fill.fgColor.rgb.endswith("F8CBAD") and "Off track" in cell.comment.text

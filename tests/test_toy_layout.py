@@ -161,11 +161,13 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     assert "Items not done yet." in text  # its own measure, said once
     own = CalamineWorkbook.from_path(book).get_sheet_by_name("Gritting").to_python()
     assert "Gritters serviced" in {str(cell) for row in own for cell in row}
-    # its feedback: "n" was read as No, and Gritting is told where and what to do
+    # its feedback: "n" was read as No, and the late item is off track; Gritting is told
+    # where and what to do about each
     [feedback] = (outbox / "feedback").glob("gritting*.xlsx")
     fix_list = CalamineWorkbook.from_path(feedback).get_sheet_by_name("Fix list").to_python()
-    [told] = [row for row in fix_list if row[0] == "Checklist"]
-    assert told[2] == "Done" and 'read "n" as "No"' in told[4]
+    [off_track, told] = [row for row in fix_list if row[0] == "Checklist"]
+    assert told[2] == "Done" and 'read "n" as "No"' in told[4] and told[3] == "Please check"
+    assert off_track[2:4] == ["Item not done", "Off track"] and off_track[1] == late["Cell"]
 
     # a second round from the store: the template is pre-filled with last round's items
     shutil.rmtree(inbox)
