@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from .flags import FROM_FINDINGS, NO_RETURN
 from .intake import ACCEPTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
-from .values import fit_cell
+from .values import fit_cell, uk
 
 if TYPE_CHECKING:  # (workers import this module: it stays light)
     from .plans import Flag
@@ -63,12 +63,14 @@ class FixItem:
     problem: str
     to_do: str
     rule: str = ""
+    read_as: Any = None  # what we read the cells as, where we guessed: written back there
+    cells: tuple[str, ...] = ()  # every cell it is about, where more than one
 
     @classmethod
     def of_finding(cls, f: Finding) -> FixItem:
         """A finding's line: its severity, its message, its rule's what-to-do."""
         return cls(f.severity, f.sheet, f.cell, f.field, f.message, finding_words(f.rule).to_do,
-                   f.rule)  # fmt: skip
+                   f.rule, f.read_as, f.cells)  # fmt: skip
 
     @classmethod
     def of_flag(cls, flag: Flag) -> FixItem:
@@ -204,25 +206,51 @@ def _why_no_markup(job: FeedbackJob) -> str:
 
 
 def _mark_cells(book: Any, items: Iterable[FixItem]) -> None:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
     # the quietest first, so that where a cell has several, the loudest colour is what shows
     for item in sorted(items, key=lambda item: -ORDER[item.level]):
         if not item.sheet or not item.cell or item.sheet not in book.sheetnames:
             continue
         sheet = book[item.sheet]
         cell = sheet[_first_cell(item.cell)]
-        if type(cell).__name__ == "MergedCell":
-            continue
-        if item.rule == "too-long":  # no output holds more than a cell can
-            cell.value = fit_cell(cell.value)
-        cell.fill = PatternFill("solid", fgColor=FILLS[item.level])
-        text = f"{item.words}: {item.problem} {item.to_do}".strip()
-        if cell.comment is not None:
-            text = f"{cell.comment.text}\n\n{text}"
-        cell.comment = Comment(visible_lines(text[:2000]), "Action plan pipeline", width=300,
-                               height=150)  # fmt: skip
+        if item.rule == "too-long" and type(cell).__name__ != "MergedCell":
+            cell.value = fit_cell(cell.value)  # no output holds more than a cell can
+        said = f"{item.words}: {item.problem} {item.to_do}".strip()
+        for address in item.cells or (item.cell,):
+            _note(sheet[_first_cell(address)], item, said)
+
+
+def _note(cell: Any, item: FixItem, said: str) -> None:
+    """Colour ``cell`` for ``item`` and add what it says to the cell's comment; where we guessed
+    what the cell meant, write what we read it as in its place, to be checked."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    if type(cell).__name__ == "MergedCell":
+        return
+    if item.read_as is not None:
+        cell.value, number_format = _typed(item.read_as)
+        if number_format:
+            cell.number_format = number_format
+        said = f"We read this as {_shown(item.read_as)}, and wrote it so: check it. {said}"
+    cell.fill = PatternFill("solid", fgColor=FILLS[item.level])
+    if cell.comment is not None:
+        said = f"{cell.comment.text}\n\n{said}"
+    cell.comment = Comment(visible_lines(said[:2000]), "Action plan pipeline", width=300,
+                           height=150)  # fmt: skip
+
+
+def _typed(value: Any) -> tuple[Any, str | None]:
+    """A value as a cell holds it, and the number format it needs (a date as a real date)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day), "dd/mm/yyyy"
+    if isinstance(value, bool):
+        return ("Yes" if value else "No"), None
+    return value, None
+
+
+def _shown(value: Any) -> str:
+    """A value we read, as the partner is told it: 01/12/2026, "Ongoing"."""
+    return uk(value) if isinstance(value, date) else f'"{value}"'
 
 
 def _first_cell(address: str) -> str:

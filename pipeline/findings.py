@@ -8,6 +8,7 @@ The terminal report, ``--json`` and the consolidated workbook all render these s
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -40,6 +41,10 @@ class Finding:
     value: str | None = None
     gap: str | None = None
     row: int | None = None  # zero-based sheet row, for findings about one action or task
+    # where we guessed what a value meant: what we read it as (a date, a list's value), and
+    # every cell it was written so in (``cell`` is the first)
+    read_as: Any = None
+    cells: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:
@@ -52,6 +57,9 @@ class Finding:
         """A plain dict for JSON."""
         out = asdict(self)
         out["severity"] = self.severity.value
+        out["cells"] = list(self.cells)
+        if isinstance(self.read_as, date):
+            out["read_as"] = self.read_as.isoformat()
         return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import zipfile
+from datetime import datetime
 
 import openpyxl
 import pandas as pd
@@ -81,8 +82,36 @@ def test_the_feedback_copy_reads_back_with_the_same_data(tmp_path, inbox):
     }
     pd.testing.assert_frame_equal(marked.rows, original.rows)
     assert marked.stamp == original.stamp
-    assert [f.message for f in marked.findings] == [f.message for f in original.findings]
+    # the status typed by hand was written back as we read it, so it is no longer a guess
+    assert [f.message for f in marked.findings] == [
+        f.message for f in original.findings if f.rule != "guessed-value"
+    ]
     assert "Guidance" in openpyxl.load_workbook(copy).sheetnames
+
+
+def test_a_value_we_read_generously_is_written_back_as_we_read_it_to_be_checked(tmp_path, inbox):
+    """A date typed as text and a status typed by hand: the marked-up copy holds the date as
+    a real date and the status as the list's word, amber, "we read this as ...: check it", so
+    the partner need not type them again."""
+    from datetime import date
+
+    from python_calamine import CalamineWorkbook
+
+    path = p44_return(inbox, rows=[
+        action("A01", start_date="1 December 2026", status="in progress"),
+        action("A02", status="in progress"),
+    ])  # fmt: skip
+    [copy] = feedback_for(inbox, tmp_path, path)
+    values = CalamineWorkbook.from_path(copy).get_sheet_by_name("Action Plan").to_python()
+    assert values[19][5] in (date(2026, 12, 1), datetime(2026, 12, 1))  # F20, a real date
+    assert values[19][7] == values[20][7] == "Ongoing"  # H20 and H21, the list's word
+    marked = openpyxl.load_workbook(copy)["Action Plan"]
+    for address, read in (("F20", "01/12/2026"), ("H20", '"Ongoing"'), ("H21", '"Ongoing"')):
+        cell = marked[address]
+        assert cell.fill.fgColor.rgb.endswith("FFEB9C"), address
+        assert cell.comment.text.startswith(f"We read this as {read}, and wrote it so: check it.")
+    assert marked["F20"].number_format == "dd/mm/yyyy"
+    assert not [f for f in load(copy).findings if f.rule == "guessed-value"]
 
 
 def test_a_rejected_file_gets_a_fix_list_saying_why(tmp_path, inbox):

@@ -327,3 +327,15 @@ def test_an_organisation_that_sends_nothing_shows_its_last_plan_marked_as_not_th
     assert refs == ["A01", "A02"]
     assert "A01" not in [a["Ref"] for a in sheet_records(result.path, "Actions")
                          if a["Organisation"] == "Leeds"]  # fmt: skip
+
+
+def test_what_we_read_a_guessed_value_as_is_kept_in_the_store_as_it_was(tmp_path, inbox):
+    """A date typed as text in two cells: the store keeps what we read it as, a real date, and
+    both cells, so that a later feedback copy can write it back."""
+    p44_return(inbox, rows=[action("A01", start_date="1 December 2026"),
+                            action("A02", start_date="1 December 2026")])  # fmt: skip
+    result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
+    with Store.open(result.store) as store:
+        [stored] = store.latest_returns("p44").values()
+    [guess] = [f for f in stored.findings if f.rule == "guessed-value"]
+    assert guess.read_as == date(2026, 12, 1) and guess.cells == ("F20", "F21")

@@ -270,7 +270,7 @@ def _read_header(
         reading = read_value(label.value, f)
         loaded.header[f.name] = HeaderValue(reading.value, label.value, row, col)
         if reading.guess:
-            notes.guess(f, reading.guess, row, col, label.value)
+            notes.guess(f, reading.guess, row, col, label.value, reading.value)
 
 
 def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:
@@ -324,7 +324,7 @@ def _read_rows(
             reading = readers[f.name](value)
             record[f.name] = reading.value
             if reading.guess:
-                notes.guess(f, reading.guess, r, j + sheet.left, value)
+                notes.guess(f, reading.guess, r, j + sheet.left, value, reading.value)
         records.append(record)
     return records
 
@@ -343,7 +343,7 @@ class _Notes:
 
     def __init__(self, loaded: LoadedReturn) -> None:
         self.loaded = loaded
-        self.guesses: dict[str, list[tuple[Field, int, int, Any]]] = defaultdict(list)
+        self.guesses: dict[str, list[tuple[Field, int, int, Any, Any]]] = defaultdict(list)
 
     def _add(
         self,
@@ -354,6 +354,8 @@ class _Notes:
         field: Field | None = None,
         value: Any = None,
         gap: str | None = None,
+        read_as: Any = None,
+        cells: tuple[str, ...] = (),
     ) -> None:
         address, row = None, None
         if cell is not None:
@@ -371,6 +373,8 @@ class _Notes:
                 value=shown(value),
                 gap=gap,
                 row=row,
+                read_as=read_as,
+                cells=cells,
             )
         )
 
@@ -381,19 +385,21 @@ class _Notes:
         gap = where.pop("gap", None) or (field.gap.value if field and field.required else None)
         self._add(Severity.ERROR, rule, message, field=field, gap=gap, **where)
 
-    def guess(self, f: Field, guess: str, row: int, col: int, raw: Any) -> None:
-        self.guesses[guess].append((f, row, col, raw))
+    def guess(self, f: Field, guess: str, row: int, col: int, raw: Any, read: Any) -> None:
+        """We guessed that ``raw`` at (``row``, ``col``) meant ``read``: ``guess`` says so."""
+        self.guesses[guess].append((f, row, col, raw, read))
 
     def flush_guesses(self) -> None:
-        """One finding per distinct guess, listing the cells it was made in."""
+        """One finding per distinct guess (one value read one way), listing the cells it was
+        made in."""
         for guess, cells in self.guesses.items():
-            f, row, col, raw = cells[0]
+            f, row, col, raw, read = cells[0]
             titles = list(dict.fromkeys(c[0].title for c in cells))
+            addresses = tuple(cell_address(r, c) for _, r, c, _, _ in cells)
             where = ""
             if len(cells) > 1:
-                listed = ", ".join(cell_address(r, c) for _, r, c, _ in cells[:5])
                 more = ", …" if len(cells) > 5 else ""
-                where = f" in {len(cells)} cells ({listed}{more})"
+                where = f" in {len(cells)} cells ({', '.join(addresses[:5])}{more})"
             self.warn(
                 "guessed-value",
                 f"{', '.join(titles[:4])}{', …' if len(titles) > 4 else ''}: {guess}{where}. "
@@ -401,4 +407,6 @@ class _Notes:
                 cell=(row, col),
                 field=f,
                 value=raw,
+                read_as=read,
+                cells=addresses,
             )

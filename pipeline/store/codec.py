@@ -57,7 +57,7 @@ def dumps(loaded: LoadedReturn) -> str:
                 for name, h in loaded.header.items()
             },
             "rows": table,
-            "findings": [f.as_dict() for f in loaded.findings],
+            "findings": [{**f.as_dict(), "read_as": _encode(f.read_as)} for f in loaded.findings],
         },
         ensure_ascii=False,
     )
@@ -91,6 +91,13 @@ def loads(text: str, path: Path | None = None) -> LoadedReturn:
         columns=data["columns"],
         header_row=data["header_row"],
         stamp=None if stamp is None else Stamp(*stamp),
-        findings=[Finding(**{**f, "severity": Severity(f["severity"])}) for f in data["findings"]],
+        findings=[_finding(f) for f in data["findings"]],
         organisation=data["organisation"],
     )
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    """A finding back from its dict (one stored before a field was added has its default)."""
+    typed = {"severity": Severity(data["severity"]), "read_as": _decode(data.get("read_as")),
+             "cells": tuple(data.get("cells", ()))}  # fmt: skip
+    return Finding(**{**data, **typed})
