@@ -173,8 +173,9 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     tmp_path, inbox, registers
 ):
     """Leeds left its risks empty (must fix), typed a status by hand (please check), has not
-    updated its plan for 30 days and has an action past its end date (off track); Bradford's
-    return reads cleanly, but its update is as old: it gets feedback too, for that alone."""
+    updated its plan for 30 days and has an action past its end date (off track): its copy is
+    marked up, the flags' cells too. Bradford's return reads cleanly, but its update is as
+    old: it gets feedback too, for that alone."""
     from datetime import timedelta
 
     from builders import AS_OF
@@ -208,7 +209,14 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     assert stale["Problem"].startswith(f"Last updated {old:%d/%m/%Y}, 30 days before")
     assert stale["Cell"] and stale["What to do"]
     assert any("A02" in line["Problem"] for line in off_track.values()), off_track
-    assert [line["Severity"] for line in fix_list("bradford-feedback.xlsx")] == ["Off track"]
+    # Bradford's file reads as it should: the Fix list alone tells it (quick to write), cell by
+    # cell
+    bradford = CalamineWorkbook.from_path(feedback / "bradford-feedback.xlsx")
+    assert bradford.sheet_names == [FIX_LIST]
+    [line] = fix_list("bradford-feedback.xlsx")
+    assert line["Severity"] == "Off track" and line["Field"] == "Return stale" and line["Cell"]
+    said = bradford.get_sheet_by_name(FIX_LIST).to_python()[1][0]
+    assert said.startswith("Your file reads as it should. Here is what is off track")
     marked = openpyxl.load_workbook(feedback / "leeds-feedback.xlsx")["Action Plan"]
     cell = marked[stale["Cell"]]
     assert cell.fill.fgColor.rgb.endswith("F8CBAD") and "Off track" in cell.comment.text
