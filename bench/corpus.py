@@ -24,13 +24,16 @@ VERSION = 1  # bump when the corpus changes, so cached corpora are rebuilt
 
 @dataclass(frozen=True)
 class Corpus:
-    """A named round: how many returns of each layout, and rows in each."""
+    """A named round: how many returns of each layout, and rows in each; with ``findings``,
+    every return has something to tell its partner (its date of update typed as text, which
+    is read, and written back in its feedback copy)."""
 
     name: str
     p44: int
     p44_rows: int
     three_year: int
     three_year_rows: int
+    findings: bool = False
 
     @property
     def files(self) -> int:
@@ -43,6 +46,7 @@ class Corpus:
 
 CORPORA = {
     "S": Corpus("S", 44, 60, 12, 40),
+    "S+feedback": Corpus("S+feedback", 44, 60, 12, 40, findings=True),
     "M": Corpus("M", 125, 100, 125, 100),
     "L": Corpus("L", 500, 200, 500, 200),
 }
@@ -70,7 +74,7 @@ def build(corpus: Corpus, root: Path) -> Path:
             entry = {"partnership": name, "region": "GO Region", "completed_by": "Jo Bloggs",
                      "email": f"jo{n}@example.gov.uk", "baseline": baseline,
                      "reduction_target": 6, "target_date": date(2027, 3, 31)}  # fmt: skip
-            header = {**entry, **p44_header(rng, entry, AS_OF)}
+            header = _typed_as_text({**entry, **p44_header(rng, entry, AS_OF)}, corpus)
             rows = p44_actions(rng, AS_OF, corpus.p44_rows, baseline * 6 // 100)
             write_template(inbox / f"p44-{n + 1:04d}.xlsx", p44, header, rows, name)
     now = quarter_of(PLAN_START, AS_OF)
@@ -83,7 +87,15 @@ def build(corpus: Corpus, root: Path) -> Path:
             header = {"business_unit": name, "code": code, "head_of_service": "Head of Service",
                       "plan_start": PLAN_START, "updated_by": "Officer",
                       "date_of_update": AS_OF - timedelta(days=rng.randrange(1, 40))}  # fmt: skip
+            header = _typed_as_text(header, corpus)
             rows = three_year_tasks(rng, code, name, now, corpus.three_year_rows)
             write_template(inbox / f"three_year-{n + 1:04d}.xlsx", three, header, rows, name)
     stamp.write_text("complete\n")
     return folder
+
+
+def _typed_as_text(header: dict, corpus: Corpus) -> dict:
+    """The header, with its date of update typed as text where the corpus has findings."""
+    if not corpus.findings or not isinstance(header.get("date_of_update"), date):
+        return header
+    return {**header, "date_of_update": f"{header['date_of_update']:%d %B %Y}"}

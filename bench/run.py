@@ -8,7 +8,9 @@ BENCH_CORPORA=S,M (default S,M,L). Each corpus is also run on the plain writer (
 public API only: ``PIPELINE_WRITER=plain``), by default for S and M only (L takes minutes
 that way): choose with BENCH_PLAIN=S,M,L, or BENCH_PLAIN= for none. And each is run with
 its processes spawned, as on Windows and macOS (``PIPELINE_START_METHOD=spawn``), by default
-for S only: choose with BENCH_SPAWN=S,M,L, or BENCH_SPAWN= for none.
+for S only: choose with BENCH_SPAWN=S,M,L, or BENCH_SPAWN= for none. The corpus S+feedback is
+S with something to tell every partner (so every file gets a marked-up feedback copy): it
+measures what writing feedback costs (BENCH_CORPORA=S,S+feedback,M,L by default).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ START = "PIPELINE_START_METHOD"  # (children.ENVIRONMENT: "spawn" as on Windows 
 PIPELINE = [sys.executable, "-m", "pipeline"]
 TARGETS = {
     "S seconds": 1.5,
+    "feedback ms per file": 15.0,  # the feedback stage's work, both cores' worth, a file
     "help seconds": 0.3,
     "L seconds": 40.0,
     "L peak MB": 1536,
@@ -98,6 +101,8 @@ def bench_corpus(name: str, work: Path, repeat: int, plain: bool, spawn: bool) -
         spawned = measure(command, repeat, fresh=outbox, timings=timings,
                           env={WRITER: "fast", START: "spawn"})  # fmt: skip
         result["spawned"] = {k: v for k, v in spawned.items() if k != "stdout"}
+    if corpus.findings:  # (the same files as a corpus without: its baseline and floors too)
+        return result
     cells = stages["counts"]["cells"]
     floor = [sys.executable, "-m", "bench.floors"]
     # the baseline takes minutes at L: BENCH_BASELINE_REPEAT=1 for a quicker look
@@ -123,7 +128,8 @@ def _strip(measured: dict, inner: bool = False) -> dict:
 
 def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", 3))
-    names = [n.strip() for n in os.environ.get("BENCH_CORPORA", "S,M,L").split(",") if n.strip()]
+    chosen = os.environ.get("BENCH_CORPORA", "S,S+feedback,M,L")
+    names = [n.strip() for n in chosen.split(",") if n.strip()]
     plain = {n.strip() for n in os.environ.get("BENCH_PLAIN", "S,M").split(",")}
     spawn = {n.strip() for n in os.environ.get("BENCH_SPAWN", "S").split(",")}
     OUT.mkdir(parents=True, exist_ok=True)
@@ -149,6 +155,10 @@ def checks(report: dict) -> dict:
     found = {"help seconds": report["help_seconds"]}
     if "S" in by:
         found["S seconds"] = by["S"]["pipeline"]["seconds"]
+    if "S+feedback" in by:
+        feedback = by["S+feedback"]
+        work = feedback["pipeline"]["stages"]["seconds"]["feedback"] * (report["cores"] or 1)
+        found["feedback ms per file"] = round(work * 1000 / feedback["files"], 1)
     if "L" in by:
         found["L seconds"] = by["L"]["pipeline"]["seconds"]
         found["L peak MB"] = by["L"]["pipeline"]["peak_mb"]
@@ -178,8 +188,9 @@ def checks(report: dict) -> dict:
 
 
 def table(report: dict) -> str:
-    lines = [f"{'corpus':<7}{'files':>6}{'rows':>9}  {'what':<14}{'wall s':>8}{'peak MB':>9}"
+    lines = [f"{'corpus':<11}{'files':>6}{'rows':>9}  {'what':<14}{'wall s':>8}{'peak MB':>9}"
              f"  ratio"]  # fmt: skip
+    by = {r["corpus"]: r for r in report["corpora"]}
     for r in report["corpora"]:
         ours = r["pipeline"]["seconds"]
         for what in ("pipeline", "spawned", "plain writer", "baseline", "read floor",
@@ -189,6 +200,10 @@ def table(report: dict) -> str:
                 continue
             if what == "pipeline":
                 ratio = f"stages {_stages(m['stages']['seconds'])}"
+                plain_round = by.get(r["corpus"].removesuffix("+feedback"))
+                if r["corpus"].endswith("+feedback") and plain_round:
+                    more = ours - plain_round["pipeline"]["seconds"]
+                    ratio = f"{more:+.2f}s with feedback for every file; {ratio}"
             elif what == "spawned":
                 ratio = (f"+{m['seconds'] - ours:.2f}s for spawning (as on Windows, macOS); "
                          f"stages {_stages(m['stages']['seconds'])}")  # fmt: skip
@@ -204,7 +219,7 @@ def table(report: dict) -> str:
                     f"work {m['work_seconds']:.2f}s; our {stage} stage "
                     f"{r['pipeline']['stages']['seconds'][stage] / m['work_seconds']:.2f}x"
                 )
-            lines.append(f"{r['corpus']:<7}{r['files']:>6}{r['rows']:>9}  {what:<14}"
+            lines.append(f"{r['corpus']:<11}{r['files']:>6}{r['rows']:>9}  {what:<14}"
                          f"{m['seconds']:>8.2f}{m['peak_mb']:>9}  {ratio}")  # fmt: skip
     lines.append(f"\npipeline --help: {report['help_seconds']:.2f}s")
     lines.append("\ntarget                          measured   target  met")
