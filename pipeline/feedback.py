@@ -23,7 +23,7 @@ from .catalogue import finding_words
 from .files import FEEDBACK_MARK
 from .findings import Finding, Severity
 from .flags import FROM_FINDINGS, NO_RETURN
-from .intake import ACCEPTED, WITH_FINDINGS
+from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
 from .values import fit_cell, uk
@@ -93,13 +93,12 @@ class FeedbackJob:
     findings: tuple[Finding, ...]
     target: Path
     markup: bool  # False: the original cannot be marked up (rejected, .xls, .ods)
-    flags: tuple[Flag, ...] = ()  # the gap flags on the plan it holds (see ``fix_items``)
+    flags: tuple[Flag, ...] = ()  # the gap flags on its plan that its file can act on
 
     def fix_items(self) -> list[FixItem]:
-        """Every line of its Fix list, in order: must fix, off track, please check (a flag
-        that says again what a finding says, or that the file cannot act on, left out)."""
+        """Every line of its Fix list, in order: must fix, off track, please check."""
         items = [FixItem.of_finding(f) for f in self.findings]
-        items += [FixItem.of_flag(f) for f in self.flags if f.rule not in NOT_FOR_THE_FILE]
+        items += [FixItem.of_flag(f) for f in self.flags]
         return sorted(items, key=lambda item: ORDER[item.level])
 
 
@@ -118,7 +117,7 @@ def jobs_for(
     jobs = []
     for receipt in receipts:
         flagged = tuple(on_file.get(receipt.source.name, ())) if receipt.status in USED else ()
-        said = receipt.status in ("rejected", "accepted with findings") or flagged
+        said = receipt.status in (REJECTED, WITH_FINDINGS) or flagged
         if not said or not receipt.loaded:
             continue
         if not receipt.source.sha256:  # never read (a link, a pipe, a folder): no partner's file
