@@ -26,7 +26,7 @@ from .flags import FROM_FINDINGS, NO_RETURN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
-from .values import fit_cell, uk
+from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
 if TYPE_CHECKING:  # (workers import this module: it stays light)
     from .plans import Flag
@@ -41,6 +41,12 @@ SEVERITY_WORDS = {
     Severity.ERROR: "Must fix",
     Severity.WARNING: "Please check",
 }
+# The Fix list's columns: title, width (characters), whether its text wraps. Fitted to a
+# landscape A4 page they print at about 9 pt.
+FIX_LIST_COLUMNS = (
+    ("Sheet", 14, False), ("Cell", 7, False), ("Field", 22, True), ("Severity", 11, False),
+    ("Problem", 55, True), ("What to do", 40, True),
+)  # fmt: skip
 COLOURS_SAID = (
     "Each cell to act on is coloured, with a note: red, must fix; orange, off track; "
     "amber, please check."
@@ -267,34 +273,48 @@ def _first_cell(address: str) -> str:
 
 
 def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
-    from openpyxl.styles import Font
+    """The Fix list, first in ``book``: a line for each thing to act on, with a link to its
+    cell, fitted one A4 page wide with its long texts wrapped (no smaller than 8 pt)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     sheet = book.create_sheet(FIX_LIST, 0)
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
+    plain, bold = Font(name="Arial", size=10), Font(name="Arial", size=10, bold=True)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
     _text(sheet.cell(1, 1), f"What to fix in {job.name}")
-    sheet.cell(1, 1).font = Font(bold=True, size=14)
+    sheet.cell(1, 1).font = Font(name="Arial", bold=True, size=14)
     _text(sheet.cell(2, 1), note or COLOURS_SAID)
-    headings = ("Sheet", "Cell", "Field", "Severity", "Problem", "What to do")
-    for col, title in enumerate(headings, start=1):
-        sheet.cell(4, col, title).font = Font(bold=True)
+    sheet.cell(2, 1).font = plain
+    for col, (title, width, _) in enumerate(FIX_LIST_COLUMNS, start=1):
+        sheet.cell(4, col, title).font = bold
+        sheet.column_dimensions[get_column_letter(col)].width = width
     for row, item in enumerate(job.fix_items(), start=5):
         values = (item.sheet, item.cell, item.field, item.words, item.problem, item.to_do)
-        for col, value in enumerate(values, start=1):
-            _text(sheet.cell(row, col), value)
+        lines = 1
+        for col, (value, (_, width, wraps)) in enumerate(zip(values, FIX_LIST_COLUMNS), 1):
+            cell = sheet.cell(row, col)
+            _text(cell, value)
+            cell.font, cell.alignment = plain, wrapped if wraps else top
+            if wraps and isinstance(value, str):
+                lines = max(lines, wrapped_lines(value, width))
+        if lines > 1:
+            sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
         if item.sheet and item.cell and item.sheet in book.sheetnames:
             link = sheet.cell(row, 2)
             target = sheet_ref(item.sheet, _first_cell(item.cell))
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
-            link.font = Font(color="0563C1", underline="single")
-    for col, width in zip("ABCDEF", (16, 8, 26, 12, 80, 50)):
-        sheet.column_dimensions[col].width = width
+            link.font = Font(name="Arial", size=10, color="0563C1", underline="single")
     sheet.freeze_panes = "A5"
-    sheet.page_setup.orientation = "landscape"
+    sheet.print_title_rows = "4:4"
+    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", 9  # A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
 def _text(cell: Any, value: Any) -> None:

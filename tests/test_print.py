@@ -171,3 +171,27 @@ def test_without_libreoffice_the_pack_is_its_workbook_and_a_sentence_says_why(tm
     sheets = openpyxl.load_workbook(workbook).sheetnames
     assert sheets[:2] == ["Needs attention", "Overview"]
     assert {"Leeds", "Bradford", "Salford"} <= set(sheets)
+
+
+def test_a_partners_fix_list_prints_at_8_pt_or_more_with_every_problem_in_full(
+    meeting, soffice, tmp_path
+):
+    """Bradford says Red with no risks: its feedback's Fix list, printed, is one page wide at a
+    readable size, and the Problem and What to do texts wrap rather than run off the page."""
+    _, outbox = meeting
+    [feedback] = (outbox / "feedback").glob("Bradford*.xlsx")
+    pdf = print_to_pdf(soffice, feedback, tmp_path)
+    measured = pages(pdf)
+    assert measured[0][0].startswith("What to fix in Bradford")
+    assert too_small(measured[:1]) == []
+    with pdfplumber.open(pdf) as document:
+        shown = " ".join((document.pages[0].extract_text() or "").split())
+    fix_list = openpyxl.load_workbook(feedback)["Fix list"]
+    for row in fix_list.iter_rows(min_row=5, values_only=True):
+        for text in (row[4], row[5]):  # Problem, What to do
+            assert " ".join(str(text).split())[:120] in shown or _wrapped_in(text, shown), text
+
+
+def _wrapped_in(text: str, shown: str) -> bool:
+    """Whether every word of ``text`` is on the page (wrapped lines interleave columns)."""
+    return all(word in shown for word in str(text).split())
