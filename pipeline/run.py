@@ -51,11 +51,15 @@ def check_files(
     copies are made in a temporary folder and removed, and no receipt has a copy."""
     registers = read_registers(list(register_paths))
     start_method()  # a PIPELINE_START_METHOD this system does not have is said first
-    if copies is not None:
-        entries = [read_file(p, copies) for p in paths]
+
+    def receive_into(folder: Path) -> list[Receipt]:
+        entries = [read_file(p, folder) for p in paths]
         return receive(entries, registers, isolation=isolation)
+
+    if copies is not None:
+        return receive_into(copies)
     with tempfile.TemporaryDirectory(prefix=".pipeline-check-") as folder:
-        receipts = check_files(paths, register_paths, isolation, Path(folder))
+        receipts = receive_into(Path(folder))
     for receipt in receipts:
         receipt.copy = None
     return receipts
