@@ -24,6 +24,7 @@ RED, AMBER = "red", "amber"
 # themselves), and the one about a return that never came (there is no file to mark up).
 FROM_FINDINGS = frozenset({"required-empty", "invalid-value"})
 NO_RETURN = "return-missing"
+STALE = "return-stale"  # a plan not brought up to date in time
 _MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
 
 
@@ -104,7 +105,7 @@ def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
         chase = f" Chase {contact}." if contact else ""
         turned_down = "; ".join(why.rstrip(".") for why in plan.rejected)
         what = f"No usable return: {turned_down}." if turned_down else "No return received."
-        yield flag(plan, "return-missing", RED, f"{what}{chase}")
+        yield flag(plan, NO_RETURN, RED, f"{what}{chase}")
 
 
 def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
@@ -113,7 +114,7 @@ def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
     if updated is not None and (as_of - updated).days > interval:
         yield flag(
             plan,
-            "return-stale",
+            STALE,
             AMBER,
             f"Last updated {uk(updated)}, {(as_of - updated).days} days before {uk(as_of)}; "
             f"updates are due every {interval} days.",
@@ -127,7 +128,7 @@ def _red_fields(layout: Layout) -> str:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("return-missing", "Return missing", RED,
+    Rule(NO_RETURN, "Return missing", RED,
          "On the register, but no usable return came this round (none, or only rejected "
          "files).",
          "Send this round's return.", return_missing),
@@ -139,7 +140,7 @@ RULES: tuple[Rule, ...] = (
          "A value could not be read as what the field needs (a date, a number, one of "
          "the list) and has been left out of the counts.",
          "Correct the value in the form the template asks for.", invalid_value),
-    Rule("return-stale", "Return stale", AMBER,
+    Rule(STALE, "Return stale", AMBER,
          "The date of update is older than the reporting interval ({detail}).",
          "Update the plan and its date of update, and send it.", return_stale,
          lambda layout: f"{layout.interval_days} days"),

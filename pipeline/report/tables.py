@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import attention, travel
-from ..findings import Severity, cell_address
+from ..findings import REQUIRED, Severity, cell_address
+from ..flags import STALE
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
@@ -371,8 +372,7 @@ def returns_lines(c: Consolidation) -> list[str]:
     return lines
 
 
-STALE = "return-stale"  # the flag of a plan not brought up to date in time
-EMPTY = ("required", "missing-label")  # the findings of a field left empty
+EMPTY = (REQUIRED, "missing-label")  # the findings of a field left empty
 
 
 def _must_fix(plan: Plan) -> list[str]:
