@@ -26,6 +26,7 @@ from .flags import FROM_FINDINGS, NO_RETURN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
+from .templates import DEFAULT_FONT
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
 if TYPE_CHECKING:  # (workers import this module: it stays light)
@@ -283,11 +284,12 @@ def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
-    plain, bold = Font(name="Arial", size=10), Font(name="Arial", size=10, bold=True)
+    font = {"name": DEFAULT_FONT["font_name"], "size": DEFAULT_FONT["font_size"]}
+    plain, bold = Font(**font), Font(**font, bold=True)
     wrapped = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     _text(sheet.cell(1, 1), f"What to fix in {job.name}")
-    sheet.cell(1, 1).font = Font(name="Arial", bold=True, size=14)
+    sheet.cell(1, 1).font = Font(**{**font, "size": 14}, bold=True)
     _text(sheet.cell(2, 1), note or COLOURS_SAID)
     sheet.cell(2, 1).font = plain
     for col, (title, width, _) in enumerate(FIX_LIST_COLUMNS, start=1):
@@ -308,7 +310,7 @@ def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
             link = sheet.cell(row, 2)
             target = sheet_ref(item.sheet, _first_cell(item.cell))
             link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
-            link.font = Font(name="Arial", size=10, color="0563C1", underline="single")
+            link.font = Font(**font, color="0563C1", underline="single")
     sheet.freeze_panes = "A5"
     sheet.print_title_rows = "4:4"
     sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", 9  # A4

@@ -152,7 +152,7 @@ class _TemplateWriter:
         # the plan's quarter the round falls in, for a plan by quarters
         started = isinstance(self.plan_start, int) and as_of is not None
         self.this_quarter = quarter_of(self.plan_start, as_of) if started else None
-        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        base = {**DEFAULT_FONT, "valign": "top"}
         self.fmt = {
             "title": book.add_format({**base, "bold": True, "font_size": 14}),
             "note": book.add_format({**base, "italic": True, "font_color": "#555555"}),
@@ -258,8 +258,7 @@ class _TemplateWriter:
                 table_row - 1, first, table_row - 1, last, band.title, self.fmt["band"]
             )
         for col, f in enumerate(self.layout.columns):
-            now = f.quarter is not None and f.quarter == self.this_quarter
-            heading = self.fmt["heading now" if now else "heading"]
+            heading = self.fmt["heading now" if self._is_this_quarter(f) else "heading"]
             sheet.write_string(table_row, col, self._column_title(f), heading)
         sheet.set_row(table_row, 42)
         last_row = table_row + len(self.rows) + BLANK_ROWS
@@ -286,9 +285,13 @@ class _TemplateWriter:
     def _column_title(self, f: Field) -> str:
         if f.quarter is not None and isinstance(self.plan_start, int):
             months = quarter_label(self.plan_start, f.quarter)
-            now = " (this quarter)" if f.quarter == self.this_quarter else ""
+            now = " (this quarter)" if self._is_this_quarter(f) else ""
             return f"{f.title} {months}{now}"
         return f.title
+
+    def _is_this_quarter(self, f: Field) -> bool:
+        """Whether ``f`` is the status of the quarter the round falls in."""
+        return f.quarter is not None and f.quarter == self.this_quarter
 
     def _reported(self, f: Field) -> bool:
         """Whether ``f`` is a quarter before this one: its statuses were reported then."""

@@ -29,7 +29,7 @@ from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..templates import workbook_options
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
 from . import tables
-from .sheetwriter import SheetWriter
+from .sheetwriter import DEFAULT_WIDTH, SheetWriter
 from .tables import LONG, TEXT, Col, Table, source
 from .writer import Writer
 
@@ -190,7 +190,7 @@ class _PackWriter:
         """``text`` across the page's ``span`` columns, wrapped, as tall as it needs; returns
         the next row."""
         widths = self.w.widths.get(id(sheet), {})
-        wide = sum(widths.get(col, 8.43) for col in range(span))
+        wide = sum(widths.get(col, DEFAULT_WIDTH) for col in range(span))
         fmt = self.w.fmt[f"{style} wrapped"]
         if span > 1:
             sheet.merge_range(row, 0, row, span - 1, text, fmt)

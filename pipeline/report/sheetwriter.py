@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from ..templates import DEFAULT_FONT
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
 from .tables import (
@@ -60,7 +61,7 @@ class SheetWriter:
     def __init__(self, book: Any, as_of: date, writer: Writer | None = None) -> None:
         self.book, self.as_of = book, as_of
         self.writer = writer or choose()
-        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        base = {**DEFAULT_FONT, "valign": "top"}
         specs = {
             "plain": base,
             "wrap": {**base, "text_wrap": True},
