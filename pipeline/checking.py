@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .findings import REQUIRED, Finding, Severity, shown
+from .findings import REQUIRED, TOO_LONG, Finding, Severity, shown
 from .layouts import LAYOUTS, Field, Layout
 from .returns import ROW, HeaderValue, LoadedReturn
 from .values import (
@@ -32,7 +32,6 @@ from .values import (
 )
 
 _RETURN = "_return"  # provenance column: which return (position in the batch) a row is from
-TOO_LONG = "too-long"  # the rule of a finding that a text is longer than a cell holds
 
 
 def _checks(field: Field) -> list[pa.Check]:

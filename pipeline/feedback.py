@@ -8,20 +8,22 @@ values, formatting and other sheets are kept, so the copy reads back through the
 the same data. Where the original cannot be marked up (a rejected file, a .xls or .ods), the
 feedback is the Fix list alone, and says why.
 
-Writing a copy opens the partner's file with openpyxl, so it runs in an isolated worker.
+A copy is the partner's file with its XML parts edited (``pipeline.xlsx``): a few milliseconds,
+and whatever the pipeline does not touch (images, charts, print settings) is kept as it was.
+It still parses a partner's file, so it runs in an isolated worker.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import finding_words
 from .files import FEEDBACK_MARK
-from .findings import Finding, Severity
+from .findings import TOO_LONG, Finding, Severity
 from .flags import FROM_FINDINGS, NO_RETURN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
@@ -131,14 +133,10 @@ def jobs_for(
             continue
         name = receipt.source.name
         stem = safe_stem(Path(name).with_suffix("").as_posix(), taken)
-        # A return that reads as it should, with only flags to tell, gets the Fix list alone:
-        # marking up a copy costs over a tenth of a second a file (openpyxl loading and
-        # saving it), which every flagged plan in a large round would pay.
         markup = (
             not receipt.loaded.rejected
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")
             and receipt.copy is not None
-            and bool(receipt.findings)
         )
         target = Path(out_dir) / f"{stem}-feedback.xlsx"
         if not again and not receipt.new and target.is_file():
@@ -170,40 +168,32 @@ def _fix_list_only(job: tuple[FeedbackJob], reason: str) -> Path | None:
 
 
 def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None = None) -> Path:
-    """Write one feedback copy and return its path."""
-    import openpyxl
-
+    """Write one feedback copy and return its path: the partner's file with its cells marked
+    and the Fix list put first, or the Fix list alone (saying ``why``)."""
+    from . import xlsx
     from .files import atomic_path
 
-    markup = job.markup if markup is None else markup
-    if markup:
-        book = openpyxl.load_workbook(job.original)
-        _mark_cells(book, job.fix_items())
-        note = None
-    else:
-        book = openpyxl.Workbook()
-        book.remove(book.active)
-        note = why or _why_no_markup(job)
-    _fix_list(book, job, note)
-    with atomic_path(job.target) as tmp:
-        _save_marked(book, tmp)
-    return job.target
-
-
-def _save_marked(book: Any, path: Path) -> None:
-    """Save with the pipeline's mark and the time it was saved (``files.FEEDBACK_MARK``).
-    openpyxl's own ``save`` would set the "modified" time itself, after the mark is made."""
-    import zipfile
-    from datetime import datetime
-
-    from openpyxl.packaging.custom import StringProperty
-    from openpyxl.writer.excel import ExcelWriter
-
+    note = None
+    if job.markup if markup is None else markup:
+        try:
+            package = xlsx.Package.open(job.original)
+            package.without_macros()  # the copy is a .xlsx
+            styles = xlsx.Styles(package)
+            sheets = _mark_cells(package, styles, job.fix_items())
+        except xlsx.Unmarkable as err:
+            note = f"We could not mark up your file: {err}."
+    if note is not None or not (job.markup if markup is None else markup):
+        package, sheets = xlsx.Package.blank(), set()
+        styles = xlsx.Styles(package)
+        note = note or why or _why_no_markup(job)
+    _fix_list(package, styles, job, note, sheets)
+    # The mark holds the time saved, which the document's properties hold too: a copy whose
+    # times differ has been saved again by the partner, and is their return.
     saved = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    book.properties.modified = saved
-    name, text = FEEDBACK_MARK
-    book.custom_doc_props.append(StringProperty(name=name, value=text + saved.isoformat()))
-    ExcelWriter(book, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    package.set_custom_property(FEEDBACK_MARK[0], FEEDBACK_MARK[1] + saved.isoformat())
+    with atomic_path(job.target) as tmp:
+        package.save(tmp, saved)
+    return job.target
 
 
 def _why_no_markup(job: FeedbackJob) -> str:
@@ -220,47 +210,37 @@ def _why_no_markup(job: FeedbackJob) -> str:
     )
 
 
-def _mark_cells(book: Any, items: Iterable[FixItem]) -> None:
+def _mark_cells(package: Any, styles: Any, items: Iterable[FixItem]) -> set[str]:
+    """Colour each item's cells and say what it says in their comments; where we guessed what
+    a cell meant, write what we read it as in its place, to be checked. Returns the names of
+    the workbook's sheets (what the Fix list can link to)."""
+    from .xlsx import KEEP, Mark, mark_sheet
+
+    sheets = {sheet.name: sheet for sheet in package.sheets()}
+    marks: dict[str, list[Mark]] = {}
     # the quietest first, so that where a cell has several, the loudest colour is what shows
     for item in sorted(items, key=lambda item: -ORDER[item.level]):
-        if not item.sheet or not item.cell or item.sheet not in book.sheetnames:
+        if not item.sheet or not item.cell or item.sheet not in sheets:
             continue
-        sheet = book[item.sheet]
-        cell = sheet[_first_cell(item.cell)]
-        if item.rule == "too-long" and type(cell).__name__ != "MergedCell":
-            cell.value = fit_cell(cell.value)  # no output holds more than a cell can
         said = f"{item.words}: {item.problem} {item.to_do}".strip()
+        value = KEEP
+        if item.read_as is not None:
+            value = _typed(item.read_as)
+            said = f"We read this as {_shown(item.read_as)}, and wrote it so: check it. {said}"
+        fit = fit_cell if item.rule == TOO_LONG else None  # no output holds more than a cell
         for address in item.cells or (item.cell,):
-            _note(sheet[_first_cell(address)], item, said)
+            mark = Mark(_first_cell(address), FILLS[item.level], visible_lines(said[:2000]))
+            marks.setdefault(item.sheet, []).append(replace(mark, value=value, fit=fit))
+    for name, on_sheet in marks.items():
+        mark_sheet(package, sheets[name], on_sheet, styles)
+    return set(sheets)
 
 
-def _note(cell: Any, item: FixItem, said: str) -> None:
-    """Colour ``cell`` for ``item`` and add what it says to the cell's comment; where we guessed
-    what the cell meant, write what we read it as in its place, to be checked."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
-    if type(cell).__name__ == "MergedCell":
-        return
-    if item.read_as is not None:
-        cell.value, number_format = _typed(item.read_as)
-        if number_format:
-            cell.number_format = number_format
-        said = f"We read this as {_shown(item.read_as)}, and wrote it so: check it. {said}"
-    cell.fill = PatternFill("solid", fgColor=FILLS[item.level])
-    if cell.comment is not None:
-        said = f"{cell.comment.text}\n\n{said}"
-    cell.comment = Comment(visible_lines(said[:2000]), "Action plan pipeline", width=300,
-                           height=150)  # fmt: skip
-
-
-def _typed(value: Any) -> tuple[Any, str | None]:
-    """A value as a cell holds it, and the number format it needs (a date as a real date)."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day), "dd/mm/yyyy"
+def _typed(value: Any) -> Any:
+    """A value we read, as a cell holds it: a date as a date, yes or no as the word."""
     if isinstance(value, bool):
-        return ("Yes" if value else "No"), None
-    return value, None
+        return "Yes" if value else "No"
+    return value
 
 
 def _shown(value: Any) -> str:
@@ -273,57 +253,34 @@ def _first_cell(address: str) -> str:
     return f"A{address.split(':')[0]}" if ":" in address else address
 
 
-def _fix_list(book: Any, job: FeedbackJob, note: str | None) -> None:
-    """The Fix list, first in ``book``: a line for each thing to act on, with a link to its
-    cell, fitted one A4 page wide with its long texts wrapped (no smaller than 8 pt)."""
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
+def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
+              sheets: set[str]) -> None:  # fmt: skip
+    """The Fix list, first in the workbook: a line for each thing to act on, with a link to
+    its cell, fitted one A4 page wide with its long texts wrapped (no smaller than 8 pt)."""
+    from .xlsx import Row, worksheet
 
-    sheet = book.create_sheet(FIX_LIST, 0)
-    book.active = 0
-    for other in book.worksheets[1:]:
-        other.sheet_view.tabSelected = False
-    font = {"name": DEFAULT_FONT["font_name"], "size": DEFAULT_FONT["font_size"]}
-    plain, bold = Font(**font), Font(**font, bold=True)
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    _text(sheet.cell(1, 1), f"What to fix in {job.name}")
-    sheet.cell(1, 1).font = Font(**{**font, "size": 14}, bold=True)
-    _text(sheet.cell(2, 1), note or COLOURS_SAID)
-    sheet.cell(2, 1).font = plain
-    for col, (title, width, _) in enumerate(FIX_LIST_COLUMNS, start=1):
-        sheet.cell(4, col, title).font = bold
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    for row, item in enumerate(job.fix_items(), start=5):
+    size = DEFAULT_FONT["font_size"]
+    font = {"font": DEFAULT_FONT["font_name"], "size": size}
+    plain, wrapped = styles.plain(**font), styles.plain(**font, wrap=True)
+    link = styles.plain(**font, colour="0563C1", underline=True)
+    rows = [
+        Row(1, [(visible_lines(f"What to fix in {job.name}"), styles.plain(**{**font, "size": 14},
+                                                                      bold=True))]),
+        Row(2, [(visible_lines(note or COLOURS_SAID), plain)]),
+        Row(4, [(title, styles.plain(**font, bold=True)) for title, _, _ in FIX_LIST_COLUMNS]),
+    ]  # fmt: skip
+    links = {}
+    for number, item in enumerate(job.fix_items(), start=5):
         values = (item.sheet, item.cell, item.field, item.words, item.problem, item.to_do)
-        lines = 1
+        linked = bool(item.cell) and item.sheet in sheets
+        cells, lines = [], 1
         for col, (value, (_, width, wraps)) in enumerate(zip(values, FIX_LIST_COLUMNS), 1):
-            cell = sheet.cell(row, col)
-            _text(cell, value)
-            cell.font, cell.alignment = plain, wrapped if wraps else top
-            if wraps and isinstance(value, str):
-                lines = max(lines, wrapped_lines(value, width))
-        if lines > 1:
-            sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
-        if item.sheet and item.cell and item.sheet in book.sheetnames:
-            link = sheet.cell(row, 2)
-            target = sheet_ref(item.sheet, _first_cell(item.cell))
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
-            link.font = Font(**font, color="0563C1", underline="single")
-    sheet.freeze_panes = "A5"
-    sheet.print_title_rows = "4:4"
-    sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", 9  # A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-
-
-def _text(cell: Any, value: Any) -> None:
-    """Write a value as text, never as a formula (a partner's "=..." stays what it was), with
-    any control character a partner's file put in it written out (a cell cannot hold one)."""
-    if isinstance(value, str):
-        value = visible_lines(value)
-    cell.value = value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"
+            text = visible_lines(value) if isinstance(value, str) else value
+            cells.append((text, link if col == 2 and linked else wrapped if wraps else plain))
+            if wraps and isinstance(text, str):
+                lines = max(lines, wrapped_lines(text, width))
+        if linked:
+            links[f"B{number}"] = sheet_ref(item.sheet, _first_cell(item.cell))
+        rows.append(Row(number, cells, LINE_HEIGHT * lines + 2 if lines > 1 else None))
+    widths = [width for _, width, _ in FIX_LIST_COLUMNS]
+    package.add_sheet_first(FIX_LIST, worksheet(rows, widths, links, frozen_rows=4), "4:4")

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 REQUIRED = "required"  # the code of a finding that a required field is empty
+TOO_LONG = "too-long"  # the rule of a finding that a text is longer than a cell holds
 
 
 class Severity(StrEnum):

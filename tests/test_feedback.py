@@ -175,7 +175,7 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     """Leeds left its risks empty (must fix), typed a status by hand (please check), has not
     updated its plan for 30 days and has an action past its end date (off track): its copy is
     marked up, the flags' cells too. Bradford's return reads cleanly, but its update is as
-    old: it gets feedback too, for that alone."""
+    old: it gets its file back marked up too, for that alone."""
     from datetime import timedelta
 
     from builders import AS_OF
@@ -209,14 +209,16 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     assert stale["Problem"].startswith(f"Last updated {old:%d/%m/%Y}, 30 days before")
     assert stale["Cell"] and stale["What to do"]
     assert any("A02" in line["Problem"] for line in off_track.values()), off_track
-    # Bradford's file reads as it should: the Fix list alone tells it (quick to write), cell by
-    # cell
+    # Bradford's file reads as it should: its own file comes back too, its date of update
+    # marked off track
     bradford = CalamineWorkbook.from_path(feedback / "bradford-feedback.xlsx")
-    assert bradford.sheet_names == [FIX_LIST]
+    assert bradford.sheet_names[0] == FIX_LIST and "Action Plan" in bradford.sheet_names
     [line] = fix_list("bradford-feedback.xlsx")
     assert line["Severity"] == "Off track" and line["Field"] == "Return stale" and line["Cell"]
     said = bradford.get_sheet_by_name(FIX_LIST).to_python()[1][0]
-    assert said.startswith("Your file reads as it should. Here is what is off track")
+    assert said.startswith("Each cell to act on is coloured")
+    bradford_plan = openpyxl.load_workbook(feedback / "bradford-feedback.xlsx")["Action Plan"]
+    assert bradford_plan[line["Cell"]].fill.fgColor.rgb.endswith("F8CBAD")
     marked = openpyxl.load_workbook(feedback / "leeds-feedback.xlsx")["Action Plan"]
     cell = marked[stale["Cell"]]
     assert cell.fill.fgColor.rgb.endswith("F8CBAD") and "Off track" in cell.comment.text

@@ -1,0 +1,406 @@
+"""An .xlsx package opened for editing part by part, without loading the workbook.
+
+Loading and saving a partner's workbook with openpyxl costs a tenth of a second or more and
+drops what openpyxl does not know (images, charts, form controls). Editing the package's own
+XML parts costs a few milliseconds and keeps everything it does not touch byte for byte.
+
+A part is kept as bytes until it is asked for as XML (``xml``); only the parts asked for are
+written again. The parser refuses entities and DTDs (the inbox's checks have refused such a
+file already; this is a second lock on the same door).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from lxml import etree
+
+from ..naming import sheet_ref
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+CORE_REL = f"{PKG_REL}/metadata/core-properties"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VTYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_XLSX = "application/vnd.openxmlformats-officedocument"
+CONTENT = {  # content type of each kind of part the pipeline adds
+    "workbook": f"{_XLSX}.spreadsheetml.sheet.main+xml",
+    "worksheet": f"{_XLSX}.spreadsheetml.worksheet+xml",
+    "comments": f"{_XLSX}.spreadsheetml.comments+xml",
+    "vmlDrawing": f"{_XLSX}.vmlDrawing",
+    "styles": f"{_XLSX}.spreadsheetml.styles+xml",
+    "custom-properties": f"{_XLSX}.custom-properties+xml",
+    "core-properties": "application/vnd.openxmlformats-package.core-properties+xml",
+}
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
+)
+_DOCUMENT = f"{DOC_REL}/officeDocument"
+_TYPES_PART = "[Content_Types].xml"
+
+
+class Unmarkable(Exception):
+    """The package cannot be edited as this module does: the sentence says why."""
+
+
+def q(tag: str, ns: str = MAIN) -> str:
+    """A tag's qualified name: ``q("sheet")`` is ``{main namespace}sheet``."""
+    return f"{{{ns}}}{tag}"
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """A worksheet as the workbook lists it: its name, its part and its place."""
+
+    name: str
+    part: str  # e.g. xl/worksheets/sheet2.xml
+    index: int  # its position among the workbook's sheets (what localSheetId counts)
+
+
+class Package:
+    """The parts of one .xlsx, edited in memory and saved as a new file."""
+
+    def __init__(self, parts: dict[str, bytes]) -> None:
+        self._bytes = parts
+        self._xml: dict[str, etree._Element] = {}
+
+    @classmethod
+    def open(cls, path: Path) -> Package:
+        """The package of the .xlsx at ``path`` (read whole: returns are small)."""
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return cls({info.filename: archive.read(info) for info in archive.infolist()})
+        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            raise Unmarkable(f"it could not be opened again ({err})") from None
+
+    @classmethod
+    def blank(cls) -> Package:
+        """A package with a workbook of no sheets yet, a plain stylesheet and properties."""
+        r = f'xmlns:r="{DOC_REL}"'
+        return cls({
+            "[Content_Types].xml": (
+                f'<Types xmlns="{TYPES}">'
+                '<Default Extension="rels" '
+                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                f'<Override PartName="/xl/workbook.xml" ContentType="{CONTENT["workbook"]}"/>'
+                f'<Override PartName="/xl/styles.xml" ContentType="{CONTENT["styles"]}"/></Types>'
+            ).encode(),
+            "_rels/.rels": (
+                f'<Relationships xmlns="{PKG_REL}">'
+                f'<Relationship Id="rId1" Type="{_DOCUMENT}" Target="xl/workbook.xml"/>'
+                "</Relationships>"
+            ).encode(),
+            "xl/workbook.xml": (
+                f'<workbook xmlns="{MAIN}" {r}><bookViews><workbookView/></bookViews>'
+                "<sheets/></workbook>"
+            ).encode(),
+            "xl/_rels/workbook.xml.rels": (
+                f'<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" '
+                f'Type="{DOC_REL}/styles" Target="styles.xml"/></Relationships>'
+            ).encode(),
+            "xl/styles.xml": (
+                f'<styleSheet xmlns="{MAIN}"><fonts count="1"><font><sz val="10"/>'
+                '<name val="Arial"/></font></fonts><fills count="2"><fill><patternFill '
+                'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+                '</fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/>'
+                '</cellStyleXfs><cellXfs count="1"><xf xfId="0"/></cellXfs><cellStyles '
+                'count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+                "</styleSheet>"
+            ).encode(),
+        })  # fmt: skip
+
+    # parts
+
+    def parts(self) -> list[str]:
+        """Every part's name."""
+        return sorted(set(self._bytes) | set(self._xml))
+
+    def has(self, part: str) -> bool:
+        """Whether the package holds ``part``."""
+        return part in self._bytes or part in self._xml
+
+    def xml(self, part: str) -> etree._Element:
+        """The part's XML root, parsed once; what is changed in it is saved."""
+        if part not in self._xml:
+            try:
+                self._xml[part] = etree.fromstring(self._bytes[part], _PARSER)
+            except KeyError:
+                raise Unmarkable(f"its part {part} is missing") from None
+            except etree.XMLSyntaxError as err:
+                raise Unmarkable(f"its part {part} is not well-formed XML ({err})") from None
+        return self._xml[part]
+
+    def raw(self, part: str) -> bytes:
+        """The part's bytes as they are now."""
+        if part in self._xml:
+            return etree.tostring(self._xml[part], xml_declaration=True, encoding="UTF-8",
+                                  standalone=True)  # fmt: skip
+        return self._bytes[part]
+
+    def put(self, part: str, content: bytes | etree._Element, kind: str | None = None) -> None:
+        """Add or replace a part (with its content type where ``kind`` names one)."""
+        self._xml.pop(part, None)
+        self._bytes.pop(part, None)
+        if isinstance(content, bytes):
+            self._bytes[part] = content
+        else:
+            self._xml[part] = content
+        if kind is not None:
+            self._override(part, CONTENT[kind])
+
+    def drop(self, part: str) -> None:
+        """Remove a part, its relationships and its content type."""
+        for gone in (part, rels_of(part)):
+            self._xml.pop(gone, None)
+            self._bytes.pop(gone, None)
+        types = self.xml("[Content_Types].xml")
+        for override in types.findall(q("Override", TYPES)):
+            if override.get("PartName") == f"/{part}":
+                types.remove(override)
+
+    def free_name(self, pattern: str) -> str:
+        """The first part name ``pattern.format(n)`` not in the package (n from 1)."""
+        n = 1
+        while self.has(pattern.format(n)):
+            n += 1
+        return pattern.format(n)
+
+    def _override(self, part: str, content_type: str) -> None:
+        types = self.xml("[Content_Types].xml")
+        for override in types.findall(q("Override", TYPES)):
+            if override.get("PartName") == f"/{part}":
+                override.set("ContentType", content_type)
+                return
+        etree.SubElement(types, q("Override", TYPES), PartName=f"/{part}",
+                         ContentType=content_type)  # fmt: skip
+
+    def content_type(self, part: str) -> str | None:
+        """The content type the package gives ``part``."""
+        types = self.xml("[Content_Types].xml")
+        for override in types.findall(q("Override", TYPES)):
+            if override.get("PartName") == f"/{part}":
+                return override.get("ContentType")
+        extension = part.rsplit(".", 1)[-1]
+        for default in types.findall(q("Default", TYPES)):
+            if (default.get("Extension") or "").lower() == extension.lower():
+                return default.get("ContentType")
+        return None
+
+    # relationships
+
+    def relations(self, part: str) -> Iterator[tuple[str, str, str]]:
+        """``(id, type, target part)`` of each relationship of ``part`` (internal ones)."""
+        rels = rels_of(part)
+        if not self.has(rels):
+            return
+        for rel in self.xml(rels).findall(q("Relationship", PKG_REL)):
+            if rel.get("TargetMode") == "External":
+                continue
+            yield rel.get("Id", ""), rel.get("Type", ""), resolve(part, rel.get("Target", ""))
+
+    def relate(self, part: str, kind: str, target: str) -> str:
+        """Relate ``part`` to ``target`` (a part name) as ``kind`` (a type under the office
+        document's relationships, or a full type); returns the new relationship's id."""
+        rels = rels_of(part)
+        if not self.has(rels):
+            self.put(rels, etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL}))
+        root = self.xml(rels)
+        taken = {rel.get("Id") for rel in root}
+        n = len(taken) + 1
+        while f"rId{n}" in taken:
+            n += 1
+        kind = kind if "/" in kind else f"{DOC_REL}/{kind}"
+        base = posixpath.dirname(part) if part else ""
+        etree.SubElement(root, q("Relationship", PKG_REL), Id=f"rId{n}", Type=kind,
+                         Target=posixpath.relpath(target, base or "."))  # fmt: skip
+        return f"rId{n}"
+
+    def unrelate(self, part: str, rel_id: str) -> None:
+        """Remove one relationship of ``part``."""
+        root = self.xml(rels_of(part))
+        for rel in root.findall(q("Relationship", PKG_REL)):
+            if rel.get("Id") == rel_id:
+                root.remove(rel)
+
+    def without_macros(self) -> None:
+        """Make the package a plain workbook (.xlsx): a macro-enabled one (.xlsm) or a template
+        loses its macros and says it is a workbook, as Excel requires of a .xlsx file."""
+        book = self.workbook
+        for rid, kind, target in list(self.relations(book)):
+            if kind.endswith("/vbaProject"):
+                self.drop(target)
+                self.unrelate(book, rid)
+        self._override(book, CONTENT["workbook"])
+
+    # the workbook
+
+    @property
+    def workbook(self) -> str:
+        """The workbook part's name (xl/workbook.xml, as the package's root says)."""
+        for _, kind, target in self.relations(""):
+            if kind.endswith("/officeDocument"):
+                return target
+        raise Unmarkable("it has no workbook part")
+
+    def sheets(self) -> list[SheetPart]:
+        """The workbook's worksheets in order (chart sheets and others are passed over, but
+        still counted in ``index``)."""
+        book = self.xml(self.workbook)
+        if book.tag != q("workbook"):
+            raise Unmarkable("its workbook is not in the usual (transitional) format")
+        targets = {rid: (kind, target) for rid, kind, target in self.relations(self.workbook)}
+        found = []
+        for index, sheet in enumerate(book.iterfind(f"{q('sheets')}/{q('sheet')}")):
+            kind, target = targets.get(sheet.get(q("id", DOC_REL)), ("", ""))
+            if kind.endswith("/worksheet"):
+                found.append(SheetPart(sheet.get("name", ""), target, index))
+        return found
+
+    def add_sheet_first(self, name: str, sheet: etree._Element, print_rows: str | None) -> str:
+        """Put ``sheet`` first in the workbook as ``name`` and show it on opening, in place of
+        any sheet of that name already there (an earlier copy of it); ``print_rows`` (e.g.
+        ``4:4``) repeat at the top of each printed page. Returns the new sheet's part."""
+        book_part = self.workbook
+        book = self.xml(book_part)
+        sheets = book.find(q("sheets"))
+        listed = list(sheets)
+        gone = [s for s in listed if (s.get("name") or "").casefold() == name.casefold()]
+        for old in gone:
+            rid = old.get(q("id", DOC_REL), "")
+            for other_id, _, target in list(self.relations(book_part)):
+                if other_id == rid:
+                    self.drop(target)
+                    self.unrelate(book_part, rid)
+            sheets.remove(old)
+        # Names scoped to a sheet count sheets by position: the new sheet moves every one on.
+        moved = {old: new + 1 for new, old in enumerate(i for i, s in enumerate(listed)
+                                                          if s not in gone)}  # fmt: skip
+        names = book.find(q("definedNames"))
+        for defined in list(names) if names is not None else ():
+            local = defined.get("localSheetId")
+            if local is None:
+                continue
+            if local.isdigit() and int(local) in moved:
+                defined.set("localSheetId", str(moved[int(local)]))
+            else:
+                names.remove(defined)
+        part = self.free_name("xl/worksheets/sheet{}.xml")
+        self.put(part, sheet, "worksheet")
+        rid = self.relate(book_part, "worksheet", part)
+        ids = [int(s.get("sheetId")) for s in sheets if (s.get("sheetId") or "").isdigit()]
+        entry = etree.Element(q("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
+        entry.set(q("id", DOC_REL), rid)
+        sheets.insert(0, entry)
+        if print_rows:
+            if names is None:
+                names = _new_defined_names(book)
+            defined = etree.Element(q("definedName"), name="_xlnm.Print_Titles", localSheetId="0")
+            defined.text = sheet_ref(name, "$" + print_rows.replace(":", ":$"))
+            names.insert(0, defined)
+        self._show_first(book)
+        return part
+
+    def _show_first(self, book: etree._Element) -> None:
+        """Open on the first sheet, with no other sheet selected with it (selected together,
+        sheets are edited together)."""
+        for view in book.iterfind(f"{q('bookViews')}/{q('workbookView')}"):
+            view.set("activeTab", "0")
+            view.attrib.pop("firstSheet", None)
+        for sheet in self.sheets()[1:]:
+            if sheet.part in self._xml:
+                for view in self._xml[sheet.part].iter(q("sheetView")):
+                    view.attrib.pop("tabSelected", None)
+            elif sheet.part in self._bytes:
+                self._bytes[sheet.part] = _SELECTED.sub(b"", self._bytes[sheet.part])
+
+    def save(self, path: Path, modified: datetime) -> None:
+        """Write the package to ``path``, its document properties saying ``modified``."""
+        self._set_modified(modified)
+        others = [part for part in self.parts() if part != _TYPES_PART]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in (_TYPES_PART, *others):  # the content types first, as Office writes
+                archive.writestr(part, self.raw(part))
+
+    def set_custom_property(self, name: str, value: str) -> None:
+        """Set a text property of the document (File > Properties > Custom)."""
+        part = "docProps/custom.xml"
+        if not self.has(part):
+            self.put(part, etree.Element(q("Properties", CUSTOM), nsmap={None: CUSTOM,
+                                         "vt": VTYPES}), "custom-properties")  # fmt: skip
+            self.relate("", f"{DOC_REL}/custom-properties", part)
+        root = self.xml(part)
+        for prop in root.findall(q("property", CUSTOM)):
+            if prop.get("name") == name:
+                root.remove(prop)
+        pids = [int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()]
+        prop = etree.SubElement(root, q("property", CUSTOM), fmtid=_USER_DEFINED,
+                                pid=str(max(pids, default=1) + 1), name=name)  # fmt: skip
+        etree.SubElement(prop, q("lpwstr", VTYPES)).text = value
+
+    def _set_modified(self, when: datetime) -> None:
+        part = "docProps/core.xml"
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if not self.has(part):
+            self.put(part, etree.fromstring(_CORE), "core-properties")
+            self.relate("", CORE_REL, part)
+        core = self.xml(part)
+        for tag in ("created", "modified"):
+            element = core.find(q(tag, _DCTERMS))
+            if element is None:
+                element = etree.SubElement(core, q(tag, _DCTERMS))
+                element.set(q("type", _XSI), "dcterms:W3CDTF")
+            if tag == "modified" or not (element.text or "").strip():
+                element.text = stamp
+        # The app properties list the sheets by name: a list now out of date, and optional.
+        if self.has("docProps/app.xml"):
+            app = self.xml("docProps/app.xml")
+            for child in list(app):
+                if etree.QName(child).localname in ("HeadingPairs", "TitlesOfParts"):
+                    app.remove(child)
+
+
+_SELECTED = re.compile(rb"""\stabSelected=["'](?:1|true)["']""")
+
+
+def _new_defined_names(book: etree._Element) -> etree._Element:
+    """An empty list of defined names, where the schema puts it: after the sheets, function
+    groups and external references."""
+    names = etree.Element(q("definedNames"))
+    after = book.find(q("sheets"))
+    for tag in ("functionGroups", "externalReferences"):
+        after = book.find(q(tag)) if book.find(q(tag)) is not None else after
+    after.addnext(names)
+    return names
+
+
+_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_DCTERMS = "http://purl.org/dc/terms/"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_CORE = (
+    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    b'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="'
+    b'http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+)
+
+
+def rels_of(part: str) -> str:
+    """The relationships part of ``part`` (``""``: the package's own, ``_rels/.rels``)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve(source: str, target: str) -> str:
+    """A relationship's target as a part name: relative to the source part's folder, or
+    from the package's root where it starts with ``/``."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))

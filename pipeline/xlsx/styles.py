@@ -1,0 +1,102 @@
+"""The workbook's stylesheet, added to: a cell's own style with a fill (and a number format),
+and the few plain styles a new sheet needs. Each style asked for twice is added once."""
+
+from __future__ import annotations
+
+import copy
+
+from lxml import etree
+
+from .package import Package, Unmarkable, q
+
+BUILT_IN_FORMATS = 163  # number formats up to this id are Excel's own
+
+
+class Styles:
+    """``xl/styles.xml`` of a package, to add styles to."""
+
+    def __init__(self, package: Package) -> None:
+        part = next((t for _, kind, t in package.relations(package.workbook)
+                     if kind.endswith("/styles")), None)  # fmt: skip
+        if part is None:
+            raise Unmarkable("it has no stylesheet")
+        self.root = package.xml(part)
+        self._made: dict[tuple, int] = {}
+
+    def marked(self, xf: int, fill: str, number_format: str | None = None) -> int:
+        """The style of a cell styled ``xf``, filled ``fill`` (RGB, e.g. ``FFC7CE``) and, where
+        given, showing numbers as ``number_format``: the cell keeps its font and borders."""
+        key = ("marked", xf, fill, number_format)
+        if key not in self._made:
+            xfs = self._list("cellXfs")
+            base = xfs[xf] if 0 <= xf < len(xfs) else (xfs[0] if len(xfs) else None)
+            clone = copy.deepcopy(base) if base is not None else etree.Element(q("xf"))
+            clone.set("fillId", str(self._fill(fill)))
+            clone.set("applyFill", "1")
+            if number_format:
+                clone.set("numFmtId", str(self._number_format(number_format)))
+                clone.set("applyNumberFormat", "1")
+            self._made[key] = self._append("cellXfs", clone)
+        return self._made[key]
+
+    def plain(self, bold: bool = False, size: float = 10, colour: str | None = None,
+              underline: bool = False, wrap: bool = False, font: str = "Arial") -> int:  # fmt: skip
+        """A style for a new sheet's cell: its font, aligned to the top, wrapped or not."""
+        key = ("plain", bold, size, colour, underline, wrap, font)
+        if key not in self._made:
+            element = etree.Element(q("font"))
+            for tag, wanted in (("b", bold), ("u", underline)):
+                if wanted:
+                    etree.SubElement(element, q(tag))
+            etree.SubElement(element, q("sz"), val=f"{size:g}")
+            if colour:
+                etree.SubElement(element, q("color"), rgb=f"FF{colour}")
+            etree.SubElement(element, q("name"), val=font)
+            xf = etree.Element(q("xf"), numFmtId="0", fontId=str(self._append("fonts", element)),
+                               fillId="0", borderId="0", xfId="0", applyFont="1",
+                               applyAlignment="1")  # fmt: skip
+            alignment = etree.SubElement(xf, q("alignment"), vertical="top")
+            if wrap:
+                alignment.set("wrapText", "1")
+            self._made[key] = self._append("cellXfs", xf)
+        return self._made[key]
+
+    def _fill(self, rgb: str) -> int:
+        fill = etree.Element(q("fill"))
+        pattern = etree.SubElement(fill, q("patternFill"), patternType="solid")
+        etree.SubElement(pattern, q("fgColor"), rgb=f"FF{rgb}")
+        etree.SubElement(pattern, q("bgColor"), indexed="64")
+        return self._append("fills", fill)
+
+    def _number_format(self, code: str) -> int:
+        formats = self._list("numFmts")
+        for existing in formats:
+            if existing.get("formatCode") == code:
+                return int(existing.get("numFmtId", "0"))
+        ids = [int(f.get("numFmtId", "0")) for f in formats]
+        number = max([BUILT_IN_FORMATS, *ids]) + 1
+        self._append("numFmts", etree.Element(q("numFmt"), numFmtId=str(number), formatCode=code))
+        return number
+
+    def _list(self, tag: str) -> etree._Element:
+        """The stylesheet's list ``tag``, made (in the schema's place) if it has none."""
+        found = self.root.find(q(tag))
+        if found is None:
+            found = etree.Element(q(tag), count="0")
+            earlier = [self.root.find(q(t)) for t in _ORDER[: _ORDER.index(tag)]]
+            earlier = [e for e in earlier if e is not None]
+            if earlier:
+                earlier[-1].addnext(found)
+            else:
+                self.root.insert(0, found)
+        return found
+
+    def _append(self, tag: str, element: etree._Element) -> int:
+        """Add ``element`` to the list ``tag``; returns its index there."""
+        listed = self._list(tag)
+        listed.append(element)
+        listed.set("count", str(len(listed)))
+        return len(listed) - 1
+
+
+_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs")
