@@ -173,8 +173,8 @@ def _nothing_attached(letter: Letter) -> str:
             f"from that message into the inbox"
         )
     return (
-        f"This message has no spreadsheet attached: {what}. Ask the sender to attach the "
-        f"return (.xlsx), or save it from the message they sent it in into the inbox."
+        f"This message has no spreadsheet attached: {what}. Ask the sender to send the return "
+        f"(.xlsx) attached to a message, or save the return into the inbox yourself."
     )
 
 
