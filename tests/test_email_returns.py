@@ -9,13 +9,17 @@ import io
 import zipfile
 from email.message import EmailMessage
 
+import openpyxl
 import pytest
 from builders import AS_OF, p44_return, write_registers
 from click.testing import CliRunner
 from message_builders import SENT, eml, outlook_msg
+from openpyxl.utils.cell import range_boundaries
 from workbook_reading import sheet_records
 
 from pipeline.cli import cli
+from pipeline.messages import ENVELOPE_MEANS, MOST_ATTACHMENTS, open_message
+from pipeline.reading.workbook import Unreadable
 from pipeline.run import run
 
 SENT_HERE = SENT.astimezone().replace(tzinfo=None)  # as the Returns Log shows it: local time
@@ -67,6 +71,16 @@ def test_a_return_attached_to_an_email_is_read_and_the_log_names_the_message(mai
     assert row["Sent"] == SENT_HERE
     assert row["Received"] == SENT_HERE  # it arrived when it was sent, not when it was saved
     assert row["Sender check"] is None  # the register's contact sent it
+
+
+def test_the_guidance_says_what_from_sent_and_sender_check_mean(mailed_round):
+    guidance = openpyxl.load_workbook(mailed_round[3].path)["Guidance"]
+    figures = range_boundaries(guidance.tables["Figures"].ref)
+    left, top, right, bottom = figures
+    rows = guidance.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
+                              values_only=True)  # fmt: skip
+    said = {row[0]: row[-1] for row in rows}
+    assert said["From, Sent, Sender check"] == ENVELOPE_MEANS
 
 
 def test_a_return_in_an_outlook_message_is_read_and_a_stranger_sending_it_is_said(mailed_round):
@@ -143,3 +157,16 @@ def test_check_reads_the_returns_attached_to_a_message(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(message)])
     assert "Leeds return.msg › Leeds.xlsx" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_an_outlook_message_saved_with_the_wrong_extension_is_still_read(tmp_path):
+    saved = outlook_msg(tmp_path / "Leeds return.eml", [("Leeds.xlsx", b"PK\x03\x04 plan")])
+    letter = open_message(saved)
+    assert letter.sender == "jane.doe@leeds.gov.uk" and letter.subject == "Our Q3 return"
+    assert [(a.name, a.data) for a in letter.attachments] == [("Leeds.xlsx", b"PK\x03\x04 plan")]
+
+
+def test_a_message_with_more_attachments_than_any_return_needs_is_not_opened(tmp_path):
+    many = [(f"part {n}.xlsx", b"PK") for n in range(MOST_ATTACHMENTS + 1)]
+    with pytest.raises(Unreadable, match=f"{MOST_ATTACHMENTS + 1} attachments"):
+        open_message(eml(tmp_path / "many.eml", many))
