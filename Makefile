@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 # Run a second time with processes spawned, as Windows and macOS start them.
 SPAWNED_TESTS := tests/test_reading.py tests/test_reading_offsets.py tests/test_checking.py \
 	tests/test_cli.py tests/test_hostile.py tests/test_background.py tests/test_killed_runs.py \
-	tests/test_portability.py tests/test_rejections.py tests/test_feedback.py
+	tests/test_portability.py tests/test_rejections.py tests/test_feedback.py \
+	tests/test_email_returns.py
 
 .PHONY: demo test lint format templates bench clean
 

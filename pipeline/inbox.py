@@ -31,7 +31,7 @@ from .errors import PipelineError
 from .files import write_problem
 from .naming import visible
 from .reading.safety import LIMITS, Limits, too_big_to_read
-from .returns import SourceFile
+from .returns import Envelope, SourceFile
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -50,6 +50,7 @@ class Entry:
 
     ``name`` is how to show it: relative to the inbox, with anything a terminal or a
     spreadsheet cannot show written out (see ``printable``). ``problem`` is a sentence.
+    ``envelope`` is the message a file came attached to (see ``pipeline.messages``).
     """
 
     path: Path
@@ -59,11 +60,12 @@ class Entry:
     size: int = 0
     modified: float | None = None
     problem: str | None = None
+    envelope: Envelope | None = None
 
     @cached_property  # one object per entry: intake tells identical files apart by identity
     def source(self) -> SourceFile:
         """The file as the rest of the pipeline knows it (no content hash when not read)."""
-        return SourceFile(self.path, self.name, self.sha256, self.size)
+        return SourceFile(self.path, self.name, self.sha256, self.size, self.envelope)
 
 
 def printable(name: str) -> str:
@@ -112,6 +114,30 @@ def read_file(path: Path, copies: Path, name: str | None = None, limits: Limits 
     except OSError as err:
         return _unusable(path, shown, _open_problem(err))
     return _Reader(Path(copies), limits).read(fd, path, shown)
+
+
+def from_bytes(
+    data: bytes,
+    path: Path,
+    shown: str,
+    copies: Path,
+    limits: Limits = LIMITS,
+    room: tuple[str, Path] | None = None,
+) -> Entry:
+    """Bytes that came inside the file at ``path`` (an attachment of a message) as an entry
+    of their own, shown as ``shown``: refused from their size as a file would be, else
+    written to a copy in ``copies`` (named with ``shown``'s extension) and hashed. Failing to
+    write the copy is a ``PipelineError`` naming ``room`` (see ``walk``)."""
+    if too_big_to_read(len(data), limits):
+        return _unusable(path, shown, too_big_to_read(len(data), limits))
+    reader = _Reader(Path(copies), limits, room)
+    copy = reader.new_copy(Path(shown))
+    try:
+        copy.write_bytes(data)
+    except OSError as err:
+        copy.unlink(missing_ok=True)
+        raise PipelineError(write_problem(err, *reader.room)) from None
+    return Entry(path, shown, copy, hashlib.sha256(data).hexdigest(), len(data))
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -235,7 +261,7 @@ class _Reader:
             return _unusable(path, shown, _not_a_file(before.st_mode))
         if too_big_to_read(before.st_size, self.limits):
             return _unusable(path, shown, too_big_to_read(before.st_size, self.limits))
-        copy = self._new_copy(path)
+        copy = self.new_copy(path)
         digest, size = hashlib.sha256(), 0
         try:
             with open(copy, "wb") as out:
@@ -265,8 +291,9 @@ class _Reader:
             return _unusable(path, shown, _ARCHIVED)
         return Entry(path, shown, copy, sha256, size, after.st_mtime)
 
-    def _new_copy(self, path: Path) -> Path:
-        # the copy keeps the file's extension: openpyxl goes by it when marking a copy up
+    def new_copy(self, path: Path) -> Path:
+        """A new, empty copy file for the file ``path``: it keeps the file's extension
+        (openpyxl goes by it when marking a copy up)."""
         suffix = path.suffix.lower() if path.suffix[1:].isalnum() and len(path.suffix) < 8 else ""
         try:
             fd, name = tempfile.mkstemp(dir=self.copies, suffix=suffix)

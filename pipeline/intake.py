@@ -115,6 +115,9 @@ class Receipt:
     new: bool = True
     first_seen: datetime | None = None  # when the pipeline first saw these bytes
     copy: Path | None = None  # the run's own copy of the bytes read (see ``pipeline.inbox``)
+    # for a file that came attached to a message: a sentence when its sender is not the
+    # organisation's contact on the register (see ``sender_note``)
+    sender_note: str | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -242,6 +245,25 @@ def settle(receipts: Iterable[Receipt], registers: Mapping[str, Register]) -> No
             continue
         receipt.loaded = match_register(receipt.checked, registers)
         receipt.status, receipt.note = _status(receipt.loaded)
+        receipt.sender_note = sender_note(receipt.loaded, registers)
+
+
+def sender_note(loaded: LoadedReturn, registers: Mapping[str, Register]) -> str | None:
+    """For a return that came attached to a message, a sentence when the message's sender is
+    not its organisation's contact on the register; else None (not from a message, no
+    register or no address on it to compare, or the contact sent it)."""
+    envelope = loaded.source.envelope
+    register = registers.get(loaded.layout or "")
+    if envelope is None or register is None or loaded.rejected:
+        return None
+    contact = register.contact_email(loaded.organisation)
+    if contact is None or envelope.sent_by(contact):
+        return None
+    sender = envelope.sender or "an unknown sender"
+    return (
+        f"Sent by {sender}, who is not {loaded.organisation}'s contact on the register "
+        f"({contact}): check that the return is theirs to send."
+    )
 
 
 def _status(loaded: LoadedReturn) -> tuple[str, str | None]:

@@ -58,6 +58,14 @@ class Register:
         key = organisation_key(organisation)
         return next((e for e in self.entries if organisation_key(e.organisation) == key), None)
 
+    def contact_email(self, organisation: Any) -> str | None:
+        """The email address the register gives for an organisation's contact, or None (not
+        on the register, or the layout's register keeps no address)."""
+        entry = self.find(organisation)
+        key = self.layout.contact_email
+        email = entry.prefill.get(key) if entry is not None and key else None
+        return str(email) if email else None
+
 
 def layout_of_columns(columns: list[str], path: Path) -> Layout:
     """The layout whose register ``columns`` are: of those whose required columns are all

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,13 +49,30 @@ def records(rows: pd.DataFrame | None) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
+class Envelope:
+    """The email message a file arrived attached to (see ``pipeline.messages``): the message
+    file's name as shown, who sent it (their address as written), when, and its subject."""
+
+    message: str
+    sender: str | None = None
+    sent: datetime | None = None  # local time, without a time zone
+    subject: str | None = None
+
+    def sent_by(self, address: str | None) -> bool:
+        """Whether the message came from ``address`` (addresses compared ignoring case)."""
+        return bool(self.sender and address) and self.sender.casefold() == address.casefold()
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """A file as found in the inbox: where, what name to show, and its content hash."""
+    """A file as found in the inbox: where, what name to show, and its content hash; for an
+    attachment of a message, the message's envelope (``path`` is then the message's)."""
 
     path: Path
     name: str  # relative to the inbox, as shown to people
     sha256: str
     size: int
+    envelope: Envelope | None = None
 
     @classmethod
     def of(cls, path: Path, name: str, data: bytes) -> SourceFile:

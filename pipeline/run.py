@@ -23,6 +23,7 @@ from .intake import DUPLICATE, Receipt, arrival, receive, settle
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
+from .messages import unpack
 from .outputs import Outputs, write_and_record
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
@@ -53,7 +54,7 @@ def check_files(
     start_method()  # a PIPELINE_START_METHOD this system does not have is said first
 
     def receive_into(folder: Path) -> list[Receipt]:
-        entries = [read_file(p, folder) for p in paths]
+        entries = unpack([read_file(p, folder) for p in paths], folder, isolation)
         return receive(entries, registers, isolation=isolation)
 
     if copies is not None:
@@ -141,6 +142,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
         with stage("scan"):
             room = ("The outbox", outputs.outbox)
             entries = walk(inbox, copies, outputs.not_inputs(), room=room)
+            entries = unpack(entries, copies, isolation, room=room)
             known = store.known(e.sha256 for e in entries if e.sha256)
         receipts = receive(entries, registers, known, isolation, on_file)
         with stage("consolidate"):

@@ -19,7 +19,7 @@ from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
-from ..returns import ROW
+from ..returns import ROW, Envelope
 from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
@@ -277,6 +277,14 @@ def _layout_title(receipt: Any) -> str | None:
     return layout.title if layout else None
 
 
+_NO_ENVELOPE = Envelope("")
+
+
+def _envelope(receipt: Any) -> Envelope:
+    """The message a file came attached to (an empty one for a file that came on its own)."""
+    return receipt.source.envelope or _NO_ENVELOPE
+
+
 def returns_log(c: Consolidation) -> Table:
     """Every file of the round, what became of it and why."""
     columns = [
@@ -286,9 +294,12 @@ def returns_log(c: Consolidation) -> Table:
         Col("Organisation", 30, TEXT, lambda r: r.loaded.organisation if r.loaded else None),
         Col("Layout", 22, TEXT, _layout_title),
         Col("Received", 17, DATE, lambda r: r.received),
+        Col("From", 30, TEXT, lambda r: _envelope(r).sender),
+        Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Errors", 8, INT, lambda r: sum(f.severity == "error" for f in r.findings)),
         Col("Warnings", 9, INT, lambda r: sum(f.severity == "warning" for f in r.findings)),
         Col("Reason", 80, LONG, lambda r: r.note),
+        Col("Sender check", 60, LONG, lambda r: r.sender_note),
     ]
     return Table.of("Returns Log", columns, c.receipts)
 

@@ -34,6 +34,7 @@ from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS, Layout
 from ..layouts.measures import RETURN_MEASURES, union
+from ..messages import ENVELOPE_MEANS
 from ..naming import plain, safe_sheet_name, sheet_ref
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..timing import stage
@@ -110,6 +111,7 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
     for title, means in RETURN_MEASURES:
         yield title, every, "Overview, Returns", means
     yield "Received (date)", every, "Returns Log", RECEIVED_MEANS
+    yield "From, Sent, Sender check", every, "Returns Log", ENVELOPE_MEANS
     for spec, layout in every_chart():
         if spec.stacks_progress:
             means = layout.progress.means(layout.row_noun, layout.due_title)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Severity
-from ..returns import HeaderValue, LoadedReturn, SourceFile, Stamp
+from ..returns import Envelope, HeaderValue, LoadedReturn, SourceFile, Stamp
 
 
 def _encode(value: Any) -> Any:
@@ -43,9 +43,17 @@ def dumps(loaded: LoadedReturn) -> str:
         values = zip(*(rows[c].tolist() for c in columns))
         table = {"columns": columns, "data": [[_encode(v) for v in row] for row in values]}
     source = loaded.source
+    envelope = source.envelope
     return json.dumps(
         {
-            "source": {"name": source.name, "sha256": source.sha256, "size": source.size},
+            "source": {
+                "name": source.name,
+                "sha256": source.sha256,
+                "size": source.size,
+                "envelope": None
+                if envelope is None
+                else [envelope.message, envelope.sender, _encode(envelope.sent), envelope.subject],
+            },
             "layout": loaded.layout,
             "sheet": loaded.sheet,
             "organisation": loaded.organisation,
@@ -77,9 +85,16 @@ def loads(text: str, path: Path | None = None) -> LoadedReturn:
             dtype=object,
         )  # fmt: skip
     stamp = data["stamp"]
+    envelope = source.get("envelope")  # none stored before returns came by email
     return LoadedReturn(
         source=SourceFile(
-            path or Path(source["name"]), source["name"], source["sha256"], source["size"]
+            path or Path(source["name"]),
+            source["name"],
+            source["sha256"],
+            source["size"],
+            None
+            if envelope is None
+            else Envelope(envelope[0], envelope[1], _decode(envelope[2]), envelope[3]),
         ),
         layout=data["layout"],
         sheet=data["sheet"],
