@@ -15,6 +15,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -151,9 +152,18 @@ def prepare(
                 continue
             template = _template(store, notice, scratch, as_of, taken)
             attachments = [template, *(context.feedback / name for name in notice.feedback)]
-            message = compose(notice, attachments, sender, due or notice.due)
+            try:
+                message = compose(notice, attachments, sender, due or notice.due)
+            except (ValueError, MessageError):  # an address a message cannot carry
+                made.not_mailed.append(NotMailed(notice, _unusable(notice)))
+                continue
             made.letters.append(Letter(notice, message))
     return made
+
+
+def _unusable(notice: Notice) -> str:
+    return (f"the register's contact email {notice.contact_email} cannot be written in a "
+            f"message: correct it on the register and run `pipeline run` again")  # fmt: skip
 
 
 def _round_notices(store, run_as_of: date) -> tuple[list[Notice], dict]:
@@ -204,8 +214,8 @@ def compose(
     """The message to one organisation, with ``attachments`` (its template first)."""
     layout = LAYOUTS[notice.layout]
     message = EmailMessage()
-    message["Subject"] = f"{layout.title}: {notice.organisation}, {notice.round_label}"
-    message["To"] = Address(notice.contact_name or "", addr_spec=str(notice.contact_email))
+    message["Subject"] = one_line(f"{layout.title}: {notice.organisation}, {notice.round_label}")
+    message["To"] = Address(one_line(notice.contact_name or ""), addr_spec=notice.contact_email)
     if sender:
         message["From"] = sender
     message["Date"] = formatdate(localtime=True)
@@ -215,6 +225,11 @@ def compose(
     for path in attachments:
         message.add_attachment(path.read_bytes(), *XLSX, filename=path.name)
     return message
+
+
+def one_line(text: str) -> str:
+    """Text for a header: a register's value may hold line breaks, which no header can."""
+    return " ".join(text.split())
 
 
 def body(notice: Notice, attached: list[str], due: date | None) -> str:

@@ -21,6 +21,7 @@ from .mailing import Letter
 
 PASSWORD_VARIABLE = "PIPELINE_SMTP_PASSWORD"
 TIMEOUT = 60.0  # seconds to wait for the mail server to answer
+CLOSING = 421  # the reply of a server that is shutting the connection
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,17 @@ def _send_one(smtp: smtplib.SMTP, letter: Letter, sender: str) -> str | None:
         smtp.send_message(letter.message, from_addr=sender, to_addrs=[letter.recipient])
     except smtplib.SMTPRecipientsRefused as err:
         code, said = err.recipients.get(letter.recipient, (None, b""))
-        return f"the mail server refused {letter.recipient} ({_reply(code, said)})"
+        refused = f"the mail server refused {letter.recipient} ({_reply(code, said)})"
     except smtplib.SMTPServerDisconnected:
         raise
     except smtplib.SMTPException as err:  # the message refused (its sender, its data)
         code, said = getattr(err, "smtp_code", None), getattr(err, "smtp_error", str(err))
-        return f"the mail server refused the message ({_reply(code, said)})"
-    return None
+        refused = f"the mail server refused the message ({_reply(code, said)})"
+    else:
+        return None
+    if code == CLOSING:  # not a refusal: the server is going away
+        raise smtplib.SMTPServerDisconnected(_reply(code, said))
+    return refused
 
 
 class _connected:
