@@ -143,6 +143,17 @@ def test_mail_before_any_run_says_to_run_first(tmp_path):
     assert "does not exist: run `pipeline run` first" in result.output
 
 
+def test_a_round_recorded_by_an_older_pipeline_says_to_run_again(outbox):
+    db = sqlite3.connect(outbox / "pipeline.sqlite")
+    with db:  # what a run before mail existed kept of each plan: no notice
+        db.execute("UPDATE plans SET summary = json_remove(summary, '$.notice')")
+    db.close()
+    result = mail(outbox)
+    assert result.exit_code == 1
+    assert "recorded by an older pipeline" in result.output
+    assert "run `pipeline run` again, then mail" in result.output
+
+
 # --- a real SMTP server --------------------------------------------------------------------------
 
 
@@ -154,6 +165,7 @@ class Mailbox:
         self.received: list[tuple[str, list[str], email.message.EmailMessage, dict]] = []
         self.refuse: set[str] = set()
         self.hang_up_at: int | None = None
+        self.closing = False  # at ``hang_up_at``, say 421 (closing) rather than hang up
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address in self.refuse:
@@ -163,6 +175,8 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):
         if self.hang_up_at is not None and len(self.received) + 1 >= self.hang_up_at:
+            if self.closing:
+                return "421 4.3.2 Service shutting down"
             server.transport.close()
             await asyncio.sleep(0)
             return "421 gone"
@@ -254,11 +268,12 @@ def test_a_refused_recipient_is_said_and_the_others_still_go(outbox, smtp_server
     assert mailbox.recipients == sorted(MAILED)
 
 
-def test_a_server_that_hangs_up_half_way_stops_with_a_sentence_and_nothing_goes_twice(
-    outbox, smtp_server
+@pytest.mark.parametrize("closing", [False, True], ids=["hangs up", "says 421"])
+def test_a_server_that_goes_away_half_way_stops_with_a_sentence_and_nothing_goes_twice(
+    outbox, smtp_server, closing
 ):
     server, mailbox = smtp_server
-    mailbox.hang_up_at = 2
+    mailbox.hang_up_at, mailbox.closing = 2, closing
     result = send(outbox, server)
     assert result.exit_code == 1
     assert f"The mail server {server} stopped answering" in result.output
