@@ -404,6 +404,140 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--outbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("outbox"),
+    show_default=True,
+    help="The run's outbox: its feedback is read from OUTBOX/feedback, drafts go to OUTBOX/mail.",
+)
+@_store_option("The store the run was recorded in (default: OUTBOX/pipeline.sqlite).")
+@_date_option(
+    "--as-of",
+    "The day of the round the attached templates are for (default: the first day of the "
+    "round after the last run's).",
+)
+@_date_option(
+    "--due", "When returns are due, said in each message (default: the due date of the run)."
+)
+@click.option(
+    "--from",
+    "sender",
+    envvar="PIPELINE_MAIL_FROM",
+    metavar="ADDRESS",
+    help="The address messages come from (default: $PIPELINE_MAIL_FROM). Needed with --send; "
+    "a draft without one is sent from whoever sends it.",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Send the messages through the mail server given by --smtp (default: write drafts).",
+)
+@click.option("--smtp", metavar="HOST:PORT", help="The mail server to send through.")
+@click.option("--starttls", is_flag=True, help="Secure the connection with STARTTLS first.")
+@click.option(
+    "--user",
+    help="Log in to the mail server as this user, with the password in the environment "
+    "variable PIPELINE_SMTP_PASSWORD (never an option: it would show in the process list).",
+)
+@click.option(
+    "--again", is_flag=True, help="Mail organisations already sent their message this round."
+)
+def mail(
+    outbox: Path,
+    store: Path | None,
+    as_of: date | None,
+    due: date | None,
+    sender: str | None,
+    send: bool,
+    smtp: str | None,
+    starttls: bool,
+    user: str | None,
+    again: bool,
+) -> None:
+    """One message per organisation for the round the last run recorded.
+
+    Each goes to the register's contact: what is missing or must be fixed, what is off track
+    and when returns are due, with the organisation's template for the next round and its
+    feedback workbook attached. By default each is written as an .eml draft to OUTBOX/mail
+    (Outlook and Thunderbird open it ready to send); with --send they are sent. What was sent
+    is recorded in the store, and not sent again unless --again.
+    """
+    from .mailing import MAIL_FOLDER, prepare, write_drafts
+
+    server = _mail_server(send, smtp, starttls, user, sender)
+    store = store or outbox / "pipeline.sqlite"
+    with tempfile.TemporaryDirectory(prefix=".pipeline-mail-") as scratch:
+        made = prepare(store, outbox, Path(scratch), sender, as_of, due, again)
+        if server is None:
+            paths = write_drafts(made.letters, outbox / MAIL_FOLDER)
+            echo(f"Wrote {len(paths)} draft(s) to {outbox / MAIL_FOLDER}, to open and send:")
+            for letter, path in zip(made.letters, paths):
+                echo(f"  {_mailed(letter)}: {path.name}")
+            _not_mailed(made.not_mailed)
+            return
+        from .sending import send as send_all
+
+        outcome = send_all(made.letters, server, str(sender), store)
+    echo(f"Sent {len(outcome.sent)} message(s) through {server.name}:")
+    for letter in outcome.sent:
+        echo(f"  {_mailed(letter)}")
+    _not_mailed(made.not_mailed)
+    if outcome.refused:
+        echo(f"Refused by the mail server ({len(outcome.refused)}), not recorded as sent:")
+        for letter, why in outcome.refused:
+            echo(f"  {letter.notice.organisation}: {why}")
+    if outcome.stopped:
+        raise PipelineError(outcome.stopped)
+    if outcome.refused:
+        sys.exit(1)
+
+
+def _mail_server(send: bool, smtp: str | None, starttls: bool, user: str | None,
+                 sender: str | None):  # fmt: skip
+    """The mail server to send through (None: write drafts), or a usage error saying which
+    option is missing or out of place."""
+    from .errors import UsageError
+    from .sending import PASSWORD_VARIABLE, Server
+
+    if not send:
+        given = [name for name, value in (("--smtp", smtp), ("--starttls", starttls),
+                                          ("--user", user)) if value]  # fmt: skip
+        if given:
+            raise UsageError(f"{', '.join(given)} is for sending: add --send, or leave it out.")
+        return None
+    if not smtp:
+        raise UsageError("--send needs the mail server: add --smtp HOST:PORT.")
+    if not sender:
+        raise UsageError(
+            "--send needs the address messages come from: add --from ADDRESS, or set "
+            "PIPELINE_MAIL_FROM."
+        )
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if user and not password:
+        raise UsageError(
+            f"--user needs its password in the environment variable {PASSWORD_VARIABLE}: set "
+            f"it, and run again."
+        )
+    return Server.parse(smtp, starttls=starttls, user=user, password=password)
+
+
+def _mailed(letter) -> str:
+    """``Leeds (Priority 44 Partnership Action Plan) to jane.doe@leeds.gov.uk``."""
+    from .layouts import LAYOUTS
+
+    title = LAYOUTS[letter.notice.layout].short_title
+    return f"{letter.notice.organisation} ({title}) to {letter.recipient}"
+
+
+def _not_mailed(left_out) -> None:
+    if left_out:
+        echo(f"Not mailed ({len(left_out)}):")
+        for item in left_out:
+            echo(f"  {item.notice.organisation}: {item.why}")
+
+
+@cli.command()
 @click.argument("organisation")
 @_store_option("The store to read (default: outbox/pipeline.sqlite).")
 def history(organisation: str, store: Path | None) -> None:

@@ -24,6 +24,7 @@ from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .messages import unpack
+from .notices import NOTICE, notice_of
 from .outputs import Outputs, write_and_record
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
@@ -159,7 +160,8 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
                 for plan in missing:
                     plan.last_return = last.get(organisation_key(plan.organisation))
             consolidation.rounds, consolidation.due = rounds, due
-    return consolidation, _file_records(receipts, rounds), _plan_records(consolidation, rounds)
+    plans = _plan_records(consolidation, rounds, outputs.feedback)
+    return consolidation, _file_records(receipts, rounds), plans
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:
@@ -203,10 +205,31 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
         )
 
 
-def _plan_records(c: Consolidation, rounds: dict[str, Round]):
+def _plan_records(c: Consolidation, rounds: dict[str, Round], feedback_dir: Path):
+    """Each plan's record, its summary with what the organisation is told (its notice, for
+    ``pipeline mail``)."""
     from .store import PlanRecord
 
+    names = _feedback_names(c, feedback_dir)
     for plan in c.plans:
         sha = plan.loaded.source.sha256 if plan.loaded else None
+        key = (plan.layout.name, organisation_key(plan.organisation))
+        told = notice_of(c, plan, names.get(key, ()))
         yield PlanRecord(plan.layout.name, rounds[plan.layout.name].id, plan.organisation, sha,
-                         plan.summary())  # fmt: skip
+                         {**plan.summary(), NOTICE: told.stored()})  # fmt: skip
+
+
+def _feedback_names(c: Consolidation, folder: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The names of the feedback files of the round (those this run writes, and those an
+    earlier run of it wrote), by layout and organisation key: a file's is named from the
+    file, not from the organisation, so it is recorded here."""
+    owner = {
+        r.source.name: (r.loaded.layout, organisation_key(r.loaded.organisation))
+        for r in c.receipts
+        if r.loaded and r.loaded.layout and r.loaded.organisation
+    }
+    names: dict[tuple[str, str], tuple[str, ...]] = {}
+    for job in feedback.jobs_for(c.receipts, folder, again=True, flags=c.flags):
+        if job.name in owner:
+            names[owner[job.name]] = (*names.get(owner[job.name], ()), job.target.name)
+    return names

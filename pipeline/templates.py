@@ -20,7 +20,7 @@ from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
 from .layouts.quarters import quarter_label, quarter_of
 from .naming import safe_stem
-from .registers import Register, organisation_key
+from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
 from .values import KINDS, LINE_HEIGHT, wrapped_lines
 
@@ -72,12 +72,30 @@ def make_templates(
     paths = []
     for entry in register.entries:
         last = previous.get(organisation_key(entry.organisation))
-        header, rows = carried_forward(layout, last) if last else ({}, [])
-        path = out_dir / f"{layout.name}-{safe_stem(entry.organisation, taken)}.xlsx"
-        write_template(path, layout, {**header, **entry.prefill}, rows, entry.organisation,
-                       as_of)  # fmt: skip
-        paths.append(path)
+        path = out_dir / template_name(layout, entry.organisation, taken)
+        paths.append(write_prefilled(path, layout, entry, last, as_of))
     return paths
+
+
+def template_name(layout: Layout, organisation: str, taken: set[str] | None = None) -> str:
+    """The file name of an organisation's template: ``p44-Leeds.xlsx`` (made unique among
+    ``taken``)."""
+    return f"{layout.name}-{safe_stem(organisation, taken)}.xlsx"
+
+
+def write_prefilled(
+    path: Path,
+    layout: Layout,
+    entry: RegisterEntry,
+    last: LoadedReturn | None = None,
+    as_of: date | None = None,
+) -> Path:
+    """Write one register entry's template to ``path``, pre-filled from its ``last`` return
+    (see ``carried_forward``) and its register values, which win for the fields the register
+    owns."""
+    header, rows = carried_forward(layout, last) if last else ({}, [])
+    return write_template(path, layout, {**header, **entry.prefill}, rows, entry.organisation,
+                          as_of)  # fmt: skip
 
 
 def carried_forward(

@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import attention, travel
-from ..findings import REQUIRED, Severity, cell_address
-from ..flags import STALE
+from .. import attention, notices, travel
+from ..findings import cell_address
 from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
@@ -383,24 +382,6 @@ def returns_lines(c: Consolidation) -> list[str]:
     return lines
 
 
-EMPTY = (REQUIRED, "missing-label")  # the findings of a field left empty
-
-
-def _must_fix(plan: Plan) -> list[str]:
-    """What the plan's return must have fixed, in words: the fields left empty, then the
-    values that could not be read (each field once, with its cell)."""
-    errors = [f for f in plan.findings if f.severity == Severity.ERROR and f.field]
-    empty = [f.field for f in errors if f.rule in EMPTY]
-    unread = {f.field: f.cell for f in errors if f.rule not in EMPTY}
-    said = []
-    if empty:
-        said.append("Please fill in: " + ", ".join(dict.fromkeys(empty)) + ".")
-    if unread:
-        where = [f"{field} ({cell})" if cell else field for field, cell in unread.items()]
-        said.append("Please correct: " + ", ".join(where) + ".")
-    return said
-
-
 def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
     """The layout of a file's return; a duplicate's is its twin's."""
     by_hash = {r.source.sha256: r.loaded.layout for r in receipts if r.loaded}
@@ -419,15 +400,7 @@ def chase_list(c: Consolidation) -> Table:
     for plan in c.plans:
         if plan.entry is None:
             continue
-        wanted = []
-        if not plan.has_return:
-            wanted.append("No usable return this round.")
-            wanted += plan.rejected
-        else:
-            wanted += _must_fix(plan)
-            if c.late(plan):
-                wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
-            wanted += [f.message for f in plan.flags if f.rule == STALE]
+        wanted = notices.to_fix(c, plan)
         if wanted:
             lines.append((plan, " ".join(wanted)))
     columns = [

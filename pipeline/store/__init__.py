@@ -22,8 +22,9 @@ from typing import Any
 from ..errors import PipelineError
 from ..layouts import LAYOUTS
 from ..layouts.rounds import Round
-from ..registers import Register, organisation_key
+from ..registers import Register, RegisterEntry, organisation_key
 from ..returns import LoadedReturn
+from ..values import read_value
 from . import codec
 from .archive import keep
 from .schema import (
@@ -168,6 +169,19 @@ class PlanRecord:
     organisation: str
     sha256: str | None
     summary: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MailRecord:
+    """One message sent to an organisation about one round."""
+
+    layout: str
+    round: str
+    organisation: str
+    recipient: str
+    subject: str
+    message_id: str
+    sent_at: datetime
 
 
 class Store:
@@ -336,7 +350,60 @@ class Store:
             if organisation_key(org) == key
         ]  # fmt: skip
 
+    @_reading
+    def latest_run(self) -> date | None:
+        """The as-of date of the last run recorded (None when none is)."""
+        row = self.db.execute("SELECT as_of FROM workbooks ORDER BY rowid DESC LIMIT 1")
+        found = row.fetchone()
+        return date.fromisoformat(found[0]) if found else None
+
+    @_reading
+    def round_summaries(self, layout: str, round_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """Each organisation's plan summary in one round of ``layout``, by name order."""
+        rows = self.db.execute(
+            "SELECT organisation, summary FROM plans WHERE layout = ? AND round = ? "
+            "ORDER BY organisation",
+            (layout, round_id),
+        ).fetchall()
+        return [(org, json.loads(summary)) for org, summary in rows]
+
+    @_reading
+    def register_entry(self, layout: str, organisation: str) -> RegisterEntry | None:
+        """The organisation's entry on ``layout``'s register as last recorded, its values
+        read again as their fields' kinds (the store keeps them as text)."""
+        row = self.db.execute(
+            "SELECT organisation, code, prefill FROM registers WHERE layout = ? AND "
+            "organisation = ?",
+            (layout, organisation),
+        ).fetchone()
+        if row is None:
+            return None
+        fields = {f.name: f for f in LAYOUTS[layout].header}
+        prefill = {name: read_value(value, fields[name]).value if name in fields else value
+                   for name, value in json.loads(row[2]).items()}  # fmt: skip
+        return RegisterEntry(row[0], row[1], prefill, line=0)
+
+    @_reading
+    def mailed(self, layout: str, round_id: str) -> dict[str, tuple[str, datetime]]:
+        """Who was last sent each organisation's message for a round of ``layout`` and when,
+        keyed by ``organisation_key``."""
+        rows = self.db.execute(
+            "SELECT organisation, recipient, sent_at FROM mail WHERE layout = ? AND round = ? "
+            "ORDER BY sent_at",
+            (layout, round_id),
+        ).fetchall()
+        return {organisation_key(org): (to, datetime.fromisoformat(at)) for org, to, at in rows}
+
     # --- writing -----------------------------------------------------------------------------
+
+    def record_mail(self, sent: MailRecord) -> None:
+        """Record one message the mail server accepted, in a transaction of its own."""
+        with transaction(self.db) as db:
+            db.execute(
+                "INSERT OR REPLACE INTO mail VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (sent.message_id, sent.layout, sent.round, sent.organisation, sent.recipient,
+                 sent.subject, sent.sent_at.isoformat(timespec="seconds")),
+            )  # fmt: skip
 
     def save_run(
         self,

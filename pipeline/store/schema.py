@@ -79,6 +79,20 @@ MIGRATIONS: tuple[str, ...] = (
         as_of TEXT NOT NULL
     );
     """,
+    # 4: each message ``pipeline mail`` sent, recorded as soon as the mail server accepted it,
+    # so that no organisation is sent its round's message twice
+    """
+    CREATE TABLE mail (
+        message_id TEXT PRIMARY KEY,
+        layout TEXT NOT NULL,
+        round TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        sent_at TEXT NOT NULL           -- when the server accepted it (ISO, local time)
+    );
+    CREATE INDEX mail_by_round ON mail (layout, round);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
