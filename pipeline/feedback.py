@@ -28,6 +28,7 @@ from .flags import FROM_FINDINGS, NO_RETURN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
+from .registers import organisation_key
 from .templates import DEFAULT_FONT
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
@@ -103,6 +104,13 @@ class FeedbackJob:
     target: Path
     markup: bool  # False: the original cannot be marked up (rejected, .xls, .ods)
     flags: tuple[Flag, ...] = ()  # the gap flags on its plan that its file can act on
+    owner: tuple[str, str] | None = None  # the layout and organisation of its return, if read
+    new: bool = True  # first read by this run (else an earlier run of the round read it)
+
+    @property
+    def written_before(self) -> bool:
+        """Whether an earlier run read its file and wrote this feedback already."""
+        return not self.new and self.target.is_file()
 
     def fix_items(self) -> list[FixItem]:
         """Every line of its Fix list, in order: must fix, off track, please check."""
@@ -112,12 +120,11 @@ class FeedbackJob:
 
 
 def jobs_for(
-    receipts: Iterable[Any], out_dir: Path, again: bool = True, flags: Iterable[Flag] = ()
+    receipts: Iterable[Any], out_dir: Path, flags: Iterable[Flag] = ()
 ) -> list[FeedbackJob]:
     """A feedback job for each receipt with findings, rejected, or used with gap flags on its
     plan (``flags``: the round's; duplicates and superseded returns get none: their twin or
-    successor does; nor does an inbox entry never read). With ``again`` False, files read by
-    an earlier run whose feedback is already written are left as they are."""
+    successor does; nor does an inbox entry never read)."""
     on_file: dict[str, list[Flag]] = {}
     for f in flags:
         if f.file and f.rule not in NOT_FOR_THE_FILE:
@@ -138,11 +145,13 @@ def jobs_for(
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")
             and receipt.copy is not None
         )
+        loaded = receipt.loaded
+        owner = None
+        if loaded.layout and loaded.organisation:
+            owner = (loaded.layout, organisation_key(loaded.organisation))
         target = Path(out_dir) / f"{stem}-feedback.xlsx"
-        if not again and not receipt.new and target.is_file():
-            continue
         jobs.append(FeedbackJob(receipt.copy if markup else None, name, tuple(receipt.findings),
-                                target, markup, flagged))  # fmt: skip
+                                target, markup, flagged, owner, receipt.new))  # fmt: skip
     return jobs
 
 

@@ -55,7 +55,7 @@ class Attachment:
 
 
 @dataclass(frozen=True)
-class Letter:
+class ReceivedMessage:
     """A message as opened: who sent it (their address), when (local time), its subject, the
     files attached to it and the names of the messages attached to it (not opened)."""
 
@@ -71,7 +71,7 @@ def is_message(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in MESSAGES
 
 
-def open_message(path: Path) -> Letter:
+def open_message(path: Path) -> ReceivedMessage:
     """The message in the file at ``path``, an Outlook ``.msg`` or an internet ``.eml``
     (told from its bytes); raise ``Unreadable`` with a sentence completing "This file cannot
     be used: …" when it is not a message, or not one a return can come in."""
@@ -88,7 +88,7 @@ def open_message(path: Path) -> Letter:
     return letter
 
 
-def open_copy(copy: Path) -> Letter | str:
+def open_copy(copy: Path) -> ReceivedMessage | str:
     """``open_message`` as a worker's job: the message, or the sentence why not."""
     try:
         return open_message(copy)
@@ -137,7 +137,11 @@ def _not_opened(entry: Entry, problem: str, envelope: Envelope | None = None) ->
 
 
 def _contents(
-    entry: Entry, letter: Letter, copies: Path, limits: Limits, room: tuple[str, Path] | None
+    entry: Entry,
+    letter: ReceivedMessage,
+    copies: Path,
+    limits: Limits,
+    room: tuple[str, Path] | None,
 ) -> Iterator[Entry]:
     envelope = Envelope(entry.name, letter.sender, letter.sent, letter.subject)
     sheets = [a for a in letter.attachments if PurePosixPath(a.name).suffix.lower() in SPREADSHEETS]
@@ -159,7 +163,7 @@ def _modified(saved: float | None, sent: datetime | None) -> float | None:
     return min(times) if times else None
 
 
-def _nothing_attached(letter: Letter) -> str:
+def _nothing_attached(letter: ReceivedMessage) -> str:
     what = "nothing is attached to it"
     if letter.attachments:
         names = ", ".join(printable(a.name) for a in letter.attachments[:5])
@@ -181,7 +185,7 @@ def _nothing_attached(letter: Letter) -> str:
 # --- the two formats ------------------------------------------------------------------------
 
 
-def _internet(data: bytes) -> Letter:
+def _internet(data: bytes) -> ReceivedMessage:
     """An internet message (RFC 5322, a ``.eml`` file)."""
     message = BytesParser(policy=policy.default).parsebytes(data)
     if not any(name.lower() in _HEADERS for name in message):
@@ -201,7 +205,7 @@ def _internet(data: bytes) -> Letter:
             continue  # the message's text
         data = part.get_payload(decode=True)
         attachments.append(Attachment(name, data if isinstance(data, bytes) else b""))
-    return Letter(_address(message.get("From")), _date_of(message.get("Date")),
+    return ReceivedMessage(_address(message.get("From")), _date_of(message.get("Date")),
                   _text(message.get("Subject")), tuple(attachments), tuple(nested))  # fmt: skip
 
 
@@ -231,7 +235,7 @@ def _nested_subject(part: Message) -> str | None:
     return f"{subject}.eml" if subject else None
 
 
-def _outlook(path: Path) -> Letter:
+def _outlook(path: Path) -> ReceivedMessage:
     """An Outlook message (a ``.msg`` file), read with extract-msg."""
     import extract_msg
     from extract_msg.enums import AttachmentType
@@ -257,7 +261,7 @@ def _outlook(path: Path) -> Letter:
         sent = message.date if isinstance(message.date, datetime) else None
         if sent is None and message.header is not None:
             sent = _date_of(message.header.get("Date"))
-        return Letter(_address(message.sender), _local(sent), _text(message.subject),
+        return ReceivedMessage(_address(message.sender), _local(sent), _text(message.subject),
                       tuple(attachments), tuple(nested))  # fmt: skip
     finally:
         message.close()

@@ -114,17 +114,15 @@ def run(
     start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
     with scratch_folder(outbox, "The outbox") as scratch:
-        consolidation, files, plans = _read_round(inbox, outputs, scratch, registers, as_of,
-                                                  due, isolation, on_file)  # fmt: skip
+        consolidation, files, plans, jobs = _read_round(inbox, outputs, scratch, registers,
+                                                        as_of, due, isolation, on_file)  # fmt: skip
 
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
         write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
         with stage("feedback"):
-            jobs = feedback.jobs_for(
-                consolidation.receipts, outputs.feedback, again=False, flags=consolidation.flags
-            )
+            jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
             written = feedback.write_all(jobs, isolation)
     unwritten = [job.target for job in jobs if job.target not in written]
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
@@ -160,8 +158,10 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
                 for plan in missing:
                     plan.last_return = last.get(organisation_key(plan.organisation))
             consolidation.rounds, consolidation.due = rounds, due
-    plans = _plan_records(consolidation, rounds, outputs.feedback)
-    return consolidation, _file_records(receipts, rounds), plans
+    # The round's feedback, this run's and earlier runs': each plan's record names its files.
+    jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, consolidation.flags)
+    plans = _plan_records(consolidation, rounds, jobs)
+    return consolidation, _file_records(receipts, rounds), plans, jobs
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:
@@ -205,31 +205,19 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
         )
 
 
-def _plan_records(c: Consolidation, rounds: dict[str, Round], feedback_dir: Path):
+def _plan_records(c: Consolidation, rounds: dict[str, Round], jobs: list[feedback.FeedbackJob]):
     """Each plan's record, its summary with what the organisation is told (its notice, for
-    ``pipeline mail``)."""
+    ``pipeline mail``, naming its feedback files: a file's is named from the file, not from
+    the organisation, so it is recorded here)."""
     from .store import PlanRecord
 
-    names = _feedback_names(c, feedback_dir)
+    names: dict[tuple[str, str], tuple[str, ...]] = {}
+    for job in jobs:
+        if job.owner:
+            names[job.owner] = (*names.get(job.owner, ()), job.target.name)
     for plan in c.plans:
         sha = plan.loaded.source.sha256 if plan.loaded else None
         key = (plan.layout.name, organisation_key(plan.organisation))
         told = notice_of(c, plan, names.get(key, ()))
         yield PlanRecord(plan.layout.name, rounds[plan.layout.name].id, plan.organisation, sha,
                          {**plan.summary(), NOTICE: told.stored()})  # fmt: skip
-
-
-def _feedback_names(c: Consolidation, folder: Path) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The names of the feedback files of the round (those this run writes, and those an
-    earlier run of it wrote), by layout and organisation key: a file's is named from the
-    file, not from the organisation, so it is recorded here."""
-    owner = {
-        r.source.name: (r.loaded.layout, organisation_key(r.loaded.organisation))
-        for r in c.receipts
-        if r.loaded and r.loaded.layout and r.loaded.organisation
-    }
-    names: dict[tuple[str, str], tuple[str, ...]] = {}
-    for job in feedback.jobs_for(c.receipts, folder, again=True, flags=c.flags):
-        if job.name in owner:
-            names[owner[job.name]] = (*names.get(owner[job.name], ()), job.target.name)
-    return names
