@@ -15,7 +15,7 @@ from .layouts.quarters import financial_quarter_name, financial_quarter_of
 from .values import KINDS, uk
 
 GUIDANCE_COLUMNS = ("Field", "Where", "Required", "Kind", "What to put", "Allowed values")
-GUIDANCE_WIDTHS = (30, 26, 16, 14, 80, 40)
+GUIDANCE_WIDTHS = (24, 18, 12, 12, 60, 34)  # one landscape page wide at 8 pt or more
 
 
 # The example of a kind of value for a template of the round of a given day (a day, its

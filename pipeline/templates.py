@@ -20,13 +20,19 @@ from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
 from .layouts.quarters import quarter_label, quarter_of
 from .naming import safe_stem
+from .paper import naming_columns, on_first_page, points, print_readably
 from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
 from .values import KINDS, LINE_HEIGHT, wrapped_lines
 
 BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
 HEADER_TOP = 3  # zero-based row of the first header label
-LONG_TEXT_HEIGHT = 90
+LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
+# A long text box beside the other header fields, where the first printed page has room for
+# it: its label to the left of it, the box this many rows tall. Two such boxes take as many
+# rows as the fourteen fields of a Priority 44 plan's header: its table starts where it did.
+BOX_ROWS = 7
+BOX_WIDTH_AT_LEAST = 30  # characters; a narrower box is put below, on a row of its own
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
 _OPTIONS = {
     # Values are written with typed methods; text must never turn into a formula or a link.
@@ -153,6 +159,52 @@ def write_template(
     return Path(path)
 
 
+def _value_last(layout: Layout) -> int:
+    """The last column of a header field's value: on the first printed page, beside its
+    label."""
+    printed = [points(f.width) for f in layout.columns]
+    return min(len(layout.columns) - 1, 5, on_first_page(printed) - 1)
+
+
+def boxes_beside(layout: Layout) -> tuple[int, int] | None:
+    """Where long text boxes go beside the other header fields: the column of their labels
+    and the last of the box, zero-based; None where the first printed page has no room for
+    them (they go below, each on a row of its own)."""
+    if not any(f.kind is Kind.LONG_TEXT for f in layout.header):
+        return None
+    label = _value_last(layout) + 1
+    last = on_first_page([points(f.width) for f in layout.columns]) - 1
+    wide = sum(f.width for f in layout.columns[label + 1 : last + 1])
+    return (label, last) if last > label + 1 and wide >= BOX_WIDTH_AT_LEAST else None
+
+
+def header_places(layout: Layout) -> dict[str, tuple[int, int]]:
+    """Where a template puts each header field's value: zero-based (row, column). Labels are
+    in columns A:B from ``HEADER_TOP`` down, each value to the right of its label; long text
+    boxes beside them (``boxes_beside``), or below, each on its own row."""
+    beside = boxes_beside(layout)
+    places, row, box_row = {}, HEADER_TOP, HEADER_TOP
+    for f in layout.header:
+        if beside and f.kind is Kind.LONG_TEXT:
+            places[f.name] = (box_row, beside[0] + 1)
+            box_row += BOX_ROWS
+        else:
+            places[f.name] = (row, 2)
+            row += 1
+    return places
+
+
+def header_rows(layout: Layout) -> int:
+    """How many rows a template's header fields take."""
+    boxes = sum(f.kind is Kind.LONG_TEXT for f in layout.header) if boxes_beside(layout) else 0
+    return max(len(layout.header) - boxes, boxes * BOX_ROWS)
+
+
+def heading_row(layout: Layout) -> int:
+    """The zero-based row of a template's table's column titles."""
+    return HEADER_TOP + header_rows(layout) + (2 if layout.bands else 1)
+
+
 class _TemplateWriter:
     def __init__(
         self,
@@ -166,6 +218,10 @@ class _TemplateWriter:
         self.book, self.layout, self.header = book, layout, header
         self.rows, self.organisation, self.as_of = rows, organisation, as_of
         self.ncols = len(layout.columns)
+        self.printed = [points(f.width) for f in layout.columns]
+        self.value_last = _value_last(layout)
+        named = [f.name for f in layout.columns].index(layout.named_by) if layout.named_by else 0
+        self.naming = naming_columns(self.printed, named)  # columns kept in view
         self.plan_start = header.get(layout.plan_start) if layout.plan_start else None
         # the plan's quarter the round falls in, for a plan by quarters
         started = isinstance(self.plan_start, int) and as_of is not None
@@ -212,29 +268,28 @@ class _TemplateWriter:
         )
         for col, f in enumerate(self.layout.columns):
             sheet.set_column(col, col, f.width)
-        row = HEADER_TOP
-        for f in self.layout.header:
-            self._header_field(sheet, row, f)
-            row += 1
-        table_row = row + (2 if self.layout.bands else 1)
-        self._table(sheet, table_row)
+        self._header(sheet)
+        heading = heading_row(self.layout)
+        self._table(sheet, heading)
         sheet.protect(
             "",
             {"insert_rows": True, "format_columns": True, "format_rows": True, "autofilter": True},
         )
-        self._print_setup(sheet, table_row)
+        sheet.freeze_panes(heading + 1, self.naming)
+        self._print_setup(sheet, heading, self.printed, self.naming)
         self._stamp()
 
-    def _print_setup(self, sheet: Any, heading_row: int) -> None:
-        """Landscape A4, one page wide, ``heading_row`` repeated on every page, and a footer
-        naming the plan and the page."""
-        sheet.set_landscape()
+    def _print_setup(self, sheet: Any, heading_row: int, columns: list[float],
+                     naming: int = 1) -> None:  # fmt: skip
+        """A4 by ``paper``'s rule (nothing under 8 pt: a wide sheet prints across pages, its
+        first ``naming`` columns on each), ``heading_row`` repeated on every page, and a
+        footer naming the plan and the page."""
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+        print_readably(sheet, columns, repeat=naming)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         sheet.repeat_rows(heading_row)
         named = (self.organisation or self.layout.title)[:100].replace("&", "&&")  # (255 at most)
-        sheet.set_footer(f"&L&8{named}&C&8Page &P of &N")
+        sheet.set_footer(f"&L&10{named}&C&10Page &P of &N")
 
     def _guidance(self) -> None:
         sheet = self.book.add_worksheet("Guidance")
@@ -251,14 +306,26 @@ class _TemplateWriter:
                 sheet.write_string(r, col, str(value), self.fmt["wrap"])
             self._fit_height(sheet, r, zip(values, GUIDANCE_WIDTHS))
         sheet.freeze_panes(4, 0)
-        self._print_setup(sheet, 3)
+        self._print_setup(sheet, 3, [points(width) for width in GUIDANCE_WIDTHS])
+
+    def _header(self, sheet: Any) -> int:
+        """Write the header fields, each label beside its value (see ``header_places``);
+        returns the rows they take."""
+        beside, places = boxes_beside(self.layout), header_places(self.layout)
+        for f in self.layout.header:
+            row, col = places[f.name]
+            if beside and f.kind is Kind.LONG_TEXT:
+                self._box(sheet, row, col - 1, beside[1], f)
+            else:
+                self._header_field(sheet, row, f)
+        return header_rows(self.layout)
 
     def _header_field(self, sheet: Any, row: int, f: Field) -> None:
         sheet.merge_range(row, 0, row, 1, "", self.fmt["label"])
         sheet.write_string(row, 0, f.title, self.fmt["label"])
         value = self.header.get(f.name)
         locked = f.locked and value is not None
-        last = min(self.ncols - 1, 9) if f.kind is Kind.LONG_TEXT else min(self.ncols - 1, 5)
+        last = min(self.ncols - 1, 9) if f.kind is Kind.LONG_TEXT else self.value_last
         cell_format = self._format(f, locked)
         if last > 2:  # (a narrow table leaves the value one cell)
             sheet.merge_range(row, 2, row, last, "", cell_format)
@@ -267,6 +334,26 @@ class _TemplateWriter:
             sheet.set_row(row, LONG_TEXT_HEIGHT)
         if not locked:
             self._validate(sheet, row, 2, row, f)
+
+    def _box(self, sheet: Any, top: int, label_col: int, last: int, f: Field) -> None:
+        """A long text field beside the others: its label in column ``label_col``, its box
+        to the right of it through column ``last``, ``BOX_ROWS`` rows tall (taller rows where
+        the text carried forward needs them)."""
+        bottom = top + BOX_ROWS - 1
+        sheet.merge_range(top, label_col, bottom, label_col, "", self.fmt["label"])
+        sheet.write_string(top, label_col, f.title, self.fmt["label"])
+        value = self.header.get(f.name)
+        locked = f.locked and value is not None
+        cell_format = self._format(f, locked)
+        sheet.merge_range(top, label_col + 1, bottom, last, "", cell_format)
+        self._write(sheet, top, label_col + 1, value, f, cell_format)
+        width = sum(c.width for c in self.layout.columns[label_col + 1 : last + 1])
+        lines = wrapped_lines(value, width) if isinstance(value, str) else 1
+        if lines > BOX_ROWS:
+            for row in range(top, bottom + 1):
+                sheet.set_row(row, LINE_HEIGHT * lines / BOX_ROWS + 1)
+        if not locked:
+            self._validate(sheet, top, label_col + 1, top, f)
 
     def _table(self, sheet: Any, table_row: int) -> None:
         names = [f.name for f in self.layout.columns]

@@ -15,12 +15,13 @@ percentage as ``6`` (read as 6.0). A value that cannot be what its field needs (
 as a status, ``"next week"`` as a date) stays as given, and the checker treats it as it would.
 (What the loader only warns about, such as a guessed spelling, is not repeated here.)
 
-Cells are where our template puts them (``pipeline.templates``): header labels from row 4
-with their values in column C, then the table's titles (below a band row for a layout with
-bands) and one row per action or task, its columns in the declared order. For p44 that is
-values C4:C17, titles on row 19 and the first action on row 20; for three_year values C4:C9,
-titles on row 12 and the first task on row 13. ``test_flags`` checks that a real return gives
-the same flags, cells and figures as the same return built here.
+Cells are where our template puts them (``templates.header_places`` and ``heading_row``):
+header labels from row 4 with their values in column C (a long text box beside them), then
+the table's titles (below a band row for a layout with bands) and one row per action or
+task, its columns in the declared order. For p44 that is values C4:C15, Definition of
+problem H4 and Risks H11, titles on row 19 and the first action on row 20; for three_year
+values C4:C9, titles on row 12 and the first task on row 13. ``test_flags`` checks that a
+real return gives the same flags, cells and figures as the same return built here.
 
 What this does not build is what only the loader finds: a label, column or table missing from
 the sheet, guessed spellings, a renamed sheet. Those are tested through real files.
@@ -41,22 +42,8 @@ from pipeline.layouts import LAYOUTS
 from pipeline.plans import Consolidation, Plan
 from pipeline.registers import Register, RegisterEntry
 from pipeline.returns import ROW, HeaderValue, LoadedReturn, PlainRows, SourceFile, as_frame
+from pipeline.templates import header_places, heading_row
 from pipeline.values import read_value
-
-HEADER_TOP = 3  # zero-based row of the first header label, as the template writes it
-VALUE_COLUMN = 2  # zero-based column of header values (labels span A:B)
-
-
-def header_row_of(layout_name: str, name: str) -> int:
-    """Zero-based sheet row of header field ``name`` on the template."""
-    names = [f.name for f in LAYOUTS[layout_name].header]
-    return HEADER_TOP + names.index(name)
-
-
-def table_row_of(layout_name: str) -> int:
-    """Zero-based sheet row of the table's column titles on the template."""
-    layout = LAYOUTS[layout_name]
-    return HEADER_TOP + len(layout.header) + (2 if layout.bands else 1)
 
 
 def loaded_return(
@@ -80,12 +67,13 @@ def loaded_return(
     name = file_name or f"{organisation} return.xlsx"
     data = name.encode()
     source = SourceFile(Path(name), name, hashlib.sha256(data).hexdigest(), len(data))
+    places = header_places(layout)
     values = {
         f.name: HeaderValue(read_value(header.get(f.name), f).value, header.get(f.name),
-                            header_row_of(layout_name, f.name), VALUE_COLUMN)
+                            *places[f.name])
         for f in layout.header
     }  # fmt: skip
-    top = table_row_of(layout_name)
+    top = heading_row(layout)
     records = [
         {ROW: top + 1 + n, **{f.name: read_value(row.get(f.name), f).value for f in layout.columns}}
         for n, row in enumerate(rows)

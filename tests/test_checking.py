@@ -36,7 +36,7 @@ def test_a_bad_email_and_a_negative_impact_are_explained(inbox):
 
 def test_required_but_empty_says_what_to_put_there(inbox):
     [finding] = findings_of(p44_return(inbox, risks=None))
-    assert finding.rule == "required" and finding.cell == "C17"
+    assert finding.rule == "required" and finding.cell == "H11"
     assert finding.message.startswith("Risks and contingency is required but empty: The risks")
     assert finding.gap == "red"
 

@@ -60,8 +60,8 @@ def test_the_fix_list_comes_first_with_a_link_to_each_cell(tmp_path, inbox):
     rows = list(book[FIX_LIST].iter_rows(min_row=4, values_only=True))
     assert rows[0] == ("Sheet", "Cell", "Field", "Severity", "Problem", "What to do")
     fixes = {r[1]: r for r in rows[1:]}
-    assert fixes["C17"][2:4] == ("Risks and contingency", "Must fix")
-    assert fixes["C17"][5] == "Fill it in."
+    assert fixes["H11"][2:4] == ("Risks and contingency", "Must fix")
+    assert fixes["H11"][5] == "Fill it in."
     assert fixes["E20"][2] == "Lead officer"
     link = next(c for c in book[FIX_LIST]["B"] if c.value == "E20").hyperlink
     assert link.location == "'Action Plan'!E20"

@@ -133,10 +133,10 @@ def test_a_flag_names_the_file_sheet_and_cell_of_the_gap(round_files):
         "Red", "Leeds return.xlsx", "Action Plan",
     )  # fmt: skip
     assert (definition["Cell"], definition["Message"]) == (
-        "C16", "Definition of problem is missing.",
+        "H4", "Definition of problem is missing.",
     )  # fmt: skip
     [risks] = shown("Red confidence without contingency", "Bradford")
-    assert (risks["Severity"], risks["Cell"]) == ("Red", "C17")
+    assert (risks["Severity"], risks["Cell"]) == ("Red", "H11")
     [quarter] = shown("Current quarter not updated", "Housing")
     assert (quarter["Cell"], quarter["Message"]) == (
         "L12", "Q7 (Oct–Dec 26) has no status for 1 of 4 tasks: HSG-02.",

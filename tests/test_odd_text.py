@@ -297,14 +297,14 @@ def test_a_round_with_texts_longer_than_a_cell_writes_no_cell_longer_anywhere(
     assert kept.endswith("…") and excel_length(kept) == CELL_HOLDS
     flagged = [f for f in result.consolidation.receipts[0].loaded.findings if f.rule == "too-long"]
     assert {(f.field, f.cell) for f in flagged} == {
-        ("Definition of problem", "C16"),
+        ("Definition of problem", "H4"),
         ("Action", "B20"),
     }
     # the partner's Fix list (openpyxl) names both cells
     [feedback] = result.feedback
     fixes = openpyxl.load_workbook(feedback)["Fix list"]
     listed = {(row[1], row[2]) for row in fixes.iter_rows(min_row=5, values_only=True)}
-    assert {("C16", "Definition of problem"), ("B20", "Action")} <= listed
+    assert {("H4", "Definition of problem"), ("B20", "Action")} <= listed
     # next round's template, pre-filled from the store (openpyxl), holds the cut texts
     out = tmp_path / "templates"
     made = CliRunner().invoke(cli, ["templates", "--layout", "p44", "--register",

@@ -195,3 +195,33 @@ def test_a_partners_fix_list_prints_at_8_pt_or_more_with_every_problem_in_full(
 def _wrapped_in(text: str, shown: str) -> bool:
     """Whether every word of ``text`` is on the page (wrapped lines interleave columns)."""
     return all(word in shown for word in str(text).split())
+
+
+def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(soffice, tmp_path):
+    """Printed on A4, Leeds's template shows nothing under 8 pt; each header label is on the
+    same line as its value; and a sheet too wide for a page (the three-year plan's twelve
+    quarters) prints across pages with Ref and Task on every one."""
+    from pipeline.layouts import LAYOUTS
+    from pipeline.registers import read_register
+    from pipeline.templates import make_templates
+
+    registers = write_registers(tmp_path / "registers")
+    made = make_templates(LAYOUTS["p44"], tmp_path / "t", read_register(registers["p44"]))
+    [leeds] = [p for p in made if "Leeds" in p.name]
+    three_year = read_register(registers["three_year"])
+    housing = make_templates(LAYOUTS["three_year"], tmp_path / "t", three_year)[0]
+    for template in (leeds, housing):
+        assert too_small(pages(print_to_pdf(soffice, template, tmp_path))) == [], template.name
+    with pdfplumber.open(tmp_path / f"{leeds.stem}.pdf") as document:
+        plan = next(p for p in document.pages if "Fill in the white" in (p.extract_text() or ""))
+        words = plan.extract_words(extra_attrs=["size"])
+    for label, value in (("Partnership", "Leeds"), ("Email", "jane.doe@leeds.gov.uk")):
+        at = next(w for w in words if w["text"] == label and w["size"] < 10)  # (not the title)
+        assert any(w["text"] == value and abs(w["top"] - at["top"]) < 3 and w["x0"] > at["x1"]
+                   for w in words), (label, value)  # fmt: skip
+    with pdfplumber.open(tmp_path / f"{housing.stem}.pdf") as document:
+        plan_pages = [
+            p.extract_text() or "" for p in document.pages if "Q" in (p.extract_text() or "")
+        ]
+    across = [text for text in plan_pages if "Ref" in text and "Task" in text]
+    assert len(across) >= 3 and any("Q12" in text for text in across), len(across)

@@ -4,11 +4,11 @@ Each plan is made as the pipeline makes it after reading a return (``plans_in_me
 return checked, progress worked out at the as-of date, flags raised. Each rule is shown
 firing (its severity, what it says, the cell it points at) and not firing just across its
 boundary. Cells are where our template puts them: for a Priority 44 plan the header values
-are C4:C17 (Date of update C11, Confidence C12, Reduction target C14, Definition of problem
-C16, Risks C17) and the first action is on row 20 (Ref A, Lead officer E, End date G, Status
-H); for a three-year plan the Q columns' titles are on row 12 and the first task is on row 13
-(Ref A, Quarter for completion E, Q7 L, Progress report R). ``test_flags`` shows the same
-flags reaching the workbook from real files.
+are C4:C15 (Date of update C11, Confidence C12, Reduction target C14) with the long texts
+beside them (Definition of problem H4, Risks H11) and the first action is on row 20 (Ref A,
+Lead officer E, End date G, Status H); for a three-year plan the Q columns' titles are on row
+12 and the first task is on row 13 (Ref A, Quarter for completion E, Q7 L, Progress report
+R). ``test_flags`` shows the same flags reaching the workbook from real files.
 """
 
 from __future__ import annotations
@@ -128,8 +128,8 @@ def test_a_partnership_on_the_register_that_sent_its_return_is_not_missing():
 @pytest.mark.parametrize(
     ("field", "title", "cell", "severity"),
     [
-        ("definition_of_problem", "Definition of problem", "C16", RED),
-        ("risks", "Risks and contingency", "C17", RED),
+        ("definition_of_problem", "Definition of problem", "H4", RED),
+        ("risks", "Risks and contingency", "H11", RED),
         ("confidence", "Overall confidence (RAG)", "C12", RED),
         ("date_of_update", "Date of update", "C11", RED),
         ("completed_by", "Completed by", "C6", AMBER),
@@ -247,12 +247,12 @@ def test_a_three_year_return_is_stale_only_after_a_quarter():
 def test_a_plan_with_red_confidence_and_no_risks_gets_a_red_flag_pointing_at_the_risks_cell():
     plan = leeds(confidence="Red", risks=None)
     flag = only(plan, "red-without-contingency")
-    assert (flag.severity, flag.cell) == (RED, "C17")
+    assert (flag.severity, flag.cell) == (RED, "H11")
     assert flag.message == (
         "Overall confidence is Red but Risks and contingency is empty: say how the plan will "
         "move from red to amber to green."
     )
-    assert only(plan, "required-empty").cell == "C17"  # and the empty field itself
+    assert only(plan, "required-empty").cell == "H11"  # and the empty field itself
 
 
 def test_red_confidence_with_a_contingency_or_amber_without_one_is_not_that_flag():

@@ -16,7 +16,7 @@ from pipeline.cli import cli
 from pipeline.layouts import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.returns import STAMP_SHEET
-from pipeline.templates import make_templates, write_template
+from pipeline.templates import BOX_ROWS, make_templates, write_template
 
 
 @pytest.fixture
@@ -210,3 +210,34 @@ def test_a_three_year_template_marks_this_quarter_and_locks_the_quarters_already
     locked = {q: sheet.cell(first, by_title[f"Q{q}"].column).protection.locked for q in range(1, 9)}
     assert locked == {1: True, 2: True, 3: False, 4: True, 5: True, 6: True, 7: False, 8: False}
     assert sheet.protection.sheet
+
+
+def test_a_partner_scrolling_the_plan_keeps_its_headings_and_what_each_row_is_in_view(
+    tmp_path, registers
+):
+    """The table's column titles stay at the top and Ref and Action (or Task) at the left, so a
+    partner filling the fortieth row, or the twelfth quarter, still sees what it is."""
+    leeds = openpyxl.load_workbook(
+        make_templates(LAYOUTS["p44"], tmp_path / "p44", read_register(registers["p44"]))[0]
+    )["Action Plan"]
+    assert leeds.freeze_panes == "C20"  # titles on row 19; Ref A, Action B
+    assert [leeds.cell(19, c).value for c in (1, 2)] == ["Ref", "Action"]
+    three_year = read_register(registers["three_year"])
+    housing = openpyxl.load_workbook(
+        make_templates(LAYOUTS["three_year"], tmp_path / "3y", three_year)[0]
+    )["Action Plan"]
+    assert housing.freeze_panes == "C13"
+    assert [housing.cell(12, c).value for c in (1, 2)] == ["Ref", "Task"]
+
+
+def test_the_long_texts_sit_beside_the_other_fields_so_the_frozen_top_stays_short(leeds):
+    """A Priority 44 plan's two long texts are boxes to the right of its other fields, each
+    label beside its box, on the first printed page: what stays frozen at the top is the
+    header block, about 300 points, not 460 with the boxes below it."""
+    sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    for label, box in (("Definition of problem", "H4"), ("Risks and contingency", "H11")):
+        assert value_right_of(sheet, label).coordinate == box
+        assert any(str(r).startswith(box) and r.max_row - r.min_row + 1 == BOX_ROWS
+                   for r in sheet.merged_cells.ranges), box  # fmt: skip
+    frozen = sum(sheet.row_dimensions[r].height or 15 for r in range(1, 20))
+    assert frozen <= 320, frozen

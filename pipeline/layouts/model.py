@@ -186,6 +186,7 @@ class Layout:
     template_version: int = 1
     code_key: str | None = None
     reference: str | None = None  # the column naming a row from one round to the next
+    named_by: str | None = None  # the column saying what a row is, kept in view beside it
     # columns whose change since last round is reported, each with the word that says so
     follows: tuple[tuple[str, str], ...] = ()
     updated: str | None = None  # the header field giving the date the plan was brought up to date

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from ..paper import fits, points, print_readably
 from ..templates import DEFAULT_FONT
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
@@ -40,11 +41,6 @@ WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 1
 # a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
 TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
-# Printing on A4: the width inside the margins, in points, and the smallest scale at which our
-# 10 pt text still prints at 8 pt. A sheet wider than that prints over several pages across.
-A4_WIDTH = {"landscape": 842 - 2 * 0.4 * 72, "portrait": 595 - 2 * 0.4 * 72}
-SMALLEST_SCALE = 0.8
-FITS_AT = 0.83  # fitted to a page, LibreOffice rounds the scale down to a whole per cent
 DEFAULT_WIDTH = 8.43  # a column whose width was never set
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
@@ -301,30 +297,18 @@ class SheetWriter:
         sheet.set_footer(footer)
 
     def readable(self, sheet: Any, fewer: bool = False, portrait: bool = False) -> None:
-        """Print ``sheet`` (its columns as set by now) so that no text is under 8 pt, on
-        landscape pages (``portrait`` ones where it fits them): one page wide when it fits at
-        that size. A wider sheet prints, with ``fewer``, only its first columns, as many as
-        fit; else every column at the smallest such scale, over several pages across, read
-        across then down, its first column repeated on each."""
+        """Print ``sheet`` (its columns as set by now) by ``paper``'s rule, its first column
+        repeated on each page across; with ``fewer``, a sheet too wide for a page prints only
+        its first columns, as many as fit it."""
         widths = self.widths.get(id(sheet), {})
         columns = [points(widths.get(col, DEFAULT_WIDTH))
                    for col in range(max(widths, default=-1) + 1)]  # fmt: skip
-        portrait = portrait and sum(columns) * FITS_AT <= A4_WIDTH["portrait"]
-        sheet.set_portrait() if portrait else sheet.set_landscape()
-        page = A4_WIDTH["portrait" if portrait else "landscape"]
-        if fewer and sum(columns) * FITS_AT > page:
-            fit = [n for n in range(1, len(columns) + 1) if sum(columns[:n]) * FITS_AT <= page]
+        if fewer and not fits(columns):
+            fit = [n for n in range(1, len(columns) + 1) if fits(columns[:n])]
             columns = columns[: max(fit, default=1)]
             last_row = sheet.dim_rowmax if sheet.dim_rowmax is not None else 0
             sheet.print_area(0, 0, last_row, len(columns) - 1)
-        wide = sum(columns)
-        if wide * FITS_AT <= page:
-            sheet.fit_to_pages(1, 0)
-            return
-        sheet.set_print_scale(round(SMALLEST_SCALE * 100))
-        sheet.print_across()
-        if columns[0] < page / 3:
-            sheet.repeat_columns(0)
+        print_readably(sheet, columns, portrait)
 
     def table_name(self, wanted: str) -> str:
         """An Excel table name made from ``wanted``: letters, digits and underscores, unique
@@ -338,13 +322,6 @@ class SheetWriter:
             name = f"{stem}_{n}"
         self.table_names.add(name.lower())
         return name
-
-
-def points(width: float) -> float:
-    """How wide a column ``width`` characters wide prints at full size, in points, at most.
-    (Excel counts 7 pixels a character of Arial 10 and 5 of padding, at 96 pixels an inch;
-    LibreOffice counts the character a little wider, about 7.5.)"""
-    return (width * 7.5 + 5) * 0.75
 
 
 def _height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:

@@ -219,6 +219,7 @@ LAYOUT = Layout(
     interval_days=365,
     measures=MEASURES,
     reference="ref",
+    named_by="requirement",
     updated="date_of_review",
     contact_names=("contact_name", "completed_by"),
     contact_email="contact_email",

@@ -316,6 +316,7 @@ LAYOUT = Layout(
     cadence=Cadence.FORTNIGHT,
     confidence_key="confidence",
     reference="ref",
+    named_by="action",
     follows=(("estimated_impact", "impact"),),
     updated="date_of_update",
     contact_names=("completed_by",),

@@ -209,6 +209,7 @@ LAYOUT = Layout(
     interval_days=91,
     measures=MEASURES,
     reference="ref",
+    named_by="action",
     updated="date_of_update",
     contact_names=("contact_name", "theme_lead"),
     contact_email="contact_email",

@@ -273,6 +273,7 @@ LAYOUT = Layout(
     key="business_unit",
     code_key="code",
     reference="ref",
+    named_by="task",
     updated="date_of_update",
     contact_names=("updated_by", "head_of_service"),
     row_noun="task",
