@@ -14,7 +14,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,6 +70,7 @@ class Package:
     def __init__(self, parts: dict[str, bytes]) -> None:
         self._bytes = parts
         self._xml: dict[str, etree._Element] = {}
+        self._related: dict[str, list[tuple[str, str, str]]] = {}  # by part, until changed
 
     @classmethod
     def open(cls, path: Path) -> Package:
@@ -159,6 +159,7 @@ class Package:
 
     def drop(self, part: str) -> None:
         """Remove a part, its relationships and its content type."""
+        self._related.pop(part, None)
         for gone in (part, rels_of(part)):
             self._xml.pop(gone, None)
             self._bytes.pop(gone, None)
@@ -197,20 +198,23 @@ class Package:
 
     # relationships
 
-    def relations(self, part: str) -> Iterator[tuple[str, str, str]]:
+    def relations(self, part: str) -> list[tuple[str, str, str]]:
         """``(id, type, target part)`` of each relationship of ``part`` (internal ones)."""
-        rels = rels_of(part)
-        if not self.has(rels):
-            return
-        for rel in self.xml(rels).findall(q("Relationship", PKG_REL)):
-            if rel.get("TargetMode") == "External":
-                continue
-            yield rel.get("Id", ""), rel.get("Type", ""), resolve(part, rel.get("Target", ""))
+        if part not in self._related:
+            rels = rels_of(part)
+            listed = self.xml(rels).findall(q("Relationship", PKG_REL)) if self.has(rels) else []
+            self._related[part] = [
+                (rel.get("Id", ""), rel.get("Type", ""), resolve(part, rel.get("Target", "")))
+                for rel in listed
+                if rel.get("TargetMode") != "External"
+            ]
+        return self._related[part]
 
     def relate(self, part: str, kind: str, target: str) -> str:
         """Relate ``part`` to ``target`` (a part name) as ``kind`` (a type under the office
         document's relationships, or a full type); returns the new relationship's id."""
         rels = rels_of(part)
+        self._related.pop(part, None)
         if not self.has(rels):
             self.put(rels, etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL}))
         root = self.xml(rels)
@@ -226,6 +230,7 @@ class Package:
 
     def unrelate(self, part: str, rel_id: str) -> None:
         """Remove one relationship of ``part``."""
+        self._related.pop(part, None)
         root = self.xml(rels_of(part))
         for rel in root.findall(q("Relationship", PKG_REL)):
             if rel.get("Id") == rel_id:
@@ -326,7 +331,7 @@ class Package:
         """Write the package to ``path``, its document properties saying ``modified``."""
         self._set_modified(modified)
         others = [part for part in self.parts() if part != _TYPES_PART]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for part in (_TYPES_PART, *others):  # the content types first, as Office writes
                 archive.writestr(part, self.raw(part))
 
