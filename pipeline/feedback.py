@@ -274,7 +274,7 @@ def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
     link = styles.plain(**font, colour="0563C1", underline=True)
     rows = [
         Row(1, [(visible_lines(f"What to fix in {job.name}"), styles.plain(**{**font, "size": 14},
-                                                                      bold=True))]),
+                                                                      bold=True))], 20),
         Row(2, [(visible_lines(note or COLOURS_SAID), plain)]),
         Row(4, [(title, styles.plain(**font, bold=True)) for title, _, _ in FIX_LIST_COLUMNS]),
     ]  # fmt: skip

@@ -249,7 +249,9 @@ def body(notice: Notice, attached: list[str], due: date | None) -> str:
         lines += ["What is off track:", *(f"- {s}" for s in shown)]
         lines += [f"- and {more} more: see the feedback workbook."] if more else []
         lines.append("")
-    if due is not None:
+    if due is not None and due < notice.as_of:  # (a run after the day: say so, not "are due")
+        lines += [f"Returns for {notice.round_label} were due by {due:%d/%m/%Y}.", ""]
+    elif due is not None:
         lines += [f"Returns are due by {due:%d/%m/%Y}.", ""]
     template, *feedback = attached
     lines += ["Attached:",

@@ -12,7 +12,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+from pipeline.demo.mail import email_return
+
 SENT = datetime(2026, 11, 17, 9, 30, tzinfo=UTC)
 
 
@@ -25,19 +26,8 @@ def eml(
     attached_messages: list[EmailMessage] = (),
 ) -> Path:
     """An internet message from ``sender`` with ``attachments`` (name, bytes), saved at
-    ``path``."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = "returns@homeoffice.example.gov.uk"
-    message["Subject"] = subject
-    message["Date"] = format_datetime(sent)
-    message.set_content("Please find our return attached.\n")
-    for name, data in attachments:
-        message.add_attachment(data, *XLSX_TYPE, filename=name)
-    for inner in attached_messages:
-        message.add_attachment(inner)
-    path.write_bytes(bytes(message))
-    return path
+    ``path``, as the demo's partners send theirs."""
+    return email_return(path, attachments, sender, subject, sent, attached_messages)
 
 
 # --- Outlook ---------------------------------------------------------------------------------

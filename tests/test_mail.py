@@ -121,6 +121,12 @@ def test_a_missing_return_is_asked_for_and_a_clean_one_thanked(outbox):
     assert "- No usable return this round." in text
     assert f"Returns are due by {RUN_DUE:%d/%m/%Y}." in text  # the run's due date, by default
     assert list(attached(bolton)) == ["p44-Bolton.xlsx"]  # no file, so no feedback
+    # a due date before the run is told as past, not as still to come
+    assert mail(outbox, "--due", "2026-11-18").exit_code == 0
+    text = (
+        read((outbox / "mail" / "p44-Bolton.eml").read_bytes()).get_body(("plain",)).get_content()
+    )
+    assert "Returns for fortnight 16/11/2026 to 29/11/2026 were due by 18/11/2026." in text
     bradford = read((outbox / "mail" / "p44-Bradford.eml").read_bytes())
     text = bradford.get_body(("plain",)).get_content()
     assert "Thank you for the Priority 44 Partnership Action Plan return" in text

@@ -18,6 +18,7 @@ import shutil
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from email.utils import formataddr
 from pathlib import Path
 
 from ..errors import PipelineError
@@ -26,6 +27,7 @@ from ..naming import safe_stem
 from ..registers import Register, RegisterEntry, read_register
 from ..templates import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
+from .mail import email_return
 from .partner import PartnerWorkbook
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
@@ -176,7 +178,8 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
     """Save a return into the inbox as its partner would, arriving ``when``; returns how many
     files it made."""
     header = {k: v for k, v in r.header.items() if not k.startswith("_")}
-    target = inbox / ("from-email" if rng.random() < 0.3 else "") / r.name
+    by_email = rng.random() < 0.3
+    target = inbox / ("from-email" if by_email else "") / r.name
     target.parent.mkdir(parents=True, exist_ok=True)
     by_hand = _demo(r.layout).by_hand
     if r.built_by_hand and by_hand is not None:
@@ -205,7 +208,27 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
             draft.put_row(row)
         _arrived(draft.save(target.with_name(f"DRAFT {target.name}")), when - timedelta(days=3))
         made += 1
+    if by_email and made == 1:
+        _as_email(target, r, when)
     return made
+
+
+def _as_email(path: Path, r: DemoReturn, when: datetime) -> None:
+    """The return at ``path`` sent by email instead, and the message saved in its place (as
+    ``.eml``) a little after it arrived. One partner in five sends it from a shared office
+    address, not the register's contact. A layout without contact emails sends files."""
+    prefill, layout = r.entry.prefill, r.layout
+    address = str(prefill.get(layout.contact_email) or "") if layout.contact_email else ""
+    if "@" not in address:
+        return
+    name = next((str(prefill[n]) for n in layout.contact_names if prefill.get(n)), "")
+    if zlib.crc32(r.entry.organisation.encode()) % 5 == 0:
+        name, address = "Partnership office", f"office@{address.split('@', 1)[1]}"
+    message = path.with_suffix(".eml")
+    email_return(message, [(path.name, path.read_bytes())], formataddr((name, address)),
+                 f"{layout.title}: {r.entry.organisation}", when)  # fmt: skip
+    path.unlink()
+    _arrived(message, when + timedelta(minutes=10))
 
 
 def _template_for(templates: Path, layout: Layout, organisation: str) -> Path:
