@@ -436,6 +436,12 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 @click.option("--smtp", metavar="HOST:PORT", help="The mail server to send through.")
 @click.option("--starttls", is_flag=True, help="Secure the connection with STARTTLS first.")
 @click.option(
+    "--ssl",
+    "tls",
+    is_flag=True,
+    help="Connect with TLS from the start, for a server that expects it (usually port 465).",
+)
+@click.option(
     "--user",
     help="Log in to the mail server as this user, with the password in the environment "
     "variable PIPELINE_SMTP_PASSWORD (never an option: it would show in the process list).",
@@ -452,6 +458,7 @@ def mail(
     send: bool,
     smtp: str | None,
     starttls: bool,
+    tls: bool,
     user: str | None,
     again: bool,
 ) -> None:
@@ -465,7 +472,7 @@ def mail(
     """
     from .mailing import MAIL_FOLDER, prepare, write_drafts
 
-    server = _mail_server(send, smtp, starttls, user, sender)
+    server = _mail_server(send, smtp, starttls, tls, user, sender)
     store = store or outbox / "pipeline.sqlite"
     with tempfile.TemporaryDirectory(prefix=".pipeline-mail-") as scratch:
         made = prepare(store, outbox, Path(scratch), sender, as_of, due, again)
@@ -493,7 +500,7 @@ def mail(
         sys.exit(1)
 
 
-def _mail_server(send: bool, smtp: str | None, starttls: bool, user: str | None,
+def _mail_server(send: bool, smtp: str | None, starttls: bool, tls: bool, user: str | None,
                  sender: str | None):  # fmt: skip
     """The mail server to send through (None: write drafts), or a usage error saying which
     option is missing or out of place."""
@@ -502,7 +509,7 @@ def _mail_server(send: bool, smtp: str | None, starttls: bool, user: str | None,
 
     if not send:
         given = [name for name, value in (("--smtp", smtp), ("--starttls", starttls),
-                                          ("--user", user)) if value]  # fmt: skip
+                                          ("--ssl", tls), ("--user", user)) if value]  # fmt: skip
         if given:
             raise UsageError(f"{', '.join(given)} is for sending: add --send, or leave it out.")
         return None
@@ -519,7 +526,14 @@ def _mail_server(send: bool, smtp: str | None, starttls: bool, user: str | None,
             f"--user needs its password in the environment variable {PASSWORD_VARIABLE}: set "
             f"it, and run again."
         )
-    return Server.parse(smtp, starttls=starttls, user=user, password=password)
+    if starttls and tls:
+        raise UsageError("--starttls and --ssl are two ways to secure the connection: give one.")
+    if user and not (starttls or tls):
+        raise UsageError(
+            "--user logs in with a password, which would cross the network in clear: add "
+            "--starttls, or --ssl for a server that expects TLS from the start (port 465)."
+        )
+    return Server.parse(smtp, starttls=starttls, tls=tls, user=user, password=password)
 
 
 def _mailed(letter) -> str:

@@ -191,10 +191,13 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
             sheets = _mark_cells(package, styles, job.fix_items())
         except xlsx.Unmarkable as err:
             note = f"We could not mark up your file: {err}."
-    if note is not None or not (job.markup if markup is None else markup):
+        except Exception:  # a file built unlike any we know: it still gets its list
+            note = "We could not mark up your file, so here is the list of fixes, cell by cell."
+    else:
+        note = why or _why_no_markup(job)
+    if note is not None:
         package, sheets = xlsx.Package.blank(), set()
         styles = xlsx.Styles(package)
-        note = note or why or _why_no_markup(job)
     _fix_list(package, styles, job, note, sheets)
     # The mark holds the time saved, which the document's properties hold too: a copy whose
     # times differ has been saved again by the partner, and is their return.

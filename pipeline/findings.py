@@ -77,6 +77,14 @@ def cell_address(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+def column_number(letters: str) -> int:
+    """The one-based column number of spreadsheet column letters: ``A`` -> 1, ``AB`` -> 28."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def column_letter(col: int) -> str:
     """Spreadsheet column letters of a zero-based column index: 0 -> ``A``, 27 -> ``AB``."""
     letters = ""

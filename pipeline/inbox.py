@@ -293,7 +293,7 @@ class _Reader:
 
     def new_copy(self, path: Path) -> Path:
         """A new, empty copy file for the file ``path``: it keeps the file's extension
-        (openpyxl goes by it when marking a copy up)."""
+        (the readers go by it)."""
         suffix = path.suffix.lower() if path.suffix[1:].isalnum() and len(path.suffix) < 8 else ""
         try:
             fd, name = tempfile.mkstemp(dir=self.copies, suffix=suffix)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from .errors import PipelineError
@@ -219,7 +219,8 @@ def compose(
     if sender:
         message["From"] = sender
     message["Date"] = formatdate(localtime=True)
-    domain = sender.rpartition("@")[2] if sender and "@" in sender else MESSAGE_DOMAIN
+    address = parseaddr(sender)[1] if sender else ""
+    domain = address.rpartition("@")[2] if "@" in address else MESSAGE_DOMAIN
     message["Message-ID"] = make_msgid(domain=domain)
     message.set_content(body(notice, [p.name for p in attachments], due))
     for path in attachments:

@@ -37,19 +37,22 @@ def on_first_page(columns: Sequence[float]) -> int:
     return max((n for n in range(1, len(columns) + 1) if sum(columns[:n]) <= page), default=1)
 
 
-def naming_columns(columns: Sequence[float], through: int) -> int:
+def naming_columns(columns: Sequence[float], through: int = 0) -> int:
     """How many leading columns to keep in view (repeated on paper, frozen on screen): those
     through column ``through`` (0-based) where they take at most a third of a printed page,
-    else the first alone."""
+    else the first alone if it does, else none."""
     page = A4_WIDTH["landscape"] / SMALLEST_SCALE
-    return through + 1 if sum(columns[: through + 1]) <= page * REPEATED_AT_MOST else 1
+    for count in (through + 1, 1):
+        if sum(columns[:count]) <= page * REPEATED_AT_MOST:
+            return count
+    return 0
 
 
 def print_readably(sheet: Any, columns: Sequence[float], portrait: bool = False,
-                   repeat: int = 1) -> None:  # fmt: skip
+                   repeat: int | None = None) -> None:  # fmt: skip
     """Set an xlsxwriter ``sheet`` whose columns are ``columns`` points wide to print by the
     rule (see the module): portrait where asked and it fits, else landscape; the first
-    ``repeat`` columns repeated on each page across (see ``naming_columns``)."""
+    ``repeat`` columns (by default ``naming_columns``' first) repeated on each page across."""
     portrait = portrait and fits(columns, portrait=True)
     sheet.set_portrait() if portrait else sheet.set_landscape()
     if fits(columns, portrait):
@@ -57,6 +60,6 @@ def print_readably(sheet: Any, columns: Sequence[float], portrait: bool = False,
         return
     sheet.set_print_scale(round(SMALLEST_SCALE * 100))
     sheet.print_across()
-    page = A4_WIDTH["landscape"] / SMALLEST_SCALE
-    if sum(columns[:repeat]) <= page * REPEATED_AT_MOST:
+    repeat = naming_columns(columns) if repeat is None else repeat
+    if repeat:
         sheet.repeat_columns(0, repeat - 1)

@@ -26,12 +26,14 @@ CLOSING = 421  # the reply of a server that is shutting the connection
 
 @dataclass(frozen=True)
 class Server:
-    """Where and how to send: host, port, whether to ask for STARTTLS, and who to log in as."""
+    """Where and how to send: host, port, whether the connection is secured (STARTTLS, or TLS
+    from the start), and who to log in as."""
 
     host: str
     port: int
     starttls: bool = False
     user: str | None = None
+    tls: bool = False  # TLS from the start (SMTPS, port 465), rather than STARTTLS
     password: str | None = field(default=None, repr=False)
 
     @property
@@ -128,7 +130,11 @@ class _connected:
     def __enter__(self) -> smtplib.SMTP:
         server = self.server
         try:
-            self.smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT)
+            if server.tls:
+                self.smtp = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT,
+                                             context=ssl.create_default_context())  # fmt: skip
+            else:
+                self.smtp = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT)
             self.smtp.ehlo()
             if server.starttls:
                 self.smtp.starttls(context=ssl.create_default_context())

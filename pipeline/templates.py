@@ -32,6 +32,8 @@ LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
 # it: its label to the left of it, the box this many rows tall. Two such boxes take as many
 # rows as the fourteen fields of a Priority 44 plan's header: its table starts where it did.
 BOX_ROWS = 7
+ROW_HEIGHT = 12.75  # points: Arial 10's own row height
+TITLE_HEIGHT = 18  # the title's row (14 pt)
 BOX_WIDTH_AT_LEAST = 30  # characters; a narrower box is put below, on a row of its own
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
 _OPTIONS = {
@@ -257,7 +259,11 @@ class _TemplateWriter:
         self._guidance()
         sheet = self.book.add_worksheet(self.layout.sheet)
         sheet.activate()
+        # Rows as tall as Arial 10 needs (not Calibri 11's 15 pt): the top that stays frozen
+        # over the table is a sixth shorter.
+        sheet.set_default_row(ROW_HEIGHT)
         title = self.layout.title + (f" — {self.organisation}" if self.organisation else "")
+        sheet.set_row(0, TITLE_HEIGHT)
         sheet.write_string(0, 0, title, self.fmt["title"])
         sheet.write_string(
             1,
@@ -280,7 +286,7 @@ class _TemplateWriter:
         self._stamp()
 
     def _print_setup(self, sheet: Any, heading_row: int, columns: list[float],
-                     naming: int = 1) -> None:  # fmt: skip
+                     naming: int | None = None) -> None:  # fmt: skip
         """A4 by ``paper``'s rule (nothing under 8 pt: a wide sheet prints across pages, its
         first ``naming`` columns on each), ``heading_row`` repeated on every page, and a
         footer naming the plan and the page."""
@@ -308,9 +314,8 @@ class _TemplateWriter:
         sheet.freeze_panes(4, 0)
         self._print_setup(sheet, 3, [points(width) for width in GUIDANCE_WIDTHS])
 
-    def _header(self, sheet: Any) -> int:
-        """Write the header fields, each label beside its value (see ``header_places``);
-        returns the rows they take."""
+    def _header(self, sheet: Any) -> None:
+        """Write the header fields, each label beside its value (see ``header_places``)."""
         beside, places = boxes_beside(self.layout), header_places(self.layout)
         for f in self.layout.header:
             row, col = places[f.name]
@@ -318,7 +323,6 @@ class _TemplateWriter:
                 self._box(sheet, row, col - 1, beside[1], f)
             else:
                 self._header_field(sheet, row, f)
-        return header_rows(self.layout)
 
     def _header_field(self, sheet: Any, row: int, f: Field) -> None:
         sheet.merge_range(row, 0, row, 1, "", self.fmt["label"])

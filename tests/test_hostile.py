@@ -131,9 +131,14 @@ def with_entities(dtd: str, entity: str):
     return attack
 
 
+# a comment long enough to push the DOCTYPE past the first few kilobytes read
+PADDED = '<?xml version="1.0"?><!-- ' + "<padding> " * 600 + "-->" + XXE.split("?>", 1)[1]
+
+
 @pytest.mark.parametrize(
-    "attack", [with_entities(LAUGHS, "lol9"), with_entities(XXE, "xxe")],
-    ids=["billion-laughs", "external-entity"],
+    "attack", [with_entities(LAUGHS, "lol9"), with_entities(XXE, "xxe"),
+               with_entities(PADDED, "xxe")],
+    ids=["billion-laughs", "external-entity", "entity-after-a-long-comment"],
 )  # fmt: skip
 def test_xml_entity_attacks_are_refused(tmp_path, inbox, attack):
     good = p44_return(inbox, name="x.xlsx")

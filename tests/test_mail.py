@@ -186,7 +186,8 @@ class Mailbox:
             server.transport.close()
             await asyncio.sleep(0)
             return "421 gone"
-        said = {"tls": session.ssl is not None, "login": session.authenticated}
+        secured = server.transport.get_extra_info("ssl_object") is not None  # (TLS at the start)
+        said = {"tls": session.ssl is not None or secured, "login": session.authenticated}
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos),
                               read(envelope.original_content), said))  # fmt: skip
         return "250 Message accepted for delivery"
@@ -312,6 +313,8 @@ def test_a_server_that_is_not_there_is_a_sentence_and_nothing_is_recorded(outbox
         (["--send", "--smtp", "localhost", "--from", SENDER], "is not a mail server's HOST:PORT"),
         (["--send", "--smtp", "localhost:25", "--from", SENDER, "--user", "me"],
          "--user needs its password in the environment variable PIPELINE_SMTP_PASSWORD"),
+        (["--send", "--smtp", "localhost:25", "--from", SENDER, "--starttls", "--ssl"],
+         "--starttls and --ssl are two ways to secure the connection: give one."),
     ],
 )  # fmt: skip
 def test_options_that_cannot_work_are_said_before_anything_is_sent(outbox, options, said):
@@ -381,5 +384,36 @@ def test_starttls_and_a_login_with_the_password_from_the_environment(outbox, tmp
         assert right.exit_code == 0, right.output
         assert mailbox.recipients == sorted(MAILED)
         assert all(said == {"tls": True, "login": True} for *_, said in mailbox.received)
+    finally:
+        controller.stop()
+
+
+def test_a_login_is_refused_where_the_password_would_cross_the_network_in_clear(outbox):
+    options = ["--send", "--smtp", "localhost:25", "--from", SENDER, "--user", "me"]
+    result = mail(outbox, *options, env={"PIPELINE_SMTP_PASSWORD": "s3cret"})
+    assert result.exit_code == 2
+    assert "would cross the network in clear: add --starttls, or --ssl" in result.output
+
+
+def test_a_server_expecting_tls_from_the_start_gets_it(outbox, tmp_path, monkeypatch):
+    """Port 465's way (SMTPS): with --ssl the connection is TLS before a word is said, and
+    the message and its sender's Message-ID are as with any server."""
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port(), ssl_context=context)
+    controller.start()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        server = f"127.0.0.1:{controller.port}"
+        named = "Returns Team <returns@homeoffice.example.gov.uk>"
+        result = mail(outbox, "--send", "--smtp", server, "--ssl", "--from", named)
+        assert result.exit_code == 0, result.output
+        assert mailbox.received and all(said["tls"] for *_, said in mailbox.received)
+        message = mailbox.received[0][2]
+        assert message["Message-ID"].endswith("@homeoffice.example.gov.uk>")
     finally:
         controller.stop()

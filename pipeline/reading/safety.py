@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..files import FEEDBACK_MARK, OUTPUT_MARK
+from ..findings import column_number
 from .workbook import Unreadable
 
 _ZIP = b"PK\x03\x04"
@@ -48,6 +49,8 @@ class Inspection:
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ROOT = re.compile(rb"<[A-Za-z_]")  # an element's start: the prolog ends before the first
+_NOT_MARKUP = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)  # comments, instructions
 _SAVED_VALUE = re.compile(rb"<v>[^<]")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _REF = rb"([A-Z]{1,3})([0-9]{1,7})"
@@ -187,8 +190,17 @@ def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse a part whose prolog (all before its first element, however long a comment
+    pads it) declares a DOCTYPE or entities."""
+    read, head = b"", b""
     with archive.open(info) as part:
-        head = part.read(4096)
+        while chunk := part.read(4096):
+            read += chunk
+            head = _NOT_MARKUP.sub(b"", read)
+            root = _ROOT.search(head)
+            if root and b"<!--" not in head[: root.start()]:
+                head = head[: root.start()] + read[:4096]
+                break
     if _DTD.search(head):
         raise Unreadable(
             f"its part {info.filename} declares XML entities or a DOCTYPE, which Excel never "
@@ -239,7 +251,4 @@ def _oversized(sheet_xml: bytes, limit: int) -> tuple[int, int] | None:
 
 def _column(letters: bytes) -> int:
     """``b"AB"`` -> 28 (one-based)."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+    return column_number(letters.decode("ascii"))

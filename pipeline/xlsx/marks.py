@@ -12,12 +12,14 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from ..findings import column_letter, column_number
 from .package import DOC_REL, MAIN, Package, SheetPart, Unmarkable, q
 from .styles import Styles
 
 KEEP = object()  # a mark's value when the cell's own value stays
 AUTHOR = "Action plan pipeline"
 DATE_FORMAT = "dd/mm/yyyy"
+SHAPES_PER_BLOCK = 1024  # a drawing's shapes are numbered in blocks of this many
 _ADDRESS = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 # Where a worksheet's legacy drawing (its comments' shapes) goes: before any of these.
 _AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
@@ -65,16 +67,20 @@ def mark_sheet(package: Package, sheet: SheetPart, marks: Iterable[Mark], styles
                for r0, c0, r1, c1 in hidden):  # fmt: skip
             continue
         cell = grid.cell(row, col)
-        number_format = DATE_FORMAT if isinstance(at.value, date) else None
+        # A formula's cell keeps its formula (others may share it): it is coloured and noted.
+        typed = cell.find(q("f")) is None
+        number_format = DATE_FORMAT if isinstance(at.value, date) and typed else None
         cell.set("s", str(styles.marked(int(cell.get("s", "0")), at.fill, number_format)))
-        if at.fit is not None and at.value is KEEP:
+        if typed and at.fit is not None and at.value is KEEP:
             text = _text(package, cell)
             if text is not None and at.fit(text) != text:
                 write_value(cell, at.fit(text), date1904)
-        if at.value is not KEEP:
+        if typed and at.value is not KEEP:
             write_value(cell, at.value, date1904)
         notes[(row, col)] = "\n\n".join(at.notes)
     grid.cover(cells)
+    threaded = _threaded(package, sheet.part)
+    notes = {at: note for at, note in notes.items() if at not in threaded}
     if notes:
         _comment(package, sheet.part, notes)
 
@@ -84,19 +90,12 @@ def position(address: str) -> tuple[int, int]:
     found = _ADDRESS.match(address.strip())
     if not found:
         raise ValueError(f"not a cell address: {address!r}")
-    number = 0
-    for letter in found.group(1).upper():
-        number = number * 26 + ord(letter) - 64
-    return int(found.group(2)), number
+    return int(found.group(2)), column_number(found.group(1))
 
 
 def letters(column: int) -> str:
-    """Column 8 as ``H``, 28 as ``AB``."""
-    out = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    """Column 8 (from 1) as ``H``."""
+    return column_letter(column - 1)
 
 
 class _Grid:
@@ -192,17 +191,20 @@ def write_value(cell: etree._Element, value: Any, date1904: bool = False) -> Non
         if etree.QName(child).localname in ("f", "v", "is"):
             cell.remove(child)
     cell.attrib.pop("t", None)
+    held = etree.Element(q("v"))
     if isinstance(value, date):
         start = date(1904, 1, 1) if date1904 else date(1899, 12, 30)
         day = value.date() if isinstance(value, datetime) else value
-        etree.SubElement(cell, q("v")).text = str((day - start).days)
+        held.text = str((day - start).days)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        etree.SubElement(cell, q("v")).text = repr(value)
+        held.text = repr(value)
     else:
         cell.set("t", "inlineStr")
-        text = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+        held = etree.Element(q("is"))
+        text = etree.SubElement(held, q("t"))
         text.text = str(value)
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    cell.insert(0, held)  # (before any extLst, as the schema orders a cell)
 
 
 def _text(package: Package, cell: etree._Element) -> str | None:
@@ -215,8 +217,7 @@ def _text(package: Package, cell: etree._Element) -> str | None:
         return value
     if kind != "s" or value is None or not value.isdigit():
         return None
-    shared = next((t for _, k, t in package.relations(package.workbook)
-                   if k.endswith("/sharedStrings")), None)  # fmt: skip
+    shared = package.related(package.workbook, "sharedStrings")
     items = package.xml(shared).findall(q("si")) if shared else []
     if int(value) >= len(items):
         return None
@@ -227,10 +228,8 @@ def _text(package: Package, cell: etree._Element) -> str | None:
 def _comment(package: Package, part: str, notes: dict[tuple[int, int], str]) -> None:
     """Add each note to its cell's comment (after what the comment said already), and draw
     every comment of the sheet again (Excel shows a comment through its drawing)."""
-    related = {kind.rsplit("/", 1)[-1]: (rid, target)
-               for rid, kind, target in package.relations(part)}  # fmt: skip
-    if "comments" in related:
-        comments_part = related["comments"][1]
+    comments_part = package.related(part, "comments")
+    if comments_part is not None:
         comments = package.xml(comments_part)
     else:
         comments_part = package.free_name("xl/comments{}.xml")
@@ -239,6 +238,8 @@ def _comment(package: Package, part: str, notes: dict[tuple[int, int], str]) -> 
         package.relate(part, "comments", comments_part)
     author = _author(comments)
     listed = comments.find(q("commentList"))
+    if listed is None:
+        listed = etree.SubElement(comments, q("commentList"))
     existing = {position(c.get("ref", "A1")): c for c in listed.iterfind(q("comment"))}
     for (row, col), note in notes.items():
         comment = existing.get((row, col))
@@ -248,12 +249,16 @@ def _comment(package: Package, part: str, notes: dict[tuple[int, int], str]) -> 
             existing[(row, col)] = comment
             said = note
         else:
-            said = f"{''.join(comment.find(q('text')).itertext()).strip()}\n\n{note}"
-            comment.remove(comment.find(q("text")))
-        body = etree.SubElement(etree.SubElement(comment, q("text")), q("t"))
+            old = comment.find(q("text"))
+            said = f"{''.join(old.itertext()).strip()}\n\n{note}" if old is not None else note
+            if old is not None:
+                comment.remove(old)
+        text = etree.Element(q("text"))
+        comment.insert(0, text)  # (before any commentPr, as the schema orders a comment)
+        body = etree.SubElement(text, q("t"))
         body.text = said
         body.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    _draw(package, part, related.get("vmlDrawing"), sorted(existing))
+    _draw(package, part, sorted(existing))
 
 
 def _author(comments: etree._Element) -> int:
@@ -268,51 +273,70 @@ def _author(comments: etree._Element) -> int:
     return len(names)
 
 
-def _draw(package: Package, part: str, drawn: tuple[str, str] | None,
-          cells: list[tuple[int, int]]) -> None:  # fmt: skip
-    """The sheet's comment drawing (VML), made again for ``cells``. A drawing that holds
-    anything but comments (a button, a check box) cannot be made again, so the file cannot be
+def _draw(package: Package, part: str, cells: list[tuple[int, int]]) -> None:
+    """The sheet's comment drawing (VML, the one its ``legacyDrawing`` names; a picture in its
+    header or footer is another), made again for ``cells``. A drawing that holds anything but
+    comments (a button, a check box, a picture) cannot be made again, so the file cannot be
     marked up."""
-    if drawn is not None:
-        rid, target = drawn
+    root = package.xml(part)
+    legacy = root.find(q("legacyDrawing"))
+    rid = legacy.get(q("id", DOC_REL)) if legacy is not None else None
+    target = next((t for r, _, t in package.relations(part) if r == rid), None)
+    if target is not None:
         old = package.raw(target) if package.has(target) else b""
         if any(kind != b"Note" for kind in re.findall(rb"""ObjectType=["'](\w+)""", old)):
-            raise Unmarkable("it has buttons or check boxes drawn on a sheet, which a marked-up "
-                             "copy could not keep")  # fmt: skip
-        block = _block(old) or _free_block(package)
+            raise Unmarkable("it has objects drawn on a sheet (buttons, check boxes or pictures) "
+                             "that a marked-up copy could not keep")  # fmt: skip
+        blocks = _blocks(old) or ()
     else:
         target = package.free_name("xl/drawings/vmlDrawing{}.vml")
-        block = _free_block(package)
+        blocks = ()
         rid = package.relate(part, "vmlDrawing", target)
         legacy = etree.Element(q("legacyDrawing"))
         legacy.set(q("id", DOC_REL), rid)
-        root = package.xml(part)
         for element in root:
             if etree.QName(element).localname in _AFTER_LEGACY_DRAWING:
                 element.addprevious(legacy)
                 break
         else:
             root.append(legacy)
-    package.put(target, _vml(cells, block).encode(), "vmlDrawing")
+    needed = len(cells) // SHAPES_PER_BLOCK + 1  # (a block numbers 1024 shapes)
+    if blocks[:needed] != tuple(range(blocks[0], blocks[0] + needed)) if blocks else True:
+        first = _free_block(package)
+        blocks = tuple(range(first, first + needed))
+    package.put(target, _vml(cells, blocks).encode(), "vmlDrawing")
 
 
-def _block(vml: bytes) -> int | None:
-    found = re.search(rb"""idmap\b[^>]*\bdata=["'](\d+)""", vml)
-    return int(found.group(1)) if found else None
+def _blocks(vml: bytes) -> tuple[int, ...]:
+    """The blocks of shape numbers a drawing claims (its ``idmap``)."""
+    found = re.search(rb"""idmap\b[^>]*\bdata=["']([\d,\s]+)""", vml)
+    return tuple(int(n) for n in found.group(1).split(b",") if n.strip()) if found else ()
 
 
 def _free_block(package: Package) -> int:
-    """A block of shape numbers no other drawing in the workbook uses."""
+    """The first block of shape numbers after those every drawing in the workbook claims."""
     used = [0]
     for name in package.parts():
         if name.endswith(".vml"):
-            used.append(_block(package.raw(name)) or 0)
+            used.extend(_blocks(package.raw(name)))
     return max(used) + 1
 
 
-def _vml(cells: list[tuple[int, int]], block: int) -> str:
+def _threaded(package: Package, part: str) -> set[tuple[int, int]]:
+    """The cells of the sheet with a threaded comment: Excel shows the thread, not the note
+    beside it, so they are told in the Fix list alone."""
+    found: set[tuple[int, int]] = set()
+    for _, kind, target in package.relations(part):
+        if kind.endswith("/threadedComment") and package.has(target):
+            for comment in package.xml(target).iter():
+                if comment.get("ref"):
+                    found.add(position(comment.get("ref")))
+    return found
+
+
+def _vml(cells: list[tuple[int, int]], blocks: tuple[int, ...]) -> str:
     shapes = "".join(
-        f'<v:shape id="_x0000_s{block * 1024 + n}" type="#_x0000_t202" '
+        f'<v:shape id="_x0000_s{blocks[0] * SHAPES_PER_BLOCK + n}" type="#_x0000_t202" '
         'style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:300pt;'
         'height:150pt;z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
         '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
@@ -327,7 +351,7 @@ def _vml(cells: list[tuple[int, int]], block: int) -> str:
     return (
         '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:'
         'office" xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit">'
-        f'<o:idmap v:ext="edit" data={quoteattr(str(block))}/></o:shapelayout>'
+        f'<o:idmap v:ext="edit" data={quoteattr(",".join(map(str, blocks)))}/></o:shapelayout>'
         '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
         'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/><v:path '
         'gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'

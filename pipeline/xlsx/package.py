@@ -125,8 +125,10 @@ class Package:
         return sorted(set(self._bytes) | set(self._xml))
 
     def has(self, part: str) -> bool:
-        """Whether the package holds ``part``."""
-        return part in self._bytes or part in self._xml
+        """Whether the package holds ``part`` (part names are the same ignoring case)."""
+        if part in self._bytes or part in self._xml:
+            return True
+        return part.casefold() in {name.casefold() for name in self.parts()}
 
     def xml(self, part: str) -> etree._Element:
         """The part's XML root, parsed once; what is changed in it is saved."""
@@ -137,6 +139,10 @@ class Package:
                 raise Unmarkable(f"its part {part} is missing") from None
             except etree.XMLSyntaxError as err:
                 raise Unmarkable(f"its part {part} is not well-formed XML ({err})") from None
+            info = self._xml[part].getroottree().docinfo
+            if info.doctype or info.internalDTD is not None:
+                del self._xml[part]
+                raise Unmarkable(f"its part {part} declares a DTD, which Excel never writes")
         return self._xml[part]
 
     def raw(self, part: str) -> bytes:
@@ -163,10 +169,9 @@ class Package:
         for gone in (part, rels_of(part)):
             self._xml.pop(gone, None)
             self._bytes.pop(gone, None)
-        types = self.xml("[Content_Types].xml")
-        for override in types.findall(q("Override", TYPES)):
-            if override.get("PartName") == f"/{part}":
-                types.remove(override)
+        override = self._override_of(part)
+        if override is not None:
+            override.getparent().remove(override)
 
     def free_name(self, pattern: str) -> str:
         """The first part name ``pattern.format(n)`` not in the package (n from 1)."""
@@ -175,26 +180,20 @@ class Package:
             n += 1
         return pattern.format(n)
 
-    def _override(self, part: str, content_type: str) -> None:
-        types = self.xml("[Content_Types].xml")
-        for override in types.findall(q("Override", TYPES)):
-            if override.get("PartName") == f"/{part}":
-                override.set("ContentType", content_type)
-                return
-        etree.SubElement(types, q("Override", TYPES), PartName=f"/{part}",
-                         ContentType=content_type)  # fmt: skip
-
-    def content_type(self, part: str) -> str | None:
-        """The content type the package gives ``part``."""
-        types = self.xml("[Content_Types].xml")
-        for override in types.findall(q("Override", TYPES)):
-            if override.get("PartName") == f"/{part}":
-                return override.get("ContentType")
-        extension = part.rsplit(".", 1)[-1]
-        for default in types.findall(q("Default", TYPES)):
-            if (default.get("Extension") or "").lower() == extension.lower():
-                return default.get("ContentType")
+    def _override_of(self, part: str) -> etree._Element | None:
+        """The content types' entry naming ``part`` itself (names compared ignoring case)."""
+        wanted = f"/{part}".casefold()
+        for override in self.xml(_TYPES_PART).iterfind(q("Override", TYPES)):
+            if (override.get("PartName") or "").casefold() == wanted:
+                return override
         return None
+
+    def _override(self, part: str, content_type: str) -> None:
+        override = self._override_of(part)
+        if override is None:
+            override = etree.SubElement(self.xml(_TYPES_PART), q("Override", TYPES),
+                                        PartName=f"/{part}")  # fmt: skip
+        override.set("ContentType", content_type)
 
     # relationships
 
@@ -209,6 +208,10 @@ class Package:
                 if rel.get("TargetMode") != "External"
             ]
         return self._related[part]
+
+    def related(self, part: str, kind: str) -> str | None:
+        """The first part ``part`` is related to as ``kind`` (e.g. ``styles``), if any."""
+        return next((t for _, k, t in self.relations(part) if k.rsplit("/", 1)[-1] == kind), None)
 
     def relate(self, part: str, kind: str, target: str) -> str:
         """Relate ``part`` to ``target`` (a part name) as ``kind`` (a type under the office
@@ -251,10 +254,10 @@ class Package:
     @property
     def workbook(self) -> str:
         """The workbook part's name (xl/workbook.xml, as the package's root says)."""
-        for _, kind, target in self.relations(""):
-            if kind.endswith("/officeDocument"):
-                return target
-        raise Unmarkable("it has no workbook part")
+        found = self.related("", "officeDocument")
+        if found is None:
+            raise Unmarkable("it has no workbook part")
+        return found
 
     def sheets(self) -> list[SheetPart]:
         """The workbook's worksheets in order (chart sheets and others are passed over, but
@@ -320,12 +323,14 @@ class Package:
         for view in book.iterfind(f"{q('bookViews')}/{q('workbookView')}"):
             view.set("activeTab", "0")
             view.attrib.pop("firstSheet", None)
-        for sheet in self.sheets()[1:]:
-            if sheet.part in self._xml:
-                for view in self._xml[sheet.part].iter(q("sheetView")):
+        targets = {rid: target for rid, _, target in self.relations(self.workbook)}
+        for entry in book.findall(f"{q('sheets')}/{q('sheet')}")[1:]:
+            part = targets.get(entry.get(q("id", DOC_REL)), "")
+            if part in self._xml:  # a worksheet's, a chart sheet's: any sheet may be selected
+                for view in self._xml[part].iter(q("sheetView"), q("chartsheetView")):
                     view.attrib.pop("tabSelected", None)
-            elif sheet.part in self._bytes:
-                self._bytes[sheet.part] = _SELECTED.sub(b"", self._bytes[sheet.part])
+            elif part in self._bytes:
+                self._bytes[part] = _SELECTED.sub(b"", self._bytes[part])
 
     def save(self, path: Path, modified: datetime) -> None:
         """Write the package to ``path``, its document properties saying ``modified``."""
@@ -360,8 +365,9 @@ class Package:
         core = self.xml(part)
         for tag in ("created", "modified"):
             element = core.find(q(tag, _DCTERMS))
-            if element is None:
-                element = etree.SubElement(core, q(tag, _DCTERMS))
+            if element is None:  # (its value's type names the prefix: declared here)
+                element = etree.SubElement(core, q(tag, _DCTERMS),
+                                           nsmap={"dcterms": _DCTERMS, "xsi": _XSI})  # fmt: skip
                 element.set(q("type", _XSI), "dcterms:W3CDTF")
             if tag == "modified" or not (element.text or "").strip():
                 element.text = stamp

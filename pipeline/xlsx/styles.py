@@ -62,11 +62,14 @@ class Styles:
         return self._made[key]
 
     def _fill(self, rgb: str) -> int:
+        if ("fill", rgb) in self._made:
+            return self._made[("fill", rgb)]
         fill = etree.Element(q("fill"))
         pattern = etree.SubElement(fill, q("patternFill"), patternType="solid")
         etree.SubElement(pattern, q("fgColor"), rgb=f"FF{rgb}")
         etree.SubElement(pattern, q("bgColor"), indexed="64")
-        return self._append("fills", fill)
+        self._made[("fill", rgb)] = self._append("fills", fill)
+        return self._made[("fill", rgb)]
 
     def _number_format(self, code: str) -> int:
         formats = self._list("numFmts")

@@ -1,0 +1,130 @@
+"""Marking up a workbook part by part (``pipeline.xlsx``) keeps what the pipeline does not
+touch working: workbooks built here with xlsxwriter, as other programs build them, marked,
+and read back with openpyxl and from the package's own XML."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from datetime import UTC, datetime
+
+import openpyxl
+import xlsxwriter
+
+from pipeline.xlsx import Mark, Package, Styles, mark_sheet, worksheet
+
+SAVED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).replace(tzinfo=None)
+
+
+def png() -> bytes:
+    """A one-pixel PNG (a logo in a header)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))  # fmt: skip
+
+
+def marked(path, marks, out):
+    """``path`` with ``marks`` (sheet name: marks) applied, saved at ``out``."""
+    package = Package.open(path)
+    styles = Styles(package)
+    sheets = {sheet.name: sheet for sheet in package.sheets()}
+    for name, on_sheet in marks.items():
+        mark_sheet(package, sheets[name], on_sheet, styles)
+    package.save(out, SAVED)
+    return out
+
+
+def test_a_picture_in_the_header_is_kept_and_the_comments_get_their_own_drawing(tmp_path):
+    """A sheet's header logo is drawn in VML as comments are: marking the sheet draws its
+    comments anew and leaves the logo's drawing as it was."""
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png())
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Plan")
+    sheet.set_header("&L&G", {"image_left": str(logo)})
+    sheet.write("A1", "Leeds")
+    sheet.write_comment("A1", "Ours to keep.")
+    book.close()
+    with zipfile.ZipFile(path) as z:
+        drawings = {n: z.read(n) for n in z.namelist() if n.endswith(".vml")}
+    out = marked(
+        path, {"Plan": [Mark("B2", "FFC7CE", "Must fix: fill it in.")]}, tmp_path / "o.xlsx"
+    )
+    with zipfile.ZipFile(out) as z:
+        after = {n: z.read(n) for n in z.namelist() if n.endswith(".vml")}
+    logos = [n for n, vml in drawings.items() if b"Note" not in vml]
+    assert logos and all(after[n] == drawings[n] for n in logos)  # the logo's, untouched
+    [notes] = [vml for vml in after.values() if b"Note" in vml]
+    assert notes.count(b'ObjectType="Note"') == 2  # A1's and B2's
+    comments = openpyxl.load_workbook(out)["Plan"]
+    assert comments["A1"].comment.text == "Ours to keep."
+    assert comments["B2"].comment.text.startswith("Must fix")
+
+
+def test_a_value_we_read_is_not_written_over_a_formula_others_share(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Plan")
+    for row in range(5):
+        sheet.write_number(row, 0, row + 1)
+    for row in range(5):
+        sheet.write_formula(row, 1, f"=A{row + 1}*2", None, (row + 1) * 2)
+    book.close()
+    out = marked(path, {"Plan": [Mark("B1", "FFEB9C", "Please check.", "Ongoing")]},
+                 tmp_path / "o.xlsx")  # fmt: skip
+    formulas = openpyxl.load_workbook(out)["Plan"]
+    assert [formulas.cell(r, 2).value for r in range(1, 6)] == [f"=A{r}*2" for r in range(1, 6)]
+    assert formulas["B1"].fill.fgColor.rgb.endswith("FFEB9C")  # coloured, and noted
+    assert formulas["B1"].comment.text == "Please check."
+
+
+def test_part_names_that_differ_only_in_case_are_one_part(tmp_path):
+    """A package naming its sheet ``Sheet1.xml`` (another program's way): the sheet added is
+    not ``sheet1.xml`` beside it, which Excel would take for the same part."""
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Plan").write("A1", "Leeds")
+    book.close()
+    renamed = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(renamed, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info).replace(b"worksheets/sheet1.xml", b"worksheets/Sheet1.xml")
+            dst.writestr(info.filename.replace("sheet1.xml", "Sheet1.xml"), data)
+    package = Package.open(renamed)
+    package.add_sheet_first("Fix list", worksheet([], [10], {}, frozen_rows=0), None)
+    out = tmp_path / "o.xlsx"
+    package.save(out, SAVED)
+    with zipfile.ZipFile(out) as z:
+        names = [n.casefold() for n in z.namelist()]
+    assert len(names) == len(set(names)), names
+    assert openpyxl.load_workbook(out).sheetnames == ["Fix list", "Plan"]
+
+
+def test_the_added_sheet_opens_alone_even_where_a_chart_sheet_was_selected(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    data = book.add_worksheet("Plan")
+    data.write_column("A1", [1, 2, 3])
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"values": "=Plan!$A$1:$A$3"})
+    sheet = book.add_chartsheet("Chart")
+    sheet.set_chart(chart)
+    sheet.activate()  # the chart sheet is the one open, and selected
+    book.close()
+    package = Package.open(path)
+    package.add_sheet_first("Fix list", worksheet([], [10], {}, frozen_rows=0), None)
+    out = tmp_path / "o.xlsx"
+    package.save(out, SAVED)
+    with zipfile.ZipFile(out) as z:
+        selected = [n for n in z.namelist() if b'tabSelected="1"' in z.read(n)]
+        fix_list = [n for n in z.namelist() if n.endswith(".xml") and b"pageSetUpPr" in z.read(n)
+                    and b"chartsheet" not in z.read(n)]  # fmt: skip
+    assert selected == fix_list, selected  # the Fix list alone, not the chart sheet too
+    assert openpyxl.load_workbook(out).active.title == "Fix list"
