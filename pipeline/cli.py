@@ -140,6 +140,16 @@ def _date_option(name: str, help: str):
     return click.option(name, callback=_as_of, metavar="YYYY-MM-DD", help=help)
 
 
+def _outbox_option(help: str):
+    return click.option(
+        "--outbox",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("outbox"),
+        show_default=True,
+        help=help,
+    )
+
+
 def _store_option(help: str):
     return click.option(
         "--store",
@@ -275,13 +285,7 @@ def check(
     show_default=True,
     help="Folder of returned files (read recursively, never changed).",
 )
-@click.option(
-    "--outbox",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outbox"),
-    show_default=True,
-    help="Folder to write the consolidated workbook to.",
-)
+@_outbox_option("Folder to write the consolidated workbook to.")
 @register_option
 @as_of_option
 @_date_option("--due", "When this round's returns were due: later ones show as late.")
@@ -404,12 +408,8 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--outbox",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("outbox"),
-    show_default=True,
-    help="The run's outbox: its feedback is read from OUTBOX/feedback, drafts go to OUTBOX/mail.",
+@_outbox_option(
+    "The run's outbox: its feedback is read from OUTBOX/feedback, drafts go to OUTBOX/mail.",
 )
 @_store_option("The store the run was recorded in (default: OUTBOX/pipeline.sqlite).")
 @_date_option(
