@@ -16,8 +16,7 @@ class Styles:
     """``xl/styles.xml`` of a package, to add styles to."""
 
     def __init__(self, package: Package) -> None:
-        part = next((t for _, kind, t in package.relations(package.workbook)
-                     if kind.endswith("/styles")), None)  # fmt: skip
+        part = package.related(package.workbook, "styles")
         if part is None:
             raise Unmarkable("it has no stylesheet")
         self.root = package.xml(part)
