@@ -161,6 +161,8 @@ def write_all(
     on_done: Callable[[], None] | None = None,
 ) -> list[Path]:
     """Write every feedback copy, each in an isolated worker; returns the paths written."""
+    from . import xlsx  # noqa: F401 (imported once here: forked workers start with it)
+
     results = run_isolated(write_feedback, [(job,) for job in jobs], _fix_list_only, isolation,
                            on_done)  # fmt: skip
     return [path for path in results if path is not None]

@@ -206,7 +206,8 @@ def _internet(data: bytes) -> ReceivedMessage:
         data = part.get_payload(decode=True)
         attachments.append(Attachment(name, data if isinstance(data, bytes) else b""))
     return ReceivedMessage(_address(message.get("From")), _date_of(message.get("Date")),
-                  _text(message.get("Subject")), tuple(attachments), tuple(nested))  # fmt: skip
+                           _text(message.get("Subject")), tuple(attachments),
+                           tuple(nested))  # fmt: skip
 
 
 def _leaves(part: Message) -> Iterator[Message]:
@@ -262,7 +263,7 @@ def _outlook(path: Path) -> ReceivedMessage:
         if sent is None and message.header is not None:
             sent = _date_of(message.header.get("Date"))
         return ReceivedMessage(_address(message.sender), _local(sent), _text(message.subject),
-                      tuple(attachments), tuple(nested))  # fmt: skip
+                               tuple(attachments), tuple(nested))  # fmt: skip
     finally:
         message.close()
 
