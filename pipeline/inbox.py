@@ -128,8 +128,9 @@ def from_bytes(
     of their own, shown as ``shown``: refused from their size as a file would be, else
     written to a copy in ``copies`` (named with ``shown``'s extension) and hashed. Failing to
     write the copy is a ``PipelineError`` naming ``room`` (see ``walk``)."""
-    if too_big_to_read(len(data), limits):
-        return _unusable(path, shown, too_big_to_read(len(data), limits))
+    too_big = too_big_to_read(len(data), limits)
+    if too_big:
+        return _unusable(path, shown, too_big)
     reader = _Reader(Path(copies), limits, room)
     copy = reader.new_copy(Path(shown))
     try:

@@ -16,6 +16,7 @@ from typing import Any
 from .findings import REQUIRED, Severity
 from .flags import FROM_FINDINGS, NO_RETURN, STALE
 from .plans import Consolidation, Plan
+from .registers import contact_of
 
 EMPTY = (REQUIRED, "missing-label")  # the findings of a field left empty
 NOTICE = "notice"  # the key of a plan's notice in its stored summary
@@ -57,16 +58,6 @@ def off_track(plan: Plan) -> list[str]:
     return [f.message for f in plan.flags if f.rule not in SAID_AS_TO_FIX]
 
 
-def register_contact(plan: Plan) -> tuple[str | None, str | None]:
-    """The contact name and email address the register gives for the plan's organisation
-    (what a message is addressed to: not whoever filled in the return)."""
-    prefill = plan.entry.prefill if plan.entry else {}
-    layout = plan.layout
-    name = next((prefill[n] for n in layout.contact_names if prefill.get(n)), None)
-    email = prefill.get(layout.contact_email) if layout.contact_email else None
-    return (str(name) if name else None), (str(email).strip() if email else None)
-
-
 @dataclass(frozen=True)
 class Notice:
     """What one organisation is told about one round, as a run found it."""
@@ -105,7 +96,7 @@ class Notice:
 
 def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> Notice:
     """The organisation's notice for the round ``c`` is, with its feedback files' names."""
-    name, email = register_contact(plan)
+    name, email = contact_of(plan.layout, plan.entry)  # the register's: not who filled it in
     round_ = c.rounds.get(plan.layout.name)
     return Notice(
         organisation=plan.organisation,

@@ -61,10 +61,16 @@ class Register:
     def contact_email(self, organisation: Any) -> str | None:
         """The email address the register gives for an organisation's contact, or None (not
         on the register, or the layout's register keeps no address)."""
-        entry = self.find(organisation)
-        key = self.layout.contact_email
-        email = entry.prefill.get(key) if entry is not None and key else None
-        return str(email) if email else None
+        return contact_of(self.layout, self.find(organisation))[1]
+
+
+def contact_of(layout: Layout, entry: RegisterEntry | None) -> tuple[str | None, str | None]:
+    """The contact name and email address a register entry gives (what a message is
+    addressed to, and who a return's sender should be), each None where it gives none."""
+    prefill = entry.prefill if entry is not None else {}
+    name = next((prefill[n] for n in layout.contact_names if prefill.get(n)), None)
+    email = prefill.get(layout.contact_email) if layout.contact_email else None
+    return (str(name) if name else None), (str(email).strip() if email else None)
 
 
 def layout_of_columns(columns: list[str], path: Path) -> Layout:

@@ -161,11 +161,15 @@ def write_template(
     return Path(path)
 
 
+def _printed(layout: Layout) -> list[float]:
+    """How wide each of the table's columns prints, in points."""
+    return [points(f.width) for f in layout.columns]
+
+
 def _value_last(layout: Layout) -> int:
     """The last column of a header field's value: on the first printed page, beside its
     label."""
-    printed = [points(f.width) for f in layout.columns]
-    return min(len(layout.columns) - 1, 5, on_first_page(printed) - 1)
+    return min(len(layout.columns) - 1, 5, on_first_page(_printed(layout)) - 1)
 
 
 def boxes_beside(layout: Layout) -> tuple[int, int] | None:
@@ -175,7 +179,7 @@ def boxes_beside(layout: Layout) -> tuple[int, int] | None:
     if not any(f.kind is Kind.LONG_TEXT for f in layout.header):
         return None
     label = _value_last(layout) + 1
-    last = on_first_page([points(f.width) for f in layout.columns]) - 1
+    last = on_first_page(_printed(layout)) - 1
     wide = sum(f.width for f in layout.columns[label + 1 : last + 1])
     return (label, last) if last > label + 1 and wide >= BOX_WIDTH_AT_LEAST else None
 
@@ -220,7 +224,7 @@ class _TemplateWriter:
         self.book, self.layout, self.header = book, layout, header
         self.rows, self.organisation, self.as_of = rows, organisation, as_of
         self.ncols = len(layout.columns)
-        self.printed = [points(f.width) for f in layout.columns]
+        self.printed = _printed(layout)
         self.value_last = _value_last(layout)
         named = [f.name for f in layout.columns].index(layout.named_by) if layout.named_by else 0
         self.naming = naming_columns(self.printed, named)  # columns kept in view
