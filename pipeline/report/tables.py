@@ -287,7 +287,8 @@ def _envelope(receipt: Any) -> Envelope:
 def returns_log(c: Consolidation) -> Table:
     """Every file of the round, what became of it and why."""
     columns = [
-        Col("File", 40, TEXT, lambda r: r.source.name),
+        # (wrapped: a return that came by email is named after its message too)
+        Col("File", 50, LONG, lambda r: r.source.name),
         Col("SHA-256", 20, TEXT, lambda r: r.source.sha256),
         Col("Status", 22, TEXT, lambda r: r.status),
         Col("Organisation", 30, TEXT, lambda r: r.loaded.organisation if r.loaded else None),
@@ -295,10 +296,10 @@ def returns_log(c: Consolidation) -> Table:
         Col("Received", 17, DATE, lambda r: r.received),
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
+        Col("Sender check", 60, LONG, lambda r: r.sender_note),
         Col("Errors", 8, INT, lambda r: sum(f.severity == "error" for f in r.findings)),
         Col("Warnings", 9, INT, lambda r: sum(f.severity == "warning" for f in r.findings)),
         Col("Reason", 80, LONG, lambda r: r.note),
-        Col("Sender check", 60, LONG, lambda r: r.sender_note),
     ]
     return Table.of("Returns Log", columns, c.receipts)
 
