@@ -3,7 +3,6 @@ own package with a few parts edited, whatever program saved it."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 import zipfile
 from datetime import date, datetime
@@ -24,30 +23,26 @@ MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 PLAIN_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
-def libreoffice_saves(soffice, path, out):
+def libreoffice_saves(libreoffice, path, out):
     """``path`` opened and saved as .xlsx by LibreOffice, as a partner on it would."""
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{out}/lo", "--convert-to",
-         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    return out / f"{path.stem}.xlsx"
+    [saved] = libreoffice.convert([path], "xlsx:Calc MS Excel 2007 XML", out, seconds=180)
+    return saved
 
 
 def test_a_return_saved_by_libreoffice_is_marked_up_and_libreoffice_reads_the_copy(
-    tmp_path, inbox, soffice
+    tmp_path, inbox, libreoffice
 ):
     """LibreOffice writes its own kind of package (shared strings, its own styles): marked up,
     the copy opens in LibreOffice, and saved from there it holds the same plan, cell for
     cell, and the Fix list."""
     made = p44_return(tmp_path, rows=[action("A01", status="On hold"), action("A02")])
-    saved = libreoffice_saves(soffice, made, inbox)
+    saved = libreoffice_saves(libreoffice, made, inbox)
     [copy] = feedback_for(inbox, tmp_path, saved)
     book = openpyxl.load_workbook(copy)
     assert book.sheetnames[0] == FIX_LIST
     assert book["Action Plan"]["H20"].fill.fgColor.rgb.endswith("FFC7CE")
     assert "is not one of Planned, Ongoing, Complete" in comments_in(copy)["H20"]
-    again = libreoffice_saves(soffice, copy, tmp_path / "again")
+    again = libreoffice_saves(libreoffice, copy, tmp_path / "again")
     # (LibreOffice converting it changes nothing, so it is still the feedback as written)
     assert "feedback the pipeline wrote" in load(again).reason
 

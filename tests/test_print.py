@@ -1,7 +1,7 @@
 """On paper: the workbook and the meeting pack, printed by LibreOffice, are readable.
 
-Every page is measured in the PDF LibreOffice makes (pdfplumber's character sizes): no text
-under 8 pt, on A4.
+Every page is measured in the PDF LibreOffice makes (its characters' sizes, ``pdf_pages``): no
+text under 8 pt, on A4.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import openpyxl
 import pdfplumber
@@ -29,33 +28,11 @@ from builders import (
 )
 from click.testing import CliRunner
 from openpyxl.utils import column_index_from_string
+from pdf_pages import pages
 
 from pipeline.cli import cli
 
 SMALLEST_PT = 8.0
-
-
-def print_to_pdf(soffice: str, workbook: Path, folder: Path) -> Path:
-    """``workbook`` printed to PDF by LibreOffice, as a user's office would."""
-    done = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{folder}/lo", "--convert-to",
-         "pdf", "--outdir", str(folder), str(workbook)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    pdf = folder / f"{workbook.stem}.pdf"
-    assert done.returncode == 0 and pdf.exists(), done.stderr
-    return pdf
-
-
-def pages(pdf: Path) -> list[tuple[str, float]]:
-    """Each page's first line of text and its smallest character size, in points."""
-    out = []
-    with pdfplumber.open(pdf) as document:
-        for page in document.pages:
-            sizes = [c["size"] for c in page.chars if c["text"].strip()]
-            first = (page.extract_text() or "").split("\n")[0]
-            out.append((first, min(sizes, default=99.0)))
-    return out
 
 
 def too_small(measured: list[tuple[str, float]]) -> list[str]:
@@ -91,10 +68,21 @@ def meeting(tmp_path_factory):
     return result.output, root / "outbox"
 
 
-def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, soffice, tmp_path):
+@pytest.fixture(scope="module")
+def printed(meeting, libreoffice, tmp_path_factory):
+    """The meeting round's workbook and Bradford's feedback, printed to PDF by LibreOffice (as
+    a user's office would), with one start of it: {"workbook": pdf, "feedback": pdf}."""
+    _, outbox = meeting
+    [feedback] = (outbox / "feedback").glob("Bradford*.xlsx")
+    workbook = outbox / "consolidated-2026-11-20.xlsx"
+    pdfs = libreoffice.convert([workbook, feedback], "pdf", tmp_path_factory.mktemp("printed"))
+    return dict(zip(("workbook", "feedback"), pdfs, strict=True))
+
+
+def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, printed):
     _, outbox = meeting
     workbook = outbox / "consolidated-2026-11-20.xlsx"
-    measured = pages(print_to_pdf(soffice, workbook, tmp_path))
+    measured = pages(printed["workbook"])
     book = openpyxl.load_workbook(workbook)
     assert len(measured) >= len(book.sheetnames) - 1  # every sheet printed (but the hidden one)
     assert too_small(measured) == []
@@ -173,14 +161,12 @@ def test_without_libreoffice_the_pack_is_its_workbook_and_a_sentence_says_why(tm
     assert {"Leeds", "Bradford", "Salford"} <= set(sheets)
 
 
-def test_a_partners_fix_list_prints_at_8_pt_or_more_with_every_problem_in_full(
-    meeting, soffice, tmp_path
-):
+def test_a_partners_fix_list_prints_at_8_pt_or_more_with_every_problem_in_full(meeting, printed):
     """Bradford says Red with no risks: its feedback's Fix list, printed, is one page wide at a
     readable size, and the Problem and What to do texts wrap rather than run off the page."""
     _, outbox = meeting
     [feedback] = (outbox / "feedback").glob("Bradford*.xlsx")
-    pdf = print_to_pdf(soffice, feedback, tmp_path)
+    pdf = printed["feedback"]
     measured = pages(pdf)
     assert measured[0][0].startswith("What to fix in Bradford")
     assert too_small(measured[:1]) == []
@@ -197,7 +183,9 @@ def _wrapped_in(text: str, shown: str) -> bool:
     return all(word in shown for word in str(text).split())
 
 
-def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(soffice, tmp_path):
+def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
+    libreoffice, tmp_path
+):
     """Printed on A4, Leeds's template shows nothing under 8 pt; each header label is on the
     same line as its value; and a sheet too wide for a page (the three-year plan's twelve
     quarters) prints across pages with Ref and Task on every one."""
@@ -210,18 +198,33 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
     [leeds] = [p for p in made if "Leeds" in p.name]
     three_year = read_register(registers["three_year"])
     housing = make_templates(LAYOUTS["three_year"], tmp_path / "t", three_year)[0]
-    for template in (leeds, housing):
-        assert too_small(pages(print_to_pdf(soffice, template, tmp_path))) == [], template.name
-    with pdfplumber.open(tmp_path / f"{leeds.stem}.pdf") as document:
+    leeds_pdf, housing_pdf = libreoffice.convert([leeds, housing], "pdf", tmp_path / "printed")
+    for template, pdf in ((leeds, leeds_pdf), (housing, housing_pdf)):
+        assert too_small(pages(pdf)) == [], template.name
+    with pdfplumber.open(leeds_pdf) as document:
         plan = next(p for p in document.pages if "Fill in the white" in (p.extract_text() or ""))
         words = plan.extract_words(extra_attrs=["size"])
     for label, value in (("Partnership", "Leeds"), ("Email", "jane.doe@leeds.gov.uk")):
         at = next(w for w in words if w["text"] == label and w["size"] < 10)  # (not the title)
         assert any(w["text"] == value and abs(w["top"] - at["top"]) < 3 and w["x0"] > at["x1"]
                    for w in words), (label, value)  # fmt: skip
-    with pdfplumber.open(tmp_path / f"{housing.stem}.pdf") as document:
+    with pdfplumber.open(housing_pdf) as document:
         plan_pages = [
             p.extract_text() or "" for p in document.pages if "Q" in (p.extract_text() or "")
         ]
     across = [text for text in plan_pages if "Ref" in text and "Task" in text]
     assert len(across) >= 3 and any("Q12" in text for text in across), len(across)
+
+
+def test_pages_are_measured_as_pdfplumber_measures_them(printed):
+    """``pdf_pages`` reads a page's first line and smallest size as pdfplumber would (in a
+    fraction of its time): the Fix list's pages, every one."""
+    with pdfplumber.open(printed["feedback"]) as document:
+        seen = [
+            ((page.extract_text() or "").split("\n")[0],
+             min((c["size"] for c in page.chars if c["text"].strip()), default=99.0))
+            for page in document.pages
+        ]  # fmt: skip
+    measured = pages(printed["feedback"])
+    assert len(seen) > 1 and [first for first, _ in measured] == [first for first, _ in seen]
+    assert [size for _, size in measured] == pytest.approx([size for _, size in seen])

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +19,16 @@ from pipeline.cli import cli
 from pipeline.errors import UsageError
 from pipeline.report.workbook import write_consolidated
 from pipeline.report.writer import ENGINES, ENVIRONMENT, choose
-from pipeline.run import run
 
 REPORT = Path(__file__).resolve().parent.parent / "pipeline" / "report"
 FAST_PARTS = {"fast.py", "streaming.py", "parallel.py"}  # what relies on xlsxwriter's internals
 
 
 @pytest.fixture(scope="module")
-def demo_consolidation(demo_round, tmp_path_factory):
-    """The demo round's consolidation, read again from its inbox (with a copy of its store,
-    so that direction of travel is there too)."""
-    _, folder, _ = demo_round
-    work = tmp_path_factory.mktemp("paths")
-    shutil.copytree(folder / "store", work / "store")
-    registers = sorted((folder / "registers").glob("*.csv"))
-    result = run(folder / "inbox", work / "outbox", registers, date(2026, 11, 20),
-                 store_path=work / "store" / "pipeline.sqlite")  # fmt: skip
-    return result.consolidation
+def demo_consolidation(demo_run):
+    """The demo round's consolidation (read again from its inbox, so direction of travel is
+    there too)."""
+    return demo_run.consolidation
 
 
 def _both(c: Any, folder: Path, **options: Any) -> dict[str, Path]:
