@@ -23,6 +23,7 @@ How a test uses what is shared:
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import pytest
 from builders import write_registers
+from filelock import FileLock
 
 from pipeline import libreoffice as office
 
@@ -114,17 +116,30 @@ def libreoffice(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> Libre
 
 
 @pytest.fixture(scope="session")
-def demo_round(tmp_path_factory):
-    """The demo round, made and run once through the command (``pipeline demo``): its
-    output, its folder and its consolidated workbook."""
-    from click.testing import CliRunner
+def demo_round(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    """The demo round, made and run once through the command (``pipeline demo``) for the
+    whole test run, however many processes run the tests: its output, its folder and its
+    consolidated workbook."""
+    shared = _run_folder(tmp_path_factory)
+    done = shared / "demo-output.txt"
+    with FileLock(shared / "demo.lock"):  # the first process to need it makes it
+        if not done.exists():
+            from click.testing import CliRunner
 
-    from pipeline.cli import cli
+            from pipeline.cli import cli
 
-    folder = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(cli, ["demo", "--dir", str(folder)])
-    assert result.exit_code == 0, result.output
-    return result.output, folder, folder / "consolidated-2026-11-20.xlsx"
+            result = CliRunner().invoke(cli, ["demo", "--dir", str(shared / "demo")])
+            assert result.exit_code == 0, result.output
+            done.write_text(result.output, encoding="utf-8")
+    folder = shared / "demo"
+    return done.read_text(encoding="utf-8"), folder, folder / "consolidated-2026-11-20.xlsx"
+
+
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test run's own temporary folder, shared by every process running its tests (each
+    process of pytest-xdist has a folder of its own inside it)."""
+    mine = tmp_path_factory.getbasetemp()
+    return mine.parent if os.environ.get("PYTEST_XDIST_WORKER") else mine
 
 
 @pytest.fixture(scope="session")

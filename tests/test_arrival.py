@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as time_of_day
 
 import pytest
-from builders import AS_OF, p44_return
+from builders import AS_OF, p44_return, the_clock_moves_on
 from click.testing import CliRunner
 from workbook_reading import sheet_records, tracker
 
@@ -262,7 +262,7 @@ def test_running_twice_changes_no_date_even_for_a_copy_saved_in_the_future(tmp_p
     shutil.copyfile(original, copy)
     arrived(copy, datetime.now() + timedelta(days=1))  # a clock running fast
     first = returns_log(run(inbox, tmp_path / "outbox", as_of=AS_OF).path)
-    time.sleep(1.1)  # the clock moves on between the runs
+    the_clock_moves_on()  # between the runs
     second = returns_log(run(inbox, tmp_path / "outbox", as_of=AS_OF).path)
     assert second == first
     assert first["leeds (1).xlsx"]["Status"] == "duplicate"

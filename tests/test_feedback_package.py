@@ -3,12 +3,11 @@ own package with a few parts edited, whatever program saved it."""
 
 from __future__ import annotations
 
-import time
 import zipfile
 from datetime import date, datetime
 
 import openpyxl
-from builders import action, p44_return
+from builders import action, p44_return, the_clock_moves_on
 from openpyxl.comments import Comment
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from python_calamine import CalamineWorkbook
@@ -90,7 +89,7 @@ def test_a_comment_the_partner_left_is_kept_with_ours_after_it(tmp_path, inbox):
 def test_feedback_on_a_marked_up_copy_sent_back_unfixed_has_one_fix_list(tmp_path, inbox):
     path = p44_return(inbox, rows=[action("A01", status="On hold")])
     [copy] = feedback_for(inbox, tmp_path, path)
-    time.sleep(1.1)  # the partner saves it later, fixing nothing, and sends it back
+    the_clock_moves_on()  # the partner saves it later, fixing nothing, and sends it back
     returned = inbox / "leeds-again.xlsx"
     PartnerWorkbook(copy, LAYOUTS["p44"]).save(returned)
     (tmp_path / "second").mkdir()

@@ -10,11 +10,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date, timedelta
 
 import openpyxl
-from builders import AS_OF, action, p44_header, p44_return, three_year_return
+from builders import AS_OF, action, p44_header, p44_return, the_clock_moves_on, three_year_return
 from click.testing import CliRunner
 from workbook_reading import sheet_records, tracker
 
@@ -96,7 +95,7 @@ def test_running_twice_changes_nothing(tmp_path, inbox, registers):
     regs = [registers["p44"], registers["three_year"]]
     first = run(inbox, tmp_path / "outbox", regs, AS_OF)
     before, cells = dump(first.store), all_cells(first.path)
-    time.sleep(1.1)  # the clock moves on between the runs, as it would
+    the_clock_moves_on()  # between the runs, as it would
     second = run(inbox, tmp_path / "outbox", regs, AS_OF)
     assert dump(second.store) == before
     assert all_cells(second.path) == cells

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import AS_OF, p44_return
+from builders import AS_OF, p44_return, the_clock_moves_on
 from measuring import peak_kib
 from workbook_reading import sheet_records
 
@@ -307,7 +307,7 @@ def test_a_partner_who_fixes_their_feedback_copy_and_sends_it_back_sends_a_retur
     second = tmp_path / "inbox 2"
     second.mkdir()
     shutil.copy(feedback, second / "feedback as written.xlsx")
-    time.sleep(1.1)  # later, the partner fills in the cell marked red and saves
+    the_clock_moves_on()  # later, the partner fills in the cell marked red and saves
     fixed = PartnerWorkbook(feedback, LAYOUTS["p44"]).set("risks", "Staff turnover; cover agreed")
     fixed.save(second / "bradford fixed.xlsx")
     log = log_of(run_round(second, tmp_path / "out 2").path)

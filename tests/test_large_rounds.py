@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
-from workbook_reading import sheet_records
+from workbook_reading import saved_book, sheet_records
 
 from pipeline.report.workbook import write_consolidated
 from pipeline.report.writer import ENGINES
@@ -40,7 +40,7 @@ def test_a_large_round_has_every_row_a_sheet_per_organisation_round_has(demo_run
     for sheet in SHARED_SHEETS:  # (only where Overview names link to differs)
         assert sheet_records(large, sheet) == sheet_records(demo_run.path, sheet), sheet
     full = CalamineWorkbook.from_path(str(demo_run.path)).sheet_names
-    overview = openpyxl.load_workbook(demo_run.path)["Overview"]
+    overview = saved_book(demo_run.path)["Overview"]
     # an organisation's sheet is where its Overview name links (long names are cut to 31)
     own = {c.hyperlink.location.split("!")[0].strip("'") for c in overview["A"] if c.hyperlink}
     assert "Leeds" in full and len(own) == len(demo_run.consolidation.plans)

@@ -35,6 +35,12 @@ def _both(c: Any, folder: Path, **options: Any) -> dict[str, Path]:
     return {e: write_consolidated(c, folder / f"{e}.xlsx", engine=e, **options) for e in ENGINES}
 
 
+@pytest.fixture(scope="module")
+def demo_written(demo_consolidation, tmp_path_factory) -> dict[str, Path]:
+    """The demo round's workbook written by each path: {engine: path}."""
+    return _both(demo_consolidation, tmp_path_factory.mktemp("written"))
+
+
 def what_a_manager_sees(path: Path) -> dict[str, dict[str, Any]]:
     """Each sheet's cell values, merged ranges, links, column widths, row heights, tables,
     frozen panes and conditional formats, read back with openpyxl."""
@@ -61,19 +67,19 @@ def what_a_manager_sees(path: Path) -> dict[str, dict[str, Any]]:
     return seen
 
 
-def assert_same_to_a_manager(fast: Path, plain: Path) -> None:
+def assert_same_to_a_manager(fast: Path, plain: Path) -> dict[str, dict[str, Any]]:
+    """What a manager sees in both, which is the same; returns it."""
     mine, theirs = what_a_manager_sees(fast), what_a_manager_sees(plain)
     assert list(mine) == list(theirs)
     for sheet, seen in mine.items():
         for what, value in seen.items():
             assert theirs[sheet][what] == value, (sheet, what)
+    return theirs
 
 
-def test_the_demo_rounds_workbook_is_the_same_whichever_path_writes_it(demo_consolidation,
-                                                                       tmp_path):  # fmt: skip
-    written = _both(demo_consolidation, tmp_path)
-    assert_same_to_a_manager(written["fast"], written["plain"])
-    leeds = what_a_manager_sees(written["plain"])["Leeds"]
+def test_the_demo_rounds_workbook_is_the_same_whichever_path_writes_it(demo_written):
+    seen = assert_same_to_a_manager(demo_written["fast"], demo_written["plain"])
+    leeds = seen["Leeds"]
     assert leeds["links"] and leeds["tables"] and leeds["heights"]  # (something was compared)
 
 
@@ -83,10 +89,10 @@ def test_a_large_round_is_the_same_whichever_path_writes_it(demo_consolidation, 
     assert "Leeds" not in openpyxl.load_workbook(written["plain"], read_only=True).sheetnames
 
 
-def test_the_plain_path_keeps_to_xlsxwriters_public_api(demo_consolidation, tmp_path):
+def test_the_plain_path_keeps_to_xlsxwriters_public_api(demo_written):
     # the fast path writes table texts inline, streamed; the plain one leaves them to
     # xlsxwriter's shared strings
-    written = _both(demo_consolidation, tmp_path)
+    written = demo_written
     with zipfile.ZipFile(written["fast"]) as fast, zipfile.ZipFile(written["plain"]) as plain:
         assert b't="inlineStr"' in fast.read("xl/worksheets/sheet4.xml")  # (Calendar of Events)
         assert b't="inlineStr"' not in b"".join(

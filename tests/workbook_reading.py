@@ -25,7 +25,7 @@ def main_table(ws: Any, name: str = "") -> tuple[int, int, int, int]:
 def sheet_records(path: Path, sheet: str, table: str = "") -> list[dict[str, Any]]:
     """A sheet's main (first) Excel table, or its first whose name begins with ``table``, as
     dicts keyed by its header row."""
-    ws = _book_as_saved(Path(path))[sheet]
+    ws = saved_book(Path(path))[sheet]
     left, top, right, bottom = main_table(ws, table)
     rows = list(ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
                              values_only=True))  # fmt: skip
@@ -33,7 +33,7 @@ def sheet_records(path: Path, sheet: str, table: str = "") -> list[dict[str, Any
     return [dict(zip(header, row)) for row in rows[1:] if any(v is not None for v in row)]
 
 
-def _book_as_saved(path: Path) -> Any:
+def saved_book(path: Path) -> Any:
     """The workbook at ``path``, loaded once for as long as the file is unchanged (the demo's
     takes seconds to load, and its tests read a dozen sheets of it). Read it, never change it."""
     stat = path.stat()
