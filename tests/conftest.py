@@ -1,24 +1,34 @@
 """Shared fixtures: an inbox and registers in a temporary folder, the demo round (made once per
-test run) and LibreOffice (started with one profile for the whole run).
+test run) and LibreOffice (one profile for all its conversions).
 
 How a test uses what is shared:
 
 - ``demo_round``: the demo, made and run once through the command (``pipeline demo``) for the
-  whole test run: ``output, folder, workbook = demo_round``. Read it; never write into
-  ``folder``. A test that must change the demo's files copies what it needs
-  (``shutil.copytree(folder / "inbox", tmp_path / "inbox")``).
+  whole test run, shared by the processes ``make test`` runs the tests in:
+  ``output, folder, workbook = demo_round``. Read it; never write into ``folder``. A test
+  that must change the demo's files copies what it needs
+  (``shutil.copytree(folder / "inbox", tmp_path / "inbox")``). Do not make another demo
+  round (``make_demo``, ``pipeline demo``) unless running the demo is what is tested.
 - ``demo_run``: the same round read again by the library (``pipeline.run.run`` on the demo's
   inbox, with a copy of its store), for a test that needs the ``Consolidation`` itself (to
-  write the workbook another way). ``demo_run.consolidation``, ``demo_run.path``.
+  write the workbook another way): ``demo_run.consolidation``, ``demo_run.path``.
+- ``workbook_reading.saved_book(path)``: a workbook loaded with openpyxl once while the file
+  is unchanged (``sheet_records`` uses it): the demo's takes a second or more to load.
 - ``libreoffice``: ``libreoffice.convert(paths, "pdf", folder)`` converts several files with
-  one start of LibreOffice, with the run's one profile, and gives back the converted paths
-  in order; the target is whatever ``soffice --convert-to`` takes (``"ods"``, ``"xls"``,
-  ``"xlsx:Calc MS Excel 2007 XML"``). The test is skipped, saying why, where LibreOffice is
-  not installed. Convert every file a test (or a module's fixture) needs in one call.
+  one start of LibreOffice, with the process's one profile, and gives back the converted
+  paths in order; the target is whatever ``soffice --convert-to`` takes (``"ods"``,
+  ``"xls"``, ``"xlsx:Calc MS Excel 2007 XML"``). The test is skipped, saying why, where
+  LibreOffice is not installed. Convert every file a test (or a module's fixture) needs in
+  one call; a module whose tests print the same files converts them in a module-scoped
+  fixture (see ``test_print.printed``). ``tests/pdf_pages.py`` measures a PDF's pages
+  quickly.
 - A test that costs more than a few seconds and proves what a quicker one does not is marked
   ``@pytest.mark.slow``: ``make test`` leaves it out, ``make test-all`` (and CI) runs it.
-  Those using LibreOffice are marked ``libreoffice`` here, so the spawned re-run (which is
+  Tests using LibreOffice are marked ``libreoffice`` here, so the spawned re-run (which is
   about the pipeline's own processes) leaves them out.
+- ``make test`` runs the tests in two processes (pytest-xdist, a file to a process): a
+  module-scoped fixture is made once, but a session-scoped one once in each process unless
+  it is shared as ``demo_round`` is.
 """
 
 from __future__ import annotations

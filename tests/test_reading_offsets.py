@@ -192,6 +192,8 @@ RESAVED = {"p44": [*OFFSETS, FAR], "three_year": OFFSETS, "pcc_delivery": OFFSET
 SOME_OFFSETS = [(0, 0), (1, 0), (0, 1), (3, 2), (5, 5)]
 SOME = {kind: [at for at in offsets if at in SOME_OFFSETS or kind == "grid" or at == FAR]
         for kind, offsets in RESAVED.items()}  # fmt: skip
+LIBREOFFICE = pytest.mark.libreoffice  # (saved_as starts it only when asked for .xls or .ods)
+RESAVED_FORMATS = [pytest.param(fmt, marks=LIBREOFFICE) for fmt in ("xls", "ods")]
 
 
 @pytest.fixture(scope="module")
@@ -324,9 +326,10 @@ def differences(got: dict, expected: dict) -> dict:
 
 
 @pytest.mark.parametrize("fmt, every", [
-    ("xlsx", True), ("xls", False), ("ods", False),
-    pytest.param("xls", True, marks=pytest.mark.slow),
-    pytest.param("ods", True, marks=pytest.mark.slow),
+    ("xlsx", True),
+    pytest.param("xls", False, marks=LIBREOFFICE), pytest.param("ods", False, marks=LIBREOFFICE),
+    pytest.param("xls", True, marks=[LIBREOFFICE, pytest.mark.slow]),
+    pytest.param("ods", True, marks=[LIBREOFFICE, pytest.mark.slow]),
 ], ids=["xlsx", "xls at some offsets", "ods at some offsets", "xls", "ods"])  # fmt: skip
 @pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery", "hallmarks"])
 def test_a_return_moved_down_and_right_reads_the_same_with_every_address_moved_as_much(
@@ -349,7 +352,7 @@ def test_a_return_moved_down_and_right_reads_the_same_with_every_address_moved_a
     )[:6000]
 
 
-@pytest.mark.parametrize("fmt", ["xls", "ods"])
+@pytest.mark.parametrize("fmt", RESAVED_FORMATS)
 @pytest.mark.parametrize("layout", ["p44", "three_year", "pcc_delivery", "hallmarks"])
 def test_a_moved_return_resaved_by_libreoffice_reads_as_the_xlsx_did_before_it_moved(
     saved_as, layout, fmt
@@ -364,7 +367,7 @@ def test_a_moved_return_resaved_by_libreoffice_reads_as_the_xlsx_did_before_it_m
     assert got == expected
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+@pytest.mark.parametrize("fmt", ["xlsx", *RESAVED_FORMATS])
 def test_every_cell_is_read_where_it_was_put(saved_as, fmt):
     """The reader's grid is anchored at the sheet's first used cell in both directions, for
     the first rows (to find the layout) and for the whole sheet."""
@@ -385,7 +388,7 @@ def test_every_cell_is_read_where_it_was_put(saved_as, fmt):
 # --- far away, out of reach, too large --------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+@pytest.mark.parametrize("fmt", ["xlsx", *RESAVED_FORMATS])
 def test_a_plan_starting_in_z1000_is_read_right_and_is_not_a_large_sheet(saved_as, fmt):
     files = saved_as(fmt)["p44"]
     # counted from A1 the sheet would hold over a thousand rows by 38 columns, far more than
