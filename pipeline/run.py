@@ -16,6 +16,7 @@ from pathlib import Path
 from . import feedback
 from .children import start_method
 from .consolidation import consolidate
+from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import read_file, walk
@@ -79,14 +80,15 @@ def run(
     as_of: date | None = None,
     on_file: Callable[[int, int], None] | None = None,
     store_path: Path | None = None,
-    due: date | None = None,
+    due: date | Dues | None = None,
     isolation: Isolation = ISOLATED,
 ) -> RunResult:
     """Read every return in ``inbox``, record the run in the store, and write
     ``outbox/consolidated-<as-of>.xlsx``.
 
     The round's picture includes returns read by earlier runs in the same round, even if
-    their files have since left the inbox. ``due`` is when returns were due (for the tracker).
+    their files have since left the inbox. ``due`` is when returns were due (for the tracker):
+    a date for every layout, or rules giving each layout's date in its round.
     ``on_file(done, total)`` is called after each file is read. Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
@@ -157,7 +159,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
                 last = store.latest_returns_of(name, [p.organisation for p in missing])
                 for plan in missing:
                     plan.last_return = last.get(organisation_key(plan.organisation))
-            consolidation.rounds, consolidation.due = rounds, due
+            consolidation.rounds, consolidation.dues = rounds, due_dates(due, rounds)
     # The round's feedback, this run's and earlier runs': each plan's record names its files.
     jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, consolidation.flags)
     plans = _plan_records(consolidation, rounds, jobs)
