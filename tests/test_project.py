@@ -140,6 +140,16 @@ def test_an_option_added_to_any_command_can_be_set_in_the_file(tmp_path, monkeyp
     assert result.output.startswith("[\n") and '"organisation": "Leeds"' in result.output
 
 
+def test_the_readmes_project_file_is_one_the_pipeline_reads(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    write_registers(tmp_path / "registers", ("p44", "three_year"))
+    (tmp_path / "pipeline.toml").write_text(shown, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "--help")  # every setting is read before any command runs
+    assert result.exit_code == 0, result.output
+
+
 # --- a mistake in the file --------------------------------------------------------------------
 
 
