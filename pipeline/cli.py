@@ -110,9 +110,7 @@ def templates(layout: str | None, registers: tuple[RegisterSource, ...], out: Pa
     many were pre-filled, and warns when none could be.
     """
     from .prefill import write_round_templates
-    from .store import DEFAULT_STORE
 
-    store = store or (DEFAULT_STORE if DEFAULT_STORE.exists() else None)
     for made in write_round_templates(out, registers, layout, store, as_of):
         echo(f"Wrote {len(made.paths)} {made.layout.title} template(s) to {out}")
         if made.prefilled:
@@ -260,12 +258,13 @@ def _pack(result) -> None:
 @pack_option
 def demo(directory: Path, as_of: date | None, pack: bool) -> None:
     """Make a realistic demo inbox (with the usual mistakes) and run the pipeline on it."""
-    from .demo import DEMO_AS_OF, make_demo, run_earlier_rounds
+    from .demo import DEMO_AS_OF, make_demo
     from .run import run as run_pipeline
+    from .run import run_rounds
 
     as_of = as_of or DEMO_AS_OF
     made = make_demo(directory, as_of)
-    for earlier, before in run_earlier_rounds(made):
+    for earlier, before in run_rounds(made.earlier, made.store):
         echo(f"Last round ({earlier.as_of:%d/%m/%Y}): {len(before.consolidation.receipts)} "
              f"returns read from {earlier.inbox}")  # fmt: skip
     echo(f"This round: {made.inbox} ({made.files} files)")
@@ -332,8 +331,8 @@ def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
     (Outlook and Thunderbird open it ready to send); with --send they are sent. What was sent
     is recorded in the store, and not sent again unless --again.
     """
+    from .mail_lines import drafts_text, sent_text
     from .mailing import MAIL_FOLDER, prepare, write_drafts
-    from .report.terminal import drafts_text, sent_text
     from .sending import SERVER_FLAGS, ServerOptions, server_for
 
     ctx = click.get_current_context()

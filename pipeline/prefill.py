@@ -58,11 +58,13 @@ def write_round_templates(
     as_of: date | None = None,
 ) -> list[TemplatesWritten]:
     """Write the templates for everyone on ``registers`` (each a path, or a layout name and a
-    path) into ``out``, pre-filled from each organisation's latest return in ``store``.
+    path) into ``out``, pre-filled from each organisation's latest return in ``store`` (by
+    default ``outbox/pipeline.sqlite`` in this folder, where there is one).
 
     ``layout`` reads an unnamed register as that layout and leaves out the others' registers;
     with no register it writes one blank template of ``layout``. ``as_of`` is the day of the
     round the templates are for (default today; a blank template has none)."""
+    store = store if store is not None else _default_store()
     given = list(registers)
     if not given:
         if layout is None:
@@ -86,6 +88,12 @@ def write_round_templates(
         written.append(TemplatesWritten(register.layout, paths, len(register.entries), carried,
                                         store, exists))  # fmt: skip
     return written
+
+
+def _default_store() -> Path | None:
+    from .store import DEFAULT_STORE
+
+    return DEFAULT_STORE if DEFAULT_STORE.exists() else None
 
 
 def _latest_returns(store: Path, layout: str) -> dict:

@@ -8,10 +8,11 @@ plain objects, and never print: the CLI renders what they return.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import feedback
 from .children import start_method
@@ -30,6 +31,9 @@ from .outputs import Outputs, write_and_record
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
 from .timing import stage
+
+if TYPE_CHECKING:
+    from .demo.generate import DemoRound
 
 
 @dataclass
@@ -66,6 +70,17 @@ def check_files(
     for receipt in receipts:
         receipt.copy = None
     return receipts
+
+
+def run_rounds(
+    rounds: Iterable[DemoRound], store_path: Path
+) -> Iterator[tuple[DemoRound, RunResult]]:
+    """Run each of ``rounds`` (an inbox, its day, its registers and due date: the demo's rounds
+    before this one) into the store at ``store_path``, one after the other, the workbook
+    beside its inbox; yielding each round with its run's result as it is done."""
+    for round_ in rounds:
+        yield round_, run(round_.inbox, round_.inbox.parent, round_.registers, round_.as_of,
+                          store_path=store_path, due=round_.due)  # fmt: skip
 
 
 def rounds_at(as_of: date) -> dict[str, Round]:

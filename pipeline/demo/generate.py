@@ -16,12 +16,10 @@ import os
 import random
 import shutil
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.utils import formataddr
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
@@ -31,9 +29,6 @@ from ..templates import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
 from .mail import email_return
 from .partner import PartnerWorkbook
-
-if TYPE_CHECKING:
-    from ..run import RunResult
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
 DUE_DAYS_BEFORE = 2  # a round's returns are due two days before the round's date
@@ -105,17 +100,6 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
             count += _send(current, templates, inbox, rng, _arrival(current.name, due, late))
     count += _extras(inbox, templates, _random(as_of, "extras"), as_of, due)
     return DemoInbox(earlier, inbox, registers, templates, store, count, due)
-
-
-def run_earlier_rounds(made: DemoInbox) -> Iterator[tuple[DemoRound, RunResult]]:
-    """Run each round before this one into the demo's store, one after the other (so that
-    this round has a direction of travel to show), yielding each round with its run's
-    result as it is done."""
-    from ..run import run
-
-    for earlier in made.earlier:
-        yield earlier, run(earlier.inbox, earlier.inbox.parent, earlier.registers, earlier.as_of,
-                           store_path=made.store, due=earlier.due)  # fmt: skip
 
 
 def _random(as_of: date, part: str) -> random.Random:
