@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .due import EVERY_LAYOUT, DueRule, Dues
+if TYPE_CHECKING:
+    from .due import Dues
 
 AS_OF_YEARS = (1990, 2100)  # an as-of or due date outside these years is a typing slip
 
@@ -88,6 +89,8 @@ class Due(Day):
     name = "YYYY-MM-DD|RULE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> date | Dues:
+        from .due import EVERY_LAYOUT, DueRule, Dues  # (not imported for --help)
+
         if isinstance(value, Dues):
             return value
         if isinstance(value, date) or (str(value)[:1].isdigit() and "-" in str(value)):
