@@ -48,7 +48,8 @@ def to_fix(c: Consolidation, plan: Plan) -> list[str]:
         return ["No usable return this round.", *plan.rejected]
     wanted = must_fix(plan)
     if c.late(plan):
-        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
+        due = c.due_of(plan.layout.name)
+        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {due:%d/%m/%Y}).")
     return wanted + [f.message for f in plan.flags if f.rule == STALE]
 
 
@@ -110,6 +111,6 @@ def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> N
         contact_email=email,
         to_fix=tuple(to_fix(c, plan)),
         off_track=tuple(off_track(plan)),
-        due=c.due,
+        due=c.due_of(plan.layout.name),
         feedback=tuple(feedback),
     )
