@@ -541,7 +541,8 @@ def _mailed(letter) -> str:
     from .layouts import LAYOUTS
 
     title = LAYOUTS[letter.notice.layout].short_title
-    return f"{letter.notice.organisation} ({title}) to {letter.recipient}"
+    copy = f", copying {letter.notice.copy_email}" if letter.notice.copy_email else ""
+    return f"{letter.notice.organisation} ({title}) to {letter.recipient}{copy}"
 
 
 def _not_mailed(left_out) -> None:

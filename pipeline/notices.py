@@ -1,5 +1,6 @@
 """What each organisation is told about its round: what is missing or must be fixed, what is
-off track, when returns are due, who to write to, and which feedback workbooks are its.
+off track, when returns are due, who to write to (and copy: ``pipeline.contacts``), and which
+feedback workbooks are its.
 
 Worked out once, here, from the round's ``Consolidation``: the consolidated workbook's chase
 list shows it to the central team, and ``pipeline mail`` says it to the organisation. A run
@@ -13,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from .contacts import Person
 from .findings import REQUIRED, Severity
 from .flags import FROM_FINDINGS, NO_RETURN, STALE
 from .plans import Consolidation, Plan
-from .registers import contact_of
 
 EMPTY = (REQUIRED, "missing-label")  # the findings of a field left empty
 NOTICE = "notice"  # the key of a plan's notice in its stored summary
@@ -69,12 +70,14 @@ class Notice:
     as_of: date  # the run's as-of date
     on_register: bool
     has_return: bool
-    contact_name: str | None
+    contact_name: str | None  # whom it goes to: the register's contact
     contact_email: str | None
     to_fix: tuple[str, ...] = ()
     off_track: tuple[str, ...] = ()
     due: date | None = None  # when the round's returns were due, as the run was told
     feedback: tuple[str, ...] = field(default=())  # its feedback files' names
+    copy_name: str | None = None  # whom it copies: who completed the return, if someone else
+    copy_email: str | None = None
 
     def stored(self) -> dict[str, Any]:
         """As JSON-ready values, for the store."""
@@ -96,7 +99,8 @@ class Notice:
 
 def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> Notice:
     """The organisation's notice for the round ``c`` is, with its feedback files' names."""
-    name, email = contact_of(plan.layout, plan.entry)  # the register's: not who filled it in
+    whom = plan.recipients
+    to, copy = whom.to or Person(), whom.copy or Person()
     round_ = c.rounds.get(plan.layout.name)
     return Notice(
         organisation=plan.organisation,
@@ -106,8 +110,10 @@ def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> N
         as_of=c.as_of,
         on_register=plan.entry is not None,
         has_return=plan.has_return,
-        contact_name=name,
-        contact_email=email,
+        contact_name=to.name,
+        contact_email=to.email,
+        copy_name=copy.name,
+        copy_email=copy.email,
         to_fix=tuple(to_fix(c, plan)),
         off_track=tuple(off_track(plan)),
         due=c.due,

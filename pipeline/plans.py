@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import travel
+from .contacts import Recipients, recipients
 from .findings import Finding, cell_address
 from .intake import Receipt
 from .layouts import Layout, measures
@@ -88,25 +89,17 @@ class Plan:
         return cell_address(loaded.header_row, loaded.columns[name])
 
     @property
-    def contact_name(self) -> str | None:
-        """Who to write to: the person who completed the plan, else the register's contact."""
-        for name in self.layout.contact_names:
-            if self.value(name):
-                return str(self.value(name))
-        return None
-
-    @property
-    def contact_email(self) -> str | None:
-        """The email address to write to, from the return or the register."""
-        key = self.layout.contact_email
-        email = self.value(key) if key else None
-        return str(email) if email else None
+    def recipients(self) -> Recipients:
+        """Whom its messages go to: its register's contact, copying whoever completed its
+        return when that is someone else (``contacts.recipients``)."""
+        return recipients(self.layout, self.entry, self.loaded)
 
     @property
     def contact(self) -> str | None:
-        """``Name <email>`` for a message, or whichever is known."""
-        parts = [self.contact_name, self.contact_email and f"<{self.contact_email}>"]
-        return " ".join(p for p in parts if p) or None
+        """Whom to chase, ``Name <email>``: the register's contact, else whoever completed
+        the return."""
+        person = self.recipients.chase
+        return str(person) if person else None
 
     def last_plan(self, as_of: date) -> Plan | None:
         """With no return this round, its latest return as a plan of its own, its rows

@@ -82,8 +82,8 @@ def test_the_plans_flags_are_what_the_rules_find_at_the_as_of_date():
 
 
 def test_a_partnership_on_the_register_that_sent_nothing_gets_a_red_flag_saying_whom_to_chase():
-    register = {"region": "GO Yorkshire and the Humber", "completed_by": "Sam Khan",
-                "email": "sam.khan@bradford.gov.uk"}  # fmt: skip
+    register = {"region": "GO Yorkshire and the Humber", "contact_name": "Sam Khan",
+                "contact_email": "sam.khan@bradford.gov.uk"}  # fmt: skip
     plan = plan_in_memory("p44", {"partnership": "Bradford"}, as_of=AS_OF, register=register,
                           returned=False)  # fmt: skip
     assert not plan.has_return
@@ -118,7 +118,7 @@ def test_a_partnership_whose_only_file_was_rejected_is_told_why_not_that_nothing
 
 
 def test_a_partnership_on_the_register_that_sent_its_return_is_not_missing():
-    plan = leeds(register={"completed_by": "Jane Doe", "email": "jane.doe@leeds.gov.uk"})
+    plan = leeds(register={"contact_name": "Jane Doe", "contact_email": "jane.doe@leeds.gov.uk"})
     assert plan.has_return and flagged(plan, "return-missing") == []
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
 from ..naming import safe_stem
-from ..registers import Register, RegisterEntry, read_register
+from ..registers import Register, RegisterEntry, contact_of, read_register
 from ..templates import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
 from .mail import email_return
@@ -217,11 +217,11 @@ def _as_email(path: Path, r: DemoReturn, when: datetime) -> None:
     """The return at ``path`` sent by email instead, and the message saved in its place (as
     ``.eml``) a little after it arrived. One partner in five sends it from a shared office
     address, not the register's contact. A layout without contact emails sends files."""
-    prefill, layout = r.entry.prefill, r.layout
-    address = str(prefill.get(layout.contact_email) or "") if layout.contact_email else ""
-    if "@" not in address:
+    layout = r.layout
+    name, address = contact_of(layout, r.entry)
+    if not address or "@" not in address:
         return
-    name = next((str(prefill[n]) for n in layout.contact_names if prefill.get(n)), "")
+    name = name or ""
     if zlib.crc32(r.entry.organisation.encode()) % 5 == 0:
         name, address = "Partnership office", f"office@{address.split('@', 1)[1]}"
     message = path.with_suffix(".eml")

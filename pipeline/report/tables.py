@@ -395,20 +395,22 @@ def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
 
 def chase_list(c: Consolidation) -> Table:
     """Who to chase and for what: a line per organisation on a register whose return is
-    missing, rejected, late, stale or has something that must be fixed, with the contact to
-    write to (their email a link that starts a message)."""
+    missing, rejected, late, stale or has something that must be fixed, with whom to write to
+    as the mail does (``contacts.recipients``: the register's contact, their email a link
+    that starts a message, and whoever completed the return, copied when someone else)."""
     lines = []
     for plan in c.plans:
         if plan.entry is None:
             continue
         wanted = notices.to_fix(c, plan)
         if wanted:
-            lines.append((plan, " ".join(wanted)))
+            lines.append((plan, plan.recipients, " ".join(wanted)))
     columns = [
         Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
         Col("Layout", 30, TEXT, lambda line: line[0].layout.title),
-        Col("Contact name", 24, TEXT, lambda line: line[0].contact_name),
-        Col("Contact email", 34, EMAIL, lambda line: line[0].contact_email),
-        Col("What is missing", 90, LONG, lambda line: line[1]),
+        Col("Contact name", 24, TEXT, lambda line: line[1].to and line[1].to.name),
+        Col("Contact email", 34, EMAIL, lambda line: line[1].to and line[1].to.email),
+        Col("Copy to", 34, TEXT, lambda line: line[1].copy and str(line[1].copy)),
+        Col("What is missing", 90, LONG, lambda line: line[2]),
     ]
     return Table.of("Chase list", columns, lines)

@@ -20,6 +20,7 @@ from ...demo.layout_demo import (
     stale,
 )
 from ...registers import RegisterEntry
+from ..model import CONTACT_EMAIL, CONTACT_NAME
 from . import LAYOUT
 
 ACTIONS = (
@@ -70,10 +71,10 @@ def header(rng: random.Random, entry: dict[str, Any], as_of: date) -> dict[str, 
     """Header values a partnership fills in (the register pre-fills the rest)."""
     ward = rng.choice(WARDS)
     return {
-        "completed_by": entry.get("completed_by"),
+        "completed_by": entry.get(CONTACT_NAME),
         "role": rng.choice(ROLES),
         "agency": rng.choice(("Government Office", "Local authority", "Police")),
-        "email": entry.get("email"),
+        "email": entry.get(CONTACT_EMAIL),
         "telephone": f"0{rng.randrange(1130, 1999)} {rng.randrange(100, 999)} "
         f"{rng.randrange(1000, 9999)}",
         "date_of_update": as_of - timedelta(days=rng.randrange(1, 12)),
