@@ -263,7 +263,9 @@ def body(notice: Notice, attached: list[str], due: date | None) -> str:
     lines += ["Attached:",
               f"- {template}: your template for the next round, with what you told us last "
               f"time already filled in."]  # fmt: skip
-    lines += [f"- {name}: your return with each thing to fix or check marked on it, listed "
+    lines += [f"- {name}: why a file you sent could not be used, and what to do about it "
+              f"(its Fix list)." if name in notice.turned_down else
+              f"- {name}: your return with each thing to fix or check marked on it, listed "
               f"on its first sheet (Fix list)." for name in feedback]  # fmt: skip
     return "\n".join(lines) + "\n"
 

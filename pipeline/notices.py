@@ -16,14 +16,14 @@ from typing import Any
 
 from .contacts import Person
 from .findings import REQUIRED, Severity
-from .flags import FROM_FINDINGS, NO_RETURN, STALE
+from .flags import FROM_FINDINGS, NO_RETURN, STALE, TURNED_DOWN
 from .plans import Consolidation, Plan
 
 EMPTY = (REQUIRED, "missing-label")  # the findings of a field left empty
 NOTICE = "notice"  # the key of a plan's notice in its stored summary
 # Gap flags the "off track" part does not say: what the "to fix" part says already (the
-# findings behind them, the return missing, its date of update stale).
-SAID_AS_TO_FIX = FROM_FINDINGS | {NO_RETURN, STALE}
+# findings behind them, the return missing or rejected, its date of update stale).
+SAID_AS_TO_FIX = FROM_FINDINGS | {NO_RETURN, TURNED_DOWN, STALE}
 
 
 def must_fix(plan: Plan) -> list[str]:
@@ -46,7 +46,7 @@ def to_fix(c: Consolidation, plan: Plan) -> list[str]:
     were rejected), or what its return must have fixed, whether it came late, whether its
     date of update is stale. Empty when nothing is wanted."""
     if not plan.has_return:
-        return ["No usable return this round.", *plan.rejected]
+        return ["No usable return this round.", *(r.sentence for r in plan.rejected)]
     wanted = must_fix(plan)
     if c.late(plan):
         wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
@@ -78,6 +78,7 @@ class Notice:
     feedback: tuple[str, ...] = field(default=())  # its feedback files' names
     copy_name: str | None = None  # whom it copies: who completed the return, if someone else
     copy_email: str | None = None
+    turned_down: tuple[str, ...] = ()  # of its feedback, that about files it could not use
 
     def stored(self) -> dict[str, Any]:
         """As JSON-ready values, for the store."""
@@ -92,13 +93,15 @@ class Notice:
         values = dict(data)
         values["as_of"] = date.fromisoformat(values["as_of"])
         values["due"] = date.fromisoformat(values["due"]) if values.get("due") else None
-        for key in ("to_fix", "off_track", "feedback"):
+        for key in ("to_fix", "off_track", "feedback", "turned_down"):
             values[key] = tuple(values.get(key) or ())
         return cls(**values)
 
 
-def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> Notice:
-    """The organisation's notice for the round ``c`` is, with its feedback files' names."""
+def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = (),
+              turned_down: tuple[str, ...] = ()) -> Notice:  # fmt: skip
+    """The organisation's notice for the round ``c`` is, with its feedback files' names
+    (``turned_down``: those of them about files that could not be used)."""
     whom = plan.recipients
     to, copy = whom.to or Person(), whom.copy or Person()
     round_ = c.rounds.get(plan.layout.name)
@@ -118,4 +121,5 @@ def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> N
         off_track=tuple(off_track(plan)),
         due=c.due,
         feedback=tuple(feedback),
+        turned_down=tuple(turned_down),
     )

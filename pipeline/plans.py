@@ -44,6 +44,19 @@ class Flag:
     to_do: str = ""  # what the organisation does about it
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A file of the organisation's this round that could not be used, and why."""
+
+    file: str  # its name as shown
+    why: str  # the reason, as a clause: "it is not a spreadsheet: save it ..."
+
+    @property
+    def sentence(self) -> str:
+        """``Leeds.csv could not be used: …; send the workbook itself.``"""
+        return f"{self.file} could not be used: {self.why}"
+
+
 @dataclass
 class Plan:
     """One organisation's position this round."""
@@ -58,7 +71,9 @@ class Plan:
     previous: PlanRecord | None = None  # its last round with a return, from the store
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
     received: datetime | None = None  # when the return used arrived (``intake.arrival``)
-    rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
+    # with no usable return: its files turned down this round (matched to it by what they
+    # say, ``pipeline.owners``), and why
+    rejected: list[Rejected] = field(default_factory=list)
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
 
     @property

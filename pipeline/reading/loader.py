@@ -17,6 +17,7 @@ from typing import Any
 from ..findings import Finding, Severity, cell_address, shown
 from ..layouts import LAYOUTS, Field, Layout, normalise_title, squash
 from ..returns import (
+    CANNOT_BE_USED,
     ROW,
     STAMP_SHEET,
     HeaderValue,
@@ -110,7 +111,7 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
             return loaded.reject("no-layout", _no_layout(heads))
         best.sheet = book.sheet(best.sheet.name, merged_rows=SEARCH_ROWS)  # labels' merges
     except Unreadable as err:
-        return loaded.reject("unreadable", f"This file cannot be used: {err}.")
+        return loaded.reject("unreadable", f"{CANNOT_BE_USED}{err}.")
     _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))
     return loaded
 
