@@ -228,6 +228,11 @@ def _why_no_markup(job: FeedbackJob) -> str:
             "Your file reads as it should. Here is what is off track in the plan it holds, "
             "with the cell each is about in your file."
         )
+    if Path(job.name).suffix.lower() == ".csv":
+        return (
+            "Your file is a CSV, which holds the plan's values only and cannot be marked up, so "
+            "here is the list of fixes, cell by cell. Next time, send the workbook itself (.xlsx)."
+        )
     return (
         f"Your file is a {Path(job.name).suffix or 'non-Excel'} file, which we cannot mark up, "
         f"so here is the list of fixes, cell by cell."

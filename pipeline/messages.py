@@ -33,7 +33,8 @@ from .reading.workbook import Unreadable
 from .returns import CANNOT_BE_USED, SEPARATOR, Envelope
 
 MESSAGES = (".eml", ".msg")
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # attachments read as returns, by extension
+# attachments read as returns, by extension (a CSV saved from the plan sheet too)
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 MOST_ATTACHMENTS = 50  # more than any message carrying returns: such a message is not opened
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENVELOPE_MEANS = (

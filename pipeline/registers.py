@@ -157,13 +157,12 @@ def read_register(path: Path, layout: Layout | None = None) -> Register:
 
 
 def _decoded(data: bytes, path: Path) -> str:
-    """A register's text: UTF-8, else what Excel's plain "CSV (Comma delimited)" writes."""
+    """A register's text: UTF-8, else what Excel's plain "CSV (Comma delimited)" writes (as a
+    return saved as CSV is read: ``reading.csvfile``)."""
+    from .reading.csvfile import decoded  # (the reading package imports the loader)
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
+        return decoded(data)
     except UnicodeDecodeError as err:
         line = len(_LINE_BREAK.findall(data[: err.start])) + 1
         raise RegisterError(

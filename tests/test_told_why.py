@@ -10,7 +10,6 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +20,7 @@ from message_builders import eml
 from workbook_reading import sheet_records
 
 from pipeline.cli import cli
+from pipeline.demo.mail import word_document
 from pipeline.feedback import FIX_LIST
 from pipeline.isolation import Isolation
 from pipeline.run import run
@@ -32,16 +32,6 @@ Bradford,GO Yorkshire and the Humber,Sam Khan,sam.khan@bradford.gov.uk
 Kestrel,GO North West,Kim Lee,kim.lee@kestrel.gov.uk
 Salford,GO North West,Ruth Adeyemi,ruth.adeyemi@salford.gov.uk
 """
-
-
-def word_document(path: Path) -> Path:
-    """A Word document (.docx), as a partner sends their plan typed up in Word."""
-    with zipfile.ZipFile(path, "w") as package:
-        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        package.writestr(
-            "word/document.xml", f'<?xml version="1.0"?><document>{path.stem}</document>'
-        )
-    return path
 
 
 def half_copied(path: Path, made: Path) -> Path:
@@ -69,13 +59,13 @@ def round_told(tmp_path_factory):
     made, inbox = folder / "made", folder / "inbox"
     made.mkdir()
     inbox.mkdir()
-    word_document(inbox / "Kestrel CSP return.docx")
+    word_document(inbox / "Kestrel CSP return.docx", "Our plan")
     half_copied(inbox / "Bradford action plan v2.xlsx", p44_return(made, "Bradford"))
     eml(inbox / "Our return.eml", [("plan.xlsx", b"%PDF-1.4 our plan, printed")],
         sender="Ali Shah <ALI.SHAH@leedsnorth.gov.uk>")  # fmt: skip
     p44_return(inbox, name="Leeds.xlsx")
     half_copied(inbox / "Leeds draft.xlsx", p44_return(made, "Leeds", name="draft.xlsx"))
-    word_document(inbox / "Leeds and Salford joint notes.docx")
+    word_document(inbox / "Leeds and Salford joint notes.docx", "Notes")
     result, outbox = run_round(folder, inbox)
     log = {r["File"]: r for r in sheet_records(result.path, "Returns Log")}
     flags = sheet_records(result.path, "Gap Flags")

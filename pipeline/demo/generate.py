@@ -27,7 +27,7 @@ from ..naming import safe_stem
 from ..registers import Register, RegisterEntry, contact_of, read_register
 from ..templates import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
-from .mail import email_return
+from .mail import email_return, word_document
 from .partner import PartnerWorkbook
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
@@ -193,7 +193,10 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
         filled.put_row(row)
     if r.rename_sheet:
         filled.rename_sheet(r.rename_sheet)
-    filled.save(target)
+    if r.saved_as_csv:
+        filled.save_csv(target)
+    else:
+        filled.save(target)
     _arrived(target, when)
     made = 1
     demo = _demo(r.layout)
@@ -252,6 +255,12 @@ def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date, due: 
         _arrived(inbox / f"{organisation} action plan.xlsx", _arrival(organisation, due))
         path.unlink()
         made += 1
+    for layout in _played():
+        org = _demo(layout).sent_in_word
+        if org is not None:  # its plan typed up in Word: rejected, and told why
+            word = word_document(inbox / f"{org} action plan.docx", f"{org}: our action plan")
+            _arrived(word, _arrival(org, due))
+            made += 1
     (inbox / "covering note.txt").write_text(
         "Hi, please find attached our updated action plan. Regards, Salford CSP\n"
     )

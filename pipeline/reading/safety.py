@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..files import FEEDBACK_MARK, OUTPUT_MARK
 from ..findings import column_number
+from .csvfile import is_csv
 from .workbook import Unreadable
 
 _ZIP = b"PK\x03\x04"
@@ -54,7 +55,7 @@ class Inspection:
     """What the bytes are, which formula cells have no saved result, and which sheets' used
     ranges are too large to be read at all (each by sheet name; .xlsx only)."""
 
-    kind: str  # xlsx, ods, xls
+    kind: str  # xlsx, ods, xls, csv
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
     oversized: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rows, columns)
 
@@ -102,6 +103,8 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
         what = next((what for magic, what in _OTHER_FILES if data.startswith(magic)), None)
         if what is not None:
             raise Unreadable(_not_the_workbook(what))
+        if is_csv(name):  # text: read as the one sheet it holds (``reading.csvfile``)
+            return Inspection("csv")
         raise Unreadable("it is not a spreadsheet: save it from Excel as .xlsx and send it again")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

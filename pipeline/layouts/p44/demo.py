@@ -16,6 +16,7 @@ from ...demo.layout_demo import (
     built_by_hand,
     hand_typed_statuses,
     renamed_sheet,
+    saved_as_csv,
     shipped_register,
     stale,
 )
@@ -213,6 +214,7 @@ MISTAKES = {
     "Haringey": built_by_hand("ods", "{organisation} CSP action plan.ods"),
     "Islington": loose_numbers,
     "Kirklees": status_not_in_list,
+    "Lambeth": saved_as_csv,
 }
 
 
@@ -272,4 +274,5 @@ DEMO = LayoutDemo(
     sent_twice="Doncaster",  # an early draft, then the real return: the draft is superseded
     saved_twice="Gateshead",  # the same file saved again under another name: a duplicate
     late=frozenset({"Sheffield"}),  # returned the day after the due date
+    sent_in_word="Slough",  # its plan typed up in Word: rejected, matched to it by its name
 )
