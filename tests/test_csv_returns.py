@@ -142,6 +142,15 @@ def test_a_csv_of_something_else_is_told_plainly_why_it_cannot_be_used(tmp_path)
     assert "not a spreadsheet" not in result.output
 
 
+def test_a_register_dropped_into_the_inbox_is_told_to_be_a_register(tmp_path):
+    register = write_registers(tmp_path / "registers", ("p44",))["p44"]
+    loaded = load(register)
+    assert loaded.reason == (
+        "This CSV is a register (the list of who is to return), not a return: take it out of "
+        "the inbox, and give it to the run as a register."
+    )
+
+
 def test_a_csv_of_the_templates_guidance_sheet_is_no_plan(tmp_path):
     workbook = leeds_with_mistakes(tmp_path)
     csv = saved_as_csv(workbook, tmp_path / "Leeds.csv", sheet="Guidance")

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..findings import shown
 from ..guidance import GUIDANCE_COLUMNS
-from ..layouts import LAYOUTS
+from ..layouts import LAYOUTS, Layout
 from .locate import SEARCH_ROWS, Label
 from .workbook import Book, Sheet, Unreadable, too_large
 
@@ -131,25 +131,39 @@ def _trimmed(name: str, cells: list[list[Any]]) -> Sheet:
 def not_a_plan(heads: list[Sheet], found: bool) -> str | None:
     """Why a CSV is no plan (``found``: whether a layout's labels or columns were found in
     it), saying what it holds; None when it may be one. A CSV of the template's Guidance
-    sheet names every field, so it is told apart by its own column titles."""
+    sheet, or a register, names fields too, so each is told apart by its own columns."""
     cells = heads[0].cells if heads else []
     rows = [[str(v) for v in row if v != ""] for row in cells]
+    first = next((row for row in rows if row), [])
     if any(row[: len(GUIDANCE_COLUMNS)] == list(GUIDANCE_COLUMNS) for row in rows):
         return (
             "This CSV holds the template's Guidance sheet, not the plan: a CSV keeps one "
             f"sheet's values and nothing else: {SAVE_THE_WORKBOOK}"
         )
+    if first and any(_register_columns(first, layout) for layout in LAYOUTS.values()):
+        return (
+            "This CSV is a register (the list of who is to return), not a return: take it out "
+            "of the inbox, and give it to the run as a register."
+        )
     if found:
         return None
     layouts = [layout.short_title for layout in LAYOUTS.values()]
     known = ", ".join(layouts[:-1]) + f" or {layouts[-1]}" if len(layouts) > 1 else layouts[0]
-    first = next((row for row in rows if row), [])
     begins = f' (it begins "{shown(", ".join(first))}")' if first else " (it is empty)"
     return (
         f"This CSV does not hold a {known} plan: none of our templates' labels or column "
         f"titles are in its first {SEARCH_ROWS} rows{begins}. A CSV keeps one sheet's values "
         f"and nothing else: {SAVE_THE_WORKBOOK}"
     )
+
+
+def _register_columns(row: list[str], layout: Layout) -> bool:
+    """Whether ``row`` is the header row of a ``layout`` register (its columns, its required
+    ones among them)."""
+    columns = {c.strip() for c in row}
+    known = {f.register_column for f in layout.register_fields}
+    needed = {f.register_column for f in layout.register_fields if f.register_required}
+    return needed <= columns <= known
 
 
 def value_gaps(labels: list[Label]) -> dict[int, int]:
