@@ -10,7 +10,7 @@ A file that cannot be used has no plan to say whose it is, but it may still say 
 
 Each clue gives the register entries it could mean. It is matched only when the clues that
 say anything agree on exactly one; otherwise to nobody, and the Returns Log says why ("its
-name could be Luton's or Luton CSP's").
+name could be Luton (Priority 44) or Luton CSP (Hallmarks)").
 """
 
 from __future__ import annotations
@@ -96,15 +96,15 @@ def named_in(text: str, registers: Mapping[str, Register], layout: str | None = 
     return _distinct(candidate for candidate, span in found if not inside(span))
 
 
-def _distinct(candidates: Iterable[_Candidate]) -> list[_Candidate]:
-    seen: dict[tuple[str, str], _Candidate] = {}
-    for layout, entry in candidates:
-        seen.setdefault((layout, organisation_key(entry.organisation)), (layout, entry))
-    return list(seen.values())
-
-
 def _key(candidate: _Candidate) -> tuple[str, str]:
     return candidate[0], organisation_key(candidate[1].organisation)
+
+
+def _distinct(candidates: Iterable[_Candidate]) -> list[_Candidate]:
+    seen: dict[tuple[str, str], _Candidate] = {}
+    for candidate in candidates:
+        seen.setdefault(_key(candidate), candidate)
+    return list(seen.values())
 
 
 def by_contents(loaded: LoadedReturn, registers: Mapping[str, Register]) -> list[_Candidate]:

@@ -23,6 +23,9 @@ from pipeline.cli import cli
 from pipeline.demo.mail import word_document
 from pipeline.feedback import FIX_LIST
 from pipeline.isolation import Isolation
+from pipeline.owners import owner_of
+from pipeline.registers import read_registers
+from pipeline.returns import LoadedReturn, SourceFile
 from pipeline.run import run
 
 REGISTER = """partnership,region,contact_name,contact_email
@@ -209,3 +212,35 @@ def test_a_plan_naming_its_partnership_loosely_is_told_it_is_not_on_the_register
         'return.xlsx could not be used: "Salford Community Safety" is not on the Priority 44 '
         "Partnership Action Plan register"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Leeds North plan.pdf", "Leeds North"),  # the longer name that fits, not Leeds
+        ("LEEDS_return_v2.xlsx", "Leeds"),
+        ("Kings Lynn & West Norfolk.docx", "King's Lynn and West Norfolk"),
+        ("Luton CSP self-assessment.docx", "Luton CSP"),
+        (
+            "Luton return.docx",
+            "not matched to an organisation: its name could be Luton "
+            "(Priority 44) or Luton CSP (Hallmarks)",
+        ),
+        ("Minutes of the board.docx", None),
+    ],
+)
+def test_a_file_name_says_whose_it_is_loosely_but_only_when_it_is_plain(tmp_path, name, said):
+    (tmp_path / "p44.csv").write_text(
+        "partnership,region\nLeeds,Y\nLeeds North,Y\nLuton,E\nKing's Lynn and West Norfolk,E\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "hallmarks.csv").write_text("partnership,region\nLuton CSP,E\n", encoding="utf-8")
+    registers = read_registers([("p44", tmp_path / "p44.csv"),
+                                ("hallmarks", tmp_path / "hallmarks.csv")])  # fmt: skip
+    data = b"not a plan"
+    rejected = LoadedReturn(SourceFile.of(tmp_path / name, name, data)).reject("unreadable", "x")
+    matching = owner_of(rejected, registers)
+    if matching.owner is not None:
+        assert (matching.owner.organisation, matching.said) == (said, "its name")
+    else:
+        assert matching.said == said
