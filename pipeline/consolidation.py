@@ -16,9 +16,9 @@ from .flags import flags_for, sort_flags
 from .intake import ACCEPTED, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from .layouts import LAYOUTS
 from .layouts.rounds import round_of
-from .plans import Consolidation, Plan
+from .plans import Consolidation, Plan, Rejected
 from .registers import Register, organisation_key
-from .returns import records
+from .returns import CANNOT_BE_USED, records
 
 if TYPE_CHECKING:
     from .store import PlanRecord
@@ -32,14 +32,24 @@ def _recency(receipt: Receipt) -> tuple:
     return (updated, receipt.received or datetime.min, receipt.source.name)
 
 
-def _rejected(receipts: list[Receipt]) -> dict[tuple[str, str], list[str]]:
-    """Each organisation's files rejected this round, each as a sentence saying why."""
-    found: dict[tuple[str, str], list[str]] = {}
+def _rejected(receipts: list[Receipt]) -> dict[tuple[str, str], list[Rejected]]:
+    """Each organisation's files rejected this round (matched to it by their name, sender or
+    contents: ``Receipt.owner``), with why."""
+    found: dict[tuple[str, str], list[Rejected]] = {}
     for r in receipts:
-        if r.status == REJECTED and r.loaded and r.loaded.layout and r.loaded.organisation:
-            key = (r.loaded.layout, organisation_key(r.loaded.organisation))
-            found.setdefault(key, []).append(f"{r.source.name} was rejected: {r.note}")
+        if r.status == REJECTED and r.owner is not None:
+            key = (r.owner.layout, organisation_key(r.owner.organisation))
+            found.setdefault(key, []).append(Rejected(r.source.name, reason_clause(r.note or "")))
     return found
+
+
+def reason_clause(reason: str) -> str:
+    """A rejection's reason as a clause to follow "Leeds.csv could not be used: " ("The file
+    is empty" -> "the file is empty"; "This file cannot be used: it is ..." -> "it is ...")."""
+    reason = reason.removeprefix(CANNOT_BE_USED).strip()
+    if reason[:1].isupper() and reason[1:2].islower():
+        reason = reason[0].lower() + reason[1:]
+    return reason if reason.endswith(".") else f"{reason}."
 
 
 def _last_rounds_rows(plan: Plan, as_of: date) -> dict | None:

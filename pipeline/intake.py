@@ -20,6 +20,7 @@ from .findings import Finding, Severity
 from .inbox import Entry
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
+from .owners import Owner, owner_of
 from .reading.workers import load_all
 from .registers import Register
 from .returns import LoadedReturn, SourceFile
@@ -118,6 +119,10 @@ class Receipt:
     # for a file that came attached to a message: a sentence when its sender is not the
     # organisation's contact on the register (see ``sender_note``)
     sender_note: str | None = None
+    # of a rejected file: whose it is, where its name, sender or contents say (see
+    # ``pipeline.owners``), and how it was matched or why not, in words
+    owner: Owner | None = None
+    matched: str | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -246,6 +251,9 @@ def settle(receipts: Iterable[Receipt], registers: Mapping[str, Register]) -> No
         receipt.loaded = match_register(receipt.checked, registers)
         receipt.status, receipt.note = _status(receipt.loaded)
         receipt.sender_note = sender_note(receipt.loaded, registers)
+        if receipt.status == REJECTED:
+            matching = owner_of(receipt.loaded, registers)
+            receipt.owner, receipt.matched = matching.owner, matching.said
 
 
 def sender_note(loaded: LoadedReturn, registers: Mapping[str, Register]) -> str | None:

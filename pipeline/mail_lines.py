@@ -31,7 +31,8 @@ def sent_text(made: MailRound, outcome: Sending, server: str) -> str:
 def _mailed(letter: Letter) -> str:
     """``Leeds (Priority 44 Partnership Action Plan) to jane.doe@leeds.gov.uk``."""
     title = LAYOUTS[letter.notice.layout].short_title
-    return f"{letter.notice.organisation} ({title}) to {letter.recipient}"
+    copy = f", copying {letter.notice.copy_email}" if letter.notice.copy_email else ""
+    return f"{letter.notice.organisation} ({title}) to {letter.recipient}{copy}"
 
 
 def _not_mailed(made: MailRound) -> list[str]:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import travel
+from .contacts import Recipients, recipients
 from .findings import Finding, cell_address
 from .intake import Receipt
 from .layouts import Layout, measures
@@ -43,6 +44,19 @@ class Flag:
     to_do: str = ""  # what the organisation does about it
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A file of the organisation's this round that could not be used, and why."""
+
+    file: str  # its name as shown
+    why: str  # the reason, as a clause: "it is not a spreadsheet: save it ..."
+
+    @property
+    def sentence(self) -> str:
+        """``Leeds.csv could not be used: …; send the workbook itself.``"""
+        return f"{self.file} could not be used: {self.why}"
+
+
 @dataclass
 class Plan:
     """One organisation's position this round."""
@@ -57,7 +71,9 @@ class Plan:
     previous: PlanRecord | None = None  # its last round with a return, from the store
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
     received: datetime | None = None  # when the return used arrived (``intake.arrival``)
-    rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
+    # with no usable return: its files turned down this round (matched to it by what they
+    # say, ``pipeline.owners``), and why
+    rejected: list[Rejected] = field(default_factory=list)
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
 
     @property
@@ -88,25 +104,17 @@ class Plan:
         return cell_address(loaded.header_row, loaded.columns[name])
 
     @property
-    def contact_name(self) -> str | None:
-        """Who to write to: the person who completed the plan, else the register's contact."""
-        for name in self.layout.contact_names:
-            if self.value(name):
-                return str(self.value(name))
-        return None
-
-    @property
-    def contact_email(self) -> str | None:
-        """The email address to write to, from the return or the register."""
-        key = self.layout.contact_email
-        email = self.value(key) if key else None
-        return str(email) if email else None
+    def recipients(self) -> Recipients:
+        """Whom its messages go to: its register's contact, copying whoever completed its
+        return when that is someone else (``contacts.recipients``)."""
+        return recipients(self.layout, self.entry, self.loaded)
 
     @property
     def contact(self) -> str | None:
-        """``Name <email>`` for a message, or whichever is known."""
-        parts = [self.contact_name, self.contact_email and f"<{self.contact_email}>"]
-        return " ".join(p for p in parts if p) or None
+        """Whom to chase, ``Name <email>``: the register's contact, else whoever completed
+        the return."""
+        person = self.recipients.chase
+        return str(person) if person else None
 
     def last_plan(self, as_of: date) -> Plan | None:
         """With no return this round, its latest return as a plan of its own, its rows

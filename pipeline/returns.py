@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding, Severity, cell_address
@@ -63,6 +63,10 @@ class Envelope:
         return bool(self.sender and address) and self.sender.casefold() == address.casefold()
 
 
+SEPARATOR = " › "  # between a message's name and its attachment's, in the name shown
+CANNOT_BE_USED = "This file cannot be used: "  # how the sentence begins when it cannot be read
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file as found in the inbox: where, what name to show, and its content hash; for an
@@ -73,6 +77,13 @@ class SourceFile:
     sha256: str
     size: int
     envelope: Envelope | None = None
+
+    @property
+    def own_name(self) -> str:
+        """The file's own name: without its folders, or the message it came attached to."""
+        if self.envelope is not None and self.name.startswith(self.envelope.message + SEPARATOR):
+            return self.name[len(self.envelope.message + SEPARATOR) :]
+        return PurePosixPath(self.name).name
 
     @classmethod
     def of(cls, path: Path, name: str, data: bytes) -> SourceFile:

@@ -228,13 +228,16 @@ def _plan_records(c: Consolidation, rounds: dict[str, Round], jobs: list[feedbac
     the organisation, so it is recorded here)."""
     from .store import PlanRecord
 
-    names: dict[tuple[str, str], tuple[str, ...]] = {}
+    names: dict[tuple[str, str], list[feedback.FeedbackJob]] = {}
     for job in jobs:
         if job.owner:
-            names[job.owner] = (*names.get(job.owner, ()), job.target.name)
+            names.setdefault(job.owner, []).append(job)
     for plan in c.plans:
         sha = plan.loaded.source.sha256 if plan.loaded else None
         key = (plan.layout.name, organisation_key(plan.organisation))
-        told = notice_of(c, plan, names.get(key, ()))
+        # a file turned down is told of only where it left the organisation no usable return
+        mine = [job for job in names.get(key, []) if not (job.turned_down and plan.has_return)]
+        told = notice_of(c, plan, tuple(job.target.name for job in mine),
+                         tuple(job.target.name for job in mine if job.turned_down))  # fmt: skip
         yield PlanRecord(plan.layout.name, rounds[plan.layout.name].id, plan.organisation, sha,
                          {**plan.summary(), NOTICE: told.stored()})  # fmt: skip

@@ -163,7 +163,7 @@ def _send_one(smtp: smtplib.SMTP, letter: Letter, sender: str) -> str | None:
     """Send one letter: None once the server has accepted it, else why it was refused. A
     server that hangs up or a connection that breaks is raised (``OSError``)."""
     try:
-        smtp.send_message(letter.message, from_addr=sender, to_addrs=[letter.recipient])
+        smtp.send_message(letter.message, from_addr=sender, to_addrs=letter.recipients)
     except smtplib.SMTPRecipientsRefused as err:
         code, said = err.recipients.get(letter.recipient, (None, b""))
         refused = f"the mail server refused {letter.recipient} ({_reply(code, said)})"

@@ -24,7 +24,15 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
     log = {r["File"].rsplit("/", 1)[-1]: r for r in sheet_records(path, "Returns Log")}
     rejected = {name for name, r in log.items() if r["Status"] == "rejected"}
     assert rejected == {"covering note.txt", "Gotham action plan.xlsx",
-                        "Salford plan (web page).xls"}  # fmt: skip
+                        "Salford plan (web page).xls", "Slough action plan.docx"}  # fmt: skip
+    # Slough sent its plan typed up in Word: matched to it by the name, and it is told why
+    assert (log["Slough action plan.docx"]["Organisation"],
+            log["Slough action plan.docx"]["Matched by"]) == ("Slough", "its name")  # fmt: skip
+    [slough] = [f for f in flags(path, "Return rejected") if f["Organisation"] == "Slough"]
+    assert "it is a Word document, not a spreadsheet" in slough["Message"]
+    # Lambeth saved its plan's sheet as CSV: read like the workbook
+    [lambeth] = [r for name, r in log.items() if name.startswith("Lambeth")]
+    assert lambeth["File"].endswith(".csv") and lambeth["Status"].startswith("accepted")
     assert [r["Status"] for n, r in log.items() if n.startswith("DRAFT")] == ["superseded"]
     assert sum(r["Status"] == "duplicate" for r in log.values()) == 1
     assert "~$Leeds action plan.xlsx" not in log

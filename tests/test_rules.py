@@ -20,6 +20,7 @@ from builders import AS_OF, action, p44_header, task, three_year_header
 from plans_in_memory import plan_in_memory
 
 from pipeline.flags import flags_for
+from pipeline.plans import Rejected
 
 RED, AMBER = "red", "amber"
 # what the register pre-fills on each template (tests/builders.py's registers)
@@ -82,8 +83,8 @@ def test_the_plans_flags_are_what_the_rules_find_at_the_as_of_date():
 
 
 def test_a_partnership_on_the_register_that_sent_nothing_gets_a_red_flag_saying_whom_to_chase():
-    register = {"region": "GO Yorkshire and the Humber", "completed_by": "Sam Khan",
-                "email": "sam.khan@bradford.gov.uk"}  # fmt: skip
+    register = {"region": "GO Yorkshire and the Humber", "contact_name": "Sam Khan",
+                "contact_email": "sam.khan@bradford.gov.uk"}  # fmt: skip
     plan = plan_in_memory("p44", {"partnership": "Bradford"}, as_of=AS_OF, register=register,
                           returned=False)  # fmt: skip
     assert not plan.has_return
@@ -110,15 +111,18 @@ def test_a_missing_return_with_no_contact_known_just_says_so():
 def test_a_partnership_whose_only_file_was_rejected_is_told_why_not_that_nothing_came():
     plan = plan_in_memory("p44", {"partnership": "Salford"}, as_of=AS_OF,
                           register={"region": "GO North West"}, returned=False)  # fmt: skip
-    plan.rejected = ["salford.xlsx was rejected: The file is empty (0 bytes): send it again."]
+    plan.rejected = [Rejected("salford.xlsx", "the file is empty (0 bytes): send it again.")]
     [flag] = flags_for(plan, AS_OF)
+    assert (flag.rule, flag.severity, flag.rule_title) == ("return-rejected", RED,
+                                                           "Return rejected")  # fmt: skip
     assert flag.message == (
-        "No usable return: salford.xlsx was rejected: The file is empty (0 bytes): send it again."
+        "salford.xlsx could not be used: the file is empty (0 bytes): send it again."
     )
+    assert (flag.file, flag.sheet, flag.cell) == ("salford.xlsx", None, None)
 
 
 def test_a_partnership_on_the_register_that_sent_its_return_is_not_missing():
-    plan = leeds(register={"completed_by": "Jane Doe", "email": "jane.doe@leeds.gov.uk"})
+    plan = leeds(register={"contact_name": "Jane Doe", "contact_email": "jane.doe@leeds.gov.uk"})
     assert plan.has_return and flagged(plan, "return-missing") == []
 
 

@@ -24,10 +24,10 @@ from pathlib import Path
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
 from ..naming import safe_stem
-from ..registers import Register, RegisterEntry, read_register
+from ..registers import Register, RegisterEntry, contact_of, read_register
 from ..templates import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
-from .mail import email_return
+from .mail import email_return, word_document
 from .partner import PartnerWorkbook
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
@@ -193,7 +193,10 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
         filled.put_row(row)
     if r.rename_sheet:
         filled.rename_sheet(r.rename_sheet)
-    filled.save(target)
+    if r.saved_as_csv:
+        filled.save_csv(target)
+    else:
+        filled.save(target)
     _arrived(target, when)
     made = 1
     demo = _demo(r.layout)
@@ -217,11 +220,11 @@ def _as_email(path: Path, r: DemoReturn, when: datetime) -> None:
     """The return at ``path`` sent by email instead, and the message saved in its place (as
     ``.eml``) a little after it arrived. One partner in five sends it from a shared office
     address, not the register's contact. A layout without contact emails sends files."""
-    prefill, layout = r.entry.prefill, r.layout
-    address = str(prefill.get(layout.contact_email) or "") if layout.contact_email else ""
-    if "@" not in address:
+    layout = r.layout
+    name, address = contact_of(layout, r.entry)
+    if not address or "@" not in address:
         return
-    name = next((str(prefill[n]) for n in layout.contact_names if prefill.get(n)), "")
+    name = name or ""
     if zlib.crc32(r.entry.organisation.encode()) % 5 == 0:
         name, address = "Partnership office", f"office@{address.split('@', 1)[1]}"
     message = path.with_suffix(".eml")
@@ -252,6 +255,12 @@ def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date, due: 
         _arrived(inbox / f"{organisation} action plan.xlsx", _arrival(organisation, due))
         path.unlink()
         made += 1
+    for layout in _played():
+        org = _demo(layout).sent_in_word
+        if org is not None:  # its plan typed up in Word: rejected, and told why
+            word = word_document(inbox / f"{org} action plan.docx", f"{org}: our action plan")
+            _arrived(word, _arrival(org, due))
+            made += 1
     (inbox / "covering note.txt").write_text(
         "Hi, please find attached our updated action plan. Regards, Salford CSP\n"
     )

@@ -18,7 +18,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from ..errors import UsageError
-from .model import Band, ClosedList, Field, FlagLevel, Kind, Layout, normalise_title, squash
+from .model import (
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    REGISTER_CONTACT,
+    Band,
+    ClosedList,
+    Completer,
+    Field,
+    FlagLevel,
+    Kind,
+    Layout,
+    normalise_title,
+    squash,
+)
 
 
 class Registry(Mapping[str, Layout]):
@@ -96,9 +109,13 @@ def get_layout(name: str) -> Layout:
 
 
 __all__ = [
+    "CONTACT_EMAIL",
+    "CONTACT_NAME",
     "LAYOUTS",
+    "REGISTER_CONTACT",
     "Band",
     "ClosedList",
+    "Completer",
     "Field",
     "FlagLevel",
     "Kind",

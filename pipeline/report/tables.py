@@ -272,8 +272,15 @@ def gap_flags(c: Consolidation) -> Table:
 
 def _layout_title(receipt: Any) -> str | None:
     loaded = receipt.loaded
-    layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
-    return layout.title if layout else None
+    name = receipt.owner.layout if receipt.owner else loaded.layout if loaded else None
+    return LAYOUTS[name].title if name in LAYOUTS else None
+
+
+def _organisation(receipt: Any) -> str | None:
+    """Whose the file is: its plan's organisation, or whose a rejected file says it is."""
+    if receipt.owner is not None:
+        return receipt.owner.organisation
+    return receipt.loaded.organisation if receipt.loaded else None
 
 
 _NO_ENVELOPE = Envelope("")
@@ -291,8 +298,9 @@ def returns_log(c: Consolidation) -> Table:
         Col("File", 50, LONG, lambda r: r.source.name),
         Col("SHA-256", 20, TEXT, lambda r: r.source.sha256),
         Col("Status", 22, TEXT, lambda r: r.status),
-        Col("Organisation", 30, TEXT, lambda r: r.loaded.organisation if r.loaded else None),
+        Col("Organisation", 30, TEXT, _organisation),
         Col("Layout", 22, TEXT, _layout_title),
+        Col("Matched by", 40, LONG, lambda r: r.matched),  # (a rejected file: see owners)
         Col("Received", 17, DATE, lambda r: r.received),
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
@@ -384,8 +392,10 @@ def returns_lines(c: Consolidation) -> list[str]:
 
 
 def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
-    """The layout of a file's return; a duplicate's is its twin's."""
-    by_hash = {r.source.sha256: r.loaded.layout for r in receipts if r.loaded}
+    """The layout of a file's return (of a rejected file, its owner's); a duplicate's is its
+    twin's."""
+    by_hash = {r.source.sha256: r.owner.layout if r.owner else r.loaded.layout
+               for r in receipts if r.loaded}  # fmt: skip
 
     def layout_of(receipt: Any) -> str | None:
         return by_hash.get(receipt.source.sha256)
@@ -395,20 +405,22 @@ def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
 
 def chase_list(c: Consolidation) -> Table:
     """Who to chase and for what: a line per organisation on a register whose return is
-    missing, rejected, late, stale or has something that must be fixed, with the contact to
-    write to (their email a link that starts a message)."""
+    missing, rejected, late, stale or has something that must be fixed, with whom to write to
+    as the mail does (``contacts.recipients``: the register's contact, their email a link
+    that starts a message, and whoever completed the return, copied when someone else)."""
     lines = []
     for plan in c.plans:
         if plan.entry is None:
             continue
         wanted = notices.to_fix(c, plan)
         if wanted:
-            lines.append((plan, " ".join(wanted)))
+            lines.append((plan, plan.recipients, " ".join(wanted)))
     columns = [
         Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
         Col("Layout", 30, TEXT, lambda line: line[0].layout.title),
-        Col("Contact name", 24, TEXT, lambda line: line[0].contact_name),
-        Col("Contact email", 34, EMAIL, lambda line: line[0].contact_email),
-        Col("What is missing", 90, LONG, lambda line: line[1]),
+        Col("Contact name", 24, TEXT, lambda line: line[1].to and line[1].to.name),
+        Col("Contact email", 34, EMAIL, lambda line: line[1].to and line[1].to.email),
+        Col("Copy to", 34, TEXT, lambda line: line[1].copy and str(line[1].copy)),
+        Col("What is missing", 90, LONG, lambda line: line[2]),
     ]
     return Table.of("Chase list", columns, lines)
