@@ -103,8 +103,10 @@ def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
     if not plan.has_return:
         contact = plan.contact
         chase = f" Chase {contact}." if contact else ""
-        turned_down = "; ".join(why.rstrip(".") for why in plan.rejected)
-        what = f"No usable return: {turned_down}." if turned_down else "No return received."
+        said = (*plan.rejected, *plan.out_of_period_said)
+        turned_down = "; ".join(why.rstrip(".") for why in said)
+        heading = "No usable return" if plan.rejected else "No return for this round"
+        what = f"{heading}: {turned_down}." if turned_down else "No return received."
         yield flag(plan, NO_RETURN, RED, f"{what}{chase}")
 
 

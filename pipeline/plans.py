@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import travel
+from .arrival import Arrival
 from .findings import Finding, cell_address
 from .intake import Receipt
 from .layouts import Layout, measures
@@ -56,8 +57,18 @@ class Plan:
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
-    received: datetime | None = None  # when the return used arrived (``intake.arrival``)
+    received: datetime | None = None  # when the return used is known to have arrived (or None)
+    arrival: Arrival | None = None  # when it arrived, and how that is known (``pipeline.arrival``)
     rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
+    # with no return this round: its files this round whose return is for an earlier period,
+    # each (its name, why: "dated 14/11/2025: a return for financial year 2025/26, not ...")
+    out_of_period: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def out_of_period_said(self) -> list[str]:
+        """Its files for an earlier period, each as a sentence naming the file."""
+        return [f"{name}, {why}." for name, why in self.out_of_period]
+
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
 
     @property

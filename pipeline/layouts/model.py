@@ -190,6 +190,9 @@ class Layout:
     # columns whose change since last round is reported, each with the word that says so
     follows: tuple[tuple[str, str], ...] = ()
     updated: str | None = None  # the header field giving the date the plan was brought up to date
+    # the header field naming the period a return is for, where it states one (a quarter):
+    # else its ``updated`` date says which period it belongs to (``pipeline.periods``)
+    period: str | None = None
     contact_names: tuple[str, ...] = ()  # the fields naming who to write to, first found first
     contact_email: str | None = None  # the field giving their email address
     # register columns kept for the chase list but not asked for on the template

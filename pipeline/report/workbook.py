@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import attention
+from ..arrival import RECEIVED_MEANS
 from ..catalogue import FINDINGS
 from ..errors import UsageError
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import every_rule
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
-from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS, Layout
 from ..layouts.measures import RETURN_MEASURES, union
 from ..messages import ENVELOPE_MEANS
@@ -110,7 +110,7 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
            "how many of its rows were overdue each round.")  # fmt: skip
     for title, means in RETURN_MEASURES:
         yield title, every, "Overview, Returns", means
-    yield "Received (date)", every, "Returns Log", RECEIVED_MEANS
+    yield "Received (date), Arrival known from", every, "Returns Log", RECEIVED_MEANS
     yield "From, Sent, Sender check", every, "Returns Log", ENVELOPE_MEANS
     for spec, layout in every_chart():
         if spec.stacks_progress:

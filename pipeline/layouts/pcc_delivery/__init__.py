@@ -211,6 +211,7 @@ LAYOUT = Layout(
     reference="ref",
     named_by="action",
     updated="date_of_update",
+    period="quarter",
     contact_names=("contact_name", "theme_lead"),
     contact_email="contact_email",
     register_only=REGISTER_ONLY,
