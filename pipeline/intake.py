@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from .arrival import RECEIVED_MEANS as RECEIVED_MEANS  # what Received means, for the Guidance
 from .arrival import Arrival, Clues, arrival_of, moment
 from .findings import Finding, Severity
 from .inbox import Entry

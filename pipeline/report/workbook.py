@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import attention
-from ..arrival import RECEIVED_MEANS
 from ..catalogue import FINDINGS
 from ..errors import UsageError
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import every_rule
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
+from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS, Layout
 from ..layouts.measures import RETURN_MEASURES, union
 from ..messages import ENVELOPE_MEANS
