@@ -49,16 +49,16 @@ def round_for_files(rounds: Mapping[str, Round]) -> tuple[str, Round]:
     return max(rounds.items(), key=lambda item: (item[1].start, item[0]))
 
 
-def counted_in(stored: Stored, rounds: Mapping[str, Round], in_play: Iterable[str]) -> Round | None:
+def counted_in(stored: Stored, rounds: Mapping[str, Round], playing: Iterable[str]) -> Round | None:
     """The round a file the store knows was counted in, when that is not this run's; else
     None. ``rounds`` is each layout's round of this run; a file of no known layout is of the
-    round ``round_for_files`` gives for the layouts ``in_play`` (see ``run_rounds``)."""
+    round ``round_for_files`` gives for the layouts ``playing`` (see ``in_play``)."""
     layout = stored.checked.layout
     if layout in rounds and stored.round is not None:
         if stored.round == rounds[layout].id:
             return None
         return round_of(LAYOUTS[layout].cadence, stored.first_as_of)
-    name, this = round_for_files({n: rounds[n] for n in in_play})
+    name, this = round_for_files({n: rounds[n] for n in playing})
     then = round_of(LAYOUTS[name].cadence, stored.first_as_of)
     return None if then.id == this.id else then
 
@@ -81,9 +81,8 @@ def count_once(
         receipt.checked = stored.checked
         settle([receipt], registers)
         receipt.status, receipt.sender_note = ALREADY_COUNTED, None
-        receipt.note = f"counted in {where.label}" + (
-            f" ({stored.status})" if stored.status else ""
-        )
+        was = f" ({stored.status})" if stored.status else ""
+        receipt.note = f"counted in {where.label}{was}"
 
 
 def own_period(layout: Layout, loaded: LoadedReturn) -> tuple[date, str] | None:

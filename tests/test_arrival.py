@@ -225,6 +225,9 @@ def test_returns_saved_from_outlook_the_monday_after_a_friday_deadline_are_not_l
     assert bradford_row["Arrival known from"].startswith("not known: first seen ")
     p44 = tracker(path)[P44]
     assert (p44["Received"], p44["Late"], p44["Arrival not known"]) == (2, 0, 1)
+    overview = openpyxl.load_workbook(path)["Overview"]
+    said = [c for row in overview.iter_rows(max_row=6, values_only=True) for c in row if c]
+    assert any(str(c).endswith("late 0, arrival not known 1") for c in said), said
     chase = chase_list(path)
     assert "Leeds" not in chase  # nothing to chase
     assert "Returned late" not in chase.get("Bradford", "")

@@ -14,7 +14,7 @@ import time
 from datetime import date, datetime, timedelta
 
 import openpyxl
-from builders import AS_OF, action, p44_header, p44_return, three_year_return
+from builders import AS_OF, action, p44_header, p44_return, three_year_return, write_registers
 from click.testing import CliRunner
 from workbook_reading import flags, sheet_records, tracker
 
@@ -475,3 +475,21 @@ def test_a_return_sent_again_in_round_two_under_another_name_is_counted_in_round
         "already counted", f"counted in {ROUND_1_LABEL} (accepted)")  # fmt: skip
     leeds = {o["Organisation"]: o for o in sheet_records(second.path, "Overview")}["Leeds"]
     assert leeds["Received"] == "No"
+
+
+def test_a_file_of_no_layout_belongs_to_the_round_of_the_teams_own_layouts(tmp_path, inbox):
+    """A team reporting quarterly only: its covering note left in the inbox is the quarter's
+    (reported by every run of it), and counted there when the next quarter's run sees it."""
+    registers = write_registers(tmp_path / "registers", ("three_year",))
+    (inbox / "covering note.txt").write_text("Please find our plan attached.")
+    outbox = tmp_path / "outbox"
+    run(inbox, outbox, [registers["three_year"]], AS_OF)
+
+    def said(as_of):
+        [row] = sheet_records(run(inbox, outbox, [registers["three_year"]], as_of).path,
+                              "Returns Log")  # fmt: skip
+        return row["Status"], row["Reason"]
+
+    assert said(ROUND_2)[0] == "rejected"  # a fortnight on, the same quarter
+    assert said(date(2027, 1, 15)) == (
+        "already counted", "counted in Oct–Dec 26 (2026/27 Q3) (rejected)")  # fmt: skip

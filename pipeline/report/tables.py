@@ -387,7 +387,10 @@ def returns_lines(c: Consolidation) -> list[str]:
         parts = [f"expected {count.expected}" if count.expected is not None else None,
                  f"received {count.received}",
                  f"missing {count.missing}" if count.missing is not None else None,
-                 f"late {count.late}" if count.late is not None else None]  # fmt: skip
+                 f"late {count.late}" if count.late is not None else None,
+                 # (where lateness is judged and some arrivals cannot be)
+                 f"arrival not known {count.unknown}"
+                 if count.late is not None and count.unknown else None]  # fmt: skip
         when = f", {round_.label}" if round_ else ""
         lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
     return lines
