@@ -170,21 +170,22 @@ def moment(timestamp: float | None) -> datetime | None:
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SEP = r"[-_. ]"
-# (year, month, day) groups by name; a date stands apart from other digits
+# (year, month, day) groups by name; the folder's whole name is the date (a folder named
+# "Round 2026-11-16 to 2026-11-29" or "Due 18-11-2026" says nothing of when a file came)
 _FOLDER_DATES = (
-    re.compile(rf"(?<!\d)(?P<y>\d{{4}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})(?!\d)"),
-    re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>\d{2})(?P<d>\d{2})(?!\d)"),
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}|\d{{2}})(?!\d)"),
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_SEP}?(?P<m>{'|'.join(_MONTHS)})[a-z]*"
-               rf"{_SEP}?(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
+    re.compile(rf"(?P<y>\d{{4}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<d>\d{{1,2}})"),
+    re.compile(r"(?P<y>20\d{2})(?P<m>\d{2})(?P<d>\d{2})"),
+    re.compile(rf"(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}|\d{{2}})"),
+    re.compile(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_SEP}?(?P<m>{'|'.join(_MONTHS)})[a-z]*"
+               rf"{_SEP}?(?P<y>\d{{4}})", re.IGNORECASE),
 )  # fmt: skip
 
 
 def folder_date(name: str) -> tuple[date, str] | None:
     """The date of the nearest folder a file is in whose name is a date (``2026-11-21``,
     ``20261121``, ``21-11-2026``, ``21.11.26``, ``21 Nov 2026``: year first, or UK day
-    first), with that folder's name; None when no folder's name is a date. ``name`` is the
-    file's name relative to the inbox, folders separated by ``/``."""
+    first; the whole name), with that folder's name; None when no folder's name is a date.
+    ``name`` is the file's name relative to the inbox, folders separated by ``/``."""
     for folder in reversed(PurePosixPath(name).parts[:-1]):
         day = date_in(folder)
         if day is not None:
@@ -193,9 +194,9 @@ def folder_date(name: str) -> tuple[date, str] | None:
 
 
 def date_in(text: str) -> date | None:
-    """The date a folder's name spells, or None."""
+    """The date a folder's name spells (its whole name, spaces around it apart), or None."""
     for pattern in _FOLDER_DATES:
-        found = pattern.search(text)
+        found = pattern.fullmatch(text.strip())
         if found is None:
             continue
         year, month = found["y"], found["m"]

@@ -105,7 +105,9 @@ def test_the_first_evidence_a_file_has_says_when_it_arrived():
         ("21-11-2026/leeds.xlsx", date(2026, 11, 21)),  # UK day first
         ("21.11.26/leeds.xlsx", date(2026, 11, 21)),
         ("21 Nov 2026/leeds.xlsx", date(2026, 11, 21)),
-        ("Received 3rd December 2026/leeds.xlsx", date(2026, 12, 3)),
+        ("3rd December 2026/leeds.xlsx", date(2026, 12, 3)),
+        ("Round 2026-11-16 to 2026-11-29/leeds.xlsx", None),  # a round, not an arrival
+        ("Due 18-11-2026/leeds.xlsx", None),
         ("returns/2026-11-20/late ones/leeds.xlsx", date(2026, 11, 20)),
         ("2026-11-20/2026-11-21/leeds.xlsx", date(2026, 11, 21)),  # the nearest folder
         ("2026-11-21.xlsx", None),  # a file's own name is not a folder
