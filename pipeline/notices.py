@@ -49,8 +49,9 @@ def to_fix(c: Consolidation, plan: Plan) -> list[str]:
         return ["No usable return this round.", *plan.rejected, *plan.out_of_period_said]
     wanted = must_fix(plan)
     if c.late(plan):
+        due = c.due_of(plan.layout.name)
         known = f", known from {plan.arrival.said}" if plan.arrival else ""
-        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}{known}; due {c.due:%d/%m/%Y}).")
+        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}{known}; due {due:%d/%m/%Y}).")
     return wanted + [f.message for f in plan.flags if f.rule == STALE]
 
 
@@ -112,6 +113,6 @@ def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> N
         contact_email=email,
         to_fix=tuple(to_fix(c, plan)),
         off_track=tuple(off_track(plan)),
-        due=c.due,
+        due=c.due_of(plan.layout.name),
         feedback=tuple(feedback),
     )

@@ -215,7 +215,7 @@ class Consolidation:
     plans: list[Plan]
     registers: dict[str, Register] = field(default_factory=dict)
     rounds: dict[str, Round] = field(default_factory=dict)  # each layout's round
-    due: date | None = None  # when this round's returns were due
+    dues: dict[str, date] = field(default_factory=dict)  # each layout's due date this round
     flags: list[Flag] = field(default_factory=list)  # every plan's flags, red first
 
     def count(self, status: str) -> int:
@@ -236,8 +236,12 @@ class Consolidation:
         register = self.registers.get(layout)
         plans = self.plans_of(layout)
         expected = len(register.entries) if register else None
-        return measures.returns_count(plans, expected, self.due)
+        return measures.returns_count(plans, expected, self.due_of(layout))
+
+    def due_of(self, layout: str) -> date | None:
+        """When the layout called ``layout``'s returns were due this round (None: not said)."""
+        return self.dues.get(layout)
 
     def late(self, plan: Plan) -> bool:
-        """True when ``plan``'s return arrived after this round's due date."""
-        return plan.has_return and measures.is_late(plan.received, self.due)
+        """True when ``plan``'s return arrived after its layout's due date this round."""
+        return plan.has_return and measures.is_late(plan.received, self.due_of(plan.layout.name))

@@ -8,14 +8,16 @@ plain objects, and never print: the CLI renders what they return.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import feedback
 from .children import start_method
 from .consolidation import consolidate
+from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import read_file, walk
@@ -30,6 +32,9 @@ from .periods import count_once, in_play, round_for_files
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
 from .timing import stage
+
+if TYPE_CHECKING:
+    from .demo.generate import DemoRound
 
 
 @dataclass
@@ -68,6 +73,17 @@ def check_files(
     return receipts
 
 
+def run_rounds(
+    rounds: Iterable[DemoRound], store_path: Path
+) -> Iterator[tuple[DemoRound, RunResult]]:
+    """Run each of ``rounds`` (an inbox, its day, its registers and due date: the demo's rounds
+    before this one) into the store at ``store_path``, one after the other, the workbook
+    beside its inbox; yielding each round with its run's result as it is done."""
+    for round_ in rounds:
+        yield round_, run(round_.inbox, round_.inbox.parent, round_.registers, round_.as_of,
+                          store_path=store_path, due=round_.due)  # fmt: skip
+
+
 def rounds_at(as_of: date) -> dict[str, Round]:
     """Each layout's round at ``as_of``."""
     return {name: round_of(layout.cadence, as_of) for name, layout in LAYOUTS.items()}
@@ -80,7 +96,7 @@ def run(
     as_of: date | None = None,
     on_file: Callable[[int, int], None] | None = None,
     store_path: Path | None = None,
-    due: date | None = None,
+    due: date | Dues | None = None,
     isolation: Isolation = ISOLATED,
     *,
     file_times: bool = False,
@@ -91,8 +107,9 @@ def run(
     The round's picture includes returns read by earlier runs in the same round, even if
     their files have since left the inbox; a file counted in an earlier round is listed as
     such and counted again in none (``pipeline.periods``). ``due`` is when returns were due
-    (for the tracker): a return is late only when evidence says it arrived after it
-    (``pipeline.arrival``; ``file_times``: the team's rule that file times are arrival times).
+    (for the tracker): a date for every layout, or rules giving each layout's date in its
+    round. A return is late only when evidence says it arrived after it (``pipeline.arrival``;
+    ``file_times``: the team's rule that file times are arrival times).
     ``on_file(done, total)`` is called after each file is read. Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
@@ -165,7 +182,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
                 last = store.latest_returns_of(name, [p.organisation for p in missing])
                 for plan in missing:
                     plan.last_return = last.get(organisation_key(plan.organisation))
-            consolidation.rounds, consolidation.due = rounds, due
+            consolidation.rounds, consolidation.dues = rounds, due_dates(due, rounds)
     # The round's feedback, this run's and earlier runs': each plan's record names its files.
     jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, consolidation.flags)
     plans = _plan_records(consolidation, rounds, jobs)

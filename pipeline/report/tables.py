@@ -352,7 +352,7 @@ def tracker(c: Consolidation) -> Table:
             continue
         count, round_ = c.returns(name), c.rounds.get(name)
         shown[layout.title] = {
-            "Round": round_.label if round_ else None, "Due": c.due,
+            "Round": round_.label if round_ else None, "Due": c.due_of(name),
             "Expected": count.expected, "Received": count.received, "Missing": count.missing,
             "Late": count.late, "Arrival not known": count.unknown, **_file_outcomes(files),
         }  # fmt: skip

@@ -1,4 +1,5 @@
-"""What the commands print: findings per file, a run's summary, and the same as JSON."""
+"""What the commands print: findings per file, a run's summary, and the same as JSON; an
+organisation's history."""
 
 from __future__ import annotations
 

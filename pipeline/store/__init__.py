@@ -348,6 +348,12 @@ class Store:
         return found
 
     @_reading
+    def organisations(self) -> list[str]:
+        """Every organisation with a round in the store, by name."""
+        rows = self.db.execute("SELECT DISTINCT organisation FROM plans ORDER BY organisation")
+        return [org for (org,) in rows]
+
+    @_reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
         """An organisation's rounds, oldest first: round, file, status and summary."""
         rows = self.db.execute(
