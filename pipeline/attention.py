@@ -27,10 +27,15 @@ def _plural(n: int, noun: str) -> str:
 
 
 def no_return(plan: Plan) -> str | None:
-    """No usable return this round (and why, where its file was turned down)."""
+    """No usable return this round (and why, where its file was turned down, or was last
+    period's)."""
     if plan.has_return:
         return None
-    return "no usable return: its file was turned down" if plan.rejected else "no return"
+    if plan.rejected:
+        return "no usable return: its file was turned down"
+    if plan.out_of_period:
+        return f"last period's return only ({plan.out_of_period[0][1]})"
+    return "no return"
 
 
 def red_position(plan: Plan) -> str | None:

@@ -174,6 +174,13 @@ def check(
 )
 @store_option("The store to record the run in (default: OUTBOX/pipeline.sqlite).")
 @click.option(
+    "--file-times",
+    is_flag=True,
+    help="The team's rule that a file's own time is when it arrived (files saved straight "
+    "into the inbox as they come), so it can make a return late. Without it only an email's "
+    "Sent time or a dated inbox folder (inbox/2026-11-21/) can.",
+)
+@click.option(
     "--timings",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write how long each stage took, as JSON, to this file.",
@@ -186,6 +193,7 @@ def run(
     as_of: date | None,
     due: date | Dues | None,
     store: Path | None,
+    file_times: bool,
     timings: Path | None,
     pack: bool,
 ) -> None:
@@ -198,7 +206,10 @@ def run(
     from .run import run as run_pipeline
 
     _run_and_report(
-        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due), pack
+        lambda on_file: run_pipeline(
+            inbox, outbox, registers, as_of, on_file, store, due, file_times=file_times
+        ),
+        pack,
     )
     if timings is not None:
         import json

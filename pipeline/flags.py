@@ -106,8 +106,11 @@ def _chase(plan: Plan) -> str:
 
 
 def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
-    if not plan.has_return and not plan.rejected:
-        yield flag(plan, NO_RETURN, RED, f"No return received.{_chase(plan)}")
+    if plan.has_return or plan.rejected:
+        return
+    earlier = "; ".join(why.rstrip(".") for why in plan.out_of_period_said)
+    what = f"No return for this round: {earlier}." if earlier else "No return received."
+    yield flag(plan, NO_RETURN, RED, f"{what}{_chase(plan)}")
 
 
 def return_rejected(plan: Plan, as_of: date) -> Iterator[Flag]:

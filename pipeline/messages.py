@@ -148,19 +148,12 @@ def _contents(
     if not sheets:
         yield _not_opened(entry, _nothing_attached(letter), envelope)
         return
-    modified = _modified(entry.modified, letter.sent)
     for attachment in sheets:
         shown = f"{entry.name}{SEPARATOR}{printable(attachment.name)}"
         read = from_bytes(attachment.data, entry.path, shown, copies, limits, room)
-        yield replace(read, modified=modified, envelope=envelope)
-
-
-def _modified(saved: float | None, sent: datetime | None) -> float | None:
-    """When an attachment was last changed at the latest: when its message was saved, or
-    sent if that is earlier (a message dragged out of a mail client today may have been sent
-    last week: ``intake.arrival`` then goes by when it was sent)."""
-    times = [t for t in (saved, sent.timestamp() if sent else None) if t is not None]
-    return min(times) if times else None
+        # its file time is the message file's; the message's Sent time is the evidence of
+        # when it arrived (``pipeline.arrival``)
+        yield replace(read, modified=entry.modified, envelope=envelope)
 
 
 def _nothing_attached(letter: ReceivedMessage) -> str:

@@ -43,14 +43,20 @@ def must_fix(plan: Plan) -> list[str]:
 
 def to_fix(c: Consolidation, plan: Plan) -> list[str]:
     """What is missing or must be fixed, in sentences: no usable return (and why its files
-    were rejected), or what its return must have fixed, whether it came late, whether its
-    date of update is stale. Empty when nothing is wanted."""
+    were rejected, or were for an earlier period), or what its return must have fixed, whether
+    it came late (known from evidence: ``pipeline.arrival``), whether its date of update is
+    stale. Empty when nothing is wanted."""
     if not plan.has_return:
-        return ["No usable return this round.", *(r.sentence for r in plan.rejected)]
+        return [
+            "No usable return this round.",
+            *(r.sentence for r in plan.rejected),
+            *plan.out_of_period_said,
+        ]
     wanted = must_fix(plan)
     if c.late(plan):
         due = c.due_of(plan.layout.name)
-        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {due:%d/%m/%Y}).")
+        known = f", known from {plan.arrival.said}" if plan.arrival else ""
+        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}{known}; due {due:%d/%m/%Y}).")
     return wanted + [f.message for f in plan.flags if f.rule == STALE]
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import travel
+from .arrival import Arrival
 from .contacts import Recipients, recipients
 from .findings import Finding, cell_address
 from .intake import Receipt
@@ -70,10 +71,20 @@ class Plan:
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
-    received: datetime | None = None  # when the return used arrived (``intake.arrival``)
+    received: datetime | None = None  # when the return used is known to have arrived (or None)
+    arrival: Arrival | None = None  # when it arrived, and how that is known (``pipeline.arrival``)
     # with no usable return: its files turned down this round (matched to it by what they
     # say, ``pipeline.owners``), and why
     rejected: list[Rejected] = field(default_factory=list)
+    # with no return this round: its files this round whose return is for an earlier period,
+    # each (its name, why: "dated 14/11/2025: a return for financial year 2025/26, not ...")
+    out_of_period: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def out_of_period_said(self) -> list[str]:
+        """Its files for an earlier period, each as a sentence naming the file."""
+        return [f"{name}, {why}." for name, why in self.out_of_period]
+
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
 
     @property

@@ -21,13 +21,14 @@ from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import read_file, walk
-from .intake import DUPLICATE, Receipt, arrival, receive, settle
+from .intake import UNCOUNTED, Receipt, receive, settle
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .messages import unpack
 from .notices import NOTICE, notice_of
 from .outputs import Outputs, write_and_record
+from .periods import count_once, in_play, round_for_files
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
 from .timing import stage
@@ -97,13 +98,18 @@ def run(
     store_path: Path | None = None,
     due: date | Dues | None = None,
     isolation: Isolation = ISOLATED,
+    *,
+    file_times: bool = False,
 ) -> RunResult:
     """Read every return in ``inbox``, record the run in the store, and write
     ``outbox/consolidated-<as-of>.xlsx``.
 
     The round's picture includes returns read by earlier runs in the same round, even if
-    their files have since left the inbox. ``due`` is when returns were due (for the tracker):
-    a date for every layout, or rules giving each layout's date in its round.
+    their files have since left the inbox; a file counted in an earlier round is listed as
+    such and counted again in none (``pipeline.periods``). ``due`` is when returns were due
+    (for the tracker): a date for every layout, or rules giving each layout's date in its
+    round. A return is late only when evidence says it arrived after it (``pipeline.arrival``;
+    ``file_times``: the team's rule that file times are arrival times).
     ``on_file(done, total)`` is called after each file is read. Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
@@ -132,7 +138,8 @@ def run(
     check_layouts()  # as are layouts that cannot share a workbook
     with scratch_folder(outbox, "The outbox") as scratch:
         consolidation, files, plans, jobs = _read_round(inbox, outputs, scratch, registers,
-                                                        as_of, due, isolation, on_file)  # fmt: skip
+                                                        as_of, due, isolation, on_file,
+                                                        file_times)  # fmt: skip
 
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
@@ -145,7 +152,7 @@ def run(
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 
 
-def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file):
+def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times):
     """Read the inbox (each file copied into ``scratch``) and put the round together with
     what the store knows: the consolidation, and the file and plan records to save."""
     from .store import Store
@@ -160,10 +167,11 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
             entries = walk(inbox, copies, outputs.not_inputs(), room=room)
             entries = unpack(entries, copies, isolation, room=room)
             known = store.known(e.sha256 for e in entries if e.sha256)
-        receipts = receive(entries, registers, known, isolation, on_file)
+        receipts = receive(entries, registers, known, isolation, on_file, file_times)
         with stage("consolidate"):
-            read_now = {r.source.sha256 for r in receipts if r.status != DUPLICATE}
-            earlier = _earlier_in_round(store, rounds, read_now)
+            count_once(receipts, known, rounds, registers)
+            read_now = {r.source.sha256 for r in receipts if r.status not in UNCOUNTED}
+            earlier = _earlier_in_round(store, rounds, in_play(rounds, registers), read_now)
             settle(earlier, registers)
             previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
             recent = {name: store.recent_plans(name, r.id, TRAIL_ROUNDS - 1)
@@ -181,21 +189,25 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     return consolidation, _file_records(receipts, rounds), plans, jobs
 
 
-def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:
-    """Files read by earlier runs of this round that are not in the inbox now."""
+def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_run: set[str]):
+    """Files read by earlier runs of this round that are not in the inbox now (``rounds``:
+    each layout's round; a file of no known layout by ``round_for_files`` of the layouts
+    ``playing``), as receipts."""
     seen = set(in_run)
-    earlier = []
-    for name, round_ in rounds.items():
-        for stored in store.round_files(name, round_):
-            if stored.sha256 in seen:
-                continue
-            seen.add(stored.sha256)
-            source = stored.checked.source
-            earlier.append(
-                Receipt(source, "rejected", stored.checked, modified=stored.modified, new=False,
-                        received=arrival(stored.first_seen, stored.modified),
-                        first_seen=stored.first_seen, copy=stored.archived)
-            )  # fmt: skip
+    earlier: list[Receipt] = []
+    files = [
+        stored for name, round_ in rounds.items() for stored in store.round_files(name, round_)
+    ]
+    files += store.unplaced_files(round_for_files({n: rounds[n] for n in playing})[1])
+    for stored in files:
+        if stored.sha256 in seen:
+            continue
+        seen.add(stored.sha256)
+        source = stored.checked.source
+        earlier.append(
+            Receipt(source, "rejected", stored.checked, modified=stored.modified, new=False,
+                    arrival=stored.arrival, first_seen=stored.first_seen, copy=stored.archived)
+        )  # fmt: skip
     return earlier
 
 
@@ -203,7 +215,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
     from .store import FileRecord
 
     # a duplicate's sighting refers to its twin's record, which may come after it in name order
-    for r in sorted(receipts, key=lambda r: r.status == DUPLICATE):
+    for r in sorted(receipts, key=lambda r: r.status in UNCOUNTED):
         if not r.source.sha256:  # not read (a folder, a link, a file being copied): not kept
             continue
         layout = r.checked.layout if r.checked else None
@@ -217,8 +229,9 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             status=r.status,
             reason=r.note,
             round=rounds[layout].id if layout in rounds else None,
-            checked=None if r.status == DUPLICATE else r.checked,
+            checked=None if r.status in UNCOUNTED else r.checked,
             copy=r.copy,
+            arrival=r.arrival,
         )
 
 

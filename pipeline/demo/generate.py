@@ -63,9 +63,11 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     """Write registers, templates and inboxes of returns under ``directory``: this round's,
     and each layout's previous round (so that direction of travel has something to show).
 
-    Each file's modified time is when it reached the inbox: in the days up to the round's due
-    date (``DUE_DAYS_BEFORE`` days before ``as_of``), or the day after it for those each
-    layout's demo partners send ``late``."""
+    Each return reaches the inbox in the days up to the round's due date (``DUE_DAYS_BEFORE``
+    days before ``as_of``), or the day after it for those each layout's demo partners send
+    ``late``. The demo's team keeps the messages returns came in, and saves the rest in a
+    folder named by the day they came (``inbox/2026-11-16/``): so every return's arrival is
+    known (``pipeline.arrival``). The other files of the round lie loose in the inbox."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
     earlier_dir = directory / "earlier-rounds"
@@ -179,7 +181,7 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
     files it made."""
     header = {k: v for k, v in r.header.items() if not k.startswith("_")}
     by_email = rng.random() < 0.3
-    target = inbox / ("from-email" if by_email else "") / r.name
+    target = _dated(inbox, when) / r.name
     target.parent.mkdir(parents=True, exist_ok=True)
     by_hand = _demo(r.layout).by_hand
     if r.built_by_hand and by_hand is not None:
@@ -203,23 +205,33 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
     if org == demo.saved_twice:  # copied in Windows Explorer, which keeps the modified time
         shutil.copy2(target, target.with_name(f"Copy of {target.name}"))
         made += 1
-    if org == demo.sent_twice:
+    if org == demo.sent_twice:  # a draft, made and sent a few days before the plan
+        days = 3
         draft = PartnerWorkbook(template, r.layout).fill_header(
-            {**header, **earlier_by(header, r.layout, days=9)}
+            {**header, **earlier_by(header, r.layout, days=days)}
         )
         for row in r.rows[: len(r.rows) // 2]:
             draft.put_row(row)
-        _arrived(draft.save(target.with_name(f"DRAFT {target.name}")), when - timedelta(days=3))
+        first = when - timedelta(days=days)
+        folder = _dated(inbox, first)
+        folder.mkdir(exist_ok=True)
+        _arrived(draft.save(folder / f"DRAFT {target.name}"), first)
         made += 1
     if by_email and made == 1:
-        _as_email(target, r, when)
+        _as_email(target, r, when, inbox / "from-email")
     return made
 
 
-def _as_email(path: Path, r: DemoReturn, when: datetime) -> None:
+def _dated(inbox: Path, when: datetime) -> Path:
+    """The inbox's folder for the day ``when``, as the demo's team names it."""
+    return inbox / f"{when:%Y-%m-%d}"
+
+
+def _as_email(path: Path, r: DemoReturn, when: datetime, folder: Path) -> None:
     """The return at ``path`` sent by email instead, and the message saved in its place (as
-    ``.eml``) a little after it arrived. One partner in five sends it from a shared office
-    address, not the register's contact. A layout without contact emails sends files."""
+    ``.eml``, in ``folder``) a little after it arrived. One partner in five sends it from a
+    shared office address, not the register's contact. A layout without contact emails sends
+    files."""
     layout = r.layout
     name, address = contact_of(layout, r.entry)
     if not address or "@" not in address:
@@ -227,7 +239,8 @@ def _as_email(path: Path, r: DemoReturn, when: datetime) -> None:
     name = name or ""
     if zlib.crc32(r.entry.organisation.encode()) % 5 == 0:
         name, address = "Partnership office", f"office@{address.split('@', 1)[1]}"
-    message = path.with_suffix(".eml")
+    folder.mkdir(exist_ok=True)
+    message = folder / path.with_suffix(".eml").name
     email_return(message, [(path.name, path.read_bytes())], formataddr((name, address)),
                  f"{layout.title}: {r.entry.organisation}", when)  # fmt: skip
     path.unlink()

@@ -218,6 +218,9 @@ class Layout:
     # columns whose change since last round is reported, each with the word that says so
     follows: tuple[tuple[str, str], ...] = ()
     updated: str | None = None  # the header field giving the date the plan was brought up to date
+    # the header field naming the period a return is for, where it states one (a quarter):
+    # else its ``updated`` date says which period it belongs to (``pipeline.periods``)
+    period: str | None = None
     # the header fields saying who completed the return (see ``Completer``), if it asks
     completer: Completer | None = None
     # the register field naming whom to write to where the register has no contact_name

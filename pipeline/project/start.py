@@ -42,7 +42,7 @@ TAIL = """
 # for every layout; a layout's own line wins for it, and `pipeline run --due` for one run.
 [due]
 default = "Friday of last week"
-# three_year = "10 days after start"
+# {example} = "10 days after start"
 
 # `pipeline mail`: the address messages come from, and the mail server `pipeline mail --send`
 # sends through. The password is never written here: set PIPELINE_SMTP_PASSWORD.
@@ -60,6 +60,7 @@ out = "outbox/templates"
 # with _ for - (`pipeline run --help` lists run's), for example:
 [run]
 # pack = true               # also print the meeting pack
+# file_times = true         # our rule: a file's own time is when it arrived (see README)
 """
 
 
@@ -112,7 +113,12 @@ def project_text(registers: dict[str, Path], folder: Path) -> str:
     """The commented project file, naming ``registers`` (relative to ``folder``)."""
     said = [f'# {_described(LAYOUTS[name])}\n{name} = "{path.relative_to(folder).as_posix()}"\n'
             for name, path in registers.items()]  # fmt: skip
-    return HEAD.format(file=PROJECT_FILE) + "".join(said) + TAIL
+    return HEAD.format(file=PROJECT_FILE) + "".join(said) + TAIL.format(example=_example(registers))
+
+
+def _example(registers: dict[str, Path]) -> str:
+    """A layout to show a rule of its own for, in a comment (the last named)."""
+    return list(registers)[-1] if registers else "layout"
 
 
 def _described(layout: Layout) -> str:

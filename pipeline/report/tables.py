@@ -14,7 +14,15 @@ from typing import Any
 
 from .. import attention, notices, travel
 from ..findings import cell_address
-from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
+from ..intake import (
+    ACCEPTED,
+    ALREADY_COUNTED,
+    DUPLICATE,
+    EARLIER_PERIOD,
+    REJECTED,
+    SUPERSEDED,
+    WITH_FINDINGS,
+)
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
@@ -302,6 +310,7 @@ def returns_log(c: Consolidation) -> Table:
         Col("Layout", 22, TEXT, _layout_title),
         Col("Matched by", 40, LONG, lambda r: r.matched),  # (a rejected file: see owners)
         Col("Received", 17, DATE, lambda r: r.received),
+        Col("Arrival known from", 30, TEXT, lambda r: r.arrival.said if r.arrival else None),
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Sender check", 60, LONG, lambda r: r.sender_note),
@@ -331,9 +340,10 @@ def findings(c: Consolidation) -> Table:
 
 FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDINGS),
                  ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
-                 ("Superseded", SUPERSEDED))  # fmt: skip
-TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Files",
-                *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
+                 ("Superseded", SUPERSEDED), ("For an earlier period", EARLIER_PERIOD),
+                 ("Counted in an earlier round", ALREADY_COUNTED))  # fmt: skip
+TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Arrival not known",
+                "Files", *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
 NOT_RECOGNISED = "Not recognised"
 
 
@@ -352,7 +362,7 @@ def tracker(c: Consolidation) -> Table:
         shown[layout.title] = {
             "Round": round_.label if round_ else None, "Due": c.due_of(name),
             "Expected": count.expected, "Received": count.received, "Missing": count.missing,
-            "Late": count.late, **_file_outcomes(files),
+            "Late": count.late, "Arrival not known": count.unknown, **_file_outcomes(files),
         }  # fmt: skip
     unknown = [r for r in c.receipts if layout_of(r) is None]
     if unknown:
@@ -385,7 +395,10 @@ def returns_lines(c: Consolidation) -> list[str]:
         parts = [f"expected {count.expected}" if count.expected is not None else None,
                  f"received {count.received}",
                  f"missing {count.missing}" if count.missing is not None else None,
-                 f"late {count.late}" if count.late is not None else None]  # fmt: skip
+                 f"late {count.late}" if count.late is not None else None,
+                 # (where lateness is judged and some arrivals cannot be)
+                 f"arrival not known {count.unknown}"
+                 if count.late is not None and count.unknown else None]  # fmt: skip
         when = f", {round_.label}" if round_ else ""
         lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
     return lines

@@ -93,6 +93,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX mail_by_round ON mail (layout, round);
     """,
+    # 5: how each file's arrival is known (``pipeline.arrival``), kept as first found so that
+    # later runs and history agree; a file kept before this has no arrival known
+    """
+    ALTER TABLE files ADD COLUMN arrived TEXT;         -- when it arrived (ISO, local time)
+    ALTER TABLE files ADD COLUMN arrived_how TEXT;     -- how that is known (arrival.EVIDENCE)
+    ALTER TABLE files ADD COLUMN arrived_detail TEXT;  -- such as the dated folder's name
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -207,6 +207,7 @@ LAYOUT = Layout(
     reference="ref",
     named_by="action",
     updated="date_of_update",
+    period="quarter",
     contact_fallback="theme_lead",
     judged_by=worst_live,
     judged_means="the worst RAG status among their actions not yet Complete (Green when all are)",
