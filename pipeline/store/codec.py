@@ -65,7 +65,7 @@ def dumps(loaded: LoadedReturn) -> str:
                 for name, h in loaded.header.items()
             },
             "rows": table,
-            "findings": [{**f.as_dict(), "read_as": _encode(f.read_as)} for f in loaded.findings],
+            "findings": [finding_to_dict(f) for f in loaded.findings],
         },
         ensure_ascii=False,
     )
@@ -106,12 +106,17 @@ def loads(text: str, path: Path | None = None) -> LoadedReturn:
         columns=data["columns"],
         header_row=data["header_row"],
         stamp=None if stamp is None else Stamp(*stamp),
-        findings=[_finding(f) for f in data["findings"]],
+        findings=[finding_from_dict(f) for f in data["findings"]],
         organisation=data["organisation"],
     )
 
 
-def _finding(data: dict[str, Any]) -> Finding:
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as a dict JSON can hold (``finding_from_dict`` reads it back)."""
+    return {**finding.as_dict(), "read_as": _encode(finding.read_as)}
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
     """A finding back from its dict (one stored before a field was added has its default)."""
     typed = {"severity": Severity(data["severity"]), "read_as": _decode(data.get("read_as")),
              "cells": tuple(data.get("cells", ()))}  # fmt: skip
