@@ -24,7 +24,10 @@ from ..findings import Finding
 from ..layouts import LAYOUTS
 from ..layouts.rounds import Round
 from ..plans import Flag
+from ..registers import RegisterEntry
+from ..returns import LoadedReturn
 from ..values import read_value
+from . import codec
 from .codec import finding_from_dict, finding_to_dict
 
 REGISTER = "register"  # the key, in a plan's stored summary, of the register entry it used
@@ -161,3 +164,32 @@ def prefill_kept(layout: str, prefill: dict[str, Any]) -> dict[str, Any]:
     fields = {f.name: f for f in LAYOUTS[layout].header}
     return {name: read_value(value, fields[name]).value if name in fields else value
             for name, value in prefill.items()}  # fmt: skip
+
+
+def plans_of_round(db: sqlite3.Connection, kept: RoundRecord) -> list[KeptPlan]:
+    """Each organisation's plan in a round kept, with its return (None when it sent none)."""
+    rows = db.execute(
+        "SELECT p.organisation, p.sha256, p.summary, r.loaded FROM plans p LEFT JOIN returns r "
+        "USING (sha256) WHERE p.layout = ? AND p.round = ? ORDER BY p.organisation",
+        (kept.layout, kept.round.id),
+    ).fetchall()
+    found = []
+    for organisation, sha, summary, loaded in rows:
+        summary = json.loads(summary)
+        prefill = summary.get(REGISTER)
+        entry = None
+        if prefill is not None:
+            entry = RegisterEntry(organisation, None, prefill_kept(kept.layout, prefill), 0)
+        found.append(KeptPlan(organisation, sha, entry, codec.loads(loaded) if loaded else None))
+    return found
+
+
+@dataclass(frozen=True)
+class KeptPlan:
+    """One organisation's plan in a round, as the store keeps it: its register entry as the
+    round used it, and its return (None: it sent none)."""
+
+    organisation: str
+    sha256: str | None
+    entry: RegisterEntry | None
+    loaded: LoadedReturn | None

@@ -1,0 +1,83 @@
+"""Tidy tables for analysts: every round in the store as one table per kind of thing (rounds,
+returns, plans, rows, flags, findings), one row each, as CSV or Parquet.
+
+``columns`` declares the tables (the README's data dictionary is made from it:
+``dictionary``), ``reading`` reads each round back from the store as its workbook showed it,
+``writing`` writes the files. The tables are written into a scratch folder beside ``out`` and
+moved into place together when all are done, so a failed export leaves what was there.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PipelineError, UsageError
+from ..files import need_folder, scratch_folder, write_problem
+from ..store import Store
+from .columns import tables
+from .reading import choose_rounds, round_items
+from .writing import FORMATS
+
+
+@dataclass(frozen=True)
+class Written:
+    """One table written: its name, its file and how many rows it has."""
+
+    table: str
+    path: Path
+    rows: int
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote: each table, the rounds in them (layout, round), and the rounds
+    asked for that the store did not keep whole (run before it kept them: not exported)."""
+
+    tables: list[Written]
+    rounds: list[tuple[str, str]]
+    not_kept: list[tuple[str, str]]
+
+
+def export(
+    store_path: Path,
+    out: Path,
+    format: str = "csv",
+    *,
+    layout: str | None = None,
+    rounds: int | None = None,
+) -> Exported:
+    """Write every round in the store at ``store_path`` (or only ``layout``'s, or only each
+    layout's last ``rounds``) into the folder ``out`` as one file per table, ``<table>.csv``
+    or ``<table>.parquet`` (``format``), replacing those of an earlier export."""
+    if format not in FORMATS:
+        raise UsageError(f"--format {format}: use one of {', '.join(FORMATS)}.")
+    out = Path(out)
+    need_folder(out, "The export folder")
+    declared = tables()
+    with Store.open(Path(store_path), write=False) as store:
+        chosen = choose_rounds(store.db, layout, rounds)
+        with scratch_folder(out, "The export folder") as scratch:
+            paths = {t.name: scratch / f"{t.name}.{format}" for t in declared}
+            counts = dict.fromkeys(paths, 0)
+            try:
+                with ExitStack() as open_files:
+                    sinks = {}
+                    for table in declared:
+                        sinks[table.name] = FORMATS[format](paths[table.name], table)
+                        open_files.callback(sinks[table.name].close)
+                    for kept in chosen.rounds:
+                        items = round_items(store, kept)
+                        for name, sink in sinks.items():
+                            counts[name] += sink.add(items[name])
+                for path in paths.values():
+                    os.replace(path, out / path.name)
+            except OSError as err:
+                raise PipelineError(write_problem(err, "The export folder", out)) from None
+    return Exported(
+        [Written(name, out / paths[name].name, counts[name]) for name in paths],
+        [(r.layout, r.round.id) for r in chosen.rounds],
+        chosen.not_kept,
+    )
