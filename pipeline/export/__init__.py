@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ..errors import PipelineError, UsageError
 from ..files import need_folder, scratch_folder, write_problem
-from ..store import Store
+from ..store import DEFAULT_STORE, Store
 from .columns import tables
-from .reading import choose_rounds, round_items
+from .reading import choose_rounds, round_items, said
 from .writing import FORMATS
 
 
@@ -33,31 +33,35 @@ class Written:
 
 @dataclass(frozen=True)
 class Exported:
-    """What an export wrote: each table, the rounds in them (layout, round), and the rounds
-    asked for that the store did not keep whole (run before it kept them: not exported)."""
+    """What an export wrote: the store it read, each table, the rounds in them (layout,
+    round), and the rounds asked for that the store did not keep whole (run before it kept
+    them: not exported)."""
 
+    store: Path
+    out: Path
     tables: list[Written]
     rounds: list[tuple[str, str]]
     not_kept: list[tuple[str, str]]
 
 
 def export(
-    store_path: Path,
+    store_path: Path | None,
     out: Path,
     format: str = "csv",
     *,
     layout: str | None = None,
     rounds: int | None = None,
 ) -> Exported:
-    """Write every round in the store at ``store_path`` (or only ``layout``'s, or only each
-    layout's last ``rounds``) into the folder ``out`` as one file per table, ``<table>.csv``
-    or ``<table>.parquet`` (``format``), replacing those of an earlier export."""
+    """Write every round in the store at ``store_path`` (default: ``outbox/pipeline.sqlite``;
+    or only ``layout``'s rounds, or only each layout's last ``rounds``) into the folder ``out``
+    as one file per table, ``<table>.csv`` or ``<table>.parquet`` (``format``), replacing
+    those of an earlier export."""
     if format not in FORMATS:
         raise UsageError(f"--format {format}: use one of {', '.join(FORMATS)}.")
-    out = Path(out)
+    store_path, out = Path(store_path or DEFAULT_STORE), Path(out)
     need_folder(out, "The export folder")
     declared = tables()
-    with Store.open(Path(store_path), write=False) as store:
+    with Store.open(store_path, write=False) as store:
         chosen = choose_rounds(store.db, layout, rounds)
         with scratch_folder(out, "The export folder") as scratch:
             paths = {t.name: scratch / f"{t.name}.{format}" for t in declared}
@@ -77,7 +81,25 @@ def export(
             except OSError as err:
                 raise PipelineError(write_problem(err, "The export folder", out)) from None
     return Exported(
+        store_path,
+        out,
         [Written(name, out / paths[name].name, counts[name]) for name in paths],
         [(r.layout, r.round.id) for r in chosen.rounds],
         chosen.not_kept,
     )
+
+
+def exported_text(made: Exported) -> str:
+    """What an export wrote, for the terminal: each table's file and rows, and the rounds
+    asked for that could not be exported."""
+    lines = [f"Exported {len(made.rounds)} round(s) from {made.store} to {made.out}:"]
+    lines += [f"  {t.path.name:<18} {t.rows:>8} row(s)" for t in made.tables]
+    if not made.rounds and not made.not_kept:
+        lines.append("The store has no rounds yet: run `pipeline run` first.")
+    if made.not_kept:
+        lines.append(
+            f"Not exported: {len(made.not_kept)} round(s) recorded by an earlier version of the "
+            f"pipeline, before the store kept each round's flags and Returns Log "
+            f"({said(made.not_kept)}). Every round run from now on is exported."
+        )
+    return "\n".join(lines)

@@ -11,6 +11,7 @@ and must be of one type there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -202,12 +203,28 @@ def _merged(pairs: Iterable[tuple[Layout, Field]]) -> dict[str, tuple[Field, lis
     return found
 
 
+_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z])")
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a field's help (an "e.g." does not end one), without its stop."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0].rstrip(".")
+
+
 def _field_columns(pairs: Iterable[tuple[Layout, Field]], get) -> list[Column]:
+    """A column for each field of ``pairs`` (one for a name several layouts share), what it
+    holds in the words of its title and help (each layout's, where they differ)."""
+    pairs = list(pairs)
     columns = []
     for name, (f, having) in _merged(pairs).items():
-        said = f.help.split(". ")[0].rstrip(".")
-        means = f"{f.title}" + (f": {said}." if said else ".")
-        columns.append(Column(name, KINDS[f.kind].exported_as, means,
+        said = {x.name: f"{g.title}: {_first_sentence(g.help)}" for x, g in pairs
+                if g.name == name}  # fmt: skip
+        means = (
+            next(iter(said.values()))
+            if len(set(said.values())) == 1
+            else "; ".join(f"{layout}: {words}" for layout, words in said.items())
+        )
+        columns.append(Column(name, KINDS[f.kind].exported_as, f"{means}.",
                               lambda i, name=name: get(i, name), tuple(having)))  # fmt: skip
     return columns
 

@@ -26,6 +26,17 @@ from .columns import BOOLEAN, DATE, DATETIME, INTEGER, NUMBER, TEXT, Item, Table
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what Excel or LibreOffice may run
 YES, NO = "Yes", "No"
 
+# Each column type: how a CSV cell of it looks, and its Parquet (Arrow) type.
+FORMS: dict[str, tuple[str, str]] = {
+    TEXT: ("the text (one a spreadsheet would take for a formula after an apostrophe: '=…)",
+           "string"),
+    DATE: ("2026-11-20", "date32"),
+    DATETIME: ("2026-11-20 14:03:00 (local time)", "timestamp[s]"),
+    INTEGER: ("25", "int64"),
+    NUMBER: ("6.5", "double"),
+    BOOLEAN: ("TRUE or FALSE", "bool"),
+}  # fmt: skip
+
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
@@ -126,10 +137,9 @@ class ParquetSink:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        kinds = {TEXT: pa.string(), DATE: pa.date32(), DATETIME: pa.timestamp("s"),
-                 INTEGER: pa.int64(), NUMBER: pa.float64(), BOOLEAN: pa.bool_()}  # fmt: skip
         self.pa, self.table = pa, table
-        self.schema = pa.schema([pa.field(c.name, kinds[c.type]) for c in table.columns])
+        self.schema = pa.schema([pa.field(c.name, pa.type_for_alias(FORMS[c.type][1]))
+                                 for c in table.columns])  # fmt: skip
         self.writer = pq.ParquetWriter(path, self.schema)
 
     def add(self, items: Sequence[Item]) -> int:
