@@ -9,8 +9,9 @@ booleans. Text that a spreadsheet would take for a formula (beginning with ``=``
 ``-``, ``@``, a tab or a carriage return) is written with an apostrophe before it, as OWASP
 advises for CSV files: Excel and LibreOffice show it as the text it is and never run it.
 
-Parquet (with pyarrow): dates as date32, date-times as timestamps (local time, no time zone),
-integers as int64, numbers as float64, booleans as bool, text as UTF-8 strings.
+Parquet (with pyarrow): dates as date32, date-times as timestamps to the millisecond (local
+time, no time zone), integers as int64, numbers as float64, booleans as bool, text as UTF-8
+strings.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ FORMS: dict[str, tuple[str, str]] = {
     TEXT: ("the text (one a spreadsheet would take for a formula after an apostrophe: '=…)",
            "string"),
     DATE: ("2026-11-20", "date32"),
-    DATETIME: ("2026-11-20 14:03:00 (local time)", "timestamp[s]"),
+    DATETIME: ("2026-11-20 14:03:00 (local time)", "timestamp[ms]"),
     INTEGER: ("25", "int64"),
     NUMBER: ("6.5", "double"),
     BOOLEAN: ("TRUE or FALSE", "bool"),
@@ -77,12 +78,13 @@ TYPED: dict[str, Callable[[Any], Any]] = {TEXT: _text, DATE: _date, DATETIME: _d
                                           BOOLEAN: _boolean}  # fmt: skip
 
 
-def typed(table: Table, item: Item) -> list[Any]:
-    """One row of ``table``: each column's value for ``item``, typed."""
-    row = []
-    for column in table.columns:
-        value = column.get(item)
-        row.append(None if value is None else TYPED[column.type](value))
+def typed(table: Table) -> Callable[[Item], list[Any]]:
+    """What makes one row of ``table`` from an item: each column's value, typed."""
+    getters = [(column.get, TYPED[column.type]) for column in table.columns]
+
+    def row(item: Item) -> list[Any]:
+        return [None if (v := get(item)) is None else convert(v) for get, convert in getters]
+
     return row
 
 
@@ -117,13 +119,13 @@ class CsvSink:
     """A table written as CSV (see the module)."""
 
     def __init__(self, path: Path, table: Table) -> None:
-        self.table = table
+        self.row = typed(table)
         self.file = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
         self.writer = csv.writer(self.file, lineterminator="\r\n")
         self.writer.writerow([c.name for c in table.columns])
 
     def add(self, items: Sequence[Item]) -> int:
-        self.writer.writerows([csv_cell(v) for v in typed(self.table, i)] for i in items)
+        self.writer.writerows([csv_cell(v) for v in self.row(i)] for i in items)
         return len(items)
 
     def close(self) -> None:
@@ -137,7 +139,7 @@ class ParquetSink:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        self.pa, self.table = pa, table
+        self.pa, self.row = pa, typed(table)
         self.schema = pa.schema([pa.field(c.name, pa.type_for_alias(FORMS[c.type][1]))
                                  for c in table.columns])  # fmt: skip
         self.writer = pq.ParquetWriter(path, self.schema)
@@ -145,7 +147,7 @@ class ParquetSink:
     def add(self, items: Sequence[Item]) -> int:
         if not items:
             return 0
-        rows = [typed(self.table, item) for item in items]
+        rows = [self.row(item) for item in items]
         columns = [self.pa.array([row[n] for row in rows], type=field.type)
                    for n, field in enumerate(self.schema)]  # fmt: skip
         self.writer.write_batch(self.pa.record_batch(columns, schema=self.schema))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Severity
-from ..returns import Envelope, HeaderValue, LoadedReturn, SourceFile, Stamp
+from ..returns import Envelope, HeaderValue, LoadedReturn, PlainRows, SourceFile, Stamp
 
 
 def _encode(value: Any) -> Any:
@@ -71,19 +71,23 @@ def dumps(loaded: LoadedReturn) -> str:
     )
 
 
-def loads(text: str, path: Path | None = None) -> LoadedReturn:
-    """A return back from ``dumps``; ``path`` is where its file can now be found."""
-    import pandas as pd
-
+def loads(text: str, path: Path | None = None, *, plain: bool = False) -> LoadedReturn:
+    """A return back from ``dumps``; ``path`` is where its file can now be found. Its rows
+    are a DataFrame, or with ``plain`` left as ``PlainRows`` (for a reader that only walks
+    them: pandas is not imported)."""
     data = json.loads(text)
     source = data["source"]
     rows = data["rows"]
     frame = None
     if rows is not None:
-        frame = pd.DataFrame(
-            [[_decode(v) for v in row] for row in rows["data"]], columns=rows["columns"],
-            dtype=object,
-        )  # fmt: skip
+        columns = rows["columns"]
+        values = [[_decode(v) for v in row] for row in rows["data"]]
+        if plain:
+            frame = PlainRows(columns, [dict(zip(columns, row)) for row in values])
+        else:
+            import pandas as pd
+
+            frame = pd.DataFrame(values, columns=columns, dtype=object)
     stamp = data["stamp"]
     envelope = source.get("envelope")  # none stored before returns came by email
     return LoadedReturn(

@@ -180,7 +180,8 @@ def plans_of_round(db: sqlite3.Connection, kept: RoundRecord) -> list[KeptPlan]:
         entry = None
         if prefill is not None:
             entry = RegisterEntry(organisation, None, prefill_kept(kept.layout, prefill), 0)
-        found.append(KeptPlan(organisation, sha, entry, codec.loads(loaded) if loaded else None))
+        loaded = codec.loads(loaded, plain=True) if loaded else None  # (its rows as dicts)
+        found.append(KeptPlan(organisation, sha, entry, loaded))
     return found
 
 
