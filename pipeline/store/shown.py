@@ -20,10 +20,9 @@ from datetime import date, datetime
 from typing import Any
 
 from ..arrival import Arrival
-from ..findings import Finding
+from ..findings import Finding, Flag
 from ..layouts import LAYOUTS
 from ..layouts.rounds import Round
-from ..plans import Flag
 from ..registers import RegisterEntry
 from ..returns import LoadedReturn
 from ..values import read_value
