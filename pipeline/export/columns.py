@@ -101,7 +101,8 @@ LAYOUT = Column("layout", TEXT, "The layout's name: " + ", ".join(LAYOUTS) + "."
                 lambda i: i.kept.layout)  # fmt: skip
 ROUND = Column("round", TEXT, "The round's name, which sorts in time order: a fortnight by "
                "its first day (2026-11-16), a quarter by its financial year and number "
-               "(2026-27 Q3), a year by its financial year (2026-27).",
+               "(2026-27 Q3), a year by its financial year (2026-27). (A spreadsheet opening "
+               "the CSV reads a fortnight's as the date it is.)",
                lambda i: i.kept.round.id)  # fmt: skip
 ORGANISATION = Column("organisation", TEXT, "The organisation, as its register spells it.",
                       lambda i: i.plan.organisation)  # fmt: skip
