@@ -250,7 +250,7 @@ def test_a_round_recorded_before_the_store_kept_rounds_whole_is_named_and_left_o
                                       "--out", str(tmp_path / "out")])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "Exported 7 round(s)" in result.output
-    assert f"Not exported: 1 round(s)" in result.output and f"{layout} {round_id}" in result.output
+    assert "Not exported: 1 round(s)" in result.output and f"{layout} {round_id}" in result.output
     assert (layout, round_id) not in {(p["layout"], p["round"])
                                       for p in read(tmp_path / "out", "plans")}  # fmt: skip
 
