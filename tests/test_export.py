@@ -234,6 +234,19 @@ def test_no_store_is_one_sentence(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_a_file_in_the_way_of_the_export_folder_is_one_sentence_and_is_left_alone(
+    demo_round, tmp_path
+):
+    _, folder, _ = demo_round
+    (tmp_path / "tables").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["export", "--store", str(store_of(folder)),
+                                      "--out", str(tmp_path / "tables" / "2026")])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'tables'} is in the way" in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "tables").read_text() == "not a folder"
+
+
 def test_a_round_recorded_before_the_store_kept_rounds_whole_is_named_and_left_out(
     demo_round, tmp_path
 ):

@@ -10,6 +10,7 @@ moved into place together when all are done, so a failed export leaves what was 
 from __future__ import annotations
 
 import os
+import sqlite3
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from ..errors import PipelineError, UsageError
 from ..files import need_folder, scratch_folder, write_problem
 from ..store import DEFAULT_STORE, Store
+from ..store.schema import damaged, fault
 from .columns import tables
 from .reading import choose_rounds, round_items, said
 from .writing import FORMATS
@@ -61,25 +63,31 @@ def export(
     store_path, out = Path(store_path or DEFAULT_STORE), Path(out)
     need_folder(out, "The export folder")
     declared = tables()
-    with Store.open(store_path, write=False) as store:
-        chosen = choose_rounds(store.db, layout, rounds)
-        with scratch_folder(out, "The export folder") as scratch:
-            paths = {t.name: scratch / f"{t.name}.{format}" for t in declared}
-            counts = dict.fromkeys(paths, 0)
-            try:
-                with ExitStack() as open_files:
-                    sinks = {}
-                    for table in declared:
-                        sinks[table.name] = FORMATS[format](paths[table.name], table)
-                        open_files.callback(sinks[table.name].close)
-                    for kept in chosen.rounds:
-                        items = round_items(store, kept)
-                        for name, sink in sinks.items():
-                            counts[name] += sink.add(items[name])
-                for path in paths.values():
-                    os.replace(path, out / path.name)
-            except OSError as err:
-                raise PipelineError(write_problem(err, "The export folder", out)) from None
+    with (
+        Store.open(store_path, write=False) as store,
+        scratch_folder(out, "The export folder") as scratch,
+    ):
+        paths = {t.name: scratch / f"{t.name}.{format}" for t in declared}
+        counts = dict.fromkeys(paths, 0)
+        try:
+            # one read transaction: a run ending meanwhile is in the tables whole, or not at all
+            store.db.execute("BEGIN")
+            chosen = choose_rounds(store.db, layout, rounds)
+            with ExitStack() as open_files:
+                sinks = {}
+                for table in declared:
+                    sinks[table.name] = FORMATS[format](paths[table.name], table)
+                    open_files.callback(sinks[table.name].close)
+                for kept in chosen.rounds:
+                    items = round_items(store, kept)
+                    for name, sink in sinks.items():
+                        counts[name] += sink.add(items[name])
+            for path in paths.values():
+                os.replace(path, out / path.name)
+        except OSError as err:
+            raise PipelineError(write_problem(err, "The export folder", out)) from None
+        except sqlite3.Error as err:  # damage deep in the store shows when it is read
+            raise fault(err, store_path) or damaged(store_path, err) from None
     return Exported(
         store_path,
         out,
