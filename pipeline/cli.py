@@ -25,6 +25,7 @@ from .options import (
     LayoutChoice,
     RegisterSource,
     date_option,
+    export_options,
     outbox_option,
     pack_option,
     project_defaults,
@@ -380,6 +381,17 @@ def history(organisation: str, store: Path | None) -> None:
     from .store import DEFAULT_STORE
 
     echo(history_text(organisation_history(store or DEFAULT_STORE, organisation)))
+
+
+@cli.command()
+@export_options
+def export(format_: str, out: Path, store: Path | None, last: int | None, layout: str | None):
+    """Write every round in the store as tidy tables for analysts, CSV or Parquet: rounds,
+    returns, plans, rows, flags and findings, one row each (the README's data dictionary)."""
+    from . import export as exporting
+
+    made = exporting.export(store, out, format_, layout=layout, rounds=last)
+    echo(exporting.exported_text(made))
 
 
 def main() -> None:

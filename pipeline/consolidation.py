@@ -84,6 +84,18 @@ def _last_rounds_rows(plan: Plan, as_of: date) -> dict | None:
     return plan.previous.summary.get("rows", {})
 
 
+def follow_rows(plan: Plan, as_of: date) -> None:
+    """Give a plan with a return its rows (``items``): where each stands at ``as_of`` (its
+    layout's progress rule) and how it changed since the round before (against what the
+    store remembers of that round's rows: ``plan.previous``)."""
+    if plan.loaded is None or plan.loaded.rows is None:
+        return
+    header = {name: plan.value(name) for name in plan.loaded.header}
+    plan.rows = plan.loaded.rows
+    plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
+    travel.mark_changes(plan.items, _last_rounds_rows(plan, as_of), plan.layout)
+
+
 def consolidate(
     receipts: list[Receipt],
     registers: Mapping[str, Register],
@@ -136,12 +148,7 @@ def consolidate(
             plan.out_of_period = [(r.source.name, r.note or "") for r in earlier]
         plan.previous = previous.get(plan.layout.name, {}).get(key)
         plan.trail = recent.get(plan.layout.name, {}).get(key, [])
-        if plan.loaded is not None and plan.loaded.rows is not None:
-            header = {name: plan.value(name) for name in plan.loaded.header}
-            plan.rows = plan.loaded.rows
-            plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
-            remembered = _last_rounds_rows(plan, as_of)
-            travel.mark_changes(plan.items, remembered, plan.layout)
+        follow_rows(plan, as_of)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)
     plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))

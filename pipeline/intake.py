@@ -127,6 +127,14 @@ class Receipt:
         return self.loaded.findings
 
     @property
+    def organisation(self) -> str | None:
+        """Whose the file is: its return's organisation, or whose a rejected file says it is
+        (``owner``)."""
+        if self.owner is not None:
+            return self.owner.organisation
+        return self.loaded.organisation if self.loaded else None
+
+    @property
     def received(self) -> datetime | None:
         """When the file is known to have arrived (None: not known; see ``pipeline.arrival``)."""
         return self.arrival.received if self.arrival else None
@@ -138,6 +146,18 @@ class Receipt:
         if self.arrival is not None and self.arrival.known:
             return self.arrival.at
         return likely_arrival(self.first_seen or datetime.now(), self.modified)
+
+
+def layouts_of(receipts: Iterable[Receipt]) -> Callable[[Receipt], str | None]:
+    """Which layout each file of a round is of: its return's (a rejected file's, its
+    owner's); a duplicate's is its twin's; None where none can be told."""
+    by_hash = {r.source.sha256: r.owner.layout if r.owner else r.loaded.layout
+               for r in receipts if r.loaded}  # fmt: skip
+
+    def layout_of(receipt: Receipt) -> str | None:
+        return by_hash.get(receipt.source.sha256)
+
+    return layout_of
 
 
 def receive(

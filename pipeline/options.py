@@ -175,3 +175,20 @@ pack_option = click.option(
     help="Also print the meeting pack: a PDF of who needs attention, the Overview and a page "
     "per organisation (needs LibreOffice; without it, the pack's workbook).",
 )
+
+
+def export_options(command):
+    """``pipeline export``'s options: what to write, where, and from which rounds."""
+    for option in reversed((
+        click.option("--format", "format_", type=click.Choice(["csv", "parquet"]),
+                      default="csv", show_default=True,
+                      help="CSV (for Excel and anything else) or Parquet (typed)."),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+                     help="Folder to write the tables to (an earlier export's are replaced)."),
+        store_option("The store to read (default: outbox/pipeline.sqlite)."),
+        click.option("--rounds", "last", type=click.IntRange(min=1), metavar="N",
+                     help="Only each layout's last N rounds (default: every round)."),
+        click.option("--layout", type=LayoutChoice(), help="Only this layout's rounds."),
+    )):  # fmt: skip
+        command = option(command)
+    return command

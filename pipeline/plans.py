@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import travel
 from .arrival import Arrival
 from .contacts import Recipients, recipients
-from .findings import Finding, cell_address
+from .findings import Finding, Flag, cell_address
 from .intake import Receipt
 from .layouts import Layout, measures
 from .layouts.rounds import Round
@@ -27,22 +27,6 @@ if TYPE_CHECKING:
 
 
 TRAIL_ROUNDS = 6  # the rounds an organisation's trail shows, this one included
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One gap on the Gap Flags sheet, with its rule's words (see ``pipeline.flags``)."""
-
-    organisation: str
-    layout: str
-    severity: str
-    rule: str
-    message: str
-    file: str | None = None
-    sheet: str | None = None
-    cell: str | None = None
-    rule_title: str = ""  # the rule's title as shown to managers
-    to_do: str = ""  # what the organisation does about it
 
 
 @dataclass(frozen=True)

@@ -39,11 +39,14 @@ def as_frame(loaded: LoadedReturn) -> LoadedReturn:
     return loaded
 
 
-def records(rows: pd.DataFrame | None) -> list[dict[str, Any]]:
+def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:
     """A frame's rows as dicts, values as stored (None stays None); much faster than
-    ``DataFrame.to_dict("records")`` on object columns."""
+    ``DataFrame.to_dict("records")`` on object columns. Rows not yet made a frame
+    (``PlainRows``) are given as copies of their dicts."""
     if rows is None:
         return []
+    if isinstance(rows, PlainRows):
+        return [dict(row) for row in rows.records]
     columns = list(rows.columns)
     return [dict(zip(columns, values)) for values in zip(*(rows[c].tolist() for c in columns))]
 

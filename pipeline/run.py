@@ -31,6 +31,8 @@ from .outputs import Outputs, write_and_record
 from .periods import count_once, in_play, round_for_files
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
+from .round_records import round_records
+from .store.shown import REGISTER
 from .timing import stage
 
 if TYPE_CHECKING:
@@ -137,14 +139,14 @@ def run(
     start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
     with scratch_folder(outbox, "The outbox") as scratch:
-        consolidation, files, plans, jobs = _read_round(inbox, outputs, scratch, registers,
-                                                        as_of, due, isolation, on_file,
-                                                        file_times)  # fmt: skip
+        consolidation, files, plans, shown, jobs = _read_round(
+            inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times
+        )
 
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
-        write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+        write_and_record(write, outputs, scratch, (as_of, registers, files, plans, shown))
         with stage("feedback"):
             jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
             written = feedback.write_all(jobs, isolation)
@@ -186,7 +188,8 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     # The round's feedback, this run's and earlier runs': each plan's record names its files.
     jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, consolidation.flags)
     plans = _plan_records(consolidation, rounds, jobs)
-    return consolidation, _file_records(receipts, rounds), plans, jobs
+    shown = list(round_records(consolidation, registers))
+    return consolidation, _file_records(receipts, rounds), plans, shown, jobs
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_run: set[str]):
@@ -252,5 +255,7 @@ def _plan_records(c: Consolidation, rounds: dict[str, Round], jobs: list[feedbac
         mine = [job for job in names.get(key, []) if not (job.turned_down and plan.has_return)]
         told = notice_of(c, plan, tuple(job.target.name for job in mine),
                          tuple(job.target.name for job in mine if job.turned_down))  # fmt: skip
+        # the register's entry as the round used it, to read the round back as it was
+        register = plan.entry.prefill if plan.entry else None
         yield PlanRecord(plan.layout.name, rounds[plan.layout.name].id, plan.organisation, sha,
-                         {**plan.summary(), NOTICE: told.stored()})  # fmt: skip
+                         {**plan.summary(), NOTICE: told.stored(), REGISTER: register})  # fmt: skip

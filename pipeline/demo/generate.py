@@ -82,15 +82,20 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
         registers.append(target)
     due = _due(as_of)
     count = 0
-    earlier = []
+    # Each layout's round before this one; layouts whose last round fell on the same day (two
+    # quarterly ones) are run together, as a team with both would have: a run is every
+    # layout's round at its as-of date, so a run of one alone would record the other's round
+    # without its register.
+    earlier: dict[date, DemoRound] = {}
     for path in registers:
         register = read_register(path)
         rng = _random(as_of, register.layout.name)  # (its story is the same whatever else plays)
         make_templates(register.layout, templates, register, as_of=as_of)
         before = as_of - timedelta(days=register.layout.interval_days)
-        previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path],
-                             _due(before))  # fmt: skip
-        earlier.append(previous)
+        previous = earlier.setdefault(
+            before, DemoRound(earlier_dir / f"inbox-{before}", before, [], _due(before))
+        )
+        previous.registers.append(path)
         for entry in register.entries:
             if entry.organisation in _demo(register.layout).not_returned:
                 continue
@@ -101,7 +106,8 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
             late = entry.organisation in _demo(register.layout).late
             count += _send(current, templates, inbox, rng, _arrival(current.name, due, late))
     count += _extras(inbox, templates, _random(as_of, "extras"), as_of, due)
-    return DemoInbox(earlier, inbox, registers, templates, store, count, due)
+    return DemoInbox(sorted(earlier.values(), key=lambda r: r.as_of), inbox, registers,
+                     templates, store, count, due)  # fmt: skip
 
 
 def _random(as_of: date, part: str) -> random.Random:

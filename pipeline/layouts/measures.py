@@ -87,7 +87,8 @@ def rows_total(plan: PlanLike) -> int | None:
 
 
 ROWS = Measure("rows", "Actions / tasks",
-               lambda layouts: "How many " + " or ".join(f"{x.row_noun}s" for x in layouts)
+               lambda layouts: "How many "
+               + " or ".join(dict.fromkeys(f"{x.row_noun}s" for x in layouts))  # each once
                + " the return holds.", rows_total)  # fmt: skip
 COMPLETE = Measure("complete", "Complete",
                    _each(lambda x: x.progress.complete_means(x.row_noun)),

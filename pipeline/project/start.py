@@ -56,6 +56,11 @@ default = "Friday of last week"
 [templates]
 out = "outbox/templates"
 
+# `pipeline export`: where the analysts' tables are written, and as what (csv or parquet).
+[export]
+out = "outbox/export"
+format = "csv"
+
 # Any option of any command can be set in a table named after the command, by its long name
 # with _ for - (`pipeline run --help` lists run's), for example:
 [run]

@@ -22,6 +22,7 @@ from ..intake import (
     REJECTED,
     SUPERSEDED,
     WITH_FINDINGS,
+    layouts_of,
 )
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
@@ -284,13 +285,6 @@ def _layout_title(receipt: Any) -> str | None:
     return LAYOUTS[name].title if name in LAYOUTS else None
 
 
-def _organisation(receipt: Any) -> str | None:
-    """Whose the file is: its plan's organisation, or whose a rejected file says it is."""
-    if receipt.owner is not None:
-        return receipt.owner.organisation
-    return receipt.loaded.organisation if receipt.loaded else None
-
-
 _NO_ENVELOPE = Envelope("")
 
 
@@ -306,7 +300,7 @@ def returns_log(c: Consolidation) -> Table:
         Col("File", 50, LONG, lambda r: r.source.name),
         Col("SHA-256", 20, TEXT, lambda r: r.source.sha256),
         Col("Status", 22, TEXT, lambda r: r.status),
-        Col("Organisation", 30, TEXT, _organisation),
+        Col("Organisation", 30, TEXT, lambda r: r.organisation),
         Col("Layout", 22, TEXT, _layout_title),
         Col("Matched by", 40, LONG, lambda r: r.matched),  # (a rejected file: see owners)
         Col("Received", 17, DATE, lambda r: r.received),
@@ -351,7 +345,7 @@ def tracker(c: Consolidation) -> Table:
     """The round's returns, a column per layout: expected, received, missing and late (one
     definition: ``layouts.measures``), then what became of the files; files of no known
     layout in a column of their own."""
-    layout_of = _layouts_of(c.receipts)
+    layout_of = layouts_of(c.receipts)
     shown: dict[str, dict[str, Any]] = {}
     for name, layout in LAYOUTS.items():
         plans = c.plans_of(name)
@@ -402,18 +396,6 @@ def returns_lines(c: Consolidation) -> list[str]:
         when = f", {round_.label}" if round_ else ""
         lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
     return lines
-
-
-def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
-    """The layout of a file's return (of a rejected file, its owner's); a duplicate's is its
-    twin's."""
-    by_hash = {r.source.sha256: r.owner.layout if r.owner else r.loaded.layout
-               for r in receipts if r.loaded}  # fmt: skip
-
-    def layout_of(receipt: Any) -> str | None:
-        return by_hash.get(receipt.source.sha256)
-
-    return layout_of
 
 
 def chase_list(c: Consolidation) -> Table:

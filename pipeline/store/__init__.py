@@ -25,7 +25,6 @@ from ..layouts import LAYOUTS
 from ..layouts.rounds import Round
 from ..registers import Register, RegisterEntry, organisation_key
 from ..returns import LoadedReturn
-from ..values import read_value
 from . import codec
 from .archive import keep
 from .schema import (
@@ -39,6 +38,7 @@ from .schema import (
     transaction,
     version,
 )
+from .shown import RoundRecord, prefill_kept, save_shown
 
 DEFAULT_STORE = Path("outbox") / "pipeline.sqlite"
 
@@ -396,10 +396,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        fields = {f.name: f for f in LAYOUTS[layout].header}
-        prefill = {name: read_value(value, fields[name]).value if name in fields else value
-                   for name, value in json.loads(row[2]).items()}  # fmt: skip
-        return RegisterEntry(row[0], row[1], prefill, line=0)
+        return RegisterEntry(row[0], row[1], prefill_kept(layout, json.loads(row[2])), line=0)
 
     @_reading
     def mailed(self, layout: str, round_id: str) -> dict[str, tuple[str, datetime]]:
@@ -430,10 +427,12 @@ class Store:
         files: Iterable[FileRecord],
         plans: Iterable[PlanRecord],
         ready: Callable[[], tuple[str, str] | None] | None = None,
+        shown: Iterable[RoundRecord] = (),
     ) -> None:
         """Record one run in one transaction: all of it, or (if anything fails or the process
         dies part-way) none of it. New files are kept in the archive first (and removed from
-        it again when the run is not recorded).
+        it again when the run is not recorded). ``shown``: each layout's round as the run
+        showed it (``store.shown``), in place of what an earlier run of the round recorded.
 
         ``ready()``, if given, is asked once everything is written but not yet committed: it
         answers with the run's workbook, written in full under a temporary name, as (its file
@@ -458,6 +457,7 @@ class Store:
                         (plan.layout, plan.round, plan.organisation, plan.sha256,
                          json.dumps(plan.summary, default=str, sort_keys=True)),
                     )  # fmt: skip
+                save_shown(db, shown)
                 workbook = ready() if ready is not None else None
                 if ready is not None and workbook is None:
                     raise RunAbandoned
