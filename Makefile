@@ -17,6 +17,7 @@ SPAWNED_TESTS := tests/test_reading.py tests/test_reading_offsets.py tests/test_
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip uninstall --quiet --yes pipeline 2>/dev/null || true  # its old name
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
@@ -53,4 +54,4 @@ templates: $(INSTALLED)
 	done
 
 clean:
-	rm -rf $(VENV) outbox/demo outbox/bench
+	rm -rf $(VENV) outbox/demo outbox/bench *.egg-info

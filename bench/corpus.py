@@ -64,26 +64,29 @@ def build(corpus: Corpus, root: Path) -> Path:
     rng = random.Random(f"{corpus.name}-{VERSION}")
     p44, three = LAYOUTS["p44"], LAYOUTS["three_year"]
     with (folder / "p44.csv").open("w", newline="") as out:
-        register = csv.writer(out)
-        register.writerow([f.register_column for f in p44.register_fields])
+        register = csv.DictWriter(out, [f.register_column for f in p44.register_fields])
+        register.writeheader()
         for n in range(corpus.p44):
             name = f"Partnership {n + 1:04d}"
             baseline = rng.randrange(6000, 40000)
-            register.writerow([name, "GO Region", "Jo Bloggs", f"jo{n}@example.gov.uk", baseline,
-                               6, "31/03/2027"])  # fmt: skip
-            entry = {"partnership": name, "region": "GO Region", "completed_by": "Jo Bloggs",
-                     "email": f"jo{n}@example.gov.uk", "baseline": baseline,
+            contact = {"contact_name": "Jo Bloggs", "contact_email": f"jo{n}@example.gov.uk"}
+            register.writerow({"partnership": name, "region": "GO Region", **contact,
+                               "baseline_crimes": baseline, "reduction_target_pct": 6,
+                               "target_date": "31/03/2027"})  # fmt: skip
+            entry = {"partnership": name, "region": "GO Region", **contact, "baseline": baseline,
                      "reduction_target": 6, "target_date": date(2027, 3, 31)}  # fmt: skip
             header = _typed_as_text({**entry, **p44_header(rng, entry, AS_OF)}, corpus)
             rows = p44_actions(rng, AS_OF, corpus.p44_rows, baseline * 6 // 100)
             write_template(inbox / f"p44-{n + 1:04d}.xlsx", p44, header, rows, name)
     now = quarter_of(PLAN_START, AS_OF)
     with (folder / "three_year.csv").open("w", newline="") as out:
-        register = csv.writer(out)
-        register.writerow([f.register_column for f in three.register_fields])
+        register = csv.DictWriter(out, [f.register_column for f in three.register_fields])
+        register.writeheader()
         for n in range(corpus.three_year):
             name, code = f"Business unit {n + 1:04d}", f"B{n + 1:04d}"
-            register.writerow([name, code, "Head of Service", PLAN_START])
+            register.writerow({"business_unit": name, "code": code,
+                               "head_of_service": "Head of Service",
+                               "plan_start": PLAN_START})  # fmt: skip
             header = {"business_unit": name, "code": code, "head_of_service": "Head of Service",
                       "plan_start": PLAN_START, "updated_by": "Officer",
                       "date_of_update": AS_OF - timedelta(days=rng.randrange(1, 40))}  # fmt: skip

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .flags import NO_RETURN, RED, every_rule, rules_of
+from .flags import NO_RETURN, RED, TURNED_DOWN, every_rule, rules_of
 from .plans import Consolidation, Plan
 from .travel import WORSENING
 
@@ -27,10 +27,15 @@ def _plural(n: int, noun: str) -> str:
 
 
 def no_return(plan: Plan) -> str | None:
-    """No usable return this round (and why, where its file was turned down)."""
+    """No usable return this round (and why, where its file was turned down, or was last
+    period's)."""
     if plan.has_return:
         return None
-    return "no usable return: its file was turned down" if plan.rejected else "no return"
+    if plan.rejected:
+        return "no usable return: its file was turned down"
+    if plan.out_of_period:
+        return f"last period's return only ({plan.out_of_period[0][1]})"
+    return "no return"
 
 
 def red_position(plan: Plan) -> str | None:
@@ -57,7 +62,7 @@ def flagged(severity: str) -> Callable[[Plan], list[str]]:
     def said(plan: Plan) -> list[str]:
         words = []
         for rule in rules_of(plan.layout):
-            if rule.id == NO_RETURN:
+            if rule.id in (NO_RETURN, TURNED_DOWN):
                 continue  # said by no_return
             mine = [f for f in plan.flags if f.rule == rule.id and f.severity == severity]
             if not mine or (severity != RED and rule.brief is None):

@@ -37,6 +37,10 @@ FINDINGS: tuple[Words, ...] = (
     Words("no-layout", "Not one of our plans", REJECTED,
           "None of our layouts' labels and columns were found in any sheet.",
           "Fill in the template we sent and send it back."),
+    Words("csv-not-a-plan", "A CSV that is not a plan", REJECTED,
+          "A CSV file holds none of our layouts' labels and columns (a CSV holds one sheet's "
+          "values only).",
+          "Save the workbook itself (.xlsx) and send that."),
     Words("no-organisation", "No organisation", REJECTED,
           "The plan does not say whose it is.", "Fill in the organisation's name."),
     Words("not-on-register", "Not on the register", REJECTED,

@@ -1,244 +1,123 @@
 """The ``pipeline`` command: a thin layer that parses options, calls the library and prints.
 
 Library modules are imported inside each command so that ``pipeline --help`` stays quick.
-A ``PipelineError`` becomes its message and exit code; anything unexpected becomes one short
-line (the traceback only with ``--debug``). Everything printed goes through ``echo``, which
-writes out any control character a partner's file or a register put in a name, so no name
-can work the terminal. A reader that stops reading (``pipeline run | head -1``) ends the
-command quietly.
+Every line is printed by ``console.echo``, and errors become sentences there too. Inside a
+project folder, the project file's settings are every option's default (click's
+``default_map``), so a flag typed wins.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
+from .console import Group, echo, reading_bar, run_to_the_end
 from .errors import PipelineError
-from .naming import visible_lines
-
-
-class _LayoutChoice(click.Choice):
-    """The layouts in the registry, looked up only when needed (``--help`` stays quick)."""
-
-    def __init__(self) -> None:
-        super().__init__(())
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        from .layouts import LAYOUTS
-
-        return tuple(LAYOUTS)
-
-    @choices.setter
-    def choices(self, _: object) -> None:
-        pass
-
-
-RegisterSource = Path | tuple[str, Path]  # a register, or the layout named for it and it
-
-
-class _RegisterSource(click.ParamType):
-    """``PATH`` (its layout told by its columns) or ``LAYOUT=PATH``, for a register whose
-    columns another layout's would fit as well."""
-
-    name = "[LAYOUT=]PATH"
-
-    def convert(self, value: Any, param: Any, ctx: Any) -> RegisterSource:
-        text = str(value)
-        name, _, rest = text.partition("=")
-        if rest and not Path(text).exists():
-            layout = _LayoutChoice().convert(name, param, ctx)
-            return layout, self._file(rest, param, ctx)
-        return self._file(text, param, ctx)
-
-    @staticmethod
-    def _file(text: str, param: Any, ctx: Any) -> Path:
-        kind = click.Path(exists=True, dir_okay=False, path_type=Path)
-        return kind.convert(text, param, ctx)
-
-
-def echo(message: object = "", err: bool = False) -> None:
-    """Print ``message`` (to standard error if ``err``) with every control or invisible
-    character written out (``\\x1b``), its line breaks and tabs kept: the one way the
-    command prints. Once the reader has gone (``pipeline run | head -1``), the rest goes
-    nowhere: the command still does all its work, and ends quietly."""
-    stream = sys.stderr if err else sys.stdout
-    try:
-        click.echo(visible_lines(str(message)), file=stream)
-    except BrokenPipeError:
-        _to_nowhere(stream)
-
-
-def _to_nowhere(stream) -> None:
-    """Send what is still to be written to ``stream`` nowhere (as Python's documentation
-    advises for a closed pipe), so that neither a later line nor the flush at exit fails."""
-    with contextlib.suppress(OSError, ValueError):  # ValueError: no descriptor (a test's)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-
-
-class _Group(click.Group):
-    """Turns library errors into messages and exit codes."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except PipelineError as err:
-            echo(f"Error: {err}", err=True)
-            sys.exit(err.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as err:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            echo(
-                f"Error: something went wrong that we did not expect ({type(err).__name__}: "
-                f"{err}). Run again with --debug for details, and tell the pipeline's "
-                f"maintainers.",
-                err=True,
-            )
-            sys.exit(1)
-
-
-AS_OF_YEARS = (1990, 2100)  # an as-of or due date outside these years is a typing slip
-
-
-def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD.") from None
-    first, last = AS_OF_YEARS
-    if not first <= day.year <= last:
-        raise click.BadParameter(
-            f"{value} is not a date a round could be reported for: give one from {first} to "
-            f"{last}, in the form YYYY-MM-DD."
-        )
-    return day
-
-
-pack_option = click.option(
-    "--pack",
-    is_flag=True,
-    help="Also print the meeting pack: a PDF of who needs attention, the Overview and a page "
-    "per organisation (needs LibreOffice; without it, the pack's workbook).",
+from .options import (
+    Due,
+    LayoutChoice,
+    RegisterSource,
+    date_option,
+    export_options,
+    outbox_option,
+    pack_option,
+    project_defaults,
+    register_option,
+    store_option,
 )
 
-
-def _date_option(name: str, help: str):
-    return click.option(name, callback=_as_of, metavar="YYYY-MM-DD", help=help)
-
-
-def _outbox_option(help: str):
-    return click.option(
-        "--outbox",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("outbox"),
-        show_default=True,
-        help=help,
-    )
+if TYPE_CHECKING:
+    from .due import Dues
 
 
-def _store_option(help: str):
-    return click.option(
-        "--store",
-        "store",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=help,
-    )
-
-
-as_of_option = _date_option(
-    "--as-of", "Report as at this date (default: today), for reproducible reports."
-)
-
-
-register_option = click.option(
-    "--register",
-    "registers",
-    multiple=True,
-    type=_RegisterSource(),
-    help="A register CSV of organisations expected to return (repeat for each layout). Its "
-    "layout is told by its columns; write LAYOUT=PATH (a name --layout takes) to say it.",
-)
-
-
-@click.group(cls=_Group)
+@click.group(cls=Group)
 @click.version_option(__version__, prog_name="pipeline")
 @click.option("--debug", is_flag=True, help="Show full tracebacks for unexpected errors.")
+@click.option(
+    "--project",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The project file to take settings from (default: pipeline.toml in this folder or the "
+    "nearest folder above it that has one).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
-    """Action plan returns: templates out, returns in, one consolidated progress workbook."""
+def cli(ctx: click.Context, debug: bool, project: Path | None) -> None:
+    """Action plan returns: templates out, returns in, one consolidated progress workbook.
+
+    Inside a project folder (see `pipeline init`) every command takes its settings from the
+    project file, pipeline.toml; an option typed on the command line wins.
+    """
     ctx.obj = {"debug": debug}
+    if ctx.invoked_subcommand != "init":
+        ctx.default_map = project_defaults(cli, project)
 
 
 @cli.command()
-@click.option("--layout", type=_LayoutChoice(), required=True, help="Which layout.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+def init(folder: Path) -> None:
+    """Make FOLDER (default: this one) a project folder for the round.
+
+    Writes a commented project file, pipeline.toml (folders, store, a register per layout,
+    when returns are due, the mail sender and server; never a password), and the folders
+    inbox/, outbox/ and registers/, with an example register per layout. An existing project
+    file is never overwritten.
+    """
+    from .project import start_project
+
+    started = start_project(folder)
+    echo(f"Wrote {started.file}")
+    echo(f"Folders: {', '.join(f'{f.name}/' for f in started.folders)}")
+    for name, path in started.registers.items():
+        echo(f"  example {name} register: {path.relative_to(started.file.parent)}")
+    echo("Next: put your own organisations in the registers, say in pipeline.toml when returns "
+         "are due and how mail is sent;\nthen `pipeline templates`, and once returns are in "
+         "inbox/, `pipeline run`.")  # fmt: skip
+
+
+@cli.command()
 @click.option(
-    "--register",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Register CSV: one template per organisation. Without it, one blank template.",
+    "--layout",
+    type=LayoutChoice(),
+    help="Only this layout's templates; with no register, one blank template of it.",
 )
+@register_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
     help="Folder to write the templates to.",
 )
-@_store_option(
+@store_option(
     "Pre-fill each template from the organisation's latest return in this store "
     "(default: outbox/pipeline.sqlite, when it exists)."
 )
-@_date_option(
+@date_option(
     "--as-of",
     "The day of the round the templates are for (default: today; a blank template has none): "
     "the Guidance's examples are near it, and a three-year plan marks its quarter.",
 )
-def templates(
-    layout: str, register: Path | None, out: Path, store: Path | None, as_of: date | None
-) -> None:
-    """Write pre-filled templates for everyone on a register.
+def templates(layout: str | None, registers: tuple[RegisterSource, ...], out: Path,
+              store: Path | None, as_of: date | None) -> None:  # fmt: skip
+    """Write pre-filled templates for everyone on the registers.
 
     With a store, next round's templates already hold everything each partner told us last
-    time, so an update may be as simple as adding new actions and changing statuses.
+    time, so an update may be as simple as adding new actions and changing statuses. Says how
+    many were pre-filled, and warns when none could be.
     """
-    from .layouts import get_layout
-    from .registers import read_register
-    from .store import DEFAULT_STORE, Store
-    from .templates import make_templates
+    from .prefill import write_round_templates
 
-    chosen = get_layout(layout)
-    reg = read_register(register, chosen) if register else None
-    store = store or (DEFAULT_STORE if DEFAULT_STORE.exists() else None)
-    previous = {}
-    if store is not None and reg is not None:
-        if not Path(store).exists():
-            raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
-        with Store.open(store, write=False) as opened:
-            previous = opened.latest_returns(chosen.name)
-    day = as_of or (date.today() if reg is not None else None)
-    paths = make_templates(chosen, out, reg, previous, day)
-    carried = sum(1 for e in (reg.entries if reg else ()) if _key(e.organisation) in previous)
-    echo(f"Wrote {len(paths)} {chosen.title} template(s) to {out}")
-    if store is not None and reg is not None:
-        echo(f"{carried} pre-filled from their latest return in {store}")
-
-
-def _key(name: str) -> str:
-    from .registers import organisation_key
-
-    return organisation_key(name)
+    for made in write_round_templates(out, registers, layout, store, as_of):
+        echo(f"Wrote {len(made.paths)} {made.layout.title} template(s) to {out}")
+        if made.prefilled:
+            echo(f"{made.prefilled} pre-filled from their latest return in {made.store}")
+        if made.none_prefilled:
+            echo(f"Warning: {made.none_prefilled}", err=True)
 
 
 @cli.command()
@@ -285,11 +164,23 @@ def check(
     show_default=True,
     help="Folder of returned files (read recursively, never changed).",
 )
-@_outbox_option("Folder to write the consolidated workbook to.")
+@outbox_option("Folder to write the consolidated workbook to.")
 @register_option
-@as_of_option
-@_date_option("--due", "When this round's returns were due: later ones show as late.")
-@_store_option("The store to record the run in (default: OUTBOX/pipeline.sqlite).")
+@date_option("--as-of", "Report as at this date (default: today), for reproducible reports.")
+@click.option(
+    "--due",
+    type=Due(),
+    help="When this round's returns were due (later ones show as late): a date, or a rule "
+    'such as "Friday of last week" or "10 days after start".',
+)
+@store_option("The store to record the run in (default: OUTBOX/pipeline.sqlite).")
+@click.option(
+    "--file-times",
+    is_flag=True,
+    help="The team's rule that a file's own time is when it arrived (files saved straight "
+    "into the inbox as they come), so it can make a return late. Without it only an email's "
+    "Sent time or a dated inbox folder (inbox/2026-11-21/) can.",
+)
 @click.option(
     "--timings",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -301,8 +192,9 @@ def run(
     outbox: Path,
     registers: tuple[RegisterSource, ...],
     as_of: date | None,
-    due: date | None,
+    due: date | Dues | None,
     store: Path | None,
+    file_times: bool,
     timings: Path | None,
     pack: bool,
 ) -> None:
@@ -315,7 +207,10 @@ def run(
     from .run import run as run_pipeline
 
     _run_and_report(
-        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due), pack
+        lambda on_file: run_pipeline(
+            inbox, outbox, registers, as_of, on_file, store, due, file_times=file_times
+        ),
+        pack,
     )
     if timings is not None:
         import json
@@ -326,21 +221,10 @@ def run(
 
 
 def _run_and_report(start, pack: bool = False) -> None:
-    from tqdm import tqdm
-
     from .report.terminal import summary_text
 
-    tqdm.monitor_interval = 0  # no monitor thread: files are read in forked workers
-    bar = tqdm(desc="Reading returns", unit="file", disable=None, leave=False)
-
-    def on_file(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(1)
-
-    try:
+    with reading_bar() as on_file:
         result = start(on_file)
-    finally:
-        bar.close()
     echo(summary_text(result.consolidation))
     if result.feedback:
         echo(f"Feedback for partners: {len(result.feedback)} file(s) in "
@@ -379,23 +263,20 @@ def _pack(result) -> None:
     show_default=True,
     help="Folder for the demo's registers, inbox and consolidated workbook.",
 )
-@click.option(
+@date_option(
     "--as-of",
-    callback=_as_of,
-    metavar="YYYY-MM-DD",
-    help="The round's date (default: 2026-11-20, the round the demo registers were made for).",
+    "The round's date (default: 2026-11-20, the round the demo registers were made for).",
 )
 @pack_option
 def demo(directory: Path, as_of: date | None, pack: bool) -> None:
     """Make a realistic demo inbox (with the usual mistakes) and run the pipeline on it."""
     from .demo import DEMO_AS_OF, make_demo
     from .run import run as run_pipeline
+    from .run import run_rounds
 
     as_of = as_of or DEMO_AS_OF
     made = make_demo(directory, as_of)
-    for earlier in made.earlier:
-        before = run_pipeline(earlier.inbox, earlier.inbox.parent, earlier.registers,
-                              earlier.as_of, store_path=made.store, due=earlier.due)  # fmt: skip
+    for earlier, before in run_rounds(made.earlier, made.store):
         echo(f"Last round ({earlier.as_of:%d/%m/%Y}): {len(before.consolidation.receipts)} "
              f"returns read from {earlier.inbox}")  # fmt: skip
     echo(f"This round: {made.inbox} ({made.files} files)")
@@ -408,16 +289,16 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 
 
 @cli.command()
-@_outbox_option(
+@outbox_option(
     "The run's outbox: its feedback is read from OUTBOX/feedback, drafts go to OUTBOX/mail.",
 )
-@_store_option("The store the run was recorded in (default: OUTBOX/pipeline.sqlite).")
-@_date_option(
+@store_option("The store the run was recorded in (default: OUTBOX/pipeline.sqlite).")
+@date_option(
     "--as-of",
     "The day of the round the attached templates are for (default: the first day of the "
     "round after the last run's).",
 )
-@_date_option(
+@date_option(
     "--due", "When returns are due, said in each message (default: the due date of the run)."
 )
 @click.option(
@@ -434,11 +315,13 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
     help="Send the messages through the mail server given by --smtp (default: write drafts).",
 )
 @click.option("--smtp", metavar="HOST:PORT", help="The mail server to send through.")
-@click.option("--starttls", is_flag=True, help="Secure the connection with STARTTLS first.")
 @click.option(
-    "--ssl",
+    "--starttls/--no-starttls", default=False, help="Secure the connection with STARTTLS first."
+)
+@click.option(
+    "--ssl/--no-ssl",
     "tls",
-    is_flag=True,
+    default=False,
     help="Connect with TLS from the start, for a server that expects it (usually port 465).",
 )
 @click.option(
@@ -449,19 +332,9 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 @click.option(
     "--again", is_flag=True, help="Mail organisations already sent their message this round."
 )
-def mail(
-    outbox: Path,
-    store: Path | None,
-    as_of: date | None,
-    due: date | None,
-    sender: str | None,
-    send: bool,
-    smtp: str | None,
-    starttls: bool,
-    tls: bool,
-    user: str | None,
-    again: bool,
-) -> None:
+def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
+         sender: str | None, send: bool, smtp: str | None, starttls: bool, tls: bool,
+         user: str | None, again: bool) -> None:  # fmt: skip
     """One message per organisation for the round the last run recorded.
 
     Each goes to the register's contact: what is missing or must be fixed, what is off track
@@ -470,120 +343,57 @@ def mail(
     (Outlook and Thunderbird open it ready to send); with --send they are sent. What was sent
     is recorded in the store, and not sent again unless --again.
     """
+    from .mail_lines import drafts_text, sent_text
     from .mailing import MAIL_FOLDER, prepare, write_drafts
+    from .sending import SERVER_FLAGS, ServerOptions, server_for
 
-    server = _mail_server(send, smtp, starttls, tls, user, sender)
+    ctx = click.get_current_context()
+    typed = [n for n in SERVER_FLAGS if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
+    server = server_for(send, ServerOptions(smtp, starttls, tls, user, sender), typed)
     store = store or outbox / "pipeline.sqlite"
     with tempfile.TemporaryDirectory(prefix=".pipeline-mail-") as scratch:
         made = prepare(store, outbox, Path(scratch), sender, as_of, due, again)
         if server is None:
             paths = write_drafts(made.letters, outbox / MAIL_FOLDER)
-            echo(f"Wrote {len(paths)} draft(s) to {outbox / MAIL_FOLDER}, to open and send:")
-            for letter, path in zip(made.letters, paths):
-                echo(f"  {_mailed(letter)}: {path.name}")
-            _not_mailed(made.not_mailed)
+            echo(drafts_text(made, paths, outbox / MAIL_FOLDER))
             return
         from .sending import send as send_all
 
         outcome = send_all(made.letters, server, str(sender), store)
-    echo(f"Sent {len(outcome.sent)} message(s) through {server.name}:")
-    for letter in outcome.sent:
-        echo(f"  {_mailed(letter)}")
-    _not_mailed(made.not_mailed)
-    if outcome.refused:
-        echo(f"Refused by the mail server ({len(outcome.refused)}), not recorded as sent:")
-        for letter, why in outcome.refused:
-            echo(f"  {letter.notice.organisation}: {why}")
+    echo(sent_text(made, outcome, server.name))
     if outcome.stopped:
         raise PipelineError(outcome.stopped)
     if outcome.refused:
         sys.exit(1)
 
 
-def _mail_server(send: bool, smtp: str | None, starttls: bool, tls: bool, user: str | None,
-                 sender: str | None):  # fmt: skip
-    """The mail server to send through (None: write drafts), or a usage error saying which
-    option is missing or out of place."""
-    from .errors import UsageError
-    from .sending import PASSWORD_VARIABLE, Server
+@cli.command()
+@click.argument("organisation")
+@store_option("The store to read (default: outbox/pipeline.sqlite).")
+def history(organisation: str, store: Path | None) -> None:
+    """Print an organisation's rounds: date, file, status, confidence, counts and flags.
 
-    if not send:
-        given = [name for name, value in (("--smtp", smtp), ("--starttls", starttls),
-                                          ("--ssl", tls), ("--user", user)) if value]  # fmt: skip
-        if given:
-            raise UsageError(f"{', '.join(given)} is for sending: add --send, or leave it out.")
-        return None
-    if not smtp:
-        raise UsageError("--send needs the mail server: add --smtp HOST:PORT.")
-    if not sender:
-        raise UsageError(
-            "--send needs the address messages come from: add --from ADDRESS, or set "
-            "PIPELINE_MAIL_FROM."
-        )
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if user and not password:
-        raise UsageError(
-            f"--user needs its password in the environment variable {PASSWORD_VARIABLE}: set "
-            f"it, and run again."
-        )
-    if starttls and tls:
-        raise UsageError("--starttls and --ssl are two ways to secure the connection: give one.")
-    if user and not (starttls or tls):
-        raise UsageError(
-            "--user logs in with a password, which would cross the network in clear: add "
-            "--starttls, or --ssl for a server that expects TLS from the start (port 465)."
-        )
-    return Server.parse(smtp, starttls=starttls, tls=tls, user=user, password=password)
+    ORGANISATION may be part of the name, in any case ("kestrel" for Kestrel Vale CSP): when
+    several match they are listed, and when none does the closest names are suggested.
+    """
+    from .history import organisation_history
+    from .report.terminal import history_text
+    from .store import DEFAULT_STORE
 
-
-def _mailed(letter) -> str:
-    """``Leeds (Priority 44 Partnership Action Plan) to jane.doe@leeds.gov.uk``."""
-    from .layouts import LAYOUTS
-
-    title = LAYOUTS[letter.notice.layout].short_title
-    return f"{letter.notice.organisation} ({title}) to {letter.recipient}"
-
-
-def _not_mailed(left_out) -> None:
-    if left_out:
-        echo(f"Not mailed ({len(left_out)}):")
-        for item in left_out:
-            echo(f"  {item.notice.organisation}: {item.why}")
+    echo(history_text(organisation_history(store or DEFAULT_STORE, organisation)))
 
 
 @cli.command()
-@click.argument("organisation")
-@_store_option("The store to read (default: outbox/pipeline.sqlite).")
-def history(organisation: str, store: Path | None) -> None:
-    """Print an organisation's rounds: date, file, status, confidence, counts and flags."""
-    from .report.terminal import history_text
-    from .store import DEFAULT_STORE, Store
+@export_options
+def export(format_: str, out: Path, store: Path | None, last: int | None, layout: str | None):
+    """Write every round in the store as tidy tables for analysts, CSV or Parquet: rounds,
+    returns, plans, rows, flags and findings, one row each (the README's data dictionary)."""
+    from . import export as exporting
 
-    store = store or DEFAULT_STORE
-    if not Path(store).exists():
-        raise PipelineError(f"The store {store} does not exist: run `pipeline run` first.")
-    with Store.open(store, write=False) as opened:
-        rounds = opened.history(organisation)
-    if not rounds:
-        raise PipelineError(f"{organisation} has no rounds in {store}: check the spelling.")
-    echo(history_text(rounds))
+    made = exporting.export(store, out, format_, layout=layout, rounds=last)
+    echo(exporting.exported_text(made))
 
 
 def main() -> None:
     """Entry point of the ``pipeline`` console script."""
-    # pandera imports hypothesis (a test-data tool, 0.1 s to import) whenever it is installed;
-    # the command never synthesises data, so it is told hypothesis is not there.
-    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
-    try:
-        cli(prog_name="pipeline")  # click ends quietly if its own printing finds no reader
-        code = 0
-    except SystemExit as done:
-        if done.code is not None and not isinstance(done.code, int):
-            echo(done.code, err=True)
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    # Everything is written, closed and flushed by now. Tearing down pandas, numpy and the
-    # rest would take Python another 0.2 s, so the process ends at once.
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError):  # e.g. the reader of a pipe has gone
-            stream.flush()
-    os._exit(code)
+    run_to_the_end(cli)

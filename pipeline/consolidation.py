@@ -2,23 +2,25 @@
 its progress, flags and direction of travel.
 
 The latest accepted return of each organisation is used and earlier ones are marked
-superseded; each organisation on a register that sent nothing gets a plan with no return.
+superseded; a return for an earlier period is not this round's (``periods.earlier_period``);
+each organisation on a register that sent nothing gets a plan with no return.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from . import travel
 from .flags import flags_for, sort_flags
-from .intake import ACCEPTED, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
+from .intake import ACCEPTED, EARLIER_PERIOD, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from .layouts import LAYOUTS
 from .layouts.rounds import round_of
-from .plans import Consolidation, Plan
+from .periods import earlier_period
+from .plans import Consolidation, Plan, Rejected
 from .registers import Register, organisation_key
-from .returns import records
+from .returns import CANNOT_BE_USED, records
 
 if TYPE_CHECKING:
     from .store import PlanRecord
@@ -29,17 +31,47 @@ def _recency(receipt: Receipt) -> tuple:
     loaded = receipt.loaded
     layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
     updated = (layout.date_of_update(loaded) if layout else None) or date.min
-    return (updated, receipt.received or datetime.min, receipt.source.name)
+    return (updated, receipt.arrived_by, receipt.source.name)
 
 
-def _rejected(receipts: list[Receipt]) -> dict[tuple[str, str], list[str]]:
-    """Each organisation's files rejected this round, each as a sentence saying why."""
-    found: dict[tuple[str, str], list[str]] = {}
+def _rejected(receipts: list[Receipt]) -> dict[tuple[str, str], list[Rejected]]:
+    """Each organisation's files rejected this round (matched to it by their name, sender or
+    contents: ``Receipt.owner``), with why."""
+    found: dict[tuple[str, str], list[Rejected]] = {}
     for r in receipts:
-        if r.status == REJECTED and r.loaded and r.loaded.layout and r.loaded.organisation:
-            key = (r.loaded.layout, organisation_key(r.loaded.organisation))
-            found.setdefault(key, []).append(f"{r.source.name} was rejected: {r.note}")
+        if r.status == REJECTED and r.owner is not None:
+            key = (r.owner.layout, organisation_key(r.owner.organisation))
+            found.setdefault(key, []).append(Rejected(r.source.name, reason_clause(r.note or "")))
     return found
+
+
+def reason_clause(reason: str) -> str:
+    """A rejection's reason as a clause to follow "Leeds.csv could not be used: " ("The file
+    is empty" -> "the file is empty"; "This file cannot be used: it is ..." -> "it is ...")."""
+    reason = reason.removeprefix(CANNOT_BE_USED).strip()
+    if reason[:1].isupper() and reason[1:2].islower():
+        reason = reason[0].lower() + reason[1:]
+    return reason if reason.endswith(".") else f"{reason}."
+
+
+def _turned_down(receipts: list[Receipt], status: str) -> dict[tuple[str, str], list[Receipt]]:
+    """Each organisation's files of ``status`` this round."""
+    found: dict[tuple[str, str], list[Receipt]] = {}
+    for r in receipts:
+        if r.status == status and r.loaded and r.loaded.layout and r.loaded.organisation:
+            key = (r.loaded.layout, organisation_key(r.loaded.organisation))
+            found.setdefault(key, []).append(r)
+    return found
+
+
+def _set_apart_earlier_periods(receipts: list[Receipt], as_of: date) -> None:
+    """Mark each usable return whose own period is before this round's as for an earlier
+    period, saying why (it is then not received this round)."""
+    for receipt in receipts:
+        if receipt.status in (ACCEPTED, WITH_FINDINGS):
+            why = earlier_period(receipt.loaded, as_of)
+            if why is not None:
+                receipt.status, receipt.note = EARLIER_PERIOD, why
 
 
 def _last_rounds_rows(plan: Plan, as_of: date) -> dict | None:
@@ -50,6 +82,18 @@ def _last_rounds_rows(plan: Plan, as_of: date) -> dict | None:
     if plan.previous is None or plan.previous.round != before.id:
         return None
     return plan.previous.summary.get("rows", {})
+
+
+def follow_rows(plan: Plan, as_of: date) -> None:
+    """Give a plan with a return its rows (``items``): where each stands at ``as_of`` (its
+    layout's progress rule) and how it changed since the round before (against what the
+    store remembers of that round's rows: ``plan.previous``)."""
+    if plan.loaded is None or plan.loaded.rows is None:
+        return
+    header = {name: plan.value(name) for name in plan.loaded.header}
+    plan.rows = plan.loaded.rows
+    plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
+    travel.mark_changes(plan.items, _last_rounds_rows(plan, as_of), plan.layout)
 
 
 def consolidate(
@@ -64,6 +108,7 @@ def consolidate(
     everyone on a register who sent nothing. ``recent`` (layout -> organisation key -> its
     plans of the last few rounds, oldest first) is each plan's trail."""
     previous, recent = previous or {}, recent or {}
+    _set_apart_earlier_periods(receipts, as_of)
     chosen: dict[tuple[str, str], Receipt] = {}
     for receipt in receipts:
         if receipt.status not in (ACCEPTED, WITH_FINDINGS):
@@ -87,26 +132,23 @@ def consolidate(
         loaded = receipt.loaded
         register = registers.get(layout_name)
         entry = register.find(loaded.organisation) if register else None
-        plans.append(Plan(loaded.organisation, layout, entry, loaded, received=receipt.received))
+        plans.append(Plan(loaded.organisation, layout, entry, loaded, received=receipt.received,
+                          arrival=receipt.arrival))  # fmt: skip
     for layout_name, register in registers.items():
         for entry in register.entries:
             if (layout_name, organisation_key(entry.organisation)) not in chosen:
                 plans.append(Plan(entry.organisation, LAYOUTS[layout_name], entry))
     turned_down = _rejected(receipts)
+    out_of_period = _turned_down(receipts, EARLIER_PERIOD)
     for plan in plans:
-        if plan.loaded is None:
-            plan.rejected = turned_down.get(
-                (plan.layout.name, organisation_key(plan.organisation)), []
-            )
         key = organisation_key(plan.organisation)
+        if plan.loaded is None:
+            plan.rejected = turned_down.get((plan.layout.name, key), [])
+            earlier = out_of_period.get((plan.layout.name, key), [])
+            plan.out_of_period = [(r.source.name, r.note or "") for r in earlier]
         plan.previous = previous.get(plan.layout.name, {}).get(key)
         plan.trail = recent.get(plan.layout.name, {}).get(key, [])
-        if plan.loaded is not None and plan.loaded.rows is not None:
-            header = {name: plan.value(name) for name in plan.loaded.header}
-            plan.rows = plan.loaded.rows
-            plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
-            remembered = _last_rounds_rows(plan, as_of)
-            travel.mark_changes(plan.items, remembered, plan.layout)
+        follow_rows(plan, as_of)
         plan.flags = flags_for(plan, as_of)
     order = list(LAYOUTS)
     plans.sort(key=lambda p: (order.index(p.layout.name), p.organisation.lower()))

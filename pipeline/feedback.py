@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import finding_words
 from .files import FEEDBACK_MARK
 from .findings import TOO_LONG, Finding, Severity
-from .flags import FROM_FINDINGS, NO_RETURN
+from .flags import FROM_FINDINGS, NO_RETURN, TURNED_DOWN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
@@ -58,7 +58,7 @@ COLOURS_SAID = (
 # The Fix list's order: what must be fixed, what is off track, what to check.
 ORDER = {Severity.REJECTED: 0, Severity.ERROR: 0, OFF_TRACK: 1, Severity.WARNING: 2}
 # Flags a partner's own file cannot act on, or that say again what a finding says.
-NOT_FOR_THE_FILE = FROM_FINDINGS | {NO_RETURN}
+NOT_FOR_THE_FILE = FROM_FINDINGS | {NO_RETURN, TURNED_DOWN}
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,15 @@ class FeedbackJob:
     target: Path
     markup: bool  # False: the original cannot be marked up (rejected, .xls, .ods)
     flags: tuple[Flag, ...] = ()  # the gap flags on its plan that its file can act on
-    owner: tuple[str, str] | None = None  # the layout and organisation of its return, if read
+    # the layout and organisation of its return, if read; of a file rejected, whose it is
+    # where it says (``Receipt.owner``)
+    owner: tuple[str, str] | None = None
     new: bool = True  # first read by this run (else an earlier run of the round read it)
+
+    @property
+    def turned_down(self) -> bool:
+        """Whether its file could not be used at all (its feedback is the Fix list alone)."""
+        return any(f.severity is Severity.REJECTED for f in self.findings)
 
     @property
     def written_before(self) -> bool:
@@ -147,7 +154,10 @@ def jobs_for(
         )
         loaded = receipt.loaded
         owner = None
-        if loaded.layout and loaded.organisation:
+        if receipt.status == REJECTED:  # whose it is, where it says (``pipeline.owners``)
+            matched = receipt.owner
+            owner = (matched.layout, organisation_key(matched.organisation)) if matched else None
+        elif loaded.layout and loaded.organisation:
             owner = (loaded.layout, organisation_key(loaded.organisation))
         target = Path(out_dir) / f"{stem}-feedback.xlsx"
         jobs.append(FeedbackJob(receipt.copy if markup else None, name, tuple(receipt.findings),
@@ -217,6 +227,11 @@ def _why_no_markup(job: FeedbackJob) -> str:
         return (
             "Your file reads as it should. Here is what is off track in the plan it holds, "
             "with the cell each is about in your file."
+        )
+    if Path(job.name).suffix.lower() == ".csv":
+        return (
+            "Your file is a CSV, which holds the plan's values only and cannot be marked up, so "
+            "here is the list of fixes, cell by cell. Next time, send the workbook itself (.xlsx)."
         )
     return (
         f"Your file is a {Path(job.name).suffix or 'non-Excel'} file, which we cannot mark up, "

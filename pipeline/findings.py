@@ -64,6 +64,23 @@ class Finding:
         return out
 
 
+@dataclass(frozen=True)
+class Flag:
+    """One gap in an organisation's plan, on the Gap Flags sheet, with its rule's words (see
+    ``pipeline.flags``): what managers see, where a finding is what the partner is told."""
+
+    organisation: str
+    layout: str
+    severity: str
+    rule: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    rule_title: str = ""  # the rule's title as shown to managers
+    to_do: str = ""  # what the organisation does about it
+
+
 def shown(value: Any, limit: int = 60) -> str | None:
     """A value as it should be quoted back to a partner (short, on one line)."""
     if value is None:

@@ -9,7 +9,7 @@ Adding a rule is adding a row.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,7 @@ RED, AMBER = "red", "amber"
 # themselves), and the one about a return that never came (there is no file to mark up).
 FROM_FINDINGS = frozenset({"required-empty", "invalid-value"})
 NO_RETURN = "return-missing"
+TURNED_DOWN = "return-rejected"  # no usable return: a file of its own came but could not be used
 STALE = "return-stale"  # a plan not brought up to date in time
 _MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
 
@@ -99,13 +100,25 @@ def invalid_value(plan: Plan, as_of: date) -> Iterator[Flag]:
             yield flag(plan, "invalid-value", AMBER, finding.message, finding.cell)
 
 
+def _chase(plan: Plan) -> str:
+    contact = plan.contact
+    return f" Chase {contact}." if contact else ""
+
+
 def return_missing(plan: Plan, as_of: date) -> Iterator[Flag]:
-    if not plan.has_return:
-        contact = plan.contact
-        chase = f" Chase {contact}." if contact else ""
-        turned_down = "; ".join(why.rstrip(".") for why in plan.rejected)
-        what = f"No usable return: {turned_down}." if turned_down else "No return received."
-        yield flag(plan, NO_RETURN, RED, f"{what}{chase}")
+    if plan.has_return or plan.rejected:
+        return
+    earlier = "; ".join(why.rstrip(".") for why in plan.out_of_period_said)
+    what = f"No return for this round: {earlier}." if earlier else "No return received."
+    yield flag(plan, NO_RETURN, RED, f"{what}{_chase(plan)}")
+
+
+def return_rejected(plan: Plan, as_of: date) -> Iterator[Flag]:
+    if plan.has_return:
+        return
+    for turned_down in plan.rejected:
+        said = flag(plan, TURNED_DOWN, RED, f"{turned_down.sentence}{_chase(plan)}")
+        yield replace(said, file=turned_down.file)
 
 
 def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
@@ -129,9 +142,13 @@ def _red_fields(layout: Layout) -> str:
 
 RULES: tuple[Rule, ...] = (
     Rule(NO_RETURN, "Return missing", RED,
-         "On the register, but no usable return came this round (none, or only rejected "
-         "files).",
+         "On the register, but no return came this round.",
          "Send this round's return.", return_missing),
+    Rule(TURNED_DOWN, "Return rejected", RED,
+         "On the register, but the only files of its this round could not be used at all "
+         "(each named, with why). A file is its organisation's where its name, its sender or "
+         "its contents say so (the Returns Log says how it was matched).",
+         "Do what the sentence says, and send the return again.", return_rejected),
     Rule("required-empty", "Required field empty", None,
          "A required field, column or table is empty or missing: red for the fields that "
          "matter most ({detail}), amber for the rest.",

@@ -31,7 +31,7 @@ from .errors import PipelineError
 from .files import write_problem
 from .naming import visible
 from .reading.safety import LIMITS, Limits, too_big_to_read
-from .returns import Envelope, SourceFile
+from .returns import CANNOT_BE_USED, Envelope, SourceFile
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _FILE_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -313,7 +313,7 @@ _KINDS = (
 
 
 def _unusable(path: Path, shown: str, why: str) -> Entry:
-    return Entry(path, shown, problem=f"This file cannot be used: {why}.")
+    return Entry(path, shown, problem=f"{CANNOT_BE_USED}{why}.")
 
 
 def _not_a_file(mode: int) -> str:

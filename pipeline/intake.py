@@ -3,12 +3,12 @@ ones, and match each to its register entry. The result is one ``Receipt`` per fi
 
 A file the store has already read under the same name is not read again: its stored return
 is used. The same bytes under another name are a duplicate: of identical files, the one that
-arrived first is counted (see ``arrival`` and ``counted_first``). Nothing here writes anywhere.
+arrived first is counted (see ``likely_arrival`` and ``counted_first``). How each file's
+arrival is known is ``pipeline.arrival``'s. Nothing here writes anywhere.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -16,10 +16,13 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from .arrival import RECEIVED_MEANS as RECEIVED_MEANS  # what Received means, for the Guidance
+from .arrival import Arrival, Clues, arrival_of, moment
 from .findings import Finding, Severity
 from .inbox import Entry
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
+from .owners import Owner, owner_of
 from .reading.workers import load_all
 from .registers import Register
 from .returns import LoadedReturn, SourceFile
@@ -31,27 +34,18 @@ REJECTED = "rejected"
 DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
 
-RECEIVED_MEANS = (
-    "Received is when the file arrived: when the pipeline first saw it, or when the file was "
-    "last saved (its modified time) if that is earlier."
-)
+EARLIER_PERIOD = "for an earlier period"  # its own date is last period's: not this round's
+ALREADY_COUNTED = "already counted"  # first arrived in an earlier round, and counted there
+UNCOUNTED = (DUPLICATE, ALREADY_COUNTED)  # statuses of files whose return is recorded elsewhere
 
 
-def arrival(first_seen: datetime, modified: float | None) -> datetime:
-    """When a file arrived: when the pipeline first saw it (``first_seen``), or its modified
-    time (``modified``, a POSIX timestamp) if that is earlier. The rule in words is
-    ``RECEIVED_MEANS``.
-
-    Both are taken as local time without a time zone, to the whole second (a modified time
-    is rounded down). A modified time that cannot be a date is ignored."""
+def likely_arrival(first_seen: datetime, modified: float | None) -> datetime:
+    """The earliest a file can be taken to have been in the inbox: when the pipeline first saw
+    it, or its modified time if that is earlier (to the whole second). Only for putting
+    identical files in order; it never makes a return late (see ``pipeline.arrival``)."""
     seen = first_seen.replace(microsecond=0)
-    if modified is None:
-        return seen
-    try:
-        saved = datetime.fromtimestamp(math.floor(modified))
-    except (OverflowError, OSError, ValueError):
-        return seen
-    return min(seen, saved)
+    saved = moment(modified)
+    return min(seen, saved) if saved else seen
 
 
 # What copying a file does to its name: Windows ("Copy of x", "Copy (2) of x", "x - Copy",
@@ -94,6 +88,7 @@ class Known(Protocol):
     first_seen: datetime
     modified: float | None
     checked: LoadedReturn
+    arrival: Arrival
 
 
 @dataclass
@@ -110,7 +105,7 @@ class Receipt:
     checked: LoadedReturn | None = None
     loaded: LoadedReturn | None = None
     note: str | None = None  # the rejection reason, or which file it repeats or gave way to
-    received: datetime | None = None  # when the file arrived: see ``arrival``
+    arrival: Arrival | None = None  # when it arrived, and how that is known
     modified: float | None = None
     new: bool = True
     first_seen: datetime | None = None  # when the pipeline first saw these bytes
@@ -118,11 +113,51 @@ class Receipt:
     # for a file that came attached to a message: a sentence when its sender is not the
     # organisation's contact on the register (see ``sender_note``)
     sender_note: str | None = None
+    # of a rejected file: whose it is, where its name, sender or contents say (see
+    # ``pipeline.owners``), and how it was matched or why not, in words
+    owner: Owner | None = None
+    matched: str | None = None
 
     @property
     def findings(self) -> list[Finding]:
-        """The return's findings (none for a duplicate)."""
-        return self.loaded.findings if self.loaded else []
+        """The return's findings (none for a duplicate, or a file counted in an earlier
+        round: they were reported there)."""
+        if self.loaded is None or self.status == ALREADY_COUNTED:
+            return []
+        return self.loaded.findings
+
+    @property
+    def organisation(self) -> str | None:
+        """Whose the file is: its return's organisation, or whose a rejected file says it is
+        (``owner``)."""
+        if self.owner is not None:
+            return self.owner.organisation
+        return self.loaded.organisation if self.loaded else None
+
+    @property
+    def received(self) -> datetime | None:
+        """When the file is known to have arrived (None: not known; see ``pipeline.arrival``)."""
+        return self.arrival.received if self.arrival else None
+
+    @property
+    def arrived_by(self) -> datetime:
+        """When it arrived as far as can be told, for putting files in order (never to judge
+        lateness): the evidence's time, else ``likely_arrival``."""
+        if self.arrival is not None and self.arrival.known:
+            return self.arrival.at
+        return likely_arrival(self.first_seen or datetime.now(), self.modified)
+
+
+def layouts_of(receipts: Iterable[Receipt]) -> Callable[[Receipt], str | None]:
+    """Which layout each file of a round is of: its return's (a rejected file's, its
+    owner's); a duplicate's is its twin's; None where none can be told."""
+    by_hash = {r.source.sha256: r.owner.layout if r.owner else r.loaded.layout
+               for r in receipts if r.loaded}  # fmt: skip
+
+    def layout_of(receipt: Receipt) -> str | None:
+        return by_hash.get(receipt.source.sha256)
+
+    return layout_of
 
 
 def receive(
@@ -131,11 +166,14 @@ def receive(
     known: Mapping[str, Known] | None = None,
     isolation: Isolation = ISOLATED,
     on_file: Callable[[int, int], None] | None = None,
+    file_times: bool = False,
 ) -> list[Receipt]:
     """Turn a batch of inbox entries (``inbox.walk``) into receipts: duplicates recognised,
     new files loaded (in isolated worker processes) and checked, every return matched to its
-    register; an entry that could not be read is rejected with its sentence.
-    ``on_file(done, total)`` reports progress."""
+    register; an entry that could not be read is rejected with its sentence. Each receipt
+    says how its file's arrival is known (``pipeline.arrival``; ``file_times``: the team's
+    rule that file times are arrival times); a file the store knows keeps the arrival found
+    first, unless that was not known. ``on_file(done, total)`` reports progress."""
     known = known or {}
     now = datetime.now().replace(microsecond=0)
     read = [entry for entry in entries if entry.copy is not None]
@@ -151,36 +189,36 @@ def receive(
         # the pipeline first saw these bytes in an earlier run, or in this one
         seen = earlier.first_seen if earlier is not None else now
         mtime = entry.modified
+        arrived = arrival_of(Clues(entry.name, seen, entry.envelope, mtime, file_times=file_times))
         if entry.copy is None:
             checked = LoadedReturn(source).reject("unreadable", entry.problem or "")
             receipts.append(
-                Receipt(source, REJECTED, checked, received=now, modified=mtime, first_seen=now)
+                Receipt(source, REJECTED, checked, arrival=arrived, modified=mtime, first_seen=now)
             )
             progress.step()
         elif twin is not source:
-            # A copy is dated by its own modified time, or when its bytes were first seen if
-            # that is earlier: neither changes when the same inbox is run again.
             if twin is not None:
                 note = f"identical to {twin.name}; counted once"
             else:
-                first = arrival(earlier.first_seen, earlier.modified)
-                note = f"identical to {earlier.name}, first received {first:%d/%m/%Y}; counted once"
+                first = earlier.arrival
+                when = "first received" if first.known else "first seen"
+                note = f"identical to {earlier.name}, {when} {first.at:%d/%m/%Y}; counted once"
             receipts.append(
-                Receipt(source, DUPLICATE, note=note, received=arrival(seen, mtime), modified=mtime,
-                        new=False, first_seen=seen)
+                Receipt(source, DUPLICATE, note=note, arrival=arrived, modified=mtime, new=False,
+                        first_seen=seen)
             )  # fmt: skip
             progress.step()
         elif earlier is not None:
+            kept = earlier.arrival if earlier.arrival.known else arrived
             receipts.append(
                 Receipt(source, REJECTED, earlier.checked, modified=earlier.modified, new=False,
-                        received=arrival(seen, earlier.modified), first_seen=seen,
-                        copy=entry.copy)
+                        arrival=kept, first_seen=seen, copy=entry.copy)
             )  # fmt: skip
             progress.step()
         else:
             fresh.append(
-                Receipt(source, REJECTED, received=arrival(seen, mtime), modified=mtime,
-                        first_seen=seen, copy=entry.copy)
+                Receipt(source, REJECTED, arrival=arrived, modified=mtime, first_seen=seen,
+                        copy=entry.copy)
             )  # fmt: skip
             receipts.append(fresh[-1])
     jobs = [(r.copy, r.source) for r in fresh]
@@ -212,7 +250,7 @@ def _counted(
         earlier = known.get(sha)
         if earlier is None:
             counted[sha] = min(
-                group, key=lambda s: counted_first(arrival(now, modified[s.path]), s.name)
+                group, key=lambda s: counted_first(likely_arrival(now, modified[s.path]), s.name)
             )
             continue
         # A file read by an earlier run arrived before any file new to this run: it stays
@@ -246,6 +284,9 @@ def settle(receipts: Iterable[Receipt], registers: Mapping[str, Register]) -> No
         receipt.loaded = match_register(receipt.checked, registers)
         receipt.status, receipt.note = _status(receipt.loaded)
         receipt.sender_note = sender_note(receipt.loaded, registers)
+        if receipt.status == REJECTED:
+            matching = owner_of(receipt.loaded, registers)
+            receipt.owner, receipt.matched = matching.owner, matching.said
 
 
 def sender_note(loaded: LoadedReturn, registers: Mapping[str, Register]) -> str | None:

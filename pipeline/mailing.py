@@ -1,6 +1,7 @@
 """One message per organisation for the round the last run recorded: to the register's
-contact, what is missing or must be fixed, what is off track and when returns are due, with
-its pre-filled template for the next round and its feedback workbooks attached.
+contact, copying whoever completed the return if someone else (``pipeline.contacts``), what
+is missing or must be fixed, what is off track and when returns are due, with its pre-filled
+template for the next round and its feedback workbooks attached.
 
 What to say comes from the notices the run kept in the store (``pipeline.notices``); the
 templates are written as ``pipeline templates`` writes them, from the register and the
@@ -48,6 +49,11 @@ class Letter:
         return str(self.notice.contact_email)
 
     @property
+    def recipients(self) -> list[str]:
+        """Every address it goes to: its recipient, then the one it copies, if any."""
+        return [self.recipient, *((self.notice.copy_email,) if self.notice.copy_email else ())]
+
+    @property
     def subject(self) -> str:
         """Its subject line."""
         return str(self.message["Subject"])
@@ -79,13 +85,6 @@ class _Context:
     again: bool
 
 
-def _no_contact_column(n: Notice, _: _Context) -> str | None:
-    if LAYOUTS[n.layout].contact_email is None:
-        return (f"the {LAYOUTS[n.layout].title} register has no contact email column: write "
-                f"to it yourself")  # fmt: skip
-    return None
-
-
 def _not_on_register(n: Notice, _: _Context) -> str | None:
     return None if n.on_register else "it is not on a register, so there is no contact to write to"
 
@@ -93,8 +92,8 @@ def _not_on_register(n: Notice, _: _Context) -> str | None:
 def _no_email(n: Notice, _: _Context) -> str | None:
     if n.contact_email:
         return None
-    return ("no contact email on the register: add it (contact_email) and run `pipeline run` "
-            "again")  # fmt: skip
+    return ("no contact email on the register: add it (a contact_email column, which any "
+            "register may have) and run `pipeline run` again")  # fmt: skip
 
 
 def _already_sent(n: Notice, ctx: _Context) -> str | None:
@@ -115,7 +114,7 @@ def _feedback_gone(n: Notice, ctx: _Context) -> str | None:
 
 # Why an organisation is not mailed: the first rule that says something says why.
 LEFT_OUT: tuple[Callable[[Notice, _Context], str | None], ...] = (
-    _not_on_register, _no_contact_column, _no_email, _already_sent, _feedback_gone,
+    _not_on_register, _no_email, _already_sent, _feedback_gone,
 )  # fmt: skip
 
 
@@ -162,6 +161,10 @@ def prepare(
 
 
 def _unusable(notice: Notice) -> str:
+    if notice.copy_email:
+        return (f"the contact email {notice.contact_email} or the address copied "
+                f"{notice.copy_email} cannot be written in a message: correct it (on the "
+                f"register, or in the return) and run `pipeline run` again")  # fmt: skip
     return (f"the register's contact email {notice.contact_email} cannot be written in a "
             f"message: correct it on the register and run `pipeline run` again")  # fmt: skip
 
@@ -216,6 +219,8 @@ def compose(
     message = EmailMessage()
     message["Subject"] = one_line(f"{layout.title}: {notice.organisation}, {notice.round_label}")
     message["To"] = Address(one_line(notice.contact_name or ""), addr_spec=notice.contact_email)
+    if notice.copy_email:  # whoever completed the return, when not the register's contact
+        message["Cc"] = Address(one_line(notice.copy_name or ""), addr_spec=notice.copy_email)
     if sender:
         message["From"] = sender
     message["Date"] = formatdate(localtime=True)
@@ -258,7 +263,9 @@ def body(notice: Notice, attached: list[str], due: date | None) -> str:
     lines += ["Attached:",
               f"- {template}: your template for the next round, with what you told us last "
               f"time already filled in."]  # fmt: skip
-    lines += [f"- {name}: your return with each thing to fix or check marked on it, listed "
+    lines += [f"- {name}: why a file you sent could not be used, and what to do about it "
+              f"(its Fix list)." if name in notice.turned_down else
+              f"- {name}: your return with each thing to fix or check marked on it, listed "
               f"on its first sheet (Fix list)." for name in feedback]  # fmt: skip
     return "\n".join(lines) + "\n"
 

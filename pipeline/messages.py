@@ -30,12 +30,12 @@ from .inbox import Entry, from_bytes, printable
 from .isolation import ISOLATED, Isolation, run_isolated
 from .reading.safety import LIMITS, Limits
 from .reading.workbook import Unreadable
-from .returns import Envelope
+from .returns import CANNOT_BE_USED, SEPARATOR, Envelope
 
 MESSAGES = (".eml", ".msg")
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")  # attachments read as returns, by extension
+# attachments read as returns, by extension (a CSV saved from the plan sheet too)
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 MOST_ATTACHMENTS = 50  # more than any message carrying returns: such a message is not opened
-SEPARATOR = " › "  # between a message's name and its attachment's, in the name shown
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENVELOPE_MEANS = (
     "For a return that came attached to an email message (an .eml or .msg file in the "
@@ -123,7 +123,7 @@ def unpack(
             continue
         letter = found[id(entry)]
         if isinstance(letter, str):
-            unpacked.append(_not_opened(entry, f"This file cannot be used: {letter}."))
+            unpacked.append(_not_opened(entry, f"{CANNOT_BE_USED}{letter}."))
         else:
             unpacked.extend(_contents(entry, letter, copies, limits, room))
     return unpacked
@@ -148,19 +148,12 @@ def _contents(
     if not sheets:
         yield _not_opened(entry, _nothing_attached(letter), envelope)
         return
-    modified = _modified(entry.modified, letter.sent)
     for attachment in sheets:
         shown = f"{entry.name}{SEPARATOR}{printable(attachment.name)}"
         read = from_bytes(attachment.data, entry.path, shown, copies, limits, room)
-        yield replace(read, modified=modified, envelope=envelope)
-
-
-def _modified(saved: float | None, sent: datetime | None) -> float | None:
-    """When an attachment was last changed at the latest: when its message was saved, or
-    sent if that is earlier (a message dragged out of a mail client today may have been sent
-    last week: ``intake.arrival`` then goes by when it was sent)."""
-    times = [t for t in (saved, sent.timestamp() if sent else None) if t is not None]
-    return min(times) if times else None
+        # its file time is the message file's; the message's Sent time is the evidence of
+        # when it arrived (``pipeline.arrival``)
+        yield replace(read, modified=entry.modified, envelope=envelope)
 
 
 def _nothing_attached(letter: ReceivedMessage) -> str:

@@ -1,5 +1,6 @@
 """What each organisation is told about its round: what is missing or must be fixed, what is
-off track, when returns are due, who to write to, and which feedback workbooks are its.
+off track, when returns are due, who to write to (and copy: ``pipeline.contacts``), and which
+feedback workbooks are its.
 
 Worked out once, here, from the round's ``Consolidation``: the consolidated workbook's chase
 list shows it to the central team, and ``pipeline mail`` says it to the organisation. A run
@@ -13,16 +14,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from .contacts import Person
 from .findings import REQUIRED, Severity
-from .flags import FROM_FINDINGS, NO_RETURN, STALE
+from .flags import FROM_FINDINGS, NO_RETURN, STALE, TURNED_DOWN
 from .plans import Consolidation, Plan
-from .registers import contact_of
 
 EMPTY = (REQUIRED, "missing-label")  # the findings of a field left empty
 NOTICE = "notice"  # the key of a plan's notice in its stored summary
 # Gap flags the "off track" part does not say: what the "to fix" part says already (the
-# findings behind them, the return missing, its date of update stale).
-SAID_AS_TO_FIX = FROM_FINDINGS | {NO_RETURN, STALE}
+# findings behind them, the return missing or rejected, its date of update stale).
+SAID_AS_TO_FIX = FROM_FINDINGS | {NO_RETURN, TURNED_DOWN, STALE}
 
 
 def must_fix(plan: Plan) -> list[str]:
@@ -42,13 +43,20 @@ def must_fix(plan: Plan) -> list[str]:
 
 def to_fix(c: Consolidation, plan: Plan) -> list[str]:
     """What is missing or must be fixed, in sentences: no usable return (and why its files
-    were rejected), or what its return must have fixed, whether it came late, whether its
-    date of update is stale. Empty when nothing is wanted."""
+    were rejected, or were for an earlier period), or what its return must have fixed, whether
+    it came late (known from evidence: ``pipeline.arrival``), whether its date of update is
+    stale. Empty when nothing is wanted."""
     if not plan.has_return:
-        return ["No usable return this round.", *plan.rejected]
+        return [
+            "No usable return this round.",
+            *(r.sentence for r in plan.rejected),
+            *plan.out_of_period_said,
+        ]
     wanted = must_fix(plan)
     if c.late(plan):
-        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}; due {c.due:%d/%m/%Y}).")
+        due = c.due_of(plan.layout.name)
+        known = f", known from {plan.arrival.said}" if plan.arrival else ""
+        wanted.append(f"Returned late ({plan.received:%d/%m/%Y}{known}; due {due:%d/%m/%Y}).")
     return wanted + [f.message for f in plan.flags if f.rule == STALE]
 
 
@@ -69,12 +77,15 @@ class Notice:
     as_of: date  # the run's as-of date
     on_register: bool
     has_return: bool
-    contact_name: str | None
+    contact_name: str | None  # whom it goes to: the register's contact
     contact_email: str | None
     to_fix: tuple[str, ...] = ()
     off_track: tuple[str, ...] = ()
     due: date | None = None  # when the round's returns were due, as the run was told
     feedback: tuple[str, ...] = field(default=())  # its feedback files' names
+    copy_name: str | None = None  # whom it copies: who completed the return, if someone else
+    copy_email: str | None = None
+    turned_down: tuple[str, ...] = ()  # of its feedback, that about files it could not use
 
     def stored(self) -> dict[str, Any]:
         """As JSON-ready values, for the store."""
@@ -89,14 +100,17 @@ class Notice:
         values = dict(data)
         values["as_of"] = date.fromisoformat(values["as_of"])
         values["due"] = date.fromisoformat(values["due"]) if values.get("due") else None
-        for key in ("to_fix", "off_track", "feedback"):
+        for key in ("to_fix", "off_track", "feedback", "turned_down"):
             values[key] = tuple(values.get(key) or ())
         return cls(**values)
 
 
-def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> Notice:
-    """The organisation's notice for the round ``c`` is, with its feedback files' names."""
-    name, email = contact_of(plan.layout, plan.entry)  # the register's: not who filled it in
+def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = (),
+              turned_down: tuple[str, ...] = ()) -> Notice:  # fmt: skip
+    """The organisation's notice for the round ``c`` is, with its feedback files' names
+    (``turned_down``: those of them about files that could not be used)."""
+    whom = plan.recipients
+    to, copy = whom.to or Person(), whom.copy or Person()
     round_ = c.rounds.get(plan.layout.name)
     return Notice(
         organisation=plan.organisation,
@@ -106,10 +120,13 @@ def notice_of(c: Consolidation, plan: Plan, feedback: tuple[str, ...] = ()) -> N
         as_of=c.as_of,
         on_register=plan.entry is not None,
         has_return=plan.has_return,
-        contact_name=name,
-        contact_email=email,
+        contact_name=to.name,
+        contact_email=to.email,
+        copy_name=copy.name,
+        copy_email=copy.email,
         to_fix=tuple(to_fix(c, plan)),
         off_track=tuple(off_track(plan)),
-        due=c.due,
+        due=c.due_of(plan.layout.name),
         feedback=tuple(feedback),
+        turned_down=tuple(turned_down),
     )

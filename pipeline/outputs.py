@@ -136,7 +136,7 @@ def _abandon(conn: Any, saver: Background) -> None:
         saver.result()
 
 
-def _save_run(store_path: Path, as_of: date, registers, files, plans, conn) -> None:
+def _save_run(store_path: Path, as_of: date, registers, files, plans, shown, conn) -> None:
     """In the saver's process: write the run, say so, and commit it only with a workbook."""
     from .store import Store
 
@@ -149,7 +149,7 @@ def _save_run(store_path: Path, as_of: date, registers, files, plans, conn) -> N
 
     try:
         with Store.open(store_path) as store:
-            store.save_run(as_of, registers, files, plans, ready)
+            store.save_run(as_of, registers, files, plans, ready, shown)
     except OSError as err:  # keeping a file in the archive
         archive = store_path.parent / "archive"
         raise PipelineError(write_problem(err, "The archive", archive)) from None

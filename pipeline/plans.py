@@ -11,7 +11,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import travel
-from .findings import Finding, cell_address
+from .arrival import Arrival
+from .contacts import Recipients, recipients
+from .findings import Finding, Flag, cell_address
 from .intake import Receipt
 from .layouts import Layout, measures
 from .layouts.rounds import Round
@@ -28,19 +30,16 @@ TRAIL_ROUNDS = 6  # the rounds an organisation's trail shows, this one included
 
 
 @dataclass(frozen=True)
-class Flag:
-    """One gap on the Gap Flags sheet, with its rule's words (see ``pipeline.flags``)."""
+class Rejected:
+    """A file of the organisation's this round that could not be used, and why."""
 
-    organisation: str
-    layout: str
-    severity: str
-    rule: str
-    message: str
-    file: str | None = None
-    sheet: str | None = None
-    cell: str | None = None
-    rule_title: str = ""  # the rule's title as shown to managers
-    to_do: str = ""  # what the organisation does about it
+    file: str  # its name as shown
+    why: str  # the reason, as a clause: "it is not a spreadsheet: save it ..."
+
+    @property
+    def sentence(self) -> str:
+        """``Leeds.csv could not be used: …; send the workbook itself.``"""
+        return f"{self.file} could not be used: {self.why}"
 
 
 @dataclass
@@ -56,8 +55,20 @@ class Plan:
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
-    received: datetime | None = None  # when the return used arrived (``intake.arrival``)
-    rejected: list[str] = field(default_factory=list)  # its files turned down this round, why
+    received: datetime | None = None  # when the return used is known to have arrived (or None)
+    arrival: Arrival | None = None  # when it arrived, and how that is known (``pipeline.arrival``)
+    # with no usable return: its files turned down this round (matched to it by what they
+    # say, ``pipeline.owners``), and why
+    rejected: list[Rejected] = field(default_factory=list)
+    # with no return this round: its files this round whose return is for an earlier period,
+    # each (its name, why: "dated 14/11/2025: a return for financial year 2025/26, not ...")
+    out_of_period: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def out_of_period_said(self) -> list[str]:
+        """Its files for an earlier period, each as a sentence naming the file."""
+        return [f"{name}, {why}." for name, why in self.out_of_period]
+
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
 
     @property
@@ -88,25 +99,17 @@ class Plan:
         return cell_address(loaded.header_row, loaded.columns[name])
 
     @property
-    def contact_name(self) -> str | None:
-        """Who to write to: the person who completed the plan, else the register's contact."""
-        for name in self.layout.contact_names:
-            if self.value(name):
-                return str(self.value(name))
-        return None
-
-    @property
-    def contact_email(self) -> str | None:
-        """The email address to write to, from the return or the register."""
-        key = self.layout.contact_email
-        email = self.value(key) if key else None
-        return str(email) if email else None
+    def recipients(self) -> Recipients:
+        """Whom its messages go to: its register's contact, copying whoever completed its
+        return when that is someone else (``contacts.recipients``)."""
+        return recipients(self.layout, self.entry, self.loaded)
 
     @property
     def contact(self) -> str | None:
-        """``Name <email>`` for a message, or whichever is known."""
-        parts = [self.contact_name, self.contact_email and f"<{self.contact_email}>"]
-        return " ".join(p for p in parts if p) or None
+        """Whom to chase, ``Name <email>``: the register's contact, else whoever completed
+        the return."""
+        person = self.recipients.chase
+        return str(person) if person else None
 
     def last_plan(self, as_of: date) -> Plan | None:
         """With no return this round, its latest return as a plan of its own, its rows
@@ -204,7 +207,7 @@ class Consolidation:
     plans: list[Plan]
     registers: dict[str, Register] = field(default_factory=dict)
     rounds: dict[str, Round] = field(default_factory=dict)  # each layout's round
-    due: date | None = None  # when this round's returns were due
+    dues: dict[str, date] = field(default_factory=dict)  # each layout's due date this round
     flags: list[Flag] = field(default_factory=list)  # every plan's flags, red first
 
     def count(self, status: str) -> int:
@@ -225,8 +228,12 @@ class Consolidation:
         register = self.registers.get(layout)
         plans = self.plans_of(layout)
         expected = len(register.entries) if register else None
-        return measures.returns_count(plans, expected, self.due)
+        return measures.returns_count(plans, expected, self.due_of(layout))
+
+    def due_of(self, layout: str) -> date | None:
+        """When the layout called ``layout``'s returns were due this round (None: not said)."""
+        return self.dues.get(layout)
 
     def late(self, plan: Plan) -> bool:
-        """True when ``plan``'s return arrived after this round's due date."""
-        return plan.has_return and measures.is_late(plan.received, self.due)
+        """True when ``plan``'s return arrived after its layout's due date this round."""
+        return plan.has_return and measures.is_late(plan.received, self.due_of(plan.layout.name))

@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RegisterError
-from .layouts import LAYOUTS, Field, Kind, Layout, squash
+from .layouts import (
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    LAYOUTS,
+    REGISTER_CONTACT,
+    Field,
+    Kind,
+    Layout,
+    squash,
+)
 from .values import CELL_LIMIT, cell_length, fits_cell, read_value, valid_check
 
 
@@ -65,11 +74,14 @@ class Register:
 
 
 def contact_of(layout: Layout, entry: RegisterEntry | None) -> tuple[str | None, str | None]:
-    """The contact name and email address a register entry gives (what a message is
-    addressed to, and who a return's sender should be), each None where it gives none."""
+    """The contact name and email address a register entry gives (its ``contact_name`` and
+    ``contact_email``, every register's: what a message is addressed to, and who a return's
+    sender should be), each None where it gives none. Without a contact name, the layout's
+    ``contact_fallback`` field names them (a three-year plan's head of service)."""
     prefill = entry.prefill if entry is not None else {}
-    name = next((prefill[n] for n in layout.contact_names if prefill.get(n)), None)
-    email = prefill.get(layout.contact_email) if layout.contact_email else None
+    named = (CONTACT_NAME, *((layout.contact_fallback,) if layout.contact_fallback else ()))
+    name = next((prefill[n] for n in named if prefill.get(n)), None)
+    email = prefill.get(CONTACT_EMAIL)
     return (str(name) if name else None), (str(email).strip() if email else None)
 
 
@@ -79,10 +91,11 @@ def layout_of_columns(columns: list[str], path: Path) -> Layout:
     the most of its own columns present, then the fewest of them missing), the first
     registered on a tie. A register with only the columns two layouts share is read as the
     one that has no others: name the layout (``LAYOUT=PATH``) to read it as the other."""
-    present = {c.strip() for c in columns}
+    contact = {f.register_column for f in REGISTER_CONTACT}  # (every layout's: they tell none)
+    present = {c.strip() for c in columns} - contact
     fitting = []
     for layout in LAYOUTS.values():
-        known = {f.register_column for f in layout.register_fields}
+        known = {f.register_column for f in layout.register_fields} - contact
         needed = {f.register_column for f in layout.register_fields if f.register_required}
         if needed <= present:
             fit = (-len(present - known), len(known & present), -len(known - present))
@@ -144,13 +157,12 @@ def read_register(path: Path, layout: Layout | None = None) -> Register:
 
 
 def _decoded(data: bytes, path: Path) -> str:
-    """A register's text: UTF-8, else what Excel's plain "CSV (Comma delimited)" writes."""
+    """A register's text: UTF-8, else what Excel's plain "CSV (Comma delimited)" writes (as a
+    return saved as CSV is read: ``reading.csvfile``)."""
+    from .reading.csvfile import decoded  # (the reading package imports the loader)
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
+        return decoded(data)
     except UnicodeDecodeError as err:
         line = len(_LINE_BREAK.findall(data[: err.start])) + 1
         raise RegisterError(

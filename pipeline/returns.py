@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding, Severity, cell_address
@@ -39,11 +39,14 @@ def as_frame(loaded: LoadedReturn) -> LoadedReturn:
     return loaded
 
 
-def records(rows: pd.DataFrame | None) -> list[dict[str, Any]]:
+def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:
     """A frame's rows as dicts, values as stored (None stays None); much faster than
-    ``DataFrame.to_dict("records")`` on object columns."""
+    ``DataFrame.to_dict("records")`` on object columns. Rows not yet made a frame
+    (``PlainRows``) are given as copies of their dicts."""
     if rows is None:
         return []
+    if isinstance(rows, PlainRows):
+        return [dict(row) for row in rows.records]
     columns = list(rows.columns)
     return [dict(zip(columns, values)) for values in zip(*(rows[c].tolist() for c in columns))]
 
@@ -63,6 +66,10 @@ class Envelope:
         return bool(self.sender and address) and self.sender.casefold() == address.casefold()
 
 
+SEPARATOR = " › "  # between a message's name and its attachment's, in the name shown
+CANNOT_BE_USED = "This file cannot be used: "  # how the sentence begins when it cannot be read
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file as found in the inbox: where, what name to show, and its content hash; for an
@@ -73,6 +80,13 @@ class SourceFile:
     sha256: str
     size: int
     envelope: Envelope | None = None
+
+    @property
+    def own_name(self) -> str:
+        """The file's own name: without its folders, or the message it came attached to."""
+        if self.envelope is not None and self.name.startswith(self.envelope.message + SEPARATOR):
+            return self.name[len(self.envelope.message + SEPARATOR) :]
+        return PurePosixPath(self.name).name
 
     @classmethod
     def of(cls, path: Path, name: str, data: bytes) -> SourceFile:

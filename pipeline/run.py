@@ -8,27 +8,35 @@ plain objects, and never print: the CLI renders what they return.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import feedback
 from .children import start_method
 from .consolidation import consolidate
+from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import read_file, walk
-from .intake import DUPLICATE, Receipt, arrival, receive, settle
+from .intake import UNCOUNTED, Receipt, receive, settle
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .layouts.rounds import Round, round_of
 from .messages import unpack
 from .notices import NOTICE, notice_of
 from .outputs import Outputs, write_and_record
+from .periods import count_once, in_play, round_for_files
 from .plans import TRAIL_ROUNDS, Consolidation
 from .registers import organisation_key, read_registers
+from .round_records import round_records
+from .store.shown import REGISTER
 from .timing import stage
+
+if TYPE_CHECKING:
+    from .demo.generate import DemoRound
 
 
 @dataclass
@@ -67,6 +75,17 @@ def check_files(
     return receipts
 
 
+def run_rounds(
+    rounds: Iterable[DemoRound], store_path: Path
+) -> Iterator[tuple[DemoRound, RunResult]]:
+    """Run each of ``rounds`` (an inbox, its day, its registers and due date: the demo's rounds
+    before this one) into the store at ``store_path``, one after the other, the workbook
+    beside its inbox; yielding each round with its run's result as it is done."""
+    for round_ in rounds:
+        yield round_, run(round_.inbox, round_.inbox.parent, round_.registers, round_.as_of,
+                          store_path=store_path, due=round_.due)  # fmt: skip
+
+
 def rounds_at(as_of: date) -> dict[str, Round]:
     """Each layout's round at ``as_of``."""
     return {name: round_of(layout.cadence, as_of) for name, layout in LAYOUTS.items()}
@@ -79,14 +98,20 @@ def run(
     as_of: date | None = None,
     on_file: Callable[[int, int], None] | None = None,
     store_path: Path | None = None,
-    due: date | None = None,
+    due: date | Dues | None = None,
     isolation: Isolation = ISOLATED,
+    *,
+    file_times: bool = False,
 ) -> RunResult:
     """Read every return in ``inbox``, record the run in the store, and write
     ``outbox/consolidated-<as-of>.xlsx``.
 
     The round's picture includes returns read by earlier runs in the same round, even if
-    their files have since left the inbox. ``due`` is when returns were due (for the tracker).
+    their files have since left the inbox; a file counted in an earlier round is listed as
+    such and counted again in none (``pipeline.periods``). ``due`` is when returns were due
+    (for the tracker): a date for every layout, or rules giving each layout's date in its
+    round. A return is late only when evidence says it arrived after it (``pipeline.arrival``;
+    ``file_times``: the team's rule that file times are arrival times).
     ``on_file(done, total)`` is called after each file is read. Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
@@ -114,13 +139,14 @@ def run(
     start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
     with scratch_folder(outbox, "The outbox") as scratch:
-        consolidation, files, plans, jobs = _read_round(inbox, outputs, scratch, registers,
-                                                        as_of, due, isolation, on_file)  # fmt: skip
+        consolidation, files, plans, shown, jobs = _read_round(
+            inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times
+        )
 
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
-        write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+        write_and_record(write, outputs, scratch, (as_of, registers, files, plans, shown))
         with stage("feedback"):
             jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
             written = feedback.write_all(jobs, isolation)
@@ -128,7 +154,7 @@ def run(
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 
 
-def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file):
+def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times):
     """Read the inbox (each file copied into ``scratch``) and put the round together with
     what the store knows: the consolidation, and the file and plan records to save."""
     from .store import Store
@@ -143,10 +169,11 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
             entries = walk(inbox, copies, outputs.not_inputs(), room=room)
             entries = unpack(entries, copies, isolation, room=room)
             known = store.known(e.sha256 for e in entries if e.sha256)
-        receipts = receive(entries, registers, known, isolation, on_file)
+        receipts = receive(entries, registers, known, isolation, on_file, file_times)
         with stage("consolidate"):
-            read_now = {r.source.sha256 for r in receipts if r.status != DUPLICATE}
-            earlier = _earlier_in_round(store, rounds, read_now)
+            count_once(receipts, known, rounds, registers)
+            read_now = {r.source.sha256 for r in receipts if r.status not in UNCOUNTED}
+            earlier = _earlier_in_round(store, rounds, in_play(rounds, registers), read_now)
             settle(earlier, registers)
             previous = {name: store.previous_plans(name, r.id) for name, r in rounds.items()}
             recent = {name: store.recent_plans(name, r.id, TRAIL_ROUNDS - 1)
@@ -157,28 +184,33 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
                 last = store.latest_returns_of(name, [p.organisation for p in missing])
                 for plan in missing:
                     plan.last_return = last.get(organisation_key(plan.organisation))
-            consolidation.rounds, consolidation.due = rounds, due
+            consolidation.rounds, consolidation.dues = rounds, due_dates(due, rounds)
     # The round's feedback, this run's and earlier runs': each plan's record names its files.
     jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, consolidation.flags)
     plans = _plan_records(consolidation, rounds, jobs)
-    return consolidation, _file_records(receipts, rounds), plans, jobs
+    shown = list(round_records(consolidation, registers))
+    return consolidation, _file_records(receipts, rounds), plans, shown, jobs
 
 
-def _earlier_in_round(store, rounds: dict[str, Round], in_run: set[str]) -> list[Receipt]:
-    """Files read by earlier runs of this round that are not in the inbox now."""
+def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_run: set[str]):
+    """Files read by earlier runs of this round that are not in the inbox now (``rounds``:
+    each layout's round; a file of no known layout by ``round_for_files`` of the layouts
+    ``playing``), as receipts."""
     seen = set(in_run)
-    earlier = []
-    for name, round_ in rounds.items():
-        for stored in store.round_files(name, round_):
-            if stored.sha256 in seen:
-                continue
-            seen.add(stored.sha256)
-            source = stored.checked.source
-            earlier.append(
-                Receipt(source, "rejected", stored.checked, modified=stored.modified, new=False,
-                        received=arrival(stored.first_seen, stored.modified),
-                        first_seen=stored.first_seen, copy=stored.archived)
-            )  # fmt: skip
+    earlier: list[Receipt] = []
+    files = [
+        stored for name, round_ in rounds.items() for stored in store.round_files(name, round_)
+    ]
+    files += store.unplaced_files(round_for_files({n: rounds[n] for n in playing})[1])
+    for stored in files:
+        if stored.sha256 in seen:
+            continue
+        seen.add(stored.sha256)
+        source = stored.checked.source
+        earlier.append(
+            Receipt(source, "rejected", stored.checked, modified=stored.modified, new=False,
+                    arrival=stored.arrival, first_seen=stored.first_seen, copy=stored.archived)
+        )  # fmt: skip
     return earlier
 
 
@@ -186,7 +218,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
     from .store import FileRecord
 
     # a duplicate's sighting refers to its twin's record, which may come after it in name order
-    for r in sorted(receipts, key=lambda r: r.status == DUPLICATE):
+    for r in sorted(receipts, key=lambda r: r.status in UNCOUNTED):
         if not r.source.sha256:  # not read (a folder, a link, a file being copied): not kept
             continue
         layout = r.checked.layout if r.checked else None
@@ -200,8 +232,9 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             status=r.status,
             reason=r.note,
             round=rounds[layout].id if layout in rounds else None,
-            checked=None if r.status == DUPLICATE else r.checked,
+            checked=None if r.status in UNCOUNTED else r.checked,
             copy=r.copy,
+            arrival=r.arrival,
         )
 
 
@@ -211,13 +244,18 @@ def _plan_records(c: Consolidation, rounds: dict[str, Round], jobs: list[feedbac
     the organisation, so it is recorded here)."""
     from .store import PlanRecord
 
-    names: dict[tuple[str, str], tuple[str, ...]] = {}
+    names: dict[tuple[str, str], list[feedback.FeedbackJob]] = {}
     for job in jobs:
         if job.owner:
-            names[job.owner] = (*names.get(job.owner, ()), job.target.name)
+            names.setdefault(job.owner, []).append(job)
     for plan in c.plans:
         sha = plan.loaded.source.sha256 if plan.loaded else None
         key = (plan.layout.name, organisation_key(plan.organisation))
-        told = notice_of(c, plan, names.get(key, ()))
+        # a file turned down is told of only where it left the organisation no usable return
+        mine = [job for job in names.get(key, []) if not (job.turned_down and plan.has_return)]
+        told = notice_of(c, plan, tuple(job.target.name for job in mine),
+                         tuple(job.target.name for job in mine if job.turned_down))  # fmt: skip
+        # the register's entry as the round used it, to read the round back as it was
+        register = plan.entry.prefill if plan.entry else None
         yield PlanRecord(plan.layout.name, rounds[plan.layout.name].id, plan.organisation, sha,
-                         {**plan.summary(), NOTICE: told.stored()})  # fmt: skip
+                         {**plan.summary(), NOTICE: told.stored(), REGISTER: register})  # fmt: skip

@@ -10,8 +10,10 @@ the environment (``PASSWORD_VARIABLE``).
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -50,6 +52,64 @@ class Server:
                 f"--smtp {text!r} is not a mail server's HOST:PORT, such as smtp.example.org:587."
             )
         return cls(host.strip("[]"), int(port), **options)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How ``pipeline mail`` was told to send: the server (``HOST:PORT``), how to secure the
+    connection (STARTTLS, or TLS from the start), who to log in as, and the sender."""
+
+    smtp: str | None = None
+    starttls: bool = False
+    tls: bool = False
+    user: str | None = None
+    sender: str | None = None
+
+
+# Each server option and the flag a user types for it, in the order they are named.
+SERVER_FLAGS = {"smtp": "--smtp", "starttls": "--starttls", "tls": "--ssl", "user": "--user"}
+
+
+def server_for(
+    send: bool, options: ServerOptions, typed: Iterable[str] = tuple(SERVER_FLAGS)
+) -> Server | None:
+    """The mail server to send through (None: write drafts), or a ``UsageError`` saying which
+    option is missing or out of place. ``typed`` names the options given on the command line:
+    a server option is out of place without ``send`` only there (a project file may hold the
+    server for the day the team sends). The password comes from ``PASSWORD_VARIABLE``."""
+    if not send:
+        typed = set(typed)
+        given = [flag for name, flag in SERVER_FLAGS.items()
+                 if name in typed and getattr(options, name)]  # fmt: skip
+        if given:
+            raise UsageError(f"{', '.join(given)} is for sending: add --send, or leave it out.")
+        return None
+    if not options.smtp:
+        raise UsageError("--send needs the mail server: add --smtp HOST:PORT.")
+    if not options.sender:
+        raise UsageError(
+            "--send needs the address messages come from: add --from ADDRESS, or set "
+            "PIPELINE_MAIL_FROM."
+        )
+    password = os.environ.get(PASSWORD_VARIABLE)
+    for broken, said in _SERVER_MISTAKES:
+        if broken(options, password):
+            raise UsageError(said)
+    return Server.parse(options.smtp, starttls=options.starttls, tls=options.tls,
+                        user=options.user, password=password)  # fmt: skip
+
+
+# What cannot work with --send, checked in this order.
+_SERVER_MISTAKES = (
+    (lambda o, password: o.user and not password,
+     f"--user needs its password in the environment variable {PASSWORD_VARIABLE}: set it, and "
+     f"run again."),
+    (lambda o, password: o.starttls and o.tls,
+     "--starttls and --ssl are two ways to secure the connection: give one."),
+    (lambda o, password: o.user and not (o.starttls or o.tls),
+     "--user logs in with a password, which would cross the network in clear: add "
+     "--starttls, or --ssl for a server that expects TLS from the start (port 465)."),
+)  # fmt: skip
 
 
 @dataclass
@@ -103,7 +163,7 @@ def _send_one(smtp: smtplib.SMTP, letter: Letter, sender: str) -> str | None:
     """Send one letter: None once the server has accepted it, else why it was refused. A
     server that hangs up or a connection that breaks is raised (``OSError``)."""
     try:
-        smtp.send_message(letter.message, from_addr=sender, to_addrs=[letter.recipient])
+        smtp.send_message(letter.message, from_addr=sender, to_addrs=letter.recipients)
     except smtplib.SMTPRecipientsRefused as err:
         code, said = err.recipients.get(letter.recipient, (None, b""))
         refused = f"the mail server refused {letter.recipient} ({_reply(code, said)})"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import finding_words
+from .contacts import completer_prefill
 from .files import atomic_path
 from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
@@ -100,10 +101,12 @@ def write_prefilled(
 ) -> Path:
     """Write one register entry's template to ``path``, pre-filled from its ``last`` return
     (see ``carried_forward``) and its register values, which win for the fields the register
-    owns."""
+    owns; whoever completes it is one person, the last return's or the register's contact
+    (``contacts.completer_prefill``)."""
     header, rows = carried_forward(layout, last) if last else ({}, [])
-    return write_template(path, layout, {**header, **entry.prefill}, rows, entry.organisation,
-                          as_of)  # fmt: skip
+    header = {**header, **entry.prefill, **completer_prefill(layout, entry, last)}
+    return write_template(path, layout, {k: v for k, v in header.items() if v is not None},
+                          rows, entry.organisation, as_of)  # fmt: skip
 
 
 def carried_forward(

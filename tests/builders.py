@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline.demo.partner import PartnerWorkbook
+from pipeline.demo.partner import PartnerWorkbook, write_csv
 from pipeline.layouts import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.templates import make_templates
@@ -208,3 +208,14 @@ def hallmarks_return(folder: Path, organisation: str = "Huntingdonshire CSP",
               "date_of_review": AS_OF - timedelta(days=20), **header}  # fmt: skip
     return fill_return(folder, "hallmarks", organisation, values,
                        review() if rows is None else rows, name)  # fmt: skip
+
+
+def saved_as_csv(workbook: Path, target: Path, sheet: str = "Action Plan",
+                 encoding: str = "utf-8-sig") -> Path:  # fmt: skip
+    """The plan sheet of ``workbook`` saved as Excel's "Save as CSV" writes it (see
+    ``partner.write_csv``): read with python-calamine, not the openpyxl that filled it."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(workbook))
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return write_csv(rows, target, encoding)

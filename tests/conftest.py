@@ -33,6 +33,7 @@ How a test uses what is shared:
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -96,24 +97,36 @@ class LibreOffice:
     program: str
     profile: Path
 
-    def convert(self, paths: list[Path], to: str, folder: Path, seconds: int = 600) -> list[Path]:
+    def convert(
+        self, paths: list[Path], to: str, folder: Path, seconds: int = 600, infilter: str = ""
+    ) -> list[Path]:
         """``paths`` converted to ``to`` (a ``--convert-to`` target: ``"pdf"``, ``"ods"``,
-        ``"xlsx:Calc MS Excel 2007 XML"``) in ``folder``, with one start of LibreOffice; the
-        converted files, in the order of ``paths``."""
+        ``"xlsx:Calc MS Excel 2007 XML"``) in ``folder``, with one start of LibreOffice (read
+        with ``infilter``, as ``--infilter`` takes it, where given); the converted files, in
+        the order of ``paths`` (a sheet saved as CSV is named ``<name>-<sheet>.csv``)."""
         paths = [Path(p) for p in paths]
         stems = [p.stem for p in paths]
         assert len(set(stems)) == len(stems), f"two files would convert to one name: {stems}"
         folder.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(
             [self.program, "--headless", f"-env:UserInstallation={self.profile.as_uri()}",
+             *([f"--infilter={infilter}"] if infilter else []),
              "--convert-to", to, "--outdir", str(folder), *map(str, paths)],
             capture_output=True, text=True, timeout=seconds,
         )  # fmt: skip
-        extension = to.split(":")[0]
-        made = [folder / f"{stem}.{extension}" for stem in stems]
-        missing = [p.name for p in made if not p.is_file()]
+        made = [_converted(folder, stem, to.split(":")[0]) for stem in stems]
+        missing = [stem for stem, path in zip(stems, made, strict=True) if path is None]
         assert done.returncode == 0 and not missing, (missing, done.stdout, done.stderr)
         return made
+
+
+def _converted(folder: Path, stem: str, extension: str) -> Path | None:
+    """The file LibreOffice made of ``stem`` in ``folder``, or None."""
+    whole = folder / f"{stem}.{extension}"
+    if whole.is_file():
+        return whole
+    sheets = list(folder.glob(f"{glob.escape(stem)}-*.{extension}"))
+    return sheets[0] if len(sheets) == 1 else None
 
 
 @pytest.fixture(scope="session")

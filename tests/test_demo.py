@@ -21,13 +21,23 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
     assert "status changed" in {a["Changed"] for a in sheet_records(path, "Actions")}
     assert "Last round (06/11/2026)" in output
     missing = {o["Organisation"] for o in overview if o["Received"] == "No"}
+    # (Peterborough sent last year's review again; Property and Estates last quarter's plan)
     assert missing == {"Luton", "Newport", "Slough", "Customer Services", "Human Resources",
-                       "Office of the Police and Crime Commissioner", "Luton CSP"}  # fmt: skip
+                       "Office of the Police and Crime Commissioner", "Luton CSP",
+                       "Peterborough Safer Partnership", "Property and Estates"}  # fmt: skip
 
     log = {r["File"].rsplit("/", 1)[-1]: r for r in sheet_records(path, "Returns Log")}
     rejected = {name for name, r in log.items() if r["Status"] == "rejected"}
     assert rejected == {"covering note.txt", "Gotham action plan.xlsx",
-                        "Salford plan (web page).xls"}  # fmt: skip
+                        "Salford plan (web page).xls", "Slough action plan.docx"}  # fmt: skip
+    # Slough sent its plan typed up in Word: matched to it by the name, and it is told why
+    assert (log["Slough action plan.docx"]["Organisation"],
+            log["Slough action plan.docx"]["Matched by"]) == ("Slough", "its name")  # fmt: skip
+    [slough] = [f for f in flags(path, "Return rejected") if f["Organisation"] == "Slough"]
+    assert "it is a Word document, not a spreadsheet" in slough["Message"]
+    # Lambeth saved its plan's sheet as CSV: read like the workbook
+    [lambeth] = [r for name, r in log.items() if name.startswith("Lambeth")]
+    assert lambeth["File"].endswith(".csv") and lambeth["Status"].startswith("accepted")
     assert [r["Status"] for n, r in log.items() if n.startswith("DRAFT")] == ["superseded"]
     assert sum(r["Status"] == "duplicate" for r in log.values()) == 1
     assert "~$Leeds action plan.xlsx" not in log
@@ -47,7 +57,13 @@ def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):
             "Statutory requirement not in place, no action", "Further action without owner or date",
             "Further action past target date"} <= rules  # fmt: skip
     stale = {f["Organisation"] for f in flags(path, "Return stale")}
-    assert "Peterborough Safer Partnership" in stale  # a review older than a year
+    assert stale == {"Coventry"}  # brought up to date for the last round, not since
+    earlier = {r["Organisation"]: r["Reason"] for r in log.values()
+               if r["Status"] == "for an earlier period"}  # fmt: skip
+    assert earlier["Peterborough Safer Partnership"] == (
+        "dated 12/09/2025: a return for financial year 2025/26, not this year's")  # fmt: skip
+    assert earlier["Property and Estates"].endswith(
+        "a return for Jul–Sep 26 (2026/27 Q2), not this quarter's")  # fmt: skip
     assert 'read "partly" as "Working towards"' in messages
     assert 'The sheet "Bedford Borough CSP plan" was read as the "Self-Assessment"' in messages
     bristol = flags(path, "Required field empty")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
+
+import click
 
 from pipeline.cli import cli
 from pipeline.layouts import LAYOUTS
@@ -24,6 +27,26 @@ def test_the_two_commands_come_first():
 def test_every_command_is_in_the_readme():
     for name in cli.commands:
         assert f"pipeline {name}" in README, name
+
+
+def test_every_command_and_option_has_help_text():
+    for name, command in cli.commands.items():
+        assert command.help and command.help.strip(), name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help and param.help.strip(), (name, param.name)
+    assert all(p.help for p in cli.params if isinstance(p, click.Option))
+
+
+def test_the_readme_names_nothing_outside_the_repository():
+    assert "../" not in README and "shared/" not in README
+
+
+def test_the_readme_installs_the_distribution_by_its_own_name():
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    wheel = name.replace("-", "_")
+    assert f"pip install {wheel}-" in README and f"`{name}`" in README
+    assert "pipeline" not in re.findall(r"pip install ([\w.-]+)\s", README)  # the other one
 
 
 def test_every_make_target_the_readme_names_exists():

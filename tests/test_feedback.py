@@ -172,7 +172,7 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     tmp_path, inbox, registers
 ):
     """Leeds left its risks empty (must fix), typed a status by hand (please check), has not
-    updated its plan for 30 days and has an action past its end date (off track): its copy is
+    updated its plan for 16 days and has an action past its end date (off track): its copy is
     marked up, the flags' cells too. Bradford's return reads cleanly, but its update is as
     old: it gets its file back marked up too, for that alone."""
     from datetime import timedelta
@@ -182,7 +182,7 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
 
     from pipeline.run import run
 
-    old = AS_OF - timedelta(days=30)
+    old = AS_OF - timedelta(days=16)  # (brought up to date for the round before: stale)
     p44_return(inbox, name="leeds.xlsx", date_of_update=old, risks=None, rows=[
         action("A01", status="sort of ongoing"),
         action("A02", end_date=AS_OF - timedelta(days=10), status="Ongoing"),
@@ -205,7 +205,7 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     # the flags that restate its findings (risks empty, the status) are not said twice
     assert not {"Required field empty", "Value not readable"} & set(off_track), off_track
     stale = off_track["Return stale"]
-    assert stale["Problem"].startswith(f"Last updated {old:%d/%m/%Y}, 30 days before")
+    assert stale["Problem"].startswith(f"Last updated {old:%d/%m/%Y}, 16 days before")
     assert stale["Cell"] and stale["What to do"]
     assert any("A02" in line["Problem"] for line in off_track.values()), off_track
     # Bradford's file reads as it should: its own file comes back too, its date of update

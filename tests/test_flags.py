@@ -30,6 +30,8 @@ from builders import (
 from plans_in_memory import loaded_return, round_in_memory
 from workbook_reading import flags, sheet_records
 
+from pipeline.contacts import completer_prefill
+from pipeline.layouts import LAYOUTS
 from pipeline.plans import Consolidation
 from pipeline.registers import read_register
 from pipeline.run import run
@@ -97,7 +99,10 @@ def round_files(tmp_path_factory):
         write = p44_return if layout == "p44" else three_year_return
         write(inbox, organisation, rows, **header)
         # the template is pre-filled from the register: the partner typed the rest
-        prefill = read_register(registers[layout]).find(organisation).prefill
+        entry = read_register(registers[layout]).find(organisation)
+        template = {**entry.prefill, **completer_prefill(LAYOUTS[layout], entry, None)}
+        on_sheet = {f.name for f in LAYOUTS[layout].header}
+        prefill = {name: value for name, value in template.items() if name in on_sheet}
         returns.append(loaded_return(layout, {**prefill, **header}, rows))
     read = [read_register(registers[layout]) for layout in ("p44", "three_year")]
     path = run(inbox, root / "outbox", [registers["p44"], registers["three_year"]], AS_OF).path

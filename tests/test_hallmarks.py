@@ -194,14 +194,28 @@ def test_a_review_a_year_on_starts_from_the_last_and_shows_what_changed(tmp_path
     assert (overview["Previous confidence"], overview["Confidence"]) == ("Red", "Green")
 
 
-def test_a_review_older_than_a_year_is_flagged_at_its_date(tmp_path, register):
+def test_a_review_dated_last_financial_year_is_last_years_and_needs_attention(tmp_path, register):
+    """Huntingdonshire sends its review of 12/09/2025 again (434 days before 20/11/2026, in
+    financial year 2025/26); Fenland reviewed on 1 April 2026, the first day of this one."""
     inbox = inbox_of(tmp_path)
-    hallmarks_return(inbox, date_of_review=AS_OF - timedelta(days=400))
+    hallmarks_return(inbox, name="Huntingdonshire review.xlsx", date_of_review=date(2025, 9, 12))
+    fenland = {"completed_by": "Mark Pearce", "email": "mark.pearce@fenland.gov.uk"}
+    hallmarks_return(inbox, "Fenland CSP", date_of_review=date(2026, 4, 1), **fenland)
     result = run(inbox, tmp_path / "outbox", [register], AS_OF)
-    [stale] = flags(result.path, "Return stale")
-    where = PartnerWorkbook(next((tmp_path / ".templates-hallmarks").glob("*Huntingdon*")),
-                            HALLMARKS).value_cell("date_of_review").coordinate  # fmt: skip
-    assert stale["Cell"] == where and "400 days" in stale["Message"]
+
+    why = "dated 12/09/2025: a return for financial year 2025/26, not this year's"
+    [logged] = [r for r in sheet_records(result.path, "Returns Log")
+                if r["File"] == "Huntingdonshire review.xlsx"]  # fmt: skip
+    assert (logged["Status"], logged["Reason"]) == ("for an earlier period", why)
+    received = {o["Organisation"]: o["Received"] for o in sheet_records(result.path, "Overview")}
+    assert received == {"Huntingdonshire CSP": "No", "Fenland CSP": "Yes"}
+    attention = {a["Organisation"]: a["Why"]
+                 for a in sheet_records(result.path, "Overview", "Needs")}  # fmt: skip
+    assert attention["Huntingdonshire CSP"] == f"last period's return only ({why})"
+    [missing] = flags(result.path, "Return missing")
+    assert missing["Message"].startswith(
+        f"No return for this round: Huntingdonshire review.xlsx, {why}.")  # fmt: skip
+    assert flags(result.path, "Return stale") == []
 
 
 def test_a_review_typed_into_a_partnerships_own_sheet_is_read_like_the_template(tmp_path, register):

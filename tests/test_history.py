@@ -10,12 +10,20 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import openpyxl
-from builders import AS_OF, action, p44_header, p44_return, the_clock_moves_on, three_year_return
+from builders import (
+    AS_OF,
+    action,
+    p44_header,
+    p44_return,
+    the_clock_moves_on,
+    three_year_return,
+    write_registers,
+)
 from click.testing import CliRunner
-from workbook_reading import sheet_records, tracker
+from workbook_reading import flags, sheet_records, tracker
 
 from pipeline.cli import cli
 from pipeline.demo.partner import PartnerWorkbook
@@ -23,6 +31,7 @@ from pipeline.layouts import LAYOUTS
 from pipeline.run import run
 from pipeline.store import Store
 from pipeline.store.schema import SCHEMA_VERSION, migrate, version
+from pipeline.templates import write_template
 
 ROUND_2 = AS_OF + timedelta(days=14)
 
@@ -47,7 +56,8 @@ def test_a_new_store_is_created_at_the_latest_schema_version(tmp_path, inbox):
     db = sqlite3.connect(result.store)
     assert version(db) == SCHEMA_VERSION
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"registers", "files", "sightings", "returns", "plans", "workbooks", "mail"}
+    assert tables == {"registers", "files", "sightings", "returns", "plans", "workbooks", "mail",
+                      "rounds", "round_files", "flags"}  # fmt: skip
 
 
 def test_an_old_store_is_upgraded_never_wiped(tmp_path, inbox):
@@ -121,7 +131,7 @@ def test_the_same_file_under_another_name_later_is_a_duplicate(tmp_path, inbox):
     result = run(inbox, tmp_path / "outbox", as_of=AS_OF)
     log = {r["File"]: r for r in sheet_records(result.path, "Returns Log")}
     assert log["leeds (resent).xlsx"]["Status"] == "duplicate"
-    assert "identical to leeds.xlsx, first received" in log["leeds (resent).xlsx"]["Reason"]
+    assert "identical to leeds.xlsx, first seen" in log["leeds (resent).xlsx"]["Reason"]
     assert log["leeds.xlsx"]["Status"] == "accepted"
 
 
@@ -196,40 +206,50 @@ def test_a_first_return_is_new(tmp_path, inbox):
 
 
 def test_the_tracker_counts_the_round_and_lists_who_to_chase(tmp_path, inbox, registers):
-    """Chased: a return missing, late, stale (Leeds's update is 30 days old, for a fortnightly
-    plan) or with something to fix (Bradford's risks left empty, a start date no one can
-    read); each contact's email a link that starts a message to them."""
-    stale = AS_OF - timedelta(days=30)
-    p44_return(inbox, name="leeds.xlsx", date_of_update=stale)
-    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", risks=None,
-               rows=[action("A01", start_date="when funded")])  # fmt: skip
+    """Chased: a return missing, late (Leeds's, saved in the folder of the day after the due
+    date), stale (Leeds's update is 16 days old, for a fortnightly plan) or with something to
+    fix (Bradford's risks left empty, a start date no one can read); each contact's email a
+    link that starts a message to them. Bradford's file, saved straight into the inbox, has
+    no known arrival: it is not late, whatever its file time."""
+    stale = AS_OF - timedelta(days=16)
+    due = AS_OF - timedelta(days=2)
+    day_after = inbox / f"{due + timedelta(days=1):%Y-%m-%d}"
+    day_after.mkdir()
+    p44_return(day_after, name="leeds.xlsx", date_of_update=stale)
+    bradford = p44_return(inbox, organisation="Bradford", name="bradford.xlsx", risks=None,
+                          rows=[action("A01", start_date="when funded")])  # fmt: skip
+    after = datetime.combine(due + timedelta(days=3), datetime.min.time()).timestamp()
+    os.utime(bradford, (after, after))  # saved from the mail client days after the due date
     (inbox / "salford.xlsx").write_text("not a spreadsheet")
     result = CliRunner().invoke(
         cli,
         ["run", "--inbox", str(inbox), "--outbox", str(tmp_path / "outbox"), "--register",
-         str(registers["p44"]), "--as-of", AS_OF.isoformat(),
-         "--due", (date.today() - timedelta(days=1)).isoformat()],
+         str(registers["p44"]), "--as-of", AS_OF.isoformat(), "--due", due.isoformat()],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     path = tmp_path / "outbox" / "consolidated-2026-11-20.xlsx"
     counts = tracker(path)
     p44 = counts["Priority 44 Partnership Action Plan"]
-    assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Late", "Files", "Accepted",
-                                "Accepted with findings", "Rejected")} == {
-        "Expected": 3, "Received": 2, "Missing": 1, "Late": 2, "Files": 2, "Accepted": 1,
-        "Accepted with findings": 1, "Rejected": 0}  # fmt: skip
+    assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Late", "Arrival not known",
+                                "Files", "Accepted", "Accepted with findings", "Rejected")} == {
+        "Expected": 3, "Received": 2, "Missing": 1, "Late": 1, "Arrival not known": 1,
+        "Files": 3, "Accepted": 1, "Accepted with findings": 1, "Rejected": 1}  # fmt: skip
     assert p44["Round"] == "fortnight 16/11/2026 to 29/11/2026"
-    assert counts["Not recognised"]["Rejected"] == 1
+    assert "Not recognised" not in counts  # salford.xlsx is Salford's, by its name
     rows = list(openpyxl.load_workbook(path)["Returns"].iter_rows(values_only=True))
     chase_at = next(i for i, r in enumerate(rows) if r[0] == "Chase list")
     chase = [dict(zip(rows[chase_at + 1], r)) for r in rows[chase_at + 2 :] if r[0]]
     by_org = {c["Organisation"]: c for c in chase}
     assert by_org["Salford"]["Contact email"] == "ruth.adeyemi@salford.gov.uk"
-    assert by_org["Salford"]["What is missing"].startswith("No usable return this round.")
+    assert by_org["Salford"]["What is missing"] == (
+        "No usable return this round. salford.xlsx could not be used: it is not a spreadsheet: "
+        "save it from Excel as .xlsx and send it again."
+    )
     assert "Please fill in: Risks and contingency." in by_org["Bradford"]["What is missing"]
     assert "Returned late" in by_org["Leeds"]["What is missing"]
-    assert f"Last updated {stale:%d/%m/%Y}, 30 days before" in by_org["Leeds"]["What is missing"]
+    assert f"Last updated {stale:%d/%m/%Y}, 16 days before" in by_org["Leeds"]["What is missing"]
     bradford = by_org["Bradford"]["What is missing"]
+    assert "Returned late" not in bradford
     assert "Please correct: Start date (F20)." in bradford, bradford
     sheet = openpyxl.load_workbook(path)["Returns"]
     links = {c.value: c.hyperlink.target for row in sheet.iter_rows() for c in row if c.hyperlink}
@@ -338,3 +358,149 @@ def test_what_we_read_a_guessed_value_as_is_kept_in_the_store_as_it_was(tmp_path
         [stored] = store.latest_returns("p44").values()
     [guess] = [f for f in stored.findings if f.rule == "guessed-value"]
     assert guess.read_as == date(2026, 12, 1) and guess.cells == ("F20", "F21")
+
+
+# --- rounds kept apart ---------------------------------------------------------------------------
+
+ROUND_1_LABEL = "fortnight 16/11/2026 to 29/11/2026"
+
+
+def stranger_return(folder, name="Gotham plan.xlsx"):
+    """A Priority 44 plan from a partnership on no register (rejected: not on the register)."""
+    path = folder.parent / "stranger-template.xlsx"
+    write_template(path, LAYOUTS["p44"], {"partnership": "Gotham", "region": "GO Gotham"},
+                   organisation="Gotham")  # fmt: skip
+    filled = PartnerWorkbook(path, LAYOUTS["p44"]).fill_header(p44_header())
+    filled.add_row(action("A01"))
+    return filled.save(folder / name)
+
+
+def files_of_round(store_path, round_id):
+    """The store's record of one round: each of its files' status and reason, and each of its
+    plans."""
+    db = sqlite3.connect(store_path)
+    try:
+        files = db.execute(
+            "SELECT f.name, f.status, f.reason FROM files f JOIN returns r USING (sha256) "
+            "WHERE r.round = ? OR (r.round IS NULL AND f.first_as_of = ?) ORDER BY f.name",
+            (round_id, AS_OF.isoformat()),
+        ).fetchall()
+        plans = db.execute("SELECT * FROM plans WHERE round = ? ORDER BY organisation",
+                           (round_id,)).fetchall()  # fmt: skip
+        return files, plans
+    finally:
+        db.close()
+
+
+def test_round_ones_files_left_in_the_inbox_count_in_round_one_only(tmp_path, inbox, registers):
+    """Round 1: all three partnerships return (Bradford a draft first), and a covering note
+    and a plan from a partnership on no register are rejected. The files stay in the inbox.
+    Round 2, a fortnight on: Leeds and Bradford send new plans, Salford nothing. Round 2
+    counts two returns and Salford missing; round 1's files are listed as counted in round 1
+    and change nothing there or here."""
+    p44_return(inbox, name="leeds r1.xlsx", confidence="Amber")
+    p44_return(inbox, organisation="Bradford", name="bradford draft.xlsx", risks=None,
+               date_of_update=AS_OF - timedelta(days=6))  # fmt: skip
+    p44_return(inbox, organisation="Bradford", name="bradford r1.xlsx", risks=None)
+    p44_return(inbox, organisation="Salford", name="salford r1.xlsx")
+    (inbox / "covering note.txt").write_text("Please find our plan attached.")
+    stranger_return(inbox)
+    outbox = tmp_path / "outbox"
+    first = run(inbox, outbox, [registers["p44"]], AS_OF)
+    round_1 = files_of_round(first.store, "2026-11-16")
+    assert dict((name, status) for name, status, _ in round_1[0]) == {
+        "Gotham plan.xlsx": "rejected", "bradford draft.xlsx": "superseded",
+        "bradford r1.xlsx": "accepted with findings", "covering note.txt": "rejected",
+        "leeds r1.xlsx": "accepted", "salford r1.xlsx": "accepted with findings"}  # fmt: skip
+
+    p44_return(inbox, name="leeds r2.xlsx", confidence="Red", date_of_update=ROUND_2)
+    p44_return(inbox, organisation="Bradford", name="bradford r2.xlsx", date_of_update=ROUND_2)
+    second = run(inbox, outbox, [registers["p44"]], ROUND_2)
+
+    p44 = tracker(second.path)["Priority 44 Partnership Action Plan"]
+    assert {k: p44[k] for k in ("Expected", "Received", "Missing", "Files", "Accepted",
+                                "Rejected", "Superseded", "Counted in an earlier round")} == {
+        "Expected": 3, "Received": 2, "Missing": 1, "Files": 7, "Accepted": 2, "Rejected": 0,
+        "Superseded": 0, "Counted in an earlier round": 5}  # fmt: skip
+    overview = {o["Organisation"]: o["Received"] for o in sheet_records(second.path, "Overview")}
+    assert overview == {"Leeds": "Yes", "Bradford": "Yes", "Salford": "No"}
+    log = {r["File"]: r for r in sheet_records(second.path, "Returns Log")}
+    assert log["leeds r1.xlsx"]["Status"] == "already counted"
+    assert log["leeds r1.xlsx"]["Reason"] == f"counted in {ROUND_1_LABEL} (accepted)"
+    assert log["bradford draft.xlsx"]["Reason"] == f"counted in {ROUND_1_LABEL} (superseded)"
+    assert log["covering note.txt"]["Reason"] == f"counted in {ROUND_1_LABEL} (rejected)"
+    assert log["Gotham plan.xlsx"]["Status"] == "already counted"
+    # nothing of round 1 is said again: no findings, no flags, no one chased for it
+    assert {f["File"] for f in sheet_records(second.path, "Findings")} <= {
+        "leeds r2.xlsx",
+        "bradford r2.xlsx",
+    }
+    assert all(f["File"] in (None, "leeds r2.xlsx", "bradford r2.xlsx")
+               for f in flags(second.path))  # fmt: skip
+    assert [f["Message"] for f in flags(second.path, "Return missing")] == [
+        "No return received. Chase Ruth Adeyemi <ruth.adeyemi@salford.gov.uk>."]  # fmt: skip
+    assert not {p.name for p in second.feedback} & {p.name for p in first.feedback}
+
+    # round 1's history is as it was
+    assert files_of_round(second.store, "2026-11-16") == round_1
+    history = CliRunner().invoke(cli, ["history", "Leeds", "--store", str(second.store)])
+    lines = history.output.splitlines()
+    assert lines[0] == "Leeds: 2 round(s)"
+    assert "2026-11-16" in lines[1] and "leeds r1.xlsx" in lines[1] and "accepted" in lines[1]
+    assert "2026-11-30" in lines[2] and "leeds r2.xlsx" in lines[2]
+    said = CliRunner().invoke(cli, ["history", "Salford", "--store", str(second.store)]).output
+    assert said.count("salford r1.xlsx") == 1 and "missing" in said.splitlines()[2]
+
+
+def test_a_file_rejected_in_round_one_is_not_reported_again_in_round_two(tmp_path, inbox,
+                                                                         registers):  # fmt: skip
+    (inbox / "salford.xlsx").write_text("not a spreadsheet")
+    stranger_return(inbox)
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    second = run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
+    statuses = {r["File"]: r["Status"] for r in sheet_records(second.path, "Returns Log")}
+    assert statuses == {"salford.xlsx": "already counted", "Gotham plan.xlsx": "already counted"}
+    counts = tracker(second.path)
+    assert "Not recognised" not in counts  # salford.xlsx is Salford's, by its name
+    assert counts["Priority 44 Partnership Action Plan"]["Rejected"] == 0
+    assert sheet_records(second.path, "Findings") == []
+    rows = list(openpyxl.load_workbook(second.path)["Returns"].iter_rows(values_only=True))
+    assert not any("rejected" in str(c) for row in rows for c in row if c), rows
+    # a later run in round 1 still reports them: they are that round's
+    again = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF + timedelta(days=1))
+    statuses = {r["File"]: r["Status"] for r in sheet_records(again.path, "Returns Log")}
+    assert statuses == {"salford.xlsx": "rejected", "Gotham plan.xlsx": "rejected"}
+
+
+def test_a_return_sent_again_in_round_two_under_another_name_is_counted_in_round_one(
+    tmp_path, inbox, registers
+):
+    sent = p44_return(inbox, name="leeds.xlsx").read_bytes()
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    shutil.rmtree(inbox)  # the inbox cleaned between rounds; Leeds sends the same file again
+    inbox.mkdir()
+    (inbox / "Leeds resent.xlsx").write_bytes(sent)
+    second = run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
+    [row] = sheet_records(second.path, "Returns Log")
+    assert (row["Status"], row["Reason"]) == (
+        "already counted", f"counted in {ROUND_1_LABEL} (accepted)")  # fmt: skip
+    leeds = {o["Organisation"]: o for o in sheet_records(second.path, "Overview")}["Leeds"]
+    assert leeds["Received"] == "No"
+
+
+def test_a_file_of_no_layout_belongs_to_the_round_of_the_teams_own_layouts(tmp_path, inbox):
+    """A team reporting quarterly only: its covering note left in the inbox is the quarter's
+    (reported by every run of it), and counted there when the next quarter's run sees it."""
+    registers = write_registers(tmp_path / "registers", ("three_year",))
+    (inbox / "covering note.txt").write_text("Please find our plan attached.")
+    outbox = tmp_path / "outbox"
+    run(inbox, outbox, [registers["three_year"]], AS_OF)
+
+    def said(as_of):
+        [row] = sheet_records(run(inbox, outbox, [registers["three_year"]], as_of).path,
+                              "Returns Log")  # fmt: skip
+        return row["Status"], row["Reason"]
+
+    assert said(ROUND_2)[0] == "rejected"  # a fortnight on, the same quarter
+    assert said(date(2027, 1, 15)) == (
+        "already counted", "counted in Oct–Dec 26 (2026/27 Q3) (rejected)")  # fmt: skip

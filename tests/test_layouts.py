@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pipeline.checking import schemas
 from pipeline.guidance import guidance_rows
-from pipeline.layouts import LAYOUTS, Kind
+from pipeline.layouts import LAYOUTS, Completer, Field, Kind
 
 # The labels and titles exactly as DESIGN.md writes them (a partner building their own sheet
 # from DESIGN.md must be read too).
@@ -142,16 +144,27 @@ def test_the_schema_and_the_guidance_are_derived_from_the_declaration(name):
     assert guided == [("Q1 … Q12" if t == "Q1" else t) for t in expected]
 
 
-def test_register_columns_come_from_the_declaration():
+def test_register_columns_come_from_the_declaration_and_every_register_may_name_a_contact():
     p44 = [f.register_column for f in LAYOUTS["p44"].register_fields]
-    assert p44 == ["partnership", "region", "contact_name", "contact_email", "baseline_crimes",
-                   "reduction_target_pct", "target_date"]  # fmt: skip
+    assert p44 == ["partnership", "region", "baseline_crimes", "reduction_target_pct",
+                   "target_date", "contact_name", "contact_email"]  # fmt: skip
     three = [f.register_column for f in LAYOUTS["three_year"].register_fields]
-    assert three == ["business_unit", "code", "head_of_service", "plan_start"]
+    assert three == ["business_unit", "code", "head_of_service", "plan_start", "contact_name",
+                     "contact_email"]  # fmt: skip
     hallmarks = [f.register_column for f in LAYOUTS["hallmarks"].register_fields]
     assert hallmarks == ["partnership", "region", "contact_name", "contact_email"]
     pcc = [f.register_column for f in LAYOUTS["pcc_delivery"].register_fields]
     assert pcc == ["organisation", "theme_lead", "contact_name", "contact_email"]
+
+
+def test_a_layout_declaring_the_registers_contact_again_is_refused():
+    with pytest.raises(ValueError, match="every register's contact"):
+        replace(LAYOUTS["pcc_delivery"], register_only=(Field("contact_email", "Email"),))
+
+
+def test_a_completer_must_be_made_of_header_fields():
+    with pytest.raises(ValueError, match=r"completer's fields \['phone'\]"):
+        replace(LAYOUTS["hallmarks"], completer=Completer("completed_by", "email", ("phone",)))
 
 
 def test_dates_numbers_and_choices_have_their_kinds():

@@ -59,8 +59,8 @@ def test_a_register_excel_saved_as_plain_csv_is_read_its_accented_names_intact(t
         "Bródy & Zoë’s Partnership",
         "Saint-Étienne",
     ]
-    assert register.entries[0].prefill["completed_by"] == "Zoë Müller"
-    assert register.find("SAINT-ÉTIENNE").prefill["completed_by"] == "José Ñúñez"
+    assert register.entries[0].prefill["contact_name"] == "Zoë Müller"
+    assert register.find("SAINT-ÉTIENNE").prefill["contact_name"] == "José Ñúñez"
 
 
 def test_a_register_saved_as_csv_utf8_with_its_byte_order_mark_is_read(tmp_path):
@@ -133,7 +133,7 @@ def test_a_contact_name_over_two_lines_reaches_the_prefilled_template_with_its_b
     register = read_register(path)
     leeds = register.find("Leeds Community Safety")
     assert leeds.organisation == "Leeds Community\nSafety"
-    assert leeds.prefill["completed_by"] == "Anne\nMarie Smith"
+    assert leeds.prefill["contact_name"] == "Anne\nMarie Smith"
 
 
 def test_a_bad_value_after_a_cell_over_two_lines_is_reported_on_its_own_line(tmp_path):
@@ -148,7 +148,7 @@ def test_a_bad_value_after_a_cell_over_two_lines_is_reported_on_its_own_line(tmp
     with pytest.raises(RegisterError) as raised:
         read_register(path)
     assert str(raised.value) == (
-        f'{path} line 4, column contact_email: "sam at bradford" is not a valid Email.'
+        f'{path} line 4, column contact_email: "sam at bradford" is not a valid Contact email.'
     )
 
 

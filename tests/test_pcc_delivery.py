@@ -234,15 +234,24 @@ def test_a_quarter_missed_in_between_is_not_compared_across(tmp_path, register):
     assert not flags(q4, "Worse two quarters running")
 
 
-def test_an_update_for_another_quarter_is_flagged_at_its_quarter(tmp_path, register):
+def test_last_quarters_update_is_not_this_rounds_and_a_later_quarter_is_flagged_at_its_cell(
+    tmp_path, register
+):
     templates, inbox = quarter(tmp_path, register, Q3)
     send(templates["Constabulary"], inbox, "police.xlsx", Q3, "2017/18 Q2",
          [action("V01", "Victims", "Green")])  # fmt: skip
-    send(templates["Youth-Offending-Service"], inbox, "yos.xlsx", Q3, "Q3 2017-18",
+    send(templates["Youth-Offending-Service"], inbox, "yos.xlsx", Q3, "Q4 2017-18",
          [action("O01", "Offenders", "Green")])  # fmt: skip
     result = run(inbox, tmp_path / "outbox", [register], Q3)
+    log = {r["File"]: r for r in sheet_records(result.path, "Returns Log")}
+    assert (log["police.xlsx"]["Status"], log["police.xlsx"]["Reason"]) == (
+        "for an earlier period",
+        "Quarter 2017/18 Q2: a return for Jul–Sep 17 (2017/18 Q2), not this quarter's",
+    )
+    received = {o["Organisation"]: o["Received"] for o in sheet_records(result.path, "Overview")}
+    assert received == {"Constabulary": "No", "Youth Offending Service": "Yes"}
     [flagged] = flags(result.path, "Update for another quarter")
-    assert flagged["Organisation"] == "Constabulary"
-    assert "is for 2017/18 Q2, but this round is 2017/18 Q3" in flagged["Message"]
-    where = PartnerWorkbook(templates["Constabulary"], PCC).value_cell("quarter").coordinate
-    assert flagged["Cell"] == where
+    assert flagged["Organisation"] == "Youth Offending Service"
+    assert "is for 2017/18 Q4, but this round is 2017/18 Q3" in flagged["Message"]
+    where = PartnerWorkbook(templates["Youth-Offending-Service"], PCC).value_cell("quarter")
+    assert flagged["Cell"] == where.coordinate

@@ -20,6 +20,7 @@ from builders import AS_OF, action, p44_header, task, three_year_header
 from plans_in_memory import plan_in_memory
 
 from pipeline.flags import flags_for
+from pipeline.plans import Rejected
 
 RED, AMBER = "red", "amber"
 # what the register pre-fills on each template (tests/builders.py's registers)
@@ -82,8 +83,8 @@ def test_the_plans_flags_are_what_the_rules_find_at_the_as_of_date():
 
 
 def test_a_partnership_on_the_register_that_sent_nothing_gets_a_red_flag_saying_whom_to_chase():
-    register = {"region": "GO Yorkshire and the Humber", "completed_by": "Sam Khan",
-                "email": "sam.khan@bradford.gov.uk"}  # fmt: skip
+    register = {"region": "GO Yorkshire and the Humber", "contact_name": "Sam Khan",
+                "contact_email": "sam.khan@bradford.gov.uk"}  # fmt: skip
     plan = plan_in_memory("p44", {"partnership": "Bradford"}, as_of=AS_OF, register=register,
                           returned=False)  # fmt: skip
     assert not plan.has_return
@@ -110,15 +111,18 @@ def test_a_missing_return_with_no_contact_known_just_says_so():
 def test_a_partnership_whose_only_file_was_rejected_is_told_why_not_that_nothing_came():
     plan = plan_in_memory("p44", {"partnership": "Salford"}, as_of=AS_OF,
                           register={"region": "GO North West"}, returned=False)  # fmt: skip
-    plan.rejected = ["salford.xlsx was rejected: The file is empty (0 bytes): send it again."]
+    plan.rejected = [Rejected("salford.xlsx", "the file is empty (0 bytes): send it again.")]
     [flag] = flags_for(plan, AS_OF)
+    assert (flag.rule, flag.severity, flag.rule_title) == ("return-rejected", RED,
+                                                           "Return rejected")  # fmt: skip
     assert flag.message == (
-        "No usable return: salford.xlsx was rejected: The file is empty (0 bytes): send it again."
+        "salford.xlsx could not be used: the file is empty (0 bytes): send it again."
     )
+    assert (flag.file, flag.sheet, flag.cell) == ("salford.xlsx", None, None)
 
 
 def test_a_partnership_on_the_register_that_sent_its_return_is_not_missing():
-    plan = leeds(register={"completed_by": "Jane Doe", "email": "jane.doe@leeds.gov.uk"})
+    plan = leeds(register={"contact_name": "Jane Doe", "contact_email": "jane.doe@leeds.gov.uk"})
     assert plan.has_return and flagged(plan, "return-missing") == []
 
 
@@ -234,11 +238,39 @@ def test_a_return_updated_15_days_ago_is_stale_with_an_amber_flag_at_its_date():
     )
 
 
-def test_a_three_year_return_is_stale_only_after_a_quarter():
-    assert flagged(housing(date_of_update=AS_OF - timedelta(days=91)), "return-stale") == []
-    flag = only(housing(date_of_update=AS_OF - timedelta(days=92)), "return-stale")
-    assert (flag.severity, flag.cell) == (AMBER, "C9")
-    assert flag.message.endswith("92 days before 20/11/2026; updates are due every 91 days.")
+def test_a_fortnightly_plan_updated_in_the_fortnight_before_is_this_rounds_and_can_be_stale():
+    # the round is the fortnight 16/11/2026 to 29/11/2026; partners work to its due date, so
+    # a plan brought up to date in the fortnight before it (from 02/11) is this round's
+    plan = leeds(date_of_update=date(2026, 11, 2))
+    assert plan.has_return
+    assert "18 days before 20/11/2026" in only(plan, "return-stale").message
+
+
+# --- a return for an earlier period -----------------------------------------------------------
+
+
+def test_a_plan_dated_before_the_fortnight_before_is_last_periods_and_its_partnership_missing():
+    plan = leeds(date_of_update=date(2026, 11, 1), register=LEEDS)
+    assert not plan.has_return
+    flag = only(plan, "return-missing")
+    assert flag.severity == RED
+    assert flag.message.startswith(
+        "No return for this round: Leeds return.xlsx, dated 01/11/2026: a return for fortnight "
+        "19/10/2026 to 01/11/2026, not this fortnight's."
+    ), flag.message
+    assert flagged(plan, "return-stale") == []  # said once: it is not this round's
+
+
+def test_a_three_year_plan_dated_last_quarter_is_last_quarters_not_a_stale_one_of_this():
+    header = {**HOUSING, **three_year_header(date_of_update=date(2026, 9, 30))}
+    plan = plan_in_memory("three_year", header, [task("HSG-01")], AS_OF, register=HOUSING)
+    assert not plan.has_return
+    assert plan.out_of_period_said == [
+        "Housing return.xlsx, dated 30/09/2026: a return for Jul–Sep 26 (2026/27 Q2), not this "
+        "quarter's."
+    ]
+    this_quarter = {**HOUSING, **three_year_header(date_of_update=date(2026, 10, 1))}
+    assert plan_in_memory("three_year", this_quarter, [task("HSG-01")], AS_OF).has_return
 
 
 # --- red-without-contingency ------------------------------------------------------------------
@@ -435,7 +467,8 @@ def test_a_task_whose_completion_quarter_has_passed_is_overdue_at_its_quarter_ce
 def test_a_task_is_overdue_from_the_day_after_its_quarter_ends():
     rows = [task("HSG-01", completion_quarter=7)]  # Q7 is Oct–Dec 26
     assert flagged(housing(rows=rows, as_of=date(2026, 12, 31)), "task-overdue") == []
-    flag = only(housing(rows=rows, as_of=date(2027, 1, 1)), "task-overdue")
+    new_year = date(2027, 1, 1)  # (a return dated in Q7 would be last quarter's by then)
+    flag = only(housing(rows=rows, as_of=new_year, date_of_update=new_year), "task-overdue")
     assert "quarter 7 (Oct–Dec 26)" in flag.message and "In progress" in flag.message
 
 
@@ -488,7 +521,7 @@ def test_a_new_quarters_status_is_only_wanted_once_that_quarter_has_begun():
     rows = [task("HSG-01", q7=None)]
     before = housing(rows=rows, as_of=date(2026, 9, 30), date_of_update=date(2026, 9, 25))
     assert flagged(before, "quarter-not-updated") == []
-    after = housing(rows=rows, as_of=date(2026, 10, 1), date_of_update=date(2026, 9, 25))
+    after = housing(rows=rows, as_of=date(2026, 10, 1), date_of_update=date(2026, 10, 1))
     assert only(after, "quarter-not-updated").message.startswith("Q7 (Oct–Dec 26)")
 
 

@@ -19,6 +19,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from python_calamine import CalamineWorkbook
 
+from pipeline.layouts import LAYOUTS
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_FROM = ("pyproject.toml", "README.md", "pipeline")  # what a wheel is made of
 
@@ -45,7 +47,7 @@ def installed(tmp_path_factory) -> Path:
     shutil.rmtree(source / "pipeline" / "__pycache__", ignore_errors=True)
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
           "--wheel-dir", here / "dist", source], cwd=here)  # fmt: skip
-    [wheel] = (here / "dist").glob("pipeline-*.whl")
+    [wheel] = (here / "dist").glob("action_plan_returns-*.whl")  # the distribution's name
     venv = here / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=here)
     site = Path(sysconfig.get_path("purelib", vars={"base": venv, "platbase": venv}))
@@ -90,13 +92,16 @@ def _link(dist: Distribution, site: Path) -> None:
             target.symlink_to(Path(dist.locate_file(top)), target_is_directory=True)
 
 
-def test_the_installed_command_helps_from_any_folder(installed, tmp_path):
+def test_the_installed_command_helps_from_any_folder_and_makes_a_project(installed, tmp_path):
     done = _run([installed / "pipeline", "--help"], cwd=tmp_path, seconds=120)
-    for command in ("templates", "check", "run", "history", "demo"):
+    for command in ("init", "templates", "check", "run", "mail", "history", "demo"):
         assert command in done.stdout
     where = _run([installed / "python", "-c", "import pipeline; print(pipeline.__file__)"],
                  cwd=tmp_path, seconds=120)  # fmt: skip
     assert Path(where.stdout.strip()).is_relative_to(installed.parent)  # not the source tree
+    _run([installed / "pipeline", "init", "team"], cwd=tmp_path, seconds=120)
+    examples = sorted(p.name for p in (tmp_path / "team" / "registers").iterdir())
+    assert examples == sorted(f"{name}.csv" for name in LAYOUTS)  # each package's, in the wheel
 
 
 @pytest.mark.slow  # a whole demo round, its processes spawned

@@ -360,7 +360,7 @@ def test_cancelled_and_open_ended_calendar_rows_make_no_clash(tmp_path):
 
 
 def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received(round_workbook):
-    from pipeline.intake import RECEIVED_MEANS
+    from pipeline.arrival import RECEIVED_MEANS
 
     sheet = openpyxl.load_workbook(round_workbook)["Guidance"]
     figures = {t.name: t for t in sheet.tables.values()}["Figures"]
@@ -372,7 +372,7 @@ def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received
     shown = ("Actions / tasks", "Complete", "Overdue", "Not updated", "Live impact",
              "Delivered impact", "Reduction needed", "Short by")  # fmt: skip
     assert set(shown) <= set(overview) and set(shown) <= set(rows)
-    assert {"Expected", "Received", "Missing", "Late"} <= set(rows)
-    assert rows["Received (date)"][0] == RECEIVED_MEANS
+    assert {"Expected", "Received", "Missing", "Late", "Arrival not known"} <= set(rows)
+    assert rows["Received (date), Arrival known from"][0] == RECEIVED_MEANS
     # long sentences wrap in rows tall enough for them, never over the rows below
     assert sheet.row_dimensions[rows["Overdue"][1]].height >= 3 * 13

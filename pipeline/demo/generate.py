@@ -24,10 +24,10 @@ from pathlib import Path
 from ..errors import PipelineError
 from ..layouts import LAYOUTS, Layout
 from ..naming import safe_stem
-from ..registers import Register, RegisterEntry, read_register
+from ..registers import Register, RegisterEntry, contact_of, read_register
 from ..templates import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
-from .mail import email_return
+from .mail import email_return, word_document
 from .partner import PartnerWorkbook
 
 DEMO_AS_OF = date(2026, 11, 20)  # the round the shipped demo registers were written for
@@ -63,9 +63,11 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     """Write registers, templates and inboxes of returns under ``directory``: this round's,
     and each layout's previous round (so that direction of travel has something to show).
 
-    Each file's modified time is when it reached the inbox: in the days up to the round's due
-    date (``DUE_DAYS_BEFORE`` days before ``as_of``), or the day after it for those each
-    layout's demo partners send ``late``."""
+    Each return reaches the inbox in the days up to the round's due date (``DUE_DAYS_BEFORE``
+    days before ``as_of``), or the day after it for those each layout's demo partners send
+    ``late``. The demo's team keeps the messages returns came in, and saves the rest in a
+    folder named by the day they came (``inbox/2026-11-16/``): so every return's arrival is
+    known (``pipeline.arrival``). The other files of the round lie loose in the inbox."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
     earlier_dir = directory / "earlier-rounds"
@@ -80,15 +82,20 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
         registers.append(target)
     due = _due(as_of)
     count = 0
-    earlier = []
+    # Each layout's round before this one; layouts whose last round fell on the same day (two
+    # quarterly ones) are run together, as a team with both would have: a run is every
+    # layout's round at its as-of date, so a run of one alone would record the other's round
+    # without its register.
+    earlier: dict[date, DemoRound] = {}
     for path in registers:
         register = read_register(path)
         rng = _random(as_of, register.layout.name)  # (its story is the same whatever else plays)
         make_templates(register.layout, templates, register, as_of=as_of)
         before = as_of - timedelta(days=register.layout.interval_days)
-        previous = DemoRound(earlier_dir / f"{register.layout.name}-{before}", before, [path],
-                             _due(before))  # fmt: skip
-        earlier.append(previous)
+        previous = earlier.setdefault(
+            before, DemoRound(earlier_dir / f"inbox-{before}", before, [], _due(before))
+        )
+        previous.registers.append(path)
         for entry in register.entries:
             if entry.organisation in _demo(register.layout).not_returned:
                 continue
@@ -99,7 +106,8 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
             late = entry.organisation in _demo(register.layout).late
             count += _send(current, templates, inbox, rng, _arrival(current.name, due, late))
     count += _extras(inbox, templates, _random(as_of, "extras"), as_of, due)
-    return DemoInbox(earlier, inbox, registers, templates, store, count, due)
+    return DemoInbox(sorted(earlier.values(), key=lambda r: r.as_of), inbox, registers,
+                     templates, store, count, due)  # fmt: skip
 
 
 def _random(as_of: date, part: str) -> random.Random:
@@ -179,7 +187,7 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
     files it made."""
     header = {k: v for k, v in r.header.items() if not k.startswith("_")}
     by_email = rng.random() < 0.3
-    target = inbox / ("from-email" if by_email else "") / r.name
+    target = _dated(inbox, when) / r.name
     target.parent.mkdir(parents=True, exist_ok=True)
     by_hand = _demo(r.layout).by_hand
     if r.built_by_hand and by_hand is not None:
@@ -193,38 +201,52 @@ def _send(r: DemoReturn, templates: Path, inbox: Path, rng: random.Random, when:
         filled.put_row(row)
     if r.rename_sheet:
         filled.rename_sheet(r.rename_sheet)
-    filled.save(target)
+    if r.saved_as_csv:
+        filled.save_csv(target)
+    else:
+        filled.save(target)
     _arrived(target, when)
     made = 1
     demo = _demo(r.layout)
     if org == demo.saved_twice:  # copied in Windows Explorer, which keeps the modified time
         shutil.copy2(target, target.with_name(f"Copy of {target.name}"))
         made += 1
-    if org == demo.sent_twice:
+    if org == demo.sent_twice:  # a draft, made and sent a few days before the plan
+        days = 3
         draft = PartnerWorkbook(template, r.layout).fill_header(
-            {**header, **earlier_by(header, r.layout, days=9)}
+            {**header, **earlier_by(header, r.layout, days=days)}
         )
         for row in r.rows[: len(r.rows) // 2]:
             draft.put_row(row)
-        _arrived(draft.save(target.with_name(f"DRAFT {target.name}")), when - timedelta(days=3))
+        first = when - timedelta(days=days)
+        folder = _dated(inbox, first)
+        folder.mkdir(exist_ok=True)
+        _arrived(draft.save(folder / f"DRAFT {target.name}"), first)
         made += 1
     if by_email and made == 1:
-        _as_email(target, r, when)
+        _as_email(target, r, when, inbox / "from-email")
     return made
 
 
-def _as_email(path: Path, r: DemoReturn, when: datetime) -> None:
+def _dated(inbox: Path, when: datetime) -> Path:
+    """The inbox's folder for the day ``when``, as the demo's team names it."""
+    return inbox / f"{when:%Y-%m-%d}"
+
+
+def _as_email(path: Path, r: DemoReturn, when: datetime, folder: Path) -> None:
     """The return at ``path`` sent by email instead, and the message saved in its place (as
-    ``.eml``) a little after it arrived. One partner in five sends it from a shared office
-    address, not the register's contact. A layout without contact emails sends files."""
-    prefill, layout = r.entry.prefill, r.layout
-    address = str(prefill.get(layout.contact_email) or "") if layout.contact_email else ""
-    if "@" not in address:
+    ``.eml``, in ``folder``) a little after it arrived. One partner in five sends it from a
+    shared office address, not the register's contact. A layout without contact emails sends
+    files."""
+    layout = r.layout
+    name, address = contact_of(layout, r.entry)
+    if not address or "@" not in address:
         return
-    name = next((str(prefill[n]) for n in layout.contact_names if prefill.get(n)), "")
+    name = name or ""
     if zlib.crc32(r.entry.organisation.encode()) % 5 == 0:
         name, address = "Partnership office", f"office@{address.split('@', 1)[1]}"
-    message = path.with_suffix(".eml")
+    folder.mkdir(exist_ok=True)
+    message = folder / path.with_suffix(".eml").name
     email_return(message, [(path.name, path.read_bytes())], formataddr((name, address)),
                  f"{layout.title}: {r.entry.organisation}", when)  # fmt: skip
     path.unlink()
@@ -252,6 +274,12 @@ def _extras(inbox: Path, templates: Path, rng: random.Random, as_of: date, due: 
         _arrived(inbox / f"{organisation} action plan.xlsx", _arrival(organisation, due))
         path.unlink()
         made += 1
+    for layout in _played():
+        org = _demo(layout).sent_in_word
+        if org is not None:  # its plan typed up in Word: rejected, and told why
+            word = word_document(inbox / f"{org} action plan.docx", f"{org}: our action plan")
+            _arrived(word, _arrival(org, due))
+            made += 1
     (inbox / "covering note.txt").write_text(
         "Hi, please find attached our updated action plan. Regards, Salford CSP\n"
     )

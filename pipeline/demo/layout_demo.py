@@ -27,6 +27,7 @@ class DemoReturn:
     name: str
     rename_sheet: str | None = None
     built_by_hand: str | None = None  # "xlsx" or "ods": the partner made their own sheet
+    saved_as_csv: bool = False  # the plan's sheet saved as CSV, not the workbook
 
 
 Mistake = Callable[[DemoReturn, random.Random], None]
@@ -54,8 +55,8 @@ class LayoutDemo:
     ``stranger(rng, as_of)`` makes the pre-filled values, header and rows of a return from an
     organisation on no register, and ``by_hand(path, values, rows, kind)`` writes a partner's
     own sheet in place of the template. The round's other stories: who sends nothing, who
-    sends a draft first (superseded), who saves the same file twice (a duplicate), and who
-    sends late (the day after the due date)."""
+    sends a draft first (superseded), who saves the same file twice (a duplicate), who sends
+    late (the day after the due date), and who sends a Word document instead."""
 
     register: str
     draft: Callable[[RegisterEntry, random.Random, date], tuple[dict[str, Any], list[dict]]]
@@ -68,6 +69,9 @@ class LayoutDemo:
     sent_twice: str | None = None
     saved_twice: str | None = None
     late: frozenset[str] = frozenset()
+    # an organisation that sends, in place of its return, its plan typed up in a Word
+    # document named after it (rejected, and matched to it by its name)
+    sent_in_word: str | None = None
 
 
 # --- mistakes any partner makes --------------------------------------------------------------
@@ -119,3 +123,9 @@ def built_by_hand(kind: str, name: str) -> Mistake:
         r.name = name.format(organisation=r.entry.organisation)
 
     return mistake
+
+
+def saved_as_csv(r: DemoReturn, rng: random.Random) -> None:
+    """The plan's sheet saved as CSV (Excel's "Save as CSV"), not the workbook."""
+    r.saved_as_csv = True
+    r.name = str(Path(r.name).with_suffix(".csv"))

@@ -11,6 +11,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+CSV_TYPE = ("text", "csv")
 CENTRAL_TEAM = "returns@homeoffice.example.gov.uk"  # where the demo's partners send returns
 
 
@@ -31,8 +32,21 @@ def email_return(
     message["Date"] = format_datetime(sent if sent.tzinfo else sent.astimezone())
     message.set_content("Please find our return attached.\n")
     for name, data in attachments:
-        message.add_attachment(data, *XLSX_TYPE, filename=name)
+        kind = CSV_TYPE if name.lower().endswith(".csv") else XLSX_TYPE
+        message.add_attachment(data, *kind, filename=name)
     for inner in attached_messages:
         message.add_attachment(inner)
     path.write_bytes(bytes(message))
+    return path
+
+
+def word_document(path: Path, text: str) -> Path:
+    """A Word document (.docx) holding ``text``: what a partner sends who typed their plan up
+    in Word (its package's parts, enough for anything to tell it is one)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        package.writestr("word/document.xml",
+                         f'<?xml version="1.0"?><document><p>{text}</p></document>')  # fmt: skip
     return path

@@ -8,7 +8,7 @@ the loader's own matching, so that a test of the loader is not a test of itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -138,6 +138,33 @@ class PartnerWorkbook:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.book.save(path)
         return Path(path)
+
+    def save_csv(self, path: Path, encoding: str = "utf-8-sig") -> Path:
+        """Save the plan's sheet as Excel's "Save as CSV" does (see ``write_csv``)."""
+        return write_csv(self.sheet.iter_rows(min_row=1, min_col=1, values_only=True), path,
+                         encoding)  # fmt: skip
+
+
+def write_csv(rows: Iterable[Iterable[Any]], path: Path, encoding: str = "utf-8-sig") -> Path:
+    """Write a sheet's ``rows`` (every row from A1 to the last cell used) as Excel's "Save as
+    CSV" writes them: each value as the cell shows it (a date day first, as our templates
+    show dates; a whole number without a point), in ``encoding`` (Excel's "CSV UTF-8" writes
+    the byte-order mark; its plain "CSV (Comma delimited)" is Windows text, cp1252)."""
+    import csv
+    import io
+
+    def shown(value: Any) -> str:
+        if isinstance(value, datetime | date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return "" if value is None else str(value)
+
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\r\n").writerows([shown(v) for v in row] for row in rows)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(text.getvalue().encode(encoding))
+    return Path(path)
 
 
 def _titled(fields: tuple[Field, ...], text: Any) -> Field | None:

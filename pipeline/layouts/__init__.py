@@ -18,7 +18,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from ..errors import UsageError
-from .model import Band, ClosedList, Field, FlagLevel, Kind, Layout, normalise_title, squash
+from .model import (
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    REGISTER_CONTACT,
+    Band,
+    ClosedList,
+    Completer,
+    Field,
+    FlagLevel,
+    Kind,
+    Layout,
+    normalise_title,
+    squash,
+)
 
 
 class Registry(Mapping[str, Layout]):
@@ -27,6 +40,7 @@ class Registry(Mapping[str, Layout]):
     def __init__(self, package: str, path: list[str]) -> None:
         self._package, self._path = package, path
         self._layouts: dict[str, Layout] | None = None
+        self._packages: dict[str, str] = {}  # layout name -> the package declaring it
 
     def _found(self) -> dict[str, Layout]:
         if self._layouts is None:
@@ -39,6 +53,7 @@ class Registry(Mapping[str, Layout]):
                         raise TypeError(f"{package.__name__} must declare LAYOUT, a Layout "
                                         f"called {module.name!r}")  # fmt: skip
                     found[layout.name] = layout
+                    self._packages[layout.name] = package.__name__
             self._layouts = found
         return self._layouts
 
@@ -50,6 +65,12 @@ class Registry(Mapping[str, Layout]):
 
     def __len__(self) -> int:
         return len(self._found())
+
+    def package_of(self, name: str) -> str | None:
+        """The package declaring the layout called ``name``, where its files are (such as
+        ``demo-register.csv``); None for a layout registered without one."""
+        self._found()
+        return self._packages.get(name)
 
     def register(self, layout: Layout) -> None:
         """Add ``layout`` (its name must be new), in this process and in those it forks.
@@ -88,9 +109,13 @@ def get_layout(name: str) -> Layout:
 
 
 __all__ = [
+    "CONTACT_EMAIL",
+    "CONTACT_NAME",
     "LAYOUTS",
+    "REGISTER_CONTACT",
     "Band",
     "ClosedList",
+    "Completer",
     "Field",
     "FlagLevel",
     "Kind",

@@ -22,7 +22,7 @@ class PlanLike(Protocol):
     """What a measure reads of one organisation's plan (``plans.Plan``)."""
 
     items: list[dict[str, Any]]  # its rows, with the row measures
-    received: datetime | None  # when the return used arrived
+    received: datetime | None  # when the return used is known to have arrived (None: not known)
 
     @property
     def has_return(self) -> bool:
@@ -87,7 +87,8 @@ def rows_total(plan: PlanLike) -> int | None:
 
 
 ROWS = Measure("rows", "Actions / tasks",
-               lambda layouts: "How many " + " or ".join(f"{x.row_noun}s" for x in layouts)
+               lambda layouts: "How many "
+               + " or ".join(dict.fromkeys(f"{x.row_noun}s" for x in layouts))  # each once
                + " the return holds.", rows_total)  # fmt: skip
 COMPLETE = Measure("complete", "Complete",
                    _each(lambda x: x.progress.complete_means(x.row_noun)),
@@ -117,8 +118,12 @@ RETURN_MEASURES = (
      "findings). A rejected file, or one from an organisation not on the register, is not a "
      "return received."),
     ("Missing", "Organisations on the register with no usable return: Expected − Received."),
-    ("Late", "Returns received after the round's due date (given to the run as --due), by when "
-     "their file arrived; blank when no due date was given."),
+    ("Late", "Returns known to have arrived after the round's due date (given to the run as "
+     "--due): by an email's Sent time, an upload's time, a dated inbox folder, or file times "
+     "where the team's rule makes them arrival times (--file-times). A return whose arrival is "
+     "not known is never late. Blank when no due date was given."),
+    ("Arrival not known", "Returns received with no evidence of when they arrived (saved into "
+     "the inbox, outside a dated folder): never counted late."),
 )  # fmt: skip
 
 
@@ -135,6 +140,7 @@ class ReturnsCount:
     received: int
     missing: int | None
     late: int | None  # None: no due date given
+    unknown: int = 0  # received with no evidence of when they arrived
 
 
 def returns_count(
@@ -146,4 +152,5 @@ def returns_count(
     received = [p for p in plans if p.has_return]
     missing = sum(not p.has_return for p in plans) if expected is not None else None
     late = sum(is_late(p.received, due) for p in received) if due else None
-    return ReturnsCount(expected, len(received), missing, late)
+    unknown = sum(p.received is None for p in received)
+    return ReturnsCount(expected, len(received), missing, late, unknown)

@@ -138,6 +138,34 @@ class Field:
         return (self.title, *self.aliases)
 
 
+# Whom an organisation's messages go to, as any register may give it: the columns
+# ``contact_name`` and ``contact_email`` (the contact's fields in a register entry's values).
+CONTACT_NAME, CONTACT_EMAIL = "contact_name", "contact_email"
+REGISTER_CONTACT = (
+    Field(CONTACT_NAME, "Contact", register_column=CONTACT_NAME,
+          help="Whom the central team writes to about the organisation's returns."),
+    Field(CONTACT_EMAIL, "Contact email", Kind.EMAIL, register_column=CONTACT_EMAIL,
+          help="The contact's email address: messages about the returns go to it."),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Completer:
+    """The header fields of a return that say who completed it: one person, so that next
+    round's template is pre-filled with all of them from one place (the last return, or the
+    register's contact), never a mix. ``name`` and ``email`` are theirs; ``details`` the
+    rest of what the return says of them (role, agency, telephone)."""
+
+    name: str
+    email: str | None = None
+    details: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field of theirs, the name first."""
+        return (self.name, *((self.email,) if self.email else ()), *self.details)
+
+
 @dataclass(frozen=True)
 class Band:
     """A titled group of adjacent table columns (the parts of seed 001)."""
@@ -190,9 +218,15 @@ class Layout:
     # columns whose change since last round is reported, each with the word that says so
     follows: tuple[tuple[str, str], ...] = ()
     updated: str | None = None  # the header field giving the date the plan was brought up to date
-    contact_names: tuple[str, ...] = ()  # the fields naming who to write to, first found first
-    contact_email: str | None = None  # the field giving their email address
-    # register columns kept for the chase list but not asked for on the template
+    # the header field naming the period a return is for, where it states one (a quarter):
+    # else its ``updated`` date says which period it belongs to (``pipeline.periods``)
+    period: str | None = None
+    # the header fields saying who completed the return (see ``Completer``), if it asks
+    completer: Completer | None = None
+    # the register field naming whom to write to where the register has no contact_name
+    contact_fallback: str | None = None
+    # register columns kept for the chase list but not asked for on the template (every
+    # register may also carry ``REGISTER_CONTACT``'s, without declaring them)
     register_only: tuple[Field, ...] = ()
     rows_title: str | None = None  # its rows sheet's name, where not its row noun's plural
     # how a plan's RAG is judged from its rows where it states none (by default, from how
@@ -230,6 +264,16 @@ class Layout:
         duplicated = {n for n in names if names.count(n) > 1}
         if duplicated:
             raise ValueError(f"{self.name}: fields declared twice: {sorted(duplicated)}")
+        header = {f.name for f in self.header}
+        person = set(self.completer.fields) if self.completer else set()
+        if person - header:
+            raise ValueError(f"{self.name}: the completer's fields {sorted(person - header)} "
+                             f"are not header fields")  # fmt: skip
+        declared = {*names, *(f.name for f in self.register_only)}
+        contact = {f.name for f in REGISTER_CONTACT} & declared
+        if contact:
+            raise ValueError(f"{self.name}: {sorted(contact)} are every register's contact "
+                             f"(REGISTER_CONTACT): declare them no more")  # fmt: skip
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -292,8 +336,11 @@ class Layout:
     @property
     def register_fields(self) -> tuple[Field, ...]:
         """Fields pre-filled from a register column: header fields, then those the register
-        alone holds (``register_only``)."""
-        return (*(f for f in self.header if f.register_column), *self.register_only)
+        alone holds (``register_only``), then the contact every register may give
+        (``REGISTER_CONTACT``)."""
+        declared = (*(f for f in self.header if f.register_column), *self.register_only)
+        columns = {f.register_column for f in declared}
+        return (*declared, *(f for f in REGISTER_CONTACT if f.register_column not in columns))
 
     @property
     def rows_sheet(self) -> str:

@@ -29,6 +29,19 @@ class Cadence(Enum):
     QUARTER = "quarter"
     YEAR = "financial year"  # April to March
 
+    @property
+    def noun(self) -> str:
+        """One period in a sentence: "not this fortnight's", "not this year's"."""
+        return self.value.rsplit(" ", 1)[-1]
+
+
+# How many whole rounds before its own a return's own date may fall and the return still be
+# for the round. Partners work to a due date, not to the pipeline's fortnights (which start
+# on a Monday it chose): a fortnightly plan brought up to date in the fortnight before is this
+# round's (flagged stale when more than 14 days old). A quarter and a financial year are
+# periods partners name on the return: last quarter's plan is last quarter's.
+LEEWAY = {Cadence.FORTNIGHT: 1, Cadence.QUARTER: 0, Cadence.YEAR: 0}
+
 
 @dataclass(frozen=True, order=True)
 class Round:
@@ -58,3 +71,18 @@ def round_of(cadence: Cadence, day: date) -> Round:
         quarter_end(year, q),
         f"{quarter_label(year, q)} ({financial_quarter_name(year, q)})",
     )
+
+
+def round_before(cadence: Cadence, round_: Round) -> Round:
+    """The round just before ``round_``."""
+    return round_of(cadence, round_.start - timedelta(days=1))
+
+
+def earlier_round(cadence: Cadence, day: date, round_: Round) -> Round | None:
+    """The round ``day`` (a return's own date, or the first day of the period it states)
+    falls in, when that is too early for the return to be ``round_``'s (see ``LEEWAY``);
+    else None."""
+    earliest = round_
+    for _ in range(LEEWAY[cadence]):
+        earliest = round_before(cadence, earliest)
+    return round_of(cadence, day) if day < earliest.start else None

@@ -17,6 +17,7 @@ from typing import Any
 from ..findings import Finding, Severity, cell_address, shown
 from ..layouts import LAYOUTS, Field, Layout, normalise_title, squash
 from ..returns import (
+    CANNOT_BE_USED,
     ROW,
     STAMP_SHEET,
     HeaderValue,
@@ -28,6 +29,7 @@ from ..returns import (
     stamp_from_rows,
 )
 from ..values import advice, read_value, reader
+from .csvfile import not_a_plan, open_book, value_gaps
 from .locate import (
     SEARCH_ROWS,
     TableHeader,
@@ -38,7 +40,7 @@ from .locate import (
     titles,
 )
 from .safety import LIMITS, Limits, inspect
-from .workbook import Book, Sheet, Unreadable, too_large
+from .workbook import Sheet, Unreadable, too_large
 
 _NOT_PLANS = {"guidance", "fix list"}  # our own sheets that repeat the plan's titles
 
@@ -95,7 +97,7 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
         return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")
     try:
         inspection = inspect(data, source.name, limits)
-        book = Book(data, inspection.kind, limits.cells)
+        book = open_book(data, inspection.kind, source.own_name, limits.cells)
         worth = _worth_reading(book.names)
         # a sheet too large to lay out in memory is not read at all; it is only the reason for
         # refusing the file when no other sheet holds a plan
@@ -106,11 +108,14 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
         if best is None and oversized:
             name, (rows, columns) = next(iter(oversized.items()))
             raise Unreadable(too_large(name, rows, columns))
+        refused = not_a_plan(heads, best is not None) if book.kind == "csv" else None
+        if refused is not None:
+            return loaded.reject("csv-not-a-plan", refused)
         if best is None:
             return loaded.reject("no-layout", _no_layout(heads))
         best.sheet = book.sheet(best.sheet.name, merged_rows=SEARCH_ROWS)  # labels' merges
     except Unreadable as err:
-        return loaded.reject("unreadable", f"This file cannot be used: {err}.")
+        return loaded.reject("unreadable", f"{CANNOT_BE_USED}{err}.")
     _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))
     return loaded
 
@@ -182,7 +187,7 @@ def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> No
     layout, sheet, table = best.layout, best.sheet, best.table
     loaded.layout, loaded.sheet = layout.name, sheet.name
     notes = _Notes(loaded)
-    if normalise_title(sheet.name) != normalise_title(layout.sheet):
+    if not sheet.text_only and normalise_title(sheet.name) != normalise_title(layout.sheet):
         notes.warn(
             "renamed-sheet",
             f'The sheet "{sheet.name}" was read as the "{layout.sheet}" sheet: please keep the '
@@ -246,6 +251,7 @@ def _read_header(
     loaded: LoadedReturn, layout: Layout, sheet: Sheet, labels: list, notes: _Notes
 ) -> None:
     by_name = {label.field.name: label for label in labels}
+    gaps = value_gaps(labels) if sheet.text_only else {}  # (a CSV knows no merged cells)
     for f in layout.header:
         label = by_name.get(f.name)
         if label is None:
@@ -266,7 +272,8 @@ def _read_header(
                 cell=(label.row, label.col),
                 field=f,
             )
-        row, col = label.value_at or (label.row, sheet.span_end(label.row, label.col) + 1)
+        beside = gaps.get(label.col, sheet.span_end(label.row, label.col) + 1 - label.col)
+        row, col = label.value_at or (label.row, label.col + beside)
         reading = read_value(label.value, f)
         loaded.header[f.name] = HeaderValue(reading.value, label.value, row, col)
         if reading.guess:

@@ -16,11 +16,23 @@ from dataclasses import dataclass, field
 
 from ..files import FEEDBACK_MARK, OUTPUT_MARK
 from ..findings import column_number
+from .csvfile import is_csv
 from .workbook import Unreadable
 
 _ZIP = b"PK\x03\x04"
 _SQLITE = b"SQLite format 3\x00"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+# What partners send instead of the workbook, told by its bytes: its first bytes, or a part of
+# the zip package it is.
+_OTHER_FILES = ((b"%PDF", "a PDF"), (b"{\\rtf", "a Rich Text document"))
+_OTHER_PACKAGES = (("word/document.xml", "a Word document"),
+                   ("ppt/presentation.xml", "a PowerPoint presentation"))  # fmt: skip
+
+
+def _not_the_workbook(what: str) -> str:
+    return f"it is {what}, not a spreadsheet: send the plan's workbook (.xlsx) itself"
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class Inspection:
     """What the bytes are, which formula cells have no saved result, and which sheets' used
     ranges are too large to be read at all (each by sheet name; .xlsx only)."""
 
-    kind: str  # xlsx, ods, xls
+    kind: str  # xlsx, ods, xls, csv
     unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
     oversized: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rows, columns)
 
@@ -88,6 +100,11 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
             raise Unreadable(_PASSWORD)
         return Inspection("xls")
     if not data.startswith(_ZIP):
+        what = next((what for magic, what in _OTHER_FILES if data.startswith(magic)), None)
+        if what is not None:
+            raise Unreadable(_not_the_workbook(what))
+        if is_csv(name):  # text: read as the one sheet it holds (``reading.csvfile``)
+            return Inspection("csv")
         raise Unreadable("it is not a spreadsheet: save it from Excel as .xlsx and send it again")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -102,6 +119,9 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
         )
     kind = "xlsx" if "xl/workbook.xml" in names else "ods" if "content.xml" in names else None
     if kind is None:
+        what = next((what for part, what in _OTHER_PACKAGES if part in names), None)
+        if what is not None:
+            raise Unreadable(_not_the_workbook(what))
         raise Unreadable("it is a zip file, not a spreadsheet: send the .xlsx workbook itself")
     _check_sizes(infos, limits)
     written = _written_by_us(archive, names) if kind == "xlsx" else None

@@ -41,6 +41,7 @@ class Sheet:
     left: int = 0
     merged: tuple[Merged, ...] = ()  # absolute, inclusive
     used_rows: int | None = None  # rows in the whole used range, when only the first were read
+    text_only: bool = False  # a CSV's: named after its file, with no merged cells of its own
 
     @property
     def runs_to(self) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..isolation import ISOLATED, Isolation, run_isolated
-from ..returns import LoadedReturn, SourceFile, as_frame
+from ..returns import CANNOT_BE_USED, LoadedReturn, SourceFile, as_frame
 from .loader import load_source
 
 
@@ -31,4 +31,4 @@ def load_copy(copy: Path, source: SourceFile) -> LoadedReturn:
 
 def unreadable(job: tuple[Path, SourceFile], reason: str) -> LoadedReturn:
     """A return rejected because reading it failed for ``reason``."""
-    return LoadedReturn(job[1]).reject("unreadable", f"This file cannot be used: {reason}.")
+    return LoadedReturn(job[1]).reject("unreadable", f"{CANNOT_BE_USED}{reason}.")

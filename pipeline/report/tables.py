@@ -14,7 +14,16 @@ from typing import Any
 
 from .. import attention, notices, travel
 from ..findings import cell_address
-from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS
+from ..intake import (
+    ACCEPTED,
+    ALREADY_COUNTED,
+    DUPLICATE,
+    EARLIER_PERIOD,
+    REJECTED,
+    SUPERSEDED,
+    WITH_FINDINGS,
+    layouts_of,
+)
 from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
@@ -272,8 +281,8 @@ def gap_flags(c: Consolidation) -> Table:
 
 def _layout_title(receipt: Any) -> str | None:
     loaded = receipt.loaded
-    layout = LAYOUTS.get(loaded.layout) if loaded and loaded.layout else None
-    return layout.title if layout else None
+    name = receipt.owner.layout if receipt.owner else loaded.layout if loaded else None
+    return LAYOUTS[name].title if name in LAYOUTS else None
 
 
 _NO_ENVELOPE = Envelope("")
@@ -291,9 +300,11 @@ def returns_log(c: Consolidation) -> Table:
         Col("File", 50, LONG, lambda r: r.source.name),
         Col("SHA-256", 20, TEXT, lambda r: r.source.sha256),
         Col("Status", 22, TEXT, lambda r: r.status),
-        Col("Organisation", 30, TEXT, lambda r: r.loaded.organisation if r.loaded else None),
+        Col("Organisation", 30, TEXT, lambda r: r.organisation),
         Col("Layout", 22, TEXT, _layout_title),
+        Col("Matched by", 40, LONG, lambda r: r.matched),  # (a rejected file: see owners)
         Col("Received", 17, DATE, lambda r: r.received),
+        Col("Arrival known from", 30, TEXT, lambda r: r.arrival.said if r.arrival else None),
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Sender check", 60, LONG, lambda r: r.sender_note),
@@ -323,9 +334,10 @@ def findings(c: Consolidation) -> Table:
 
 FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDINGS),
                  ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
-                 ("Superseded", SUPERSEDED))  # fmt: skip
-TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Files",
-                *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
+                 ("Superseded", SUPERSEDED), ("For an earlier period", EARLIER_PERIOD),
+                 ("Counted in an earlier round", ALREADY_COUNTED))  # fmt: skip
+TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Arrival not known",
+                "Files", *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
 NOT_RECOGNISED = "Not recognised"
 
 
@@ -333,7 +345,7 @@ def tracker(c: Consolidation) -> Table:
     """The round's returns, a column per layout: expected, received, missing and late (one
     definition: ``layouts.measures``), then what became of the files; files of no known
     layout in a column of their own."""
-    layout_of = _layouts_of(c.receipts)
+    layout_of = layouts_of(c.receipts)
     shown: dict[str, dict[str, Any]] = {}
     for name, layout in LAYOUTS.items():
         plans = c.plans_of(name)
@@ -342,9 +354,9 @@ def tracker(c: Consolidation) -> Table:
             continue
         count, round_ = c.returns(name), c.rounds.get(name)
         shown[layout.title] = {
-            "Round": round_.label if round_ else None, "Due": c.due,
+            "Round": round_.label if round_ else None, "Due": c.due_of(name),
             "Expected": count.expected, "Received": count.received, "Missing": count.missing,
-            "Late": count.late, **_file_outcomes(files),
+            "Late": count.late, "Arrival not known": count.unknown, **_file_outcomes(files),
         }  # fmt: skip
     unknown = [r for r in c.receipts if layout_of(r) is None]
     if unknown:
@@ -377,38 +389,33 @@ def returns_lines(c: Consolidation) -> list[str]:
         parts = [f"expected {count.expected}" if count.expected is not None else None,
                  f"received {count.received}",
                  f"missing {count.missing}" if count.missing is not None else None,
-                 f"late {count.late}" if count.late is not None else None]  # fmt: skip
+                 f"late {count.late}" if count.late is not None else None,
+                 # (where lateness is judged and some arrivals cannot be)
+                 f"arrival not known {count.unknown}"
+                 if count.late is not None and count.unknown else None]  # fmt: skip
         when = f", {round_.label}" if round_ else ""
         lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
     return lines
 
 
-def _layouts_of(receipts: list[Any]) -> Callable[[Any], str | None]:
-    """The layout of a file's return; a duplicate's is its twin's."""
-    by_hash = {r.source.sha256: r.loaded.layout for r in receipts if r.loaded}
-
-    def layout_of(receipt: Any) -> str | None:
-        return by_hash.get(receipt.source.sha256)
-
-    return layout_of
-
-
 def chase_list(c: Consolidation) -> Table:
     """Who to chase and for what: a line per organisation on a register whose return is
-    missing, rejected, late, stale or has something that must be fixed, with the contact to
-    write to (their email a link that starts a message)."""
+    missing, rejected, late, stale or has something that must be fixed, with whom to write to
+    as the mail does (``contacts.recipients``: the register's contact, their email a link
+    that starts a message, and whoever completed the return, copied when someone else)."""
     lines = []
     for plan in c.plans:
         if plan.entry is None:
             continue
         wanted = notices.to_fix(c, plan)
         if wanted:
-            lines.append((plan, " ".join(wanted)))
+            lines.append((plan, plan.recipients, " ".join(wanted)))
     columns = [
         Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
         Col("Layout", 30, TEXT, lambda line: line[0].layout.title),
-        Col("Contact name", 24, TEXT, lambda line: line[0].contact_name),
-        Col("Contact email", 34, EMAIL, lambda line: line[0].contact_email),
-        Col("What is missing", 90, LONG, lambda line: line[1]),
+        Col("Contact name", 24, TEXT, lambda line: line[1].to and line[1].to.name),
+        Col("Contact email", 34, EMAIL, lambda line: line[1].to and line[1].to.email),
+        Col("Copy to", 34, TEXT, lambda line: line[1].copy and str(line[1].copy)),
+        Col("What is missing", 90, LONG, lambda line: line[2]),
     ]
     return Table.of("Chase list", columns, lines)

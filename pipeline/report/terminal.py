@@ -1,4 +1,5 @@
-"""What the commands print: findings per file, a run's summary, and the same as JSON."""
+"""What the commands print: findings per file, a run's summary, and the same as JSON; an
+organisation's history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from typing import Any
 from ..attention import needs_attention
 from ..catalogue import finding_words
 from ..findings import Finding
-from ..intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
+from ..intake import (
+    ACCEPTED,
+    ALREADY_COUNTED,
+    DUPLICATE,
+    EARLIER_PERIOD,
+    REJECTED,
+    SUPERSEDED,
+    WITH_FINDINGS,
+    Receipt,
+)
 from ..plans import Consolidation
 from .tables import returns_lines
 
@@ -62,10 +72,13 @@ def summary_text(c: Consolidation) -> str:
     flags = c.flags
     red = sum(f.severity == "red" for f in flags)
     amber = len(flags) - red
+    # (said only when there are any: most runs have none)
+    rarer = [f"  {status}: {n}" for status in (EARLIER_PERIOD, ALREADY_COUNTED)
+             if (n := c.count(status))]  # fmt: skip
     lines = [
         f"Files read: {len(c.receipts)}  accepted: {c.count(ACCEPTED)}  "
         f"accepted with findings: {c.count(WITH_FINDINGS)}  rejected: {c.count(REJECTED)}  "
-        f"duplicate: {c.count(DUPLICATE)}  superseded: {c.count(SUPERSEDED)}",
+        f"duplicate: {c.count(DUPLICATE)}  superseded: {c.count(SUPERSEDED)}" + "".join(rarer),
         f"Organisations: {len(c.plans)}  missing a return: {len(c.missing)}",
         *(f"  {line}" for line in returns_lines(c)),
         f"Flags: {red} red, {amber} amber",
@@ -74,6 +87,10 @@ def summary_text(c: Consolidation) -> str:
     if rejected:
         lines.append("Rejected:")
         lines += [f"  {r.source.name}: {r.note}" for r in rejected]
+    earlier = [r for r in c.receipts if r.status == EARLIER_PERIOD]
+    if earlier:
+        lines.append("For an earlier period (not this round's):")
+        lines += [f"  {r.source.name}: {r.note}" for r in earlier]
     if c.missing:
         names = ", ".join(p.organisation.replace("\n", " ") for p in c.missing[:10])
         more = f" and {len(c.missing) - 10} more" if len(c.missing) > 10 else ""

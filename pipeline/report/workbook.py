@@ -110,7 +110,7 @@ def figure_notes() -> Iterator[tuple[str, str, str, str]]:
            "how many of its rows were overdue each round.")  # fmt: skip
     for title, means in RETURN_MEASURES:
         yield title, every, "Overview, Returns", means
-    yield "Received (date)", every, "Returns Log", RECEIVED_MEANS
+    yield "Received (date), Arrival known from", every, "Returns Log", RECEIVED_MEANS
     yield "From, Sent, Sender check", every, "Returns Log", ENVELOPE_MEANS
     for spec, layout in every_chart():
         if spec.stacks_progress:

@@ -19,12 +19,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..arrival import FIRST_SEEN, Arrival
 from ..errors import PipelineError
 from ..layouts import LAYOUTS
 from ..layouts.rounds import Round
 from ..registers import Register, RegisterEntry, organisation_key
 from ..returns import LoadedReturn
-from ..values import read_value
 from . import codec
 from .archive import keep
 from .schema import (
@@ -38,6 +38,7 @@ from .schema import (
     transaction,
     version,
 )
+from .shown import RoundRecord, prefill_kept, save_shown
 
 DEFAULT_STORE = Path("outbox") / "pipeline.sqlite"
 
@@ -141,6 +142,9 @@ class StoredFile:
     archived: Path
     round: str | None
     checked: LoadedReturn
+    arrival: Arrival  # when it arrived, and how that is known, as first found
+    status: str = ""  # what became of it in its round
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ class FileRecord:
     round: str | None
     checked: LoadedReturn | None  # None for a duplicate: its twin is recorded
     copy: Path | None = None  # the run's copy of its bytes, to archive when new
+    arrival: Arrival | None = None  # when it arrived, and how that is known
 
 
 @dataclass(frozen=True)
@@ -236,16 +241,21 @@ class Store:
     def _stored(self, where: str, params: tuple[Any, ...]) -> list[StoredFile]:
         rows = self.db.execute(
             "SELECT f.sha256, f.name, f.first_seen, f.first_as_of, f.modified, f.archived, "
-            "r.round, r.loaded FROM files f JOIN returns r USING (sha256) WHERE " + where,
+            "r.round, r.loaded, f.arrived, f.arrived_how, f.arrived_detail, f.status, f.reason "
+            "FROM files f JOIN returns r USING (sha256) WHERE " + where,
             params,
         ).fetchall()
-        return [
-            StoredFile(
-                sha, name, datetime.fromisoformat(seen), date.fromisoformat(as_of), modified,
-                self.archive / archived, round_id, codec.loads(loaded, self.archive / archived),
-            )
-            for sha, name, seen, as_of, modified, archived, round_id, loaded in rows
-        ]  # fmt: skip
+        found = []
+        for (sha, name, seen, as_of, modified, archived, round_id, loaded, *arrived, status,
+             reason) in rows:  # fmt: skip
+            first_seen = datetime.fromisoformat(seen)
+            found.append(
+                StoredFile(sha, name, first_seen, date.fromisoformat(as_of), modified,
+                           self.archive / archived, round_id,
+                           codec.loads(loaded, self.archive / archived),
+                           Arrival.from_stored(*arrived, first_seen), status, reason)
+            )  # fmt: skip
+        return found
 
     def known(self, shas: Iterable[str]) -> dict[str, StoredFile]:
         """The files among ``shas`` the store has seen before."""
@@ -260,12 +270,14 @@ class Store:
         return found
 
     def round_files(self, layout: str, round_: Round) -> list[StoredFile]:
-        """Every file of ``layout``'s round, and every file of no known layout first seen in
-        a run dated within it."""
+        """Every file of ``layout``'s round."""
+        return self._stored("r.layout = ? AND r.round = ? ORDER BY f.name", (layout, round_.id))
+
+    def unplaced_files(self, round_: Round) -> list[StoredFile]:
+        """Every file of no known layout first seen in a run dated within ``round_``."""
         return self._stored(
-            "(r.layout = ? AND r.round = ?) OR (r.layout IS NULL AND f.first_as_of BETWEEN ? "
-            "AND ?) ORDER BY f.name",
-            (layout, round_.id, round_.start.isoformat(), round_.end.isoformat()),
+            "r.layout IS NULL AND f.first_as_of BETWEEN ? AND ? ORDER BY f.name",
+            (round_.start.isoformat(), round_.end.isoformat()),
         )
 
     @_reading
@@ -336,6 +348,12 @@ class Store:
         return found
 
     @_reading
+    def organisations(self) -> list[str]:
+        """Every organisation with a round in the store, by name."""
+        rows = self.db.execute("SELECT DISTINCT organisation FROM plans ORDER BY organisation")
+        return [org for (org,) in rows]
+
+    @_reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
         """An organisation's rounds, oldest first: round, file, status and summary."""
         rows = self.db.execute(
@@ -378,10 +396,7 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        fields = {f.name: f for f in LAYOUTS[layout].header}
-        prefill = {name: read_value(value, fields[name]).value if name in fields else value
-                   for name, value in json.loads(row[2]).items()}  # fmt: skip
-        return RegisterEntry(row[0], row[1], prefill, line=0)
+        return RegisterEntry(row[0], row[1], prefill_kept(layout, json.loads(row[2])), line=0)
 
     @_reading
     def mailed(self, layout: str, round_id: str) -> dict[str, tuple[str, datetime]]:
@@ -412,10 +427,12 @@ class Store:
         files: Iterable[FileRecord],
         plans: Iterable[PlanRecord],
         ready: Callable[[], tuple[str, str] | None] | None = None,
+        shown: Iterable[RoundRecord] = (),
     ) -> None:
         """Record one run in one transaction: all of it, or (if anything fails or the process
         dies part-way) none of it. New files are kept in the archive first (and removed from
-        it again when the run is not recorded).
+        it again when the run is not recorded). ``shown``: each layout's round as the run
+        showed it (``store.shown``), in place of what an earlier run of the round recorded.
 
         ``ready()``, if given, is asked once everything is written but not yet committed: it
         answers with the run's workbook, written in full under a temporary name, as (its file
@@ -440,6 +457,7 @@ class Store:
                         (plan.layout, plan.round, plan.organisation, plan.sha256,
                          json.dumps(plan.summary, default=str, sort_keys=True)),
                     )  # fmt: skip
+                save_shown(db, shown)
                 workbook = ready() if ready is not None else None
                 if ready is not None and workbook is None:
                     raise RunAbandoned
@@ -484,15 +502,28 @@ class Store:
         if record.checked is not None:
             seen = record.first_seen.isoformat(timespec="seconds") if record.first_seen else now
             archived = self._archived(db, record, kept)
+            arrived = record.arrival.stored() if record.arrival else (None, None, None)
             db.execute(
-                "INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO files (sha256, name, size, modified, first_seen, "
+                "first_as_of, archived, status, reason, arrived, arrived_how, arrived_detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.sha256, record.name, record.size, record.modified, seen,
-                 as_of.isoformat(), archived, record.status, record.reason),
+                 as_of.isoformat(), archived, record.status, record.reason, *arrived),
             )  # fmt: skip
+            # What became of it is said again by each run of its own round, never by a later
+            # round's (whose runs record no return for it: see ``run``): its round's history
+            # stays as it was.
             db.execute(
-                "UPDATE files SET status = ?, reason = ? WHERE sha256 = ?",
-                (record.status, record.reason, record.sha256),
+                "UPDATE files SET status = ?, reason = ? WHERE sha256 = ? AND NOT EXISTS "
+                "(SELECT 1 FROM returns r WHERE r.sha256 = files.sha256 AND r.round IS NOT ?)",
+                (record.status, record.reason, record.sha256, record.round),
             )
+            if record.arrival is not None and record.arrival.known:  # known at last
+                db.execute(
+                    "UPDATE files SET arrived = ?, arrived_how = ?, arrived_detail = ? WHERE "
+                    "sha256 = ? AND (arrived_how IS NULL OR arrived_how = ?)",
+                    (*arrived, record.sha256, FIRST_SEEN),
+                )
             checked = record.checked
             layout = LAYOUTS.get(checked.layout or "")
             updated = layout.date_of_update(checked) if layout else None

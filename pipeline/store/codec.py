@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Severity
-from ..returns import Envelope, HeaderValue, LoadedReturn, SourceFile, Stamp
+from ..returns import Envelope, HeaderValue, LoadedReturn, PlainRows, SourceFile, Stamp
 
 
 def _encode(value: Any) -> Any:
@@ -65,25 +65,29 @@ def dumps(loaded: LoadedReturn) -> str:
                 for name, h in loaded.header.items()
             },
             "rows": table,
-            "findings": [{**f.as_dict(), "read_as": _encode(f.read_as)} for f in loaded.findings],
+            "findings": [finding_to_dict(f) for f in loaded.findings],
         },
         ensure_ascii=False,
     )
 
 
-def loads(text: str, path: Path | None = None) -> LoadedReturn:
-    """A return back from ``dumps``; ``path`` is where its file can now be found."""
-    import pandas as pd
-
+def loads(text: str, path: Path | None = None, *, plain: bool = False) -> LoadedReturn:
+    """A return back from ``dumps``; ``path`` is where its file can now be found. Its rows
+    are a DataFrame, or with ``plain`` left as ``PlainRows`` (for a reader that only walks
+    them: pandas is not imported)."""
     data = json.loads(text)
     source = data["source"]
     rows = data["rows"]
     frame = None
     if rows is not None:
-        frame = pd.DataFrame(
-            [[_decode(v) for v in row] for row in rows["data"]], columns=rows["columns"],
-            dtype=object,
-        )  # fmt: skip
+        columns = rows["columns"]
+        values = [[_decode(v) for v in row] for row in rows["data"]]
+        if plain:
+            frame = PlainRows(columns, [dict(zip(columns, row)) for row in values])
+        else:
+            import pandas as pd
+
+            frame = pd.DataFrame(values, columns=columns, dtype=object)
     stamp = data["stamp"]
     envelope = source.get("envelope")  # none stored before returns came by email
     return LoadedReturn(
@@ -106,12 +110,17 @@ def loads(text: str, path: Path | None = None) -> LoadedReturn:
         columns=data["columns"],
         header_row=data["header_row"],
         stamp=None if stamp is None else Stamp(*stamp),
-        findings=[_finding(f) for f in data["findings"]],
+        findings=[finding_from_dict(f) for f in data["findings"]],
         organisation=data["organisation"],
     )
 
 
-def _finding(data: dict[str, Any]) -> Finding:
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as a dict JSON can hold (``finding_from_dict`` reads it back)."""
+    return {**finding.as_dict(), "read_as": _encode(finding.read_as)}
+
+
+def finding_from_dict(data: dict[str, Any]) -> Finding:
     """A finding back from its dict (one stored before a field was added has its default)."""
     typed = {"severity": Severity(data["severity"]), "read_as": _decode(data.get("read_as")),
              "cells": tuple(data.get("cells", ()))}  # fmt: skip

@@ -93,6 +93,67 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX mail_by_round ON mail (layout, round);
     """,
+    # 5: how each file's arrival is known (``pipeline.arrival``), kept as first found so that
+    # later runs and history agree; a file kept before this has no arrival known
+    """
+    ALTER TABLE files ADD COLUMN arrived TEXT;         -- when it arrived (ISO, local time)
+    ALTER TABLE files ADD COLUMN arrived_how TEXT;     -- how that is known (arrival.EVIDENCE)
+    ALTER TABLE files ADD COLUMN arrived_detail TEXT;  -- such as the dated folder's name
+    """,
+    # 6: each layout's round as its last run showed it (``store.shown``), for reading a past
+    # round back as its workbook showed it (``pipeline export``): the round, its Returns Log
+    # (each file's status, whose it is, its arrival and findings: a duplicate's and a file
+    # counted in an earlier round's are kept nowhere else) and its gap flags (which depend
+    # on the whole round: the register, the as-of date, the files turned down). Each run of
+    # a round replaces that round's rows, as it replaces its plans.
+    """
+    CREATE TABLE rounds (
+        layout TEXT NOT NULL,
+        round TEXT NOT NULL,
+        start TEXT NOT NULL,            -- its first day (ISO)
+        end TEXT NOT NULL,              -- its last day (ISO)
+        label TEXT NOT NULL,            -- as people read it: "fortnight 16/11/2026 to ..."
+        as_of TEXT NOT NULL,            -- the as-of date of its last run
+        due TEXT,                       -- when its returns were due (NULL: not said)
+        expected INTEGER,               -- organisations on its register (NULL: no register)
+        PRIMARY KEY (layout, round)
+    );
+    CREATE TABLE round_files (
+        layout TEXT NOT NULL,           -- the round it is listed in (a file of no layout:
+        round TEXT NOT NULL,            --   the round of the layout with the shortest rounds)
+        position INTEGER NOT NULL,      -- its place in the Returns Log
+        name TEXT NOT NULL,
+        sha256 TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        file_layout TEXT,               -- its return's layout, or its owner's (NULL: not told)
+        organisation TEXT,              -- its return's, or whose a rejected file is
+        matched TEXT,                   -- how a rejected file was matched to it, or why not
+        arrived TEXT,                   -- when it arrived (ISO), how that is known, and a
+        arrived_how TEXT,               --   detail (see ``pipeline.arrival``)
+        arrived_detail TEXT,
+        sender TEXT,                    -- the message it came attached to: From, Sent
+        sent TEXT,
+        sender_note TEXT,
+        findings TEXT NOT NULL,         -- JSON: its findings, as the Findings sheet showed
+        PRIMARY KEY (layout, round, position)
+    );
+    CREATE TABLE flags (
+        layout TEXT NOT NULL,
+        round TEXT NOT NULL,
+        position INTEGER NOT NULL,      -- its place on the Gap Flags sheet
+        organisation TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        rule_title TEXT NOT NULL,
+        file TEXT,
+        sheet TEXT,
+        cell TEXT,
+        message TEXT NOT NULL,
+        to_do TEXT NOT NULL,
+        PRIMARY KEY (layout, round, position)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

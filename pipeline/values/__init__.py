@@ -64,6 +64,9 @@ class KindRule:
     accepts: Callable[[int | None], dict[str, Any]] | None = None
     # how the consolidated workbook writes it (``report.tables``' column kinds)
     written_as: str = "text"
+    # the type of its column in an analyst's table (``pipeline.export``): text, date, integer,
+    # number or boolean
+    exported_as: str = "text"
 
 
 def _between(kind: str, low: Any, high: Any) -> Callable[[int | None], dict[str, Any]]:
@@ -131,6 +134,7 @@ KINDS: dict[Kind, KindRule] = {
         "date",
         _between("date", date(1990, 1, 1), date(2100, 12, 31)),
         written_as="date",
+        exported_as="date",
     ),
     Kind.WHOLE_NUMBER: KindRule(
         read_whole,
@@ -142,6 +146,7 @@ KINDS: dict[Kind, KindRule] = {
         "number",
         lambda _: {"validate": "integer", "criteria": ">=", "value": 0},
         written_as="int",
+        exported_as="integer",
     ),
     Kind.PERCENT: KindRule(
         read_percent,
@@ -153,6 +158,7 @@ KINDS: dict[Kind, KindRule] = {
         "decimal",
         _between("decimal", 0, 100),
         written_as="number",
+        exported_as="number",
     ),
     Kind.EMAIL: KindRule(
         read_email,
@@ -176,6 +182,7 @@ KINDS: dict[Kind, KindRule] = {
         "is not Yes or No: put Yes, No or leave it blank",
         "Yes",
         accepts=lambda _: {"validate": "list", "source": ["Yes", "No"]},
+        exported_as="boolean",
     ),
     Kind.QUARTER: KindRule(
         read_quarter,
@@ -186,6 +193,7 @@ KINDS: dict[Kind, KindRule] = {
         cell_format="number",
         accepts=_quarters,
         written_as="int",
+        exported_as="integer",
     ),
     Kind.YEAR: KindRule(
         read_year,
@@ -196,6 +204,7 @@ KINDS: dict[Kind, KindRule] = {
         cell_format="number",
         accepts=_between("integer", 1990, 2100),
         written_as="int",
+        exported_as="integer",
     ),
 }
 

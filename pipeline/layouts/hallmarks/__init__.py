@@ -11,7 +11,7 @@ reports (``report.py``: the Hallmarks matrix and the further actions).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Field, FlagLevel, Kind, Layout
+from ..model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
 from ..progress import ActionProgress
 from ..rounds import Cadence
 from .measures import MEASURES, judged
@@ -105,11 +105,7 @@ HEADER = (
         "once a year.",
     ),
 )
-REGISTER_ONLY = (
-    Field("region", "Region", register_column="region"),
-    Field("contact_name", "Contact", register_column="contact_name"),
-    Field("contact_email", "Contact email", Kind.EMAIL, register_column="contact_email"),
-)
+REGISTER_ONLY = (Field("region", "Region", register_column="region"),)
 
 COLUMNS = (
     Field(
@@ -221,8 +217,7 @@ LAYOUT = Layout(
     reference="ref",
     named_by="requirement",
     updated="date_of_review",
-    contact_names=("contact_name", "completed_by"),
-    contact_email="contact_email",
+    completer=Completer("completed_by", "email"),
     register_only=REGISTER_ONLY,
     judged_by=judged,
     judged_means="Red when a Statutory requirement is a Gap; Amber when another requirement "

@@ -128,7 +128,7 @@ MISTAKES = {
     "South Cambridgeshire CSP": hand_typed_statuses(
         lambda row: ["assessment"], {IN_PLACE: "yes", WORKING_TOWARDS: "partly", GAP: "no"}
     ),
-    "Peterborough Safer Partnership": stale(400),  # last reviewed over a year ago
+    "Peterborough Safer Partnership": stale(400),  # last year's review: not this year's
     "Bedford Borough CSP": renamed_sheet,
 }
 

@@ -8,7 +8,7 @@ adds to the reports (``report.py``).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Field, FlagLevel, Kind, Layout
+from ..model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
 from ..progress import ActionProgress
 from ..rounds import Cadence
 from .measures import MEASURES
@@ -106,7 +106,6 @@ HEADER = (
         "completed_by",
         "Completed by",
         required=True,
-        register_column="contact_name",
         aliases=("Name", "Completed by name"),
         help="Name of the person completing the plan, so we can add them to the distribution "
         "list. They must have hands-on, up-to-date knowledge of the partnership's activity.",
@@ -124,7 +123,6 @@ HEADER = (
         "Email",
         Kind.EMAIL,
         required=True,
-        register_column="contact_email",
         aliases=("E-mail", "Email address"),
         help="Email address of the person completing the plan.",
     ),
@@ -319,8 +317,7 @@ LAYOUT = Layout(
     named_by="action",
     follows=(("estimated_impact", "impact"),),
     updated="date_of_update",
-    contact_names=("completed_by",),
-    contact_email="email",
+    completer=Completer("completed_by", "email", ("role", "agency", "telephone")),
     interval_days=14,
     measures=MEASURES,
     reporting=f"{__name__}.report",

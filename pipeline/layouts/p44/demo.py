@@ -16,10 +16,12 @@ from ...demo.layout_demo import (
     built_by_hand,
     hand_typed_statuses,
     renamed_sheet,
+    saved_as_csv,
     shipped_register,
     stale,
 )
 from ...registers import RegisterEntry
+from ..model import CONTACT_EMAIL, CONTACT_NAME
 from . import LAYOUT
 
 ACTIONS = (
@@ -70,10 +72,10 @@ def header(rng: random.Random, entry: dict[str, Any], as_of: date) -> dict[str, 
     """Header values a partnership fills in (the register pre-fills the rest)."""
     ward = rng.choice(WARDS)
     return {
-        "completed_by": entry.get("completed_by"),
+        "completed_by": entry.get(CONTACT_NAME),
         "role": rng.choice(ROLES),
         "agency": rng.choice(("Government Office", "Local authority", "Police")),
-        "email": entry.get("email"),
+        "email": entry.get(CONTACT_EMAIL),
         "telephone": f"0{rng.randrange(1130, 1999)} {rng.randrange(100, 999)} "
         f"{rng.randrange(1000, 9999)}",
         "date_of_update": as_of - timedelta(days=rng.randrange(1, 12)),
@@ -206,12 +208,13 @@ MISTAKES = {
     "Brent": renamed_sheet,
     "Bristol": no_definition_of_problem,
     "Cardiff": red_without_risks,
-    "Coventry": stale(40),
+    "Coventry": stale(16),  # brought up to date for the last round, not since: stale
     "Derby": formula_text,
     "Hackney": built_by_hand("xlsx", "{organisation} CSP action plan.xlsx"),
     "Haringey": built_by_hand("ods", "{organisation} CSP action plan.ods"),
     "Islington": loose_numbers,
     "Kirklees": status_not_in_list,
+    "Lambeth": saved_as_csv,
 }
 
 
@@ -271,4 +274,5 @@ DEMO = LayoutDemo(
     sent_twice="Doncaster",  # an early draft, then the real return: the draft is superseded
     saved_twice="Gateshead",  # the same file saved again under another name: a duplicate
     late=frozenset({"Sheffield"}),  # returned the day after the due date
+    sent_in_word="Slough",  # its plan typed up in Word: rejected, matched to it by its name
 )

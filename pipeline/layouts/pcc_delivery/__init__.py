@@ -98,10 +98,6 @@ HEADER = (
         "quarter.",
     ),
 )
-REGISTER_ONLY = (
-    Field("contact_name", "Contact", register_column="contact_name"),
-    Field("contact_email", "Contact email", Kind.EMAIL, register_column="contact_email"),
-)
 
 COLUMNS = (
     Field(
@@ -211,9 +207,8 @@ LAYOUT = Layout(
     reference="ref",
     named_by="action",
     updated="date_of_update",
-    contact_names=("contact_name", "theme_lead"),
-    contact_email="contact_email",
-    register_only=REGISTER_ONLY,
+    period="quarter",
+    contact_fallback="theme_lead",
     judged_by=worst_live,
     judged_means="the worst RAG status among their actions not yet Complete (Green when all are)",
     reporting=f"{__name__}.report",

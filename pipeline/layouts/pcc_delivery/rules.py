@@ -15,12 +15,13 @@ from .measures import IMPROVING, WORSENING, computed, worse_twice
 
 
 def quarter_not_this_round(plan: Plan, as_of: date) -> Iterator[Flag]:
+    # (an update for an earlier quarter is not this round's at all: ``pipeline.periods``)
     given = plan.value("quarter")
     this = financial_quarter_name(*financial_quarter_of(as_of))
     if is_fy_quarter(given) and given != this:
         yield flag(plan, "quarter-not-this-round", AMBER,
-                   f"The update is for {given}, but this round is {this}: is it last "
-                   f"quarter's plan sent again?", plan.cell("quarter"))  # fmt: skip
+                   f"The update is for {given}, but this round is {this}: correct the "
+                   f"Quarter.", plan.cell("quarter"))  # fmt: skip
 
 
 def rag_without_commentary(plan: Plan, as_of: date) -> Iterator[Flag]:
@@ -65,7 +66,8 @@ RULES: tuple[Rule, ...] = (
          "An action's RAG status fell last quarter and again this quarter.",
          "Tell the Board why, and what will turn the action round.", worse_two_quarters),
     Rule("quarter-not-this-round", "Update for another quarter", AMBER,
-         "The Quarter the update says it is for is not the quarter of this round.",
+         "The Quarter the update says it is for is a later one than this round's (an "
+         "earlier one's update is not this round's return).",
          "Send this quarter's update, with its Quarter, or correct the Quarter.",
          quarter_not_this_round),
     Rule("rag-without-commentary", "Red or Amber without commentary", AMBER,

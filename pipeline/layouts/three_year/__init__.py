@@ -12,7 +12,7 @@ column bands of one table, one row per task, so no part can lose its task.
 from __future__ import annotations
 
 from ..measures import BASIC, Measure, count
-from ..model import Band, ClosedList, Field, FlagLevel, Kind, Layout
+from ..model import Band, ClosedList, Completer, Field, FlagLevel, Kind, Layout
 from ..progress import TaskProgress
 from ..quarters import PLAN_QUARTERS
 from ..rounds import Cadence
@@ -275,7 +275,8 @@ LAYOUT = Layout(
     reference="ref",
     named_by="task",
     updated="date_of_update",
-    contact_names=("updated_by", "head_of_service"),
+    completer=Completer("updated_by"),
+    contact_fallback="head_of_service",
     row_noun="task",
     cadence=Cadence.QUARTER,
     interval_days=91,

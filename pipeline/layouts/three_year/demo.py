@@ -129,7 +129,7 @@ MISTAKES = {
     "Finance": quarter_not_updated,
     "ICT": delayed_without_report,
     "Planning and Building Control": text_date_of_update,
-    "Property and Estates": stale(120),
+    "Property and Estates": stale(120),  # last quarter's plan: not this quarter's return
 }
 
 DEMO = LayoutDemo(
