@@ -382,6 +382,13 @@ def history(organisation: str, store: Path | None) -> None:
     echo(history_text(organisation_history(store or DEFAULT_STORE, organisation)))
 
 
+# `pipeline serve` and `pipeline links`, in a module of their own
+from .cli_serve import links, serve  # noqa: E402
+
+cli.add_command(serve)
+cli.add_command(links)
+
+
 def main() -> None:
     """Entry point of the ``pipeline`` console script."""
     run_to_the_end(cli)

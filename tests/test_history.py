@@ -49,7 +49,8 @@ def test_a_new_store_is_created_at_the_latest_schema_version(tmp_path, inbox):
     db = sqlite3.connect(result.store)
     assert version(db) == SCHEMA_VERSION
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"registers", "files", "sightings", "returns", "plans", "workbooks", "mail"}
+    assert tables == {"registers", "files", "sightings", "returns", "plans", "workbooks", "mail",
+                      "links", "uploads", "accounts"}  # fmt: skip
 
 
 def test_an_old_store_is_upgraded_never_wiped(tmp_path, inbox):
