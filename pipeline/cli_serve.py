@@ -18,20 +18,13 @@ from .options import (
     outbox_option,
     register_option,
     store_option,
+    url_option,
 )
 
 inbox_option = click.option(
     "--inbox", type=click.Path(file_okay=False, path_type=Path), default=Path("inbox"),
     show_default=True, help="Folder of returned files (read recursively, never changed).",
 )  # fmt: skip
-url_option = click.option(
-    "--url",
-    metavar="ADDRESS",
-    help="The address partners reach `pipeline serve` at, such as https://returns.example.gov.uk "
-    "(the start of every organisation's upload link).",
-)
-
-
 @click.command()
 @inbox_option
 @outbox_option("The outbox: the workbook, pack and feedback are written here.")

@@ -175,3 +175,12 @@ pack_option = click.option(
     help="Also print the meeting pack: a PDF of who needs attention, the Overview and a page "
     "per organisation (needs LibreOffice; without it, the pack's workbook).",
 )
+
+
+url_option = click.option(
+    "--url",
+    metavar="ADDRESS",
+    help="The address partners reach `pipeline serve` at, such as https://returns.example.gov.uk: "
+    "each organisation's upload link starts with it (for a whole project, url at the top of "
+    "the project file).",
+)

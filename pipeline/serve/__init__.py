@@ -18,10 +18,8 @@ def serve(settings: ServeSettings) -> None:
     """Run the service until it is stopped (Ctrl+C, or the system's service manager)."""
     import uvicorn
 
-    from . import audit
     from .app import make_app
 
-    audit.start_log(settings.log)
     uvicorn.run(
         make_app(settings),
         host=settings.host,

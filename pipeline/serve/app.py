@@ -87,6 +87,7 @@ def make_app(settings: ServeSettings, service: Service | None = None) -> Starlet
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        audit.start_log(settings.log)
         service.workers.start()
         try:
             yield

@@ -270,11 +270,15 @@ def round_links(
         return links_for(store.db, secret, registers, rounds), made
 
 
-def link_maker(store_path: Path, base: str):
+def link_maker(store_path: Path | None, base: str | None):
     """``url(layout, organisation, day)``: the organisation's link for the round ``day``
-    falls in, under the address ``base`` (for mail and templates, made as they are needed)."""
-    from ..store import Store
+    falls in, under the address ``base`` (for mail and templates, made as they are needed);
+    None without an address (the project does not serve its rounds)."""
+    from ..store import DEFAULT_STORE, Store
 
+    if not base:
+        return None
+    store_path = store_path or DEFAULT_STORE
     secret = secret_key(store_path)
 
     def url(layout: str, organisation: str, day: date) -> str:

@@ -69,7 +69,7 @@ class Service:
         self.secret = secret_key(settings.store)
         self.workers = Workers(settings)
         self.uploads = Throttle(settings.uploads_per_minute, settings.burst)
-        self.sign_ins = Throttle(5, 5, longest=10.0)
+        self.sign_ins = Throttle(5, 5, longest=5.0)
         self.misses = Throttle(30, 30, longest=5.0)  # links not found: guessing is slowed
         self.view: RoundView | None = None
         self._viewing: asyncio.Task | None = None
