@@ -25,6 +25,8 @@ inbox_option = click.option(
     "--inbox", type=click.Path(file_okay=False, path_type=Path), default=Path("inbox"),
     show_default=True, help="Folder of returned files (read recursively, never changed).",
 )  # fmt: skip
+
+
 @click.command()
 @inbox_option
 @outbox_option("The outbox: the workbook, pack and feedback are written here.")
