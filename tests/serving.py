@@ -55,3 +55,93 @@ def text_of(page: str) -> str:
     """A page's words, as a person reads them."""
     words = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", words))).strip()
+
+
+def free_port() -> int:
+    """A port no one on this machine listens on."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Running:
+    """``pipeline serve`` running as the team runs it, in a project folder, on 127.0.0.1."""
+
+    def __init__(self, folder: Path, *args: str) -> None:
+        self.folder, self.args = folder, args
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Running:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        command = [sys.executable, "-m", "pipeline", "serve", "--port", str(self.port),
+                   "--as-of", AS_OF.isoformat(), *self.args]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=self.folder, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stdout.read().decode()) from None
+                time.sleep(0.2)
+        raise RuntimeError("pipeline serve did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except Exception:
+            self.process.kill()
+        self.output = self.process.stdout.read().decode()
+
+
+PROJECT_FILE = """\
+inbox = "inbox"
+outbox = "outbox"
+store = "outbox/pipeline.sqlite"
+
+[registers]
+{registers}
+"""
+
+
+def project_folder(root: Path, registers: dict[str, Path]) -> Path:
+    """A project folder (its project file naming ``registers``, an inbox, an outbox), with
+    the team's password set."""
+    import os
+    import subprocess
+    import sys
+
+    (root / "inbox").mkdir(parents=True, exist_ok=True)
+    named = "\n".join(f'{name} = "{path.as_posix()}"' for name, path in registers.items())
+    (root / "pipeline.toml").write_text(PROJECT_FILE.format(registers=named))
+    subprocess.run([sys.executable, "-m", "pipeline", "serve", "--set-password"], cwd=root,
+                   check=True, capture_output=True,
+                   env={**os.environ, "PIPELINE_SERVE_PASSWORD": TEAM_PASSWORD})  # fmt: skip
+    return root
+
+
+def links_of(root: Path) -> dict[str, str]:
+    """Each organisation's link path (``/r/<token>``), as `pipeline links` lists them."""
+    import subprocess
+    import sys
+
+    listed = subprocess.run([sys.executable, "-m", "pipeline", "links", "--as-of",
+                             AS_OF.isoformat()], cwd=root, check=True, capture_output=True,
+                            text=True).stdout  # fmt: skip
+    return dict(re.findall(r"^  (.+?): http://[^/]+(/r/\S+)$", listed, re.MULTILINE))
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip

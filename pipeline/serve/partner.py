@@ -88,7 +88,8 @@ def _render(request: Request, service: Service, link: Link, last, status: int = 
     last_said = None
     if last is not None:
         at = datetime.fromisoformat(last[2])
-        last_said = f"{Path(last[1]).name.split(' ', 2)[-1]}, {at:%d/%m/%Y at %H:%M}: {last[3]}"
+        what = SAID[last[3]][0] if last[3] in SAID else last[3]
+        last_said = f"{Path(last[1]).name.split(' ', 2)[-1]}, {at:%d/%m/%Y at %H:%M}: {what}"
     feedback = None
     if outcome is not None and outcome.feedback and upload_id is not None:
         feedback = f"{request.url.path.rstrip('/')}/feedback/{upload_id}"

@@ -133,6 +133,15 @@ def view_of(c: Consolidation, stamp: Any = None) -> RoundView:
                      attention, organisations, {o.slug: o for o in organisations})  # fmt: skip
 
 
+def _received(plan: Plan) -> str | None:
+    """When its return arrived, and how that is known ("25/11/2026 at 14:05, uploaded")."""
+    if plan.arrival is None:
+        return None
+    if plan.received is None:
+        return plan.arrival.said
+    return f"{plan.received:%d/%m/%Y at %H:%M}, {plan.arrival.said}"
+
+
 def _state(c: Consolidation, plan: Plan) -> str:
     if not plan.has_return:
         return "Rejected" if plan.rejected else "Missing"
@@ -150,7 +159,7 @@ def _organisation(c: Consolidation, plan: Plan, slug: str) -> Organisation:
     return Organisation(
         slug, plan.layout.name, plan.layout.title, plan.organisation, _state(c, plan),
         file=used.name if used else None,
-        received=plan.arrival.said if plan.arrival else None,
+        received=_received(plan),
         position=plan.position if plan.has_return else None,
         red=plan.red_flags, amber=plan.amber_flags, contact=plan.contact,
         to_fix=tuple(to_fix(c, plan)),
