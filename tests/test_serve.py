@@ -201,6 +201,48 @@ def test_the_team_signs_in_with_its_password_and_sees_the_round(served):
     assert 'upload from=testclient layout=p44 organisation="Leeds"' in log
 
 
+def test_the_team_downloads_the_workbook_written_again_with_the_uploads(served):
+    _, client = served  # (signed in by the test before)
+    answer = client.get("/team/workbook")
+    assert answer.status_code == 200 and answer.content[:2] == b"PK"
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+    cells = [str(v) for row in book["Returns Log"].iter_rows(values_only=True) for v in row if v]
+    assert any(cell.startswith("uploads/Leeds/") for cell in cells)
+    assert any(cell == "uploaded" for cell in cells)  # how its arrival is known
+    page = client.get("/team/organisations/p44-leeds")
+    assert page.status_code == 200 and "uploaded" in text_of(page.text)
+    assert client.get("/team/organisations/nobody").status_code == 404
+
+
+def test_an_upload_waits_while_a_run_writes_the_store_then_is_taken_in(served, tmp_path):
+    import threading
+
+    project, client = served
+    plan = p44_return(tmp_path, "Bradford", name="bradford-while-a-run-saves.xlsx")
+    holder = sqlite3.connect(project.settings.store, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # as a run saving the round holds it
+    threading.Timer(2.0, lambda: holder.execute("COMMIT")).start()
+    answer = _upload(client, project.url("Bradford"), plan)
+    assert answer.status_code == 200 and "Your return is accepted" in text_of(answer.text)
+    assert _uploads(project)[-1][1].endswith("bradford-while-a-run-saves.xlsx")
+
+
+def test_next_rounds_link_says_when_uploads_open(served):
+    project, client = served
+    from pipeline.serve.links import link_for, next_round
+
+    with Store.open(project.settings.store) as store:
+        soon = link_for(store.db, secret_key(project.settings.store), "p44", "Salford",
+                        next_round("p44", AS_OF))  # fmt: skip
+    said = text_of(client.get(f"/r/{soon.token}").text)
+    assert "Uploads for this round open on 30/11/2026" in said
+    assert 'type="file"' not in client.get(f"/r/{soon.token}").text
+
+
 def test_every_page_carries_the_security_headers(served):
     project, client = served
     for url in ("/", project.url("Leeds"), "/r/nothing", "/team/sign-in"):
