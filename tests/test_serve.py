@@ -34,6 +34,12 @@ def _upload(client, url: str, path, name: str | None = None, **headers):
     return client.post(url, data={"csrf": token}, files=sent, headers=headers)
 
 
+def _sign_in(client) -> None:
+    token = form_token(client.get("/team/sign-in").text)
+    signed = client.post("/team/sign-in", data={"csrf": token, "password": TEAM_PASSWORD})
+    assert signed.status_code == 200
+
+
 def _uploads(project) -> list[tuple]:
     db = sqlite3.connect(project.settings.store)
     return db.execute("SELECT organisation, name, status FROM uploads ORDER BY id").fetchall()
@@ -201,8 +207,10 @@ def test_the_team_signs_in_with_its_password_and_sees_the_round(served):
     assert 'upload from=testclient layout=p44 organisation="Leeds"' in log
 
 
-def test_the_team_downloads_the_workbook_written_again_with_the_uploads(served):
-    _, client = served  # (signed in by the test before)
+def test_the_team_downloads_the_workbook_written_again_with_the_uploads(served, tmp_path):
+    project, client = served
+    _upload(client, project.url("Leeds"), p44_return(tmp_path, "Leeds", name="leeds-now.xlsx"))
+    _sign_in(client)
     answer = client.get("/team/workbook")
     assert answer.status_code == 200 and answer.content[:2] == b"PK"
     import io
@@ -216,6 +224,22 @@ def test_the_team_downloads_the_workbook_written_again_with_the_uploads(served):
     page = client.get("/team/organisations/p44-leeds")
     assert page.status_code == 200 and "uploaded" in text_of(page.text)
     assert client.get("/team/organisations/nobody").status_code == 404
+
+
+@pytest.mark.slow
+def test_the_meeting_pack_is_printed_meanwhile_then_downloaded(served):
+    import time
+
+    _, client = served
+    _sign_in(client)
+    first = client.get("/team/pack")
+    assert first.status_code == 202 and "The meeting pack is being printed" in text_of(first.text)
+    deadline = time.monotonic() + 600
+    while (answer := client.get("/team/pack")).status_code == 202:
+        assert time.monotonic() < deadline
+        time.sleep(2)
+    assert answer.status_code == 200
+    assert answer.content[:4] == b"%PDF" or answer.content[:2] == b"PK"  # (no LibreOffice)
 
 
 def test_an_upload_waits_while_a_run_writes_the_store_then_is_taken_in(served, tmp_path):
