@@ -161,3 +161,28 @@ def test_a_wrong_link_is_a_plain_accessible_page(service, browser):
     assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
     accessible(page)
     page.close()
+
+
+def test_a_plan_dropped_on_the_page_is_uploaded(service, browser, tmp_path):
+    import base64
+
+    running, links, _ = service
+    page = browser.new_page()
+    page.goto(running.base + links["Salford"])
+    plan = p44_return(tmp_path, "Salford", name="dropped.xlsx", telephone="0161 496 0101")
+    dropped = page.evaluate_handle(
+        """(data) => {
+            const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+            const moved = new DataTransfer();
+            moved.items.add(new File([bytes], "dropped.xlsx"));
+            return moved;
+        }""",
+        base64.b64encode(plan.read_bytes()).decode(),
+    )
+    for event in ("dragenter", "dragover", "drop"):  # as a file dragged from the desktop
+        page.dispatch_event("button.govuk-file-upload-button", event, {"dataTransfer": dropped})
+    assert "dropped.xlsx" in page.inner_text(".govuk-file-upload-button")
+    page.get_by_role("button", name="Upload and check").click()
+    page.wait_for_selector("#result")
+    assert "Your return is accepted" in page.inner_text("#result")
+    page.close()
