@@ -389,8 +389,7 @@ def history(organisation: str, store: Path | None) -> None:
     echo(history_text(organisation_history(store or DEFAULT_STORE, organisation)))
 
 
-# `pipeline serve` and `pipeline links`, in a module of their own
-from .cli_serve import links, serve  # noqa: E402
+from .cli_serve import links, serve  # noqa: E402 (`pipeline serve` and `pipeline links`)
 
 cli.add_command(serve)
 cli.add_command(links)
