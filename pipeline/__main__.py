@@ -2,4 +2,5 @@
 
 from .cli import main
 
-main()
+if __name__ == "__main__":  # (not again in a process spawned from it, which imports this)
+    main()

@@ -46,6 +46,10 @@ FINDINGS: tuple[Words, ...] = (
     Words("not-on-register", "Not on the register", REJECTED,
           "The organisation named is not on the layout's register.",
           "Check the organisation's name against the register, or ask us."),
+    Words("not-this-link", "Another organisation's link", REJECTED,
+          "A file uploaded on one organisation's page (its private link) holds another "
+          "organisation's plan, or a plan of another kind.",
+          "Upload your own plan on your page; another organisation's plan goes on theirs."),
     # where things are
     Words("missing-label", "Label missing", MUST_FIX,
           "A header field's label is not on the sheet.",

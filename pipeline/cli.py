@@ -31,6 +31,7 @@ from .options import (
     project_defaults,
     register_option,
     store_option,
+    url_option,
 )
 
 if TYPE_CHECKING:
@@ -102,8 +103,9 @@ def init(folder: Path) -> None:
     "The day of the round the templates are for (default: today; a blank template has none): "
     "the Guidance's examples are near it, and a three-year plan marks its quarter.",
 )
+@url_option
 def templates(layout: str | None, registers: tuple[RegisterSource, ...], out: Path,
-              store: Path | None, as_of: date | None) -> None:  # fmt: skip
+              store: Path | None, as_of: date | None, url: str | None) -> None:  # fmt: skip
     """Write pre-filled templates for everyone on the registers.
 
     With a store, next round's templates already hold everything each partner told us last
@@ -111,8 +113,10 @@ def templates(layout: str | None, registers: tuple[RegisterSource, ...], out: Pa
     many were pre-filled, and warns when none could be.
     """
     from .prefill import write_round_templates
+    from .serve.links import link_maker
 
-    for made in write_round_templates(out, registers, layout, store, as_of):
+    links = link_maker(store, url)
+    for made in write_round_templates(out, registers, layout, store, as_of, links):
         echo(f"Wrote {len(made.paths)} {made.layout.title} template(s) to {out}")
         if made.prefilled:
             echo(f"{made.prefilled} pre-filled from their latest return in {made.store}")
@@ -332,9 +336,10 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 @click.option(
     "--again", is_flag=True, help="Mail organisations already sent their message this round."
 )
+@url_option
 def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
          sender: str | None, send: bool, smtp: str | None, starttls: bool, tls: bool,
-         user: str | None, again: bool) -> None:  # fmt: skip
+         user: str | None, again: bool, url: str | None) -> None:  # fmt: skip
     """One message per organisation for the round the last run recorded.
 
     Each goes to the register's contact: what is missing or must be fixed, what is off track
@@ -346,13 +351,15 @@ def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
     from .mail_lines import drafts_text, sent_text
     from .mailing import MAIL_FOLDER, prepare, write_drafts
     from .sending import SERVER_FLAGS, ServerOptions, server_for
+    from .serve.links import link_maker
 
     ctx = click.get_current_context()
     typed = [n for n in SERVER_FLAGS if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
     server = server_for(send, ServerOptions(smtp, starttls, tls, user, sender), typed)
     store = store or outbox / "pipeline.sqlite"
     with tempfile.TemporaryDirectory(prefix=".pipeline-mail-") as scratch:
-        made = prepare(store, outbox, Path(scratch), sender, as_of, due, again)
+        made = prepare(store, outbox, Path(scratch), sender, as_of, due, again,
+                       link_maker(store, url))  # fmt: skip
         if server is None:
             paths = write_drafts(made.letters, outbox / MAIL_FOLDER)
             echo(drafts_text(made, paths, outbox / MAIL_FOLDER))
@@ -392,6 +399,12 @@ def export(format_: str, out: Path, store: Path | None, last: int | None, layout
 
     made = exporting.export(store, out, format_, layout=layout, rounds=last)
     echo(exporting.exported_text(made))
+
+
+from .cli_serve import links, serve  # noqa: E402 (`pipeline serve` and `pipeline links`)
+
+cli.add_command(serve)
+cli.add_command(links)
 
 
 def main() -> None:

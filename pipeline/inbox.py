@@ -24,6 +24,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -51,6 +52,8 @@ class Entry:
     ``name`` is how to show it: relative to the inbox, with anything a terminal or a
     spreadsheet cannot show written out (see ``printable``). ``problem`` is a sentence.
     ``envelope`` is the message a file came attached to (see ``pipeline.messages``).
+    ``uploaded`` is when a file sent through ``pipeline serve`` arrived (its evidence of
+    arrival: ``pipeline.arrival``).
     """
 
     path: Path
@@ -61,6 +64,7 @@ class Entry:
     modified: float | None = None
     problem: str | None = None
     envelope: Envelope | None = None
+    uploaded: datetime | None = None  # when it was uploaded (``pipeline serve``), if it was
 
     @cached_property  # one object per entry: intake tells identical files apart by identity
     def source(self) -> SourceFile:

@@ -189,7 +189,9 @@ def receive(
         # the pipeline first saw these bytes in an earlier run, or in this one
         seen = earlier.first_seen if earlier is not None else now
         mtime = entry.modified
-        arrived = arrival_of(Clues(entry.name, seen, entry.envelope, mtime, file_times=file_times))
+        arrived = arrival_of(
+            Clues(entry.name, seen, entry.envelope, mtime, entry.uploaded, file_times)
+        )
         if entry.copy is None:
             checked = LoadedReturn(source).reject("unreadable", entry.problem or "")
             receipts.append(

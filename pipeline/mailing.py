@@ -126,13 +126,16 @@ def prepare(
     as_of: date | None = None,
     due: date | None = None,
     again: bool = False,
+    links: Callable[[str, str, date], str] | None = None,
 ) -> MailRound:
     """The messages for the round the store's last run recorded, their templates written
     into ``scratch`` as they are attached; the feedback workbooks are read from
     ``outbox/feedback``. ``as_of``: the day of the round the templates are for (default: the
     first day of the round after the run's); ``due``: when returns are due (default: the due
     date the run was given). With ``again``, organisations already sent their message are
-    mailed again."""
+    mailed again. ``links(layout, organisation, day)``: each organisation's upload link for
+    the round of the templates (``pipeline serve``), said in the message and on the
+    template's Guidance."""
     from .store import Store
 
     with Store.open(store_path, write=False) as store:
@@ -149,10 +152,12 @@ def prepare(
             if why is not None:
                 made.not_mailed.append(NotMailed(notice, why))
                 continue
-            template = _template(store, notice, scratch, as_of, taken)
+            day = as_of or next_round(notice)
+            link = links(notice.layout, notice.organisation, day) if links else None
+            template = _template(store, notice, scratch, day, taken, link)
             attachments = [template, *(context.feedback / name for name in notice.feedback)]
             try:
-                message = compose(notice, attachments, sender, due or notice.due)
+                message = compose(notice, attachments, sender, due or notice.due, link)
             except (ValueError, MessageError):  # an address a message cannot carry
                 made.not_mailed.append(NotMailed(notice, _unusable(notice)))
                 continue
@@ -192,17 +197,18 @@ def _round_notices(store, run_as_of: date) -> tuple[list[Notice], dict]:
     return notices, sent
 
 
-def _template(store, notice: Notice, scratch: Path, as_of: date | None, taken: set) -> Path:
-    """Write the organisation's template for the next round into ``scratch``."""
+def _template(store, notice: Notice, scratch: Path, day: date, taken: set,
+              link: str | None = None) -> Path:  # fmt: skip
+    """Write the organisation's template for the round of ``day`` into ``scratch`` (naming
+    its upload ``link`` on its Guidance, where there is one)."""
     from .templates import template_name, write_prefilled
 
     layout = LAYOUTS[notice.layout]
     entry = store.register_entry(notice.layout, notice.organisation)
     last = store.latest_returns_of(notice.layout, [notice.organisation])
-    day = as_of or next_round(notice)
     path = Path(scratch) / template_name(layout, notice.organisation, taken)
     return write_prefilled(path, layout, entry, last.get(organisation_key(notice.organisation)),
-                           day)  # fmt: skip
+                           day, link)  # fmt: skip
 
 
 def next_round(notice: Notice) -> date:
@@ -212,9 +218,14 @@ def next_round(notice: Notice) -> date:
 
 
 def compose(
-    notice: Notice, attachments: list[Path], sender: str | None, due: date | None
+    notice: Notice,
+    attachments: list[Path],
+    sender: str | None,
+    due: date | None,
+    link: str | None = None,
 ) -> EmailMessage:
-    """The message to one organisation, with ``attachments`` (its template first)."""
+    """The message to one organisation, with ``attachments`` (its template first) and its
+    upload ``link``, where it has one."""
     layout = LAYOUTS[notice.layout]
     message = EmailMessage()
     message["Subject"] = one_line(f"{layout.title}: {notice.organisation}, {notice.round_label}")
@@ -227,7 +238,7 @@ def compose(
     address = parseaddr(sender)[1] if sender else ""
     domain = address.rpartition("@")[2] if "@" in address else MESSAGE_DOMAIN
     message["Message-ID"] = make_msgid(domain=domain)
-    message.set_content(body(notice, [p.name for p in attachments], due))
+    message.set_content(body(notice, [p.name for p in attachments], due, link))
     for path in attachments:
         message.add_attachment(path.read_bytes(), *XLSX, filename=path.name)
     return message
@@ -238,9 +249,10 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def body(notice: Notice, attached: list[str], due: date | None) -> str:
+def body(notice: Notice, attached: list[str], due: date | None, link: str | None = None) -> str:
     """The message's text: what is missing or must be fixed, what is off track, when returns
-    are due, and what is attached (``attached``: the template first, then the feedback)."""
+    are due, where to upload the next return (``link``), and what is attached (``attached``:
+    the template first, then the feedback)."""
     title = LAYOUTS[notice.layout].title
     if notice.has_return:
         opening = f"Thank you for the {title} return for {notice.round_label}."
@@ -259,6 +271,10 @@ def body(notice: Notice, attached: list[str], due: date | None) -> str:
         lines += [f"Returns for {notice.round_label} were due by {due:%d/%m/%Y}.", ""]
     elif due is not None:
         lines += [f"Returns are due by {due:%d/%m/%Y}.", ""]
+    if link is not None:
+        lines += ["Send your next return by uploading it on your own page (keep this link to "
+                  "yourselves):", link, "You will see at once whether it is accepted and what "
+                  "to fix, and you may upload it again until it is right.", ""]  # fmt: skip
     template, *feedback = attached
     lines += ["Attached:",
               f"- {template}: your template for the next round, with what you told us last "

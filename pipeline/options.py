@@ -192,3 +192,12 @@ def export_options(command):
     )):  # fmt: skip
         command = option(command)
     return command
+
+
+url_option = click.option(
+    "--url",
+    metavar="ADDRESS",
+    help="The address partners reach `pipeline serve` at, such as https://returns.example.gov.uk: "
+    "each organisation's upload link starts with it (for a whole project, url at the top of "
+    "the project file).",
+)

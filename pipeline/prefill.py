@@ -8,7 +8,7 @@ return from anyone on the register) is said, not passed over.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,6 +56,7 @@ def write_round_templates(
     layout: str | None = None,
     store: Path | None = None,
     as_of: date | None = None,
+    links: Callable[[str, str, date], str] | None = None,
 ) -> list[TemplatesWritten]:
     """Write the templates for everyone on ``registers`` (each a path, or a layout name and a
     path) into ``out``, pre-filled from each organisation's latest return in ``store`` (by
@@ -63,7 +64,8 @@ def write_round_templates(
 
     ``layout`` reads an unnamed register as that layout and leaves out the others' registers;
     with no register it writes one blank template of ``layout``. ``as_of`` is the day of the
-    round the templates are for (default today; a blank template has none)."""
+    round the templates are for (default today; a blank template has none). ``links(layout,
+    organisation, day)``: each organisation's upload link, named on its Guidance."""
     store = store if store is not None else _default_store()
     given = list(registers)
     if not given:
@@ -83,7 +85,8 @@ def write_round_templates(
     written = []
     for name, register in read_registers(given).items():
         previous = _latest_returns(store, name) if exists else {}
-        paths = make_templates(register.layout, out, register, previous, as_of or date.today())
+        paths = make_templates(register.layout, out, register, previous, as_of or date.today(),
+                               links)  # fmt: skip
         carried = sum(organisation_key(e.organisation) in previous for e in register.entries)
         written.append(TemplatesWritten(register.layout, paths, len(register.entries), carried,
                                         store, exists))  # fmt: skip

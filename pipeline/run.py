@@ -20,7 +20,7 @@ from .consolidation import consolidate
 from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
-from .inbox import read_file, walk
+from .inbox import Entry, read_file, walk
 from .intake import UNCOUNTED, Receipt, receive, settle
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
@@ -154,9 +154,91 @@ def run(
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 
 
-def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times):
-    """Read the inbox (each file copied into ``scratch``) and put the round together with
-    what the store knows: the consolidation, and the file and plan records to save."""
+@dataclass
+class TakenIn:
+    """What taking in a few files outside a run found (``take_in``): each file's receipt,
+    the round as it now stands with them, and the feedback written for them."""
+
+    receipts: list[Receipt]
+    consolidation: Consolidation
+    feedback: dict[str, Path]  # by the file's SHA-256
+
+
+def take_in(
+    entries_of: Callable[[Path], list[Entry]],
+    outbox: Path,
+    register_paths: Iterable[Path | tuple[str, Path]] = (),
+    as_of: date | None = None,
+    store_path: Path | None = None,
+    due: date | Dues | None = None,
+    isolation: Isolation = ISOLATED,
+    vet: Callable[[list[Receipt], dict], None] | None = None,
+) -> TakenIn:
+    """Take in the files ``entries_of(copies)`` reads into the folder ``copies`` (an upload
+    through ``pipeline serve``) exactly as a run takes in its inbox's: checked, put together
+    with the round's earlier returns, their records kept in the store (a later run of the
+    round counts them once, as read by an earlier run) and their feedback written. No
+    workbook is written and no plan recorded: the next run does that. ``vet(receipts,
+    registers)`` may turn down a return once read, before the round is put together (a
+    file uploaded on one organisation's page that holds another's plan)."""
+    from .store import DEFAULT_STORE, Store
+
+    as_of = as_of or date.today()
+    registers = read_registers(list(register_paths))
+    outbox = Path(outbox)
+    store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
+    outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
+    outputs.check()
+    paths: set[Path] = set()  # (a message's attachments have the message's path)
+
+    def read(copies: Path) -> list[Entry]:
+        entries = entries_of(copies)
+        paths.update(entry.path for entry in entries)
+        return entries
+
+    with scratch_folder(outbox, "The outbox") as scratch:
+        found = _read_round(None, outputs, scratch, registers, as_of, due, isolation, None,
+                            False, read, vet)  # fmt: skip
+        consolidation, files, _, _, jobs = found
+        with Store.open(outputs.store) as store:
+            store.save_run(as_of, registers, list(files), [])
+        receipts = [r for r in consolidation.receipts if r.source.path in paths]
+        names = {r.source.name for r in receipts}
+        jobs = [job for job in jobs if job.name in names and job.new]
+        written = set(feedback.write_all(jobs, isolation))
+        by_name = {r.source.name: r.source.sha256 for r in receipts}
+        made = {by_name[job.name]: job.target for job in jobs if job.target in written}
+    return TakenIn(receipts, consolidation, made)
+
+
+def round_now(
+    outbox: Path,
+    register_paths: Iterable[Path | tuple[str, Path]] = (),
+    as_of: date | None = None,
+    store_path: Path | None = None,
+    due: date | Dues | None = None,
+) -> Consolidation:
+    """The round as the store holds it now (every file earlier runs and uploads took in),
+    put together as a run would, reading no inbox and recording nothing."""
+    from .store import DEFAULT_STORE
+
+    as_of = as_of or date.today()
+    registers = read_registers(list(register_paths))
+    outbox = Path(outbox)
+    store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
+    outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
+    outputs.check()
+    with scratch_folder(outbox, "The outbox") as scratch:
+        found = _read_round(None, outputs, scratch, registers, as_of, due, ISOLATED, None,
+                            False, lambda copies: [])  # fmt: skip
+    return found[0]
+
+
+def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times,
+                entries_of=None, vet=None):  # fmt: skip
+    """Read the inbox (each file copied into ``scratch``; or what ``entries_of(copies)``
+    reads) and put the round together with what the store knows: the consolidation, and the
+    file and plan records to save."""
     from .store import Store
 
     rounds = rounds_at(as_of)
@@ -166,10 +248,15 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
         outputs.tidy(store.latest_workbook)
         with stage("scan"):
             room = ("The outbox", outputs.outbox)
-            entries = walk(inbox, copies, outputs.not_inputs(), room=room)
+            if entries_of is None:
+                entries = walk(inbox, copies, outputs.not_inputs(), room=room)
+            else:
+                entries = entries_of(copies)
             entries = unpack(entries, copies, isolation, room=room)
             known = store.known(e.sha256 for e in entries if e.sha256)
         receipts = receive(entries, registers, known, isolation, on_file, file_times)
+        if vet is not None:
+            vet(receipts, registers)
         with stage("consolidate"):
             count_once(receipts, known, rounds, registers)
             read_now = {r.source.sha256 for r in receipts if r.status not in UNCOUNTED}

@@ -9,7 +9,7 @@ organisation for the loader.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -61,14 +61,16 @@ def make_templates(
     register: Register | None = None,
     previous: Mapping[str, LoadedReturn] | None = None,
     as_of: date | None = None,
+    links: Callable[[str, str, date], str] | None = None,
 ) -> list[Path]:
     """Write one template per register entry into ``out_dir`` (a blank one with no register).
 
     ``previous`` (organisation key -> its latest return, from the store) pre-fills next
     round: the header as last returned and every action or task, so that a partner only
     changes what changed. Register values win for the fields the register owns. ``as_of``:
-    the day of the round the templates are for (see ``write_template``). Returns the paths
-    written.
+    the day of the round the templates are for (see ``write_template``); ``links(layout,
+    organisation, day)``, where given, each organisation's upload link for that round (its
+    Guidance names it). Returns the paths written.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,8 @@ def make_templates(
     for entry in register.entries:
         last = previous.get(organisation_key(entry.organisation))
         path = out_dir / template_name(layout, entry.organisation, taken)
-        paths.append(write_prefilled(path, layout, entry, last, as_of))
+        link = links(layout.name, entry.organisation, as_of or date.today()) if links else None
+        paths.append(write_prefilled(path, layout, entry, last, as_of, link))
     return paths
 
 
@@ -98,6 +101,7 @@ def write_prefilled(
     entry: RegisterEntry,
     last: LoadedReturn | None = None,
     as_of: date | None = None,
+    link: str | None = None,
 ) -> Path:
     """Write one register entry's template to ``path``, pre-filled from its ``last`` return
     (see ``carried_forward``) and its register values, which win for the fields the register
@@ -106,7 +110,7 @@ def write_prefilled(
     header, rows = carried_forward(layout, last) if last else ({}, [])
     header = {**header, **entry.prefill, **completer_prefill(layout, entry, last)}
     return write_template(path, layout, {k: v for k, v in header.items() if v is not None},
-                          rows, entry.organisation, as_of)  # fmt: skip
+                          rows, entry.organisation, as_of, link)  # fmt: skip
 
 
 def carried_forward(
@@ -142,13 +146,15 @@ def write_template(
     rows: Sequence[Mapping[str, Any]] = (),
     organisation: str | None = None,
     as_of: date | None = None,
+    link: str | None = None,
 ) -> Path:
     """Write one template to ``path``, pre-filled with ``header`` values and ``rows``.
 
     With ``as_of``, the day of the round it is for: the Guidance's examples are near that day,
     and a plan by quarters marks the quarter it falls in and locks the statuses already
-    reported for the quarters before. Written to a temporary file beside ``path`` and renamed
-    into place.
+    reported for the quarters before. ``link``: the organisation's upload link for the round
+    (``pipeline serve``), which its Guidance names. Written to a temporary file beside
+    ``path`` and renamed into place.
     """
     import xlsxwriter
 
@@ -159,7 +165,9 @@ def write_template(
         book.set_properties(
             {"title": layout.title, "subject": organisation or "", "created": REPRODUCIBLE}
         )
-        _TemplateWriter(book, layout, header, rows, organisation, as_of).write()
+        writer = _TemplateWriter(book, layout, header, rows, organisation, as_of)
+        writer.link = link
+        writer.write()
         book.close()
     return Path(path)
 
@@ -215,6 +223,8 @@ def heading_row(layout: Layout) -> int:
 
 
 class _TemplateWriter:
+    link: str | None = None  # the organisation's upload link, named on its Guidance
+
     def __init__(
         self,
         book: Any,
@@ -311,6 +321,12 @@ class _TemplateWriter:
         sheet.write_string(1, 0, self.layout.guidance, self.fmt["wrap"])
         said = wrapped_lines(self.layout.guidance, sum(GUIDANCE_WIDTHS))
         sheet.set_row(1, max(60, LINE_HEIGHT * said + 4))
+        if self.link:  # where to send it: the organisation's own upload page
+            sheet.merge_range(2, 0, 2, len(GUIDANCE_COLUMNS) - 1, "", self.fmt["wrap"])
+            sheet.set_row(2, LINE_HEIGHT * 2 + 4)
+            sheet.write_url(2, 0, self.link, self.fmt["wrap"],
+                            f"Send your return by uploading it at {self.link}: you will see at "
+                            f"once whether it is accepted and what to fix.")  # fmt: skip
         for col, (title, width) in enumerate(zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)):
             sheet.set_column(col, col, width)
             sheet.write_string(3, col, title, self.fmt["heading"])

@@ -57,7 +57,7 @@ def test_a_new_store_is_created_at_the_latest_schema_version(tmp_path, inbox):
     assert version(db) == SCHEMA_VERSION
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"registers", "files", "sightings", "returns", "plans", "workbooks", "mail",
-                      "rounds", "round_files", "flags"}  # fmt: skip
+                      "rounds", "round_files", "flags", "links", "uploads", "accounts"}  # fmt: skip
 
 
 def test_an_old_store_is_upgraded_never_wiped(tmp_path, inbox):

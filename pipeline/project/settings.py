@@ -143,7 +143,7 @@ READERS: dict[str, Callable[[Any, Path], Any]] = {
 SHARED = {"inbox": Option("inbox", "inbox", "path"), "outbox": Option("outbox", "outbox", "path"),
           "store": Option("store", "store", "path"),
           "registers": Option("registers", "register", "registers"),
-          "due": Option("due", "due", "due")}  # fmt: skip
+          "due": Option("due", "due", "due"), "url": Option("url", "url", "text")}  # fmt: skip
 
 
 def _shown(value: Any) -> str:

@@ -28,6 +28,9 @@ inbox = "inbox"
 outbox = "outbox"
 # The store: every return read, kept for history and to pre-fill next round's templates.
 store = "outbox/pipeline.sqlite"
+# Where partners reach `pipeline serve`, if you serve the round on the web: each
+# organisation's upload link starts with it, and `pipeline mail` and the templates give it.
+# url = "https://returns.example.gov.uk"
 
 # Who is expected to return: one register (a CSV) per layout. These are examples: put your
 # own organisations in them, and remove the layouts you do not use.
@@ -66,6 +69,11 @@ format = "csv"
 [run]
 # pack = true               # also print the meeting pack
 # file_times = true         # our rule: a file's own time is when it arrived (see README)
+
+# `pipeline serve`: who may sign in, each with their own password (`pipeline serve
+# --set-password NAME`); without accounts, the one team password (`--set-password`).
+[serve]
+# accounts = ["ana.khan", "raj.patel"]
 """
 
 

@@ -154,6 +154,39 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (layout, round, position)
     );
     """,
+    # 7: ``pipeline serve``: each organisation's private upload link for a round, kept only
+    # as the SHA-256 of its token; every file uploaded through one; the team's sign-in
+    # passwords, kept only as Argon2 hashes
+    """
+    CREATE TABLE links (
+        token_sha256 TEXT PRIMARY KEY,
+        layout TEXT NOT NULL,
+        organisation TEXT NOT NULL,
+        round TEXT NOT NULL,
+        generation INTEGER NOT NULL,    -- 0, then one more each time it is revoked
+        made_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX links_by_organisation ON links (layout, organisation, round);
+    CREATE TABLE uploads (
+        id INTEGER PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        layout TEXT NOT NULL,           -- the link's: whose page it was uploaded on
+        organisation TEXT NOT NULL,
+        round TEXT NOT NULL,
+        name TEXT NOT NULL,             -- as the store's files table shows it
+        uploaded_at TEXT NOT NULL,
+        client TEXT,                    -- the address it came from
+        status TEXT NOT NULL,           -- what became of it
+        feedback TEXT                   -- its feedback workbook's name in outbox/feedback
+    );
+    CREATE INDEX uploads_by_organisation ON uploads (layout, organisation, round);
+    CREATE TABLE accounts (
+        name TEXT PRIMARY KEY,          -- "team" for the one team password
+        hash TEXT NOT NULL,             -- Argon2
+        set_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
