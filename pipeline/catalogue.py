@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .severity import word
+
 
 @dataclass(frozen=True)
 class Words:
@@ -22,6 +24,11 @@ class Words:
     severity: str  # a finding: rejected, must fix or please check; a flag: red or amber
     explains: str  # when it fires
     to_do: str  # what the partner does about it
+
+    @property
+    def shown_as(self) -> str:
+        """How loud it is, as every report says it: Red or Amber (``severity``)."""
+        return word(self.severity)
 
 
 MUST_FIX, CHECK, REJECTED = "must fix", "please check", "rejected"

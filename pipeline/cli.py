@@ -131,8 +131,16 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 pack_option = click.option(
     "--pack",
     is_flag=True,
-    help="Also print the meeting pack: a PDF of who needs attention, the Overview and a page "
-    "per organisation (needs LibreOffice; without it, the pack's workbook).",
+    help="Also print the meeting pack: a PDF of the figures and who needs attention, a page "
+    "per organisation needing it, then those with no return and those with nothing to discuss "
+    "(needs LibreOffice; without it, the pack's workbook).",
+)
+region_option = click.option(
+    "--region",
+    "group",
+    metavar="NAME",
+    help="Print the meeting pack for one region alone (or theme, or directorate: the grouping "
+    "column of the registers); implies --pack.",
 )
 
 
@@ -296,6 +304,7 @@ def check(
     help="Write how long each stage took, as JSON, to this file.",
 )
 @pack_option
+@region_option
 def run(
     inbox: Path,
     outbox: Path,
@@ -305,6 +314,7 @@ def run(
     store: Path | None,
     timings: Path | None,
     pack: bool,
+    group: str | None,
 ) -> None:
     """Read every return in the inbox and write one consolidated progress workbook.
 
@@ -315,7 +325,9 @@ def run(
     from .run import run as run_pipeline
 
     _run_and_report(
-        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due), pack
+        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due),
+        pack or group is not None,
+        group,
     )
     if timings is not None:
         import json
@@ -325,7 +337,7 @@ def run(
         timings.write_text(json.dumps(report(), indent=2))
 
 
-def _run_and_report(start, pack: bool = False) -> None:
+def _run_and_report(start, pack: bool = False, group: str | None = None) -> None:
     from tqdm import tqdm
 
     from .report.terminal import summary_text
@@ -348,7 +360,7 @@ def _run_and_report(start, pack: bool = False) -> None:
     echo(f"Store: {result.store}")
     echo(f"Consolidated workbook: {result.path}")
     if pack:
-        _pack(result)
+        _pack(result, group)
     if result.feedback_unwritten:
         folder = result.feedback_unwritten[0].parent
         raise PipelineError(
@@ -358,11 +370,11 @@ def _run_and_report(start, pack: bool = False) -> None:
         )
 
 
-def _pack(result) -> None:
+def _pack(result, group: str | None = None) -> None:
     from .report.pack import write_pack
 
     echo("Printing the meeting pack (LibreOffice takes a minute)...")
-    made = write_pack(result.consolidation, result.path.parent)
+    made = write_pack(result.consolidation, result.path.parent, group)
     if made.pdf is not None:
         echo(f"Meeting pack: {made.pdf}")
     else:

@@ -1,7 +1,8 @@
 """On paper: the workbook and the meeting pack, printed by LibreOffice, are readable.
 
-Every page is measured in the PDF LibreOffice makes (pdfplumber's character sizes): no text
-under 8 pt, on A4.
+Every page is measured in the PDF LibreOffice makes (pdfplumber's characters and words): no
+text under 8 pt, on A4; and no page of a table that shows fewer than three of its columns (a
+strip cut off the side of a table, or a page of labels whose values are elsewhere).
 """
 
 from __future__ import annotations
@@ -58,6 +59,74 @@ def pages(pdf: Path) -> list[tuple[str, float]]:
     return out
 
 
+CELL_GAP = 6.0  # points between two words that are in two cells of a line, not one
+SAME_COLUMN = 3.0  # points apart at most, two cells' left edges are one column's
+
+
+def printed_pages(pdf: Path) -> list[dict]:
+    """Each page of ``pdf``: the sheet its footer names, its smallest character size, and how
+    many columns its text stands in (left edges where cells start on two lines or more)."""
+    out = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            words = page.extract_words(extra_attrs=["size"])
+            footer = max((w["top"] for w in words), default=0)
+            body = [w for w in words if w["top"] < footer - 2]
+            footer_words = sorted((w for w in words if w["top"] >= footer - 2),
+                                  key=lambda w: w["x0"])  # fmt: skip
+            named = " ".join(w["text"] for w in footer_words).split(" Page ")[0]
+            out.append({
+                "sheet": named,
+                "smallest": min((w["size"] for w in words), default=99.0),
+                "columns": columns_of(body),
+                "text": bool(body),
+            })  # fmt: skip
+    return out
+
+
+def columns_of(words: list[dict]) -> int:
+    """How many columns ``words`` stand in: the left edges of cells (a line's first word, or
+    one far from the word before it) that two lines or more share."""
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        lines.setdefault(round(w["top"]), []).append(w)
+    starts: list[float] = []
+    for line in lines.values():
+        line.sort(key=lambda w: w["x0"])
+        starts += [w["x0"] for n, w in enumerate(line)
+                   if n == 0 or w["x0"] - line[n - 1]["x1"] > CELL_GAP]  # fmt: skip
+    edges: list[list[float]] = []
+    for x in sorted(starts):
+        if edges and x - edges[-1][-1] <= SAME_COLUMN:
+            edges[-1].append(x)
+        else:
+            edges.append([x])
+    return sum(len(edge) >= 2 for edge in edges)
+
+
+def strips(measured: list[dict], tabled: set[str]) -> list[str]:
+    """The pages of a sheet with a table, after its first, that show fewer than three columns
+    (or nothing at all)."""
+    bad, seen = [], set()
+    for n, page in enumerate(measured, start=1):
+        first = page["sheet"] not in seen
+        seen.add(page["sheet"])
+        if page["sheet"] in tabled and not first and (page["columns"] < 3 or not page["text"]):
+            bad.append(f"page {n} ({page['sheet']}): {page['columns']} column(s)")
+    return bad
+
+
+def tabled_sheets(workbook: Path) -> set[str]:
+    """The names (as footers give them) of the sheets of ``workbook`` that have a table."""
+    book = openpyxl.load_workbook(workbook)
+    named = set()
+    for sheet in book.worksheets:
+        if sheet.tables and sheet.sheet_state == "visible":
+            footer = sheet.oddFooter.left.text or sheet.title
+            named.add(footer.replace("&&", "&"))
+    return named
+
+
 def too_small(measured: list[tuple[str, float]]) -> list[str]:
     return [f"page {n} ({first[:40]!r}): {size:.1f} pt"
             for n, (first, size) in enumerate(measured, start=1)
@@ -91,10 +160,22 @@ def meeting(tmp_path_factory):
     return result.output, root / "outbox"
 
 
-def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, soffice, tmp_path):
+@pytest.fixture(scope="module")
+def workbook_pdf(meeting, tmp_path_factory):
+    """The meeting's consolidated workbook printed by LibreOffice (once): (workbook, PDF)."""
+    from pipeline import libreoffice
+
+    soffice = libreoffice.find()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs it")
     _, outbox = meeting
     workbook = outbox / "consolidated-2026-11-20.xlsx"
-    measured = pages(print_to_pdf(soffice, workbook, tmp_path))
+    return workbook, print_to_pdf(soffice, workbook, tmp_path_factory.mktemp("printed"))
+
+
+def test_every_page_of_the_workbook_prints_at_8_pt_or_more(workbook_pdf):
+    workbook, pdf = workbook_pdf
+    measured = pages(pdf)
     book = openpyxl.load_workbook(workbook)
     assert len(measured) >= len(book.sheetnames) - 1  # every sheet printed (but the hidden one)
     assert too_small(measured) == []
@@ -107,12 +188,32 @@ def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, soffice, tmp
     assert measured[0][0] == "Action plans: progress report"
 
 
-def test_a_sheet_too_wide_for_a_page_prints_across_pages_with_its_names_repeated(meeting):
-    _, outbox = meeting
-    sheet = openpyxl.load_workbook(outbox / "consolidated-2026-11-20.xlsx")["Actions"]
-    assert sheet.page_setup.scale == 80
-    assert sheet.page_setup.pageOrder == "overThenDown"
-    assert sheet.print_title_cols == "$A:$A"
+def test_no_printed_page_of_a_table_shows_fewer_than_three_of_its_columns(workbook_pdf):
+    """Every sheet prints one page wide: no page carries a strip cut off the side of a table,
+    or a panel of labels whose values went to another page."""
+    workbook, pdf = workbook_pdf
+    measured = printed_pages(pdf)
+    tabled = tabled_sheets(workbook)
+    assert {"Overview", "Gap Flags", "Leeds", "Huntingdonshire CSP"} <= tabled
+    assert strips(measured, tabled) == []
+    # and the measure finds a strip where there is one: a page of one column of a table
+    strip = [
+        {"sheet": "Gap Flags", "columns": 9, "text": True, "smallest": 9},
+        {"sheet": "Gap Flags", "columns": 1, "text": True, "smallest": 9},
+    ]
+    assert strips(strip, {"Gap Flags"}) == ["page 2 (Gap Flags): 1 column(s)"]
+
+
+@pytest.mark.slow
+def test_the_demo_workbook_prints_in_at_most_300_readable_pages(demo_round, soffice, tmp_path):
+    """The demo's whole workbook, printed: at most 300 pages (it was 990), nothing under 8 pt,
+    and no page of a table with fewer than three of its columns."""
+    _, _, workbook = demo_round
+    pdf = print_to_pdf(soffice, workbook, tmp_path)
+    measured = printed_pages(pdf)
+    assert len(measured) <= 300
+    assert [p for p in measured if p["smallest"] < SMALLEST_PT - 0.05] == []
+    assert strips(measured, tabled_sheets(workbook)) == []
 
 
 def test_the_meeting_pack_puts_who_needs_attention_first_then_a_page_per_organisation(meeting):

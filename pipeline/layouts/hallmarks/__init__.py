@@ -106,7 +106,7 @@ HEADER = (
     ),
 )
 REGISTER_ONLY = (
-    Field("region", "Region", register_column="region"),
+    Field("region", "Region", register_column="region", group=True),
     Field("contact_name", "Contact", register_column="contact_name"),
     Field("contact_email", "Contact email", Kind.EMAIL, register_column="contact_email"),
 )

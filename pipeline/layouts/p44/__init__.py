@@ -99,6 +99,8 @@ HEADER = (
         required=True,
         register_column="region",
         locked=True,
+        group=True,
+        report_title="Region",
         aliases=("Region", "Government Office", "GO region"),
         help="The Government Office region the partnership is in. Pre-filled.",
     ),

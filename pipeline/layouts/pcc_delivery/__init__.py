@@ -99,6 +99,7 @@ HEADER = (
     ),
 )
 REGISTER_ONLY = (
+    Field("theme", "Theme", register_column="theme", group=True),  # where a register has one
     Field("contact_name", "Contact", register_column="contact_name"),
     Field("contact_email", "Contact email", Kind.EMAIL, register_column="contact_email"),
 )

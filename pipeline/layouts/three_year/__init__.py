@@ -302,6 +302,8 @@ LAYOUT = Layout(
         delayed=frozenset({"Delayed"}),
         statuses=TASK_STATUS.values,
     ),
+    # the directorate each business unit is in, where the register has the column
+    register_only=(Field("directorate", "Directorate", register_column="directorate", group=True),),
     bands=(
         Band("Part 1 — Project Plan", "ref", "completion_quarter"),
         Band("Part 2 — Monitoring Schedule", "q1", "progress_report"),

@@ -19,6 +19,7 @@ from ...report.tables import (
     TEXT,
     Col,
     Table,
+    column_of,
     field_col,
     rows_of,
 )
@@ -43,7 +44,9 @@ def _field(name: str) -> Col:
 
 def task_columns() -> list[Col]:
     """The Tasks sheet: what the task is and when it is due, then where it stands (this
-    quarter, latest, overdue, change), then the rest of its columns, then its source."""
+    quarter, latest, overdue), its progress report and outcomes; then, on screen only, its
+    change since last round, every quarter's status and the impact assessment (which the
+    Council Plan, Contract Register and Efficiency sheets print), and its source."""
     return [
         *map(_field, FIRST),
         THIS_QUARTER,
@@ -51,9 +54,9 @@ def task_columns() -> list[Col]:
         OVERDUE,
         STATUS_LAST_ROUND,
         CHANGED,
-        *(field_col(f) for f in LAYOUT.columns if f.name not in FIRST),
+        *(column_of(LAYOUT, f) for f in LAYOUT.columns if f.name not in FIRST),
         SOURCE,
-    ]
+    ]  # fmt: skip
 
 
 def council_plan_progress(c: Consolidation) -> Table:
@@ -97,13 +100,15 @@ def cabinet_summary(c: Consolidation) -> Table:
 
 def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
     """The Cabinet summary (tasks per priority by status this quarter), then every task."""
+    table = w.fitted(sheet, table)
     w.title(sheet, "Council Plan progress: tasks significant for a priority")
-    sheet.write_string(1, 0, "Each task counts once per priority, by its status this quarter "
-                       "(a finished task by its closing status).", w.fmt["subtitle"])  # fmt: skip
+    w.lead(sheet, 1, "Per Council Plan priority, its significant tasks by status this quarter "
+           "(each task counts once per priority, a finished task by its closing status); then "
+           "every such task.", table.printed)  # fmt: skip
     below = w.table(sheet, cabinet_summary(c), 3, freeze=False, widths=False,
                     name=w.table_name(CABINET_SUMMARY))  # fmt: skip
     sheet.write_string(below + 1, 0, "Every task", w.fmt["bold"])
-    w.table(sheet, table, below + 2, freeze=False)
+    w.table(sheet, table, below + 2, freeze=False, widths=False)
     sheet.repeat_rows(below + 2)
 
 
@@ -122,6 +127,10 @@ def efficiency(c: Consolidation) -> Table:
     return _tasks_marked(c, EFFICIENCY, "efficiency")
 
 
+# every quarter's status (this quarter's and the latest print) and the impact assessment (the
+# Council Plan, Contract Register and Efficiency sheets print it) are for the screen alone
+SCREEN_ONLY = tuple(f.name for f in LAYOUT.columns
+                    if f.name not in (*FIRST, "progress_report", "outcomes"))  # fmt: skip
 COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
     "Council Plan Progress", "Contract Register", "Efficiency")  # fmt: skip
 CABINET_SUMMARY = "Cabinet summary"
@@ -130,14 +139,17 @@ REPORT = LayoutReport(
     rules=RULES,
     on_paper=("ref", "task", "task_officer", "completion_quarter"),
     row_columns=task_columns,
+    screen_only=SCREEN_ONLY,
     sheets=(
         DerivedSheet(COUNCIL_PLAN_PROGRESS, "per Council Plan priority, its significant tasks "
                      "by status this quarter (the Cabinet summary), then every such task",
                      council_plan_progress, write=write_council_plan_progress),
         DerivedSheet(CONTRACT_REGISTER, "tasks under a formal contract, for the Corporate "
-                     "Contract Register", contract_register),
+                     "Contract Register", contract_register,
+                     title="Contract Register: three-year tasks under a formal contract"),
         DerivedSheet(EFFICIENCY, "tasks that will bring a Gershon efficiency, for the Annual "
-                     "Efficiency Statement", efficiency),
+                     "Efficiency Statement", efficiency,
+                     title="Efficiency: three-year tasks that bring a Gershon efficiency"),
     ),
     charts=(
         ChartSpec("Three-year tasks by status this quarter, per business unit", "tasks by status",
