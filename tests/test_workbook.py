@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from workbook_reading import flags, main_table, sheet_records, tracker
 
 from pipeline.report.workbook import write_consolidated
-from pipeline.values import LINE_HEIGHT
 from pipeline.report.writer import ENGINES
 from pipeline.run import run
+from pipeline.values import LINE_HEIGHT
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +194,7 @@ def test_an_organisation_sheet_is_laid_out_top_to_bottom_within_its_printed_colu
     flagged = [r for r in rows if r[0] in ("Red", "Amber")]
     assert flagged and all(r[1] and r[next(j for j in range(2, len(r)) if r[j])]
                            for r in flagged)  # fmt: skip
-    _, rows_top, right, _ = main_table(sheet, "Actions")
+    _, rows_top, _, _ = main_table(sheet, "Actions")
     assert order.index("Overall confidence (RAG)") < order.index("Severity") < rows_top - 1
     refs = [r[0] for r in rows if r[0] in ("A01", "A02", "A03")]
     assert refs == ["A01", "A02", "A03"]

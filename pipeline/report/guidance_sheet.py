@@ -21,7 +21,7 @@ from ..layouts import Layout
 from ..layouts.measures import RETURN_MEASURES, union
 from ..messages import ENVELOPE_MEANS
 from ..plans import TRAIL_ROUNDS, Consolidation
-from ..severity import SEVERITIES
+from ..severity import SEVERITIES, word
 from .charts import every_chart
 from .sheetwriter import SheetWriter
 from .tables import LONG, TEXT, Col, Table
@@ -96,9 +96,10 @@ def _notes(layout: Layout) -> list[str]:
     plans state no confidence, how their position is worked out."""
     said = list(layout.report.notes)
     if layout.confidence_key is None:
-        said.append(f"{layout.short_title} plans state no overall confidence: their position "
-                    f"(Last {TRAIL_ROUNDS} rounds, Needs attention) is the confidence their "
-                    f"{layout.row_noun}s bear out ({_judged(layout)}).")  # fmt: skip
+        said.append(f"{layout.short_title} plans state no overall confidence: the confidence "
+                    f"their {layout.row_noun}s bear out stands for it (on the Overview, in Last "
+                    f"{TRAIL_ROUNDS} rounds and on Needs attention): "
+                    f"{_judged(layout)}.")  # fmt: skip
     return said
 
 
@@ -133,7 +134,7 @@ def write_guidance(w: SheetWriter, sheet: Any, c: Consolidation) -> None:
         [Col("Rule", 26, LONG), Col("What it means", 60, LONG), Col("Severity", 14),
          Col("Layouts", 14, LONG), Col("What to do", 40, LONG)],
         [(r.title, r.meaning([x for x in having if x in layouts]),
-          (r.severity or "red or amber").title(),
+          word(r.severity) if r.severity else "Red or Amber",
           ", ".join(x.short_title for x in having if x in layouts), r.to_do)
          for r, having in rules],
     ))  # fmt: skip

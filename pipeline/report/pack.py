@@ -34,7 +34,7 @@ from ..templates import workbook_options
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
 from . import tables
 from .sheetwriter import DEFAULT_WIDTH, SheetWriter
-from .tables import DATE, LONG, RAG, TEXT, Col, Table, source
+from .tables import DATE, EMAIL, LONG, RAG, TEXT, Col, Table, source
 from .writer import Writer
 
 NO_RETURN, NOTHING = "No return", "Nothing to discuss"
@@ -138,7 +138,8 @@ class _PackWriter:
             Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
             Col("Why", 30, LONG, lambda p: attention.no_return(p)),
             Col("Last return", 11, DATE, lambda p: _last_updated(p)),
-            Col("Contact", 30, LONG, lambda p: p.contact),
+            Col("Contact", 20, LONG, lambda p: p.contact_name),
+            Col("Email", 30, EMAIL, lambda p: p.contact_email),
         ]
         table = self.w.fitted(sheet, Table.of(NO_RETURN, columns, self.missing))
         self.w.title(sheet, f"No return this round ({len(self.missing)})")

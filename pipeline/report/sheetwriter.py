@@ -50,8 +50,9 @@ FOOTER_NAME = 120  # characters of a name a footer shows (Excel allows 255 in al
 FILTER_BUTTON = 3  # characters of a heading's width its filter button covers
 NARROWEST = 10  # a text column is narrowed for paper no further (unless its words are longer)
 BOLD = 1.1  # a bold heading's characters are about this much wider
-# a column width unit holds this many characters of a bold heading (see ``wrapped_lines``)
-HEADING_CHARACTERS = CHARACTERS_PER_WIDTH / BOLD
+# a column width unit holds about this many characters of a bold heading, at the least (its
+# capitals are wide: a heading's longest word must fit whole)
+HEADING_CHARACTERS = 1.0
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
@@ -95,7 +96,7 @@ class SheetWriter:
         # a share with the sign that one of its Statutory requirements is a Gap
         specs["gap"] = {**base, "bold": True, "font_color": "#9C0006", "num_format": '0%" (gap)"'}
         # a line of text across a page, wrapped (the meeting pack's)
-        for style in ("plain", "subtitle", "bold", "red", "amber"):
+        for style in ("plain", "subtitle", "bold", "red", "amber", "link"):
             specs[f"{style} wrapped"] = {**specs[style], "text_wrap": True}
         self.fmt = {name: book.add_format(spec) for name, spec in specs.items()}
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
@@ -255,7 +256,8 @@ class SheetWriter:
         set_widths = self.widths.get(id(sheet), {})
         shown = [wrap_in[left + j] if wrap_in else set_widths.get(left + j, c.width)
                  for j, c in enumerate(columns)]  # fmt: skip
-        heading_lines = max(wrapped_lines(c.title, (w - button) / BOLD) for c, w in
+        per_width = HEADING_CHARACTERS / CHARACTERS_PER_WIDTH  # (as ``wrapped_lines`` counts)
+        heading_lines = max(wrapped_lines(c.title, (w - button) * per_width) for c, w in
                             zip(columns, shown))  # fmt: skip
         if heading_lines > 1:
             sheet.set_row(top, LINE_HEIGHT * heading_lines + 4)
@@ -271,7 +273,7 @@ class SheetWriter:
         for col, column in enumerate(columns, start=left):
             heading = self.fmt["heading right" if column.kind in NUMERIC else "heading"]
             sheet.write_string(top, col, column.title, heading)
-        link_format = self.fmt["link"]
+        link_format = self.fmt["link wrapped" if columns[0].kind == LONG else "link"]
         kinds = [c.kind for c in columns]
         writers = [self._column_writer(sheet, kind) for kind in kinds]
         direct = self.writer.row_writer(sheet, left, kinds, self.of_kind)

@@ -19,6 +19,7 @@ from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..returns import ROW, Envelope
+from ..severity import word
 from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
@@ -347,8 +348,10 @@ def returns_log(c: Consolidation) -> Table:
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Sender check", 60, LONG, lambda r: r.sender_note),
-        Col("Errors", 8, INT, lambda r: sum(f.severity == "error" for f in r.findings)),
-        Col("Warnings", 9, INT, lambda r: sum(f.severity == "warning" for f in r.findings)),
+        Col("Red findings", 9, INT, lambda r: sum(word(f.severity) == "Red" for f in r.findings)),
+        Col(
+            "Amber findings", 9, INT, lambda r: sum(word(f.severity) == "Amber" for f in r.findings)
+        ),
         Col("Reason", 80, LONG, lambda r: r.note),
     ]
     return Table.of("Returns Log", columns, c.receipts)
@@ -360,7 +363,7 @@ def findings(c: Consolidation) -> Table:
         Col("File", 40, TEXT, lambda f: f.file),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
         Col("Cell", 8, TEXT, lambda f: f.cell),
-        Col("Severity", 10, TEXT, lambda f: f.severity.value),
+        Col("Severity", 10, RAG, lambda f: word(f.severity)),
         Col("Field", 24, TEXT, lambda f: f.field),
         Col("Value", 24, TEXT, lambda f: f.value),
         Col("Message", 90, LONG, lambda f: f.message),
