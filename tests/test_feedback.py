@@ -203,8 +203,9 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_in_the_workbooks_words(
     leeds = fix_list("leeds-feedback.xlsx")
     words = [line["Severity"] for line in leeds]
     assert set(words) == {"Red", "Amber"} and words == sorted(words, key=["Red", "Amber"].index)
-    off_track = {line["Field"]: line for line in leeds
-                 if line["Field"] in ("Return stale", "Action overdue")}  # (the flags' rules)
+    off_track = {
+        line["Field"]: line for line in leeds if line["Field"] in ("Return stale", "Action overdue")
+    }  # (the flags' rules)
     # the flags that restate its findings (risks empty, the status) are not said twice
     assert not {"Required field empty", "Value not readable"} & set(off_track), off_track
     stale = off_track["Return stale"]
@@ -226,9 +227,7 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_in_the_workbooks_words(
     assert cell.fill.fgColor.rgb.endswith("FFE199") and cell.comment.text.startswith("Amber: ")
 
 
-def test_a_cell_found_wrong_and_flagged_is_one_line_at_the_louder_level(
-    tmp_path, inbox, registers
-):
+def test_a_cell_found_wrong_and_flagged_is_one_line_at_the_louder_level(tmp_path, inbox, registers):
     """Leeds says Red and leaves its risks empty: the empty cell is a finding (Red) and the
     plan a red flag (Red confidence without contingency), both at H11. The Fix list gives H11
     once, Red, with both problems; the cell's note says both."""
