@@ -246,18 +246,21 @@ def _read_header(
     loaded: LoadedReturn, layout: Layout, sheet: Sheet, labels: list, notes: _Notes
 ) -> None:
     by_name = {label.field.name: label for label in labels}
+    above = None  # the label of the field declared before, found on the sheet
     for f in layout.header:
         label = by_name.get(f.name)
         if label is None:
             loaded.header[f.name] = HeaderValue(None)
             if f.required:
+                where = _where_to_add(above)
                 notes.error(
                     "missing-label",
-                    f'The label "{f.title}" was not found on the sheet: add it, with the value '
-                    f"in the cell to its right.",
+                    f'The label "{f.title}" was not found on the sheet: add it{where}, with the '
+                    f"value in the cell to its right.",
                     field=f,
                 )
             continue
+        above = label
         if label.guessed_from is not None:
             notes.warn(
                 "guessed-label",
@@ -271,6 +274,15 @@ def _read_header(
         loaded.header[f.name] = HeaderValue(reading.value, label.value, row, col)
         if reading.guess:
             notes.guess(f, reading.guess, row, col, label.value, reading.value)
+
+
+def _where_to_add(above: Any) -> str:
+    """Where a missing label goes: below the label of the field before it, as the template
+    has it (nothing where no label before it was found)."""
+    if above is None:
+        return ""
+    return (f' in cell {cell_address(above.row + 1, above.col)}, below "{above.field.title}" '
+            f"(insert a row there if it is taken)")  # fmt: skip
 
 
 def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:

@@ -178,7 +178,7 @@ HEADER = (
         register_column="target_date",
         locked=True,
         period_end=True,
-        help="The date by which the reduction is to be achieved, e.g. 30/09/2008.",
+        help="The date by which the reduction is to be achieved. Pre-filled.",
     ),
     Field(
         "definition_of_problem",

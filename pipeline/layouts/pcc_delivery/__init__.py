@@ -84,7 +84,7 @@ HEADER = (
         Kind.FY_QUARTER,
         required=True,
         aliases=("Reporting quarter", "Period"),
-        help="The financial year and quarter this update is for, e.g. 2017/18 Q3.",
+        help="The financial year and quarter this update is for, as the Board writes it.",
     ),
     Field(
         "date_of_update",
