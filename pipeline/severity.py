@@ -1,6 +1,7 @@
 """How much a problem matters, said one way everywhere: Red or Amber, in the same two colours,
 on the consolidated workbook, the meeting pack, a partner's Fix list and the notes on its
-cells.
+cells (and Red, Amber and Green coloured alike wherever a value is one of them, templates
+included).
 
 A gap flag is red or amber; a finding about a file is an error (or a rejection) or a warning.
 Each is shown as the level it comes to: an error, a rejection or a red flag is Red (put it
@@ -26,6 +27,8 @@ RED = Level("Red", "Put it right: a value is missing or cannot be read, the file
 AMBER = Level("Amber", "Check it: we read something by guess, or the plan may be slipping.",
               "FFE199")  # fmt: skip
 SEVERITIES = (RED, AMBER)
+# Red, Amber and Green, as every report and template colours them (a RAG value, a severity)
+RAG_FILLS = {"Red": RED.fill, "Amber": AMBER.fill, "Green": "B7E1B0"}
 
 # every severity the pipeline gives, as the level it comes to
 _LEVELS = {"red": RED, "error": RED, "rejected": RED, "must fix": RED,

@@ -147,11 +147,11 @@ def test_register_columns_come_from_the_declaration():
     assert p44 == ["partnership", "region", "contact_name", "contact_email", "baseline_crimes",
                    "reduction_target_pct", "target_date"]  # fmt: skip
     three = [f.register_column for f in LAYOUTS["three_year"].register_fields]
-    assert three == ["business_unit", "code", "head_of_service", "plan_start"]
+    assert three == ["business_unit", "code", "head_of_service", "plan_start", "directorate"]
     hallmarks = [f.register_column for f in LAYOUTS["hallmarks"].register_fields]
     assert hallmarks == ["partnership", "region", "contact_name", "contact_email"]
     pcc = [f.register_column for f in LAYOUTS["pcc_delivery"].register_fields]
-    assert pcc == ["organisation", "theme_lead", "contact_name", "contact_email"]
+    assert pcc == ["organisation", "theme_lead", "theme", "contact_name", "contact_email"]
 
 
 def test_dates_numbers_and_choices_have_their_kinds():

@@ -20,6 +20,8 @@ from .tables import INT, TEXT, Col, Table
 DATA_SHEET = "Chart Data"
 MOST_CATEGORIES = 60  # a bar chart of more organisations than this cannot be read
 WIDTH, TALLEST = 700, 960  # pixels: a chart fits a portrait A4 page, whole
+ROW = 20  # pixels a row of the Charts sheet is tall
+PAGE = 1000  # pixels of rows a portrait A4 page holds (inside its margins, above its footer)
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,12 @@ def every_chart(layouts: list[Layout] | None = None) -> list[tuple[ChartSpec, La
 
 
 def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, fmt: Any) -> int:
-    """Write each chart's counts on the data sheet and the chart on the charts sheet, each
-    chart on a printed page of its own; returns how many charts had something to show."""
+    """Write each chart's counts on the data sheet and the chart on the charts sheet, a page
+    break before any chart that would otherwise be cut in two; returns how many charts had
+    something to show."""
     data_row, chart_row, shown = 0, 3, 0
-    breaks = []
+    breaks: list[int] = []
+    used = chart_row * ROW  # pixels of the printed page taken so far
     for spec, _ in every_chart(c.layouts):
         table = spec.data(c)
         rows = table.rows[:MOST_CATEGORIES]
@@ -107,10 +111,12 @@ def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, 
         chart.set_title({"name": title, "name_font": {"size": 12}})
         height = 320 if spec.kind == "doughnut" else min(max(320, 18 * len(rows) + 120), TALLEST)
         chart.set_size({"width": WIDTH, "height": height})
-        if shown:  # a chart starts a page: none is cut in half
+        if used and used + height > PAGE:  # a chart that would be cut starts a page
             breaks.append(chart_row - 1)
+            used = 0
         charts_sheet.insert_chart(chart_row, 0, chart)
-        chart_row += height // 20 + 3
+        chart_row += height // ROW + 3
+        used += (height // ROW + 3) * ROW
         data_row = last + 3
         shown += 1
     if breaks:

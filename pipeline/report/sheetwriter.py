@@ -17,6 +17,7 @@ from typing import Any
 
 from ..naming import plain
 from ..paper import fits, narrowed, points, print_readably
+from ..severity import RAG_FILLS
 from ..templates import DEFAULT_FONT
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
@@ -38,7 +39,7 @@ from .tables import (
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
-RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
+RAG_COLOURS = {word: f"#{fill}" for word, fill in RAG_FILLS.items()}
 OWN_COLOURS = {word: word for word in RAG_COLOURS}  # a RAG column's values: their own colour
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20,
           EMAIL: 40}  # fmt: skip
@@ -352,6 +353,11 @@ class SheetWriter:
         wrappable = [c.kind in (TEXT, LONG) for c in columns]
         fitted = narrowed(wide[:printed], wrappable[:printed], floors[:printed], self.portrait,
                           reserve)  # fmt: skip
+        if fitted != wide[:printed]:  # too wide: texts first as narrow as their columns say
+            said = [min(w, max(c.width, f)) if c.kind == TEXT else w
+                    for w, c, f in zip(wide, columns, floors)]  # fmt: skip
+            fitted = narrowed(said[:printed], wrappable[:printed], floors[:printed],
+                              self.portrait, reserve)  # fmt: skip
         written = []
         for j, column in enumerate(columns):
             width = fitted[j] if j < printed else wide[j]
