@@ -28,6 +28,7 @@ from .findings import TOO_LONG, Finding, Severity
 from .flags import FROM_FINDINGS, NO_RETURN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
+from .messages import SEPARATOR as ATTACHED
 from .naming import safe_stem, sheet_ref, visible_lines
 from .registers import organisation_key
 from .severity import AMBER, RED, SEVERITIES, level
@@ -155,7 +156,10 @@ def jobs_for(
         if not receipt.source.sha256:  # never read (a link, a pipe, a folder): no partner's file
             continue
         name = receipt.source.name
-        stem = safe_stem(Path(name).with_suffix("").as_posix(), taken)
+        # (a return that came by email is named after its attachment: the partner's own file)
+        own = name.rsplit(ATTACHED, 1)[-1]
+        folder = "" if ATTACHED in name else Path(name).parent.as_posix().strip(".")
+        stem = safe_stem(f"{folder}/{Path(own).stem}" if folder else Path(own).stem, taken)
         markup = (
             not receipt.loaded.rejected
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")

@@ -247,3 +247,30 @@ def test_a_cell_found_wrong_and_flagged_is_one_line_at_the_louder_level(tmp_path
     assert "Also: Overall confidence is Red but Risks and contingency is empty" in risks["Problem"]
     note = comments_in(copy)["H11"]
     assert note.startswith("Red: ") and "Also: Overall confidence is Red" in note
+
+
+def test_feedback_on_a_return_that_came_by_email_is_named_after_the_partners_own_file(
+    tmp_path, inbox, registers
+):
+    """A return attached to an email is shown as "message › attachment": its feedback file is
+    named after the attachment, the partner's own file, in whole words (not cut off
+    mid-word, "…-Bedford-Boroug-feedback.xlsx")."""
+    from builders import AS_OF
+    from message_builders import eml
+
+    from pipeline.naming import FILE_STEM_LIMIT, safe_stem
+    from pipeline.run import run
+
+    made = tmp_path / "made"
+    made.mkdir()
+    leeds = p44_return(made, risks=None).read_bytes()
+    long_name = "Leeds Community Safety Partnership action plan fortnight ending 20 November.xlsx"
+    eml(inbox / "Leeds Community Safety Partnership return for the fortnight.eml",
+        [(long_name, leeds)])  # fmt: skip
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    [copy] = (tmp_path / "outbox" / "feedback").glob("*.xlsx")
+    assert copy.name == (
+        "Leeds-Community-Safety-Partnership-action-plan-fortnight-ending-20-November-feedback.xlsx"
+    )
+    cut = safe_stem("word " * 40)
+    assert len(cut) <= FILE_STEM_LIMIT and cut.endswith("word")

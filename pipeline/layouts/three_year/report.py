@@ -23,6 +23,7 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
+from ..quarters import PLAN_QUARTERS, quarter_label
 from ..reporting import DerivedSheet, LayoutReport
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, TASK_STATUS
 from .rules import RULES
@@ -38,6 +39,18 @@ THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("st
                    colours=TASK_STATUS.rag)  # fmt: skip
 
 
+def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
+    """The months of a task's quarter for completion, by its plan's start: ``Jul–Sep 28``."""
+    start, quarter = item[0].value(LAYOUT.plan_start or ""), item[1].get("completion_quarter")
+    if isinstance(start, int) and isinstance(quarter, int) and 1 <= quarter <= PLAN_QUARTERS:
+        return quarter_label(start, quarter)
+    return None
+
+
+# a quarter for completion is a number of the plan's twelve: its months beside it say when
+MONTHS = Col("Its months", 10, TEXT, _months)
+
+
 def _field(name: str) -> Col:
     return field_col(LAYOUT.field(name))
 
@@ -49,6 +62,7 @@ def task_columns() -> list[Col]:
     Council Plan, Contract Register and Efficiency sheets print), and its source."""
     return [
         *map(_field, FIRST),
+        MONTHS,
         THIS_QUARTER,
         LATEST,
         OVERDUE,
@@ -72,7 +86,7 @@ def council_plan_progress(c: Consolidation) -> Table:
         Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
         *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
           for col in (BUSINESS_UNIT, _field("ref"), _field("task"), _field("task_officer"),
-                      _field("completion_quarter"), THIS_QUARTER, LATEST, OVERDUE,
+                      _field("completion_quarter"), MONTHS, THIS_QUARTER, LATEST, OVERDUE,
                       _field("progress_report"))),
     ]  # fmt: skip
     return Table.of(COUNCIL_PLAN_PROGRESS, columns, items)
