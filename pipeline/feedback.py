@@ -47,6 +47,7 @@ FIX_LIST_COLUMNS = (
     ("Sheet", 14, False), ("Cell", 7, False), ("Field", 22, True), ("Severity", 11, False),
     ("Problem", 55, True), ("What to do", 40, True),
 )  # fmt: skip
+SEVERITY_COLUMN = 4  # the Fix list's column (1-based) saying Red or Amber
 COLOURS_SAID = (
     "Each cell to act on is coloured, with a note: "
     + "; ".join(f"{s.word.lower()}, {s.means[: s.means.index(':')].lower()}" for s in SEVERITIES)
@@ -310,7 +311,10 @@ def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
         cells, lines = [], 1
         for col, (value, (_, width, wraps)) in enumerate(zip(values, FIX_LIST_COLUMNS), 1):
             text = visible_lines(value) if isinstance(value, str) else value
-            cells.append((text, link if col == 2 and linked else wrapped if wraps else plain))
+            style = link if col == 2 and linked else wrapped if wraps else plain
+            if col == SEVERITY_COLUMN:  # in its colour, as its cell and the workbook show it
+                style = styles.marked(plain, FILLS[item.level])
+            cells.append((text, style))
             if wraps and isinstance(text, str):
                 lines = max(lines, wrapped_lines(text, width))
         if linked:

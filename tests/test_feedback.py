@@ -247,6 +247,9 @@ def test_a_cell_found_wrong_and_flagged_is_one_line_at_the_louder_level(tmp_path
     assert "Also: Overall confidence is Red but Risks and contingency is empty" in risks["Problem"]
     note = comments_in(copy)["H11"]
     assert note.startswith("Red: ") and "Also: Overall confidence is Red" in note
+    fix_list = openpyxl.load_workbook(copy)[FIX_LIST]
+    [said] = [c for c in fix_list["D"] if c.value == "Red"]  # in the workbook's Red
+    assert said.fill.fgColor.rgb.endswith("F4B6B6")
 
 
 def test_feedback_on_a_return_that_came_by_email_is_named_after_the_partners_own_file(
