@@ -34,7 +34,8 @@ def sheet_notes(layouts: list[Layout]) -> list[tuple[str, str]]:
     order, for the Guidance."""
     derived = [sheet for layout in layouts for sheet in layout.report.sheets]
     charts = ", ".join(spec.short for spec, _ in every_chart(layouts))
-    nouns = " and ".join(layout.row_noun for layout in layouts)
+    plural = list(dict.fromkeys(f"{layout.row_noun}s" for layout in layouts)) or ["rows"]
+    nouns = " and ".join([", ".join(plural[:-1]), plural[-1]] if len(plural) > 1 else plural)
     return [
         ("Overview", "headline figures, then one row per organisation, trouble coloured; each "
          "name links to its own sheet"),
@@ -48,7 +49,7 @@ def sheet_notes(layouts: list[Layout]) -> list[tuple[str, str]]:
         *((sheet.name, sheet.shows) for sheet in derived if not sheet.first),
         ("Returns Log, Findings", "every file read and what was found in it"),
         ("one sheet per organisation", f"its return's header, figures and flags, then its "
-         f"{nouns}s as returned"),
+         f"{nouns} as returned"),
     ]  # fmt: skip
 
 
