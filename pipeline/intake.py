@@ -31,7 +31,7 @@ WITH_FINDINGS = "accepted with findings"
 REJECTED = "rejected"
 DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
-TAKEN_FROM_REGISTER = "taken-from-register"  # a header field the return lacks, from the register
+TAKEN_FROM_REGISTER = "taken-from-register"  # the rule of a finding: a field from the register
 
 RECEIVED_MEANS = (
     "Received is when the file arrived: when the pipeline first saw it, or when the file was "

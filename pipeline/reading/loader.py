@@ -252,7 +252,7 @@ def _read_header(
         if label is None:
             loaded.header[f.name] = HeaderValue(None)
             if f.required:
-                where = _where_to_add(above)
+                where = _where_to_add(above, sheet)
                 notes.error(
                     "missing-label",
                     f'The label "{f.title}" was not found on the sheet: add it{where}, with the '
@@ -276,13 +276,14 @@ def _read_header(
             notes.guess(f, reading.guess, row, col, label.value, reading.value)
 
 
-def _where_to_add(above: Any) -> str:
-    """Where a missing label goes: below the label of the field before it, as the template
-    has it (nothing where no label before it was found)."""
+def _where_to_add(above: Any, sheet: Sheet) -> str:
+    """Where a missing label goes: below the label of the field before it (and the cells it
+    is merged over), as the template has it; nothing where no label before it was found."""
     if above is None:
         return ""
-    return (f' in cell {cell_address(above.row + 1, above.col)}, below "{above.field.title}" '
-            f"(insert a row there if it is taken)")  # fmt: skip
+    below = cell_address(sheet.span_bottom(above.row, above.col) + 1, above.col)
+    return (f' in cell {below}, below "{above.field.title}" (insert a row there if it is '
+            f"taken)")  # fmt: skip
 
 
 def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:
