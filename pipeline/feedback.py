@@ -158,9 +158,8 @@ def jobs_for(
             continue
         name = receipt.source.name
         # (a return that came by email is named after its attachment: the partner's own file)
-        own = name.rsplit(ATTACHED, 1)[-1]
-        folder = "" if ATTACHED in name else Path(name).parent.as_posix().strip(".")
-        stem = safe_stem(f"{folder}/{Path(own).stem}" if folder else Path(own).stem, taken)
+        own = Path(name.rsplit(ATTACHED, 1)[-1] if ATTACHED in name else name)
+        stem = safe_stem(own.with_suffix("").as_posix(), taken)
         markup = (
             not receipt.loaded.rejected
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")
