@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from ..naming import plain
-from ..paper import fits, narrowed, points, print_readably
+from ..paper import fits, points, print_readably
 from ..severity import RAG_FILLS
 from ..templates import DEFAULT_FONT
 from ..timing import count
@@ -36,24 +35,17 @@ from .tables import (
     Col,
     Table,
 )  # fmt: skip
+from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
 RAG_COLOURS = {word: f"#{fill}" for word, fill in RAG_FILLS.items()}
 OWN_COLOURS = {word: word for word in RAG_COLOURS}  # a RAG column's values: their own colour
-WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20,
-          EMAIL: 40}  # fmt: skip
 # a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
 TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
 DEFAULT_WIDTH = 8.43  # a column whose width was never set
 FOOTER_NAME = 120  # characters of a name a footer shows (Excel allows 255 in all)
-FILTER_BUTTON = 3  # characters of a heading's width its filter button covers
-NARROWEST = 10  # a text column is narrowed for paper no further (unless its words are longer)
-BOLD = 1.1  # a bold heading's characters are about this much wider
-# a column width unit holds about this many characters of a bold heading, at the least (its
-# capitals are wide: a heading's longest word must fit whole)
-HEADING_CHARACTERS = 1.0
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
@@ -327,44 +319,13 @@ class SheetWriter:
         filters: bool = True,
         reserve: float = 0,
     ) -> list[Col]:
-        """Set column widths that fit each title (whole words, beside the filter button) and
-        the longest value of the ``sample`` rows, no narrower than ``at_least[col]``; long
-        texts wrap at their set width. Then, where the first ``printed`` columns (by default,
-        all) are too wide for a page at 8 pt, their texts are wrapped in narrower columns
-        (``paper.narrowed``; beside others ``reserve`` points wide). Returns the columns as
-        they are to be written: a text narrowed to fit is written wrapped (a long text), at
-        its width."""
-        at_least = at_least or {}
-        printed = len(columns) if printed is None else printed
-        longest, words = _longest(columns, sample)
-        button = FILTER_BUTTON if filters else 1
-        wide, floors = [], []
-        for col, (column, length, word) in enumerate(zip(columns, longest, words), start=left):
-            title = _heading_width(column.title, button)
-            if column.kind == LONG:
-                width = column.width
-            else:  # titles wrap onto two lines or more, whole words, beside the filter button
-                width = min(max(length + 2, title, 7 if filters else 3),
-                            max(WIDEST[column.kind], title))  # fmt: skip
-            wide.append(max(width, at_least.get(col, 0)))
-            whole = _heading_width(column.title, button, whole_words_only=True)
-            floors.append(max(NARROWEST, whole, min(word / CHARACTERS_PER_WIDTH + 1, 14),
-                              at_least.get(col, 0)))  # fmt: skip
-        wrappable = [c.kind in (TEXT, LONG) for c in columns]
-        fitted = narrowed(wide[:printed], wrappable[:printed], floors[:printed], self.portrait,
-                          reserve)  # fmt: skip
-        if fitted != wide[:printed]:  # too wide: texts first as narrow as their columns say
-            said = [min(w, max(c.width, f)) if c.kind == TEXT else w
-                    for w, c, f in zip(wide, columns, floors)]  # fmt: skip
-            fitted = narrowed(said[:printed], wrappable[:printed], floors[:printed],
-                              self.portrait, reserve)  # fmt: skip
-        written = []
-        for j, column in enumerate(columns):
-            width = fitted[j] if j < printed else wide[j]
-            if column.kind == LONG or width < wide[j]:
-                column = replace(column, kind=LONG, width=width)
+        """Set the widths ``widths.fit_columns`` gives ``columns`` on ``sheet`` (from column
+        ``left``); returns the columns as they are to be written (a text narrowed to fit the
+        page, wrapped)."""
+        widths, written = fit_columns(columns, sample, left, at_least, printed, filters, reserve,
+                                      self.portrait)  # fmt: skip
+        for j, width in enumerate(widths):
             self.width(sheet, left + j, width)
-            written.append(column)
         return written
 
     def fitted(
@@ -440,36 +401,3 @@ def _height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None
     lines = max((wrapped_lines(value, width) for j, width in wrap
                  if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
     return LINE_HEIGHT * lines if lines > 1 else None
-
-
-def _longest(columns: list[Col], sample: list[tuple[Any, ...]]) -> tuple[list[int], list[int]]:
-    """How long each column's longest value is when shown, over the ``sample`` rows (0 for
-    long texts, which wrap at a set width), and its longest word (for texts)."""
-    longest, words = [0] * len(columns), [0] * len(columns)
-    for j, (column, values) in enumerate(zip(columns, zip(*sample))):
-        shown = [_shown(value) for value in values]
-        if column.kind != LONG:
-            longest[j] = max(map(len, shown), default=0)
-        if column.kind in (TEXT, LONG):
-            words[j] = max((len(w) for text in shown for w in text.split()), default=0)
-    return longest, words
-
-
-def _heading_width(title: str, button: float = FILTER_BUTTON,
-                   whole_words_only: bool = False) -> float:  # fmt: skip
-    """How wide a column must be for its title to show whole: its longest word (bold) beside
-    the filter button (``button`` characters wide), and (unless ``whole_words_only``, or it
-    has no filter button) at most about three lines of it."""
-    longest_word = max(map(len, title.split()), default=0)
-    whole = longest_word / HEADING_CHARACTERS + button
-    if whole_words_only or button < FILTER_BUTTON:
-        return whole
-    return max(whole, min(len(title) // 3 + 3, 20))
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return "00/00/0000"
-    return str(value)
