@@ -86,10 +86,10 @@ def overdue(plan: Plan) -> str | None:
 
 @dataclass(frozen=True)
 class Reason:
-    """One reason an organisation needs attention: how serious, whether it lists the
-    organisation by itself, and its words for a plan (one, several or none)."""
+    """One reason an organisation needs attention: whether it lists the organisation by
+    itself, and its words for a plan (one, several or none). ``REASONS`` are in order of how
+    serious they are."""
 
-    weight: int
     lists: bool
     said: Callable[[Plan], str | list[str] | None]
 
@@ -100,12 +100,12 @@ class Reason:
 
 
 REASONS: tuple[Reason, ...] = (
-    Reason(100, True, no_return),
-    Reason(60, True, red_position),
-    Reason(40, True, worsening),
-    Reason(30, True, flagged(RED)),
-    Reason(20, True, flagged("amber")),
-    Reason(10, False, overdue),
+    Reason(True, no_return),
+    Reason(True, red_position),
+    Reason(True, worsening),
+    Reason(True, flagged(RED)),
+    Reason(True, flagged("amber")),
+    Reason(False, overdue),
 )
 
 
@@ -115,7 +115,9 @@ class Attention:
 
     plan: Plan
     reasons: tuple[str, ...]  # most serious first
-    weight: int  # how serious, all its reasons together
+    # how many reasons of each row of ``REASONS`` it has: the list is sorted by these, most
+    # serious row first, so that one no-return outranks any number of lesser reasons
+    counts: tuple[int, ...] = ()
 
     @property
     def why(self) -> str:
@@ -126,19 +128,27 @@ class Attention:
 
 
 def needs_attention(c: Consolidation) -> list[Attention]:
-    """Every organisation needing attention this round, most serious first (then by name)."""
+    """Every organisation needing attention this round, in the order the caption
+    (``ORDER``) says: by its most serious reason (no return, then Red, worsening, red flags,
+    the amber flags that ask for attention, overdue rows), then by how many of each, then by
+    name. A Green that is worsening never comes above a Red."""
     found = []
     for plan in c.plans:
-        reasons, weight, listed = [], 0, False
+        reasons, listed, counts = [], False, []
         for reason in REASONS:
             words = reason.of(plan)
-            if words:
-                reasons += words
-                weight += reason.weight * len(words)
-                listed = listed or reason.lists
+            counts.append(len(words))
+            reasons += words
+            listed = listed or (reason.lists and bool(words))
         if listed:
-            found.append(Attention(plan, tuple(reasons), weight))
-    return sorted(found, key=lambda a: (-a.weight, a.plan.organisation.lower()))
+            found.append(Attention(plan, tuple(reasons), tuple(counts)))
+    return sorted(found, key=lambda a: (tuple(-n for n in a.counts), a.plan.organisation.lower()))
+
+
+ORDER = (
+    "no return, then Red, then worsening, then red flags, then the amber flags that ask "
+    "for attention, then overdue rows; within each, the most reasons first, then by name"
+)
 
 
 HEADLINES: tuple[tuple[str, Callable[[Plan], bool]], ...] = (
@@ -156,9 +166,8 @@ def means() -> str:
     also = f", or a flag of {' or '.join(amber)}" if amber else ""
     return (
         "An organisation with no usable return, a Red position (stated, or as its rows judge "
-        f"it), a worsening direction, a red flag{also}. Most serious first (no return, then "
-        "Red, worsening, red flags, those flags, overdue rows), each with its first "
-        f"{SHOWN_REASONS} reasons."
+        f"it), a worsening direction, a red flag{also}. Sorted by its most serious reason: "
+        f"{ORDER}. Each is shown with its first {SHOWN_REASONS} reasons."
     )
 
 

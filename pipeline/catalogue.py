@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .severity import word
+
 
 @dataclass(frozen=True)
 class Words:
@@ -22,6 +24,11 @@ class Words:
     severity: str  # a finding: rejected, must fix or please check; a flag: red or amber
     explains: str  # when it fires
     to_do: str  # what the partner does about it
+
+    @property
+    def shown_as(self) -> str:
+        """How loud it is, as every report says it: Red or Amber (``severity``)."""
+        return word(self.severity)
 
 
 MUST_FIX, CHECK, REJECTED = "must fix", "please check", "rejected"
@@ -60,6 +67,10 @@ FINDINGS: tuple[Words, ...] = (
     Words("missing-table", "Table missing", MUST_FIX,
           "The table's header row is not on the sheet.",
           "Put back the table's header row from the template."),
+    Words("taken-from-register", "Taken from the register", CHECK,
+          "A header field the register also holds (a target date, a baseline, a plan start) "
+          "was not on the sheet, or empty: the register's value was used.",
+          "Add it as the template has it, to confirm the register's value or correct it."),
     Words("guessed-label", "Label read by guess", CHECK,
           "A label differs from the template's, and was matched to the nearest one.",
           "Use the label as written in the template."),
@@ -90,7 +101,7 @@ FINDINGS: tuple[Words, ...] = (
     Words("not-text", "Not text", MUST_FIX, "A text field holds something that is not text.",
           "Type the text."),
     Words("not-a-date", "Not a date", MUST_FIX, "A date field holds something not a date.",
-          "Type a date such as 31/10/2008."),
+          "Type a date, day first: dd/mm/yyyy."),
     Words("not-a-whole-number", "Not a whole number", MUST_FIX,
           "A number field holds something not a whole number.",
           "Type a whole number such as 25."),
@@ -107,10 +118,10 @@ FINDINGS: tuple[Words, ...] = (
     Words("not-a-quarter", "Not a plan quarter", MUST_FIX,
           "A quarter field holds something not 1 to 12.", "Type the plan quarter, 1 to 12."),
     Words("not-a-year", "Not a year", MUST_FIX, "A year field holds something not a year.",
-          "Type the year the plan starts, such as 2006."),
+          "Type the financial year the plan starts: the year its April is in."),
     Words("not-a-financial-quarter", "Not a financial quarter", MUST_FIX,
           "A field for a financial year's quarter holds something else.",
-          "Type the financial year and quarter, such as 2017/18 Q3."),
+          "Type the financial year, then the quarter: yyyy/yy Qn."),
 )  # fmt: skip
 
 FINDINGS_BY_ID = {words.id: words for words in FINDINGS}

@@ -29,6 +29,7 @@ from .options import (
     outbox_option,
     pack_option,
     project_defaults,
+    region_option,
     register_option,
     store_option,
     url_option,
@@ -191,6 +192,7 @@ def check(
     help="Write how long each stage took, as JSON, to this file.",
 )
 @pack_option
+@region_option
 def run(
     inbox: Path,
     outbox: Path,
@@ -201,6 +203,7 @@ def run(
     file_times: bool,
     timings: Path | None,
     pack: bool,
+    group: str | None,
 ) -> None:
     """Read every return in the inbox and write one consolidated progress workbook.
 
@@ -214,7 +217,8 @@ def run(
         lambda on_file: run_pipeline(
             inbox, outbox, registers, as_of, on_file, store, due, file_times=file_times
         ),
-        pack,
+        pack or group is not None,
+        group,
     )
     if timings is not None:
         import json
@@ -224,7 +228,7 @@ def run(
         timings.write_text(json.dumps(report(), indent=2))
 
 
-def _run_and_report(start, pack: bool = False) -> None:
+def _run_and_report(start, pack: bool = False, group: str | None = None) -> None:
     from .report.terminal import summary_text
 
     with reading_bar() as on_file:
@@ -236,7 +240,7 @@ def _run_and_report(start, pack: bool = False) -> None:
     echo(f"Store: {result.store}")
     echo(f"Consolidated workbook: {result.path}")
     if pack:
-        _pack(result)
+        _pack(result, group)
     if result.feedback_unwritten:
         folder = result.feedback_unwritten[0].parent
         raise PipelineError(
@@ -246,11 +250,11 @@ def _run_and_report(start, pack: bool = False) -> None:
         )
 
 
-def _pack(result) -> None:
+def _pack(result, group: str | None = None) -> None:
     from .report.pack import write_pack
 
     echo("Printing the meeting pack (LibreOffice takes a minute)...")
-    made = write_pack(result.consolidation, result.path.parent)
+    made = write_pack(result.consolidation, result.path.parent, group)
     if made.pdf is not None:
         echo(f"Meeting pack: {made.pdf}")
     else:

@@ -1,9 +1,10 @@
 """Partner feedback: the partner's own workbook back, marked up where something is wrong.
 
-Each cell with a finding is filled red (must fix) or amber (should check), and each a gap flag
-points at (an overdue action, a stale date of update: the plan is off track) orange; each
-carries a comment saying what to put there or do. A first sheet, ``Fix list``, lists them all,
-must fix first, then off track, then please check, with a link to each cell. The partner's
+Each cell with a finding or a gap flag (an overdue action, a stale date of update: the plan is
+off track) is filled Red (put it right) or Amber (check it), in the words and colours of the
+managers' workbook (``severity``), and carries a comment saying what to put there or do. A first
+sheet, ``Fix list``, lists them all, Red first, a line for each cell (what was found in it and
+what is off track there together), with a link to each cell. The partner's
 values, formatting and other sheets are kept, so the copy reads back through the loader with
 the same data. Where the original cannot be marked up (a rejected file, a .xls or .ods), the
 feedback is the Fix list alone, and says why.
@@ -27,8 +28,10 @@ from .findings import TOO_LONG, Finding, Severity
 from .flags import FROM_FINDINGS, NO_RETURN, TURNED_DOWN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, run_isolated
+from .messages import SEPARATOR as ATTACHED
 from .naming import safe_stem, sheet_ref, visible_lines
 from .registers import organisation_key
+from .severity import AMBER, RED, SEVERITIES, level
 from .templates import DEFAULT_FONT
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
@@ -37,26 +40,21 @@ if TYPE_CHECKING:  # (workers import this module: it stays light)
 
 FIX_LIST = "Fix list"
 USED = (ACCEPTED, WITH_FINDINGS)  # a file whose return the round uses
-OFF_TRACK = "Off track"  # a gap flag's words, where a finding's are its severity's
-FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.REJECTED: "FFC7CE",
-         OFF_TRACK: "F8CBAD"}  # fmt: skip
-SEVERITY_WORDS = {
-    Severity.REJECTED: "Must fix",
-    Severity.ERROR: "Must fix",
-    Severity.WARNING: "Please check",
-}
+FILLS = {s.word: s.fill for s in SEVERITIES}
 # The Fix list's columns: title, width (characters), whether its text wraps. Fitted to a
 # landscape A4 page they print at about 9 pt.
 FIX_LIST_COLUMNS = (
     ("Sheet", 14, False), ("Cell", 7, False), ("Field", 22, True), ("Severity", 11, False),
     ("Problem", 55, True), ("What to do", 40, True),
 )  # fmt: skip
+SEVERITY_COLUMN = 4  # the Fix list's column (1-based) saying Red or Amber
 COLOURS_SAID = (
-    "Each cell to act on is coloured, with a note: red, must fix; orange, off track; "
-    "amber, please check."
+    "Each cell to act on is coloured, with a note: "
+    + "; ".join(f"{s.word.lower()}, {s.means[: s.means.index(':')].lower()}" for s in SEVERITIES)
+    + "."
 )
-# The Fix list's order: what must be fixed, what is off track, what to check.
-ORDER = {Severity.REJECTED: 0, Severity.ERROR: 0, OFF_TRACK: 1, Severity.WARNING: 2}
+# The Fix list's order: Red, then Amber.
+ORDER = {RED.word: 0, AMBER.word: 1}
 # Flags a partner's own file cannot act on, or that say again what a finding says.
 NOT_FOR_THE_FILE = FROM_FINDINGS | {NO_RETURN, TURNED_DOWN}
 
@@ -66,7 +64,7 @@ class FixItem:
     """One line of a Fix list and the note on its cell: a finding about the file, or a gap
     flag on the plan it holds."""
 
-    level: Severity | str  # a finding's severity, or OFF_TRACK
+    level: str  # how much it matters: Red or Amber (``severity``)
     sheet: str | None
     cell: str | None
     field: str | None
@@ -78,20 +76,29 @@ class FixItem:
 
     @classmethod
     def of_finding(cls, f: Finding) -> FixItem:
-        """A finding's line: its severity, its message, its rule's what-to-do."""
-        return cls(f.severity, f.sheet, f.cell, f.field, f.message, finding_words(f.rule).to_do,
-                   f.rule, f.read_as, f.cells)  # fmt: skip
+        """A finding's line: its level, its message, its rule's what-to-do."""
+        return cls(level(f.severity).word, f.sheet, f.cell, f.field, f.message,
+                   finding_words(f.rule).to_do, f.rule, f.read_as, f.cells)  # fmt: skip
 
     @classmethod
     def of_flag(cls, flag: Flag) -> FixItem:
-        """A gap flag's line: off track, its rule's title, its message and what to do."""
-        return cls(OFF_TRACK, flag.sheet, flag.cell, flag.rule_title, flag.message, flag.to_do,
-                   flag.rule)  # fmt: skip
+        """A gap flag's line: its level, its rule's title, its message and what to do."""
+        return cls(level(flag.severity).word, flag.sheet, flag.cell, flag.rule_title,
+                   flag.message, flag.to_do, flag.rule)  # fmt: skip
 
     @property
     def words(self) -> str:
-        """How loud it is, in words: Must fix, Off track, Please check."""
-        return OFF_TRACK if self.level == OFF_TRACK else SEVERITY_WORDS[Severity(self.level)]
+        """How much it matters, in the workbook's words: Red or Amber."""
+        return self.level
+
+    def with_(self, other: FixItem) -> FixItem:
+        """This line and ``other``, about the same cell, as one: the louder level, both
+        problems and both things to do."""
+        louder = min(self.level, other.level, key=ORDER.__getitem__)
+        to_do = self.to_do if other.to_do in self.to_do else f"{self.to_do} {other.to_do}"
+        return replace(self, level=louder, problem=f"{self.problem} Also: {other.problem}",
+                       to_do=to_do.strip(), read_as=self.read_as if self.read_as is not None
+                       else other.read_as)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,10 +127,21 @@ class FeedbackJob:
         return not self.new and self.target.is_file()
 
     def fix_items(self) -> list[FixItem]:
-        """Every line of its Fix list, in order: must fix, off track, please check."""
+        """Every line of its Fix list, Red first: a line for each cell, what was found in it
+        and what is off track there together (a cell is never told twice, at two levels)."""
         items = [FixItem.of_finding(f) for f in self.findings]
         items += [FixItem.of_flag(f) for f in self.flags]
-        return sorted(items, key=lambda item: ORDER[item.level])
+        lines: list[FixItem] = []
+        at: dict[tuple[str, str], int] = {}
+        for item in items:
+            where = (item.sheet or "", item.cell or "")
+            if item.cell and not item.cells and where in at:
+                lines[at[where]] = lines[at[where]].with_(item)
+                continue
+            if item.cell and not item.cells:
+                at[where] = len(lines)
+            lines.append(item)
+        return sorted(lines, key=lambda item: ORDER[item.level])
 
 
 def jobs_for(
@@ -146,7 +164,9 @@ def jobs_for(
         if not receipt.source.sha256:  # never read (a link, a pipe, a folder): no partner's file
             continue
         name = receipt.source.name
-        stem = safe_stem(Path(name).with_suffix("").as_posix(), taken)
+        # (a return that came by email is named after its attachment: the partner's own file)
+        own = Path(name.rsplit(ATTACHED, 1)[-1] if ATTACHED in name else name)
+        stem = safe_stem(own.with_suffix("").as_posix(), taken)
         markup = (
             not receipt.loaded.rejected
             and Path(name).suffix.lower() in (".xlsx", ".xlsm")
@@ -305,7 +325,10 @@ def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
         cells, lines = [], 1
         for col, (value, (_, width, wraps)) in enumerate(zip(values, FIX_LIST_COLUMNS), 1):
             text = visible_lines(value) if isinstance(value, str) else value
-            cells.append((text, link if col == 2 and linked else wrapped if wraps else plain))
+            style = link if col == 2 and linked else wrapped if wraps else plain
+            if col == SEVERITY_COLUMN:  # in its colour, as its cell and the workbook show it
+                style = styles.marked(plain, FILLS[item.level])
+            cells.append((text, style))
             if wraps and isinstance(text, str):
                 lines = max(lines, wrapped_lines(text, width))
         if linked:

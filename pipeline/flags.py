@@ -91,6 +91,8 @@ def required_empty(plan: Plan, as_of: date) -> Iterator[Flag]:
                 what = f"{refs[finding.row]}: {finding.field} is empty"
             elif finding.rule == "missing-table":
                 what = f"No {plan.layout.row_noun}s table was found"
+            elif finding.rule == "missing-label":  # (it says where to add it)
+                what = f"{finding.field} is not on the sheet. {finding.message.rstrip('.')}"
             yield flag(plan, "required-empty", finding.gap, f"{what}.", finding.cell)
 
 

@@ -27,6 +27,9 @@ EXAMPLES_NEAR: dict[Kind, Callable[[date], str]] = {
 }
 
 
+FREE_TEXT = (Kind.TEXT, Kind.LONG_TEXT)
+
+
 def allowed_values(field: Field, near: date | None = None) -> str:
     """The closed list, or an example of the kind of value wanted (near the day ``near``,
     where given and the kind has one)."""
@@ -36,6 +39,8 @@ def allowed_values(field: Field, near: date | None = None) -> str:
         return "Yes, No or blank"
     if near is not None and field.kind in EXAMPLES_NEAR:
         return f"e.g. {EXAMPLES_NEAR[field.kind](near)}"
+    if field.kind in FREE_TEXT:  # (an example of "text" tells nobody anything)
+        return "Any text"
     return f"e.g. {KINDS[field.kind].example}"
 
 

@@ -12,27 +12,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import Any, Protocol
 
 from .arrival import RECEIVED_MEANS as RECEIVED_MEANS  # what Received means, for the Guidance
 from .arrival import Arrival, Clues, arrival_of, moment
-from .findings import Finding, Severity
+from .findings import REQUIRED, Finding, Severity
 from .inbox import Entry
 from .isolation import ISOLATED, Isolation
 from .layouts import LAYOUTS
 from .owners import Owner, owner_of
 from .reading.workers import load_all
 from .registers import Register
-from .returns import LoadedReturn, SourceFile
+from .returns import HeaderValue, LoadedReturn, SourceFile
 from .timing import stage
+from .values import shown_number, uk
 
 ACCEPTED = "accepted"
 WITH_FINDINGS = "accepted with findings"
 REJECTED = "rejected"
 DUPLICATE = "duplicate"
 SUPERSEDED = "superseded"
+TAKEN_FROM_REGISTER = "taken-from-register"  # the rule of a finding: a field from the register
 
 EARLIER_PERIOD = "for an earlier period"  # its own date is last period's: not this round's
 ALREADY_COUNTED = "already counted"  # first arrived in an earlier round, and counted there
@@ -350,4 +352,45 @@ def match_register(checked: LoadedReturn, registers: Mapping[str, Register]) -> 
             )
         )
     loaded.organisation = entry.organisation
+    _from_register(loaded, layout, entry, register.path.name)
     return loaded
+
+
+def _from_register(loaded: LoadedReturn, layout: Any, entry: Any, register: str) -> None:
+    """Each header field the return lacks (no label, or an empty value) that the register
+    holds and the template pre-fills (``Field.locked``: a target date, a baseline, a plan
+    start) taken from the register, and said so: its finding that the field is missing gives
+    way to one that it was taken from there."""
+    for f in layout.header:
+        held = entry.prefill.get(f.name)
+        if not f.locked or f.name == layout.key or held in (None, ""):
+            continue
+        if loaded.value(f.name) is not None:
+            continue
+        had = loaded.header.get(f.name)
+        missing = [x for x in loaded.findings if x.field == f.title and x.row is None
+                   and x.rule in ("missing-label", REQUIRED)]  # fmt: skip
+        for finding in missing:
+            loaded.findings.remove(finding)
+        place = had.cell if had is not None else None
+        loaded.header[f.name] = HeaderValue(held, None, had.row if had else None,
+                                            had.col if had else None)  # fmt: skip
+        lacks = "is empty" if place else "is not on the sheet"
+        where = next((x.message.split(": add it", 1)[1].split(", with the value")[0]
+                      for x in missing if x.rule == "missing-label"), None)  # fmt: skip
+        add = "Fill it in" if where is None else f"Add its label{where}, with its value beside it"
+        loaded.findings.append(Finding(
+            Severity.WARNING, TAKEN_FROM_REGISTER,
+            f"{f.title} {lacks}: we took {_said(held)} from the register ({register}). {add}, "
+            f"to confirm it or correct it.",
+            file=loaded.source.name, sheet=loaded.sheet, cell=place, field=f.title,
+        ))  # fmt: skip
+
+
+def _said(value: Any) -> str:
+    """A register's value as a sentence gives it: 31/03/2027, 6, "GO East"."""
+    if isinstance(value, date):
+        return uk(value)
+    if isinstance(value, int | float):
+        return shown_number(value)
+    return f'"{value}"'

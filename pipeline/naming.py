@@ -31,7 +31,11 @@ def safe_stem(name: str, taken: set[str] | None = None) -> str:
     """A file name stem made of letters, digits and hyphens that cannot leave its folder,
     is not a reserved Windows device name, and is unique within ``taken`` (which is updated)."""
     ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    stem = _UNSAFE.sub("-", ascii_name).strip("-")[:FILE_STEM_LIMIT].strip("-") or "organisation"
+    stem = _UNSAFE.sub("-", ascii_name).strip("-")
+    if len(stem) > FILE_STEM_LIMIT:  # cut between words, not in one
+        cut = stem[: FILE_STEM_LIMIT + 1]
+        stem = cut[: cut.rfind("-")] if "-" in cut[FILE_STEM_LIMIT // 2 :] else cut[:-1]
+    stem = stem.strip("-") or "organisation"
     if stem.lower() in _WINDOWS_RESERVED:
         stem = f"{stem}-org"
     return _unique(stem, taken, FILE_STEM_LIMIT, "-{n}")

@@ -172,8 +172,16 @@ register_option = click.option(
 pack_option = click.option(
     "--pack/--no-pack",
     default=False,
-    help="Also print the meeting pack: a PDF of who needs attention, the Overview and a page "
-    "per organisation (needs LibreOffice; without it, the pack's workbook).",
+    help="Also print the meeting pack: a PDF of the figures and who needs attention, a page "
+    "per organisation needing it, then those with no return and those with nothing to discuss "
+    "(needs LibreOffice; without it, the pack's workbook).",
+)
+region_option = click.option(
+    "--region",
+    "group",
+    metavar="NAME",
+    help="Print the meeting pack for one region alone (or theme, or directorate: the grouping "
+    "column of the registers); implies --pack.",
 )
 
 

@@ -2,9 +2,13 @@
 sheet the pipeline writes (the workbook's and the templates') is printed by.
 
 Our text is 10 pt, so a sheet printed at 80% or more shows nothing under 8 pt. A sheet that
-fits one landscape page wide at that scale is fitted to it; a wider one prints at 80% over
-several pages across, read across then down, with the columns that name a row repeated on
-each page, so that every value is printed beside what it is about.
+fits one page wide at that scale is fitted to it: portrait where it fits portrait (a page
+holds half as many rows again), else landscape. The consolidated workbook's sheets are made
+to fit (``narrowed`` wraps their long texts in narrower columns, and the columns kept for the
+screen alone are left out of the print area). A sheet that still cannot fit (a partner's
+template, whose every column is to be filled) prints at 80% over several pages across, read
+across then down, with the columns that name a row repeated on each page, so that every
+value is printed beside what it is about.
 """
 
 from __future__ import annotations
@@ -31,6 +35,32 @@ def fits(columns: Sequence[float], portrait: bool = False) -> bool:
     return sum(columns) * FITS_AT <= A4_WIDTH["portrait" if portrait else "landscape"]
 
 
+def width_of(points_wide: float) -> float:
+    """The column width (in characters) that prints ``points_wide`` points wide: ``points``
+    turned round."""
+    return (points_wide / 0.75 - 5) / 7.5
+
+
+def narrowed(widths: Sequence[float], wrappable: Sequence[bool], floors: Sequence[float],
+             portrait: bool = False, reserve: float = 0) -> list[float]:  # fmt: skip
+    """Column widths (in characters) that fit one page wide at 8 pt or more, beside other
+    columns ``reserve`` points wide: the ``wrappable`` columns (those whose text may wrap)
+    narrowed, each by the same share of its width above its ``floor`` (so a wide text stays
+    the widest), none below its floor; as they were where they fit already, and at their
+    floors where even that does not fit."""
+    page = A4_WIDTH["portrait" if portrait else "landscape"] / FITS_AT - reserve
+    per_character = points(1) - points(0)
+    fixed = sum(points(w) for w, can in zip(widths, wrappable) if not can)
+    slack = [max(w - f, 0) if can else 0 for w, f, can in zip(widths, floors, wrappable)]
+    floor = sum(points(w - s) for w, s, can in zip(widths, slack, wrappable) if can)
+    room = (page - fixed - floor) / per_character  # characters left above the floors
+    if room >= sum(slack):
+        return list(widths)
+    share = max(room, 0) / sum(slack)
+    return [w - s + int(s * share) if can else w
+            for w, s, can in zip(widths, slack, wrappable)]  # fmt: skip
+
+
 def on_first_page(columns: Sequence[float]) -> int:
     """How many of the leading columns print on a landscape page at the smallest scale."""
     page = A4_WIDTH["landscape"] / SMALLEST_SCALE
@@ -48,12 +78,13 @@ def naming_columns(columns: Sequence[float], through: int = 0) -> int:
     return 0
 
 
-def print_readably(sheet: Any, columns: Sequence[float], portrait: bool = False,
+def print_readably(sheet: Any, columns: Sequence[float], portrait: bool | None = None,
                    repeat: int | None = None) -> None:  # fmt: skip
     """Set an xlsxwriter ``sheet`` whose columns are ``columns`` points wide to print by the
-    rule (see the module): portrait where asked and it fits, else landscape; the first
-    ``repeat`` columns (by default ``naming_columns``' first) repeated on each page across."""
-    portrait = portrait and fits(columns, portrait=True)
+    rule (see the module): portrait where it fits (or where asked, ``portrait=True``; never,
+    ``False``), else landscape; the first ``repeat`` columns (by default ``naming_columns``'
+    first) repeated on each page across."""
+    portrait = portrait is not False and fits(columns, portrait=True)
     sheet.set_portrait() if portrait else sheet.set_landscape()
     if fits(columns, portrait):
         sheet.fit_to_pages(1, 0)

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from . import travel
 from .arrival import Arrival
 from .contacts import Recipients, recipients
+from .errors import UsageError
 from .findings import Finding, Flag, cell_address
 from .intake import Receipt
-from .layouts import Layout, measures
+from .layouts import LAYOUTS, Layout, measures
 from .layouts.rounds import Round
-from .registers import Register, RegisterEntry
+from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, LoadedReturn, records
 
 if TYPE_CHECKING:
@@ -143,13 +144,29 @@ class Plan:
         return measure.of(self) if measure else None
 
     @property
-    def position(self) -> str | None:
-        """Stated confidence, or where the layout asks for none, the RAG its rows say (its
-        ``judged_by``, else computed delivery): what direction of travel is judged on."""
+    def stated_confidence(self) -> str | None:
+        """The overall confidence its return states (None where its layout asks for none)."""
         key = self.layout.confidence_key
-        if key:
-            return self.value(key)
+        return self.value(key) if key else None
+
+    @property
+    def rows_confidence(self) -> str | None:
+        """The RAG its rows bear out: its layout's ``judged_by``, else computed delivery."""
         return (self.layout.judged_by or travel.delivery)(self.items)
+
+    @property
+    def position(self) -> str | None:
+        """Stated confidence, or where the layout asks for none, the RAG its rows say: what
+        direction of travel is judged on."""
+        return self.stated_confidence if self.layout.confidence_key else self.rows_confidence
+
+    @property
+    def group(self) -> str | None:
+        """The register's grouping of it (its region, theme or directorate: the layout's
+        ``group_field``), from its return or its register entry; None where there is none."""
+        f = self.layout.group_field
+        value = self.value(f.name) if f is not None else None
+        return str(value) if value not in (None, "") else None
 
     @property
     def previous_position(self) -> str | None:
@@ -218,6 +235,41 @@ class Consolidation:
     def missing(self) -> list[Plan]:
         """Organisations on a register with no usable return."""
         return [p for p in self.plans if not p.has_return]
+
+    @property
+    def layouts(self) -> list[Layout]:
+        """The layouts in this round: those with an organisation on a register or a usable
+        return, in the registry's order. Only these get sheets, charts and Overview columns."""
+        present = {p.layout.name for p in self.plans}
+        return [layout for name, layout in LAYOUTS.items() if name in present]
+
+    def groups(self) -> list[str]:
+        """The registers' groups of this round's organisations (regions, themes...), by name."""
+        return sorted({p.group for p in self.plans if p.group}, key=str.lower)
+
+    def of_group(self, group: str) -> Consolidation:
+        """This round for the organisations of one group (a region, a theme, a directorate:
+        ``Plan.group``, matched as organisations' names are) alone: their plans, flags,
+        files, and registers cut to them. A ``UsageError`` names the groups there are when
+        none matches."""
+        key = organisation_key(group)
+        plans = [p for p in self.plans if p.group and organisation_key(p.group) == key]
+        if not plans:
+            known = ", ".join(self.groups()) or "none: no register has a grouping column"
+            raise UsageError(f"No organisation is in {group!r}: the groups are {known}.")
+        kept = {(p.layout.name, organisation_key(p.organisation)) for p in plans}
+
+        def mine(layout: str | None, organisation: Any) -> bool:
+            return (layout, organisation_key(organisation or "")) in kept
+
+        registers = {
+            name: replace(r, entries=tuple(e for e in r.entries if mine(name, e.organisation)))
+            for name, r in self.registers.items()
+        }
+        receipts = [r for r in self.receipts
+                    if r.loaded and mine(r.loaded.layout, r.loaded.organisation)]  # fmt: skip
+        flags = [f for f in self.flags if mine(f.layout, f.organisation)]
+        return replace(self, plans=plans, registers=registers, receipts=receipts, flags=flags)
 
     def plans_of(self, layout: str) -> list[Plan]:
         """The plans of the layout called ``layout``, in order."""

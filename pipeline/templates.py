@@ -21,21 +21,30 @@ from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .layouts import Field, Kind, Layout
 from .layouts.quarters import quarter_label, quarter_of
 from .naming import safe_stem
-from .paper import naming_columns, on_first_page, points, print_readably
+from .paper import points, print_readably
 from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
+from .severity import RAG_FILLS
+from .template_paper import (
+    BOX_ROWS,
+    boxes_beside,
+    first_page,
+    header_columns,
+    header_places,
+    heading_row,
+    template_paper,
+    value_last,
+)
 from .values import KINDS, LINE_HEIGHT, wrapped_lines
 
-BLANK_ROWS = 60  # empty rows offered below any carried-forward ones
-HEADER_TOP = 3  # zero-based row of the first header label
+# Empty rows offered below any carried-forward ones: a page's worth or so (a partner may
+# insert more); a few below a list the template starts with (the Hallmarks requirements)
+BLANK_ROWS, BLANK_ROWS_BELOW_A_LIST = 20, 5
 LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
-# A long text box beside the other header fields, where the first printed page has room for
-# it: its label to the left of it, the box this many rows tall. Two such boxes take as many
-# rows as the fourteen fields of a Priority 44 plan's header: its table starts where it did.
-BOX_ROWS = 7
 ROW_HEIGHT = 12.75  # points: Arial 10's own row height
-TITLE_HEIGHT = 18  # the title's row (14 pt)
-BOX_WIDTH_AT_LEAST = 30  # characters; a narrower box is put below, on a row of its own
+TITLE_HEIGHT = 18  # the title's row (14 pt), a line of it
+TITLE_WIDER = 1.5  # the title's characters are this much wider than the text's
+BOLD = 1.1  # and a label's
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
 _OPTIONS = {
     # Values are written with typed methods; text must never turn into a formula or a link.
@@ -172,56 +181,6 @@ def write_template(
     return Path(path)
 
 
-def _printed(layout: Layout) -> list[float]:
-    """How wide each of the table's columns prints, in points."""
-    return [points(f.width) for f in layout.columns]
-
-
-def _value_last(layout: Layout) -> int:
-    """The last column of a header field's value: on the first printed page, beside its
-    label."""
-    return min(len(layout.columns) - 1, 5, on_first_page(_printed(layout)) - 1)
-
-
-def boxes_beside(layout: Layout) -> tuple[int, int] | None:
-    """Where long text boxes go beside the other header fields: the column of their labels
-    and the last of the box, zero-based; None where the first printed page has no room for
-    them (they go below, each on a row of its own)."""
-    if not any(f.kind is Kind.LONG_TEXT for f in layout.header):
-        return None
-    label = _value_last(layout) + 1
-    last = on_first_page(_printed(layout)) - 1
-    wide = sum(f.width for f in layout.columns[label + 1 : last + 1])
-    return (label, last) if last > label + 1 and wide >= BOX_WIDTH_AT_LEAST else None
-
-
-def header_places(layout: Layout) -> dict[str, tuple[int, int]]:
-    """Where a template puts each header field's value: zero-based (row, column). Labels are
-    in columns A:B from ``HEADER_TOP`` down, each value to the right of its label; long text
-    boxes beside them (``boxes_beside``), or below, each on its own row."""
-    beside = boxes_beside(layout)
-    places, row, box_row = {}, HEADER_TOP, HEADER_TOP
-    for f in layout.header:
-        if beside and f.kind is Kind.LONG_TEXT:
-            places[f.name] = (box_row, beside[0] + 1)
-            box_row += BOX_ROWS
-        else:
-            places[f.name] = (row, 2)
-            row += 1
-    return places
-
-
-def header_rows(layout: Layout) -> int:
-    """How many rows a template's header fields take."""
-    boxes = sum(f.kind is Kind.LONG_TEXT for f in layout.header) if boxes_beside(layout) else 0
-    return max(len(layout.header) - boxes, boxes * BOX_ROWS)
-
-
-def heading_row(layout: Layout) -> int:
-    """The zero-based row of a template's table's column titles."""
-    return HEADER_TOP + header_rows(layout) + (2 if layout.bands else 1)
-
-
 class _TemplateWriter:
     link: str | None = None  # the organisation's upload link, named on its Guidance
 
@@ -236,19 +195,23 @@ class _TemplateWriter:
     ) -> None:
         self.book, self.layout, self.header = book, layout, header
         self.rows, self.organisation, self.as_of = rows, organisation, as_of
+        self.rag: dict[str, Any] = {}  # a RAG word's conditional format
         self.ncols = len(layout.columns)
-        self.printed = _printed(layout)
-        self.value_last = _value_last(layout)
-        named = [f.name for f in layout.columns].index(layout.named_by) if layout.named_by else 0
-        self.naming = naming_columns(self.printed, named)  # columns kept in view
+        self.paper = template_paper(layout)
+        self.widths = self.paper.widths
+        self.printed = [points(w) for w in self.widths]
+        self.value_last = value_last(layout)
+        self.naming = self.paper.naming  # columns kept in view
         self.plan_start = header.get(layout.plan_start) if layout.plan_start else None
         # the plan's quarter the round falls in, for a plan by quarters
         started = isinstance(self.plan_start, int) and as_of is not None
         self.this_quarter = quarter_of(self.plan_start, as_of) if started else None
         base = {**DEFAULT_FONT, "valign": "top"}
         self.fmt = {
-            "title": book.add_format({**base, "bold": True, "font_size": 14}),
-            "note": book.add_format({**base, "italic": True, "font_color": "#555555"}),
+            "title": book.add_format({**base, "bold": True, "font_size": 14, "text_wrap": True}),
+            "note": book.add_format(
+                {**base, "italic": True, "font_color": "#555555", "text_wrap": True}
+            ),
             "label": book.add_format(
                 {**base, "bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
             ),
@@ -280,17 +243,16 @@ class _TemplateWriter:
         # over the table is a sixth shorter.
         sheet.set_default_row(ROW_HEIGHT)
         title = self.layout.title + (f" — {self.organisation}" if self.organisation else "")
-        sheet.set_row(0, TITLE_HEIGHT)
-        sheet.write_string(0, 0, title, self.fmt["title"])
-        sheet.write_string(
-            1,
-            0,
-            "Fill in the white cells; grey cells are pre-filled. The Guidance sheet says "
-            "what to put in each field, and each cell shows a tip when selected.",
-            self.fmt["note"],
-        )
-        for col, f in enumerate(self.layout.columns):
-            sheet.set_column(col, col, f.width)
+        for col, width in enumerate(self.widths):
+            sheet.set_column(col, col, width)
+        # the title and the note over the first printed page's columns (over those every page
+        # repeats, on a plan printed across), wrapped: whole on every page
+        last = self.naming - 1 if self.paper.breaks else first_page(self.layout) - 1
+        wide = sum(self.widths[: last + 1])
+        self._across(sheet, 0, last, title, self.fmt["title"], wide / TITLE_WIDER, TITLE_HEIGHT)
+        note = ("Fill in the white cells; grey cells are pre-filled. The Guidance sheet says "
+                "what to put in each field, and each cell shows a tip when selected.")  # fmt: skip
+        self._across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
         heading = heading_row(self.layout)
         self._table(sheet, heading)
@@ -300,7 +262,19 @@ class _TemplateWriter:
         )
         sheet.freeze_panes(heading + 1, self.naming)
         self._print_setup(sheet, heading, self.printed, self.naming)
+        if self.paper.breaks:  # a band a page across (see ``template_paper``)
+            sheet.set_v_pagebreaks(list(self.paper.breaks))
         self._stamp()
+
+    @staticmethod
+    def _across(sheet: Any, row: int, last: int, text: str, fmt: Any, wide: float,
+                height: float) -> None:  # fmt: skip
+        """``text`` over columns 0 to ``last`` of ``row``, merged and wrapped (``wide``
+        characters across), as tall as it needs."""
+        if last > 0:
+            sheet.merge_range(row, 0, row, last, "", fmt)
+        sheet.write_string(row, 0, text, fmt)
+        sheet.set_row(row, height * wrapped_lines(text, wide))
 
     def _print_setup(self, sheet: Any, heading_row: int, columns: list[float],
                      naming: int | None = None) -> None:  # fmt: skip
@@ -316,7 +290,9 @@ class _TemplateWriter:
 
     def _guidance(self) -> None:
         sheet = self.book.add_worksheet("Guidance")
-        sheet.write_string(0, 0, f"{self.layout.title}: guidance", self.fmt["title"])
+        title, wide = f"{self.layout.title}: guidance", sum(GUIDANCE_WIDTHS) / TITLE_WIDER
+        self._across(sheet, 0, len(GUIDANCE_COLUMNS) - 1, title, self.fmt["title"], wide,
+                     TITLE_HEIGHT)  # fmt: skip
         sheet.merge_range(1, 0, 1, len(GUIDANCE_COLUMNS) - 1, "", self.fmt["wrap"])
         sheet.write_string(1, 0, self.layout.guidance, self.fmt["wrap"])
         said = wrapped_lines(self.layout.guidance, sum(GUIDANCE_WIDTHS))
@@ -348,19 +324,25 @@ class _TemplateWriter:
                 self._header_field(sheet, row, f)
 
     def _header_field(self, sheet: Any, row: int, f: Field) -> None:
-        sheet.merge_range(row, 0, row, 1, "", self.fmt["label"])
+        label_last, first = header_columns(self.layout)
+        if label_last:
+            sheet.merge_range(row, 0, row, label_last, "", self.fmt["label"])
         sheet.write_string(row, 0, f.title, self.fmt["label"])
         value = self.header.get(f.name)
         locked = f.locked and value is not None
-        last = min(self.ncols - 1, 9) if f.kind is Kind.LONG_TEXT else self.value_last
+        last = first_page(self.layout) - 1 if f.kind is Kind.LONG_TEXT else self.value_last
         cell_format = self._format(f, locked)
-        if last > 2:  # (a narrow table leaves the value one cell)
-            sheet.merge_range(row, 2, row, last, "", cell_format)
-        self._write(sheet, row, 2, value, f, cell_format)
+        if last > first:  # (a narrow table leaves the value one cell)
+            sheet.merge_range(row, first, row, last, "", cell_format)
+        self._write(sheet, row, first, value, f, cell_format)
+        label_lines = wrapped_lines(f.title, sum(self.widths[: label_last + 1]) / BOLD)
         if f.kind is Kind.LONG_TEXT:
             sheet.set_row(row, LONG_TEXT_HEIGHT)
+        elif label_lines > 1:  # (a label in one narrow column wraps)
+            sheet.set_row(row, ROW_HEIGHT * label_lines)
         if not locked:
-            self._validate(sheet, row, 2, row, f)
+            self._validate(sheet, row, first, row, f)
+        self._coloured(sheet, row, first, row, f)
 
     def _box(self, sheet: Any, top: int, label_col: int, last: int, f: Field) -> None:
         """A long text field beside the others: its label in column ``label_col``, its box
@@ -374,7 +356,7 @@ class _TemplateWriter:
         cell_format = self._format(f, locked)
         sheet.merge_range(top, label_col + 1, bottom, last, "", cell_format)
         self._write(sheet, top, label_col + 1, value, f, cell_format)
-        width = sum(c.width for c in self.layout.columns[label_col + 1 : last + 1])
+        width = sum(self.widths[label_col + 1 : last + 1])
         lines = wrapped_lines(value, width) if isinstance(value, str) else 1
         if lines > BOX_ROWS:
             for row in range(top, bottom + 1):
@@ -386,14 +368,19 @@ class _TemplateWriter:
         names = [f.name for f in self.layout.columns]
         for band in self.layout.bands:
             first, last = names.index(band.first), names.index(band.last)
-            sheet.merge_range(
-                table_row - 1, first, table_row - 1, last, band.title, self.fmt["band"]
-            )
+            if self.paper.breaks:  # (printed across: not over the columns each page repeats)
+                first = max(first, self.naming)
+            if last > first:
+                sheet.merge_range(table_row - 1, first, table_row - 1, last, "", self.fmt["band"])
+            sheet.write_string(table_row - 1, first, band.title, self.fmt["band"])
         for col, f in enumerate(self.layout.columns):
             heading = self.fmt["heading now" if self._is_this_quarter(f) else "heading"]
             sheet.write_string(table_row, col, self._column_title(f), heading)
-        sheet.set_row(table_row, 42)
-        last_row = table_row + len(self.rows) + BLANK_ROWS
+        lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
+                    for f, width in zip(self.layout.columns, self.widths))  # fmt: skip
+        sheet.set_row(table_row, max(42, ROW_HEIGHT * lines + 4))
+        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.starting_rows else BLANK_ROWS
+        last_row = table_row + len(self.rows) + blank
         for col, f in enumerate(self.layout.columns):
             formats = {locked: self._format(f, locked) for locked in (False, True)}
             lock = f.locked or self._reported(f)  # (a cell is locked only with a value in it)
@@ -402,8 +389,10 @@ class _TemplateWriter:
                 value = values.get(f.name)
                 self._write(sheet, r, col, value, f, formats[lock and value is not None])
             self._validate(sheet, table_row + 1, col, last_row, f)
+            self._coloured(sheet, table_row + 1, col, last_row, f)
         for r, values in enumerate(self.rows, start=table_row + 1):
-            self._fit_height(sheet, r, ((values.get(f.name), f.width) for f in self.layout.columns))
+            cells = zip((values.get(f.name) for f in self.layout.columns), self.widths)
+            self._fit_height(sheet, r, cells)
         sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
 
     @staticmethod
@@ -432,6 +421,18 @@ class _TemplateWriter:
             and self.this_quarter is not None
             and f.quarter < self.this_quarter
         )
+
+    def _coloured(self, sheet: Any, first: int, col: int, last: int, f: Field) -> None:
+        """A value of ``f``'s closed list that has a RAG colour (Red, a Gap, Completed...) is
+        coloured as it is chosen, as the managers' workbook colours it."""
+        rag = f.choices.rag if f.choices is not None else {}
+        for value, colour in rag.items():
+            if colour not in self.rag:
+                self.rag[colour] = self.book.add_format({"bg_color": f"#{RAG_FILLS[colour]}"})
+            quoted = '"' + value.replace('"', '""') + '"'
+            sheet.conditional_format(first, col, last, col, {
+                "type": "cell", "criteria": "==", "value": quoted, "format": self.rag[colour],
+            })  # fmt: skip
 
     def _format(self, f: Field, locked: bool) -> Any:
         return self.fmt[(KINDS[f.kind].cell_format, locked)]

@@ -1,7 +1,7 @@
-"""The Overview answers the meeting's first question (seed 002): who is off track and why. It
-opens with headline figures and a Needs attention list, most serious first, each organisation
-with its main reasons in words and a link to its sheet; below it every organisation, with
-colour wherever a value means trouble."""
+"""The workbook answers the meeting's first question (seed 002): who is off track and why. The
+Overview opens with headline figures, then every organisation, with colour wherever a value
+means trouble; the Needs attention sheet beside it lists who needs attention, sorted as its
+caption says, each organisation with its main reasons in words and a link to its sheet."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_the_overview_lists_who_needs_attention_most_serious_first_with_reasons_
                rows=[overdue("B01"), action("B02"), action("B03"), action("B04")])  # fmt: skip
     result = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF)
 
-    listed = sheet_records(result.path, "Overview", "Needs")
+    listed = sheet_records(result.path, "Needs attention")
     assert [(a["Organisation"], a["Why"]) for a in listed] == [
         ("Finance", "no return"),
         ("Housing", "no return"),
@@ -50,6 +50,26 @@ def test_the_overview_lists_who_needs_attention_most_serious_first_with_reasons_
     assert book["Leeds"]["A1"].value == "Leeds"
 
 
+def test_needs_attention_is_sorted_as_its_caption_says_however_many_lesser_reasons(
+    tmp_path, inbox, registers
+):
+    """Bradford leaves its date of update and its confidence empty (two red flags) and has an
+    action overdue; Leeds only says Red. Red comes before red flags, whatever their number,
+    and a missing return before both: as the caption says."""
+    p44_return(inbox, confidence="Red")
+    p44_return(inbox, organisation="Bradford", name="bradford.xlsx", confidence=None,
+               date_of_update=None, rows=[overdue("B01"), action("B02")])  # fmt: skip
+    result = run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+
+    listed = sheet_records(result.path, "Needs attention")
+    assert [a["Organisation"] for a in listed] == ["Salford", "Leeds", "Bradford"]
+    sheet = openpyxl.load_workbook(result.path)["Needs attention"]
+    caption = sheet["A2"].value
+    assert caption.startswith("Sorted by the most serious reason: no return, then Red, then "
+                              "worsening, then red flags")  # fmt: skip
+    assert sheet.print_title_rows  # its header heads every printed page
+
+
 def test_values_that_mean_trouble_are_coloured_on_the_overview(tmp_path, inbox, registers):
     p44_return(inbox, rows=[overdue("A01"), action("A02")])
     result = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF)
@@ -62,7 +82,8 @@ def test_values_that_mean_trouble_are_coloured_on_the_overview(tmp_path, inbox, 
         first_col, first_row, last_col, last_row = range_boundaries(str(cf.sqref))
         if (first_row, last_row, first_col) == (top + 1, bottom, last_col):
             coloured[title[first_col]] = [rule.formula for rule in cf.rules]
-    for trouble in ("Received", "Direction", "Overdue", "Red flags", "Short by", "Confidence"):
+    for trouble in ("Received", "Direction", "Overdue", "Red flags", "Short by",
+                    "Confidence (its own)"):  # fmt: skip
         assert trouble in coloured, trouble
     assert "Complete" not in coloured  # more complete actions is no trouble
     assert coloured["Received"] == [['"No"']]

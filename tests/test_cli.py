@@ -16,7 +16,7 @@ from pipeline.cli import cli
 
 REQUIRED_COLUMNS = {
     "Overview": ["Organisation", "Layout", "Received", "Date of update", "Days since update",
-                 "Confidence", "Actions / tasks", "Complete", "Overdue", "Red flags",
+                 "Confidence (its own)", "Actions / tasks", "Complete", "Overdue", "Red flags",
                  "Amber flags"],
     "Calendar of Events": ["Date", "End date", "Organisation", "Action", "Category", "Status"],
     "Gap Flags": ["Organisation", "Severity", "Rule", "File", "Sheet", "Cell", "Message",
@@ -63,12 +63,12 @@ def test_run_writes_the_consolidated_workbook_and_prints_a_summary(tmp_path, inb
         _, top, _, _ = main_table(book[sheet])
         header = [c.value for c in book[sheet][top]]
         assert set(columns) <= set(header), sheet
-        frozen = "B1" if sheet == "Overview" else f"A{top + 1}"  # (names in view)
+        frozen = f"{'B' if sheet == 'Overview' else 'A'}{top + 1}"  # (names in view)
         assert book[sheet].freeze_panes == frozen, sheet
     assert "Guidance" in book.sheetnames
     overview = {r["Organisation"]: r for r in sheet_records(path, "Overview")}
     assert overview["Leeds"]["Received"] == "Yes"
-    assert overview["Leeds"]["Confidence"] == "Amber"
+    assert overview["Leeds"]["Confidence (its own)"] == "Amber"
     assert overview["Leeds"]["Actions / tasks"] == 2
     assert overview["Leeds"]["Days since update"] == 3
     assert overview["Bradford"]["Received"] == "No"

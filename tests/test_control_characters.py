@@ -85,7 +85,8 @@ def test_an_organisation_named_with_an_escape_sequence_still_gives_a_workbook_ex
     assert "0;pwn Brent" in book.sheetnames
     assert all(name.isprintable() for name in book.sheetnames)
     overview = book["Overview"]
-    link = next(cell for row in overview.iter_rows() for cell in row if cell.hyperlink)
+    link = next(cell for row in overview.iter_rows() for cell in row
+                if cell.hyperlink and "Needs attention" not in cell.hyperlink.location)  # fmt: skip
     assert link.hyperlink.location == "'0;pwn Brent'!A1"
     assert link.value == " ]0;pwn Brent"  # the link's text: the name, nothing hidden in it
     # the organisation's own sheet and every other cell keep the name as it was sent

@@ -79,7 +79,8 @@ def test_the_guidance_says_what_from_sent_and_sender_check_mean(mailed_round):
     left, top, right, bottom = figures
     rows = guidance.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
                               values_only=True)  # fmt: skip
-    said = {row[0]: row[-1] for row in rows}
+    header, *rows = list(rows)
+    said = {row[0]: row[header.index("What it counts")] for row in rows}
     assert said["From, Sent, Sender check"] == ENVELOPE_MEANS
 
 

@@ -97,7 +97,7 @@ def test_every_round_of_the_demo_is_in_the_tables_as_its_workbook_showed_it(demo
         assert Counter((r["File"], r["Status"], r["Organisation"], r["Received"]) for r in log) \
             == Counter((r["file"], r["status"], r["organisation"], r["received"])
                        for r in mine["returns"])  # fmt: skip
-        assert Counter((f["Organisation"], f["Severity"].lower(), f["Rule"], f["Cell"],
+        assert Counter((f["Organisation"], f["Severity"], f["Rule"], f["Cell"],
                         f["Message"], f["What to do"]) for f in shown["Gap Flags"]) \
             == Counter((f["organisation"], f["severity"], f["rule_title"], f["cell"],
                         f["message"], f["to_do"]) for f in mine["flags"])  # fmt: skip
@@ -110,7 +110,7 @@ def test_every_round_of_the_demo_is_in_the_tables_as_its_workbook_showed_it(demo
     assert any(r["late"] for r in rounds if r["late"] is not None)
     assert travel.WORSENING in {p["direction"] for p in tables_["plans"]}
     assert "status changed" in {r["changed"] for r in tables_["rows"]}
-    assert {"red", "amber"} <= {f["severity"] for f in tables_["flags"]}
+    assert {"Red", "Amber"} <= {f["severity"] for f in tables_["flags"]}
     slough = [r for r in tables_["returns"] if r["file"] == "Slough action plan.docx"]
     assert [(r["status"], r["organisation"], r["matched_by"]) for r in slough] == [
         ("rejected", "Slough", "its name")
@@ -128,8 +128,9 @@ def _same_plans(overview: list[dict], plans: list[dict]) -> None:
         assert row["Received"] == ("Yes" if plan["returned"] else "No")
         assert _day(row["Date of update"]) == plan["updated"]
         assert row["Days since update"] == plan["days_since_update"]
-        assert row["Confidence"] == plan["position"]
-        assert row["Confidence check"] == plan["position_from_rows"]
+        assert row["Confidence (its own)"] == plan["stated_confidence"]
+        from_rows = next(title for title in row if title.startswith("Confidence (from its"))
+        assert row[from_rows] == plan["rows_confidence"]
         assert row["Previous confidence"] == plan["previous_position"]
         assert (row["Direction"] or "").split(" ", 1)[-1] == (plan["direction"] or "")
         assert (row["Red flags"], row["Amber flags"]) == (plan["red_flags"], plan["amber_flags"])

@@ -43,8 +43,8 @@ def test_a_cell_with_a_problem_is_coloured_and_says_what_to_put(tmp_path, inbox)
     assert copy.name == "Leeds-return-feedback.xlsx"
     book = openpyxl.load_workbook(copy)
     sheet = book["Action Plan"]
-    assert sheet["H20"].fill.fgColor.rgb.endswith("FFC7CE")  # must fix: red
-    assert sheet["H21"].fill.fgColor.rgb.endswith("FFEB9C")  # we guessed: amber
+    assert sheet["H20"].fill.fgColor.rgb.endswith("F4B6B6")  # put it right: Red, as managers see
+    assert sheet["H21"].fill.fgColor.rgb.endswith("FFE199")  # we guessed: Amber, to check
     comments = comments_in(copy)
     assert "is not one of Planned, Ongoing, Complete" in comments["H20"]
     assert "Choose one from the dropdown list." in comments["H20"]
@@ -59,7 +59,7 @@ def test_the_fix_list_comes_first_with_a_link_to_each_cell(tmp_path, inbox):
     rows = list(book[FIX_LIST].iter_rows(min_row=4, values_only=True))
     assert rows[0] == ("Sheet", "Cell", "Field", "Severity", "Problem", "What to do")
     fixes = {r[1]: r for r in rows[1:]}
-    assert fixes["H11"][2:4] == ("Risks and contingency", "Must fix")
+    assert fixes["H11"][2:4] == ("Risks and contingency", "Red")
     assert fixes["H11"][5] == "Fill it in."
     assert fixes["E20"][2] == "Lead officer"
     link = next(c for c in book[FIX_LIST]["B"] if c.value == "E20").hyperlink
@@ -107,7 +107,7 @@ def test_a_value_we_read_generously_is_written_back_as_we_read_it_to_be_checked(
     marked = openpyxl.load_workbook(copy)["Action Plan"]
     for address, read in (("F20", "01/12/2026"), ("H20", '"Ongoing"'), ("H21", '"Ongoing"')):
         cell = marked[address]
-        assert cell.fill.fgColor.rgb.endswith("FFEB9C"), address
+        assert cell.fill.fgColor.rgb.endswith("FFE199"), address
         assert cell.comment.text.startswith(f"We read this as {read}, and wrote it so: check it.")
     assert marked["F20"].number_format == "dd/mm/yyyy"
     assert not [f for f in load(copy).findings if f.rule == "guessed-value"]
@@ -168,13 +168,14 @@ def test_formula_text_from_a_partner_stays_text_in_the_fix_list(tmp_path, inbox)
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
-def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_please_check(
+def test_a_plan_off_track_gets_feedback_with_its_flags_in_the_workbooks_words(
     tmp_path, inbox, registers
 ):
-    """Leeds left its risks empty (must fix), typed a status by hand (please check), has not
-    updated its plan for 16 days and has an action past its end date (off track): its copy is
-    marked up, the flags' cells too. Bradford's return reads cleanly, but its update is as
-    old: it gets its file back marked up too, for that alone."""
+    """Leeds left its risks empty (Red), typed a status by hand (Amber: we guessed), has not
+    updated its plan for 16 days and has an action past its end date (off track: amber flags,
+    as the workbook shows them): its copy is marked up, the flags' cells too, Red first.
+    Bradford's return reads cleanly, but its update is as old: it gets its file back marked
+    up too, for that alone."""
     from datetime import timedelta
 
     from builders import AS_OF
@@ -200,8 +201,10 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
 
     leeds = fix_list("leeds-feedback.xlsx")
     words = [line["Severity"] for line in leeds]
-    assert words == sorted(words, key=["Must fix", "Off track", "Please check"].index), words
-    off_track = {line["Field"]: line for line in leeds if line["Severity"] == "Off track"}
+    assert set(words) == {"Red", "Amber"} and words == sorted(words, key=["Red", "Amber"].index)
+    off_track = {
+        line["Field"]: line for line in leeds if line["Field"] in ("Return stale", "Action overdue")
+    }  # (the flags' rules)
     # the flags that restate its findings (risks empty, the status) are not said twice
     assert not {"Required field empty", "Value not readable"} & set(off_track), off_track
     stale = off_track["Return stale"]
@@ -213,11 +216,63 @@ def test_a_plan_off_track_gets_feedback_with_its_flags_between_must_fix_and_plea
     bradford = CalamineWorkbook.from_path(feedback / "bradford-feedback.xlsx")
     assert bradford.sheet_names[0] == FIX_LIST and "Action Plan" in bradford.sheet_names
     [line] = fix_list("bradford-feedback.xlsx")
-    assert line["Severity"] == "Off track" and line["Field"] == "Return stale" and line["Cell"]
+    assert line["Severity"] == "Amber" and line["Field"] == "Return stale" and line["Cell"]
     said = bradford.get_sheet_by_name(FIX_LIST).to_python()[1][0]
     assert said.startswith("Each cell to act on is coloured")
     bradford_plan = openpyxl.load_workbook(feedback / "bradford-feedback.xlsx")["Action Plan"]
-    assert bradford_plan[line["Cell"]].fill.fgColor.rgb.endswith("F8CBAD")
+    assert bradford_plan[line["Cell"]].fill.fgColor.rgb.endswith("FFE199")
     marked = openpyxl.load_workbook(feedback / "leeds-feedback.xlsx")["Action Plan"]
     cell = marked[stale["Cell"]]
-    assert cell.fill.fgColor.rgb.endswith("F8CBAD") and "Off track" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("FFE199") and cell.comment.text.startswith("Amber: ")
+
+
+def test_a_cell_found_wrong_and_flagged_is_one_line_at_the_louder_level(tmp_path, inbox, registers):
+    """Leeds says Red and leaves its risks empty: the empty cell is a finding (Red) and the
+    plan a red flag (Red confidence without contingency), both at H11. The Fix list gives H11
+    once, Red, with both problems; the cell's note says both."""
+    from builders import AS_OF
+    from python_calamine import CalamineWorkbook
+
+    from pipeline.run import run
+
+    p44_return(inbox, name="leeds.xlsx", confidence="Red", risks=None)
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    copy = tmp_path / "outbox" / "feedback" / "leeds-feedback.xlsx"
+    rows = CalamineWorkbook.from_path(copy).get_sheet_by_name(FIX_LIST).to_python()
+    lines = [dict(zip(rows[3], row)) for row in rows[4:]]
+    [risks] = [line for line in lines if line["Cell"] == "H11"]
+    assert risks["Severity"] == "Red"
+    assert "Risks and contingency is required but empty" in risks["Problem"]
+    assert "Also: Overall confidence is Red but Risks and contingency is empty" in risks["Problem"]
+    note = comments_in(copy)["H11"]
+    assert note.startswith("Red: ") and "Also: Overall confidence is Red" in note
+    fix_list = openpyxl.load_workbook(copy)[FIX_LIST]
+    [said] = [c for c in fix_list["D"] if c.value == "Red"]  # in the workbook's Red
+    assert said.fill.fgColor.rgb.endswith("F4B6B6")
+
+
+def test_feedback_on_a_return_that_came_by_email_is_named_after_the_partners_own_file(
+    tmp_path, inbox, registers
+):
+    """A return attached to an email is shown as "message › attachment": its feedback file is
+    named after the attachment, the partner's own file, in whole words (not cut off
+    mid-word, "…-Bedford-Boroug-feedback.xlsx")."""
+    from builders import AS_OF
+    from message_builders import eml
+
+    from pipeline.naming import FILE_STEM_LIMIT, safe_stem
+    from pipeline.run import run
+
+    made = tmp_path / "made"
+    made.mkdir()
+    leeds = p44_return(made, risks=None).read_bytes()
+    long_name = "Leeds Community Safety Partnership action plan fortnight ending 20 November.xlsx"
+    eml(inbox / "Leeds Community Safety Partnership return for the fortnight.eml",
+        [(long_name, leeds)])  # fmt: skip
+    run(inbox, tmp_path / "outbox", [registers["p44"]], AS_OF)
+    [copy] = (tmp_path / "outbox" / "feedback").glob("*.xlsx")
+    assert copy.name == (
+        "Leeds-Community-Safety-Partnership-action-plan-fortnight-ending-20-November-feedback.xlsx"
+    )
+    cut = safe_stem("word " * 40)
+    assert len(cut) <= FILE_STEM_LIMIT and cut.endswith("word")

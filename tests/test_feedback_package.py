@@ -39,7 +39,7 @@ def test_a_return_saved_by_libreoffice_is_marked_up_and_libreoffice_reads_the_co
     [copy] = feedback_for(inbox, tmp_path, saved)
     book = openpyxl.load_workbook(copy)
     assert book.sheetnames[0] == FIX_LIST
-    assert book["Action Plan"]["H20"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert book["Action Plan"]["H20"].fill.fgColor.rgb.endswith("F4B6B6")
     assert "is not one of Planned, Ongoing, Complete" in comments_in(copy)["H20"]
     again = libreoffice_saves(libreoffice, copy, tmp_path / "again")
     # (LibreOffice converting it changes nothing, so it is still the feedback as written)
@@ -122,7 +122,7 @@ def test_a_macro_workbook_comes_back_as_a_plain_workbook_without_its_macros(tmp_
         assert "xl/vbaProject.bin" not in z.namelist()
         assert "vbaProject" not in z.read("xl/_rels/workbook.xml.rels").decode()
     assert MACRO_WORKBOOK not in types and PLAIN_WORKBOOK in types
-    assert openpyxl.load_workbook(copy)["Action Plan"]["H20"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert openpyxl.load_workbook(copy)["Action Plan"]["H20"].fill.fgColor.rgb.endswith("F4B6B6")
 
 
 def test_a_date_we_read_lands_on_the_same_day_in_a_workbook_counting_from_1904(tmp_path, inbox):

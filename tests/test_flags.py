@@ -189,7 +189,15 @@ def test_a_label_column_or_table_deleted_from_the_sheet_is_flagged_as_missing(ro
     found = flags(workbook, "Required field empty")
     shown = {(f["Organisation"], f["Severity"], f["Cell"], f["Message"]) for f in found}
     assert shown == {
-        ("Leeds", "Red", None, "Risks and contingency is missing."),
+        (
+            "Leeds",
+            "Red",
+            None,
+            'Risks and contingency is not on the sheet. The label "Risks '
+            'and contingency" was not found on the sheet: add it in cell G11, below "Definition of '
+            'problem" (insert a row there if it is taken), with the value in the cell to its '
+            "right.",
+        ),  # (where the template has it: below the box above it)
         ("Leeds", "Amber", "19:19", "Lead officer is missing."),
         ("Housing", "Red", None, "No tasks table was found."),
     }

@@ -17,6 +17,8 @@ from workbook_reading import flags, sheet_records
 from pipeline.cli import cli
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.layouts import LAYOUTS
+from pipeline.layouts.hallmarks import HALLMARK
+from pipeline.layouts.hallmarks.report import SHORT
 from pipeline.layouts.hallmarks.requirements import ROWS
 from pipeline.registers import read_register, read_registers
 from pipeline.run import run
@@ -86,10 +88,10 @@ def test_a_review_is_summarised_in_its_own_words_and_each_gap_points_at_what_to_
         "106 items, 103 in place or working towards (97%), 2 action points"
     )
     assert (huntingdonshire["Statutory gaps"], huntingdonshire["Action points"]) == (1, 2)
-    assert huntingdonshire["In place or working towards"] == pytest.approx(103 / 106)
+    assert huntingdonshire["All: in place or working towards"] == pytest.approx(103 / 106)
     hallmark = next(r["hallmark"] for r in ROWS if r["ref"] == statutory_gap)
     in_hallmark = [r for r in ROWS if r["hallmark"] == hallmark]
-    assert huntingdonshire[hallmark] == pytest.approx(
+    assert huntingdonshire[SHORT[hallmark]] == pytest.approx(
         1
         - sum(r["ref"] in (statutory_gap, advice_gap, unowned, late) for r in in_hallmark)
         / len(in_hallmark)
@@ -122,7 +124,7 @@ def test_a_review_is_summarised_in_its_own_words_and_each_gap_points_at_what_to_
 
     [overview] = [r for r in sheet_records(result.path, "Overview")
                   if r["Organisation"] == "Huntingdonshire CSP"]  # fmt: skip
-    assert overview["Confidence"] == "Red"  # a Statutory requirement is a Gap
+    assert overview["Confidence (from its requirements)"] == "Red"  # a Statutory one is a Gap
     assert (overview["Statutory gaps"], overview["Action points"]) == (1, 2)
 
 
@@ -141,7 +143,12 @@ def cells_of(tmp_path, register):
     return where
 
 
-def test_the_matrix_shows_red_where_a_hallmarks_statutory_requirement_is_a_gap(tmp_path, register):
+def test_the_matrix_colours_each_share_by_its_band_and_marks_a_statutory_gap_with_a_sign(
+    tmp_path, register
+):
+    """Each Hallmark's share In place is coloured by the band it is in (green 75% or more,
+    amber 50% to 74%, red under 50%: the legend above says so); a Hallmark with a Statutory
+    requirement that is a Gap shows "(gap)" beside its share, whatever its colour."""
     gap = STATUTORY[2]
     hallmark = next(r["hallmark"] for r in ROWS if r["ref"] == gap)
     inbox = inbox_of(tmp_path)
@@ -152,9 +159,27 @@ def test_the_matrix_shows_red_where_a_hallmarks_statutory_requirement_is_a_gap(t
     header = next(row for row in sheet.iter_rows() if row[0].value == "Partnership")
     column = {cell.value: cell.column_letter for cell in header}
     huntingdonshire = next(c.row for c in sheet["A"] if c.value == "Huntingdonshire CSP")
-    red = {str(rng.sqref) for rng in sheet.conditional_formatting}
-    assert red == {f"{column[hallmark]}{huntingdonshire}"}
-    assert sheet[f"{column[hallmark]}{huntingdonshire}"].number_format == "0%"
+    first, last = column[SHORT[HALLMARK.values[0]]], column[SHORT[HALLMARK.values[-1]]]
+    bands = {}
+    for cf in sheet.conditional_formatting:
+        for rule in cf.rules:
+            bands[rule.formula[0]] = (str(cf.sqref), rule.dxf.fill.bgColor.rgb[-6:])
+    top = header[0].row + 1
+    cell = f"{first}{top}"
+    over = f"{first}{top}:{last}{sheet.max_row}"
+    assert bands == {
+        f"AND(ISNUMBER({cell}),{cell}>=0.75)": (over, "B7E1B0"),
+        f"AND(ISNUMBER({cell}),{cell}>=0.5,{cell}<0.75)": (over, "FFE199"),
+        f"AND(ISNUMBER({cell}),{cell}>=0.0,{cell}<0.5)": (over, "F4B6B6"),
+    }
+    legend = {c.value: c.fill.fgColor.rgb[-6:] for c in sheet[top - 3] if c.value}
+    assert legend["75% or more"] == "B7E1B0" and legend["under 50%"] == "F4B6B6"
+    assert any("(gap)" in str(v) for v in legend)
+    gapped = sheet[f"{column[SHORT[hallmark]]}{huntingdonshire}"]
+    assert gapped.number_format == '0%" (gap)"' and gapped.value < 1
+    others = [sheet[f"{column[SHORT[h]]}{huntingdonshire}"] for h in HALLMARK.values
+              if h != hallmark]  # fmt: skip
+    assert {c.number_format for c in others} == {"0%"}
 
 
 def test_a_review_a_year_on_starts_from_the_last_and_shows_what_changed(tmp_path, register):
@@ -191,7 +216,9 @@ def test_a_review_a_year_on_starts_from_the_last_and_shows_what_changed(tmp_path
     assert not flags(result.path, "Further action past target date")  # in place now
     [overview] = [r for r in sheet_records(result.path, "Overview")
                   if r["Organisation"] == "Huntingdonshire CSP"]  # fmt: skip
-    assert (overview["Previous confidence"], overview["Confidence"]) == ("Red", "Green")
+    judged = "Confidence (from its requirements)"  # whose judgement it is: worked out
+    assert (overview["Previous confidence"], overview[judged]) == ("Red", "Green")
+    assert overview["Confidence (its own)"] is None  # (a review states none)
 
 
 def test_a_review_dated_last_financial_year_is_last_years_and_needs_attention(tmp_path, register):

@@ -192,7 +192,7 @@ def test_next_round_is_pre_filled_and_direction_of_travel_shows_exactly_what_cha
     assert [c for c in changed if c[2]] == [("Leeds", "A02", "status changed", "Planned")]
     assert len(changed) == 6
     overview = {o["Organisation"]: o for o in sheet_records(result.path, "Overview")}
-    assert (overview["Leeds"]["Previous confidence"], overview["Leeds"]["Confidence"],
+    assert (overview["Leeds"]["Previous confidence"], overview["Leeds"]["Confidence (its own)"],
             overview["Leeds"]["Direction"]) == ("Amber", "Green", "▲ improving")  # fmt: skip
     assert overview["Bradford"]["Direction"] == "► no change"
     assert overview["Salford"]["Received"] == "No"

@@ -149,12 +149,12 @@ def test_register_columns_come_from_the_declaration_and_every_register_may_name_
     assert p44 == ["partnership", "region", "baseline_crimes", "reduction_target_pct",
                    "target_date", "contact_name", "contact_email"]  # fmt: skip
     three = [f.register_column for f in LAYOUTS["three_year"].register_fields]
-    assert three == ["business_unit", "code", "head_of_service", "plan_start", "contact_name",
-                     "contact_email"]  # fmt: skip
+    assert three == ["business_unit", "code", "head_of_service", "plan_start", "directorate",
+                     "contact_name", "contact_email"]  # fmt: skip
     hallmarks = [f.register_column for f in LAYOUTS["hallmarks"].register_fields]
     assert hallmarks == ["partnership", "region", "contact_name", "contact_email"]
     pcc = [f.register_column for f in LAYOUTS["pcc_delivery"].register_fields]
-    assert pcc == ["organisation", "theme_lead", "contact_name", "contact_email"]
+    assert pcc == ["organisation", "theme_lead", "theme", "contact_name", "contact_email"]
 
 
 def test_a_layout_declaring_the_registers_contact_again_is_refused():

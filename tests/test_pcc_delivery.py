@@ -93,11 +93,11 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
     plan = {(r["Theme"], r["Ref"]): r for r in sheet_records(q3, "Delivery Plan")}
     assert list(plan) == [("Victims", "V01"), ("Offenders", "O01"), ("Communities", "C01")]
     assert (plan["Victims", "V01"]["Last quarter"], plan["Victims", "V01"]["RAG status"],
-            plan["Victims", "V01"]["Direction (worked out)"],
-            plan["Victims", "V01"]["Direction (stated)"]) == (
+            plan["Victims", "V01"]["Direction (from last quarter's RAG)"],
+            plan["Victims", "V01"]["Direction (as its lead states it)"]) == (
         "Green", "Amber", "▼ Worsening", "Improving")  # fmt: skip
-    assert plan["Communities", "C01"]["Direction (worked out)"] == "▲ Improving"
-    assert plan["Offenders", "O01"]["Direction (worked out)"] == "► No change"
+    assert plan["Communities", "C01"]["Direction (from last quarter's RAG)"] == "▲ Improving"
+    assert plan["Offenders", "O01"]["Direction (from last quarter's RAG)"] == "► No change"
 
     board = {r["Theme"]: r for r in sheet_records(q3, "Board Summary")}
     assert (board["Victims"]["Actions"], board["Victims"]["Amber"],
@@ -115,7 +115,8 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
 
     overview = {o["Organisation"]: o for o in sheet_records(q3, "Overview")}
     police = overview["Constabulary"]  # it states no RAG: the worst of its live actions
-    assert (police["Confidence"], police["Previous confidence"], police["Direction"]) == (
+    judged = "Confidence (from its actions)"
+    assert (police[judged], police["Previous confidence"], police["Direction"]) == (
         "Amber", "Amber", "► no change")  # fmt: skip
     assert (police["Layout"], police["Improved"], police["Worsened"], police["Red"]) == (
         "PCC delivery", 1, 1, 0)  # fmt: skip
@@ -127,7 +128,7 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
                           "target_date": date(2018, 1, 31)}})  # fmt: skip
     q4 = run(inbox, outbox, [register], Q4).path
     police = {o["Organisation"]: o for o in sheet_records(q4, "Overview")}["Constabulary"]
-    assert (police["Confidence"], police["Direction"]) == ("Red", "▼ worsening")
+    assert (police["Confidence (from its actions)"], police["Direction"]) == ("Red", "▼ worsening")
     [twice] = flags(q4, "Worse two quarters running")
     assert twice["Severity"] == "Red"
     assert (
@@ -159,8 +160,9 @@ def test_a_delivery_plan_is_checked_counted_whole_and_its_guidance_comes_with_it
     guidance = {str(c) for row in _cells(book, "Guidance") for c in row}
     assert "Police and Crime Plan Delivery Plan: fields" in guidance
     assert "Worse two quarters running" in guidance
-    assert ("PCC delivery plans state no overall confidence: their Confidence on the Overview is "
-            "the worst RAG status among their actions not yet Complete (Green when all are)."
+    assert ("PCC delivery plans state no overall confidence: the confidence their actions bear "
+            "out stands for it (on the Overview, in Last 6 rounds and on Needs attention): the "
+            "worst RAG status among their actions not yet Complete (Green when all are)."
             in guidance)  # fmt: skip
 
 
@@ -221,7 +223,7 @@ def test_a_quarter_missed_in_between_is_not_compared_across(tmp_path, register):
          [action("V01", "Victims", "Green")])  # fmt: skip
     q2 = run(inbox, outbox, [register], Q2).path
     [first] = sheet_records(q2, "Delivery Plan")  # nothing to compare with: not "New"
-    assert (first["Last quarter"], first["Direction (worked out)"]) == (None, None)
+    assert (first["Last quarter"], first["Direction (from last quarter's RAG)"]) == (None, None)
     assert sheet_records(q2, "Board Summary")[0]["Not known"] == 1
 
     # no return in Q3; Q4's Red is not "two quarters running" nor compared with Q2's Green
@@ -230,7 +232,7 @@ def test_a_quarter_missed_in_between_is_not_compared_across(tmp_path, register):
          changes={"V01": {"rag_status": "Red", "commentary": "Stalled."}})  # fmt: skip
     q4 = run(inbox, outbox, [register], Q4).path
     [later] = sheet_records(q4, "Delivery Plan")
-    assert (later["Last quarter"], later["Direction (worked out)"]) == (None, None)
+    assert (later["Last quarter"], later["Direction (from last quarter's RAG)"]) == (None, None)
     assert not flags(q4, "Worse two quarters running")
 
 

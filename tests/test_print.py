@@ -1,7 +1,9 @@
 """On paper: the workbook and the meeting pack, printed by LibreOffice, are readable.
 
-Every page is measured in the PDF LibreOffice makes (its characters' sizes, ``pdf_pages``): no
-text under 8 pt, on A4.
+Every page is measured in the PDF LibreOffice makes (its characters' sizes, ``pdf_pages``, and
+pdfplumber's words): no text under 8 pt, on A4; and no page of a table that shows fewer than
+three of its columns (a strip cut off the side of a table, or a page of labels whose values
+are elsewhere).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import openpyxl
 import pdfplumber
@@ -33,6 +36,81 @@ from pdf_pages import pages
 from pipeline.cli import cli
 
 SMALLEST_PT = 8.0
+
+
+def print_to_pdf(libreoffice, workbook: Path, folder: Path) -> Path:
+    """``workbook`` printed to PDF by LibreOffice (the ``libreoffice`` fixture), as a user's
+    office would."""
+    [pdf] = libreoffice.convert([workbook], "pdf", folder)
+    return pdf
+
+
+CELL_GAP = 6.0  # points between two words that are in two cells of a line, not one
+SAME_COLUMN = 3.0  # points apart at most, two cells' left edges are one column's
+
+
+def printed_pages(pdf: Path) -> list[dict]:
+    """Each page of ``pdf``: the sheet its footer names, its smallest character size, and how
+    many columns its text stands in (left edges where cells start on two lines or more)."""
+    out = []
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            words = page.extract_words(extra_attrs=["size"])
+            footer = max((w["top"] for w in words), default=0)
+            body = [w for w in words if w["top"] < footer - 2]
+            footer_words = sorted((w for w in words if w["top"] >= footer - 2),
+                                  key=lambda w: w["x0"])  # fmt: skip
+            named = " ".join(w["text"] for w in footer_words).split(" Page ")[0]
+            out.append({
+                "sheet": named,
+                "smallest": min((w["size"] for w in words), default=99.0),
+                "columns": columns_of(body),
+                "text": bool(body),
+            })  # fmt: skip
+    return out
+
+
+def columns_of(words: list[dict]) -> int:
+    """How many columns ``words`` stand in: the left edges of cells (a line's first word, or
+    one far from the word before it) that two lines or more share."""
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        lines.setdefault(round(w["top"]), []).append(w)
+    starts: list[float] = []
+    for line in lines.values():
+        line.sort(key=lambda w: w["x0"])
+        starts += [w["x0"] for n, w in enumerate(line)
+                   if n == 0 or w["x0"] - line[n - 1]["x1"] > CELL_GAP]  # fmt: skip
+    edges: list[list[float]] = []
+    for x in sorted(starts):
+        if edges and x - edges[-1][-1] <= SAME_COLUMN:
+            edges[-1].append(x)
+        else:
+            edges.append([x])
+    return sum(len(edge) >= 2 for edge in edges)
+
+
+def strips(measured: list[dict], tabled: set[str]) -> list[str]:
+    """The pages of a sheet with a table, after its first, that show fewer than three columns
+    (or nothing at all)."""
+    bad, seen = [], set()
+    for n, page in enumerate(measured, start=1):
+        first = page["sheet"] not in seen
+        seen.add(page["sheet"])
+        if page["sheet"] in tabled and not first and (page["columns"] < 3 or not page["text"]):
+            bad.append(f"page {n} ({page['sheet']}): {page['columns']} column(s)")
+    return bad
+
+
+def tabled_sheets(workbook: Path) -> set[str]:
+    """The names (as footers give them) of the sheets of ``workbook`` that have a table."""
+    book = openpyxl.load_workbook(workbook)
+    named = set()
+    for sheet in book.worksheets:
+        if sheet.tables and sheet.sheet_state == "visible":
+            footer = sheet.oddFooter.left.text or sheet.title
+            named.add(footer.replace("&&", "&"))
+    return named
 
 
 def too_small(measured: list[tuple[str, float]]) -> list[str]:
@@ -70,19 +148,24 @@ def meeting(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def printed(meeting, libreoffice, tmp_path_factory):
-    """The meeting round's workbook and Bradford's feedback, printed to PDF by LibreOffice (as
-    a user's office would), with one start of it: {"workbook": pdf, "feedback": pdf}."""
+    """The meeting's consolidated workbook and Bradford's feedback, printed by LibreOffice with
+    one start of it: {"workbook": (workbook, PDF), "feedback": (feedback, PDF)}."""
     _, outbox = meeting
+    workbook = outbox / "consolidated-2026-11-20.xlsx"
     [feedback] = (outbox / "feedback").glob("Bradford*.xlsx")
-    workbook = outbox / "consolidated-2026-11-20.xlsx"
     pdfs = libreoffice.convert([workbook, feedback], "pdf", tmp_path_factory.mktemp("printed"))
-    return dict(zip(("workbook", "feedback"), pdfs, strict=True))
+    return {"workbook": (workbook, pdfs[0]), "feedback": (feedback, pdfs[1])}
 
 
-def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, printed):
-    _, outbox = meeting
-    workbook = outbox / "consolidated-2026-11-20.xlsx"
-    measured = pages(printed["workbook"])
+@pytest.fixture(scope="module")
+def workbook_pdf(printed):
+    """The meeting's consolidated workbook printed by LibreOffice (once): (workbook, PDF)."""
+    return printed["workbook"]
+
+
+def test_every_page_of_the_workbook_prints_at_8_pt_or_more(workbook_pdf):
+    workbook, pdf = workbook_pdf
+    measured = pages(pdf)
     book = openpyxl.load_workbook(workbook)
     assert len(measured) >= len(book.sheetnames) - 1  # every sheet printed (but the hidden one)
     assert too_small(measured) == []
@@ -95,42 +178,74 @@ def test_every_page_of_the_workbook_prints_at_8_pt_or_more(meeting, printed):
     assert measured[0][0] == "Action plans: progress report"
 
 
-def test_a_sheet_too_wide_for_a_page_prints_across_pages_with_its_names_repeated(meeting):
-    _, outbox = meeting
-    sheet = openpyxl.load_workbook(outbox / "consolidated-2026-11-20.xlsx")["Actions"]
-    assert sheet.page_setup.scale == 80
-    assert sheet.page_setup.pageOrder == "overThenDown"
-    assert sheet.print_title_cols == "$A:$A"
+def test_no_printed_page_of_a_table_shows_fewer_than_three_of_its_columns(workbook_pdf):
+    """Every sheet prints one page wide: no page carries a strip cut off the side of a table,
+    or a panel of labels whose values went to another page."""
+    workbook, pdf = workbook_pdf
+    measured = printed_pages(pdf)
+    tabled = tabled_sheets(workbook)
+    assert {"Overview", "Gap Flags", "Leeds", "Huntingdonshire CSP"} <= tabled
+    assert strips(measured, tabled) == []
+    # and the measure finds a strip where there is one: a page of one column of a table
+    strip = [
+        {"sheet": "Gap Flags", "columns": 9, "text": True, "smallest": 9},
+        {"sheet": "Gap Flags", "columns": 1, "text": True, "smallest": 9},
+    ]
+    assert strips(strip, {"Gap Flags"}) == ["page 2 (Gap Flags): 1 column(s)"]
+
+
+@pytest.mark.slow
+def test_the_demo_workbook_prints_in_at_most_300_readable_pages(demo_round, libreoffice, tmp_path):
+    """The demo's whole workbook, printed: at most 300 pages (it was 990), nothing under 8 pt,
+    and no page of a table with fewer than three of its columns."""
+    _, _, workbook = demo_round
+    pdf = print_to_pdf(libreoffice, workbook, tmp_path)
+    measured = printed_pages(pdf)
+    assert len(measured) <= 300
+    assert [p for p in measured if p["smallest"] < SMALLEST_PT - 0.05] == []
+    assert strips(measured, tabled_sheets(workbook)) == []
 
 
 def test_the_meeting_pack_puts_who_needs_attention_first_then_a_page_per_organisation(meeting):
+    """Every page portrait: the figures and who needs attention first; then a page for each
+    organisation needing attention that sent a return, in the list's order, saying how old
+    its return is; then those with no return, together on one page; then those with nothing
+    to discuss, as one table."""
     output, outbox = meeting
     pdf = outbox / "meeting-pack-2026-11-20.pdf"
     assert f"Meeting pack: {pdf}" in output
     measured = pages(pdf)
     assert too_small(measured) == []
     firsts = [first for first, _ in measured]
-    assert firsts[:2] == ["Meeting pack, as of 20/11/2026", "Every organisation"]
     with pdfplumber.open(pdf) as document:
         text = [page.extract_text() for page in document.pages]
+        assert all(page.height > page.width for page in document.pages)  # one orientation
+    assert firsts[0] == "Meeting pack, as of 20/11/2026"
     listed = [line.split(" ")[0] for line in text[0].split("\n")]
     assert "says Red; Risks and contingency is missing" in text[0]
-    # a page per organisation, those needing attention first, in the list's order
-    order = [name for name in firsts[2:] if name in ORGANISATIONS]
-    assert sorted(order) == sorted(ORGANISATIONS)
-    attention = [name for name in order if name.split(" ")[0] in listed]
-    assert order[: len(attention)] == attention
-    assert attention.index("Bradford") < attention.index("Leeds")
+    # a page for each organisation needing attention with a return, in the list's order
+    order = [name for name in firsts[1:] if name in ORGANISATIONS]
+    assert order == ["Bradford", "Huntingdonshire CSP", "Leeds"]
+    assert [name for name in listed if name in ("Bradford", "Huntingdonshire", "Leeds")] == [
+        "Bradford", "Huntingdonshire", "Leeds"]  # fmt: skip
     leeds = text[firsts.index("Leeds")]
     assert "says Green, its actions say Red; 1 action overdue" in leeds
+    assert "Return dated 17/11/2026: 3 days old on 20/11/2026" in leeds
     assert "Actions still to deliver (1 of 2)" in leeds
     assert "Test purchase operation" in leeds and "Yes" in leeds  # overdue
+    assert "Overdue, last 6 rounds: 1" in leeds
     bradford = text[firsts.index("Bradford")]
     assert "Risks and contingency is missing" in bradford  # its flag, with the cell
     hunts = text[firsts.index("Huntingdonshire CSP")]
     assert "Requirements still to deliver (1 of 106)" in hunts
-    salford = text[firsts.index("Salford")]
-    assert "no return this round" in salford and "ruth.adeyemi@salford.gov.uk" in salford
+    # those with no return, on one page, with whom to chase
+    missing = text[firsts.index("No return this round (4)")]
+    for name in ("Salford", "Fenland CSP", "Youth Offending Service", "Finance"):
+        assert name in missing, name
+    assert "ruth.adeyemi@salford.gov.uk" in missing
+    # and those with nothing to discuss, as one table
+    quiet = text[firsts.index("Nothing to discuss (2)")]
+    assert "Constabulary" in quiet and "Housing" in quiet
 
 
 ORGANISATIONS = ["Leeds", "Bradford", "Salford", "Huntingdonshire CSP", "Fenland CSP",
@@ -157,16 +272,13 @@ def test_without_libreoffice_the_pack_is_its_workbook_and_a_sentence_says_why(tm
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "outbox" / "meeting-pack-2026-11-20.pdf").exists()
     sheets = openpyxl.load_workbook(workbook).sheetnames
-    assert sheets[:2] == ["Needs attention", "Overview"]
-    assert {"Leeds", "Bradford", "Salford"} <= set(sheets)
+    assert sheets == ["Needs attention", "No return", "Nothing to discuss"]  # (Leeds is fine)
 
 
-def test_a_partners_fix_list_prints_at_8_pt_or_more_with_every_problem_in_full(meeting, printed):
+def test_a_partners_fix_list_prints_at_8_pt_or_more_with_every_problem_in_full(printed):
     """Bradford says Red with no risks: its feedback's Fix list, printed, is one page wide at a
     readable size, and the Problem and What to do texts wrap rather than run off the page."""
-    _, outbox = meeting
-    [feedback] = (outbox / "feedback").glob("Bradford*.xlsx")
-    pdf = printed["feedback"]
+    feedback, pdf = printed["feedback"]
     measured = pages(pdf)
     assert measured[0][0].startswith("What to fix in Bradford")
     assert too_small(measured[:1]) == []
@@ -186,45 +298,54 @@ def _wrapped_in(text: str, shown: str) -> bool:
 def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
     libreoffice, tmp_path
 ):
-    """Printed on A4, Leeds's template shows nothing under 8 pt; each header label is on the
-    same line as its value; and a sheet too wide for a page (the three-year plan's twelve
-    quarters) prints across pages with Ref and Task on every one."""
+    """Printed on A4, each layout's template shows nothing under 8 pt and no strip of a
+    column or two, in a few pages; each header label is on the same line as its value; and
+    the three-year plan, too wide for a page (its twelve quarters), prints a Part a page
+    across, Ref and Task on each, its title whole on each."""
     from pipeline.layouts import LAYOUTS
     from pipeline.registers import read_register
     from pipeline.templates import make_templates
 
-    registers = write_registers(tmp_path / "registers")
-    made = make_templates(LAYOUTS["p44"], tmp_path / "t", read_register(registers["p44"]))
-    [leeds] = [p for p in made if "Leeds" in p.name]
-    three_year = read_register(registers["three_year"])
-    housing = make_templates(LAYOUTS["three_year"], tmp_path / "t", three_year)[0]
-    leeds_pdf, housing_pdf = libreoffice.convert([leeds, housing], "pdf", tmp_path / "printed")
-    for template, pdf in ((leeds, leeds_pdf), (housing, housing_pdf)):
+    registers = write_registers(tmp_path / "registers", tuple(REGISTERS))
+    made = {name: make_templates(LAYOUTS[name], tmp_path / "t", read_register(path),
+                                 as_of=AS_OF)[0] for name, path in registers.items()}  # fmt: skip
+    most = {"p44": 3, "three_year": 5, "pcc_delivery": 2, "hallmarks": 14}  # (Guidance too)
+    pdfs = libreoffice.convert(list(made.values()), "pdf", tmp_path)  # one start for them all
+    for (name, template), pdf in zip(made.items(), pdfs, strict=True):
         assert too_small(pages(pdf)) == [], template.name
-    with pdfplumber.open(leeds_pdf) as document:
+        measured = printed_pages(pdf)
+        assert len(measured) <= most[name], (name, len(measured))
+        assert strips(measured, {page["sheet"] for page in measured}) == [], name
+    leeds, housing = made["p44"], made["three_year"]
+    with pdfplumber.open(tmp_path / f"{leeds.stem}.pdf") as document:
         plan = next(p for p in document.pages if "Fill in the white" in (p.extract_text() or ""))
         words = plan.extract_words(extra_attrs=["size"])
     for label, value in (("Partnership", "Leeds"), ("Email", "jane.doe@leeds.gov.uk")):
         at = next(w for w in words if w["text"] == label and w["size"] < 10)  # (not the title)
         assert any(w["text"] == value and abs(w["top"] - at["top"]) < 3 and w["x0"] > at["x1"]
                    for w in words), (label, value)  # fmt: skip
-    with pdfplumber.open(housing_pdf) as document:
-        plan_pages = [
-            p.extract_text() or "" for p in document.pages if "Q" in (p.extract_text() or "")
-        ]
-    across = [text for text in plan_pages if "Ref" in text and "Task" in text]
-    assert len(across) >= 3 and any("Q12" in text for text in across), len(across)
+    with pdfplumber.open(tmp_path / f"{housing.stem}.pdf") as document:
+        texts = [p.extract_text() or "" for p in document.pages]
+    plan_pages = [text for text in texts if "Fill in the white" in " ".join(text.split())]
+    assert len(plan_pages) == 3  # Part 1, Part 2, Part 3: a page each, across
+    for text in plan_pages:  # its title whole, its header and Ref and Task on each
+        said = " ".join(text.split())
+        assert "Three-year Action Plan — Housing" in said, said[:80]
+        assert "Ref" in said and "Task" in said and "Business unit" in said
+    assert "Part 2 — Monitoring Schedule" in plan_pages[1] and "Q12" in plan_pages[1]
+    assert "Part 3 — Impact Assessment" in plan_pages[2]
 
 
 def test_pages_are_measured_as_pdfplumber_measures_them(printed):
     """``pdf_pages`` reads a page's first line and smallest size as pdfplumber would (in a
     fraction of its time): the Fix list's pages, every one."""
-    with pdfplumber.open(printed["feedback"]) as document:
+    _, pdf = printed["feedback"]
+    with pdfplumber.open(pdf) as document:
         seen = [
             ((page.extract_text() or "").split("\n")[0],
              min((c["size"] for c in page.chars if c["text"].strip()), default=99.0))
             for page in document.pages
         ]  # fmt: skip
-    measured = pages(printed["feedback"])
+    measured = pages(pdf)
     assert len(seen) > 1 and [first for first, _ in measured] == [first for first, _ in seen]
     assert [size for _, size in measured] == pytest.approx([size for _, size in seen])

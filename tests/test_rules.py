@@ -166,7 +166,7 @@ def test_a_task_with_no_officer_and_a_plan_with_no_start_year_are_flagged():
     assert (flag.severity, flag.cell) == (AMBER, "D13")
     assert flag.message == "Task HSG-01: Task officer is empty."
     flag = only(housing(plan_start=None), "required-empty")
-    assert (flag.severity, flag.cell, flag.message) == (RED, "C7", "Plan start is missing.")
+    assert (flag.severity, flag.cell, flag.message) == (RED, "B7", "Plan start is missing.")
 
 
 def test_optional_fields_left_blank_raise_no_flag():

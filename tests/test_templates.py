@@ -242,3 +242,32 @@ def test_the_long_texts_sit_beside_the_other_fields_so_the_frozen_top_stays_shor
     usual = sheet.sheet_format.defaultRowHeight
     frozen = sum(sheet.row_dimensions[r].height or usual for r in range(1, 20))
     assert frozen <= 280, frozen
+
+
+def rag_rules(sheet, cell: str) -> dict[str, str]:
+    """The fill each value gets, by the conditional formats that cover ``cell``."""
+    found = {}
+    for cf in sheet.conditional_formatting:
+        if any(cell in rng for rng in cf.sqref.ranges):
+            for rule in cf.rules:
+                found[rule.formula[0].strip('"')] = rule.dxf.fill.bgColor.rgb[-6:]
+    return found
+
+
+def test_a_rag_choice_is_coloured_as_it_is_chosen(leeds, tmp_path):
+    """Choosing Red for a plan's overall confidence colours the cell red, as the managers'
+    workbook colours it; a delivery plan's RAG status cells and a review's Gap likewise."""
+    sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    confidence = value_right_of(sheet, "Overall confidence (RAG)").coordinate
+    assert rag_rules(sheet, confidence) == {"Red": "F4B6B6", "Amber": "FFE199", "Green": "B7E1B0"}
+    [police] = make_templates(LAYOUTS["pcc_delivery"], tmp_path / "pcc")
+    plan = openpyxl.load_workbook(police)["Delivery Plan"]
+    rag = next(c for row in plan.iter_rows() for c in row if c.value == "RAG status")
+    below = plan.cell(rag.row + 1, rag.column).coordinate
+    assert rag_rules(plan, below) == {"Red": "F4B6B6", "Amber": "FFE199", "Green": "B7E1B0",
+                                      "Complete": "B7E1B0"}  # fmt: skip
+    [review] = make_templates(LAYOUTS["hallmarks"], tmp_path / "hallmarks")
+    assessed = openpyxl.load_workbook(review)["Self-Assessment"]
+    title = next(c for row in assessed.iter_rows() for c in row if c.value == "Assessment")
+    gap = rag_rules(assessed, assessed.cell(title.row + 1, title.column).coordinate)
+    assert gap["Gap"] == "F4B6B6"

@@ -165,9 +165,10 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     # where and what to do about each
     [feedback] = (outbox / "feedback").glob("gritting*.xlsx")
     fix_list = CalamineWorkbook.from_path(feedback).get_sheet_by_name("Fix list").to_python()
-    [off_track, told] = [row for row in fix_list if row[0] == "Checklist"]
-    assert told[2] == "Done" and 'read "n" as "No"' in told[4] and told[3] == "Please check"
-    assert off_track[2:4] == ["Item not done", "Off track"] and off_track[1] == late["Cell"]
+    lines = {row[2]: row for row in fix_list if row[0] == "Checklist"}
+    told, off_track = lines["Done"], lines["Item not done"]
+    assert told[2] == "Done" and 'read "n" as "No"' in told[4] and told[3] == "Amber"
+    assert off_track[2:4] == ["Item not done", "Amber"] and off_track[1] == late["Cell"]
 
     # a second round from the store: the template is pre-filled with last round's items
     shutil.rmtree(inbox)

@@ -20,6 +20,7 @@ from workbook_reading import flags, main_table, sheet_records, tracker
 from pipeline.report.workbook import write_consolidated
 from pipeline.report.writer import ENGINES
 from pipeline.run import run
+from pipeline.values import LINE_HEIGHT
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_the_overview_opens_with_a_title_block(round_workbook):
     sheet = openpyxl.load_workbook(round_workbook)["Overview"]
     block = [c for row in sheet.iter_rows(max_row=6, values_only=True) for c in row if c]
     assert block[0] == "Action plans: progress report"
-    assert "As of 20/11/2026" in block
+    assert block[1].startswith("As of 20/11/2026: the round's figures, then every organisation")
     assert ("Priority 44 Partnership Action Plan, fortnight 16/11/2026 to 29/11/2026: "
             "expected 3, received 2, missing 1") in block  # fmt: skip
     assert "Three-year Action Plan, Oct–Dec 26 (2026/27 Q3): expected 2, received 2, missing 0" in (
@@ -70,7 +71,8 @@ def test_the_overview_opens_with_a_title_block(round_workbook):
     )
     red = sum(f["Severity"] == "Red" for f in flags(round_workbook))
     assert f"Red flags: {red}" in block
-    assert sheet.freeze_panes == "B1"  # names in view (the full table is below Needs attention)
+    _, top, _, _ = main_table(sheet)
+    assert sheet.freeze_panes == f"B{top + 1}"  # its header and the names stay in view
 
 
 def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(round_workbook):
@@ -83,20 +85,18 @@ def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(rou
     assert links["Salford"] == "'Salford'!A1"
     assert set(links) <= set(book.sheetnames)
     header = [c.value for c in sheet[top]]
-    confidence = openpyxl.utils.get_column_letter(header.index("Confidence") + 1)
+    confidence = openpyxl.utils.get_column_letter(header.index("Confidence (its own)") + 1)
     rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in sheet.conditional_formatting}
     assert rules[f"{confidence}{top + 1}:{confidence}{bottom}"] == [['"Red"'], ['"Amber"'],
                                                                    ['"Green"']]  # fmt: skip
-    leeds = book["Leeds"]  # the flags beside its header block, on a streamed sheet
-    _, flags_top, _, flags_bottom = main_table(leeds, "Flags")
+    leeds = book["Leeds"]  # on a streamed sheet
     rules = {str(cf.sqref): len(cf.rules) for cf in leeds.conditional_formatting}
     # and its actions' Overdue column, Yes in the colour of trouble, as on every rows table
     _, rows_top, _, rows_bottom = main_table(leeds, "Actions")
     overdue = next(c.column_letter for c in leeds[rows_top] if c.value == "Overdue")
     # and its Status column, by its closed list (Complete and Evaluation green)
     status = next(c.column_letter for c in leeds[rows_top] if c.value == "Status")
-    assert rules == {f"D{flags_top + 1}:D{flags_bottom}": 3,
-                     f"{overdue}{rows_top + 1}:{overdue}{rows_bottom}": 1,
+    assert rules == {f"{overdue}{rows_top + 1}:{overdue}{rows_bottom}": 1,
                      f"{status}{rows_top + 1}:{status}{rows_bottom}": 2}  # fmt: skip
 
 
@@ -105,7 +105,8 @@ def test_a_green_plan_with_overdue_actions_gets_a_confidence_check(round_workboo
         o for o in sheet_records(round_workbook, "Overview") if o["Organisation"] == "Leeds"
     )
     # 2 of 5 overdue is more than a quarter: the plan's own rows read as Red
-    assert (leeds["Confidence"], leeds["Confidence check"]) == ("Green", "Red")
+    own, from_rows = "Confidence (its own)", "Confidence (from its actions, tasks)"
+    assert (leeds[own], leeds[from_rows]) == ("Green", "Red")
     [flag] = [f for f in flags(round_workbook, "Confidence check") if f["Organisation"] == "Leeds"]
     assert "2 of 5 actions are overdue, which reads as Red" in flag["Message"]
     assert flag["Cell"] == "C12"
@@ -121,8 +122,9 @@ def test_native_charts_show_status_confidence_tasks_and_impact(round_workbook):
     assert any("doughnutChart" in c for c in charts)
     stacked = [t for c, t in zip(charts, titles) if 'grouping val="stacked"' in c]
     assert sorted(stacked) == [
-        "Actions by progress, per partnership (Complete includes Evaluation)",
-        "Estimated impact, delivered and live, and how far short of the reduction needed (red)",
+        "Priority 44 actions by progress, per partnership (Complete includes Evaluation)",
+        "Priority 44 estimated impact in crimes, delivered and live, and how far short of the "
+        "reduction needed (red)",
         "Three-year tasks by status this quarter, per business unit",
     ]
     assert "'Chart Data'!" in "".join(charts)
@@ -175,47 +177,78 @@ def test_three_year_derivations_for_cabinet_procurement_and_efficiency(round_wor
     assert [r["Ref"] for r in sheet_records(round_workbook, "Efficiency")] == ["HSG-02"]
 
 
-def test_an_organisation_sheet_is_laid_out_like_its_plan(round_workbook):
-    sheet = openpyxl.load_workbook(round_workbook)["Leeds"]
-    values = {r[0]: r[1] for r in sheet.iter_rows(min_row=5, max_row=20, max_col=2,
-                                                   values_only=True) if r[0]}  # fmt: skip
-    assert values["Overall confidence (RAG)"] == "Green"
-    assert values["Definition of problem"].startswith("Burglary dwelling up 20%")
-    flags_here = [r[3] for r in sheet.iter_rows(min_row=5, values_only=True) if r[3]]
-    assert "Amber" in flags_here  # the flags sit beside the header block
-    refs = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] in ("A01", "A02", "A03")]
-    assert refs == ["A01", "A02", "A03"]
-    assert sheet.column_dimensions["A"].width >= 30  # labels wrap in a column this wide
-    assert sheet.print_title_rows
-    assert [(t.name, t.ref[0]) for t in sheet.tables.values()] == [
-        ("Flags_Leeds", "D"),  # beside the header block
-        ("Actions_Leeds", "A"),
-    ]
-
-
-def test_every_sheet_prints_on_a4_one_page_wide_or_at_80_percent_across_with_a_footer(
+def test_an_organisation_sheet_is_laid_out_top_to_bottom_within_its_printed_columns(
     round_workbook,
 ):
+    """Leeds's sheet: its title and what it holds, its header fields each beside its label,
+    its figures, its flags (severity, rule, cell and message), then its actions: one column
+    of content, each line spanning the printed columns, so a page never cuts it in two."""
+    sheet = openpyxl.load_workbook(round_workbook)["Leeds"]
+    rows = [[v for v in r] for r in sheet.iter_rows(values_only=True)]
+    pairs = {r[0]: next((v for v in r[1:] if v is not None), None) for r in rows if r[0]}
+    assert rows[0][0] == "Leeds" and rows[1][0].startswith("Priority 44 Partnership Action Plan")
+    assert pairs["Overall confidence (RAG)"] == "Green"
+    assert pairs["Definition of problem"].startswith("Burglary dwelling up 20%")
+    assert pairs["Overdue"] == 2  # a figure
+    order = [r[0] for r in rows]
+    flagged = [r for r in rows if r[0] in ("Red", "Amber")]
+    assert flagged and all(r[1] and r[next(j for j in range(2, len(r)) if r[j])]
+                           for r in flagged)  # fmt: skip
+    _, rows_top, _, _ = main_table(sheet, "Actions")
+    assert order.index("Overall confidence (RAG)") < order.index("Severity") < rows_top - 1
+    refs = [r[0] for r in rows if r[0] in ("A01", "A02", "A03")]
+    assert refs == ["A01", "A02", "A03"]
+    assert [(t.name, t.ref[0]) for t in sheet.tables.values()] == [("Actions_Leeds", "A")]
+    # printed: up to the last column that is not kept for the screen alone (Source...)
+    printed = openpyxl.utils.cell.range_boundaries(sheet.print_area.split("!")[1])[2]
+    header = [c.value for c in sheet[rows_top]]
+    assert header[printed - 1] == "Overdue" and "Source" in header[printed:]
+    for merged in sheet.merged_cells.ranges:  # every line within the printed columns
+        assert merged.max_col <= printed, merged
+    assert sheet.print_title_rows == f"${rows_top}:${rows_top}"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def column_widths(sheet, as_set: bool = True) -> dict[int, float]:
+    """Each column's width as the file gives it, or ``as_set`` (less the 5 pixels of padding
+    Excel adds). (openpyxl keeps runs of one width together.)"""
+    widths = {}
+    for dimension in sheet.column_dimensions.values():
+        for col in range(dimension.min, dimension.max + 1):
+            widths[col] = dimension.width - (5 / 7 if as_set else 0)
+    return widths
+
+
+def test_every_sheet_prints_one_page_wide_at_8_pt_or_more_with_a_footer(round_workbook):
+    """Every sheet is fitted one A4 page wide, and its printed columns (the print area: the
+    screen-only columns left out) are narrow enough that the fit keeps 8 pt or more."""
+    from pipeline.paper import fits, points
+
     book = openpyxl.load_workbook(round_workbook)
-    across = set()
+    oriented = set()
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
         setup = sheet.page_setup
-        assert setup.paperSize == 9 and setup.orientation == "landscape", sheet.title
-        if sheet.sheet_properties.pageSetUpPr.fitToPage:
-            # fitToWidth is left out of the file when it is 1, the default
-            assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
-        else:  # too wide for one page at 8 pt
-            assert setup.scale == 80 and setup.pageOrder == "overThenDown", sheet.title
-            across.add(sheet.title)
+        assert setup.paperSize == 9 and sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # fitToWidth is left out of the file when it is 1, the default
+        assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+        oriented.add(setup.orientation)
+        if sheet.print_area:
+            _, _, right, _ = openpyxl.utils.cell.range_boundaries(sheet.print_area.split("!")[1])
+            widths = column_widths(sheet)
+            printed = [points(widths.get(col, 8.43)) for col in range(1, right + 1)]
+            assert fits(printed, portrait=setup.orientation == "portrait"), sheet.title
         footer = sheet.oddFooter
         assert "&P of &N" in footer.center.text and "20/11/2026" in footer.right.text
         assert footer.left.size == 10  # 8 pt at the smallest scale
         if sheet.tables and sheet.title not in ("Guidance",):
             assert sheet.print_title_rows, sheet.title
-    assert {"Actions", "Tasks", "Leeds"} <= across
-    assert {"Overview", "Charts", "Board Summary"}.isdisjoint(across)
+    assert oriented == {"portrait", "landscape"}  # portrait where a sheet fits it
+    actions = book["Actions"]
+    header = [c.value for c in actions[main_table(actions)[1]]]
+    printed_to = openpyxl.utils.cell.range_boundaries(actions.print_area.split("!")[1])[2]
+    assert {"Source", "Changed", "Status last round"} <= set(header[printed_to:])
 
 
 def colours(sheet, title: str) -> dict[str, str]:
@@ -241,7 +274,7 @@ def test_a_status_is_coloured_by_its_closed_list_on_every_sheet_it_shows(round_w
             assert colours(sheet, title) == {"Completed": green, "Delayed": red}
     for sheet in (book["Actions"], book["Leeds"]):
         assert colours(sheet, "Status") == {"Complete": green, "Evaluation": green}
-    assert colours(book["Overview"], "Confidence") == {
+    assert colours(book["Overview"], "Confidence (its own)") == {
         "Red": red,
         "Amber": "FFE199",
         "Green": green,
@@ -253,23 +286,26 @@ def test_column_widths_fit_their_content(round_workbook):
     names = [o["Organisation"] for o in sheet_records(round_workbook, "Overview")]
     assert sheet.column_dimensions["A"].width >= max(map(len, names))
     gap = openpyxl.load_workbook(round_workbook)["Gap Flags"]
-    assert gap.column_dimensions["G"].width >= 60  # messages wrap in a wide column
+    header = [c.value for c in gap[main_table(gap)[1]]]
+    message = openpyxl.utils.get_column_letter(header.index("Message") + 1)
+    assert gap.column_dimensions[message].width >= 40  # messages wrap in a wide column
 
 
 def test_no_date_on_any_sheet_shows_hashes_for_want_of_width(round_workbook):
-    """A date column is at least as wide as the date it shows, dd/mm/yyyy, plus a margin: on
-    an organisation sheet too, where the rows table shares its columns with the header block
-    above it (Start date sits under the flags' narrow Cell column)."""
+    """A date column (or the merged cells a date spans, on an organisation sheet's header) is
+    at least as wide as the date it shows, dd/mm/yyyy, plus a margin."""
     book = openpyxl.load_workbook(round_workbook)
     checked = 0
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
+        widths = column_widths(sheet, as_set=False)
+        spans = {(m.min_row, m.min_col): m.max_col for m in sheet.merged_cells.ranges}
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, datetime) and cell.number_format == "dd/mm/yyyy":
-                    letter = cell.column_letter
-                    width = sheet.column_dimensions[letter].width
+                    last = spans.get((cell.row, cell.column), cell.column)
+                    width = sum(widths.get(col, 8.43) for col in range(cell.column, last + 1))
                     assert width >= len("20/11/2026") + 1, (sheet.title, cell.coordinate, width)
                     checked += 1
     assert checked > 20
@@ -279,7 +315,7 @@ def test_the_workbook_validates_with_openpyxl(round_workbook):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         book = openpyxl.load_workbook(round_workbook)
-    assert book.sheetnames[:3] == ["Overview", "Charts", "Returns"]
+    assert book.sheetnames[:4] == ["Overview", "Needs attention", "Charts", "Returns"]
     assert book["Chart Data"].sheet_state == "hidden"
 
 
@@ -308,7 +344,8 @@ def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_
     written = write_consolidated(c, tmp_path / "x.xlsx", engine=engine)
     sheet = openpyxl.load_workbook(written)["Nowhere"]
     assert sheet["A4"].value == "No return received this round."
-    assert sheet["D4"].value == "Flags" and sheet["D5"].value == "Severity"
+    said = [r[0] for r in sheet.iter_rows(values_only=True)]
+    assert "No flags" in said and "Severity" not in said  # (none found for it here)
 
 
 def test_a_return_from_an_organisation_not_on_the_register_is_not_counted_received(tmp_path):
@@ -365,7 +402,7 @@ def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received
     sheet = openpyxl.load_workbook(round_workbook)["Guidance"]
     figures = {t.name: t for t in sheet.tables.values()}["Figures"]
     left, top, right, bottom = openpyxl.utils.cell.range_boundaries(figures.ref)
-    rows = {r[0]: (r[-1], n) for n, r in enumerate(sheet.iter_rows(
+    rows = {r[0]: (r[1], n) for n, r in enumerate(sheet.iter_rows(
         min_row=top + 1, max_row=bottom, min_col=left, max_col=right, values_only=True),
         start=top + 1)}  # fmt: skip
     overview = sheet_records(round_workbook, "Overview")[0]
@@ -375,4 +412,4 @@ def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received
     assert {"Expected", "Received", "Missing", "Late", "Arrival not known"} <= set(rows)
     assert rows["Received (date), Arrival known from"][0] == RECEIVED_MEANS
     # long sentences wrap in rows tall enough for them, never over the rows below
-    assert sheet.row_dimensions[rows["Overdue"][1]].height >= 3 * 13
+    assert sheet.row_dimensions[rows["Overdue"][1]].height >= 3 * LINE_HEIGHT

@@ -33,6 +33,7 @@ from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
 from ..plans import Flag, Plan
 from ..returns import ROW
+from ..severity import word
 from ..store.shown import LoggedFile, RoundRecord
 from ..values import KINDS
 
@@ -261,12 +262,15 @@ def plans_table(layouts: Sequence[Layout]) -> Table:
         Column("days_since_update", INTEGER, "Days from that date to the round's as-of date.",
                _days_since),
         Column("position", TEXT, "Its confidence (Red, Amber, Green): as stated, or where the "
-               "layout asks for none, as its rows say.",
+               "layout asks for none, as its rows say; what direction of travel is judged on.",
                lambda i: i.plan.position if i.plan.has_return else None),
-        Column("position_from_rows", TEXT, "The confidence its rows bear out (more than a "
-               "quarter overdue is Red, any overdue or delayed Amber), beside a stated one.",
-               lambda i: travel.delivery(i.plan.items)
-               if i.plan.has_return and not i.plan.layout.judged_by else None),
+        Column("stated_confidence", TEXT, "The overall confidence its return states (the "
+               "Overview's Confidence (its own)); none where its layout asks for none.",
+               lambda i: i.plan.stated_confidence if i.plan.has_return else None),
+        Column("rows_confidence", TEXT, "The confidence its rows bear out (the Overview's "
+               "Confidence (from its ...)): its layout's own judgement where it has one, else "
+               "more than a quarter overdue is Red, any overdue or delayed Amber.",
+               lambda i: i.plan.rows_confidence if i.plan.has_return else None),
         Column("previous_position", TEXT, "Its position at its last round with a return.",
                lambda i: i.plan.previous_position),
         Column("direction", TEXT, "Its direction of travel since that round: "
@@ -319,7 +323,8 @@ def rows_table(layouts: Sequence[Layout]) -> Table:
 FLAGS = Table("flags", "each gap flag of each round, as the Gap Flags sheet showed it", (
     LAYOUT, ROUND,
     Column("organisation", TEXT, "The organisation flagged.", lambda i: i.flag.organisation),
-    Column("severity", TEXT, "red or amber.", lambda i: i.flag.severity),
+    Column("severity", TEXT, "Red (put it right) or Amber (check it), as the workbook shows "
+           "it.", lambda i: word(i.flag.severity)),
     Column("rule", TEXT, "The rule's id (the Guidance sheet lists every rule).",
            lambda i: i.flag.rule),
     Column("rule_title", TEXT, "The rule's title.", lambda i: i.flag.rule_title),
@@ -340,8 +345,9 @@ FINDINGS = Table("findings", "each finding about each file of each round, as the
     Column("sha256", TEXT, "The SHA-256 of the file.", lambda i: i.file.sha256),
     Column("sheet", TEXT, "The sheet.", lambda i: i.finding.sheet),
     Column("cell", TEXT, "The cell, such as H14.", lambda i: i.finding.cell),
-    Column("severity", TEXT, "rejected (the file cannot be used), error (must fix) or "
-           "warning (please check).", lambda i: i.finding.severity.value),
+    Column("severity", TEXT, "Red (the file cannot be used, or a value must be put right) or "
+           "Amber (check it: read by guess), as the workbook and the Fix list show it.",
+           lambda i: word(i.finding.severity)),
     Column("rule", TEXT, "The rule's id.", lambda i: i.finding.rule),
     Column("rule_title", TEXT, "The rule's title (the catalogue's words).",
            lambda i: finding_words(i.finding.rule).title or None),

@@ -103,6 +103,8 @@ class Field:
     ``quarter`` marks the status column of one plan quarter (three_year).
     ``report_title`` is a shorter title for the consolidated workbook's columns.
     ``carried`` fields are pre-filled into next round's template from the last return.
+    ``group`` marks the register column that groups its organisations (a region, a theme, a
+    directorate): the Overview shows and filters by it, and a meeting pack can be for one.
     """
 
     name: str
@@ -122,6 +124,7 @@ class Field:
     report_title: str | None = None
     carried: bool = True
     width: float = 14
+    group: bool = False
 
     def __post_init__(self) -> None:
         if (self.kind is Kind.CHOICE) != (self.choices is not None):
@@ -341,6 +344,11 @@ class Layout:
         declared = (*(f for f in self.header if f.register_column), *self.register_only)
         columns = {f.register_column for f in declared}
         return (*declared, *(f for f in REGISTER_CONTACT if f.register_column not in columns))
+
+    @property
+    def group_field(self) -> Field | None:
+        """The register field grouping its organisations (``Field.group``), or None."""
+        return next((f for f in self.register_fields if f.group), None)
 
     @property
     def rows_sheet(self) -> str:

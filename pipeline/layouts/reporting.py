@@ -20,11 +20,12 @@ class DerivedSheet:
     the table where a plain table will not do."""
 
     name: str
-    shows: str
+    shows: str  # what it holds, in a phrase (for the Guidance, and under its title)
     table: Callable[[Any], Any]  # (a Consolidation) -> its report.tables.Table
     first: bool = False  # shown before the Gap Flags (as the Calendar is), else after the rows
     # (a report.sheetwriter.SheetWriter, the sheet, the Table, the Consolidation) -> None
     write: Callable[[Any, Any, Any, Any], None] | None = None
+    title: str | None = None  # the title at its top (by default, its name)
 
 
 @dataclass(frozen=True)
@@ -43,3 +44,6 @@ class LayoutReport:
     # the fields an organisation's rows still to deliver show in the meeting pack, on paper
     # (then its status and whether overdue); by default its reference and first column
     on_paper: tuple[str, ...] = ()
+    # the columns its rows sheets keep for the screen alone (printed elsewhere, or of little
+    # use on paper), so that the rest print one page wide at a size that can be read
+    screen_only: tuple[str, ...] = ()

@@ -252,18 +252,21 @@ def _read_header(
 ) -> None:
     by_name = {label.field.name: label for label in labels}
     gaps = value_gaps(labels) if sheet.text_only else {}  # (a CSV knows no merged cells)
+    above = None  # the label of the field declared before, found on the sheet
     for f in layout.header:
         label = by_name.get(f.name)
         if label is None:
             loaded.header[f.name] = HeaderValue(None)
             if f.required:
+                where = _where_to_add(above, sheet)
                 notes.error(
                     "missing-label",
-                    f'The label "{f.title}" was not found on the sheet: add it, with the value '
-                    f"in the cell to its right.",
+                    f'The label "{f.title}" was not found on the sheet: add it{where}, with the '
+                    f"value in the cell to its right.",
                     field=f,
                 )
             continue
+        above = label
         if label.guessed_from is not None:
             notes.warn(
                 "guessed-label",
@@ -278,6 +281,16 @@ def _read_header(
         loaded.header[f.name] = HeaderValue(reading.value, label.value, row, col)
         if reading.guess:
             notes.guess(f, reading.guess, row, col, label.value, reading.value)
+
+
+def _where_to_add(above: Any, sheet: Sheet) -> str:
+    """Where a missing label goes: below the label of the field before it (and the cells it
+    is merged over), as the template has it; nothing where no label before it was found."""
+    if above is None:
+        return ""
+    below = cell_address(sheet.span_bottom(above.row, above.col) + 1, above.col)
+    return (f' in cell {below}, below "{above.field.title}" (insert a row there if it is '
+            f"taken)")  # fmt: skip
 
 
 def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:

@@ -67,6 +67,13 @@ class Sheet:
                 return c2
         return col
 
+    def span_bottom(self, row: int, col: int) -> int:
+        """The last row of the merged range holding (row, col); ``row`` if not merged."""
+        for (r1, c1), (r2, c2) in self.merged:
+            if r1 <= row <= r2 and c1 <= col <= c2:
+                return r2
+        return row
+
     def row(self, row: int) -> Iterator[tuple[int, Any]]:
         """(absolute column, value) for the non-blank cells of one row."""
         i = row - self.top

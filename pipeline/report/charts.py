@@ -19,6 +19,9 @@ from .tables import INT, TEXT, Col, Table
 
 DATA_SHEET = "Chart Data"
 MOST_CATEGORIES = 60  # a bar chart of more organisations than this cannot be read
+WIDTH, TALLEST = 700, 960  # pixels: a chart fits a portrait A4 page, whole
+ROW = 20  # pixels a row of the Charts sheet is tall
+PAGE = 1000  # pixels of rows a portrait A4 page holds (inside its margins, above its footer)
 
 
 @dataclass(frozen=True)
@@ -57,16 +60,21 @@ def progress_chart(layout: Layout, title: str) -> Callable[[Consolidation], Tabl
     return progress
 
 
-def every_chart() -> list[tuple[ChartSpec, Layout]]:
-    """Every layout's charts, with their layout, in the registry's order."""
-    return [(spec, layout) for layout in LAYOUTS.values() for spec in layout.report.charts]
+def every_chart(layouts: list[Layout] | None = None) -> list[tuple[ChartSpec, Layout]]:
+    """The charts of ``layouts`` (by default, every registered one), with their layout, in
+    the registry's order."""
+    chosen = list(LAYOUTS.values()) if layouts is None else layouts
+    return [(spec, layout) for layout in chosen for spec in layout.report.charts]
 
 
 def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, fmt: Any) -> int:
-    """Write each chart's counts on the data sheet and the chart on the charts sheet; returns
-    how many charts had something to show."""
-    data_row, chart_row, shown = 0, 2, 0
-    for spec, _ in every_chart():
+    """Write each chart's counts on the data sheet and the chart on the charts sheet, a page
+    break before any chart that would otherwise be cut in two; returns how many charts had
+    something to show."""
+    data_row, chart_row, shown = 0, 3, 0
+    breaks: list[int] = []
+    used = chart_row * ROW  # pixels of the printed page taken so far
+    for spec, _ in every_chart(c.layouts):
         table = spec.data(c)
         rows = table.rows[:MOST_CATEGORIES]
         if not rows or not any(any(v for v in row[1:]) for row in rows):
@@ -101,13 +109,19 @@ def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, 
         title = spec.title + (f" (first {MOST_CATEGORIES} of {len(table.rows)})"
                               if len(table.rows) > MOST_CATEGORIES else "")  # fmt: skip
         chart.set_title({"name": title, "name_font": {"size": 12}})
-        height = 320 if spec.kind == "doughnut" else max(320, 18 * len(rows) + 120)
-        chart.set_size({"width": 760, "height": height})
+        height = 320 if spec.kind == "doughnut" else min(max(320, 18 * len(rows) + 120), TALLEST)
+        chart.set_size({"width": WIDTH, "height": height})
+        if used and used + height > PAGE:  # a chart that would be cut starts a page
+            breaks.append(chart_row - 1)
+            used = 0
         charts_sheet.insert_chart(chart_row, 0, chart)
-        chart_row += height // 20 + 3
+        chart_row += height // ROW + 3
+        used += (height // ROW + 3) * ROW
         data_row = last + 3
         shown += 1
+    if breaks:
+        charts_sheet.set_h_pagebreaks(breaks)
     if not shown:
-        charts_sheet.write_string(2, 0, "No returns with actions or tasks yet: nothing to chart.",
+        charts_sheet.write_string(3, 0, "No returns with actions or tasks yet: nothing to chart.",
                                   fmt)  # fmt: skip
     return shown

@@ -82,7 +82,9 @@ class FastWriter(Writer):
             del sheet._write_string
             sheet.constant_memory = streamed
         added = sheet.tables[-1]
-        added["range"] = added["a_range"] = added["autofilter"] = xl_range(top, left, last, right)
+        added["range"] = added["a_range"] = xl_range(top, left, last, right)
+        if added.get("autofilter"):  # (a table may have its filter buttons off)
+            added["autofilter"] = added["range"]
 
     def write_sheets(
         self,

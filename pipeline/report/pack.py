@@ -1,10 +1,14 @@
-"""The meeting pack: what the fortnightly meeting reads on paper, as one PDF.
+"""The meeting pack: what the fortnightly meeting reads on paper, as one PDF, every page
+portrait.
 
-First who needs attention, most serious first, under the headline figures; then the
-Overview's columns that fit a page; then a page for each organisation (those needing
-attention first): its position and trail, its header, its flags, and its rows still to
-deliver. Every figure and reason is the consolidated workbook's, got by the same functions
-(``tables``, ``attention``). Everything prints at 8 pt or more on A4.
+First the round's figures and who needs attention, in the Needs attention order; then a page
+for each organisation needing attention that sent a return (why, how old its return is, its
+position and trail, its header, its flags, and its rows still to deliver); then the
+organisations with no return, together on one page; then those with nothing to discuss, as one
+table. Names are full everywhere (a page's footer too). Every figure and reason is the
+consolidated workbook's, got by the same functions (``tables``, ``attention``). Everything
+prints at 8 pt or more on A4. A pack may be for one group of organisations (a region: see
+``Consolidation.of_group``).
 
 The pack is written as a workbook (``meeting-pack-<as-of>.xlsx``), which LibreOffice prints to
 ``meeting-pack-<as-of>.pdf``; without LibreOffice, the workbook is the pack and a sentence
@@ -21,22 +25,20 @@ from typing import Any
 import xlsxwriter
 
 from .. import attention
+from ..contacts import Person
 from ..errors import PipelineError
 from ..files import atomic_path
 from ..libreoffice import to_pdf
-from ..naming import safe_sheet_name, sheet_ref
+from ..naming import safe_sheet_name, safe_stem, sheet_ref
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..templates import workbook_options
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
 from . import tables
 from .sheetwriter import DEFAULT_WIDTH, SheetWriter
-from .tables import LONG, TEXT, Col, Table, source
+from .tables import DATE, EMAIL, LONG, RAG, TEXT, Col, Table, source
 from .writer import Writer
 
-# the Overview's columns that go on paper (the rest are on screen)
-ON_PAPER = ("Organisation", "Layout", "Received", "Confidence", "Direction",
-            f"Last {TRAIL_ROUNDS} rounds", f"Overdue, last {TRAIL_ROUNDS} rounds", "Red flags",
-            "Amber flags")  # fmt: skip
+NO_RETURN, NOTHING = "No return", "Nothing to discuss"
 
 
 @dataclass(frozen=True)
@@ -48,120 +50,155 @@ class Pack:
     no_pdf: str | None = None
 
 
-def pack_names(folder: Path, as_of: date) -> tuple[Path, Path]:
-    """Where a round's pack goes in ``folder``: (its workbook, its PDF)."""
-    stem = folder / f"meeting-pack-{as_of.isoformat()}"
+def pack_names(folder: Path, as_of: date, group: str | None = None) -> tuple[Path, Path]:
+    """Where a round's pack goes in ``folder`` (a group's has its name): (workbook, PDF)."""
+    named = f"-{safe_stem(group, set())}" if group else ""
+    stem = folder / f"meeting-pack-{as_of.isoformat()}{named}"
     return stem.with_suffix(".xlsx"), stem.with_suffix(".pdf")
 
 
-def write_pack(c: Consolidation, folder: Path) -> Pack:
-    """Write the meeting pack for ``c`` into ``folder``: its workbook, and its PDF when
-    LibreOffice can print it (else ``Pack.no_pdf`` says why)."""
-    workbook, pdf = pack_names(Path(folder), c.as_of)
-    write_pack_workbook(c, workbook)
+def write_pack(c: Consolidation, folder: Path, group: str | None = None) -> Pack:
+    """Write the meeting pack for ``c`` into ``folder`` (for one ``group`` of organisations
+    alone, a region say, where given: a ``UsageError`` names the groups when none matches):
+    its workbook, and its PDF when LibreOffice can print it (else ``Pack.no_pdf`` says why)."""
+    shown = c.of_group(group) if group else c
+    workbook, pdf = pack_names(Path(folder), c.as_of, group)
+    write_pack_workbook(shown, workbook, group)
     try:
         return Pack(workbook, to_pdf(workbook, pdf))
     except PipelineError as err:
         return Pack(workbook, None, str(err))
 
 
-def write_pack_workbook(c: Consolidation, path: Path) -> Path:
+def write_pack_workbook(c: Consolidation, path: Path, group: str | None = None) -> Path:
     """The pack as a workbook, every sheet set to print readably; returns ``path``."""
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), workbook_options())
         made = datetime(c.as_of.year, c.as_of.month, c.as_of.day)
         book.set_properties({"title": f"Meeting pack, {uk(c.as_of)}", "created": made})
-        _PackWriter(book, c).write()
+        _PackWriter(book, c, group).write()
         book.close()
     return Path(path)
 
 
 class _PackWriter:
-    def __init__(self, book: Any, c: Consolidation) -> None:
-        self.book, self.c = book, c
-        self.w = SheetWriter(book, c.as_of, Writer())
+    def __init__(self, book: Any, c: Consolidation, group: str | None) -> None:
+        self.book, self.c, self.group = book, c, group
+        self.w = SheetWriter(book, c.as_of, Writer(), portrait=True)
         self.worried = attention.needs_attention(c)
-        first = [a.plan for a in self.worried]
-        listed = {id(p) for p in first}
-        self.plans = [*first, *(p for p in c.plans if id(p) not in listed)]
-        taken = {"needs attention", "overview"}
-        self.sheet_of = {id(p): safe_sheet_name(p.organisation, taken) for p in self.plans}
+        listed = {id(a.plan) for a in self.worried}
+        self.pages = [a.plan for a in self.worried if a.plan.has_return]  # a page each
+        self.missing = [p for p in c.plans if not p.has_return]
+        self.quiet = [p for p in c.plans if p.has_return and id(p) not in listed]
+        taken = {"needs attention", NO_RETURN.lower(), NOTHING.lower()}
+        self.sheet_of = {id(p): safe_sheet_name(p.organisation, taken) for p in self.pages}
         self.why = {id(a.plan): a.why for a in self.worried}
 
-    def sheet(self, name: str) -> Any:
+    def sheet(self, name: str, full_name: str | None = None) -> Any:
         sheet = self.book.add_worksheet(name)
-        self.w.print_setup(sheet, name)
+        self.w.print_setup(sheet, full_name or name)
         return sheet
 
-    def link(self, plan: Plan) -> str:
-        return sheet_ref(self.sheet_of[id(plan)])
+    def link(self, plan: Plan) -> str | None:
+        """Where a name links: its page, or the page that lists it."""
+        if id(plan) in self.sheet_of:
+            return sheet_ref(self.sheet_of[id(plan)])
+        return sheet_ref(NO_RETURN if not plan.has_return else NOTHING)
 
     def write(self) -> None:
         self._needs_attention(self.sheet("Needs attention"))
-        self._overview(self.sheet("Overview"))
-        for plan in self.plans:
-            sheet = self.sheet(self.sheet_of[id(plan)])
+        for plan in self.pages:
+            sheet = self.sheet(self.sheet_of[id(plan)], plan.organisation)
             self._organisation(sheet, plan)
             self.w.readable(sheet, portrait=True)
+        if self.missing:
+            self._no_return(self.sheet(NO_RETURN))
+        if self.quiet:
+            self._nothing_to_discuss(self.sheet(NOTHING))
 
     def _needs_attention(self, sheet: Any) -> None:
-        found = tables.needs_attention(self.worried)
-        found.columns = [_wrapped(col, 60) if col.title == "Why" else col for col in found.columns]
-        widths = [col.width for col in found.columns]
-        for col, width in enumerate(widths):
-            self.w.width(sheet, col, width)
-        self.w.title(sheet, f"Meeting pack, as of {uk(self.c.as_of)}")
+        found = self.w.fitted(sheet, tables.needs_attention(self.worried))
+        span = found.printed
+        of = f", {self.group}" if self.group else ""
+        self.w.title(sheet, f"Meeting pack, as of {uk(self.c.as_of)}{of}")
         row = 1
-        lines = [*tables.returns_lines(self.c), tables.headline_figures(self.c)]
-        for line in lines:
-            row = self._line(sheet, row, line, "subtitle", len(widths))
-        row = self._line(sheet, row + 1, f"Needs attention ({len(self.worried)}), most serious "
-                         "first", "bold", len(widths))  # fmt: skip
+        for line in [*tables.returns_lines(self.c), tables.headline_figures(self.c)]:
+            row = self._line(sheet, row, line, "subtitle", span)
+        row = self._line(sheet, row + 1, f"Needs attention ({len(self.worried)}): sorted by the "
+                         f"most serious reason ({attention.ORDER})", "bold", span)  # fmt: skip
         links = [self.link(a.plan) for a in self.worried]
-        self.w.table(sheet, found, row, freeze=False, widths=False, wrap_in=widths,
-                     link=lambda i: links[i])  # fmt: skip
+        self.w.table(sheet, found, row, freeze=False, widths=False, link=lambda i: links[i])
         sheet.repeat_rows(row)
-        self.w.readable(sheet)
+        self.w.readable(sheet, portrait=True)
 
-    def _overview(self, sheet: Any) -> None:
-        full = tables.overview(self.c)
-        columns = [col for col in full.columns if col.title in ON_PAPER]
-        self.w.title(sheet, "Every organisation")
-        links = [self.link(p) for p in self.c.plans]
-        self.w.table(sheet, Table.of("Overview", columns, self.c.plans), 1, freeze=False,
-                     link=lambda i: links[i])  # fmt: skip
-        sheet.repeat_rows(1)
-        self.w.readable(sheet)
+    def _no_return(self, sheet: Any) -> None:
+        """Every organisation with no usable return, on one page: who to chase, and what it
+        last sent."""
+        columns = [
+            Col("Organisation", 26, TEXT, lambda p: p.organisation),
+            Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
+            Col("Why", 30, LONG, lambda p: attention.no_return(p)),
+            Col("Last return", 11, DATE, lambda p: _last_updated(p)),
+            Col("Contact", 20, LONG, lambda p: _chase(p).name),
+            Col("Email", 30, EMAIL, lambda p: _chase(p).email),
+        ]
+        table = self.w.fitted(sheet, Table.of(NO_RETURN, columns, self.missing))
+        self.w.title(sheet, f"No return this round ({len(self.missing)})")
+        said = (
+            "Chase each: the Returns sheet of the workbook has the chase list, and the mail a "
+            "message for each."
+        )
+        row = self._line(sheet, 1, said, "subtitle", table.printed)
+        self.w.table(sheet, table, row + 1, freeze=False, widths=False)
+        sheet.repeat_rows(row + 1)
+        self.w.readable(sheet, portrait=True)
+
+    def _nothing_to_discuss(self, sheet: Any) -> None:
+        """The organisations whose return raises nothing for the meeting, as one table."""
+        columns = [
+            Col("Organisation", 26, TEXT, lambda p: p.organisation),
+            Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
+            Col("Date of update", 11, DATE, lambda p: p.updated),
+            Col("Confidence", 11, RAG, lambda p: p.position),
+            Col("Direction", 13, TEXT, lambda p: tables.arrowed(p.direction)),
+            Col(f"Last {TRAIL_ROUNDS} rounds", 12, TEXT, tables.position_trail),
+            Col("Amber flags", 9, tables.INT, lambda p: p.amber_flags),
+        ]
+        table = self.w.fitted(sheet, Table.of(NOTHING, columns, self.quiet))
+        self.w.title(sheet, f"Nothing to discuss ({len(self.quiet)})")
+        row = self._line(sheet, 1, "Returned, and nothing that needs the meeting's attention "
+                         "(their sheets in the workbook have every detail).", "subtitle",
+                         table.printed)  # fmt: skip
+        self.w.table(sheet, table, row + 1, freeze=False, widths=False)
+        sheet.repeat_rows(row + 1)
+        self.w.readable(sheet, portrait=True)
 
     def _organisation(self, sheet: Any, plan: Plan) -> None:
         """The organisation's page: what the meeting asks of it, top to bottom."""
-        last = plan.last_plan(self.c.as_of)
-        shown = last or plan
         columns = [_wrapped(col) for col in tables.paper_columns(plan.layout)]
-        widths = [col.width for col in columns]
-        for col, width in enumerate(widths):
-            self.w.width(sheet, col, width)
-        span = len(columns)
+        rows = [(plan, r) for r in plan.items if not r.get("finished")]
+        table = self.w.fitted(sheet, Table.of(plan.layout.rows_sheet, columns, rows))
+        span = table.printed
         self.w.title(sheet, plan.organisation)
-        where = source(plan) if plan.has_return else "no return this round"
-        row = self._line(sheet, 1, f"{plan.layout.title} · as of {uk(self.c.as_of)} · {where}",
-                         "subtitle", span)  # fmt: skip
-        if id(plan) in self.why:
-            row = self._line(sheet, row, f"Needs attention: {self.why[id(plan)]}", "red", span)
-        position = plan.position if plan.has_return else None
+        row = self._line(sheet, 1, f"{plan.layout.title} · as of {uk(self.c.as_of)} · "
+                         f"{source(plan)}", "subtitle", span)  # fmt: skip
+        row = self._line(sheet, row, f"Needs attention: {self.why[id(plan)]}", "red", span)
+        updated = plan.updated
+        age = "The return gives no date of update"
+        if updated:
+            days = (self.c.as_of - updated).days
+            age = f"Return dated {uk(updated)}: {days} days old on {uk(self.c.as_of)}"
+        row = self._line(sheet, row, age, "bold", span)
         row = self._line(sheet, row, "   ·   ".join((
-            f"Confidence: {position or '–'}",
+            f"Confidence: {plan.position or '–'}",
             f"Direction: {tables.arrowed(plan.direction) or '–'}",
             f"Last {TRAIL_ROUNDS} rounds: {tables.position_trail(plan)}",
-            f"overdue: {tables.overdue_trail(plan)}",
+            f"Overdue, last {TRAIL_ROUNDS} rounds: {tables.overdue_trail(plan)}",
         )), "bold", span)  # fmt: skip
-        if not plan.has_return and plan.contact:
-            row = self._line(sheet, row, f"Contact: {plan.contact}", "plain", span)
-        if plan.has_return:
-            for f in plan.layout.header:
-                value = plan.value(f.name)
-                if value not in (None, ""):
-                    row = self._line(sheet, row, f"{f.title}: {_text(value)}", "plain", span)
+        for f in plan.layout.header:
+            value = plan.value(f.name)
+            if value not in (None, ""):
+                row = self._line(sheet, row, f"{f.title}: {_text(value)}", "plain", span)
         figures = tables.plan_figures(plan)
         said = "   ·   ".join(f"{title}: {value}" for title, value in figures if value is not None)
         if said:
@@ -172,18 +209,13 @@ class _PackWriter:
         for flag in flags:
             text = f"{flag.severity.title()} · {flag.cell or '–'} · {flag.message}"
             row = self._line(sheet, row, text, "red" if flag.severity == "red" else "amber", span)
-        live = [(shown, r) for r in shown.items if not r.get("finished")]
-        if shown.rows is None and last is None:
+        if plan.rows is None:
             return
         noun = plan.layout.row_noun
-        heading = f"{noun.capitalize()}s still to deliver ({len(live)} of {len(shown.items)})"
-        if last is not None:
-            heading += (f", as its last return gave them ({source(last)}, updated "
-                        f"{uk(last.updated) if last.updated else '?'})")  # fmt: skip
-        row = self._line(sheet, row + 1, heading, "bold", span)
-        if live:
-            table = Table.of(plan.layout.rows_sheet, columns, live)
-            self.w.table(sheet, table, row, freeze=False, widths=False, wrap_in=widths)
+        row = self._line(sheet, row + 1, f"{noun.capitalize()}s still to deliver ({len(rows)} of "
+                         f"{len(plan.items)})", "bold", span)  # fmt: skip
+        if rows:
+            self.w.table(sheet, table, row, freeze=False, widths=False)
             sheet.repeat_rows(row)
 
     def _line(self, sheet: Any, row: int, text: str, style: str, span: int) -> int:
@@ -201,10 +233,20 @@ class _PackWriter:
         return row + 1
 
 
-def _wrapped(col: Col, width: float | None = None) -> Col:
-    """``col`` wrapped on paper (a text column becomes a long one), ``width`` wide."""
-    kind = LONG if col.kind == TEXT else col.kind
-    return replace(col, kind=kind, width=width or col.width)
+def _wrapped(col: Col) -> Col:
+    """``col`` wrapped on paper (a text column becomes a long one)."""
+    return replace(col, kind=LONG) if col.kind == TEXT else col
+
+
+def _chase(plan: Plan) -> Person:
+    """Whom to chase about the plan (as the chase list and the mail write to them)."""
+    return plan.recipients.chase or Person()
+
+
+def _last_updated(plan: Plan) -> date | None:
+    """The date of update of an organisation's latest return, from an earlier round."""
+    last = plan.last_return
+    return plan.layout.date_of_update(last) if last is not None else None
 
 
 def _text(value: Any) -> str:

@@ -9,14 +9,18 @@ sheets and renders rows itself, the plain one uses xlsxwriter's public API (see 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from ..naming import plain
 from ..paper import fits, points, print_readably
+from ..severity import RAG_FILLS
 from ..templates import DEFAULT_FONT
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
+from ..values.text import CHARACTERS_PER_WIDTH
 from .tables import (
     DATE,
     EMAIL,
@@ -31,31 +35,34 @@ from .tables import (
     Col,
     Table,
 )  # fmt: skip
+from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns
 from .writer import EXCEL_DAY_ZERO, Writer, choose
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
-RAG_COLOURS = {"Red": "#F4B6B6", "Amber": "#FFE199", "Green": "#B7E1B0"}
+RAG_COLOURS = {word: f"#{fill}" for word, fill in RAG_FILLS.items()}
 OWN_COLOURS = {word: word for word in RAG_COLOURS}  # a RAG column's values: their own colour
-WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20,
-          EMAIL: 40}  # fmt: skip
 # a trail's letters in their RAG's colour (dark enough to read on paper, in grey too)
 TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
 DEFAULT_WIDTH = 8.43  # a column whose width was never set
+FOOTER_NAME = 120  # characters of a name a footer shows (Excel allows 255 in all)
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
 
 class SheetWriter:
     """Writes tables and values onto sheets of one xlsxwriter workbook, through ``writer``
-    (by default, ``writer.choose()``'s).
+    (by default, ``writer.choose()``'s); its tables are fitted to a landscape page, or to a
+    ``portrait`` one.
 
     Rows are written in order, top to bottom: a sheet may be streamed (see ``writer``), and a
     streamed sheet writes each row out as soon as the next begins. Every table is an Excel
     table.
     """
 
-    def __init__(self, book: Any, as_of: date, writer: Writer | None = None) -> None:
-        self.book, self.as_of = book, as_of
+    def __init__(
+        self, book: Any, as_of: date, writer: Writer | None = None, portrait: bool = False
+    ) -> None:
+        self.book, self.as_of, self.portrait = book, as_of, portrait
         self.writer = writer or choose()
         base = {**DEFAULT_FONT, "valign": "top"}
         specs = {
@@ -71,13 +78,18 @@ class SheetWriter:
             "label": {**base, "bold": True, "bg_color": "#D9E1F2", "text_wrap": True},
             "link": {**base, "font_color": "#0563C1", "underline": 1},
             "figure": {**base, "bold": True, "num_format": "0", "align": "left"},
+            "date left": {**base, "num_format": "dd/mm/yyyy", "align": "left"},
             "red": {**base, "bold": True, "bg_color": RAG_COLOURS["Red"]},
             "amber": {**base, "bold": True, "bg_color": RAG_COLOURS["Amber"]},
             "heading": HEADING | base,
             "heading right": HEADING | base | {"align": "right"},  # over numbers
         }
+        for word, colour in RAG_COLOURS.items():  # a key to the colours a sheet uses
+            specs[f"band {word}"] = {**base, "bg_color": colour}
+        # a share with the sign that one of its Statutory requirements is a Gap
+        specs["gap"] = {**base, "bold": True, "font_color": "#9C0006", "num_format": '0%" (gap)"'}
         # a line of text across a page, wrapped (the meeting pack's)
-        for style in ("plain", "subtitle", "bold", "red", "amber"):
+        for style in ("plain", "subtitle", "bold", "red", "amber", "link"):
             specs[f"{style} wrapped"] = {**specs[style], "text_wrap": True}
         self.fmt = {name: book.add_format(spec) for name, spec in specs.items()}
         self.rag = {k: book.add_format({"bg_color": v}) for k, v in RAG_COLOURS.items()}
@@ -92,6 +104,8 @@ class SheetWriter:
         self.trail_other = book.add_format({**base, "font_color": "#808080"})
         self.table_names: set[str] = set()
         self.widths: dict[int, dict[int, float]] = {}  # each sheet's column widths, as set
+        self.printed_through: dict[int, int] = {}  # each sheet's last printed column
+        self.print_rows: dict[int, int] = {}  # a sheet that prints only its first rows: the last
 
     def _column_writer(self, sheet: Any, kind: str) -> Callable[[int, int, Any], Any]:
         """The quickest way to write a column's values: its usual type directly (through the
@@ -161,6 +175,21 @@ class SheetWriter:
         sheet.write_string(0, 0, fit_cell(text), self.fmt["title"])
         sheet.set_row(0, 24)
 
+    def lead(self, sheet: Any, row: int, text: str, span: int, style: str = "subtitle") -> int:
+        """``text`` across the sheet's first ``span`` columns (their widths set by now),
+        merged and wrapped, as tall as it needs: a line that prints whole inside the page
+        rather than running off it. Returns the next row."""
+        widths = self.widths.get(id(sheet), {})
+        wide = sum(widths.get(col, DEFAULT_WIDTH) for col in range(span))
+        fmt = self.fmt[f"{style} wrapped"]
+        if span > 1:
+            sheet.merge_range(row, 0, row, span - 1, "", fmt)
+        sheet.write_string(row, 0, fit_cell(text), fmt)
+        lines = wrapped_lines(text, wide / (1.0 if style == "plain" else 1.15))
+        if lines > 1:
+            sheet.set_row(row, min(LINE_HEIGHT * lines + 3, 409))
+        return row + 1
+
     def value(self, sheet: Any, row: int, col: int, value: Any, kind: str = TEXT) -> None:
         """Write one value by its type; strings always as text, never as formulas."""
         if value is None or (isinstance(value, float) and value != value):
@@ -190,45 +219,62 @@ class SheetWriter:
         beside: dict[int, Callable[[], Any]] | None = None,
         wrap_in: Sequence[float] | None = None,
         at_least: Mapping[int, float] | None = None,
+        filters: bool = True,
+        narrow: bool = True,
     ) -> int:
         """Write ``table`` as an Excel table with its header at row ``top``, named ``name``
         (made by ``table_name``; by default, one is made from the sheet's name). The main table
         of a sheet has its header frozen and repeated on every printed page. ``link(i)`` may
         give an internal link for row ``i``'s first cell. ``beside[r]()`` writes whatever else
         is on row ``r`` (rows are written in order: the sheet may be streamed). Its columns'
-        widths fit it, and are ``at_least[col]`` wide where something else on the sheet needs
-        that. Its long texts wrap, each row as tall as its longest, in ``wrap_in``'s widths
-        (the sheet's, by column) where given, else in their column's. Returns the row after
-        the table."""
+        widths fit it (``fit``: its printed columns one page wide, long texts wrapped), and are
+        ``at_least[col]`` wide where something else on the sheet needs that. Its long texts
+        wrap, each row as tall as its longest, in ``wrap_in``'s widths (the sheet's, by column)
+        where given, else in their column's; its headings wrap whole. Only its printed columns
+        (``Table.printed``) are in the sheet's print area. ``filters``: False for a table
+        without filter buttons (whose headings then have their whole width). Returns the row
+        after the table. ``narrow``: False to leave its columns as wide as their content (a
+        table that prints only as many of its columns as fit: ``readable(fewer=True)``)."""
         beside = dict(beside or {})
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
-        if any(len(c.title) > 12 for c in table.columns):
-            sheet.set_row(top, 30)
+        rows = table.iter_rows()
+        sample = list(itertools.islice(rows, WIDTH_SAMPLE)) if widths else []
+        columns = table.columns
+        if widths:
+            printed = table.printed if narrow else 0
+            columns = self.fit(sheet, columns, sample, left, at_least, printed, filters)
+        self._prints_through(sheet, left + table.printed - 1)
+        button = FILTER_BUTTON if filters else 1
+        set_widths = self.widths.get(id(sheet), {})
+        shown = [wrap_in[left + j] if wrap_in else set_widths.get(left + j, c.width)
+                 for j, c in enumerate(columns)]  # fmt: skip
+        per_width = HEADING_CHARACTERS / CHARACTERS_PER_WIDTH  # (as ``wrapped_lines`` counts)
+        heading_lines = max(wrapped_lines(c.title, (w - button) * per_width) for c, w in
+                            zip(columns, shown))  # fmt: skip
+        if heading_lines > 1:
+            sheet.set_row(top, LINE_HEIGHT * heading_lines + 4)
         if top in beside:
             beside.pop(top)()
         name = name or self.table_name(table.sheet)
         self.writer.add_table(sheet, top, left, last, right, {
             "name": name,
             "style": "Table Style Light 9",
-            "columns": [{"header": c.title} for c in table.columns],
+            "columns": [{"header": c.title} for c in columns],
+            **({} if filters else {"autofilter": False}),
         })  # fmt: skip
-        for col, column in enumerate(table.columns, start=left):
+        for col, column in enumerate(columns, start=left):
             heading = self.fmt["heading right" if column.kind in NUMERIC else "heading"]
             sheet.write_string(top, col, column.title, heading)
-        link_format = self.fmt["link"]
-        kinds = [c.kind for c in table.columns]
+        link_format = self.fmt["link wrapped" if columns[0].kind == LONG else "link"]
+        kinds = [c.kind for c in columns]
         writers = [self._column_writer(sheet, kind) for kind in kinds]
         direct = self.writer.row_writer(sheet, left, kinds, self.of_kind)
-        columns = range(left, left + len(writers))
+        places = range(left, left + len(writers))
         # long texts wrap: each row is as tall as its longest, in its column's width
-        wrap = [(j, wrap_in[left + j] if wrap_in else column.width)
-                for j, column in enumerate(table.columns) if column.kind == LONG]  # fmt: skip
-        sample = []
-        for i, row in enumerate(table.iter_rows()):
+        wrap = [(j, shown[j]) for j, column in enumerate(columns) if column.kind == LONG]
+        for i, row in enumerate(itertools.chain(sample, rows)):
             r = top + 1 + i
-            if widths and i < WIDTH_SAMPLE:
-                sample.append(row)
             target = link(i) if link else None
             height = _height(row, wrap) if wrap else None
             if direct and not target and r not in beside and direct.write(r, row, height):
@@ -237,28 +283,26 @@ class SheetWriter:
                 beside.pop(r)()
             if height is not None:
                 sheet.set_row(r, height)
-            for col, value, write in zip(columns, row, writers):
+            for col, value, write in zip(places, row, writers):
                 if value is not None:
                     write(r, col, value)
             if target:
-                shown = fit_cell(str(row[0]))
-                sheet.write_url(r, left, f"internal:{target}", link_format, string=shown)
+                shown_name = fit_cell(str(row[0]))
+                sheet.write_url(r, left, f"internal:{target}", link_format, string=shown_name)
         for r in sorted(beside):
             beside[r]()
-        if widths:
-            self.fit(sheet, table.columns, _longest(table.columns, sample), left, at_least)
-        count("cells", len(table) * len(table.columns))
+        count("cells", len(table) * len(columns))
         if freeze:
             sheet.freeze_panes(top + 1, 0)
             sheet.repeat_rows(top)
-        for col, column in enumerate(table.columns, start=left):
+        for col, column in enumerate(columns, start=left):
             colours = column.colours or (OWN_COLOURS if column.kind == RAG else {})
             for word, colour in colours.items():
                 quoted = '"' + word.replace('"', '""') + '"'
                 sheet.conditional_format(top + 1, col, last, col, {
                     "type": "cell", "criteria": "==", "value": quoted, "format": self.rag[colour],
                 })  # fmt: skip
-        for col, column in enumerate(table.columns, start=left):
+        for col, column in enumerate(columns, start=left):
             if column.alarm is not None:
                 sheet.conditional_format(top + 1, col, last, col,
                                          {**column.alarm, "format": self.trouble})  # fmt: skip
@@ -268,20 +312,43 @@ class SheetWriter:
         self,
         sheet: Any,
         columns: list[Col],
-        longest: list[int],
+        sample: list[tuple[Any, ...]],
         left: int = 0,
         at_least: Mapping[int, float] | None = None,
-    ) -> None:
-        """Column widths that fit the title and the longest value shown (``longest``, one per
-        column), and no narrower than ``at_least[col]``; long texts wrap at a set width."""
-        at_least = at_least or {}
-        for col, (column, length) in enumerate(zip(columns, longest), start=left):
-            if column.kind == LONG:
-                width = column.width
-            else:  # titles wrap onto two lines; the header also holds the filter button
-                width = min(max(length + 2, min(len(column.title) // 2 + 5, 24), 7),
-                            WIDEST[column.kind])  # fmt: skip
-            self.width(sheet, col, max(width, at_least.get(col, 0)))
+        printed: int | None = None,
+        filters: bool = True,
+        reserve: float = 0,
+    ) -> list[Col]:
+        """Set the widths ``widths.fit_columns`` gives ``columns`` on ``sheet`` (from column
+        ``left``); returns the columns as they are to be written (a text narrowed to fit the
+        page, wrapped)."""
+        widths, written = fit_columns(columns, sample, left, at_least, printed, filters, reserve,
+                                      self.portrait)  # fmt: skip
+        for j, width in enumerate(widths):
+            self.width(sheet, left + j, width)
+        return written
+
+    def fitted(
+        self,
+        sheet: Any,
+        table: Table,
+        left: int = 0,
+        at_least: Mapping[int, float] | None = None,
+        filters: bool = True,
+        reserve: float = 0,
+    ) -> Table:
+        """``table`` with its columns fitted (``fit``) and their widths set on ``sheet``, to be
+        written later with ``table(..., widths=False)``: for a sheet whose other rows need
+        the widths first. ``reserve``: points of the page other columns take."""
+        sample = list(itertools.islice(table.iter_rows(), WIDTH_SAMPLE))
+        columns = self.fit(sheet, table.columns, sample, left, at_least, table.printed, filters,
+                           reserve)  # fmt: skip
+        return table.with_columns(columns)
+
+    def _prints_through(self, sheet: Any, col: int) -> None:
+        """Column ``col`` (and those left of it) of ``sheet`` is printed."""
+        sheets = self.printed_through
+        sheets[id(sheet)] = max(sheets.get(id(sheet), -1), col)
 
     def width(self, sheet: Any, col: int, width: float) -> None:
         """Set column ``col``'s width (in characters), remembered for ``readable``."""
@@ -293,22 +360,26 @@ class SheetWriter:
         chooses how it fits the page."""
         sheet.set_paper(9)
         sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-        footer = f"&L&10{name.replace('&', '&&')}&C&10Page &P of &N&R&10As of {uk(self.as_of)}"
+        named = plain(name)[:FOOTER_NAME].replace("&", "&&")
+        footer = f"&L&10{named}&C&10Page &P of &N&R&10As of {uk(self.as_of)}"
         sheet.set_footer(footer)
 
-    def readable(self, sheet: Any, fewer: bool = False, portrait: bool = False) -> None:
-        """Print ``sheet`` (its columns as set by now) by ``paper``'s rule, its first column
-        repeated on each page across; with ``fewer``, a sheet too wide for a page prints only
-        its first columns, as many as fit it."""
+    def readable(self, sheet: Any, fewer: bool = False, portrait: bool | None = None) -> None:
+        """Print ``sheet`` (its columns as set by now) by ``paper``'s rule: its printed columns
+        (all but those its tables keep for the screen alone) one page wide, portrait where
+        they fit it (unless ``portrait`` says otherwise); with ``fewer``, a sheet too wide for
+        a page prints only its first columns, as many as fit it."""
         widths = self.widths.get(id(sheet), {})
-        columns = [points(widths.get(col, DEFAULT_WIDTH))
-                   for col in range(max(widths, default=-1) + 1)]  # fmt: skip
+        every = max(widths, default=-1) + 1
+        through = self.printed_through.get(id(sheet), every - 1)
+        columns = [points(widths.get(col, DEFAULT_WIDTH)) for col in range(through + 1)]
         if fewer and not fits(columns):
             fit = [n for n in range(1, len(columns) + 1) if fits(columns[:n])]
             columns = columns[: max(fit, default=1)]
+        if columns:  # (a text running on to the right is cut at the page, not printed smaller)
             last_row = sheet.dim_rowmax if sheet.dim_rowmax is not None else 0
-            sheet.print_area(0, 0, last_row, len(columns) - 1)
-        print_readably(sheet, columns, portrait)
+            sheet.print_area(0, 0, self.print_rows.get(id(sheet), last_row), len(columns) - 1)
+        print_readably(sheet, columns, False if fewer else portrait)
 
     def table_name(self, wanted: str) -> str:
         """An Excel table name made from ``wanted``: letters, digits and underscores, unique
@@ -330,21 +401,3 @@ def _height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None
     lines = max((wrapped_lines(value, width) for j, width in wrap
                  if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
     return LINE_HEIGHT * lines if lines > 1 else None
-
-
-def _longest(columns: list[Col], sample: list[tuple[Any, ...]]) -> list[int]:
-    """How long each column's longest value is when shown, over the ``sample`` rows (0 for
-    long texts, which wrap at a set width)."""
-    longest = [0] * len(columns)
-    for j, (column, values) in enumerate(zip(columns, zip(*sample))):
-        if column.kind != LONG:
-            longest[j] = max(map(len, map(_shown, values)), default=0)
-    return longest
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return "00/00/0000"
-    return str(value)

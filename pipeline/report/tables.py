@@ -28,6 +28,7 @@ from ..layouts import LAYOUTS, Field, Layout
 from ..layouts.measures import union
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..returns import ROW, Envelope
+from ..severity import word
 from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
@@ -50,6 +51,9 @@ class Col:
     alarm: dict[str, Any] | None = None
     # a value's RAG colour (a RAG column's values are their own), from its closed list
     colours: Mapping[str, str] | None = None
+    # False: kept on screen but not printed (where a row came from, how it changed): such
+    # columns go last in their table, and the print area stops before them
+    on_paper: bool = True
 
 
 ABOVE_ZERO = {"type": "cell", "criteria": ">", "value": 0}
@@ -60,7 +64,9 @@ SAYS_YES = {"type": "cell", "criteria": "==", "value": '"Yes"'}
 
 class Table:
     """A sheet's table: its name, its columns, and its rows, either given as tuples or got
-    from ``items`` one at a time as they are written (so a large round is never held twice)."""
+    from ``items`` one at a time as they are written (so a large round is never held twice).
+    The columns printed come first, those kept for the screen alone (``Col.on_paper``) last,
+    whatever order they are given in."""
 
     def __init__(
         self,
@@ -69,8 +75,21 @@ class Table:
         rows: Sequence[tuple[Any, ...]] = (),
         items: Sequence[Any] | None = None,
     ) -> None:
-        self.sheet, self.columns = sheet, list(columns)
+        order = [j for j, c in enumerate(columns) if c.on_paper]
+        order += [j for j, c in enumerate(columns) if not c.on_paper]
+        self.sheet, self.columns = sheet, [columns[j] for j in order]
+        if order != sorted(order):
+            rows = [tuple(row[j] for j in order) for row in rows]
         self._rows, self._items = list(rows), items
+
+    def with_columns(self, columns: Sequence[Col]) -> Table:
+        """This table with ``columns`` in place of its own (as many, in the same order)."""
+        return Table(self.sheet, columns, self._rows, self._items)
+
+    @property
+    def printed(self) -> int:
+        """How many of its columns, from the first, are printed."""
+        return sum(c.on_paper for c in self.columns)
 
     @classmethod
     def of(cls, sheet: str, columns: Sequence[Col], items: Iterable[Any]) -> Table:
@@ -128,47 +147,71 @@ def _yes(value: Any) -> str | None:
 # --- Overview --------------------------------------------------------------------------------
 
 
+def group_title(plans: Sequence[Plan]) -> str | None:
+    """The title of the column of the registers' grouping of ``plans`` (``Plan.group``): each
+    of their layouts' own (``Layout.group_field``) that some plan has, joined ("Region /
+    Directorate"); None where none has one."""
+    grouped = {p.layout.name for p in plans if p.group}
+    titles = dict.fromkeys(x.group_field.reported_as for name, x in LAYOUTS.items()
+                           if name in grouped and x.group_field)  # fmt: skip
+    return " / ".join(titles) or None
+
+
+def confidence_title(layouts: Sequence[Layout]) -> str:
+    """The title of the confidence a plan's rows bear out: ``Confidence (from its
+    actions, requirements)``, by the layouts' rows."""
+    nouns = dict.fromkeys(f"{x.row_noun}s" for x in layouts) or {"rows": None}
+    return f"Confidence (from its {', '.join(nouns)})"
+
+
+OWN_CONFIDENCE = "Confidence (its own)"
+
+
 def overview(c: Consolidation) -> Table:
-    """One row per organisation: returned or not, currency, confidence and its direction of
-    travel, every plan measure of every layout (each layout's ``measures``), flags."""
-    measures = union(layout.measures for layout in LAYOUTS.values())
+    """One row per organisation: its group, returned or not, currency, confidence (its own,
+    and as its rows bear it out) and direction of travel, flags, then every plan measure of
+    the round's layouts (each layout's ``measures``). The columns a page holds come first."""
+    layouts = c.layouts
+    measures = union(layout.measures for layout in layouts)
 
     def days(p: Plan) -> int | None:
         return (c.as_of - p.updated).days if p.updated else None
 
+    grouped = group_title(c.plans)
     columns = [
         Col("Organisation", 34, TEXT, lambda p: p.organisation),
+        *([Col(grouped, 16, TEXT, lambda p: p.group)] if grouped else []),
         Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
         Col("Received", 10, TEXT, lambda p: "Yes" if p.has_return else "No", SAYS_NO),
-        Col("Date of update", 14, DATE, lambda p: p.updated),
         Col("Days since update", 12, INT, days),
-        Col("Confidence", 12, RAG, lambda p: p.position if p.has_return else None),
-        Col("Confidence check", 12, RAG,
-            lambda p: travel.delivery(p.items) if p.has_return and not p.layout.judged_by
-            else None),
-        Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
+        Col(OWN_CONFIDENCE, 12, RAG, lambda p: p.stated_confidence if p.has_return else None),
+        Col(confidence_title(layouts), 14, RAG,
+            lambda p: p.rows_confidence if p.has_return else None),
         Col("Direction", 14, TEXT, lambda p: arrowed(p.direction), WORSENING),
-        Col(f"Last {TRAIL_ROUNDS} rounds", 14, TRAIL, position_trail),
-        Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
-        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
-              ABOVE_ZERO if m.alarm else None) for m in measures),
         Col("Red flags", 10, INT, lambda p: p.red_flags, ABOVE_ZERO),
         Col("Amber flags", 10, INT, lambda p: p.amber_flags),
-        Col("File", 40, TEXT, source),
+        Col(f"Last {TRAIL_ROUNDS} rounds", 14, TRAIL, position_trail),
+        Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
+        Col("Date of update", 14, DATE, lambda p: p.updated),
+        Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
+        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
+              ABOVE_ZERO if m.alarm else None) for m in measures),
+        Col("File", 40, TEXT, source, on_paper=False),
     ]  # fmt: skip
     return Table.of("Overview", columns, c.plans)
 
 
 def needs_attention(found: list[attention.Attention]) -> Table:
-    """The organisations needing attention (``attention.needs_attention``), most serious
-    first, with their main reasons in words: the reasons last, on one line that runs on to
-    the right (the sheet's columns are the full table's, below it)."""
+    """The organisations needing attention (``attention.needs_attention``), in its order,
+    with their main reasons in words."""
+    grouped = group_title([a.plan for a in found])
     columns = [
-        Col("Organisation", 34, TEXT, lambda a: a.plan.organisation),
+        Col("Organisation", 30, TEXT, lambda a: a.plan.organisation),
+        *([Col(grouped, 16, TEXT, lambda a: a.plan.group)] if grouped else []),
         Col("Layout", 12, TEXT, lambda a: a.plan.layout.short_title),
         Col("Confidence", 12, RAG, lambda a: a.plan.position if a.plan.has_return else None),
         Col("Direction", 14, TEXT, lambda a: arrowed(a.plan.direction), WORSENING),
-        Col("Why", 70, TEXT, lambda a: a.why),
+        Col("Why", 60, LONG, lambda a: a.why),
     ]
     return Table.of("Needs attention", columns, found)
 
@@ -200,9 +243,10 @@ def rows_of(c: Consolidation, layout: Layout) -> list[tuple[Plan, dict[str, Any]
 
 
 ORGANISATION = Col("Organisation", 30, TEXT, lambda item: item[0].organisation)
-SOURCE = Col("Source", 40, TEXT, lambda item: source(item[0], item[1][ROW]))
-STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, lambda i: i[1].get("status_last_round"))
-CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"))
+SOURCE = Col("Source", 40, TEXT, lambda item: source(item[0], item[1][ROW]), on_paper=False)
+STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, lambda i: i[1].get("status_last_round"),
+                        on_paper=False)  # fmt: skip
+CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"), on_paper=False)
 OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]), SAYS_YES)
 
 
@@ -212,7 +256,14 @@ def row_columns(layout: Layout) -> list[Col]:
     came from."""
     if layout.report.row_columns is not None:
         return layout.report.row_columns()
-    return [*map(field_col, layout.columns), OVERDUE, STATUS_LAST_ROUND, CHANGED, SOURCE]
+    return [*(column_of(layout, f) for f in layout.columns), OVERDUE, STATUS_LAST_ROUND, CHANGED,
+            SOURCE]  # fmt: skip
+
+
+def column_of(layout: Layout, f: Field) -> Col:
+    """A layout's column on its rows sheets: printed unless the layout keeps it for the
+    screen alone (``LayoutReport.screen_only``)."""
+    return replace(field_col(f), on_paper=f.name not in layout.report.screen_only)
 
 
 def row_table(c: Consolidation, layout: Layout) -> Table:
@@ -270,7 +321,7 @@ def gap_flags(c: Consolidation) -> Table:
         Col("Organisation", 30, TEXT, lambda f: f.organisation),
         Col("Severity", 10, RAG, lambda f: f.severity.title()),
         Col("Rule", 30, TEXT, lambda f: f.rule_title),
-        Col("File", 34, TEXT, lambda f: f.file),
+        Col("File", 34, TEXT, lambda f: f.file, on_paper=False),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
         Col("Cell", 8, TEXT, lambda f: f.cell),
         Col("Message", 90, LONG, lambda f: f.message),
@@ -298,7 +349,7 @@ def returns_log(c: Consolidation) -> Table:
     columns = [
         # (wrapped: a return that came by email is named after its message too)
         Col("File", 50, LONG, lambda r: r.source.name),
-        Col("SHA-256", 20, TEXT, lambda r: r.source.sha256),
+        Col("SHA-256", 20, TEXT, lambda r: r.source.sha256, on_paper=False),
         Col("Status", 22, TEXT, lambda r: r.status),
         Col("Organisation", 30, TEXT, lambda r: r.organisation),
         Col("Layout", 22, TEXT, _layout_title),
@@ -308,8 +359,10 @@ def returns_log(c: Consolidation) -> Table:
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Sender check", 60, LONG, lambda r: r.sender_note),
-        Col("Errors", 8, INT, lambda r: sum(f.severity == "error" for f in r.findings)),
-        Col("Warnings", 9, INT, lambda r: sum(f.severity == "warning" for f in r.findings)),
+        Col("Red findings", 9, INT, lambda r: sum(word(f.severity) == "Red" for f in r.findings)),
+        Col(
+            "Amber findings", 9, INT, lambda r: sum(word(f.severity) == "Amber" for f in r.findings)
+        ),
         Col("Reason", 80, LONG, lambda r: r.note),
     ]
     return Table.of("Returns Log", columns, c.receipts)
@@ -321,7 +374,7 @@ def findings(c: Consolidation) -> Table:
         Col("File", 40, TEXT, lambda f: f.file),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
         Col("Cell", 8, TEXT, lambda f: f.cell),
-        Col("Severity", 10, TEXT, lambda f: f.severity.value),
+        Col("Severity", 10, RAG, lambda f: word(f.severity)),
         Col("Field", 24, TEXT, lambda f: f.field),
         Col("Value", 24, TEXT, lambda f: f.value),
         Col("Message", 90, LONG, lambda f: f.message),
@@ -361,8 +414,9 @@ def tracker(c: Consolidation) -> Table:
     unknown = [r for r in c.receipts if layout_of(r) is None]
     if unknown:
         shown[NOT_RECOGNISED] = _file_outcomes(unknown)
+    # (a layout's column holds its round's name too: it wraps, as a long text)
     columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
-        Col(title, 34, INT, lambda row, title=title: shown[title].get(row[0])) for title in shown
+        Col(title, 24, LONG, lambda row, title=title: shown[title].get(row[0])) for title in shown
     ]
     return Table.of("Returns", columns, [(figure,) for figure in TRACKER_ROWS])
 
@@ -412,7 +466,7 @@ def chase_list(c: Consolidation) -> Table:
             lines.append((plan, plan.recipients, " ".join(wanted)))
     columns = [
         Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
-        Col("Layout", 30, TEXT, lambda line: line[0].layout.title),
+        Col("Layout", 14, TEXT, lambda line: line[0].layout.short_title),
         Col("Contact name", 24, TEXT, lambda line: line[1].to and line[1].to.name),
         Col("Contact email", 34, EMAIL, lambda line: line[1].to and line[1].to.email),
         Col("Copy to", 34, TEXT, lambda line: line[1].copy and str(line[1].copy)),

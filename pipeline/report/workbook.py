@@ -1,13 +1,15 @@
 """Write the consolidated progress workbook: the picture at a glance, then every detail.
 
 Sheet by sheet: the Overview (a title block, then one row per organisation with RAG colours
-and a link to its sheet), native charts, the returns tracker, the layouts' sheets that come
-first (the Calendar of Events and its grid), Gap Flags, each layout's rows (every action,
-every task), the layouts' other sheets (the three-year derivations for Cabinet, procurement
-and efficiency), the Returns Log, every finding, the Guidance, and one sheet per
-organisation laid out like its plan. What a layout adds is its ``LayoutReport``; nothing
-here names one. Every sheet prints landscape, one page wide, with its header row repeated
-and a footer.
+and a link to its sheet), who needs attention, native charts, the returns tracker, the
+layouts' sheets that come first (the Calendar of Events and its grid), Gap Flags, each
+layout's rows (every action, every task), the layouts' other sheets (the three-year
+derivations for Cabinet, procurement and efficiency), the Returns Log, every finding, the
+Guidance, and one sheet per organisation, top to bottom (``organisation``). Only the layouts
+in the round (``Consolidation.layouts``) get sheets, charts and Overview columns. What a
+layout adds is its ``LayoutReport``; nothing here names one. Every sheet opens with a title
+and a line saying what it holds, and prints one page wide (see ``paper``), its header row
+repeated, with a footer.
 
 Values are written with typed methods and the workbook is told never to turn strings into
 formulas or links. The file is written beside its destination and renamed into place. Which
@@ -18,7 +20,7 @@ layout here is the same either way.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -26,34 +28,30 @@ from pathlib import Path
 from typing import Any
 
 from .. import attention
-from ..catalogue import FINDINGS
 from ..errors import UsageError
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import every_rule
-from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
-from ..intake import RECEIVED_MEANS
 from ..layouts import LAYOUTS, Layout
-from ..layouts.measures import RETURN_MEASURES, union
-from ..messages import ENVELOPE_MEANS
+from ..layouts.measures import union
 from ..naming import plain, safe_sheet_name, sheet_ref
-from ..plans import TRAIL_ROUNDS, Consolidation, Plan
+from ..paper import points
+from ..plans import Consolidation
 from ..timing import stage
 from ..values import uk
 from . import tables
-from .charts import DATA_SHEET, add_charts, every_chart
+from .charts import DATA_SHEET, add_charts
+from .guidance_sheet import write_guidance
+from .organisation import write_organisation
 from .sheetwriter import SheetWriter
-from .tables import LONG, Col, Table, field_col, source
+from .tables import Table
 from .writer import SheetJob, Writer, choose
 
-# the widths an organisation sheet's header block and flags need (labels, values; the flags'
-# severity, rule, cell and message); its rows table is at least as wide, column by column
-BLOCK = {0: 30, 1: 60, 3: 10, 4: 28, 5: 8, 6: 70}
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
 
 # the sheets every workbook has, whatever its layouts
-OWN_SHEETS = ("Overview", "Charts", "Returns", "Gap Flags", "Returns Log", "Findings", "Guidance",
-              DATA_SHEET)  # fmt: skip
+OWN_SHEETS = ("Overview", "Needs attention", "Charts", "Returns", "Gap Flags", "Returns Log",
+              "Findings", "Guidance", DATA_SHEET)  # fmt: skip
 
 
 def check_layouts() -> None:
@@ -70,70 +68,6 @@ def check_layouts() -> None:
         every_rule()
     except ValueError as err:
         raise UsageError(f"The layouts cannot be reported together: {err}.") from None
-
-
-def sheet_notes() -> list[tuple[str, str]]:
-    """(sheet, what it shows) for every sheet, in the workbook's order, for the Guidance."""
-    layouts = list(LAYOUTS.values())
-    derived = [sheet for layout in layouts for sheet in layout.report.sheets]
-    charts = ", ".join(spec.short for spec, _ in every_chart())
-    nouns = " and ".join(layout.row_noun for layout in layouts)
-    return [
-        ("Overview", "headline figures; who needs attention, most serious first, and why; then "
-         "one row per organisation, trouble coloured; each name links to its own sheet"),
-        ("Charts", charts),
-        ("Returns", "the round's tracker, and the chase list with contacts"),
-        *((sheet.name, sheet.shows) for sheet in derived if sheet.first),
-        ("Gap Flags", "every flag, red first, pointing at the file, sheet and cell"),
-        (", ".join(layout.rows_sheet for layout in layouts),
-         f"every {nouns}, what changed since last round, and its source"),
-        *((sheet.name, sheet.shows) for sheet in derived if not sheet.first),
-        ("Returns Log, Findings", "every file read and what was found in it"),
-        ("one sheet per organisation", "its plan as returned, with its flags beside it"),
-    ]  # fmt: skip
-
-
-def figure_notes() -> Iterator[tuple[str, str, str, str]]:
-    """(figure, layouts, where it is shown, what it counts) for the Guidance: every plan
-    measure, every returns measure, the progress buckets the charts stack, and what each
-    layout adds."""
-    layouts = list(LAYOUTS.values())
-    for m in union(layout.measures for layout in layouts):
-        having = [x for x in layouts if x.measure(m.name) is m]
-        titles = ", ".join(x.short_title for x in having)
-        yield m.title, titles, "Overview, organisation sheets", m.meaning(having)
-    every = ", ".join(layout.short_title for layout in layouts)
-    yield "Needs attention", every, "Overview", attention.means()
-    yield (f"Last {TRAIL_ROUNDS} rounds", every, "Overview",
-           "The organisation's position round by round, oldest first, this round last: R, A "
-           "or G (stated, or as its rows judge it), – for a round with no return; beside it, "
-           "how many of its rows were overdue each round.")  # fmt: skip
-    for title, means in RETURN_MEASURES:
-        yield title, every, "Overview, Returns", means
-    yield "Received (date), Arrival known from", every, "Returns Log", RECEIVED_MEANS
-    yield "From, Sent, Sender check", every, "Returns Log", ENVELOPE_MEANS
-    for spec, layout in every_chart():
-        if spec.stacks_progress:
-            means = layout.progress.means(layout.row_noun, layout.due_title)
-            yield spec.title, layout.short_title, "Charts", means
-    for layout in layouts:
-        for figure, shown, means in layout.report.figures:
-            yield figure, layout.short_title, shown, means
-
-
-def _notes(layout: Layout) -> list[str]:
-    """What the Guidance says of a layout beyond its fields: its own notes, and where its
-    plans state no confidence, how their Confidence is worked out."""
-    said = list(layout.report.notes)
-    if layout.confidence_key is None and layout.judged_by is not None:
-        said.append(f"{layout.short_title} plans state no overall confidence: their Confidence "
-                    f"on the Overview is {layout.judged_means}.")  # fmt: skip
-    elif layout.confidence_key is None:
-        said.append(
-            f"{layout.short_title} plans state no confidence: their Confidence on the Overview "
-            f"is computed from their {layout.row_noun}s (Confidence check)."
-        )
-    return said
 
 
 def write_consolidated(
@@ -197,16 +131,18 @@ class _Workbook:
         self.w = SheetWriter(book, c.as_of, writer)
         self.sheet_of: dict[int, str] = {}
 
-    def sheet(self, name: str, in_order: bool = False) -> Any:
-        """A new sheet, printed as every sheet is; ``in_order``: it is written top to bottom."""
+    def sheet(self, name: str, in_order: bool = False, full_name: str | None = None) -> Any:
+        """A new sheet, printed as every sheet is (its footer naming it ``full_name``, where
+        its name is cut short); ``in_order``: it is written top to bottom."""
         sheet = self.writer.sheet(self.book, name, in_order)
-        self.w.print_setup(sheet, name)
+        self.w.print_setup(sheet, full_name or name)
         return sheet
 
     def write(self) -> None:
         """Every sheet, in order; the plain tables are jobs that touch nothing but their own
         sheet (the writer may run them on another core)."""
-        layouts = list(LAYOUTS.values())
+        layouts = self.c.layouts
+        rows_sheets = {layout.rows_sheet for layout in layouts}
         derived = [sheet for layout in layouts for sheet in layout.report.sheets]
         main = [
             *((sheet, sheet.table(self.c)) for sheet in derived if sheet.first),
@@ -222,8 +158,13 @@ class _Workbook:
                 self.sheet_of[id(plan)] = safe_sheet_name(plan.organisation, taken)
         here: list[Callable[[], Any]] = []  # work that touches the workbook, not just a sheet
         jobs: list[SheetJob] = []
-        overview = self._printed(self._overview, self.sheet("Overview"), fewer=True)
+        links = dict(zip(map(id, self.c.plans), self._links()))
+        worried = attention.needs_attention(self.c)
+        overview = self._printed(self._overview, self.sheet("Overview"), links, worried,
+                                 fewer=True)  # fmt: skip
         here.append(overview)
+        here.append(self._printed(self._needs_attention, self.sheet("Needs attention"), links,
+                                  worried))  # fmt: skip
         charts = self.sheet("Charts")
         here.append(self._printed(self._returns, self.sheet("Returns")))
         for derived_sheet, table in main:
@@ -233,18 +174,24 @@ class _Workbook:
                 continue
             sheet = self.sheet(table.sheet, in_order=True)
             named = self.w.table_name(table.sheet)
-            write = partial(self.w.table, table=table, top=0, name=named)
+            title, what = sheet_lines(table.sheet, derived_sheet, layouts)
+            if table.sheet in rows_sheets and self.with_sheets:
+                # each organisation's sheet prints these rows, with its header and flags:
+                # printed here as well, every row would be on paper twice
+                what += f" {ROWS_ON_PAPER}"
+                self.w.print_rows[id(sheet)] = 1
+            write = partial(self._plain_table, table=table, name=named, said=(title, what))
             jobs.append(SheetJob(sheet, _cells(table), self._printed(write, sheet)))
-        here.append(self._printed(self._guidance, self.sheet("Guidance")))
+        here.append(self._printed(partial(write_guidance, self.w), self.sheet("Guidance"),
+                                  self.c))  # fmt: skip
         if self.with_sheets:
             width = {x.name: len(tables.row_columns(x)) for x in layouts}
             for plan in self.c.plans:
                 name = self.sheet_of[id(plan)]
-                sheet = self.sheet(name, in_order=True)
-                named = (self.w.table_name(f"Flags {name}"),
-                         self.w.table_name(f"{plan.layout.rows_sheet} {name}"))  # fmt: skip
+                sheet = self.sheet(name, in_order=True, full_name=plan.organisation)
+                named = self.w.table_name(f"{plan.layout.rows_sheet} {name}")
                 cells = len(plan.items) * width[plan.layout.name] + 40
-                write = partial(self._organisation, plan, named=named)
+                write = partial(write_organisation, self.w, self.c, plan, name=named)
                 jobs.append(SheetJob(sheet, cells, self._printed(write, sheet)))
         data = self.book.add_worksheet(DATA_SHEET)
 
@@ -252,6 +199,8 @@ class _Workbook:
             for work in here:
                 work()
             self.w.title(charts, "Charts")
+            charts.write_string(1, 0, "What each chart counts is in its title; the figures are "
+                                "the Overview's.", self.w.fmt["subtitle"])  # fmt: skip
             add_charts(self.book, charts, data, self.c, self.w.fmt["plain"])
             self.w.readable(charts)
             data.hide()
@@ -271,15 +220,24 @@ class _Workbook:
 
         return work
 
+    def _plain_table(self, sheet: Any, table: Table, name: str, said: tuple[str, str]) -> None:
+        """A sheet that is one table, under its title and a line saying what it holds."""
+        title, what = said
+        table = self.w.fitted(sheet, table)
+        self.w.title(sheet, title)
+        self.w.lead(sheet, 1, what, table.printed)
+        self.w.table(sheet, table, TABLE_TOP, name=name, widths=False)
+
     # --- the Overview ----------------------------------------------------------------------
 
-    def _overview(self, sheet: Any) -> None:
-        """The title block and headline figures, the Needs attention list, then every
-        organisation: what the meeting asks first, first."""
+    def _overview(self, sheet: Any, links: dict[int, str | None], worried: list) -> None:
+        """The title block and headline figures, then every organisation."""
         sheet.activate()
         fmt = self.w.fmt
         self.w.title(sheet, "Action plans: progress report")
-        sheet.write_string(1, 0, f"As of {uk(self.c.as_of)}", fmt["subtitle"])
+        sheet.write_string(1, 0, f"As of {uk(self.c.as_of)}: the round's figures, then every "
+                           "organisation (each name links to its own sheet).",
+                           fmt["subtitle"])  # fmt: skip
         row = 2
         for line in tables.returns_lines(self.c):
             sheet.write_string(row, 0, line, fmt["subtitle"])
@@ -290,28 +248,32 @@ class _Workbook:
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
         figures = tables.headline_figures(self.c)
         sheet.write_string(row + 1, 0, f"Organisations  ·  {figures}", fmt["bold"])
-        links = dict(zip(map(id, self.c.plans), self._links()))
-        worried = attention.needs_attention(self.c)
-        sheet.write_string(row + 3, 0, f"Needs attention ({len(worried)})", fmt["bold"])
-        sheet.write_string(row + 4, 0, "Most serious first: no return, Red, worsening, red "
-                           "flags. Each name links to the organisation's own sheet; the Gap "
-                           "Flags sheet has the detail.", fmt["subtitle"])  # fmt: skip
-        below = self.w.table(sheet, _linked(tables.needs_attention(worried)), row + 5,
-                             freeze=False, widths=False, name=self.w.table_name("Needs attention"),
-                             link=lambda i: links[id(worried[i].plan)])  # fmt: skip
-        sheet.write_string(below + 1, 0, "Every organisation", fmt["bold"])
-        top = below + 2
-        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False,
+        sheet.write_url(row + 2, 0, "internal:'Needs attention'!A1", fmt["link"],
+                        string=f"Needs attention: {len(worried)}, most serious first, and why "
+                        "(the next sheet)")  # fmt: skip
+        sheet.write_string(row + 4, 0, "Every organisation", fmt["bold"])
+        top = row + 5
+        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False, narrow=False,
                      link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
         sheet.repeat_rows(top)
-        sheet.freeze_panes(0, 1)  # the names stay in view; the header is far down the sheet
+        sheet.freeze_panes(top + 1, 1)  # the header and the names stay in view
+
+    def _needs_attention(self, sheet: Any, links: dict[int, str | None], worried: list) -> None:
+        """Who needs attention, in the order its caption says, each with its reasons."""
+        table = self.w.fitted(sheet, _linked(tables.needs_attention(worried)))
+        self.w.title(sheet, f"Needs attention ({len(worried)})")
+        self.w.lead(sheet, 1, f"Sorted by the most serious reason: {attention.ORDER}. Each name "
+                    "links to the organisation's own sheet; the Gap Flags sheet has the detail.",
+                    table.printed)  # fmt: skip
+        self.w.table(sheet, table, TABLE_TOP, widths=False,
+                     link=lambda i: links[id(worried[i].plan)])  # fmt: skip
 
     def _links(self) -> list[str | None]:
         """Where each Overview row links: the organisation's own sheet, or (in a round too
         large for a sheet each) its first row on its layout's rows sheet."""
         if self.with_sheets:
             return [sheet_ref(self.sheet_of[id(p)]) for p in self.c.plans]
-        row = dict.fromkeys(LAYOUTS, 2)  # each rows sheet's first row below its header
+        row = dict.fromkeys(LAYOUTS, TABLE_TOP + 2)  # each rows sheet's first row below its header
         links: list[str | None] = []
         for plan in self.c.plans:
             name, sheet = plan.layout.name, plan.layout.rows_sheet
@@ -323,133 +285,43 @@ class _Workbook:
 
     def _returns(self, sheet: Any) -> None:
         counts, chase = tables.tracker(self.c), tables.chase_list(self.c)
-        for col in range(max(len(counts.columns), len(chase.columns))):
-            widths = [t.columns[col].width for t in (counts, chase) if col < len(t.columns)]
-            self.w.width(sheet, col, max(widths))
+        more = range(len(chase.columns), len(counts.columns))  # the tracker's, beyond the list's
+        chase = self.w.fitted(sheet, chase, at_least={0: 24}, reserve=len(more) * points(18))
+        for col in more:
+            self.w.width(sheet, col, 18)
         self.w.title(sheet, "Returns this round")
-        below = self.w.table(sheet, counts, 2, freeze=False, widths=False)
+        self.w.lead(sheet, 1, "Each layout's returns, and what became of every file; then who "
+                    "to chase, and for what.", max(len(counts.columns), chase.printed))  # fmt: skip
+        below = self.w.table(sheet, counts, 3, freeze=False, widths=False)
         sheet.write_string(below + 1, 0, "Chase list", self.w.fmt["bold"])
         self.w.table(sheet, chase, below + 2, freeze=False, widths=False)
         sheet.repeat_rows(below + 2)
 
-    # --- guidance ----------------------------------------------------------------------------
 
-    def _guidance(self, sheet: Any) -> None:
-        fmt = self.w.fmt
-        widths = [max(width, 30) for width in GUIDANCE_WIDTHS]
-        for col, width in enumerate(widths):
-            self.w.width(sheet, col, width)
-        self.w.title(sheet, "About this workbook")
-        notes = Table("Sheets", [Col("Sheet", 30), Col("What it shows", 90, LONG)],
-                      sheet_notes())  # fmt: skip
-        row = self.w.table(sheet, notes, 2, freeze=False, widths=False, wrap_in=widths)
-        sheet.write_string(row + 1, 0, "Gap flag rules", fmt["bold"])
-        rules = Table(
-            "Gap flag rules",
-            [Col("Rule", 30), Col("Severity", 12), Col("Layouts", 26, LONG),
-             Col("What it means", 90, LONG), Col("What to do", 60, LONG)],
-            [(r.title, (r.severity or "red or amber").title(),
-              ", ".join(layout.title for layout in layouts), r.meaning(layouts), r.to_do)
-             for r, layouts in every_rule()],
-        )  # fmt: skip
-        row = self.w.table(sheet, rules, row + 2, freeze=False, widths=False, wrap_in=widths)
-        sheet.write_string(row + 1, 0, "What a partner is told about a file", fmt["bold"])
-        told = Table(
-            "Findings",
-            [Col("Finding", 30), Col("Severity", 12), Col("What it means", 90, LONG),
-             Col("What to do", 60, LONG)],
-            [(w.title, w.severity.capitalize(), w.explains, w.to_do) for w in FINDINGS],
-        )  # fmt: skip
-        row = self.w.table(sheet, told, row + 2, freeze=False, widths=False, wrap_in=widths)
-        sheet.write_string(row + 1, 0, "What each figure counts", fmt["bold"])
-        figures = Table(
-            "Figures",
-            [
-                Col("Figure", 30),
-                Col("Layouts", 26),
-                Col("Shown on", 26),
-                Col("What it counts", 90, LONG),
-            ],
-            list(figure_notes()),
-        )
-        row = self.w.table(sheet, figures, row + 2, freeze=False, widths=False, wrap_in=widths)
-        for note in (note for layout in LAYOUTS.values() for note in _notes(layout)):
-            row += 1
-            sheet.write_string(row, 0, note, fmt["plain"])
-        row += 1
-        for layout in LAYOUTS.values():
-            sheet.write_string(row + 1, 0, f"{layout.title}: fields", fmt["bold"])
-            fields = Table(
-                layout.title,
-                [Col(t, w, LONG) for t, w in zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)],
-                guidance_rows(layout),
-            )
-            named = self.w.table_name(f"Fields {layout.name}")
-            row = self.w.table(sheet, fields, row + 2, name=named, freeze=False, widths=False,
-                               wrap_in=widths)  # fmt: skip
+TABLE_TOP = 3  # a sheet of one table: its title, a line saying what it holds, then the table
+ROWS_ON_PAPER = (
+    "It is for filtering on screen: on paper, each organisation's rows print on its own sheet "
+    "(to print them all here, clear this sheet's print area)."
+)
 
-    # --- one sheet per organisation ----------------------------------------------------------
 
-    def _organisation(self, plan: Plan, sheet: Any, named: tuple[str, str]) -> None:
-        """The organisation's header block with its flags beside it, then its rows; written
-        row by row (the sheet may be streamed). ``named``: its two tables' names."""
-        fmt = self.w.fmt
-        self.w.title(sheet, plan.organisation)
-        sheet.write_string(1, 0, f"{plan.layout.title}, as of {uk(self.c.as_of)}",
-                           fmt["subtitle"])  # fmt: skip
-        sheet.write_url(1, 3, "internal:'Overview'!A1", fmt["link"], string="Back to Overview")
-        sheet.write_string(3, 3, "Flags", fmt["bold"])
-        block = self._header_block(plan, sheet)
-        block_end = max(block) + 2
-        block.pop(3)()  # the row above the flags table; the rest goes beside it
-        flag_end = self.w.table(sheet, tables.plan_flags(plan), 4, left=3, name=named[0],
-                                freeze=False, widths=False, beside=block)  # fmt: skip
-        row = max(block_end, flag_end + 1)
-        last = plan.last_plan(self.c.as_of)
-        if plan.rows is not None or last is not None:
-            items = tables.plan_rows(last or plan)
-            said = items.sheet
-            if last is not None:
-                said = (
-                    f"{items.sheet} as its last return gave them, not this round's "
-                    f"({source(last)}, updated {uk(last.updated) if last.updated else '?'})"
-                )
-            sheet.write_string(row, 0, said, fmt["bold"])
-            self.w.table(sheet, items, row + 1, name=named[1], freeze=False, at_least=BLOCK)
-            sheet.repeat_rows(row + 1)
-            rest = {col: w for col, w in BLOCK.items() if col >= len(items.columns)}
-        else:
-            sheet.repeat_rows(4)  # the flags' header
-            rest = BLOCK
-        for col, width in rest.items():
-            self.w.width(sheet, col, width)
+def sheet_lines(name: str, derived: Any, layouts: list[Layout]) -> tuple[str, str]:
+    """A plain table sheet's title and the line under it saying what it holds."""
+    if derived is not None:
+        return derived.title or derived.name, derived.shows[:1].upper() + derived.shows[1:] + "."
+    for layout in layouts:
+        if name == layout.rows_sheet:
+            return (f"{layout.short_title}: every {layout.row_noun}",
+                    f"Every {layout.row_noun} of every {layout.short_title} plan returned this "
+                    f"round: what it says, whether it is overdue, and (on screen) how it "
+                    f"changed since last round and where it came from.")  # fmt: skip
+    return name, SHEET_LINES.get(name, "")
 
-    def _header_block(self, plan: Plan, sheet: Any) -> dict[int, Callable[[], Any]]:
-        """What goes on each row of the header block, from row 3: where the return came from
-        and each header field with its value, or that no return came."""
-        fmt = self.w.fmt
-        if not plan.has_return:
-            block = {3: partial(sheet.write_string, 3, 0, "No return received this round.",
-                                fmt["bold"])}  # fmt: skip
-            if plan.contact:
-                block[4] = partial(sheet.write_string, 4, 0, f"Contact: {plan.contact}",
-                                   fmt["plain"])  # fmt: skip
-        else:
-            block = {3: partial(sheet.write_string, 3, 0, f"From {source(plan)}",
-                                fmt["subtitle"])}  # fmt: skip
-            for row, f in enumerate(plan.layout.header, start=4):
-                block[row] = partial(self._header_value, sheet, row, f, plan.value(f.name))
-        for row, (title, value) in enumerate(tables.plan_figures(plan), start=max(block) + 2):
-            block[row] = partial(self._figure, sheet, row, title, value)
-        return block
 
-    def _figure(self, sheet: Any, row: int, title: str, value: int | None) -> None:
-        sheet.write_string(row, 0, title, self.w.fmt["label"])
-        if value is not None:
-            sheet.write_number(row, 1, value, self.w.fmt["figure"])
-
-    def _header_value(self, sheet: Any, row: int, f: Any, value: Any) -> None:
-        if isinstance(value, str) and len(value) > 60:
-            sheet.set_row(row, 13 * (len(value) // 60 + 1))
-        sheet.write_string(row, 0, f.title, self.w.fmt["label"])
-        self.w.value(sheet, row, 1, value, field_col(f).kind)
+SHEET_LINES = {
+    "Gap Flags": "Every flag, red first, each pointing at the file, sheet and cell to fix, "
+    "with what to do.",
+    "Returns Log": "Every file seen this round: accepted, with findings, rejected (and why), "
+    "duplicate or superseded.",
+    "Findings": "Every finding about every file, as its partner is told it.",
+}

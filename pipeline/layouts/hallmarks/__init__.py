@@ -105,7 +105,7 @@ HEADER = (
         "once a year.",
     ),
 )
-REGISTER_ONLY = (Field("region", "Region", register_column="region"),)
+REGISTER_ONLY = (Field("region", "Region", register_column="region", group=True),)
 
 COLUMNS = (
     Field(

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from ...plans import Consolidation, Plan
 from ...report.charts import COLOURS, ChartSpec
 from ...report.tables import (
@@ -32,7 +34,7 @@ MATRIX, FURTHER_ACTIONS = "Hallmarks Matrix", "Further Actions"
 NOT_ASSESSED = "Not assessed"
 COLOURS_HERE = {**COLOURS, IN_PLACE: "#70AD47", "Working towards": "#FFC000", GAP: "#C00000",
                 NOT_ASSESSED: "#A6A6A6"}  # fmt: skip
-MATRIX_TOP = 3  # the matrix's header row, below its title and key
+MATRIX_TOP = 4  # the matrix's header row, below its title, what it shows and its legend
 
 
 def _in_hallmark(plan: Plan, hallmark: str) -> list[dict[str, Any]]:
@@ -44,9 +46,19 @@ def statutory_gap_in(plan: Plan, hallmark: str) -> bool:
     return any(map(is_statutory_gap, _in_hallmark(plan, hallmark)))
 
 
+# Each Hallmark's column is headed by a few words of its name (the Guidance has them whole)
+SHORT = dict(zip(HALLMARK.values, ("Leadership", "Accountability", "Business processes",
+                                   "Delivery structures", "Communities",
+                                   "Skills and knowledge")))  # fmt: skip
+# the share of a Hallmark's requirements In place: its band's colour, from the highest
+BANDS = ((0.75, "Green", "75% or more"), (0.5, "Amber", "50% to 74%"), (0.0, "Red", "under 50%"))
+GAP_SIGN = "(gap)"  # after a Hallmark's share: one of its Statutory requirements is a Gap
+
+
 def matrix(c: Consolidation) -> Table:
-    """One row per partnership: each Hallmark's share of requirements In place, the share in
-    place or working towards, statutory gaps, action points and the review's summary."""
+    """One row per partnership: each Hallmark's share of requirements In place, then of all
+    its requirements the share in place or working towards, statutory gaps, action points;
+    the review's summary on screen."""
 
     def in_place(hallmark: str) -> Any:
         return lambda p: share(_in_hallmark(p, hallmark), lambda row: row["complete"])
@@ -54,32 +66,45 @@ def matrix(c: Consolidation) -> Table:
     columns = [
         Col("Partnership", 26, TEXT, lambda p: p.organisation),
         Col("Date of review", 11, DATE, lambda p: p.updated),
-        *(Col(h, 14, PERCENT, in_place(h)) for h in HALLMARK.values),
-        Col("In place or working towards", 14, PERCENT, lambda p: share(p.items, adopted)),
+        *(Col(SHORT[h], 11, PERCENT, in_place(h)) for h in HALLMARK.values),
+        Col("All: in place or working towards", 14, PERCENT, lambda p: share(p.items, adopted)),
         Col("Statutory gaps", 10, INT, lambda p: p.figure("statutory_gaps")),
         Col("Action points", 10, INT, lambda p: p.figure("action_points")),
         Col("Summary", 50, LONG,
-            lambda p: summary(p) if p.has_return else "No usable return received."),
+            lambda p: summary(p) if p.has_return else "No usable return received.",
+            on_paper=False),
     ]  # fmt: skip
     return Table.of(MATRIX, columns, c.plans_of(LAYOUT.name))
 
 
 def write_matrix(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
-    """The matrix under its title and key, each Hallmark's cell red where one of its Statutory
-    requirements is a Gap."""
-    w.title(sheet, "The Hallmarks of Effective Partnerships: where each partnership stands")
-    sheet.write_string(1, 0, "Each Hallmark's cell is the share of its requirements In place; "
-                       "red where one of its Statutory requirements is a Gap.",
-                       w.fmt["subtitle"])  # fmt: skip
-    tall_heading = {MATRIX_TOP: lambda: sheet.set_row(MATRIX_TOP, 56)}  # the Hallmarks' names
-    w.table(sheet, table, MATRIX_TOP, wrap_in=[c.width for c in table.columns], beside=tall_heading)
-    red = w.book.add_format({"bg_color": "#F4B6B6", "font_color": "#9C0006", "bold": True})
-    first = [c.title for c in table.columns].index(HALLMARK.values[0])
+    """The matrix under its title and legend: each Hallmark's share In place coloured by its
+    band, with the sign of a statutory gap beside it."""
+    table = w.fitted(sheet, table)
+    w.title(sheet, "Hallmarks Matrix: where each partnership stands")
+    w.lead(sheet, 1, "Each Hallmark's cell is the share of its requirements assessed In place, "
+           f"coloured by band; {GAP_SIGN} beside it: one of its Statutory requirements is a Gap. "
+           "The last columns count all the requirements of the return.", table.printed)  # fmt: skip
+    sheet.write_string(2, 0, "Bands:", w.fmt["bold"])
+    for col, (_, colour, said) in enumerate(BANDS, start=1):
+        sheet.write_string(2, col, said, w.fmt[f"band {colour}"])
+    sheet.write_string(2, len(BANDS) + 1, f"35% {GAP_SIGN}: a Statutory gap", w.fmt["gap"])
+    w.table(sheet, table, MATRIX_TOP, widths=False)
+    first = [col.title for col in table.columns].index(SHORT[HALLMARK.values[0]])
+    last_col, last_row = first + len(HALLMARK.values) - 1, MATRIX_TOP + max(len(table), 1)
+    cell = f"{xl_col_to_name(first)}{MATRIX_TOP + 2}"  # the top left cell, as formulas see it
+    upper = None
+    for low, colour, _ in BANDS:
+        below = f",{cell}<{upper}" if upper is not None else ""
+        rule = {"type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{cell}>={low}{below})",
+                "format": w.rag[colour]}  # fmt: skip
+        sheet.conditional_format(MATRIX_TOP + 1, first, last_row, last_col, rule)
+        upper = low
     for r, plan in enumerate(c.plans_of(LAYOUT.name), start=MATRIX_TOP + 1):
         for col, hallmark in enumerate(HALLMARK.values, start=first):
-            if statutory_gap_in(plan, hallmark):
-                always = {"type": "formula", "criteria": "=TRUE", "format": red}
-                sheet.conditional_format(r, col, r, col, always)
+            value = table.columns[col].get(plan)
+            if value is not None and statutory_gap_in(plan, hallmark):
+                sheet.write_number(r, col, value, w.fmt["gap"])
 
 
 def further_actions(c: Consolidation) -> Table:
@@ -99,8 +124,14 @@ def further_actions(c: Consolidation) -> Table:
 
 
 def write_wrapped(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
-    """The table with each row as tall as its long texts need (so that it reads on paper)."""
-    w.table(sheet, table, 0, wrap_in=[c.width for c in table.columns])
+    """The table under its title, each row as tall as its long texts need."""
+    w.title(sheet, "Further actions: the self-assessments' gaps and what will be done")
+    said = (
+        "Every further action of every partnership, and every Gap still without one, with "
+        "its owner and target date."
+    )
+    sheet.write_string(1, 0, said, w.fmt["subtitle"])
+    w.table(sheet, table, 3)
 
 
 def by_hallmark(c: Consolidation) -> Table:
@@ -119,25 +150,30 @@ def by_hallmark(c: Consolidation) -> Table:
 
 REPORT = LayoutReport(
     rules=RULES,
+    screen_only=("section",),  # (the Hallmark says where a requirement belongs)
     on_paper=("ref", "requirement", "further_action", "owner", "target_date"),
     sheets=(
-        DerivedSheet(MATRIX, "per partnership: each Hallmark's share of requirements in place "
-                     "(red where a Statutory one is a Gap), statutory gaps, action points and "
-                     "the review's summary", matrix, write=write_matrix),
+        DerivedSheet(MATRIX, "per partnership: each Hallmark's share of requirements in place, "
+                     f"coloured by band, {GAP_SIGN} where a Statutory one is a Gap; statutory "
+                     "gaps, action points and the review's summary", matrix, write=write_matrix),
         DerivedSheet(FURTHER_ACTIONS, "every further action of the self-assessments, and every "
                      "Gap without one, with its owner and target date", further_actions,
                      write=write_wrapped),
     ),
     charts=(
-        ChartSpec("Hallmarks requirements by assessment, over every partnership",
+        ChartSpec("Hallmarks self-assessments: requirements by assessment, every partnership's "
+                  "together",
                   "requirements by assessment per Hallmark", by_hallmark, "bar", "stacked",
                   COLOURS_HERE),
     ),
     figures=(
         ("Hallmark share in place", MATRIX,
          "Of the Hallmark's requirements in the partnership's return, the share assessed In "
-         "place."),
-        ("In place or working towards", MATRIX,
+         "place: " + ", ".join(f"{colour.lower()} {said}" for _, colour, said in BANDS) +
+         "; " + GAP_SIGN + " when one "
+         "of its Statutory requirements is a Gap. The columns are headed by a few words of each "
+         "Hallmark's name: " + "; ".join(f"{v}: {k}" for k, v in SHORT.items()) + "."),
+        ("All: in place or working towards", MATRIX,
          "Of all the requirements in the return, the share assessed In place or Working "
          "towards (what a review counts as adopted)."),
         ("Summary", MATRIX,

@@ -99,6 +99,8 @@ HEADER = (
         required=True,
         register_column="region",
         locked=True,
+        group=True,
+        report_title="Region",
         aliases=("Region", "Government Office", "GO region"),
         help="The Government Office region the partnership is in. Pre-filled.",
     ),
@@ -174,7 +176,7 @@ HEADER = (
         register_column="target_date",
         locked=True,
         period_end=True,
-        help="The date by which the reduction is to be achieved, e.g. 30/09/2008.",
+        help="The date by which the reduction is to be achieved. Pre-filled.",
     ),
     Field(
         "definition_of_problem",

@@ -19,7 +19,8 @@ from . import LAYOUT
 
 EVENT_DAYS = 14  # an event lasts two weeks at most (a Week of Action, seven days)
 WEEK_OF_ACTION = "Week of Action"
-GRID_WEEKS_BEFORE, GRID_WEEKS = 4, 26  # the grid shows half a year of weeks around the as-of
+# the grid shows some half a year of weeks around the as-of (as many as a page holds)
+GRID_WEEKS_BEFORE, GRID_WEEKS = 4, 24
 EVENT, LONG_RUNNING, CANCELLED = "Event", "Long-running", "Cancelled"
 EVENTS_MEAN = (
     f"An event is a dated {WEEK_OF_ACTION} or a row marked as a calendar event, on from its "
@@ -110,7 +111,7 @@ def calendar(c: Consolidation) -> Table:
 
 
 def calendar_weeks(as_of: date) -> list[date]:
-    """The Mondays the grid shows: four weeks back, then the next half year."""
+    """The Mondays the grid shows: four weeks back, then the next twenty."""
     monday = as_of - timedelta(days=as_of.weekday())
     first = monday - timedelta(weeks=GRID_WEEKS_BEFORE)
     return [first + timedelta(weeks=n) for n in range(GRID_WEEKS)]
@@ -155,7 +156,7 @@ def calendar_grid(c: Consolidation) -> Table:
     (two or more) and gaps (none) show at a glance; long-running work counted apart."""
     weeks = calendar_weeks(c.as_of)
     columns = [*GRID_LEADING] + [
-        Col(f"{monday:%d %b}", 6, INT, lambda g, n=n: g.events[n] or None)
+        Col(f"{monday:%d %b}", 4, INT, lambda g, n=n: g.events[n] or None)
         for n, monday in enumerate(weeks)
     ]
     return Table.of(GRID, columns, grid_rows(c))
@@ -183,12 +184,13 @@ def grid_note(c: Consolidation) -> str:
 def write_grid(w: SheetWriter, sheet: Any, table: Table, c: Consolidation) -> None:
     """The grid with its note above, the as-of week outlined, and colours that show clashes,
     busy weeks and partnerships with no return."""
-    w.title(sheet, "Events by week")
-    sheet.write_string(1, 0, grid_note(c), w.fmt["subtitle"])
+    table = w.fitted(sheet, table, filters=False)  # (narrow weeks: no filter buttons)
+    w.title(sheet, "Calendar Grid: Priority 44 events by week")
+    w.lead(sheet, 1, grid_note(c), table.printed)
     top, first = 3, GRID_FIRST_WEEK
     now = first + GRID_WEEKS_BEFORE
     sheet.write_string(top - 1, now, "As of ▼", w.fmt["bold"])
-    w.table(sheet, table, top, freeze=False)
+    w.table(sheet, table, top, freeze=False, widths=False, filters=False)
     sheet.freeze_panes(top + 1, first)
     sheet.repeat_rows(top)
     last = top + max(len(table), 1)

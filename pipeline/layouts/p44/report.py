@@ -39,22 +39,25 @@ def impact_against_need(c: Consolidation) -> Table:
 REPORT = LayoutReport(
     rules=RULES,
     on_paper=("ref", "action", "lead_officer", "end_date"),
+    screen_only=("impact_basis", "calendar_event"),  # (the Calendar of Events prints events)
     sheets=(
         DerivedSheet(CALENDAR, "every Week of Action and calendar event: on now and coming "
-                     "first, then past",
-                     calendar, first=True),
+                     "first, then past", calendar, first=True,
+                     title="Calendar of Events: every Priority 44 partnership"),
         DerivedSheet(GRID, "partnerships down, weeks across: clashes and gaps at a glance",
                      calendar_grid, first=True, write=write_grid),
     ),
     charts=(
-        ChartSpec("Confidence: how many partnerships say Red, Amber or Green", "confidence mix",
+        ChartSpec("Priority 44 partnerships only: how many state Red, Amber or Green confidence",
+                  "confidence mix (Priority 44)",
                   confidence_mix, "doughnut", None, COLOURS_HERE),
-        ChartSpec("Actions by progress, per partnership (Complete includes Evaluation)",
+        ChartSpec("Priority 44 actions by progress, per partnership (Complete includes "
+                  "Evaluation)",
                   "actions by progress", progress_chart(LAYOUT, "Partnership"), "bar",
                   "stacked", COLOURS_HERE, stacks_progress=True),
-        ChartSpec("Estimated impact, delivered and live, and how far short of the reduction "
-                  "needed (red)", "impact against need", impact_against_need, "bar", "stacked",
-                  COLOURS_HERE),
+        ChartSpec("Priority 44 estimated impact in crimes, delivered and live, and how far short "
+                  "of the reduction needed (red)", "impact against need", impact_against_need,
+                  "bar", "stacked", COLOURS_HERE),
     ),
     figures=(("Event, clash", "Calendar", EVENTS_MEAN),),
 )  # fmt: skip

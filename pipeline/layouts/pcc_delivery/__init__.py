@@ -84,7 +84,7 @@ HEADER = (
         Kind.FY_QUARTER,
         required=True,
         aliases=("Reporting quarter", "Period"),
-        help="The financial year and quarter this update is for, e.g. 2017/18 Q3.",
+        help="The financial year and quarter this update is for, as the Board writes it.",
     ),
     Field(
         "date_of_update",
@@ -98,6 +98,8 @@ HEADER = (
         "quarter.",
     ),
 )
+# where a register has one
+REGISTER_ONLY = (Field("theme", "Theme", register_column="theme", group=True),)
 
 COLUMNS = (
     Field(
@@ -209,6 +211,7 @@ LAYOUT = Layout(
     updated="date_of_update",
     period="quarter",
     contact_fallback="theme_lead",
+    register_only=REGISTER_ONLY,
     judged_by=worst_live,
     judged_means="the worst RAG status among their actions not yet Complete (Green when all are)",
     reporting=f"{__name__}.report",

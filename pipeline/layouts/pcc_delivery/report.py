@@ -17,6 +17,7 @@ from .measures import ARROWS, IMPROVING, NEW, NO_CHANGE, WORSENING, computed
 from .rules import RULES
 
 DELIVERY_PLAN, BOARD_SUMMARY = "Delivery Plan", "Board Summary"
+WORKED_OUT = "Direction (from last quarter's RAG)"
 COLOURS_HERE = {**COLOURS, "Complete": "#5B9BD5"}
 
 
@@ -44,8 +45,9 @@ def delivery_plan(c: Consolidation) -> Table:
                       "target_date")),
         Col("RAG status", 10, RAG, lambda i: i[1]["status_now"]),
         Col("Last quarter", 10, RAG, lambda i: i[1].get("status_last_round")),
-        Col("Direction (worked out)", 14, TEXT, lambda i: _arrow(i[1])),
-        Col("Direction (stated)", 12, TEXT, lambda i: i[1].get("direction")),
+        Col(WORKED_OUT, 14, TEXT, lambda i: _arrow(i[1])),
+        Col("Direction (as its lead states it)", 14, TEXT, lambda i: i[1].get("direction"),
+            on_paper=False),
         _field("commentary"),
         SOURCE,
     ]  # fmt: skip
@@ -75,32 +77,44 @@ def board_summary(c: Consolidation) -> Table:
     columns = [Col("Theme", 16, TEXT, lambda t: t[0]),
                Col("Actions", 9, INT, lambda t: t[1]["Actions"])]  # fmt: skip
     columns += [Col(name, 10, INT, lambda t, name=name: t[1][name]) for name in shown]
-    return Table.of(BOARD_SUMMARY, columns, list(tallies.items()))
+    total = sum(tallies.values(), Counter())
+    return Table.of(BOARD_SUMMARY, columns, [*tallies.items(), (ALL_THEMES, total)])
+
+
+ALL_THEMES = "All themes"  # the Board summary's last line: every action, added up
 
 
 def rag_by_theme(c: Consolidation) -> Table:
-    """Actions by RAG status per theme (the chart)."""
+    """Actions by RAG status per theme (the chart; not the line that adds them up)."""
     summary = board_summary(c)
     keep = [0, *(n for n, col in enumerate(summary.columns) if col.title in RAG_STATUS.values)]
     return Table(summary.sheet, [summary.columns[k] for k in keep],
-                 [tuple(row[k] for k in keep) for row in summary.iter_rows()])  # fmt: skip
+                 [tuple(row[k] for k in keep) for row in summary.iter_rows()
+                  if row[0] != ALL_THEMES])  # fmt: skip
 
 
 REPORT = LayoutReport(
     rules=RULES,
     on_paper=("ref", "action", "lead_officer", "target_date"),
+    # on screen only, so that the rest print a page wide: the shared outcome, and the
+    # direction its lead states (beside the one worked out, on the Delivery Plan)
+    screen_only=("shared_outcome", "direction"),
     sheets=(
         DerivedSheet(DELIVERY_PLAN, "every delivery-plan action by theme, RAG coloured, with "
-                     "its direction of travel worked out beside the one stated", delivery_plan),
-        DerivedSheet(BOARD_SUMMARY, "per theme: actions by RAG status, improved, worsened, no "
-                     "change and new (for the Board's quarterly report)", board_summary),
+                     "its direction of travel worked out from last quarter's RAG beside the one "
+                     "its lead states", delivery_plan,
+                     title="Police and Crime Plan: every action, theme by theme"),
+        DerivedSheet(BOARD_SUMMARY, "per theme: actions by RAG status, then how many improved, "
+                     "worsened, stayed the same or are new since last quarter (for the Board's "
+                     "quarterly report); the last line adds them up", board_summary,
+                     title="Board summary: Police and Crime Plan actions per theme"),
     ),
     charts=(
         ChartSpec("Police and Crime Plan actions by RAG status, per theme", "actions by RAG per "
                   "theme", rag_by_theme, "bar", "stacked", COLOURS_HERE),
     ),
     figures=(
-        ("Direction (worked out)", "Delivery Plan, Board Summary",
+        (WORKED_OUT, "Delivery Plan, Board Summary",
          "An action's RAG status this quarter against last quarter's return of the same Ref: "
          "Improving if it rose (Red, Amber, Green, Complete), Worsening if it fell, No change, "
          "or New when last quarter's return did not have it."),

@@ -107,8 +107,9 @@ HEADER = (
         locked=True,
         gap=FlagLevel.RED,
         aliases=("Plan start year", "Start year", "Financial year"),
-        help="The financial year the three-year plan starts: 2006 means April 2006, so quarter 1 "
-        "is Apr–Jun 06 and quarter 12 is Jan–Mar 09. Pre-filled.",
+        help="The financial year the three-year plan starts, as the year its April is in: "
+        "quarter 1 is that April to June, quarter 12 the January to March three years on. "
+        "Pre-filled.",
     ),
     Field(
         "updated_by",
@@ -303,6 +304,8 @@ LAYOUT = Layout(
         delayed=frozenset({"Delayed"}),
         statuses=TASK_STATUS.values,
     ),
+    # the directorate each business unit is in, where the register has the column
+    register_only=(Field("directorate", "Directorate", register_column="directorate", group=True),),
     bands=(
         Band("Part 1 — Project Plan", "ref", "completion_quarter"),
         Band("Part 2 — Monitoring Schedule", "q1", "progress_report"),

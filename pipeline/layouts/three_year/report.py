@@ -19,9 +19,11 @@ from ...report.tables import (
     TEXT,
     Col,
     Table,
+    column_of,
     field_col,
     rows_of,
 )
+from ..quarters import PLAN_QUARTERS, quarter_label
 from ..reporting import DerivedSheet, LayoutReport
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, TASK_STATUS
 from .rules import RULES
@@ -37,23 +39,38 @@ THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("st
                    colours=TASK_STATUS.rag)  # fmt: skip
 
 
+def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
+    """The months of a task's quarter for completion, by its plan's start: ``Jul–Sep 28``."""
+    start, quarter = item[0].value(LAYOUT.plan_start or ""), item[1].get("completion_quarter")
+    if isinstance(start, int) and isinstance(quarter, int) and 1 <= quarter <= PLAN_QUARTERS:
+        return quarter_label(start, quarter)
+    return None
+
+
+# a quarter for completion is a number of the plan's twelve: its months beside it say when
+MONTHS = Col("Its months", 10, TEXT, _months)
+
+
 def _field(name: str) -> Col:
     return field_col(LAYOUT.field(name))
 
 
 def task_columns() -> list[Col]:
     """The Tasks sheet: what the task is and when it is due, then where it stands (this
-    quarter, latest, overdue, change), then the rest of its columns, then its source."""
+    quarter, latest, overdue), its progress report and outcomes; then, on screen only, its
+    change since last round, every quarter's status and the impact assessment (which the
+    Council Plan, Contract Register and Efficiency sheets print), and its source."""
     return [
         *map(_field, FIRST),
+        MONTHS,
         THIS_QUARTER,
         LATEST,
         OVERDUE,
         STATUS_LAST_ROUND,
         CHANGED,
-        *(field_col(f) for f in LAYOUT.columns if f.name not in FIRST),
+        *(column_of(LAYOUT, f) for f in LAYOUT.columns if f.name not in FIRST),
         SOURCE,
-    ]
+    ]  # fmt: skip
 
 
 def council_plan_progress(c: Consolidation) -> Table:
@@ -69,7 +86,7 @@ def council_plan_progress(c: Consolidation) -> Table:
         Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
         *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
           for col in (BUSINESS_UNIT, _field("ref"), _field("task"), _field("task_officer"),
-                      _field("completion_quarter"), THIS_QUARTER, LATEST, OVERDUE,
+                      _field("completion_quarter"), MONTHS, THIS_QUARTER, LATEST, OVERDUE,
                       _field("progress_report"))),
     ]  # fmt: skip
     return Table.of(COUNCIL_PLAN_PROGRESS, columns, items)
@@ -97,13 +114,15 @@ def cabinet_summary(c: Consolidation) -> Table:
 
 def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
     """The Cabinet summary (tasks per priority by status this quarter), then every task."""
+    table = w.fitted(sheet, table)
     w.title(sheet, "Council Plan progress: tasks significant for a priority")
-    sheet.write_string(1, 0, "Each task counts once per priority, by its status this quarter "
-                       "(a finished task by its closing status).", w.fmt["subtitle"])  # fmt: skip
+    w.lead(sheet, 1, "Per Council Plan priority, its significant tasks by status this quarter "
+           "(each task counts once per priority, a finished task by its closing status); then "
+           "every such task.", table.printed)  # fmt: skip
     below = w.table(sheet, cabinet_summary(c), 3, freeze=False, widths=False,
                     name=w.table_name(CABINET_SUMMARY))  # fmt: skip
     sheet.write_string(below + 1, 0, "Every task", w.fmt["bold"])
-    w.table(sheet, table, below + 2, freeze=False)
+    w.table(sheet, table, below + 2, freeze=False, widths=False)
     sheet.repeat_rows(below + 2)
 
 
@@ -122,6 +141,10 @@ def efficiency(c: Consolidation) -> Table:
     return _tasks_marked(c, EFFICIENCY, "efficiency")
 
 
+# every quarter's status (this quarter's and the latest print) and the impact assessment (the
+# Council Plan, Contract Register and Efficiency sheets print it) are for the screen alone
+SCREEN_ONLY = tuple(f.name for f in LAYOUT.columns
+                    if f.name not in (*FIRST, "progress_report", "outcomes"))  # fmt: skip
 COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
     "Council Plan Progress", "Contract Register", "Efficiency")  # fmt: skip
 CABINET_SUMMARY = "Cabinet summary"
@@ -130,14 +153,17 @@ REPORT = LayoutReport(
     rules=RULES,
     on_paper=("ref", "task", "task_officer", "completion_quarter"),
     row_columns=task_columns,
+    screen_only=SCREEN_ONLY,
     sheets=(
         DerivedSheet(COUNCIL_PLAN_PROGRESS, "per Council Plan priority, its significant tasks "
                      "by status this quarter (the Cabinet summary), then every such task",
                      council_plan_progress, write=write_council_plan_progress),
         DerivedSheet(CONTRACT_REGISTER, "tasks under a formal contract, for the Corporate "
-                     "Contract Register", contract_register),
+                     "Contract Register", contract_register,
+                     title="Contract Register: three-year tasks under a formal contract"),
         DerivedSheet(EFFICIENCY, "tasks that will bring a Gershon efficiency, for the Annual "
-                     "Efficiency Statement", efficiency),
+                     "Efficiency Statement", efficiency,
+                     title="Efficiency: three-year tasks that bring a Gershon efficiency"),
     ),
     charts=(
         ChartSpec("Three-year tasks by status this quarter, per business unit", "tasks by status",
