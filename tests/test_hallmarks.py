@@ -237,7 +237,7 @@ def test_a_review_dated_last_financial_year_is_last_years_and_needs_attention(tm
     received = {o["Organisation"]: o["Received"] for o in sheet_records(result.path, "Overview")}
     assert received == {"Huntingdonshire CSP": "No", "Fenland CSP": "Yes"}
     attention = {a["Organisation"]: a["Why"]
-                 for a in sheet_records(result.path, "Overview", "Needs")}  # fmt: skip
+                 for a in sheet_records(result.path, "Needs attention")}  # fmt: skip
     assert attention["Huntingdonshire CSP"] == f"last period's return only ({why})"
     [missing] = flags(result.path, "Return missing")
     assert missing["Message"].startswith(

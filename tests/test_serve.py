@@ -63,8 +63,8 @@ def test_a_thin_plan_gets_its_fix_list_at_once_and_its_marked_up_copy(served, tm
     said = text_of(answer.text)
     assert answer.status_code == 200
     assert "Your return is accepted, with things to fix or check" in said
-    assert "Action Plan!H4 Must fix Definition of problem" in said
-    assert "Action Plan!H11 Must fix Risks and contingency" in said
+    assert "Action Plan!H4 Red Definition of problem" in said
+    assert "Action Plan!H11 Red Risks and contingency" in said
     assert "Fill it in." in said  # the catalogue's words
     link = next(part.split('"')[0] for part in answer.text.split('href="') if "/feedback/" in part)
     download = client.get(link)

@@ -116,7 +116,7 @@ def test_a_word_document_named_after_its_partnership_is_its_partnerships_and_say
     assert fix_list.sheetnames == [FIX_LIST]
     sheet = fix_list[FIX_LIST]
     assert sheet["A1"].value == "What to fix in Kestrel CSP return.docx"
-    assert sheet["D5"].value == "Must fix"
+    assert sheet["D5"].value == "Red"
     assert "it is a Word document, not a spreadsheet" in sheet["E5"].value
 
 
@@ -142,9 +142,8 @@ def test_a_file_sent_by_a_contact_is_their_organisations_whatever_it_is_called(r
         in (chase["Leeds North"]["What is missing"])
     )
     leeds_north = message(mail, "p44-Leeds-North.eml")
-    assert [p.get_filename() for p in leeds_north.iter_attachments()][1:] == [
-        "Our-return-eml-plan-feedback.xlsx"
-    ]
+    # its Fix list, named after the partner's own attachment
+    assert [p.get_filename() for p in leeds_north.iter_attachments()][1:] == ["plan-feedback.xlsx"]
 
 
 def test_a_file_naming_two_partnerships_is_nobodys_and_the_log_says_why(round_told):

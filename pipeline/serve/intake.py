@@ -52,7 +52,7 @@ class Upload:
 class FixLine:
     """One line of the Fix list, as the page shows it (``feedback.FixItem``'s words)."""
 
-    words: str  # Must fix, Off track, Please check
+    words: str  # its severity's word: Red or Amber (``pipeline.severity``)
     sheet: str | None
     cell: str | None
     field: str | None

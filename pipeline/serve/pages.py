@@ -20,9 +20,10 @@ FOOTER = (
     f"Frontend {GOVUK_FRONTEND} (MIT licence)."
 )
 
-# The colour of a Fix list line's tag, and of an organisation's state, by its words.
+# The colour of a Fix list line's tag (its severity: ``pipeline.severity``), and of an
+# organisation's state, by its words.
 TAG_COLOURS = {
-    "Must fix": "red", "Off track": "orange", "Please check": "yellow",
+    "Red": "red", "Amber": "yellow",
     "Received": "green", "Late": "orange", "Missing": "grey", "Rejected": "red",
 }  # fmt: skip
 
