@@ -145,7 +145,9 @@ SLASHES_ALLOWED = {
     "messages.py": "an attachment's name as a mail client gave it, either separator its own",
     "archive.py": "a key under the archive folder, joined to it with pathlib (which takes /)",
     "intake.py": "an upload's name shown to people, uploads/Leeds/..., as the inbox's names are",
-    "receiving.py": "a file name as a browser sent it, either separator its own, cut to its last part",
+    "receiving.py": (
+        "a file name as a browser sent it, either separator its own, cut to its last part"
+    ),
     "rounds.py": "a financial year as people write it: 2025/26",
     "quarters.py": "a financial year as people write it: 2025/26",
 }
