@@ -17,6 +17,7 @@ from openpyxl.comments import Comment
 
 from pipeline.xlsx import KEEP, Mark, Package, Styles, mark_sheet
 from pipeline.xlsx.cells import SheetBytes
+from pipeline.xlsx.marks import position
 
 SAVED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 VALUES = st.one_of(
@@ -84,7 +85,7 @@ def marked(path, marks, out, parse):
         package.xml(sheet.part)  # asked for as XML first: the sheet is parsed and marked so
     else:  # (the sheet is one the bytes editor serves)
         editor = SheetBytes.of(package.raw(sheet.part))
-        assert editor is not None and editor.usable(int(m.cell[1:]) for m in marks)
+        assert editor is not None and editor.usable(position(m.cell) for m in marks)
     mark_sheet(package, sheet, marks, styles)
     package.save(out, SAVED)
     return out
@@ -101,7 +102,7 @@ def tree(xml: bytes):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     grid=st.lists(st.lists(VALUES, min_size=1, max_size=8), min_size=1, max_size=10),

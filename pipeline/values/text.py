@@ -4,6 +4,7 @@ type for them, and the limit of what a cell holds."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import textwrap
 from collections.abc import Callable
@@ -49,6 +50,7 @@ CHARACTERS_PER_WIDTH = 1.15  # Arial 10 characters in a column width unit, words
 LINE_HEIGHT = 13  # points per wrapped line of Arial 10
 
 
+@functools.lru_cache(maxsize=2**14)  # (a round's messages say the same things many times)
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
     LibreOffice do not set a row's height from wrapped text written by a program)."""

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
 from .package import DOC_REL, MAIN
 from .values import cell_xml, letters
@@ -46,6 +45,7 @@ class _Row:
     end: int  # where it ends (after </row>)
     tag: bytes  # its start tag's attributes
     cells: dict[int, _Cell] | None = None
+    touched: bool = False  # a cell of it has been asked for
 
 
 @dataclass
@@ -79,9 +79,9 @@ class _Cell:
 
     def write(self, value: Any, date1904: bool) -> None:
         """Put ``value`` in it, as ``grid.write_value`` does."""
-        kind, held = cell_xml(value, date1904, escape)
-        self.attributes = _T.sub(b"", self.attributes) + kind
-        self.inner = held + _VALUE.sub(b"", self.inner)
+        kind, held = cell_xml(value, date1904)
+        self.attributes = _T.sub(b"", self.attributes) + kind.encode()
+        self.inner = held.encode() + _VALUE.sub(b"", self.inner)
         self.changed = True
 
     def text(self, package: Any) -> str | None:
@@ -167,13 +167,16 @@ class SheetBytes:
             ranges.append((r0, c0, r1, c1))
         return ranges
 
-    def usable(self, rows: Iterable[int]) -> bool:
-        """Whether every cell of these rows (those the sheet has) can be placed by this
-        editor (each has its reference, in its row)."""
-        for row in rows:
+    def usable(self, cells: Iterable[tuple[int, int]]) -> bool:
+        """Whether the sheet's cells can be found and placed around these (row, column)s by
+        this editor: each cell of their rows up to them, and the next, has its reference."""
+        upto: dict[int, int] = {}
+        for row, col in cells:
+            upto[row] = max(col, upto.get(row, 0))
+        for row, col in upto.items():
             line = self._row(row)
             if line is not None and line.cells is None:
-                line.cells = self._cells(line)
+                line.cells = self._cells(line, col)
                 if line.cells is None:
                     return False
         return True
@@ -205,6 +208,7 @@ class SheetBytes:
             line = self.new_rows[row] = _Row(row, -1, -1, -1, b' r="%d"' % row, {})
         if line.cells is None:
             raise ValueError(f"row {row} was not checked as usable")
+        line.touched = True
         cell = line.cells.get(col)
         if cell is None:
             style = None
@@ -219,7 +223,9 @@ class SheetBytes:
             cell = line.cells[col] = _Cell(row, col, attributes, b"", made=True)
         return cell
 
-    def _cells(self, line: _Row) -> dict[int, _Cell] | None:
+    def _cells(self, line: _Row, upto: int) -> dict[int, _Cell] | None:
+        """The row's cells up to column ``upto`` and the first after it (which any cell made
+        goes before), or None where one of them is not as this editor expects."""
         cells: dict[int, _Cell] = {}
         position = line.open_end
         if line.end == line.open_end:  # a row with no cells, <row .../>
@@ -243,6 +249,8 @@ class SheetBytes:
                 return None
             cells[col] = _Cell(line.number, col, found.group(1), inner,
                                span=(found.start(), position))  # fmt: skip
+            if col > upto:
+                break
         return cells
 
     def cover(self, cells: Any) -> None:
@@ -275,7 +283,7 @@ class SheetBytes:
         if self.dimension is not None:
             edits.append(self.dimension)
         for line in self.rows.values():
-            if line.cells is None:
+            if line.cells is None or not line.touched:
                 continue
             tag = _SPANS.sub(b"", line.tag)
             made = sorted((c for c in line.cells.values() if c.made), key=lambda c: c.col)

@@ -94,7 +94,7 @@ def _grid(package: Package, part: str, cells: dict[tuple[int, int], _Cell]) -> A
     is to be cut to fit (which needs its text), else parsed."""
     if not package.parsed(part) and not any(at.fit for at in cells.values()):
         editor = SheetBytes.of(package.raw(part))
-        if editor is not None and editor.usable(row for row, _ in cells):
+        if editor is not None and editor.usable(cells):
             return editor
     return XmlGrid(package, part)
 

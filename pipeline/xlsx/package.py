@@ -289,7 +289,9 @@ class Package:
                 found.append(SheetPart(sheet.get("name", ""), target, index))
         return found
 
-    def add_sheet_first(self, name: str, sheet: etree._Element, print_rows: str | None) -> str:
+    def add_sheet_first(
+        self, name: str, sheet: bytes | etree._Element, print_rows: str | None
+    ) -> str:
         """Put ``sheet`` first in the workbook as ``name`` and show it on opening, in place of
         any sheet of that name already there (an earlier copy of it); ``print_rows`` (e.g.
         ``4:4``) repeat at the top of each printed page. Returns the new sheet's part."""

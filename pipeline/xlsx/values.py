@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..findings import column_letter
 
@@ -33,10 +33,10 @@ def held(value: Any, date1904: bool = False) -> tuple[bool, str]:
     return False, text
 
 
-def cell_xml(value: Any, date1904: bool, escape: Callable[..., str]) -> tuple[bytes, bytes]:
+def cell_xml(value: Any, date1904: bool = False) -> tuple[str, str]:
     """(the cell's type attribute, its value's XML) for ``value``, as ``held`` says."""
     number, text = held(value, date1904)
     if number:
-        return b"", f"<v>{text}</v>".encode()
+        return "", f"<v>{text}</v>"
     text = escape(text, {"\r": "&#13;"})
-    return b' t="inlineStr"', f'<is><t xml:space="preserve">{text}</t></is>'.encode()
+    return ' t="inlineStr"', f'<is><t xml:space="preserve">{text}</t></is>'
