@@ -37,7 +37,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 
@@ -74,6 +75,19 @@ def context() -> BaseContext:
 def forks() -> bool:
     """Whether children start as copies of this process (so may share its objects unpickled)."""
     return start_method() == "fork"
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Within the block, what this process holds now is left out of garbage collection (and
+    given back to it after): a round's rows are a few million objects that live until the
+    run ends, and each full collection would walk them all again, and each forked child would
+    copy every page it walked."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from .isolation import ISOLATED, Isolation, run_isolated
 from .naming import safe_stem, sheet_ref, visible_lines
 from .registers import organisation_key
 from .templates import DEFAULT_FONT
+from .timing import count
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
 if TYPE_CHECKING:  # (workers import this module: it stays light)
@@ -165,7 +166,9 @@ def write_all(
 
     results = run_isolated(write_feedback, [(job,) for job in jobs], _fix_list_only, isolation,
                            on_done)  # fmt: skip
-    return [path for path in results if path is not None]
+    written = [path for path in results if path is not None]
+    count("feedback copies", len(written))
+    return written
 
 
 def _fix_list_only(job: tuple[FeedbackJob], reason: str) -> Path | None:

@@ -21,6 +21,7 @@ past its allowance. Either way the file is rejected as too large to read.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import threading
@@ -37,6 +38,7 @@ WORKER_MEMORY = 768 * 2**20  # more memory a worker may take: a backstop behind 
 # Linux enforces a cap on address space (RLIMIT_AS); macOS accepts one and ignores it, and
 # Windows has none.
 SYSTEM_CAPS_MEMORY = sys.platform.startswith("linux")
+AHEAD = 2  # jobs a worker holds at once: the one it works on, and the next
 WATCH_SECONDS = 0.05  # how often the pool looks at a busy worker's memory, where it watches
 TOO_LARGE = "it is too large to read"
 
@@ -117,15 +119,29 @@ class _Worker:
         )
         self.process.start()
         child.close()
-        self.job: int | None = None
+        self.given: deque[int] = deque()  # the jobs sent and not yet answered, in order
         self.deadline = 0.0
         self.memory = _Memory(self.process.pid, 0 if cap else isolation.memory)
 
+    @property
+    def job(self) -> int | None:
+        """The job it is working on (the first of those given), if any."""
+        return self.given[0] if self.given else None
+
     def give(self, job: int, payload: tuple[Any, ...], seconds: float) -> None:
-        """Send it ``payload``, job number ``job``, to be done within ``seconds``."""
+        """Send it ``payload``, job number ``job``, to be done within ``seconds`` of starting
+        it (at once, if it has nothing else to do)."""
         self.memory.start()
         self.conn.send(payload)
-        self.job, self.deadline = job, time.monotonic() + seconds
+        if not self.given:
+            self.deadline = time.monotonic() + seconds
+        self.given.append(job)
+
+    def answered(self, seconds: float) -> int:
+        """Its job is done: the job's number; the next it was given starts now."""
+        done = self.given.popleft()
+        self.deadline = time.monotonic() + seconds
+        return done
 
     def too_large(self) -> bool:
         """Whether it has grown past its allowance (only where the pool watches memory)."""
@@ -182,24 +198,31 @@ class _Pool:
             self.meanwhile.start()
 
         def finish(worker: _Worker, result: Any) -> None:
-            results[worker.job] = result
-            worker.job = None
+            results[worker.answered(self.isolation.seconds)] = result
             if on_done:
                 on_done()
+
+        def replace(n: int, worker: _Worker) -> None:
+            """A fresh worker in its place; the jobs it was given after the one that ended it
+            are given again."""
+            pending.extendleft(reversed(worker.given))
+            workers[n] = self._replace(worker)
 
         try:
             while pending or any(w.job is not None for w in workers):
                 if len(workers) < self.count and pending and not self._busy_meanwhile():
                     workers.append(self._new())
-                for n, w in enumerate(workers):
-                    if w.job is None and pending:
+                # Each idle worker a job, then each a job ahead, so that none waits for this
+                # process between jobs (but none holds two while another has none).
+                for holding, (n, w) in itertools.product(range(AHEAD), enumerate(workers)):
+                    if len(w.given) == holding and pending and w is workers[n]:
                         job = pending.popleft()
                         try:
                             w.give(job, jobs[job], self.isolation.seconds)
-                        except OSError:  # it died while idle: a fresh one takes the job
+                        except OSError:  # it has died: its result says why, if it was busy
                             pending.appendleft(job)
-                            workers[n] = self._replace(w)
-                            continue
+                            if w.job is None:  # (it died idle: a fresh one takes the job)
+                                replace(n, w)
                 busy = {w.conn: w for w in workers if w.job is not None}
                 if not busy:  # every job given was handed back (its worker had died): again
                     continue
@@ -215,7 +238,7 @@ class _Pool:
                     except (EOFError, OSError):
                         reason = "the reader stopped working on it (it is damaged or too large)"
                         finish(w, self.failed(jobs[w.job], reason))
-                        workers[workers.index(w)] = self._replace(w)
+                        replace(workers.index(w), w)
                 now = time.monotonic()
                 for n, w in enumerate(workers):
                     if w.job is None or w.conn.poll():  # (its result is in: taken next time)
@@ -227,7 +250,7 @@ class _Pool:
                     else:
                         continue
                     finish(w, self.failed(jobs[w.job], reason))
-                    workers[n] = self._replace(w)
+                    replace(n, w)
         finally:
             for w in workers:
                 w.stop()

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import feedback
-from .children import start_method
+from .children import frozen_heap, start_method
 from .consolidation import consolidate
 from .errors import UsageError
 from .files import scratch_folder
@@ -120,10 +120,11 @@ def run(
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
-        write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
-        with stage("feedback"):
-            jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
-            written = feedback.write_all(jobs, isolation)
+        with frozen_heap():  # the round as read lives until the end, never collected
+            write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+            with stage("feedback"):
+                jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
+                written = feedback.write_all(jobs, isolation)
     unwritten = [job.target for job in jobs if job.target not in written]
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 
