@@ -295,6 +295,7 @@ def check(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write how long each stage took, as JSON, to this file.",
 )
+@click.option("--quiet", is_flag=True, help="Show no progress while it works (for scripts).")
 @pack_option
 def run(
     inbox: Path,
@@ -304,6 +305,7 @@ def run(
     due: date | None,
     store: Path | None,
     timings: Path | None,
+    quiet: bool,
     pack: bool,
 ) -> None:
     """Read every return in the inbox and write one consolidated progress workbook.
@@ -315,8 +317,10 @@ def run(
     from .run import run as run_pipeline
 
     _run_and_report(
-        lambda on_file: run_pipeline(inbox, outbox, registers, as_of, on_file, store, due), pack
-    )
+        lambda progress: run_pipeline(inbox, outbox, registers, as_of, store_path=store, due=due,
+                                      progress=progress),
+        pack, quiet,
+    )  # fmt: skip
     if timings is not None:
         import json
 
@@ -325,22 +329,15 @@ def run(
         timings.write_text(json.dumps(report(), indent=2))
 
 
-def _run_and_report(start, pack: bool = False) -> None:
-    from tqdm import tqdm
-
+def _run_and_report(start, pack: bool = False, quiet: bool = False) -> None:
+    from .progress import Progress
     from .report.terminal import summary_text
 
-    tqdm.monitor_interval = 0  # no monitor thread: files are read in forked workers
-    bar = tqdm(desc="Reading returns", unit="file", disable=None, leave=False)
-
-    def on_file(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(1)
-
+    progress = Progress(quiet)  # (shown on a terminal only)
     try:
-        result = start(on_file)
+        result = start(progress)
     finally:
-        bar.close()
+        progress.close()
     echo(summary_text(result.consolidation))
     if result.feedback:
         echo(f"Feedback for partners: {len(result.feedback)} file(s) in "
@@ -400,11 +397,10 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
              f"returns read from {earlier.inbox}")  # fmt: skip
     echo(f"This round: {made.inbox} ({made.files} files)")
     _run_and_report(
-        lambda on_file: run_pipeline(
-            made.inbox, directory, made.registers, as_of, on_file, made.store, made.due
-        ),
+        lambda progress: run_pipeline(made.inbox, directory, made.registers, as_of,
+                                      store_path=made.store, due=made.due, progress=progress),
         pack,
-    )
+    )  # fmt: skip
 
 
 @cli.command()

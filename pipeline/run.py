@@ -27,6 +27,7 @@ from .messages import unpack
 from .notices import NOTICE, notice_of
 from .outputs import Outputs, write_and_record
 from .plans import TRAIL_ROUNDS, Consolidation
+from .progress import Progress
 from .registers import organisation_key, read_registers
 from .timing import stage
 
@@ -81,13 +82,15 @@ def run(
     store_path: Path | None = None,
     due: date | None = None,
     isolation: Isolation = ISOLATED,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Read every return in ``inbox``, record the run in the store, and write
     ``outbox/consolidated-<as-of>.xlsx``.
 
     The round's picture includes returns read by earlier runs in the same round, even if
     their files have since left the inbox. ``due`` is when returns were due (for the tracker).
-    ``on_file(done, total)`` is called after each file is read. Files are read in isolated
+    ``on_file(done, total)`` is called after each file is read; ``progress`` is told of each
+    stage's work as it goes (see ``pipeline.progress``). Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
 
@@ -101,6 +104,8 @@ def run(
     from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
+    progress = progress or Progress(quiet=True)
+    on_file = on_file or progress.on_file
     registers = read_registers(list(register_paths))
     inbox, outbox = Path(inbox), Path(outbox)
     if not inbox.is_dir():
@@ -121,10 +126,12 @@ def run(
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
         with frozen_heap():  # the round as read lives until the end, never collected
-            write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+            with progress.writing():
+                write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
             with stage("feedback"):
                 jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
-                written = feedback.write_all(jobs, isolation)
+                written = feedback.write_all(jobs, isolation, progress.feedback(len(jobs)))
+                progress.close()
     unwritten = [job.target for job in jobs if job.target not in written]
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 

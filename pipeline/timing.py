@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 _SECONDS: dict[str, float] = {}
 _CPU: dict[str, float] = {}
 _COUNTS: dict[str, int] = {}
+_WATCHERS: dict[str, tuple[int, Callable[[int], Any]]] = {}  # by counter: (process, callback)
 
 
 @contextmanager
@@ -44,6 +46,17 @@ def add_seconds(name: str, seconds: float) -> None:
 def count(name: str, amount: int) -> None:
     """Add to a counter reported beside the times (e.g. cells written)."""
     _COUNTS[name] = _COUNTS.get(name, 0) + amount
+    watcher = _WATCHERS.get(name)
+    if watcher is not None and watcher[0] == os.getpid():  # (not in a forked child)
+        watcher[1](amount)
+
+
+def watch(name: str, callback: Callable[[int], Any] | None) -> None:
+    """Call ``callback(amount)`` whenever counter ``name`` grows in this process (None: stop)."""
+    if callback is None:
+        _WATCHERS.pop(name, None)
+    else:
+        _WATCHERS[name] = (os.getpid(), callback)
 
 
 def counts() -> dict[str, int]:
