@@ -51,35 +51,45 @@ TARGETS = {
 
 
 def measure(command: list[str], repeat: int, fresh: Path | None = None,
-            timings: Path | None = None, env: dict | None = None) -> dict:  # fmt: skip
-    """Run ``command`` ``repeat`` times (with ``env`` added to the environment); median wall
-    seconds and peak tree RSS in MB, and the stage times (``--timings``) of the run whose
-    wall time is the median."""
-    walls, peak, stages = [], 0, []
+            timings: Path | None = None, env: dict | None = None,
+            root: Path = ROOT) -> dict:  # fmt: skip
+    """Run ``command`` ``repeat`` times (with ``env`` added to the environment, in ``root``);
+    median wall and processor seconds (the whole tree's), peak RSS in MB (of the whole tree,
+    and of its largest process), and the stage times (``--timings``) of the median run."""
+    walls, cpus, peak, largest, stages = [], [], 0, 0, []
     for _ in range(repeat):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
+        used = _children_cpu()
         started = time.perf_counter()
         process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               cwd=ROOT, env={**os.environ, **(env or {}),
-                                              "PYTHONPATH": str(ROOT)})  # fmt: skip
+                               cwd=root, env={**os.environ, **(env or {}),
+                                              "PYTHONPATH": str(root)})  # fmt: skip
         while process.poll() is None:
             try:
-                tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree))
+                sizes = [p.memory_info().rss for p in [process, *process.children(True)]]
+                peak, largest = max(peak, sum(sizes)), max(largest, *sizes)
             except psutil.Error:
                 pass
             time.sleep(0.02)
         walls.append(time.perf_counter() - started)
         out, err = process.communicate()
+        cpus.append(_children_cpu() - used)
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
         if timings is not None:
             stages.append(json.loads(timings.read_text()))
     median = sorted(range(len(walls)), key=walls.__getitem__)[len(walls) // 2]
     return {"seconds": round(statistics.median(walls), 3), "runs": [round(w, 3) for w in walls],
-            "peak_mb": round(peak / 2**20), "stdout": out.decode(),
+            "cpu_seconds": round(statistics.median(cpus), 3), "peak_mb": round(peak / 2**20),
+            "largest_mb": round(largest / 2**20), "stdout": out.decode(),
             "stages": stages[median] if stages else None}  # fmt: skip
+
+
+def _children_cpu() -> float:
+    """Processor seconds of this process's finished children (and theirs)."""
+    used = os.times()
+    return used.children_user + used.children_system
 
 
 def bench_corpus(name: str, work: Path, repeat: int, plain: bool, spawn: bool) -> dict:
@@ -122,7 +132,8 @@ def _strip(measured: dict, inner: bool = False) -> dict:
     """Keep the timings; for the floors, the time spent inside the work (no start-up)."""
     kept = {k: v for k, v in measured.items() if k not in ("stdout", "stages")}
     if inner:
-        kept["work_seconds"] = float(measured["stdout"].split()[-1])
+        wall, cpu = measured["stdout"].split()[-2:]
+        kept["work_seconds"], kept["work_cpu_seconds"] = float(wall), float(cpu)
     return kept
 
 
