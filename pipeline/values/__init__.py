@@ -97,7 +97,8 @@ def read_value(raw: Any, field: Field) -> Reading:
 
 def reader(field: Field) -> Callable[[Any], Reading]:
     """``read_value`` for one field, looked up once (for reading many rows); the raw value
-    must not be None or ""."""
+    must not be None or "". A field whose values repeat (a status, a date, a number) reads
+    each value once: a reading is the same every time (and cannot be changed)."""
     read = KINDS[field.kind].read
 
     def read_one(raw: Any) -> Reading:
@@ -105,7 +106,24 @@ def reader(field: Field) -> Callable[[Any], Reading]:
             return Reading(None)
         return read(raw, field)
 
-    return read_one
+    if field.kind in _UNREPEATED:
+        return read_one
+    known: dict[tuple[type, Any], Reading] = {}
+
+    def read_again(raw: Any) -> Reading:
+        key = (type(raw), raw)  # (1, 1.0 and True are equal, and read differently)
+        found = known.get(key)
+        if found is None:
+            found = read_one(raw)
+            if len(known) < _REMEMBERED:
+                known[key] = found
+        return found
+
+    return read_again
+
+
+_UNREPEATED = {Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL}  # free text: each value its own
+_REMEMBERED = 1024  # values remembered per field and file
 
 
 KINDS: dict[Kind, KindRule] = {
