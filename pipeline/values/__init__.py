@@ -97,8 +97,9 @@ def read_value(raw: Any, field: Field) -> Reading:
 
 def reader(field: Field) -> Callable[[Any], Reading]:
     """``read_value`` for one field, looked up once (for reading many rows); the raw value
-    must not be None or "". A field whose values repeat (a status, a date, a number) reads
-    each value once: a reading is the same every time (and cannot be changed)."""
+    must not be None or "". A value met again in a file (a status, a date, a lead officer's
+    name) is read once and shared: a reading is the same every time and cannot be changed,
+    and a large round holds each such value once, not once a row."""
     read = KINDS[field.kind].read
 
     def read_one(raw: Any) -> Reading:
@@ -106,7 +107,7 @@ def reader(field: Field) -> Callable[[Any], Reading]:
             return Reading(None)
         return read(raw, field)
 
-    if field.kind in _UNREPEATED:
+    if field.kind is Kind.LONG_TEXT:  # (a paragraph: each its own)
         return read_one
     known: dict[tuple[type, Any], Reading] = {}
 
@@ -122,7 +123,6 @@ def reader(field: Field) -> Callable[[Any], Reading]:
     return read_again
 
 
-_UNREPEATED = {Kind.TEXT, Kind.LONG_TEXT, Kind.EMAIL}  # free text: each value its own
 _REMEMBERED = 1024  # values remembered per field and file
 
 
