@@ -33,11 +33,13 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .children import Parent, context, end_with, this_process
+from .memory import Memory, mapped_bytes
 
 WORKER_MEMORY = 768 * 2**20  # more memory a worker may take: a backstop behind the limits
 # Linux enforces a cap on address space (RLIMIT_AS); macOS accepts one and ignores it, and
 # Windows has none.
 SYSTEM_CAPS_MEMORY = sys.platform.startswith("linux")
+NICE = 10  # how much lower a polite worker's priority is (a tenth of a core's share, shared)
 AHEAD = 2  # jobs a worker holds at once: the one it works on, and the next
 WATCH_SECONDS = 0.05  # how often the pool looks at a busy worker's memory, where it watches
 TOO_LARGE = "it is too large to read"
@@ -95,6 +97,63 @@ def run_isolated(
     return _Pool(work, failed, isolation, count).run(list(jobs), on_done, meanwhile)
 
 
+class Running:
+    """Jobs being done while this process does something else (see ``start_isolated``)."""
+
+    def __init__(self, give_out: Callable[[], list[Any]], in_background: bool,
+                 stopping: threading.Event | None = None) -> None:  # fmt: skip
+        self.give_out, self.results, self.error = give_out, [], None
+        self.stopping = stopping or threading.Event()
+        self.thread = None
+        if in_background:
+            self.thread = threading.Thread(target=self._run, name="isolated-jobs", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.results = self.give_out()
+        except BaseException as err:  # said by result()
+            self.error = err
+
+    def stop(self) -> None:
+        """Give out no more jobs (those not given have no result); wait for those given."""
+        self.stopping.set()
+        with contextlib.suppress(BaseException):
+            self.result()
+
+    def result(self) -> list[Any]:
+        """Wait for every job; the results in the order of the jobs."""
+        if self.thread is None:
+            return self.give_out()
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.results
+
+
+def start_isolated(
+    work: Callable[..., Any],
+    jobs: Sequence[tuple[Any, ...]],
+    failed: Callable[[tuple[Any, ...], str], Any],
+    isolation: Isolation = ISOLATED,
+    on_done: Callable[[], None] | None = None,
+    busy: threading.Event | None = None,
+) -> Running:
+    """``run_isolated``, left to run while this process goes on with other work: the workers
+    are started now (from this thread) and given the jobs from another. While ``busy`` is
+    set they yield the processor to anything else (a lower priority, where the system has
+    one), so they use only a core that would otherwise wait; once it is cleared, each is
+    replaced by one at the usual priority when it has finished what it holds. ``on_done`` is
+    called from that other thread."""
+    if not jobs or isolation.workers == 0:
+        return Running(lambda: run_isolated(work, jobs, failed, isolation, on_done), False)
+    pool = _Pool(work, failed, isolation, min(isolation.workers or default_workers(), len(jobs)))
+    workers = [pool._new(niced=busy is not None) for _ in range(pool.count)]
+    stopping = threading.Event()
+    return Running(lambda: pool.run(list(jobs), on_done, started=workers, polite=busy,
+                                    stopping=stopping), True, stopping)  # fmt: skip
+
+
 def _quietly(meanwhile: Callable[[], None]) -> None:
     with contextlib.suppress(Exception):
         meanwhile()
@@ -110,18 +169,22 @@ def _attempt(work: Callable[..., Any], job: tuple[Any, ...], failed: Callable) -
 
 
 class _Worker:
-    def __init__(self, work: Callable, failed: Callable, isolation: Isolation) -> None:
+    def __init__(
+        self, work: Callable, failed: Callable, isolation: Isolation, niced: bool = False
+    ) -> None:
         start = context()
         self.conn, child = start.Pipe()
         cap = None if isolation.watch_memory else isolation.memory
+        self.niced = niced and hasattr(os, "nice")
+        nice = NICE if self.niced else 0
         self.process = start.Process(
-            target=_serve, args=(child, work, failed, cap, this_process()), daemon=True
+            target=_serve, args=(child, work, failed, cap, this_process(), nice), daemon=True
         )
         self.process.start()
         child.close()
         self.given: deque[int] = deque()  # the jobs sent and not yet answered, in order
         self.deadline = 0.0
-        self.memory = _Memory(self.process.pid, 0 if cap else isolation.memory)
+        self.memory = Memory(self.process.pid, 0 if cap else isolation.memory)
 
     @property
     def job(self) -> int | None:
@@ -165,11 +228,11 @@ class _Pool:
         self.work, self.failed, self.isolation, self.count = work, failed, isolation, count
         self.meanwhile: threading.Thread | None = None
 
-    def _new(self) -> _Worker:
+    def _new(self, niced: bool = False) -> _Worker:
         # A fork while another thread is inside an import could leave the worker waiting on
         # that import's lock forever: the thread finishes before any worker is forked.
         self._settle()
-        return _Worker(self.work, self.failed, self.isolation)
+        return _Worker(self.work, self.failed, self.isolation, niced)
 
     def _busy_meanwhile(self) -> bool:
         return self.meanwhile is not None and self.meanwhile.is_alive()
@@ -188,11 +251,14 @@ class _Pool:
         jobs: list[tuple[Any, ...]],
         on_done: Callable[[], None] | None,
         meanwhile: Callable[[], None] | None = None,
+        started: list[_Worker] | None = None,
+        polite: threading.Event | None = None,
+        stopping: threading.Event | None = None,
     ) -> list[Any]:
         results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
         first = max(1, self.count - 1) if meanwhile is not None else self.count
-        workers = [self._new() for _ in range(first)]
+        workers = started or [self._new() for _ in range(first)]
         if meanwhile is not None:
             self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
             self.meanwhile.start()
@@ -212,10 +278,18 @@ class _Pool:
             while pending or any(w.job is not None for w in workers):
                 if len(workers) < self.count and pending and not self._busy_meanwhile():
                     workers.append(self._new())
+                if stopping is not None and stopping.is_set():
+                    pending.clear()
+                if polite is not None and not polite.is_set():  # polite workers not needed now
+                    for n, w in enumerate(workers):
+                        if w.niced and not w.given:
+                            w.stop()
+                            workers[n] = self._new()
                 # Each idle worker a job, then each a job ahead, so that none waits for this
                 # process between jobs (but none holds two while another has none).
                 for holding, (n, w) in itertools.product(range(AHEAD), enumerate(workers)):
-                    if len(w.given) == holding and pending and w is workers[n]:
+                    retiring = w.niced and polite is not None and not polite.is_set()
+                    if len(w.given) == holding and pending and w is workers[n] and not retiring:
                         job = pending.popleft()
                         try:
                             w.give(job, jobs[job], self.isolation.seconds)
@@ -258,55 +332,16 @@ class _Pool:
         return results
 
 
-class _Memory:
-    """A worker's memory as the pool watches it: it may hold ``allowance`` bytes more than it
-    held when given its first job (a fixed ceiling, as the system's cap is where there is one).
-    With no allowance (the system caps the worker), nothing is watched."""
-
-    def __init__(self, pid: int, allowance: int) -> None:
-        self.pid, self.allowance = pid, allowance
-        self.limit: int | None = None
-        self.process: Any = None
-
-    def _held(self) -> int:
-        """What it holds: its private memory on Windows (which trims a process's working set
-        whenever it likes), its resident memory elsewhere; 0 once it has ended."""
-        import psutil
-
-        try:
-            if self.process is None:
-                self.process = psutil.Process(self.pid)
-            held = self.process.memory_info()
-        except psutil.Error:  # it has ended: the pool hears so from its pipe
-            return 0
-        return held.vms if os.name == "nt" else held.rss
-
-    def start(self) -> None:
-        """A job starts: the ceiling is set, if this is the first."""
-        if self.allowance and self.limit is None:
-            self.limit = self._held() + self.allowance
-
-    def exceeded(self) -> bool:
-        """Whether it holds more than it is allowed."""
-        return self.limit is not None and self._held() > self.limit
-
-
-def _mapped_bytes() -> int:
-    """This process's virtual size (Linux), or 0 where it cannot be read."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def _serve(
-    conn: Connection, work: Callable, failed: Callable, cap: int | None, parent: Parent
-) -> None:
+    conn: Connection, work: Callable, failed: Callable, cap: int | None, parent: Parent,
+    nice: int = 0,
+) -> None:  # fmt: skip
     """A worker's life: do each job sent, send back the result, until told to stop (or until
     the run that started it ends, however it ends). With ``cap``, the system holds it to that
-    much more address space than it has now."""
+    much more address space than it has now; with ``nice``, it runs at that lower priority."""
     end_with(parent)  # first, so that its thread's stack is counted in the memory cap below
+    if nice:
+        os.nice(nice)
     import faulthandler
 
     if cap is not None:
@@ -314,7 +349,7 @@ def _serve(
 
         # On top of what the worker already has mapped (a fork of a parent that may be large,
         # e.g. after a long session): a fixed cap could starve a healthy worker.
-        limit = _mapped_bytes() + cap
+        limit = mapped_bytes() + cap
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A library dying in here is reported as a sentence about its file; what it prints as it
     # dies (a crash dump, a panic message) must not land on the user's terminal.

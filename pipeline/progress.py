@@ -9,6 +9,7 @@ callbacks the library already takes, so the library itself never prints.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,6 +27,11 @@ class Progress:
         self.quiet = quiet
         self._bar: Any = None
         self._stage: str | None = None
+        # Feedback is written while the workbook is: its copies are told once that is done.
+        self._lock = threading.Lock()
+        self._writing = False
+        self._held = 0
+        self._copies: int | None = None
 
     def step(self, stage: str, done: int = 1, total: int | None = None) -> None:
         """``done`` more of ``stage`` (of ``total``, where known)."""
@@ -56,13 +62,29 @@ class Progress:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """Show the cells written while the block writes the workbook."""
+        with self._lock:
+            self._writing = True
         timing.watch("cells", lambda amount: self.step(WRITING, amount))
         try:
             yield
         finally:
             timing.watch("cells", None)
-            self.close()
+            with self._lock:
+                self._writing = False
+                self.close()
+                if self._held:
+                    self.step(FEEDBACK, self._held, self._copies)
+                    self._held = 0
 
     def feedback(self, total: int) -> Any:
-        """A callback for each feedback copy written, of ``total``."""
-        return lambda: self.step(FEEDBACK, 1, total)
+        """A callback for each feedback copy written, of ``total`` (from any thread)."""
+        self._copies = total
+
+        def done() -> None:
+            with self._lock:
+                if self._writing:
+                    self._held += 1
+                else:
+                    self.step(FEEDBACK, 1, total)
+
+        return done

@@ -8,6 +8,7 @@ plain objects, and never print: the CLI renders what they return.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -126,11 +127,25 @@ def run(
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
         with frozen_heap():  # the round as read lives until the end, never collected
-            with progress.writing():
-                write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+            jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
+            # Feedback is written meanwhile, on a core the workbook leaves free, into the
+            # scratch folder: put in place once the run is recorded, gone with it if not.
+            writing = threading.Event()
+            writing.set()
+            drafts = scratch / "feedback"
+            drafts.mkdir()
+            marking = feedback.start_all(jobs, drafts, isolation, progress.feedback(len(jobs)),
+                                         writing)  # fmt: skip
+            try:
+                with progress.writing():
+                    write_and_record(write, outputs, scratch, (as_of, registers, files, plans))
+            except BaseException:
+                marking.stop()
+                raise
+            finally:
+                writing.clear()
             with stage("feedback"):
-                jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
-                written = feedback.write_all(jobs, isolation, progress.feedback(len(jobs)))
+                written = feedback.finish_all(marking, jobs)
                 progress.close()
     unwritten = [job.target for job in jobs if job.target not in written]
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
