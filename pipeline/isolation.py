@@ -101,8 +101,9 @@ class Running:
     """Jobs being done while this process does something else (see ``start_isolated``)."""
 
     def __init__(self, give_out: Callable[[], list[Any]], in_background: bool,
-                 stopping: threading.Event | None = None) -> None:  # fmt: skip
-        self.give_out, self.results, self.error = give_out, [], None
+                 stopping: threading.Event | None = None,
+                 pool: _Pool | None = None) -> None:  # fmt: skip
+        self.give_out, self.results, self.error, self.pool = give_out, [], None, pool
         self.stopping = stopping or threading.Event()
         self.thread = None
         if in_background:
@@ -126,6 +127,8 @@ class Running:
         if self.thread is None:
             return self.give_out()
         self.thread.join()
+        while self.pool is not None and self.pool.ended:  # (waited for here: whatever time
+            self.pool.ended.pop().ended()  # they took counts where this is waited for)
         if self.error is not None:
             raise self.error
         return self.results
@@ -151,7 +154,7 @@ def start_isolated(
     workers = [pool._new(niced=busy is not None) for _ in range(pool.count)]
     stopping = threading.Event()
     return Running(lambda: pool.run(list(jobs), on_done, started=workers, polite=busy,
-                                    stopping=stopping), True, stopping)  # fmt: skip
+                                    stopping=stopping), True, stopping, pool)  # fmt: skip
 
 
 def _quietly(meanwhile: Callable[[], None]) -> None:
@@ -210,12 +213,18 @@ class _Worker:
         """Whether it has grown past its allowance (only where the pool watches memory)."""
         return self.memory.exceeded()
 
-    def stop(self, kill: bool = False) -> None:
+    def stop(self, kill: bool = False, wait: bool = True) -> None:
+        """End it (``kill``: at once); ``wait``: until it has ended, else see ``ended``."""
         if kill:
             self.process.kill()
         else:
             with contextlib.suppress(OSError):
                 self.conn.send(None)
+        if wait:
+            self.ended()
+
+    def ended(self) -> None:
+        """Wait until it has ended (told to stop), killing it if it has not within seconds."""
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -225,6 +234,7 @@ class _Worker:
 
 class _Pool:
     def __init__(self, work: Callable, failed: Callable, isolation: Isolation, count: int):
+        self.ended: list[_Worker] = []  # workers told to stop, for the caller to wait for
         self.work, self.failed, self.isolation, self.count = work, failed, isolation, count
         self.meanwhile: threading.Thread | None = None
 
@@ -283,7 +293,8 @@ class _Pool:
                 if polite is not None and not polite.is_set():  # polite workers not needed now
                     for n, w in enumerate(workers):
                         if w.niced and not w.given:
-                            w.stop()
+                            w.stop(wait=False)
+                            self.ended.append(w)
                             workers[n] = self._new()
                 # Each idle worker a job, then each a job ahead, so that none waits for this
                 # process between jobs (but none holds two while another has none).
@@ -326,8 +337,10 @@ class _Pool:
                     finish(w, self.failed(jobs[w.job], reason))
                     replace(n, w)
         finally:
-            for w in workers:
-                w.stop()
+            for w in workers:  # (workers it was given are waited for by whoever gave them)
+                w.stop(wait=started is None)
+                if started is not None:
+                    self.ended.append(w)
             self._settle()
         return results
 
