@@ -12,7 +12,7 @@ SPAWNED_TESTS := tests/test_reading.py tests/test_reading_offsets.py tests/test_
 	tests/test_portability.py tests/test_rejections.py tests/test_feedback.py \
 	tests/test_email_returns.py
 
-.PHONY: demo test test-slow test-all lint format templates bench clean
+.PHONY: demo test test-slow test-all lint format templates bench bench-quick bench-paired clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ format: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
+
+# What a change costs, in about a minute: ratios to floors, against bench/reference.json.
+bench-quick: $(INSTALLED)
+	$(BIN)/python bench/quick.py
+
+# This checkout against another, in turn (BASE: a worktree of an older commit, with its .venv).
+bench-paired: $(INSTALLED)
+	$(BIN)/python bench/paired.py $(BASE)
 
 templates: $(INSTALLED)
 	for layout in $$($(BIN)/python -c "from pipeline.layouts import LAYOUTS; print(*LAYOUTS)"); do \

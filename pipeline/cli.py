@@ -18,7 +18,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .console import Group, echo, reading_bar, run_to_the_end
+from .console import Group, echo, run_to_the_end
 from .errors import PipelineError
 from .options import (
     Due,
@@ -191,6 +191,7 @@ def check(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write how long each stage took, as JSON, to this file.",
 )
+@click.option("--quiet", is_flag=True, help="Show no progress while it works (for scripts).")
 @pack_option
 @region_option
 def run(
@@ -202,6 +203,7 @@ def run(
     store: Path | None,
     file_times: bool,
     timings: Path | None,
+    quiet: bool,
     pack: bool,
     group: str | None,
 ) -> None:
@@ -214,12 +216,10 @@ def run(
     from .run import run as run_pipeline
 
     _run_and_report(
-        lambda on_file: run_pipeline(
-            inbox, outbox, registers, as_of, on_file, store, due, file_times=file_times
-        ),
-        pack or group is not None,
-        group,
-    )
+        lambda progress: run_pipeline(inbox, outbox, registers, as_of, store_path=store, due=due,
+                                      progress=progress, file_times=file_times),
+        pack or group is not None, group, quiet,
+    )  # fmt: skip
     if timings is not None:
         import json
 
@@ -228,11 +228,16 @@ def run(
         timings.write_text(json.dumps(report(), indent=2))
 
 
-def _run_and_report(start, pack: bool = False, group: str | None = None) -> None:
+def _run_and_report(start, pack: bool = False, group: str | None = None,
+                    quiet: bool = False) -> None:  # fmt: skip
+    from .progress import Progress
     from .report.terminal import summary_text
 
-    with reading_bar() as on_file:
-        result = start(on_file)
+    progress = Progress(quiet)  # (shown on a terminal only)
+    try:
+        result = start(progress)
+    finally:
+        progress.close()
     echo(summary_text(result.consolidation))
     if result.feedback:
         echo(f"Feedback for partners: {len(result.feedback)} file(s) in "
@@ -289,11 +294,10 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
              f"returns read from {earlier.inbox}")  # fmt: skip
     echo(f"This round: {made.inbox} ({made.files} files)")
     _run_and_report(
-        lambda on_file: run_pipeline(
-            made.inbox, directory, made.registers, as_of, on_file, made.store, made.due
-        ),
+        lambda progress: run_pipeline(made.inbox, directory, made.registers, as_of,
+                                      store_path=made.store, due=made.due, progress=progress),
         pack,
-    )
+    )  # fmt: skip
 
 
 @cli.command()

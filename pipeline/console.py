@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
 
 import click
 
@@ -66,24 +65,6 @@ class Group(click.Group):
 
 
 @contextlib.contextmanager
-def reading_bar() -> Iterator[Callable[[int, int], None]]:
-    """A progress bar of returns read, on a terminal only (quiet when output is piped), and
-    the ``on_file(done, total)`` that moves it."""
-    from tqdm import tqdm
-
-    tqdm.monitor_interval = 0  # no monitor thread: files are read in forked workers
-    bar = tqdm(desc="Reading returns", unit="file", disable=None, leave=False)
-
-    def on_file(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(1)
-
-    try:
-        yield on_file
-    finally:
-        bar.close()
-
-
 def run_to_the_end(command: click.Command) -> None:
     """Run ``command`` as the ``pipeline`` process, and end the process at once when it is
     done, with its exit code."""

@@ -16,6 +16,8 @@ It still parses a partner's file, so it runs in an isolated worker.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -27,12 +29,13 @@ from .files import FEEDBACK_MARK
 from .findings import TOO_LONG, Finding, Severity
 from .flags import FROM_FINDINGS, NO_RETURN, TURNED_DOWN
 from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
-from .isolation import ISOLATED, Isolation, run_isolated
+from .isolation import ISOLATED, Isolation, Running, run_isolated, start_isolated
 from .messages import SEPARATOR as ATTACHED
 from .naming import safe_stem, sheet_ref, visible_lines
 from .registers import organisation_key
 from .severity import AMBER, RED, SEVERITIES, level
 from .templates import DEFAULT_FONT
+from .timing import count
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
 if TYPE_CHECKING:  # (workers import this module: it stays light)
@@ -195,7 +198,42 @@ def write_all(
 
     results = run_isolated(write_feedback, [(job,) for job in jobs], _fix_list_only, isolation,
                            on_done)  # fmt: skip
-    return [path for path in results if path is not None]
+    written = [path for path in results if path is not None]
+    count("feedback copies", len(written))
+    return written
+
+
+def start_all(
+    jobs: list[FeedbackJob],
+    drafts: Path,
+    isolation: Isolation = ISOLATED,
+    on_done: Callable[[], None] | None = None,
+    busy: threading.Event | None = None,
+) -> Running:
+    """Begin writing every feedback copy, into the folder ``drafts``, and leave it to go on
+    while this process does other work (while ``busy`` is set, only on a core that would
+    otherwise wait: see ``isolation.start_isolated``); ``finish_all`` puts them in place."""
+    from . import xlsx  # noqa: F401 (imported once here: forked workers start with it)
+
+    drafted = [(replace(job, target=drafts / job.target.name),) for job in jobs]
+    return start_isolated(write_feedback, drafted, _fix_list_only, isolation, on_done, busy)
+
+
+def finish_all(running: Running, jobs: list[FeedbackJob]) -> list[Path]:
+    """Wait for the copies ``start_all`` began, and move each into its place (a copy that
+    cannot be written there is left out); returns the paths written."""
+    written = []
+    for job, draft in zip(jobs, running.result()):
+        if draft is None:
+            continue
+        try:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(draft, job.target)
+        except OSError:
+            continue
+        written.append(job.target)
+    count("feedback copies", len(written))
+    return written
 
 
 def _fix_list_only(job: tuple[FeedbackJob], reason: str) -> Path | None:

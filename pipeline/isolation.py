@@ -21,6 +21,7 @@ past its allowance. Either way the file is rejected as too large to read.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import threading
@@ -32,11 +33,14 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .children import Parent, context, end_with, this_process
+from .memory import Memory, mapped_bytes
 
 WORKER_MEMORY = 768 * 2**20  # more memory a worker may take: a backstop behind the limits
 # Linux enforces a cap on address space (RLIMIT_AS); macOS accepts one and ignores it, and
 # Windows has none.
 SYSTEM_CAPS_MEMORY = sys.platform.startswith("linux")
+NICE = 10  # how much lower a polite worker's priority is (a tenth of a core's share, shared)
+AHEAD = 2  # jobs a worker holds at once: the one it works on, and the next
 WATCH_SECONDS = 0.05  # how often the pool looks at a busy worker's memory, where it watches
 TOO_LARGE = "it is too large to read"
 
@@ -93,6 +97,66 @@ def run_isolated(
     return _Pool(work, failed, isolation, count).run(list(jobs), on_done, meanwhile)
 
 
+class Running:
+    """Jobs being done while this process does something else (see ``start_isolated``)."""
+
+    def __init__(self, give_out: Callable[[], list[Any]], in_background: bool,
+                 stopping: threading.Event | None = None,
+                 pool: _Pool | None = None) -> None:  # fmt: skip
+        self.give_out, self.results, self.error, self.pool = give_out, [], None, pool
+        self.stopping = stopping or threading.Event()
+        self.thread = None
+        if in_background:
+            self.thread = threading.Thread(target=self._run, name="isolated-jobs", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.results = self.give_out()
+        except BaseException as err:  # said by result()
+            self.error = err
+
+    def stop(self) -> None:
+        """Give out no more jobs (those not given have no result); wait for those given."""
+        self.stopping.set()
+        with contextlib.suppress(BaseException):
+            self.result()
+
+    def result(self) -> list[Any]:
+        """Wait for every job; the results in the order of the jobs."""
+        if self.thread is None:
+            return self.give_out()
+        self.thread.join()
+        while self.pool is not None and self.pool.ended:  # (waited for here: whatever time
+            self.pool.ended.pop().ended()  # they took counts where this is waited for)
+        if self.error is not None:
+            raise self.error
+        return self.results
+
+
+def start_isolated(
+    work: Callable[..., Any],
+    jobs: Sequence[tuple[Any, ...]],
+    failed: Callable[[tuple[Any, ...], str], Any],
+    isolation: Isolation = ISOLATED,
+    on_done: Callable[[], None] | None = None,
+    busy: threading.Event | None = None,
+) -> Running:
+    """``run_isolated``, left to run while this process goes on with other work: the workers
+    are started now (from this thread) and given the jobs from another. While ``busy`` is
+    set they yield the processor to anything else (a lower priority, where the system has
+    one), so they use only a core that would otherwise wait; once it is cleared, each is
+    replaced by one at the usual priority when it has finished what it holds. ``on_done`` is
+    called from that other thread."""
+    if not jobs or isolation.workers == 0:
+        return Running(lambda: run_isolated(work, jobs, failed, isolation, on_done), False)
+    pool = _Pool(work, failed, isolation, min(isolation.workers or default_workers(), len(jobs)))
+    workers = [pool._new(niced=busy is not None) for _ in range(pool.count)]
+    stopping = threading.Event()
+    return Running(lambda: pool.run(list(jobs), on_done, started=workers, polite=busy,
+                                    stopping=stopping), True, stopping, pool)  # fmt: skip
+
+
 def _quietly(meanwhile: Callable[[], None]) -> None:
     with contextlib.suppress(Exception):
         meanwhile()
@@ -108,35 +172,59 @@ def _attempt(work: Callable[..., Any], job: tuple[Any, ...], failed: Callable) -
 
 
 class _Worker:
-    def __init__(self, work: Callable, failed: Callable, isolation: Isolation) -> None:
+    def __init__(
+        self, work: Callable, failed: Callable, isolation: Isolation, niced: bool = False
+    ) -> None:
         start = context()
         self.conn, child = start.Pipe()
         cap = None if isolation.watch_memory else isolation.memory
+        self.niced = niced and hasattr(os, "nice")
+        nice = NICE if self.niced else 0
         self.process = start.Process(
-            target=_serve, args=(child, work, failed, cap, this_process()), daemon=True
+            target=_serve, args=(child, work, failed, cap, this_process(), nice), daemon=True
         )
         self.process.start()
         child.close()
-        self.job: int | None = None
+        self.given: deque[int] = deque()  # the jobs sent and not yet answered, in order
         self.deadline = 0.0
-        self.memory = _Memory(self.process.pid, 0 if cap else isolation.memory)
+        self.memory = Memory(self.process.pid, 0 if cap else isolation.memory)
+
+    @property
+    def job(self) -> int | None:
+        """The job it is working on (the first of those given), if any."""
+        return self.given[0] if self.given else None
 
     def give(self, job: int, payload: tuple[Any, ...], seconds: float) -> None:
-        """Send it ``payload``, job number ``job``, to be done within ``seconds``."""
+        """Send it ``payload``, job number ``job``, to be done within ``seconds`` of starting
+        it (at once, if it has nothing else to do)."""
         self.memory.start()
         self.conn.send(payload)
-        self.job, self.deadline = job, time.monotonic() + seconds
+        if not self.given:
+            self.deadline = time.monotonic() + seconds
+        self.given.append(job)
+
+    def answered(self, seconds: float) -> int:
+        """Its job is done: the job's number; the next it was given starts now."""
+        done = self.given.popleft()
+        self.deadline = time.monotonic() + seconds
+        return done
 
     def too_large(self) -> bool:
         """Whether it has grown past its allowance (only where the pool watches memory)."""
         return self.memory.exceeded()
 
-    def stop(self, kill: bool = False) -> None:
+    def stop(self, kill: bool = False, wait: bool = True) -> None:
+        """End it (``kill``: at once); ``wait``: until it has ended, else see ``ended``."""
         if kill:
             self.process.kill()
         else:
             with contextlib.suppress(OSError):
                 self.conn.send(None)
+        if wait:
+            self.ended()
+
+    def ended(self) -> None:
+        """Wait until it has ended (told to stop), killing it if it has not within seconds."""
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -146,14 +234,15 @@ class _Worker:
 
 class _Pool:
     def __init__(self, work: Callable, failed: Callable, isolation: Isolation, count: int):
+        self.ended: list[_Worker] = []  # workers told to stop, for the caller to wait for
         self.work, self.failed, self.isolation, self.count = work, failed, isolation, count
         self.meanwhile: threading.Thread | None = None
 
-    def _new(self) -> _Worker:
+    def _new(self, niced: bool = False) -> _Worker:
         # A fork while another thread is inside an import could leave the worker waiting on
         # that import's lock forever: the thread finishes before any worker is forked.
         self._settle()
-        return _Worker(self.work, self.failed, self.isolation)
+        return _Worker(self.work, self.failed, self.isolation, niced)
 
     def _busy_meanwhile(self) -> bool:
         return self.meanwhile is not None and self.meanwhile.is_alive()
@@ -172,34 +261,53 @@ class _Pool:
         jobs: list[tuple[Any, ...]],
         on_done: Callable[[], None] | None,
         meanwhile: Callable[[], None] | None = None,
+        started: list[_Worker] | None = None,
+        polite: threading.Event | None = None,
+        stopping: threading.Event | None = None,
     ) -> list[Any]:
         results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
         first = max(1, self.count - 1) if meanwhile is not None else self.count
-        workers = [self._new() for _ in range(first)]
+        workers = started or [self._new() for _ in range(first)]
         if meanwhile is not None:
             self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
             self.meanwhile.start()
 
         def finish(worker: _Worker, result: Any) -> None:
-            results[worker.job] = result
-            worker.job = None
+            results[worker.answered(self.isolation.seconds)] = result
             if on_done:
                 on_done()
+
+        def replace(n: int, worker: _Worker) -> None:
+            """A fresh worker in its place; the jobs it was given after the one that ended it
+            are given again."""
+            pending.extendleft(reversed(worker.given))
+            workers[n] = self._replace(worker)
 
         try:
             while pending or any(w.job is not None for w in workers):
                 if len(workers) < self.count and pending and not self._busy_meanwhile():
                     workers.append(self._new())
-                for n, w in enumerate(workers):
-                    if w.job is None and pending:
+                if stopping is not None and stopping.is_set():
+                    pending.clear()
+                if polite is not None and not polite.is_set():  # polite workers not needed now
+                    for n, w in enumerate(workers):
+                        if w.niced and not w.given:
+                            w.stop(wait=False)
+                            self.ended.append(w)
+                            workers[n] = self._new()
+                # Each idle worker a job, then each a job ahead, so that none waits for this
+                # process between jobs (but none holds two while another has none).
+                for holding, (n, w) in itertools.product(range(AHEAD), enumerate(workers)):
+                    retiring = w.niced and polite is not None and not polite.is_set()
+                    if len(w.given) == holding and pending and w is workers[n] and not retiring:
                         job = pending.popleft()
                         try:
                             w.give(job, jobs[job], self.isolation.seconds)
-                        except OSError:  # it died while idle: a fresh one takes the job
+                        except OSError:  # it has died: its result says why, if it was busy
                             pending.appendleft(job)
-                            workers[n] = self._replace(w)
-                            continue
+                            if w.job is None:  # (it died idle: a fresh one takes the job)
+                                replace(n, w)
                 busy = {w.conn: w for w in workers if w.job is not None}
                 if not busy:  # every job given was handed back (its worker had died): again
                     continue
@@ -215,7 +323,7 @@ class _Pool:
                     except (EOFError, OSError):
                         reason = "the reader stopped working on it (it is damaged or too large)"
                         finish(w, self.failed(jobs[w.job], reason))
-                        workers[workers.index(w)] = self._replace(w)
+                        replace(workers.index(w), w)
                 now = time.monotonic()
                 for n, w in enumerate(workers):
                     if w.job is None or w.conn.poll():  # (its result is in: taken next time)
@@ -227,63 +335,26 @@ class _Pool:
                     else:
                         continue
                     finish(w, self.failed(jobs[w.job], reason))
-                    workers[n] = self._replace(w)
+                    replace(n, w)
         finally:
-            for w in workers:
-                w.stop()
+            for w in workers:  # (workers it was given are waited for by whoever gave them)
+                w.stop(wait=started is None)
+                if started is not None:
+                    self.ended.append(w)
             self._settle()
         return results
 
 
-class _Memory:
-    """A worker's memory as the pool watches it: it may hold ``allowance`` bytes more than it
-    held when given its first job (a fixed ceiling, as the system's cap is where there is one).
-    With no allowance (the system caps the worker), nothing is watched."""
-
-    def __init__(self, pid: int, allowance: int) -> None:
-        self.pid, self.allowance = pid, allowance
-        self.limit: int | None = None
-        self.process: Any = None
-
-    def _held(self) -> int:
-        """What it holds: its private memory on Windows (which trims a process's working set
-        whenever it likes), its resident memory elsewhere; 0 once it has ended."""
-        import psutil
-
-        try:
-            if self.process is None:
-                self.process = psutil.Process(self.pid)
-            held = self.process.memory_info()
-        except psutil.Error:  # it has ended: the pool hears so from its pipe
-            return 0
-        return held.vms if os.name == "nt" else held.rss
-
-    def start(self) -> None:
-        """A job starts: the ceiling is set, if this is the first."""
-        if self.allowance and self.limit is None:
-            self.limit = self._held() + self.allowance
-
-    def exceeded(self) -> bool:
-        """Whether it holds more than it is allowed."""
-        return self.limit is not None and self._held() > self.limit
-
-
-def _mapped_bytes() -> int:
-    """This process's virtual size (Linux), or 0 where it cannot be read."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
 def _serve(
-    conn: Connection, work: Callable, failed: Callable, cap: int | None, parent: Parent
-) -> None:
+    conn: Connection, work: Callable, failed: Callable, cap: int | None, parent: Parent,
+    nice: int = 0,
+) -> None:  # fmt: skip
     """A worker's life: do each job sent, send back the result, until told to stop (or until
     the run that started it ends, however it ends). With ``cap``, the system holds it to that
-    much more address space than it has now."""
+    much more address space than it has now; with ``nice``, it runs at that lower priority."""
     end_with(parent)  # first, so that its thread's stack is counted in the memory cap below
+    if nice:
+        os.nice(nice)
     import faulthandler
 
     if cap is not None:
@@ -291,7 +362,7 @@ def _serve(
 
         # On top of what the worker already has mapped (a fork of a parent that may be large,
         # e.g. after a long session): a fixed cap could starve a healthy worker.
-        limit = _mapped_bytes() + cap
+        limit = mapped_bytes() + cap
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A library dying in here is reported as a sentence about its file; what it prints as it
     # dies (a crash dump, a panic message) must not land on the user's terminal.

@@ -8,6 +8,7 @@ plain objects, and never print: the CLI renders what they return.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import feedback
-from .children import start_method
+from .children import frozen_heap, start_method
 from .consolidation import consolidate
 from .due import Dues, due_dates
 from .errors import UsageError
@@ -30,6 +31,7 @@ from .notices import NOTICE, notice_of
 from .outputs import Outputs, write_and_record
 from .periods import count_once, in_play, round_for_files
 from .plans import TRAIL_ROUNDS, Consolidation
+from .progress import Progress
 from .registers import organisation_key, read_registers
 from .round_records import round_records
 from .store.shown import REGISTER
@@ -100,6 +102,7 @@ def run(
     store_path: Path | None = None,
     due: date | Dues | None = None,
     isolation: Isolation = ISOLATED,
+    progress: Progress | None = None,
     *,
     file_times: bool = False,
 ) -> RunResult:
@@ -112,7 +115,8 @@ def run(
     (for the tracker): a date for every layout, or rules giving each layout's date in its
     round. A return is late only when evidence says it arrived after it (``pipeline.arrival``;
     ``file_times``: the team's rule that file times are arrival times).
-    ``on_file(done, total)`` is called after each file is read. Files are read in isolated
+    ``on_file(done, total)`` is called after each file is read; ``progress`` is told of each
+    stage's work as it goes (see ``pipeline.progress``). Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
 
@@ -126,6 +130,8 @@ def run(
     from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
+    progress = progress or Progress(quiet=True)
+    on_file = on_file or progress.on_file
     registers = read_registers(list(register_paths))
     inbox, outbox = Path(inbox), Path(outbox)
     if not inbox.is_dir():
@@ -146,10 +152,28 @@ def run(
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
 
-        write_and_record(write, outputs, scratch, (as_of, registers, files, plans, shown))
-        with stage("feedback"):
+        with frozen_heap():  # the round as read lives until the end, never collected
             jobs = [job for job in jobs if not job.written_before]  # (kept as they were)
-            written = feedback.write_all(jobs, isolation)
+            # Feedback is written meanwhile, on a core the workbook leaves free, into the
+            # scratch folder: put in place once the run is recorded, gone with it if not.
+            writing = threading.Event()
+            writing.set()
+            drafts = scratch / "feedback"
+            drafts.mkdir()
+            marking = feedback.start_all(jobs, drafts, isolation, progress.feedback(len(jobs)),
+                                         writing)  # fmt: skip
+            try:
+                with progress.writing():
+                    write_and_record(write, outputs, scratch,
+                                     (as_of, registers, files, plans, shown))  # fmt: skip
+            except BaseException:
+                marking.stop()
+                raise
+            finally:
+                writing.clear()
+            with stage("feedback"):
+                written = feedback.finish_all(marking, jobs)
+                progress.close()
     unwritten = [job.target for job in jobs if job.target not in written]
     return RunResult(outputs.workbook, consolidation, store_path, written, unwritten)
 

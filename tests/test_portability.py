@@ -141,13 +141,11 @@ SLASHES_ALLOWED = {
     "inbox.py": "names shown to people: sub/file.xlsx, as the Returns Log has them",
     "safety.py": "names inside a workbook's zip, which always uses /",
     "package.py": "part names and XPath steps inside a workbook's package, which use /",
-    "marks.py": "XPath steps inside a workbook's sheet, which use /",
+    "grid.py": "XPath steps inside a workbook's sheet, which use /",
     "messages.py": "an attachment's name as a mail client gave it, either separator its own",
     "archive.py": "a key under the archive folder, joined to it with pathlib (which takes /)",
     "intake.py": "an upload's name shown to people, uploads/Leeds/..., as the inbox's names are",
-    "receiving.py": (
-        "a file name as a browser sent it, either separator its own, cut to its last part"
-    ),
+    "receiving.py": "a file name as a browser sent it, either separator, cut to its last part",
     "rounds.py": "a financial year as people write it: 2025/26",
     "quarters.py": "a financial year as people write it: 2025/26",
 }

@@ -128,3 +128,65 @@ def test_the_added_sheet_opens_alone_even_where_a_chart_sheet_was_selected(tmp_p
                     and b"chartsheet" not in z.read(n)]  # fmt: skip
     assert selected == fix_list, selected  # the Fix list alone, not the chart sheet too
     assert openpyxl.load_workbook(out).active.title == "Fix list"
+
+
+def compressed(path, name):
+    """A member's bytes as stored in the zip (compressed), read from its local header."""
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(name)
+    blob = path.read_bytes()
+    name_length, extra_length = struct.unpack("<2H", blob[info.header_offset + 26 :][:4])
+    start = info.header_offset + 30 + name_length + extra_length
+    return blob[start : start + info.compress_size]
+
+
+def test_parts_the_copy_does_not_change_are_copied_still_compressed(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Guidance").write("A1", "How to fill it in " * 50)
+    book.add_worksheet("Plan").write("A1", "Leeds")
+    book.close()
+    out = marked(path, {"Plan": [Mark("B2", "FFC7CE", "Must fix.")]}, tmp_path / "o.xlsx")
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+    for name in ("xl/worksheets/sheet1.xml", "xl/theme/theme1.xml"):
+        assert compressed(out, name) == compressed(path, name), name
+    assert compressed(out, "xl/worksheets/sheet2.xml") != compressed(
+        path, "xl/worksheets/sheet2.xml"
+    )
+    assert openpyxl.load_workbook(out)["Guidance"]["A1"].value.startswith("How to fill")
+
+
+def test_a_package_zipped_as_a_stream_is_marked_and_reads_back(tmp_path):
+    """A zip written as a stream (sizes after each part, as some programs write them) has its
+    parts copied with their sizes in their headers."""
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Plan").write("A1", "Leeds")
+    book.close()
+
+    class Stream:  # a file that cannot seek
+        def __init__(self):
+            self.parts = []
+
+        def write(self, data):
+            self.parts.append(bytes(data))
+            return len(data)
+
+        def flush(self):
+            pass
+
+    stream = Stream()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            with dst.open(info.filename, "w") as member:
+                member.write(src.read(info))
+    streamed = tmp_path / "streamed.xlsx"
+    streamed.write_bytes(b"".join(stream.parts))
+    with zipfile.ZipFile(streamed) as z:
+        assert all(info.flag_bits & 0x08 for info in z.infolist())  # sizes after the data
+    out = marked(streamed, {"Plan": [Mark("B2", "FFC7CE", "Must fix.")]}, tmp_path / "o.xlsx")
+    with zipfile.ZipFile(out) as z:
+        assert z.testzip() is None
+    sheet = openpyxl.load_workbook(out)["Plan"]
+    assert sheet["A1"].value == "Leeds" and sheet["B2"].fill.fgColor.rgb.endswith("FFC7CE")

@@ -53,3 +53,13 @@ def _wait_as_on_windows(parent, ready: str) -> None:
     end_with(parent)
     Path(ready).write_text(str(os.getpid()))
     time.sleep(600)
+
+
+def priority_and(number: int) -> tuple[int, int]:
+    """How much lower than its parent's this worker's priority is, and ``number`` again."""
+    import time
+
+    time.sleep(0.01)
+    return os.getpriority(os.PRIO_PROCESS, 0) - os.getpriority(
+        os.PRIO_PROCESS, os.getppid()
+    ), number

@@ -100,7 +100,9 @@ def read_value(raw: Any, field: Field) -> Reading:
 
 def reader(field: Field) -> Callable[[Any], Reading]:
     """``read_value`` for one field, looked up once (for reading many rows); the raw value
-    must not be None or ""."""
+    must not be None or "". A value met again in a file (a status, a date, a lead officer's
+    name) is read once and shared: a reading is the same every time and cannot be changed,
+    and a large round holds each such value once, not once a row."""
     read = KINDS[field.kind].read
 
     def read_one(raw: Any) -> Reading:
@@ -108,7 +110,23 @@ def reader(field: Field) -> Callable[[Any], Reading]:
             return Reading(None)
         return read(raw, field)
 
-    return read_one
+    if field.kind is Kind.LONG_TEXT:  # (a paragraph: each its own)
+        return read_one
+    known: dict[tuple[type, Any], Reading] = {}
+
+    def read_again(raw: Any) -> Reading:
+        key = (type(raw), raw)  # (1, 1.0 and True are equal, and read differently)
+        found = known.get(key)
+        if found is None:
+            found = read_one(raw)
+            if len(known) < _REMEMBERED:
+                known[key] = found
+        return found
+
+    return read_again
+
+
+_REMEMBERED = 1024  # values remembered per field and file
 
 
 KINDS: dict[Kind, KindRule] = {

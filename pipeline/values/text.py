@@ -4,6 +4,7 @@ type for them, and the limit of what a cell holds."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import textwrap
 from collections.abc import Callable
@@ -53,6 +54,7 @@ CHARACTERS_PER_WIDTH = 1.15
 LINE_HEIGHT = 12.5
 
 
+@functools.lru_cache(maxsize=2**14)  # (a round's messages say the same things many times)
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
     LibreOffice do not set a row's height from wrapped text written by a program)."""

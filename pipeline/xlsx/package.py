@@ -4,16 +4,16 @@ Loading and saving a partner's workbook with openpyxl costs a tenth of a second 
 drops what openpyxl does not know (images, charts, form controls). Editing the package's own
 XML parts costs a few milliseconds and keeps everything it does not touch byte for byte.
 
-A part is kept as bytes until it is asked for as XML (``xml``); only the parts asked for are
-written again. The parser refuses entities and DTDs (the inbox's checks have refused such a
-file already; this is a second lock on the same door).
+A part is kept as read, still compressed, until it is asked for (``raw``, ``xml``); a part
+never changed is written back as it was read, still compressed (``archive``), and only the
+parts asked for as XML, or put, are written again. The parser refuses entities and DTDs (the
+inbox's checks have refused such a file already; this is a second lock on the same door).
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..naming import sheet_ref
+from . import archive
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -67,8 +68,9 @@ class SheetPart:
 class Package:
     """The parts of one .xlsx, edited in memory and saved as a new file."""
 
-    def __init__(self, parts: dict[str, bytes]) -> None:
-        self._bytes = parts
+    def __init__(self, parts: dict[str, bytes], members: dict[str, archive.Member] | None = None):
+        self._members = members or {}  # parts as read, untouched: written back as they are
+        self._bytes = parts  # parts put, or changed as bytes
         self._xml: dict[str, etree._Element] = {}
         self._related: dict[str, list[tuple[str, str, str]]] = {}  # by part, until changed
 
@@ -76,9 +78,8 @@ class Package:
     def open(cls, path: Path) -> Package:
         """The package of the .xlsx at ``path`` (read whole: returns are small)."""
         try:
-            with zipfile.ZipFile(path) as archive:
-                return cls({info.filename: archive.read(info) for info in archive.infolist()})
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            return cls({}, archive.read(path))
+        except (archive.ArchiveError, OSError) as err:
             raise Unmarkable(f"it could not be opened again ({err})") from None
 
     @classmethod
@@ -122,11 +123,11 @@ class Package:
 
     def parts(self) -> list[str]:
         """Every part's name."""
-        return sorted(set(self._bytes) | set(self._xml))
+        return sorted(set(self._members) | set(self._bytes) | set(self._xml))
 
     def has(self, part: str) -> bool:
         """Whether the package holds ``part`` (part names are the same ignoring case)."""
-        if part in self._bytes or part in self._xml:
+        if part in self._members or part in self._bytes or part in self._xml:
             return True
         return part.casefold() in {name.casefold() for name in self.parts()}
 
@@ -134,7 +135,7 @@ class Package:
         """The part's XML root, parsed once; what is changed in it is saved."""
         if part not in self._xml:
             try:
-                self._xml[part] = etree.fromstring(self._bytes[part], _PARSER)
+                self._xml[part] = etree.fromstring(self.raw(part), _PARSER)
             except KeyError:
                 raise Unmarkable(f"its part {part} is missing") from None
             except etree.XMLSyntaxError as err:
@@ -150,12 +151,26 @@ class Package:
         if part in self._xml:
             return etree.tostring(self._xml[part], xml_declaration=True, encoding="UTF-8",
                                   standalone=True)  # fmt: skip
-        return self._bytes[part]
+        if part in self._bytes:
+            return self._bytes[part]
+        try:
+            return self._members[part].data()
+        except archive.ArchiveError as err:
+            raise Unmarkable(str(err)) from None
+
+    def parsed(self, part: str) -> bool:
+        """Whether ``part`` has been asked for as XML (and is to be edited so)."""
+        return part in self._xml
+
+    def _untouched(self, part: str) -> bool:
+        """Whether ``part`` is as it was read (never parsed, nor put)."""
+        return part in self._members and part not in self._xml and part not in self._bytes
 
     def put(self, part: str, content: bytes | etree._Element, kind: str | None = None) -> None:
         """Add or replace a part (with its content type where ``kind`` names one)."""
         self._xml.pop(part, None)
         self._bytes.pop(part, None)
+        self._members.pop(part, None)
         if isinstance(content, bytes):
             self._bytes[part] = content
         else:
@@ -169,6 +184,7 @@ class Package:
         for gone in (part, rels_of(part)):
             self._xml.pop(gone, None)
             self._bytes.pop(gone, None)
+            self._members.pop(gone, None)
         override = self._override_of(part)
         if override is not None:
             override.getparent().remove(override)
@@ -273,7 +289,9 @@ class Package:
                 found.append(SheetPart(sheet.get("name", ""), target, index))
         return found
 
-    def add_sheet_first(self, name: str, sheet: etree._Element, print_rows: str | None) -> str:
+    def add_sheet_first(
+        self, name: str, sheet: bytes | etree._Element, print_rows: str | None
+    ) -> str:
         """Put ``sheet`` first in the workbook as ``name`` and show it on opening, in place of
         any sheet of that name already there (an earlier copy of it); ``print_rows`` (e.g.
         ``4:4``) repeat at the top of each printed page. Returns the new sheet's part."""
@@ -329,16 +347,32 @@ class Package:
             if part in self._xml:  # a worksheet's, a chart sheet's: any sheet may be selected
                 for view in self._xml[part].iter(q("sheetView"), q("chartsheetView")):
                     view.attrib.pop("tabSelected", None)
-            elif part in self._bytes:
-                self._bytes[part] = _SELECTED.sub(b"", self._bytes[part])
+            elif part in self._members or part in self._bytes:
+                self._unselect(part)
+
+    def _unselect(self, part: str) -> None:
+        """The sheet ``part``, not selected, edited in its bytes: its views come before its
+        cells, so only what comes before them is looked at."""
+        data = self.raw(part)
+        cells = data.find(b"<sheetData")
+        views = data[: cells if cells >= 0 else len(data)]
+        if _SELECTED.search(views):
+            self.put(part, _SELECTED.sub(b"", views) + data[len(views) :])
 
     def save(self, path: Path, modified: datetime) -> None:
         """Write the package to ``path``, its document properties saying ``modified``."""
         self._set_modified(modified)
         others = [part for part in self.parts() if part != _TYPES_PART]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-            for part in (_TYPES_PART, *others):  # the content types first, as Office writes
-                archive.writestr(part, self.raw(part))
+        members = [  # the content types first, as Office writes
+            self._members[part]
+            if self._untouched(part)
+            else archive.packed(part, self.raw(part), modified)
+            for part in (_TYPES_PART, *others)
+        ]
+        try:
+            archive.write(path, members)
+        except archive.ArchiveError as err:
+            raise Unmarkable(str(err)) from None
 
     def set_custom_property(self, name: str, value: str) -> None:
         """Set a text property of the document (File > Properties > Custom)."""

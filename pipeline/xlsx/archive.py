@@ -1,0 +1,144 @@
+"""A zip archive read member by member and written again with its untouched members copied as
+they are: still compressed, never inflated and deflated again.
+
+``zipfile`` can only write a member by compressing it, so a marked-up copy of a partner's
+workbook would inflate and deflate every part, though it changes three or four. Here each
+member's compressed bytes are kept as read (``Member``) and written back with its own CRC and
+sizes; only new or changed parts are deflated (at level 1). Archives are small (a return is a
+few hundred kilobytes), so no ZIP64: a member or archive too large for plain zip is refused.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+LEVEL = 1  # zlib's level for what is written anew: quick, and the parts are small
+_LOCAL = struct.Struct("<4s5H3L2H")  # a local file header, before its name and extra field
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DESCRIPTOR = 0x08  # flag: sizes and CRC follow the data (we write them in the header)
+_UTF8 = 0x800  # flag: the member's name is UTF-8
+_ENCRYPTED = 0x01
+_LIMIT = 0xFFFFFFFF
+
+
+class ArchiveError(Exception):
+    """The archive cannot be read (or written) member by member: the sentence says why."""
+
+
+@dataclass
+class Member:
+    """One member as read: its name, its compressed bytes and what its header says."""
+
+    name: str
+    raw_name: bytes
+    flags: int
+    method: int
+    dos_time: int
+    dos_date: int
+    crc: int
+    size: int
+    compressed: bytes
+    external: int = 0  # the file's attributes, as the system that made it put them
+    made_by: int = 20 | 3 << 8  # zip version 2.0, on Unix (as zipfile writes)
+    needs: int = 20  # the zip version needed to extract it
+    _data: bytes | None = field(default=None, repr=False)
+
+    def data(self) -> bytes:
+        """Its contents, inflated (once), checked against its CRC."""
+        if self._data is None:
+            if self.method == zipfile.ZIP_STORED:
+                data = self.compressed
+            elif self.method == zipfile.ZIP_DEFLATED:
+                try:
+                    data = zlib.decompressobj(-15).decompress(self.compressed)
+                except zlib.error as err:
+                    raise ArchiveError(f"its part {self.name} is damaged ({err})") from None
+            else:
+                raise ArchiveError(f"its part {self.name} is compressed in a way we do not read")
+            if zlib.crc32(data) != self.crc or len(data) != self.size:
+                raise ArchiveError(f"its part {self.name} is damaged (its checksum is wrong)")
+            self._data = data
+        return self._data
+
+
+def read(path: Path) -> dict[str, Member]:
+    """Every member of the zip at ``path``, by name, in the archive's order."""
+    blob = Path(path).read_bytes()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as err:
+        raise ArchiveError(f"it is not a zip file we can read ({err})") from None
+    members = {}
+    for info in infos:
+        start = info.header_offset
+        header = blob[start : start + _LOCAL.size]
+        if len(header) < _LOCAL.size or header[:4] != _LOCAL_SIGNATURE:
+            raise ArchiveError(f"its part {info.filename} has no proper header")
+        *_, name_length, extra_length = _LOCAL.unpack(header)
+        begin = start + _LOCAL.size
+        raw_name = blob[begin : begin + name_length]
+        begin += name_length + extra_length
+        compressed = blob[begin : begin + info.compress_size]
+        if info.flag_bits & _ENCRYPTED or len(compressed) != info.compress_size:
+            raise ArchiveError(f"its part {info.filename} is encrypted or cut short")
+        date, time = _dos(info.date_time)
+        members[info.filename] = Member(
+            info.filename, raw_name, info.flag_bits & ~_DESCRIPTOR, info.compress_type, time,
+            date, info.CRC, info.file_size, compressed, info.external_attr,
+            info.create_version | info.create_system << 8,
+            20 if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            else info.extract_version,
+        )  # fmt: skip
+    return members
+
+
+def packed(name: str, data: bytes, when: datetime) -> Member:
+    """A new member holding ``data``, deflated, dated ``when``."""
+    squeeze = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    compressed = squeeze.compress(data) + squeeze.flush()
+    try:
+        raw_name, flags = name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        raw_name, flags = name.encode("utf-8"), _UTF8
+    date, time = _dos(when.timetuple()[:6])
+    return Member(name, raw_name, flags, zipfile.ZIP_DEFLATED, time, date, zlib.crc32(data),
+                  len(data), compressed, 0o600 << 16, _data=data)  # fmt: skip
+
+
+def write(path: Path, members: list[Member]) -> None:
+    """Write ``members`` as a zip at ``path``, in the order given."""
+    central = []
+    offset = 0
+    with open(path, "wb") as out:
+        for m in members:
+            if max(m.size, len(m.compressed), offset) >= _LIMIT:
+                raise ArchiveError("it is too large to be written again")
+            out.write(_LOCAL.pack(_LOCAL_SIGNATURE, m.needs, m.flags, m.method, m.dos_time,
+                                  m.dos_date, m.crc, len(m.compressed), m.size,
+                                  len(m.raw_name), 0))  # fmt: skip
+            out.write(m.raw_name)
+            out.write(m.compressed)
+            central.append(_CENTRAL.pack(b"PK\x01\x02", m.made_by, m.needs, m.flags, m.method,
+                                         m.dos_time, m.dos_date, m.crc, len(m.compressed),
+                                         m.size, len(m.raw_name), 0, 0, 0, 0, m.external,
+                                         offset) + m.raw_name)  # fmt: skip
+            offset += _LOCAL.size + len(m.raw_name) + len(m.compressed)
+        directory = b"".join(central)
+        out.write(directory)
+        out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
+                            offset, 0))  # fmt: skip
+
+
+def _dos(stamp: tuple[int, ...]) -> tuple[int, int]:
+    """(date, time) as a zip header holds them (years before 1980 are 1980)."""
+    year, month, day, hour, minute, second = stamp
+    year = max(year, 1980)
+    return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2

@@ -1,0 +1,351 @@
+"""A worksheet's cells edited in its bytes, without parsing the sheet: the rows and cells a
+mark touches are found by their references and spliced; every other byte stays as it was.
+
+Parsing a 200-row sheet and writing it out again costs a few milliseconds; a partner's file
+is marked in a handful of cells. This editor serves sheets written the usual way (the main
+namespace as the default, every row and touched cell with its reference, UTF-8, no comments,
+CDATA or DTD); for any other ``SheetBytes.of`` gives None and the sheet is parsed
+(``marks._Grid``). Both do the same to a cell, which a test checks on generated sheets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .package import DOC_REL, MAIN
+from .values import cell_xml, letters
+
+_ROOT = re.compile(rb"<worksheet\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_CELL_TAG = re.compile(rb"<c(?=[\s/>])([^>]*?)(/?)>")
+_R = re.compile(rb"""\sr=["']([^"']*)["']""")
+_S = re.compile(rb"""\ss=["']([^"']*)["']""")
+_T = re.compile(rb"""\st=["'][^"']*["']""")
+_SPANS = re.compile(rb"""\sspans=["'][^"']*["']""")
+_CUSTOM_FORMAT = re.compile(rb"""\scustomFormat=["'](?:1|true)["']""")
+_REF = re.compile(rb"^([A-Z]{1,3})(\d+)$")
+_VALUE = re.compile(rb"<f\b[^>]*/>|<f\b.*?</f>|<v\b[^>]*/>|<v\b.*?</v>|<is\b.*?</is>", re.S)
+_COL = re.compile(rb"<col\b([^>]*)>")
+_MERGED = re.compile(rb"""<mergeCell\b[^>]*\bref=["']([A-Z]+\d+):([A-Z]+\d+)["']""")
+_DIMENSION = re.compile(rb"""(<dimension\b[^>]*\bref=["'])([^"']*)(["'])""")
+_LEGACY = re.compile(rb"<legacyDrawing\b([^>]*)>")
+_BOM = b"\xef\xbb\xbf"
+_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding=["']([^"']*)["']""")
+_ATTRIBUTE = re.compile(rb"""\s([\w:]+)=["']([^"']*)["']""")
+
+
+@dataclass
+class _Row:
+    number: int
+    start: int  # where its start tag begins
+    open_end: int  # where its start tag ends
+    end: int  # where it ends (after </row>)
+    tag: bytes  # its start tag's attributes
+    cells: dict[int, _Cell] | None = None
+    touched: bool = False  # a cell of it has been asked for
+
+
+@dataclass
+class _Cell:
+    """A cell found (or made) in the sheet's bytes."""
+
+    row: int
+    col: int
+    attributes: bytes  # its start tag's attributes
+    inner: bytes  # what it holds
+    made: bool = False
+    changed: bool = False
+    span: tuple[int, int] = (-1, -1)  # where it stands in the sheet's bytes (if not made)
+
+    @property
+    def style(self) -> int:
+        """Its style's index (0 where it names none)."""
+        found = _S.search(self.attributes)
+        return int(found.group(1)) if found else 0
+
+    @property
+    def has_formula(self) -> bool:
+        """Whether it holds a formula (which others may share)."""
+        return re.search(rb"<f\b", self.inner) is not None
+
+    def set_style(self, style: int) -> None:
+        """Give it style ``style``."""
+        attributes = _S.sub(b"", self.attributes)
+        self.attributes = attributes + b' s="%d"' % style
+        self.changed = True
+
+    def write(self, value: Any, date1904: bool) -> None:
+        """Put ``value`` in it, as ``grid.write_value`` does."""
+        kind, held = cell_xml(value, date1904)
+        self.attributes = _T.sub(b"", self.attributes) + kind.encode()
+        self.inner = held.encode() + _VALUE.sub(b"", self.inner)
+        self.changed = True
+
+    def text(self, package: Any) -> str | None:
+        """Never asked for: a sheet with a cell to cut to fit is parsed."""
+        raise NotImplementedError
+
+    def xml(self) -> bytes:
+        """The cell's XML as it now stands."""
+        return (
+            b"<c%s>%s</c>" % (self.attributes, self.inner)
+            if self.inner
+            else (b"<c%s/>" % self.attributes)
+        )
+
+
+@dataclass
+class SheetBytes:
+    """A worksheet's bytes with an index of its rows, and the edits made to them."""
+
+    data: bytes
+    rows: dict[int, _Row]  # those found so far
+    data_begin: int  # where <sheetData> begins
+    data_end: int  # where </sheetData> begins
+    relationships: bytes | None  # the prefix the root gives the relationships namespace
+    drawing: str | None  # the id its legacy drawing has, if it has one
+    columns: list[tuple[int, int, bytes | None]] = field(default_factory=list)
+    new_rows: dict[int, _Row] = field(default_factory=dict)
+    dimension: tuple[int, int, bytes] | None = None
+    legacy: bytes | None = None  # a legacy drawing element to add
+    before: tuple[str, ...] = ()  # the elements it goes before
+
+    @classmethod
+    def of(cls, data: bytes) -> SheetBytes | None:
+        """The editor for ``data``, or None where the sheet is not written the usual way."""
+        encoding = _ENCODING.match(data[:200])
+        if encoding and encoding.group(1).lower().replace(b"-", b"") != b"utf8":
+            return None
+        if data.startswith(_BOM) or b"<!" in data:  # a comment, CDATA or a DTD
+            return None
+        root = _ROOT.search(data, 0, 4096)
+        if root is None:
+            return None
+        declared = dict(_namespaces(root.group(1)))
+        if declared.get(b"") != MAIN.encode():
+            return None
+        prefix = next((p for p, uri in declared.items() if uri == DOC_REL.encode() and p), None)
+        begin = data.find(b"<sheetData>", root.end())
+        end = data.find(b"</sheetData>", begin)
+        if begin < 0 or end < 0:
+            return None
+        # every row names itself first (as every program we know writes them), so that a row
+        # is found by its number alone
+        if data.count(b"<row", begin, end) != data.count(b'<row r="', begin, end):
+            return None
+        tail = data[end:]
+        drawings = _LEGACY.findall(tail)
+        if b"AlternateContent" in tail or len(drawings) > 1 or tail.count(b"<legacyDrawing") > 1:
+            return None
+        legacy = None
+        if drawings:  # its id, the attribute in the relationships' namespace declared here
+            declared.update(_namespaces(drawings[0]))
+            named = dict(_ATTRIBUTE.findall(b" " + drawings[0]))
+            ids = [v for p, u in declared.items() if u == DOC_REL.encode() and p
+                   for k, v in named.items() if k == p + b":id"]  # fmt: skip
+            if len(ids) != 1:
+                return None
+            legacy = ids[0].decode()
+        columns = []
+        for col in _COL.finditer(data, root.end(), begin):
+            attributes = dict(_ATTRIBUTE.findall(col.group(1)))
+            columns.append((int(attributes.get(b"min", b"0")), int(attributes.get(b"max", b"0")),
+                            attributes.get(b"style")))  # fmt: skip
+        dimension = _DIMENSION.search(data, root.end(), begin)
+        return cls(data, {}, begin, end, prefix, legacy, columns,
+                   dimension=(dimension.start(2), dimension.end(2), dimension.group(2))
+                   if dimension else None)  # fmt: skip
+
+    def merged_away(self) -> list[tuple[int, int, int, int]]:
+        """Each merged range, as (first row, first column, last row, last column)."""
+        ranges = []
+        for first, last in _MERGED.findall(self.data, self.data_end):
+            (r0, c0), (r1, c1) = _position(first), _position(last)
+            ranges.append((r0, c0, r1, c1))
+        return ranges
+
+    def usable(self, cells: Iterable[tuple[int, int]]) -> bool:
+        """Whether the sheet's cells can be found and placed around these (row, column)s by
+        this editor: each cell of their rows up to them, and the next, has its reference."""
+        upto: dict[int, int] = {}
+        for row, col in cells:
+            upto[row] = max(col, upto.get(row, 0))
+        for row, col in upto.items():
+            line = self._row(row)
+            if line is not None and line.cells is None:
+                line.cells = self._cells(line, col)
+                if line.cells is None:
+                    return False
+        return True
+
+    def _row(self, number: int) -> _Row | None:
+        """Row ``number``, found by its reference, if the sheet has it."""
+        if number in self.rows:
+            return self.rows[number]
+        data = self.data
+        at = data.find(b'<row r="%d"' % number, self.data_begin, self.data_end)
+        if at < 0:
+            return None
+        open_end = data.find(b">", at) + 1
+        tag = data[at + 4 : open_end - 1]
+        if tag.endswith(b"/"):
+            tag, close = tag[:-1], open_end
+        else:
+            close = data.find(b"</row>", open_end, self.data_end) + 6
+        if close < 6 or b"<row" in data[open_end:close]:
+            return None
+        self.rows[number] = _Row(number, at, open_end, close, tag)
+        return self.rows[number]
+
+    def cell(self, row: int, col: int) -> _Cell:
+        """The cell at (row, col), made (with the row's or column's style) where missing (its
+        row has been found ``usable``)."""
+        line = self.rows.get(row) or self.new_rows.get(row)
+        if line is None:
+            line = self.new_rows[row] = _Row(row, -1, -1, -1, b' r="%d"' % row, {})
+        if line.cells is None:
+            raise ValueError(f"row {row} was not checked as usable")
+        line.touched = True
+        cell = line.cells.get(col)
+        if cell is None:
+            style = None
+            if _CUSTOM_FORMAT.search(line.tag):
+                style = _S.search(line.tag)
+                style = style.group(1) if style else None
+            for low, high, column_style in self.columns:
+                if style is None and low <= col <= high:
+                    style = column_style
+            reference = f"{letters(col)}{row}".encode()
+            attributes = b' r="%s"' % reference + (b' s="%s"' % style if style else b"")
+            cell = line.cells[col] = _Cell(row, col, attributes, b"", made=True)
+        return cell
+
+    def _cells(self, line: _Row, upto: int) -> dict[int, _Cell] | None:
+        """The row's cells up to column ``upto`` and the first after it (which any cell made
+        goes before), or None where one of them is not as this editor expects."""
+        cells: dict[int, _Cell] = {}
+        position = line.open_end
+        if line.end == line.open_end:  # a row with no cells, <row .../>
+            return cells
+        for found in _CELL_TAG.finditer(self.data, line.open_end, line.end):
+            if found.start() < position:  # (inside a cell before: cannot be)
+                return None
+            reference = _R.search(found.group(1))
+            ref = _REF.match(reference.group(1)) if reference else None
+            if ref is None or int(ref.group(2)) != line.number:
+                return None
+            if found.group(2):
+                inner, position = b"", found.end()
+            else:
+                close = self.data.find(b"</c>", found.end(), line.end)
+                if close < 0:
+                    return None
+                inner, position = self.data[found.end() : close], close + 4
+            col = _column(ref.group(1))
+            if col in cells:
+                return None
+            cells[col] = _Cell(line.number, col, found.group(1), inner,
+                               span=(found.start(), position))  # fmt: skip
+            if col > upto:
+                break
+        return cells
+
+    def cover(self, cells: Any) -> None:
+        """Widen the sheet's stated extent (``dimension``) to take in ``cells``."""
+        if self.dimension is None:
+            return
+        start, end, ref = self.dimension
+        corners = [_position(p) for p in ref.split(b":") if p]
+        rows = [r for r, _ in corners] + [r for r, _ in cells]
+        cols = [c for _, c in corners] + [c for _, c in cells]
+        top, bottom = f"{letters(min(cols))}{min(rows)}", f"{letters(max(cols))}{max(rows)}"
+        self.dimension = (start, end, (top if top == bottom else f"{top}:{bottom}").encode())
+
+    def legacy_drawing(self) -> str | None:
+        """The relationship id of the sheet's legacy drawing (its comments' shapes), if any."""
+        return self.drawing
+
+    def add_legacy_drawing(self, rid: str, before: tuple[str, ...]) -> None:
+        """Name ``rid`` as the sheet's legacy drawing, before the first of ``before``."""
+        if self.relationships is not None:
+            self.legacy = b'<legacyDrawing %s:id="%s"/>' % (self.relationships, rid.encode())
+        else:
+            self.legacy = b'<legacyDrawing xmlns:r="%s" r:id="%s"/>' % (
+                DOC_REL.encode(), rid.encode())  # fmt: skip
+        self.before = before
+
+    def bytes(self) -> bytes:
+        """The sheet's bytes with every edit made."""
+        edits: list[tuple[int, int, bytes]] = []
+        if self.dimension is not None:
+            edits.append(self.dimension)
+        for line in self.rows.values():
+            if line.cells is None or not line.touched:
+                continue
+            tag = _SPANS.sub(b"", line.tag)
+            made = sorted((c for c in line.cells.values() if c.made), key=lambda c: c.col)
+            if line.end == line.open_end:  # <row .../>: whatever it holds now is new
+                cells = b"".join(c.xml() for c in made)
+                row = b"<row%s>%s</row>" % (tag, cells) if cells else b"<row%s/>" % tag
+                edits.append((line.start, line.end, row))
+                continue
+            edits.append((line.start, line.open_end, b"<row%s>" % tag))
+            kept = sorted((c for c in line.cells.values() if not c.made), key=lambda c: c.col)
+            for cell in kept:
+                if cell.changed:
+                    edits.append((*cell.span, cell.xml()))
+            for cell in made:  # before the first cell to its right, else at the row's end
+                at = next((c.span[0] for c in kept if c.col > cell.col), line.end - 6)
+                edits.append((at, at, cell.xml()))
+        for number, line in sorted(self.new_rows.items()):
+            at = next((found.start() for found in _ROW_NUMBER.finditer(self.data,
+                       self.data_begin, self.data_end) if int(found.group(1)) > number),
+                      self.data_end)  # fmt: skip
+            cells = sorted(line.cells.values(), key=lambda c: c.col) if line.cells else []
+            held = b"".join(c.xml() for c in cells)
+            edits.append((at, at, b"<row%s>%s</row>" % (line.tag, held)))
+        if self.legacy is not None:
+            at = self._legacy_place()
+            edits.append((at, at, self.legacy))
+        out, last = [], 0
+        for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):  # (stable)
+            out.append(self.data[last:start])
+            out.append(text)
+            last = end
+        out.append(self.data[last:])
+        return b"".join(out)
+
+    def save(self, package: Any, part: str) -> None:
+        """Put the edited sheet in ``package`` as ``part``."""
+        package.put(part, self.bytes())
+
+    def _legacy_place(self) -> int:
+        tags = b"|".join(tag.encode() for tag in self.before)
+        found = re.search(rb"<(?:%s)[\s/>]" % tags, self.data[self.data_end :])
+        if found is not None:
+            return self.data_end + found.start()
+        return self.data.rindex(b"</worksheet>")
+
+
+def _namespaces(attributes: bytes) -> list[tuple[bytes, bytes]]:
+    """(prefix, namespace) of each declaration among ``attributes`` ("" the default)."""
+    return [(name.partition(b":")[2] if b":" in name else b"", value)
+            for name, value in _ATTRIBUTE.findall(b" " + attributes)
+            if name == b"xmlns" or name.startswith(b"xmlns:")]  # fmt: skip
+
+
+def _column(name: bytes) -> int:
+    number = 0
+    for letter in name:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _position(reference: bytes) -> tuple[int, int]:
+    found = _REF.match(reference.replace(b"$", b""))
+    if found is None:
+        raise ValueError(f"not a cell address: {reference!r}")
+    return int(found.group(2)), _column(found.group(1))
