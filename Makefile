@@ -3,13 +3,16 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-# Run a second time with processes spawned, as Windows and macOS start them.
+# The tests run on both cores (pytest-xdist), each test file in one process.
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile
+# Run a second time with processes spawned, as Windows and macOS start them (but not the tests
+# that start LibreOffice, which the start method does not touch).
 SPAWNED_TESTS := tests/test_reading.py tests/test_reading_offsets.py tests/test_checking.py \
 	tests/test_cli.py tests/test_hostile.py tests/test_background.py tests/test_killed_runs.py \
 	tests/test_portability.py tests/test_rejections.py tests/test_feedback.py \
 	tests/test_email_returns.py
 
-.PHONY: demo test lint format templates bench bench-quick bench-paired clean
+.PHONY: demo test test-slow test-all lint format templates bench bench-quick bench-paired clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +24,18 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/pipeline demo --dir outbox/demo
 
+# Every behaviour, in minutes: all but the tests marked slow.
 test: $(INSTALLED) lint
-	$(BIN)/pytest
-	PIPELINE_START_METHOD=spawn $(BIN)/pytest $(SPAWNED_TESTS)
+	$(PYTEST) -m "not slow"
+
+# The slow end-to-end tier (marked slow: whole demo rounds, LibreOffice over the demo's
+# workbook), then the spawned re-run.
+test-slow: $(INSTALLED)
+	$(PYTEST) -m slow
+	PIPELINE_START_METHOD=spawn $(PYTEST) -m "not libreoffice" $(SPAWNED_TESTS)
+
+# Everything: what CI runs.
+test-all: test test-slow
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check pipeline tests bench

@@ -6,6 +6,7 @@ read back by the loader (python-calamine): three libraries, so no layer tests it
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,16 @@ from pipeline.registers import read_register
 from pipeline.templates import make_templates
 
 AS_OF = date(2026, 11, 20)  # a Friday; the plan quarter is 7 for plans starting 2025
+
+
+def the_clock_moves_on() -> None:
+    """Wait until the clock reaches its next whole second (half a second, on average): the
+    pipeline's times and a workbook's saved time are kept to the second, so what happens after
+    this happens later than anything before it did, as it would between a person's two runs
+    or two saves. (A file's modified time is set with ``os.utime`` instead; this is for the
+    times the pipeline and a saving program read from the clock.)"""
+    time.sleep(1.001 - time.time() % 1)
+
 
 P44_REGISTER = (
     "partnership,region,contact_name,contact_email,baseline_crimes,reduction_target_pct,"

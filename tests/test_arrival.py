@@ -19,7 +19,7 @@ from datetime import time as time_of_day
 
 import openpyxl
 import pytest
-from builders import AS_OF, p44_return, write_registers
+from builders import AS_OF, p44_return, the_clock_moves_on, write_registers
 from click.testing import CliRunner
 from message_builders import outlook_msg
 from workbook_reading import sheet_records, tracker
@@ -421,7 +421,7 @@ def test_running_twice_changes_no_date_even_for_a_copy_saved_in_the_future(tmp_p
     shutil.copyfile(original, copy)
     arrived(copy, datetime.now() + timedelta(days=1))  # a clock running fast
     first = returns_log(run(inbox, tmp_path / "outbox", as_of=AS_OF, file_times=True).path)
-    time.sleep(1.1)  # the clock moves on between the runs
+    the_clock_moves_on()  # between the runs
     second = returns_log(run(inbox, tmp_path / "outbox", as_of=AS_OF, file_times=True).path)
     assert second == first
     assert first["leeds (1).xlsx"]["Status"] == "duplicate"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
@@ -166,16 +165,13 @@ def test_dates_are_dates_and_numbers_are_numbers_in_parquet(parquet):
     assert targets and all(isinstance(t, float) for t in targets)
 
 
-def test_the_csv_tables_open_in_libreoffice_with_dates_as_dates(demo_round, tmp_path, soffice):
+def test_the_csv_tables_open_in_libreoffice_with_dates_as_dates(demo_round, tmp_path, libreoffice):
     _, folder, _ = demo_round
     out = tmp_path / "csv"
     made = export(store_of(folder), out)
     # the Text Import a person gets in LibreOffice: comma separated, UTF-8 (its BOM says so)
-    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--headless", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx",
-                    "--outdir", str(tmp_path / "opened"),
-                    *(str(out / f"{name}.csv") for name in ("rounds", "plans", "rows"))],
-                   check=True, capture_output=True, timeout=300)  # fmt: skip
+    libreoffice.convert([out / f"{name}.csv" for name in ("rounds", "plans", "rows")], "xlsx",
+                        tmp_path / "opened", seconds=300, infilter="CSV:44,34,76,1")  # fmt: skip
     opened = {name: openpyxl.load_workbook(tmp_path / "opened" / f"{name}.xlsx").active
               for name in ("rounds", "plans", "rows")}  # fmt: skip
     counted = {t.table: t.rows for t in made.tables}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 import zipfile
 from datetime import datetime
 
 import openpyxl
 import pandas as pd
-from builders import action, p44_return
+from builders import action, p44_return, the_clock_moves_on
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -73,7 +72,7 @@ def test_the_feedback_copy_reads_back_with_the_same_data(tmp_path, inbox):
     [copy] = feedback_for(inbox, tmp_path, path)
     as_written = load(copy)  # the pipeline's own output, not the partner's return
     assert "feedback the pipeline wrote for a partner" in as_written.reason
-    time.sleep(1.1)  # the partner opens it later and saves it, changing nothing
+    the_clock_moves_on()  # the partner opens it later and saves it, changing nothing
     PartnerWorkbook(copy, LAYOUTS["p44"]).save(copy)
     original, marked = load(path), load(copy)
     assert marked.sheet == "Action Plan" and marked.layout == "p44"

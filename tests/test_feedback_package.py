@@ -3,13 +3,11 @@ own package with a few parts edited, whatever program saved it."""
 
 from __future__ import annotations
 
-import subprocess
-import time
 import zipfile
 from datetime import date, datetime
 
 import openpyxl
-from builders import action, p44_return
+from builders import action, p44_return, the_clock_moves_on
 from openpyxl.comments import Comment
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from python_calamine import CalamineWorkbook
@@ -24,30 +22,26 @@ MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 PLAIN_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
-def libreoffice_saves(soffice, path, out):
+def libreoffice_saves(libreoffice, path, out):
     """``path`` opened and saved as .xlsx by LibreOffice, as a partner on it would."""
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{out}/lo", "--convert-to",
-         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    return out / f"{path.stem}.xlsx"
+    [saved] = libreoffice.convert([path], "xlsx:Calc MS Excel 2007 XML", out, seconds=180)
+    return saved
 
 
 def test_a_return_saved_by_libreoffice_is_marked_up_and_libreoffice_reads_the_copy(
-    tmp_path, inbox, soffice
+    tmp_path, inbox, libreoffice
 ):
     """LibreOffice writes its own kind of package (shared strings, its own styles): marked up,
     the copy opens in LibreOffice, and saved from there it holds the same plan, cell for
     cell, and the Fix list."""
     made = p44_return(tmp_path, rows=[action("A01", status="On hold"), action("A02")])
-    saved = libreoffice_saves(soffice, made, inbox)
+    saved = libreoffice_saves(libreoffice, made, inbox)
     [copy] = feedback_for(inbox, tmp_path, saved)
     book = openpyxl.load_workbook(copy)
     assert book.sheetnames[0] == FIX_LIST
     assert book["Action Plan"]["H20"].fill.fgColor.rgb.endswith("F4B6B6")
     assert "is not one of Planned, Ongoing, Complete" in comments_in(copy)["H20"]
-    again = libreoffice_saves(soffice, copy, tmp_path / "again")
+    again = libreoffice_saves(libreoffice, copy, tmp_path / "again")
     # (LibreOffice converting it changes nothing, so it is still the feedback as written)
     assert "feedback the pipeline wrote" in load(again).reason
 
@@ -95,7 +89,7 @@ def test_a_comment_the_partner_left_is_kept_with_ours_after_it(tmp_path, inbox):
 def test_feedback_on_a_marked_up_copy_sent_back_unfixed_has_one_fix_list(tmp_path, inbox):
     path = p44_return(inbox, rows=[action("A01", status="On hold")])
     [copy] = feedback_for(inbox, tmp_path, path)
-    time.sleep(1.1)  # the partner saves it later, fixing nothing, and sends it back
+    the_clock_moves_on()  # the partner saves it later, fixing nothing, and sends it back
     returned = inbox / "leeds-again.xlsx"
     PartnerWorkbook(copy, LAYOUTS["p44"]).save(returned)
     (tmp_path / "second").mkdir()

@@ -14,9 +14,8 @@ from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 import pytest
-from workbook_reading import flags, sheet_records, tracker
+from workbook_reading import flags, saved_book, sheet_records, tracker
 
 from pipeline.layouts.hallmarks.report import SHORT
 
@@ -100,7 +99,7 @@ def header_values(book, sheet: str) -> dict[str, object]:
 
 def chart_blocks(path: Path) -> list[list[tuple]]:
     """The hidden Chart Data sheet's tables: each a header row and its rows."""
-    sheet = openpyxl.load_workbook(path)["Chart Data"]
+    sheet = saved_book(path)["Chart Data"]
     blocks, block = [], []
     for row in sheet.iter_rows(values_only=True):
         if row[0] is None:
@@ -120,7 +119,7 @@ def as_dicts(block):
 @pytest.fixture(scope="module")
 def demo(demo_round):
     output, folder, path = demo_round
-    book = openpyxl.load_workbook(path)
+    book = saved_book(path)
     overview = {o["Organisation"]: o for o in sheet_records(path, "Overview")}
     actions, tasks = defaultdict(list), defaultdict(list)
     for a in sheet_records(path, "Actions"):

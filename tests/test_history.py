@@ -10,11 +10,18 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date, datetime, timedelta
 
 import openpyxl
-from builders import AS_OF, action, p44_header, p44_return, three_year_return, write_registers
+from builders import (
+    AS_OF,
+    action,
+    p44_header,
+    p44_return,
+    the_clock_moves_on,
+    three_year_return,
+    write_registers,
+)
 from click.testing import CliRunner
 from workbook_reading import flags, sheet_records, tracker
 
@@ -98,7 +105,7 @@ def test_running_twice_changes_nothing(tmp_path, inbox, registers):
     regs = [registers["p44"], registers["three_year"]]
     first = run(inbox, tmp_path / "outbox", regs, AS_OF)
     before, cells = dump(first.store), all_cells(first.path)
-    time.sleep(1.1)  # the clock moves on between the runs, as it would
+    the_clock_moves_on()  # between the runs, as it would
     second = run(inbox, tmp_path / "outbox", regs, AS_OF)
     assert dump(second.store) == before
     assert all_cells(second.path) == cells

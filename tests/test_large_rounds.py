@@ -9,56 +9,42 @@ import zipfile
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
-from workbook_reading import sheet_records
+from workbook_reading import saved_book, sheet_records
 
-from pipeline.demo import make_demo
 from pipeline.report.workbook import write_consolidated
 from pipeline.report.writer import ENGINES
-from pipeline.run import run
 
 SHARED_SHEETS = ("Overview", "Needs attention", "Calendar of Events", "Gap Flags", "Actions",
                  "Tasks", "Council Plan Progress", "Contract Register", "Efficiency",
                  "Returns Log", "Findings")  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def demo_round(tmp_path_factory):
-    """The demo's round (58 organisations, every usual mistake), read as ``make demo`` does."""
-    root = tmp_path_factory.mktemp("demo")
-    made = make_demo(root)
-    for earlier in made.earlier:
-        run(earlier.inbox, earlier.inbox.parent, earlier.registers, earlier.as_of,
-            store_path=made.store)  # fmt: skip
-    return run(made.inbox, root, made.registers, earlier.as_of.__class__(2026, 11, 20),
-               store_path=made.store)  # fmt: skip
-
-
 @pytest.fixture(scope="module", params=ENGINES)
-def large(demo_round, tmp_path_factory, request):
+def large(demo_run, tmp_path_factory, request):
     """The same round written as if it were too large for a sheet per organisation, by each
     writer path in turn."""
     path = tmp_path_factory.mktemp(request.param) / "national.xlsx"
-    return write_consolidated(demo_round.consolidation, path, organisation_sheets=10,
+    return write_consolidated(demo_run.consolidation, path, organisation_sheets=10,
                               engine=request.param)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def streamed(demo_round, tmp_path_factory):
+def streamed(demo_run, tmp_path_factory):
     """The large round written by the fast path, streamed."""
     path = tmp_path_factory.mktemp("streamed") / "national.xlsx"
-    return write_consolidated(demo_round.consolidation, path, organisation_sheets=10,
+    return write_consolidated(demo_run.consolidation, path, organisation_sheets=10,
                               engine="fast")  # fmt: skip
 
 
-def test_a_large_round_has_every_row_a_sheet_per_organisation_round_has(demo_round, large):
+def test_a_large_round_has_every_row_a_sheet_per_organisation_round_has(demo_run, large):
     for sheet in SHARED_SHEETS:  # (only where Overview names link to differs)
-        assert sheet_records(large, sheet) == sheet_records(demo_round.path, sheet), sheet
-    full = CalamineWorkbook.from_path(str(demo_round.path)).sheet_names
-    overview = openpyxl.load_workbook(demo_round.path)["Overview"]
+        assert sheet_records(large, sheet) == sheet_records(demo_run.path, sheet), sheet
+    full = CalamineWorkbook.from_path(str(demo_run.path)).sheet_names
+    overview = saved_book(demo_run.path)["Overview"]
     # an organisation's sheet is where its Overview name links (long names are cut to 31)
     own = {c.hyperlink.location.split("!")[0].strip("'") for c in overview["A"]
            if c.hyperlink and "Needs attention" not in c.hyperlink.location}  # fmt: skip
-    assert "Leeds" in full and len(own) == len(demo_round.consolidation.plans)
+    assert "Leeds" in full and len(own) == len(demo_run.consolidation.plans)
     assert CalamineWorkbook.from_path(str(large)).sheet_names == [
         name for name in full if name not in own
     ]
@@ -81,17 +67,17 @@ def test_each_organisation_links_to_its_first_row_when_it_has_no_sheet(large):
 
 
 @pytest.mark.parametrize("sheets", [10, 100], ids=["all streamed", "organisation sheets"])
-def test_sheets_written_on_two_cores_are_byte_for_byte_those_of_one(demo_round, tmp_path, sheets):
-    one = write_consolidated(demo_round.consolidation, tmp_path / "one.xlsx",
+def test_sheets_written_on_two_cores_are_byte_for_byte_those_of_one(demo_run, tmp_path, sheets):
+    one = write_consolidated(demo_run.consolidation, tmp_path / "one.xlsx",
                              organisation_sheets=sheets, parallel=False, engine="fast")  # fmt: skip
-    two = write_consolidated(demo_round.consolidation, tmp_path / "two.xlsx",
+    two = write_consolidated(demo_run.consolidation, tmp_path / "two.xlsx",
                              organisation_sheets=sheets, parallel=True, engine="fast")  # fmt: skip
     with zipfile.ZipFile(one) as a, zipfile.ZipFile(two) as b:
         assert a.namelist() == b.namelist()
         for name in a.namelist():
             assert a.read(name) == b.read(name), name
     actions = sheet_records(two, "Actions")
-    assert len(actions) == sum(len(p.items) for p in demo_round.consolidation.plans
+    assert len(actions) == sum(len(p.items) for p in demo_run.consolidation.plans
                                if p.layout.name == "p44")  # fmt: skip
     if sheets == 100:
         leeds = sheet_records(two, "Leeds", table="Actions")
@@ -99,20 +85,18 @@ def test_sheets_written_on_two_cores_are_byte_for_byte_those_of_one(demo_round, 
                                              if a["Organisation"] == "Leeds"]  # fmt: skip
 
 
-@pytest.mark.parametrize("which", ["organisation sheets", "streamed"])
-def test_the_workbook_opens_in_libreoffice_with_every_sheet_and_row(demo_round, streamed, which,
-                                                                   soffice, tmp_path):  # fmt: skip
-    import subprocess
-
-    path = demo_round.path if which == "organisation sheets" else streamed
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
-         "ods", "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+# (LibreOffice takes a minute over the demo's workbook, a sheet per organisation: slow tier)
+@pytest.mark.parametrize(
+    "which", [pytest.param("organisation sheets", marks=pytest.mark.slow), "streamed"]
+)
+def test_the_workbook_opens_in_libreoffice_with_every_sheet_and_row(
+    demo_round, streamed, which, libreoffice, tmp_path
+):
+    path = demo_round[2] if which == "organisation sheets" else streamed
+    [converted] = libreoffice.convert([path], "ods", tmp_path, seconds=300)
     ours, theirs = (
         CalamineWorkbook.from_path(str(path)),
-        CalamineWorkbook.from_path(str(tmp_path / f"{path.stem}.ods")),
+        CalamineWorkbook.from_path(str(converted)),
     )
     assert theirs.sheet_names == ours.sheet_names
     for name in ours.sheet_names:

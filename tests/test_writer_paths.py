@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,27 +20,26 @@ from pipeline.cli import cli
 from pipeline.errors import UsageError
 from pipeline.report.workbook import write_consolidated
 from pipeline.report.writer import ENGINES, ENVIRONMENT, choose
-from pipeline.run import run
 
 REPORT = Path(__file__).resolve().parent.parent / "pipeline" / "report"
 FAST_PARTS = {"fast.py", "streaming.py", "parallel.py"}  # what relies on xlsxwriter's internals
 
 
 @pytest.fixture(scope="module")
-def demo_consolidation(demo_round, tmp_path_factory):
-    """The demo round's consolidation, read again from its inbox (with a copy of its store,
-    so that direction of travel is there too)."""
-    _, folder, _ = demo_round
-    work = tmp_path_factory.mktemp("paths")
-    shutil.copytree(folder / "store", work / "store")
-    registers = sorted((folder / "registers").glob("*.csv"))
-    result = run(folder / "inbox", work / "outbox", registers, date(2026, 11, 20),
-                 store_path=work / "store" / "pipeline.sqlite")  # fmt: skip
-    return result.consolidation
+def demo_consolidation(demo_run):
+    """The demo round's consolidation (read again from its inbox, so direction of travel is
+    there too)."""
+    return demo_run.consolidation
 
 
 def _both(c: Any, folder: Path, **options: Any) -> dict[str, Path]:
     return {e: write_consolidated(c, folder / f"{e}.xlsx", engine=e, **options) for e in ENGINES}
+
+
+@pytest.fixture(scope="module")
+def demo_written(demo_consolidation, tmp_path_factory) -> dict[str, Path]:
+    """The demo round's workbook written by each path: {engine: path}."""
+    return _both(demo_consolidation, tmp_path_factory.mktemp("written"))
 
 
 def what_a_manager_sees(path: Path) -> dict[str, dict[str, Any]]:
@@ -71,19 +68,19 @@ def what_a_manager_sees(path: Path) -> dict[str, dict[str, Any]]:
     return seen
 
 
-def assert_same_to_a_manager(fast: Path, plain: Path) -> None:
+def assert_same_to_a_manager(fast: Path, plain: Path) -> dict[str, dict[str, Any]]:
+    """What a manager sees in both, which is the same; returns it."""
     mine, theirs = what_a_manager_sees(fast), what_a_manager_sees(plain)
     assert list(mine) == list(theirs)
     for sheet, seen in mine.items():
         for what, value in seen.items():
             assert theirs[sheet][what] == value, (sheet, what)
+    return theirs
 
 
-def test_the_demo_rounds_workbook_is_the_same_whichever_path_writes_it(demo_consolidation,
-                                                                       tmp_path):  # fmt: skip
-    written = _both(demo_consolidation, tmp_path)
-    assert_same_to_a_manager(written["fast"], written["plain"])
-    leeds = what_a_manager_sees(written["plain"])["Leeds"]
+def test_the_demo_rounds_workbook_is_the_same_whichever_path_writes_it(demo_written):
+    seen = assert_same_to_a_manager(demo_written["fast"], demo_written["plain"])
+    leeds = seen["Leeds"]
     assert leeds["links"] and leeds["tables"] and leeds["heights"]  # (something was compared)
 
 
@@ -93,10 +90,10 @@ def test_a_large_round_is_the_same_whichever_path_writes_it(demo_consolidation, 
     assert "Leeds" not in openpyxl.load_workbook(written["plain"], read_only=True).sheetnames
 
 
-def test_the_plain_path_keeps_to_xlsxwriters_public_api(demo_consolidation, tmp_path):
+def test_the_plain_path_keeps_to_xlsxwriters_public_api(demo_written):
     # the fast path writes table texts inline, streamed; the plain one leaves them to
     # xlsxwriter's shared strings
-    written = _both(demo_consolidation, tmp_path)
+    written = demo_written
     with zipfile.ZipFile(written["fast"]) as fast, zipfile.ZipFile(written["plain"]) as plain:
         assert b't="inlineStr"' in fast.read("xl/worksheets/sheet5.xml")  # (Calendar of Events)
         assert b't="inlineStr"' not in b"".join(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,24 @@ def main_table(ws: Any, name: str = "") -> tuple[int, int, int, int]:
 def sheet_records(path: Path, sheet: str, table: str = "") -> list[dict[str, Any]]:
     """A sheet's main (first) Excel table, or its first whose name begins with ``table``, as
     dicts keyed by its header row."""
-    book = openpyxl.load_workbook(path)
-    ws = book[sheet]
+    ws = saved_book(Path(path))[sheet]
     left, top, right, bottom = main_table(ws, table)
     rows = list(ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
                              values_only=True))  # fmt: skip
     header = rows[0]
     return [dict(zip(header, row)) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def saved_book(path: Path) -> Any:
+    """The workbook at ``path``, loaded once for as long as the file is unchanged (the demo's
+    takes seconds to load, and its tests read a dozen sheets of it). Read it, never change it."""
+    stat = path.stat()
+    return _loaded(path.resolve(), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _loaded(path: Path, inode: int, mtime_ns: int, size: int) -> Any:
+    return openpyxl.load_workbook(path)
 
 
 def flags(path: Path, rule: str | None = None) -> list[dict[str, Any]]:
