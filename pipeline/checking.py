@@ -18,8 +18,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from .declare import LAYOUTS, Field, Layout
 from .findings import REQUIRED, TOO_LONG, Finding, Severity, shown
-from .layouts import LAYOUTS, Field, Layout
 from .returns import ROW, HeaderValue, LoadedReturn
 from .values import (
     CELL_LIMIT,

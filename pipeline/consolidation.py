@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from . import travel
+from .declare import LAYOUTS
+from .declare.rounds import round_of
 from .flags import flags_for, sort_flags
 from .intake import ACCEPTED, EARLIER_PERIOD, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
-from .layouts import LAYOUTS
-from .layouts.rounds import round_of
 from .periods import earlier_period
 from .plans import Consolidation, Plan, Rejected
 from .registers import Register, organisation_key

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .layouts import CONTACT_EMAIL, CONTACT_NAME, Layout
+from .declare import CONTACT_EMAIL, CONTACT_NAME, Layout
 from .registers import RegisterEntry, contact_of
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .layouts.rounds import Round
+from .declare.rounds import Round
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 EVERY_LAYOUT = "default"  # the key of the rule for every layout not named on its own

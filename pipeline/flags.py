@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from .declare import LAYOUTS, FlagLevel, Layout
 from .findings import REQUIRED
-from .layouts import LAYOUTS, FlagLevel, Layout
 from .plans import Flag, Plan
 from .returns import ROW
 from .values import uk

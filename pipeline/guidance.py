@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from .layouts import Field, Kind, Layout
-from .layouts.quarters import financial_quarter_name, financial_quarter_of
+from .declare import Field, Kind, Layout
+from .declare.quarters import financial_quarter_name, financial_quarter_of
 from .values import KINDS, uk
 
 GUIDANCE_COLUMNS = ("Field", "Where", "Required", "Kind", "What to put", "Allowed values")

@@ -18,10 +18,10 @@ from typing import Any, Protocol
 
 from .arrival import RECEIVED_MEANS as RECEIVED_MEANS  # what Received means, for the Guidance
 from .arrival import Arrival, Clues, arrival_of, moment
+from .declare import LAYOUTS
 from .findings import REQUIRED, Finding, Severity
 from .inbox import Entry
 from .isolation import ISOLATED, Isolation
-from .layouts import LAYOUTS
 from .owners import Owner, owner_of
 from .reading.workers import load_all
 from .registers import Register

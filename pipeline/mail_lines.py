@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .layouts import LAYOUTS
+from .declare import LAYOUTS
 from .mailing import Letter, MailRound
 from .sending import Sending
 

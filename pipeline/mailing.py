@@ -22,10 +22,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
+from .declare import LAYOUTS
+from .declare.rounds import round_of
 from .errors import PipelineError
 from .files import atomic_path, need_folder, write_problem
-from .layouts import LAYOUTS
-from .layouts.rounds import round_of
 from .naming import safe_stem
 from .notices import NOTICE, Notice
 from .registers import organisation_key

@@ -28,7 +28,7 @@ class LayoutChoice(click.Choice):
 
     @property
     def choices(self) -> tuple[str, ...]:
-        from .layouts import LAYOUTS
+        from .declare import LAYOUTS
 
         return tuple(LAYOUTS)
 

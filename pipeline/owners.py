@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .layouts import LAYOUTS
+from .declare import LAYOUTS
 from .registers import Register, RegisterEntry, contact_of, organisation_key
 from .returns import LoadedReturn
 

@@ -18,10 +18,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Protocol
 
+from .declare import LAYOUTS, Layout
+from .declare.quarters import quarter_start
+from .declare.rounds import Round, earlier_round, round_of
 from .intake import ALREADY_COUNTED, Receipt, settle
-from .layouts import LAYOUTS, Layout
-from .layouts.quarters import quarter_start
-from .layouts.rounds import Round, earlier_round, round_of
 from .registers import Register
 from .returns import LoadedReturn
 from .values.dates import financial_quarter

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from . import travel
 from .arrival import Arrival
 from .contacts import Recipients, recipients
+from .declare import LAYOUTS, Layout, measures
+from .declare.rounds import Round
 from .errors import UsageError
 from .findings import Finding, Flag, cell_address
 from .intake import Receipt
-from .layouts import LAYOUTS, Layout, measures
-from .layouts.rounds import Round
 from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, LoadedReturn, records
 
@@ -139,7 +139,7 @@ class Plan:
         return self.loaded is not None and self.loaded.header_row is not None
 
     def figure(self, name: str) -> int | None:
-        """Plan measure ``name`` (see ``layouts.measures``), None where it does not apply."""
+        """Plan measure ``name`` (see ``declare.measures``), None where it does not apply."""
         measure = self.layout.measure(name)
         return measure.of(self) if measure else None
 

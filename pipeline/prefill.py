@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .declare import Layout, get_layout
 from .errors import UsageError
-from .layouts import Layout, get_layout
 from .registers import organisation_key, read_registers
 from .templates import make_templates
 

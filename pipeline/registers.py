@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import RegisterError
-from .layouts import (
+from .declare import (
     CONTACT_EMAIL,
     CONTACT_NAME,
     LAYOUTS,
@@ -32,6 +31,7 @@ from .layouts import (
     Layout,
     squash,
 )
+from .errors import RegisterError
 from .values import CELL_LIMIT, cell_length, fits_cell, read_value, valid_check
 
 

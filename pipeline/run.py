@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING
 from . import feedback
 from .children import frozen_heap, start_method
 from .consolidation import consolidate
+from .declare import LAYOUTS
+from .declare.rounds import Round, round_of
 from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
 from .inbox import Entry, read_file, walk
 from .intake import UNCOUNTED, Receipt, receive, settle
 from .isolation import ISOLATED, Isolation
-from .layouts import LAYOUTS
-from .layouts.rounds import Round, round_of
 from .messages import unpack
 from .notices import NOTICE, notice_of
 from .outputs import Outputs, write_and_record

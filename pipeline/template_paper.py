@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layouts import Field, Kind, Layout
+from .declare import Field, Kind, Layout
 from .paper import A4_WIDTH, FITS_AT, fits, naming_columns, narrowed, on_first_page, points
 from .values import KINDS
 from .values.text import CHARACTERS_PER_WIDTH

@@ -16,10 +16,10 @@ from typing import Any
 
 from .catalogue import finding_words
 from .contacts import completer_prefill
+from .declare import Field, Kind, Layout
+from .declare.quarters import quarter_label, quarter_of
 from .files import atomic_path
 from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
-from .layouts import Field, Kind, Layout
-from .layouts.quarters import quarter_label, quarter_of
 from .naming import safe_stem
 from .paper import points, print_readably
 from .registers import Register, RegisterEntry, organisation_key

@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .layouts import Layout
+    from .declare import Layout
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2}
 IMPROVING, NO_CHANGE, WORSENING, NEW = "improving", "no change", "worsening", "new"

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook, write_csv
-from pipeline.layouts import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.templates import make_templates
 

@@ -37,8 +37,8 @@ from typing import Any
 
 from pipeline.checking import check_returns
 from pipeline.consolidation import consolidate
+from pipeline.declare import LAYOUTS
 from pipeline.intake import Receipt, settle
-from pipeline.layouts import LAYOUTS
 from pipeline.plans import Consolidation, Plan
 from pipeline.registers import Register, RegisterEntry
 from pipeline.returns import ROW, HeaderValue, LoadedReturn, PlainRows, SourceFile, as_frame

@@ -26,8 +26,8 @@ from workbook_reading import sheet_records, tracker
 
 from pipeline.arrival import RECEIVED_MEANS, Clues, arrival_of, folder_date
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS
 from pipeline.intake import copy_marks, counted_first, likely_arrival
-from pipeline.layouts import LAYOUTS
 from pipeline.returns import Envelope
 from pipeline.run import run
 

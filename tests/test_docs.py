@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli import cli
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

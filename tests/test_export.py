@@ -23,10 +23,10 @@ from workbook_reading import main_table
 
 from pipeline import travel
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS, Field
 from pipeline.export import export
 from pipeline.export.columns import tables
 from pipeline.export.dictionary import dictionary, in_readme
-from pipeline.layouts import LAYOUTS, Field
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 DUCKDB_TYPES = {"text": "VARCHAR", "date": "DATE", "datetime": "TIMESTAMP",

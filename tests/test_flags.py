@@ -31,7 +31,7 @@ from plans_in_memory import loaded_return, round_in_memory
 from workbook_reading import flags, sheet_records
 
 from pipeline.contacts import completer_prefill
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
 from pipeline.plans import Consolidation
 from pipeline.registers import read_register
 from pipeline.run import run

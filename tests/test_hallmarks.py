@@ -15,8 +15,8 @@ from python_calamine import CalamineWorkbook
 from workbook_reading import flags, sheet_records
 
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
 from pipeline.layouts.hallmarks import HALLMARK
 from pipeline.layouts.hallmarks.report import SHORT
 from pipeline.layouts.hallmarks.requirements import ROWS

@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from workbook_reading import flags, sheet_records, tracker
 
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
 from pipeline.run import run
 from pipeline.store import Store
 from pipeline.store.schema import SCHEMA_VERSION, migrate, version

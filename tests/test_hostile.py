@@ -294,7 +294,7 @@ def test_where_the_system_caps_no_memory_the_pool_ends_a_worker_that_grows_past_
      "=cmd|' /C calc'!A0", "=DDE(\"cmd\";\"/C calc\";\"!A0\")"],
 )  # fmt: skip
 def test_formula_and_dde_payloads_from_returns_stay_text_everywhere(tmp_path, inbox, payload):
-    from pipeline.layouts import LAYOUTS
+    from pipeline.declare import LAYOUTS
     from pipeline.templates import write_template
 
     p44_return(inbox, rows=[action("A01", action=payload, notes=payload)])

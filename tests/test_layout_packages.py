@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
@@ -70,15 +70,15 @@ def test_every_layout_is_found_in_the_package_of_its_name():
 def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_when_needed(
     tmp_path, monkeypatch
 ):
-    from pipeline.layouts import Registry
+    from pipeline.declare import Registry
 
     package = tmp_path / "more_layouts" / "checklist"
     package.mkdir(parents=True)
     (package.parent / "__init__.py").write_text("")
     (package / "__init__.py").write_text(
-        "from pipeline.layouts import Field, Layout\n"
-        "from pipeline.layouts.progress import ActionProgress\n"
-        "from pipeline.layouts.rounds import Cadence\n"
+        "from pipeline.declare import Field, Layout\n"
+        "from pipeline.declare.progress import ActionProgress\n"
+        "from pipeline.declare.rounds import Cadence\n"
         "LAYOUT = Layout(name='checklist', title='Checklist', short_title='Checklist',\n"
         "    header=(Field('team', 'Team', register_column='team'),),\n"
         "    columns=(Field('item', 'Item'), Field('done', 'Done')), key='team',\n"
@@ -88,7 +88,7 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
         "    reporting=f'{__name__}.report')\n"
     )
     (package / "report.py").write_text(
-        "from pipeline.layouts.reporting import LayoutReport\n"
+        "from pipeline.declare.reporting import LayoutReport\n"
         "REPORT = LayoutReport(notes=('Loaded when first asked for.',))\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -100,7 +100,7 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
 
 
 def test_a_package_beside_the_layouts_that_declares_none_is_named(tmp_path, monkeypatch):
-    from pipeline.layouts import Registry
+    from pipeline.declare import Registry
 
     (tmp_path / "odd_layouts" / "notes").mkdir(parents=True)
     (tmp_path / "odd_layouts" / "__init__.py").write_text("")

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from pipeline.checking import schemas
+from pipeline.declare import LAYOUTS, Completer, Field, Kind
 from pipeline.guidance import guidance_rows
-from pipeline.layouts import LAYOUTS, Completer, Field, Kind
 
 # The labels and titles exactly as DESIGN.md writes them (a partner building their own sheet
 # from DESIGN.md must be read too).

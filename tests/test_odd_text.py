@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS
 from pipeline.errors import RegisterError
 from pipeline.findings import Severity
-from pipeline.layouts import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.report.sheetwriter import SheetWriter
 from pipeline.report.streaming import Workbook, streamed_sheet

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 from workbook_reading import flags, sheet_records
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.run import run
 from pipeline.store import Store

@@ -188,7 +188,7 @@ def test_a_layout_goes_to_another_process_by_its_name_and_a_variant_of_it_does_n
     import dataclasses
     import pickle
 
-    from pipeline.layouts import LAYOUTS
+    from pipeline.declare import LAYOUTS
 
     p44 = LAYOUTS["p44"]
     assert pickle.loads(pickle.dumps(p44)) is p44

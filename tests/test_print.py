@@ -302,7 +302,7 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
     column or two, in a few pages; each header label is on the same line as its value; and
     the three-year plan, too wide for a page (its twelve quarters), prints a Part a page
     across, Ref and Task on each, its title whole on each."""
-    from pipeline.layouts import LAYOUTS
+    from pipeline.declare import LAYOUTS
     from pipeline.registers import read_register
     from pipeline.templates import make_templates
 

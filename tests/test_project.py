@@ -20,10 +20,10 @@ from python_calamine import CalamineWorkbook
 from workbook_reading import tracker
 
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS
+from pipeline.declare.rounds import round_of
 from pipeline.due import DueRule, Dues, due_dates
 from pipeline.history import find_organisation
-from pipeline.layouts import LAYOUTS
-from pipeline.layouts.rounds import round_of
 from pipeline.registers import read_register
 
 SENDER = "performance.team@council.example.gov.uk"

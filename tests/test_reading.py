@@ -13,8 +13,8 @@ from builders import AS_OF, action, p44_header, p44_return, task, three_year_ret
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.declare import LAYOUTS
 from pipeline.findings import Severity
-from pipeline.layouts import LAYOUTS
 from pipeline.reading import load
 from pipeline.returns import ROW
 

@@ -23,8 +23,8 @@ from python_calamine import CalamineWorkbook
 from workbook_reading import sheet_records
 
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS
 from pipeline.isolation import Isolation
-from pipeline.layouts import LAYOUTS
 from pipeline.reading.loader import load
 from pipeline.registers import read_register
 from pipeline.run import run

@@ -13,8 +13,8 @@ from builders import AS_OF, REGISTERS, p44_return, write_registers
 from openpyxl.utils import range_boundaries
 from workbook_reading import flags, main_table, sheet_records
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
 from pipeline.report.pack import NO_RETURN, write_pack_workbook
 from pipeline.run import run
 

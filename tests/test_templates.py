@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
 from pipeline.registers import read_register
 from pipeline.returns import STAMP_SHEET
 from pipeline.templates import BOX_ROWS, make_templates, write_template

@@ -21,14 +21,14 @@ from python_calamine import CalamineWorkbook
 from workbook_reading import flags, sheet_records
 
 from pipeline.cli import cli
+from pipeline.declare import LAYOUTS, Field, FlagLevel, Kind, Layout
+from pipeline.declare.measures import BASIC, Measure, count
+from pipeline.declare.progress import ActionProgress
+from pipeline.declare.reporting import LayoutReport
+from pipeline.declare.rounds import Cadence
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.errors import UsageError
 from pipeline.flags import AMBER, Rule, flag, row_ref
-from pipeline.layouts import LAYOUTS, Field, FlagLevel, Kind, Layout
-from pipeline.layouts.measures import BASIC, Measure, count
-from pipeline.layouts.progress import ActionProgress
-from pipeline.layouts.reporting import LayoutReport
-from pipeline.layouts.rounds import Cadence
 from pipeline.plans import Flag, Plan
 from pipeline.registers import read_register
 from pipeline.run import run

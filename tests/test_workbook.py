@@ -337,7 +337,7 @@ def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path, engine):
-    from pipeline.layouts import LAYOUTS
+    from pipeline.declare import LAYOUTS
     from pipeline.plans import Consolidation, Plan
 
     c = Consolidation(AS_OF, [], [Plan("Nowhere", LAYOUTS["p44"])], {})
@@ -351,8 +351,8 @@ def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_
 def test_a_return_from_an_organisation_not_on_the_register_is_not_counted_received(tmp_path):
     from builders import write_registers
 
+    from pipeline.declare import LAYOUTS
     from pipeline.demo.partner import PartnerWorkbook
-    from pipeline.layouts import LAYOUTS
 
     inbox = tmp_path / "inbox"
     registers = write_registers(tmp_path / "registers")

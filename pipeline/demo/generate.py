@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta
 from email.utils import formataddr
 from pathlib import Path
 
+from ..declare import LAYOUTS, Layout
 from ..errors import PipelineError
-from ..layouts import LAYOUTS, Layout
 from ..naming import safe_stem
 from ..registers import Register, RegisterEntry, contact_of, read_register
 from ..templates import make_templates, write_template

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..layouts import Layout
+from ..declare import Layout
 from ..registers import RegisterEntry
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..layouts import Field, Layout
+from ..declare import Field, Layout
 
 
 class PartnerWorkbook:

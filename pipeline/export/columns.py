@@ -19,6 +19,8 @@ from typing import Any
 from .. import travel
 from ..arrival import EVIDENCE
 from ..catalogue import finding_words
+from ..declare import LAYOUTS, Field, Layout
+from ..declare.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
 from ..findings import Finding
 from ..intake import (
     ACCEPTED,
@@ -29,8 +31,6 @@ from ..intake import (
     SUPERSEDED,
     WITH_FINDINGS,
 )
-from ..layouts import LAYOUTS, Field, Layout
-from ..layouts.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
 from ..plans import Flag, Plan
 from ..returns import ROW
 from ..severity import word

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..consolidation import follow_rows
+from ..declare import LAYOUTS
 from ..errors import UsageError
 from ..intake import ACCEPTED, WITH_FINDINGS
-from ..layouts import LAYOUTS
 from ..plans import Plan
 from ..registers import organisation_key
 from ..store import Store

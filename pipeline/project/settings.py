@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..declare import LAYOUTS
 from ..due import EVERY_LAYOUT, DueRule, Dues
 from ..errors import UsageError
-from ..layouts import LAYOUTS
 from .lines import line_of, syntax_error
 
 PROJECT_FILE = "pipeline.toml"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..declare import LAYOUTS, Layout
 from ..errors import PipelineError
-from ..layouts import LAYOUTS, Layout
 from .settings import PROJECT_FILE
 
 FOLDERS = ("inbox", "outbox", "registers")

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..declare import LAYOUTS, Field, Layout, normalise_title, squash
 from ..findings import Finding, Severity, cell_address, shown
-from ..layouts import LAYOUTS, Field, Layout, normalise_title, squash
 from ..returns import (
     CANNOT_BE_USED,
     ROW,

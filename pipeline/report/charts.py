@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..layouts import LAYOUTS, Layout
-from ..layouts.progress import COMPLETE, NO_STATUS, NOT_UPDATED, OVERDUE
+from ..declare import LAYOUTS, Layout
+from ..declare.progress import COMPLETE, NO_STATUS, NOT_UPDATED, OVERDUE
 from ..plans import Consolidation
 from .tables import INT, TEXT, Col, Table
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from .. import attention
 from ..catalogue import FINDINGS
+from ..declare import Layout
+from ..declare.measures import RETURN_MEASURES, union
 from ..flags import every_rule
 from ..guidance import guidance_rows
 from ..intake import RECEIVED_MEANS
-from ..layouts import Layout
-from ..layouts.measures import RETURN_MEASURES, union
 from ..messages import ENVELOPE_MEANS
 from ..plans import TRAIL_ROUNDS, Consolidation
 from ..severity import SEVERITIES, word

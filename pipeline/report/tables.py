@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import attention, notices, travel
+from ..declare import LAYOUTS, Field, Layout
+from ..declare.measures import union
 from ..findings import cell_address
 from ..intake import (
     ACCEPTED,
@@ -24,8 +26,6 @@ from ..intake import (
     WITH_FINDINGS,
     layouts_of,
 )
-from ..layouts import LAYOUTS, Field, Layout
-from ..layouts.measures import union
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..returns import ROW, Envelope
 from ..severity import word
@@ -396,7 +396,7 @@ NOT_RECOGNISED = "Not recognised"
 
 def tracker(c: Consolidation) -> Table:
     """The round's returns, a column per layout: expected, received, missing and late (one
-    definition: ``layouts.measures``), then what became of the files; files of no known
+    definition: ``declare.measures``), then what became of the files; files of no known
     layout in a column of their own."""
     layout_of = layouts_of(c.receipts)
     shown: dict[str, dict[str, Any]] = {}

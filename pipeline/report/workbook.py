@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import attention
+from ..declare import LAYOUTS, Layout
+from ..declare.measures import union
 from ..errors import UsageError
 from ..files import OUTPUT_MARK, atomic_path
 from ..flags import every_rule
-from ..layouts import LAYOUTS, Layout
-from ..layouts.measures import union
 from ..naming import plain, safe_sheet_name, sheet_ref
 from ..paper import points
 from ..plans import Consolidation

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ..declare import LAYOUTS
+from ..declare.rounds import Round, round_of
 from ..errors import PipelineError, UsageError
-from ..layouts import LAYOUTS
-from ..layouts.rounds import Round, round_of
 from ..registers import Register, organisation_key
 from ..store.schema import transaction
 

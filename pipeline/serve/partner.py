@@ -11,6 +11,7 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from ..declare import LAYOUTS
 from ..due import due_dates
 from ..intake import (
     ACCEPTED,
@@ -21,7 +22,6 @@ from ..intake import (
     SUPERSEDED,
     WITH_FINDINGS,
 )
-from ..layouts import LAYOUTS
 from . import audit
 from .guard import client_of, form_token_ok
 from .intake import Outcome, Upload, take_in_upload

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ..arrival import FIRST_SEEN, Arrival
+from ..declare import LAYOUTS
+from ..declare.rounds import Round
 from ..errors import PipelineError
-from ..layouts import LAYOUTS
-from ..layouts.rounds import Round
 from ..registers import Register, RegisterEntry, organisation_key
 from ..returns import LoadedReturn
 from . import codec

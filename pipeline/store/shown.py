@@ -20,9 +20,9 @@ from datetime import date, datetime
 from typing import Any
 
 from ..arrival import Arrival
+from ..declare import LAYOUTS
+from ..declare.rounds import Round
 from ..findings import Finding, Flag
-from ..layouts import LAYOUTS
-from ..layouts.rounds import Round
 from ..registers import RegisterEntry
 from ..returns import LoadedReturn
 from ..values import read_value

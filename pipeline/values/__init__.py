@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..layouts.model import Field, Kind
-from ..layouts.quarters import PLAN_QUARTERS, quarter_label
+from ..declare.model import Field, Kind
+from ..declare.quarters import PLAN_QUARTERS, quarter_label
 from .dates import is_date, is_fy_quarter, read_date, read_fy_quarter, uk
 from .numbers import (
     is_percent,

@@ -10,6 +10,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from ...declare.reporting import DerivedSheet, LayoutReport
 from ...plans import Consolidation, Plan
 from ...report.charts import COLOURS, ChartSpec
 from ...report.tables import (
@@ -25,7 +26,6 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
-from ..reporting import DerivedSheet, LayoutReport
 from . import ASSESSMENT, HALLMARK, LAYOUT
 from .measures import GAP, IN_PLACE, adopted, has_action, is_statutory_gap, share, summary
 from .rules import RULES

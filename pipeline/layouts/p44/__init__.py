@@ -8,9 +8,9 @@ adds to the reports (``report.py``).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
-from ..progress import ActionProgress
-from ..rounds import Cadence
+from ...declare.model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
+from ...declare.progress import ActionProgress
+from ...declare.rounds import Cadence
 from .measures import MEASURES
 
 RAG = ClosedList(

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ...declare.model import CONTACT_EMAIL, CONTACT_NAME
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import (
     DemoReturn,
@@ -21,7 +22,6 @@ from ...demo.layout_demo import (
     stale,
 )
 from ...registers import RegisterEntry
-from ..model import CONTACT_EMAIL, CONTACT_NAME
 from . import LAYOUT
 
 ACTIONS = (

@@ -10,9 +10,9 @@ the Board summary).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Field, FlagLevel, Kind, Layout
-from ..progress import ActionProgress
-from ..rounds import Cadence
+from ...declare.model import ClosedList, Field, FlagLevel, Kind, Layout
+from ...declare.progress import ActionProgress
+from ...declare.rounds import Cadence
 from .measures import MEASURES, worst_live
 
 THEME = ClosedList(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ...declare.quarters import financial_quarter_name, financial_quarter_of
 from ...flags import AMBER, RED, Rule, flag, row_ref
 from ...plans import Flag, Plan
 from ...values import uk
 from ...values.dates import is_fy_quarter
-from ..quarters import financial_quarter_name, financial_quarter_of
 from .measures import IMPROVING, WORSENING, computed, worse_twice
 
 

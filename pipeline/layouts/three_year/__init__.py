@@ -11,11 +11,11 @@ column bands of one table, one row per task, so no part can lose its task.
 
 from __future__ import annotations
 
-from ..measures import BASIC, Measure, count
-from ..model import Band, ClosedList, Completer, Field, FlagLevel, Kind, Layout
-from ..progress import TaskProgress
-from ..quarters import PLAN_QUARTERS
-from ..rounds import Cadence
+from ...declare.measures import BASIC, Measure, count
+from ...declare.model import Band, ClosedList, Completer, Field, FlagLevel, Kind, Layout
+from ...declare.progress import TaskProgress
+from ...declare.quarters import PLAN_QUARTERS
+from ...declare.rounds import Cadence
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),

@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from ...declare.quarters import PLAN_QUARTERS, quarter_of
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import (
     DemoReturn,
@@ -17,7 +18,6 @@ from ...demo.layout_demo import (
     text_date_of_update,
 )
 from ...registers import RegisterEntry
-from ..quarters import PLAN_QUARTERS, quarter_of
 
 TASKS = (
     "Review of the {unit} strategy",

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from ...declare.quarters import PLAN_QUARTERS, quarter_label
+from ...declare.reporting import DerivedSheet, LayoutReport
 from ...plans import Consolidation
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import (
@@ -23,8 +25,6 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
-from ..quarters import PLAN_QUARTERS, quarter_label
-from ..reporting import DerivedSheet, LayoutReport
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, TASK_STATUS
 from .rules import RULES
 

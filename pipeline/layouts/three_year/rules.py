@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ...declare.quarters import quarter_label
 from ...flags import AMBER, RED, Rule, flag, row_ref
 from ...plans import Flag, Plan
 from ...returns import ROW
-from ..quarters import quarter_label
 from . import LAYOUT
 
 

@@ -10,7 +10,6 @@ these declarations, so a field is described in exactly one place.
 from __future__ import annotations
 
 import importlib
-import pickle
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -249,19 +248,6 @@ class Layout:
     # partner's
     prefilled_rows: str | None = None
 
-    def __reduce__(self) -> tuple[Callable[[str], Layout], tuple[str]]:
-        # Passed to another process by name (a spawned one looks it up in its own registry):
-        # a layout holds functions, which cannot be pickled, and one copy is enough. So only
-        # the layout registered under its name may go (not a variant of it).
-        from . import LAYOUTS
-
-        if LAYOUTS.get(self.name) is not self:
-            raise pickle.PicklingError(
-                f"the layout {self.name!r} is not the one registered under that name, so it "
-                f"cannot be passed to another process"
-            )
-        return _registered, (self.name,)
-
     def __post_init__(self) -> None:
         names = [f.name for f in (*self.header, *self.columns)]
         duplicated = {n for n in names if names.count(n) > 1}
@@ -407,10 +393,3 @@ def normalise_title(text: object) -> str:
 def squash(text: object) -> str:
     """``normalise_title`` without the spaces: how titles are compared."""
     return normalise_title(text).replace(" ", "")
-
-
-def _registered(name: str) -> Layout:
-    """The layout registered as ``name`` (how a layout comes back from a pickle)."""
-    from . import LAYOUTS
-
-    return LAYOUTS[name]
