@@ -32,9 +32,9 @@ from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .isolation import ISOLATED, Isolation, Running, run_isolated, start_isolated
 from .messages import SEPARATOR as ATTACHED
 from .naming import safe_stem, sheet_ref, visible_lines
+from .paper import DEFAULT_FONT
 from .registers import organisation_key
 from .severity import AMBER, RED, SEVERITIES, level
-from .templates import DEFAULT_FONT
 from .timing import count
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 

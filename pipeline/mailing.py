@@ -176,10 +176,9 @@ def _unusable(notice: Notice) -> str:
 
 def _round_notices(store, run_as_of: date) -> tuple[list[Notice], dict]:
     """The notices the run at ``run_as_of`` kept, and who was sent what in its rounds."""
-    from .run import rounds_at
 
     notices, sent, older = [], {}, 0
-    for layout, round_ in rounds_at(run_as_of).items():
+    for layout, round_ in LAYOUTS.rounds_at(run_as_of).items():
         for _, summary in store.round_summaries(layout, round_.id):
             kept = summary.get(NOTICE)
             if kept is None:

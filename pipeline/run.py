@@ -19,7 +19,7 @@ from . import feedback
 from .children import frozen_heap, start_method
 from .consolidation import consolidate
 from .declare import LAYOUTS
-from .declare.rounds import Round, round_of
+from .declare.rounds import Round
 from .due import Dues, due_dates
 from .errors import UsageError
 from .files import scratch_folder
@@ -88,11 +88,6 @@ def run_rounds(
                           store_path=store_path, due=round_.due)  # fmt: skip
 
 
-def rounds_at(as_of: date) -> dict[str, Round]:
-    """Each layout's round at ``as_of``."""
-    return {name: round_of(layout.cadence, as_of) for name, layout in LAYOUTS.items()}
-
-
 def run(
     inbox: Path,
     outbox: Path,
@@ -125,8 +120,8 @@ def run(
     where and that nothing was changed; no temporary file is left behind, and what an earlier
     run that was killed left is tidied away.
     """
+    from .report.engine import choose
     from .report.workbook import check_layouts, write_consolidated
-    from .report.writer import choose
     from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
@@ -265,7 +260,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     file and plan records to save."""
     from .store import Store
 
-    rounds = rounds_at(as_of)
+    rounds = LAYOUTS.rounds_at(as_of)
     copies = scratch / "copies"
     copies.mkdir()
     with Store.open(outputs.store) as store:

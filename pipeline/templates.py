@@ -21,7 +21,7 @@ from .declare.quarters import quarter_label, quarter_of
 from .files import atomic_path
 from .guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from .naming import safe_stem
-from .paper import points, print_readably
+from .paper import DEFAULT_FONT, points, print_readably, workbook_options
 from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
 from .severity import RAG_FILLS
@@ -46,22 +46,6 @@ TITLE_HEIGHT = 18  # the title's row (14 pt), a line of it
 TITLE_WIDER = 1.5  # the title's characters are this much wider than the text's
 BOLD = 1.1  # and a label's
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
-_OPTIONS = {
-    # Values are written with typed methods; text must never turn into a formula or a link.
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-# Column widths are counted in the default font's characters: Arial's, which LibreOffice has
-# everywhere (as Liberation Sans), where Calibri's stand-in there is far wider and would
-# shrink every printed page.
-DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
-
-
-def workbook_options(**more: object) -> dict[str, object]:
-    """xlsxwriter's options for every workbook we write, and ``more``: a new dict each time
-    (xlsxwriter adds to the default font's)."""
-    return {**_OPTIONS, "default_format_properties": dict(DEFAULT_FONT), **more}
 
 
 def make_templates(

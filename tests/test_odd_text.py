@@ -20,10 +20,10 @@ from pipeline.declare import LAYOUTS
 from pipeline.errors import RegisterError
 from pipeline.findings import Severity
 from pipeline.registers import read_register
+from pipeline.report.engine import choose
 from pipeline.report.sheetwriter import SheetWriter
 from pipeline.report.streaming import Workbook, streamed_sheet
 from pipeline.report.tables import LONG, TEXT, Col, Table
-from pipeline.report.writer import choose
 from pipeline.run import check_files, run
 
 CELL_HOLDS = 32_767  # Excel's limit on the text in one cell, in UTF-16 units

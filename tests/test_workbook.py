@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbook_reading import flags, main_table, sheet_records, tracker
 
+from pipeline.report.engine import ENGINES
 from pipeline.report.workbook import write_consolidated
-from pipeline.report.writer import ENGINES
 from pipeline.run import run
 from pipeline.values import LINE_HEIGHT
 

@@ -19,9 +19,11 @@ import pickle
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 
 from ..errors import UsageError
 from .model import Layout
+from .rounds import Round, round_of
 
 
 class Registry(Mapping[str, Layout]):
@@ -63,6 +65,10 @@ class Registry(Mapping[str, Layout]):
         ``demo-register.csv``); None for a layout registered without one."""
         self._found()
         return self._packages.get(name)
+
+    def rounds_at(self, as_of: date) -> dict[str, Round]:
+        """Each layout's round at ``as_of``, by name."""
+        return {name: round_of(layout.cadence, as_of) for name, layout in self.items()}
 
     def register(self, layout: Layout) -> None:
         """Add ``layout`` (its name must be new), in this process and in those it forks.

@@ -30,8 +30,8 @@ from ..errors import PipelineError
 from ..files import atomic_path
 from ..libreoffice import to_pdf
 from ..naming import safe_sheet_name, safe_stem, sheet_ref
+from ..paper import workbook_options
 from ..plans import TRAIL_ROUNDS, Consolidation, Plan
-from ..templates import workbook_options
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
 from . import tables
 from .sheetwriter import DEFAULT_WIDTH, SheetWriter

@@ -15,12 +15,12 @@ from datetime import date, datetime
 from typing import Any
 
 from ..naming import plain
-from ..paper import fits, points, print_readably
+from ..paper import DEFAULT_FONT, fits, points, print_readably
 from ..severity import RAG_FILLS
-from ..templates import DEFAULT_FONT
 from ..timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
 from ..values.text import CHARACTERS_PER_WIDTH
+from .engine import choose
 from .tables import (
     DATE,
     EMAIL,
@@ -36,7 +36,7 @@ from .tables import (
     Table,
 )  # fmt: skip
 from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns
-from .writer import EXCEL_DAY_ZERO, Writer, choose
+from .writer import EXCEL_DAY_ZERO, Writer
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
 RAG_COLOURS = {word: f"#{fill}" for word, fill in RAG_FILLS.items()}
@@ -51,7 +51,7 @@ _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, howeve
 
 class SheetWriter:
     """Writes tables and values onto sheets of one xlsxwriter workbook, through ``writer``
-    (by default, ``writer.choose()``'s); its tables are fitted to a landscape page, or to a
+    (by default, ``engine.choose()``'s); its tables are fitted to a landscape page, or to a
     ``portrait`` one.
 
     Rows are written in order, top to bottom: a sheet may be streamed (see ``writer``), and a

@@ -40,11 +40,12 @@ from ..timing import stage
 from ..values import uk
 from . import tables
 from .charts import DATA_SHEET, add_charts
+from .engine import choose
 from .guidance_sheet import write_guidance
 from .organisation import write_organisation
 from .sheetwriter import SheetWriter
 from .tables import Table
-from .writer import SheetJob, Writer, choose
+from .writer import SheetJob, Writer
 
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
