@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .declare import LAYOUTS, Field, Layout
-from .findings import REQUIRED, TOO_LONG, Finding, Severity, shown
+from .declare.findings import REQUIRED, TOO_LONG, Finding, Severity, shown
 from .returns import ROW, HeaderValue, LoadedReturn
 from .values import (
     CELL_LIMIT,

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding, Severity, cell_address
+from .declare.findings import Finding, Severity, cell_address
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +53,7 @@ def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Envelope:
-    """The email message a file arrived attached to (see ``pipeline.messages``): the message
+    """The email message a file arrived attached to (see ``pipeline.inbox.messages``): the message
     file's name as shown, who sent it (their address as written), when, and its subject."""
 
     message: str

@@ -24,10 +24,10 @@ from click.testing import CliRunner
 from message_builders import outlook_msg
 from workbook_reading import sheet_records, tracker
 
-from pipeline.arrival import RECEIVED_MEANS, Clues, arrival_of, folder_date
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
-from pipeline.intake import copy_marks, counted_first, likely_arrival
+from pipeline.inbox.arrival import RECEIVED_MEANS, Clues, arrival_of, folder_date
+from pipeline.inbox.intake import copy_marks, counted_first, likely_arrival
 from pipeline.returns import Envelope
 from pipeline.run import run
 

@@ -13,10 +13,10 @@ from builders import AS_OF, action, p44_return
 from click.testing import CliRunner
 from workbook_reading import sheet_records
 
-from pipeline.catalogue import FINDINGS, FINDINGS_BY_ID
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare.catalogue import FINDINGS, FINDINGS_BY_ID
 from pipeline.feedback import FIX_LIST
-from pipeline.flags import every_rule
+from pipeline.round.flags import every_rule
 from pipeline.run import check_files, run
 from pipeline.values import KINDS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builders import action, p44_return, task, three_year_return
 
-from pipeline.findings import Severity
+from pipeline.declare.findings import Severity
 from pipeline.run import check_files
 
 

@@ -12,7 +12,7 @@ from builders import AS_OF, action, p44_return, three_year_return
 from click.testing import CliRunner
 from workbook_reading import main_table, sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 
 REQUIRED_COLUMNS = {
     "Overview": ["Organisation", "Layout", "Received", "Date of update", "Days since update",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 from workbook_reading import main_table
 
-from pipeline import travel
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS, Field
 from pipeline.export import export
 from pipeline.export.columns import tables
 from pipeline.export.dictionary import dictionary, in_readme
+from pipeline.round import travel
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 DUCKDB_TYPES = {"text": "VARCHAR", "date": "DATE", "datetime": "TIMESTAMP",

@@ -25,13 +25,13 @@ from builders import (
 from click.testing import CliRunner
 from workbook_reading import flags, sheet_records, tracker
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.run import run
 from pipeline.store import Store
 from pipeline.store.schema import SCHEMA_VERSION, migrate, version
-from pipeline.templates import write_template
+from pipeline.templates.writer import write_template
 
 ROUND_2 = AS_OF + timedelta(days=14)
 
@@ -281,8 +281,8 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     from pathlib import Path
-    from pipeline.inbox import walk
-    from pipeline.intake import receive
+    from pipeline.inbox.walk import walk
+    from pipeline.inbox.intake import receive
     from pipeline.store import FileRecord, Store
 
     inbox, store_path = Path(sys.argv[1]), Path(sys.argv[2])

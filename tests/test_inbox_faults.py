@@ -24,7 +24,7 @@ from workbook_reading import sheet_records
 
 from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.inbox import printable
+from pipeline.inbox.walk import printable
 from pipeline.run import run
 
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False

@@ -23,10 +23,10 @@ from aiosmtpd.smtp import AuthResult
 from builders import AS_OF, action, p44_return, write_registers
 from click.testing import CliRunner
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.feedback import FIX_LIST
-from pipeline.isolation import Isolation
 from pipeline.run import run
+from pipeline.system.isolation import Isolation
 
 DUE = "2026-12-04"
 P44_REGISTER = """partnership,region,contact_name,contact_email

@@ -15,11 +15,11 @@ from builders import AS_OF, THREE_YEAR_REGISTER, action, p44_return
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
+from pipeline.declare.findings import Severity
 from pipeline.errors import RegisterError
-from pipeline.findings import Severity
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
 from pipeline.report.engine import choose
 from pipeline.report.sheetwriter import SheetWriter
 from pipeline.report.streaming import Workbook, streamed_sheet

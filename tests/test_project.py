@@ -19,12 +19,12 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from workbook_reading import tracker
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
 from pipeline.declare.rounds import round_of
-from pipeline.due import DueRule, Dues, due_dates
-from pipeline.history import find_organisation
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
+from pipeline.round.due import DueRule, Dues, due_dates
+from pipeline.store.history import find_organisation
 
 SENDER = "performance.team@council.example.gov.uk"
 KESTRELS = """partnership,region,contact_name,contact_email

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.declare import LAYOUTS
-from pipeline.findings import Severity
+from pipeline.declare.findings import Severity
 from pipeline.reading import load
 from pipeline.returns import ROW
 

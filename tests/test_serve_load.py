@@ -19,10 +19,10 @@ from serving import Running, links_of, project_folder, text_of
 
 from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
 from pipeline.run import run
 from pipeline.store import Store
-from pipeline.templates import make_templates
+from pipeline.templates.writer import make_templates
 
 pytestmark = pytest.mark.slow
 httpx = pytest.importorskip("httpx2")

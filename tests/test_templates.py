@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
 from pipeline.returns import STAMP_SHEET
-from pipeline.templates import BOX_ROWS, make_templates, write_template
+from pipeline.templates.writer import BOX_ROWS, make_templates, write_template
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from workbook_reading import flags, sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS, Field, FlagLevel, Kind, Layout
 from pipeline.declare.measures import BASIC, Measure, count
 from pipeline.declare.progress import ActionProgress
@@ -28,9 +28,9 @@ from pipeline.declare.reporting import LayoutReport
 from pipeline.declare.rounds import Cadence
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.errors import UsageError
-from pipeline.flags import AMBER, Rule, flag, row_ref
-from pipeline.plans import Flag, Plan
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
+from pipeline.round.flags import AMBER, Rule, flag, row_ref
+from pipeline.round.plans import Flag, Plan
 from pipeline.run import run
 from pipeline.values import uk
 

@@ -338,7 +338,7 @@ def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path, engine):
     from pipeline.declare import LAYOUTS
-    from pipeline.plans import Consolidation, Plan
+    from pipeline.round.plans import Consolidation, Plan
 
     c = Consolidation(AS_OF, [], [Plan("Nowhere", LAYOUTS["p44"])], {})
     written = write_consolidated(c, tmp_path / "x.xlsx", engine=engine)
@@ -397,7 +397,7 @@ def test_cancelled_and_open_ended_calendar_rows_make_no_clash(tmp_path):
 
 
 def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received(round_workbook):
-    from pipeline.arrival import RECEIVED_MEANS
+    from pipeline.inbox.arrival import RECEIVED_MEANS
 
     sheet = openpyxl.load_workbook(round_workbook)["Guidance"]
     figures = {t.name: t for t in sheet.tables.values()}["Figures"]

@@ -16,7 +16,7 @@ from builders import AS_OF, action, p44_return
 from click.testing import CliRunner
 from workbook_reading import main_table
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.errors import UsageError
 from pipeline.report.engine import ENGINES, ENVIRONMENT, choose
 from pipeline.report.workbook import write_consolidated

@@ -221,7 +221,7 @@ class Layout:
     follows: tuple[tuple[str, str], ...] = ()
     updated: str | None = None  # the header field giving the date the plan was brought up to date
     # the header field naming the period a return is for, where it states one (a quarter):
-    # else its ``updated`` date says which period it belongs to (``pipeline.periods``)
+    # else its ``updated`` date says which period it belongs to (``pipeline.inbox.periods``)
     period: str | None = None
     # the header fields saying who completed the return (see ``Completer``), if it asks
     completer: Completer | None = None

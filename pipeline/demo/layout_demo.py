@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import Layout
-from ..registers import RegisterEntry
+from ..inbox.registers import RegisterEntry
 
 
 @dataclass

@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .. import travel
-from ..arrival import EVIDENCE
-from ..catalogue import finding_words
 from ..declare import LAYOUTS, Field, Layout
+from ..declare.catalogue import finding_words
+from ..declare.findings import Finding
 from ..declare.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
-from ..findings import Finding
-from ..intake import (
+from ..declare.severity import word
+from ..inbox.arrival import EVIDENCE
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -31,9 +31,9 @@ from ..intake import (
     SUPERSEDED,
     WITH_FINDINGS,
 )
-from ..plans import Flag, Plan
 from ..returns import ROW
-from ..severity import word
+from ..round import travel
+from ..round.plans import Flag, Plan
 from ..store.shown import LoggedFile, RoundRecord
 from ..values import KINDS
 

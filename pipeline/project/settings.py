@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import LAYOUTS
-from ..due import EVERY_LAYOUT, DueRule, Dues
 from ..errors import UsageError
+from ..round.due import EVERY_LAYOUT, DueRule, Dues
 from .lines import line_of, syntax_error
 
 PROJECT_FILE = "pipeline.toml"

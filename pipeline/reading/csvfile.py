@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from ..declare import LAYOUTS, Layout
-from ..findings import shown
+from ..declare.findings import shown
 from ..guidance import GUIDANCE_COLUMNS
 from .locate import SEARCH_ROWS, Label
 from .workbook import Book, Sheet, Unreadable, too_large

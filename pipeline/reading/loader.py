@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import LAYOUTS, Field, Layout, normalise_title, squash
-from ..findings import Finding, Severity, cell_address, shown
+from ..declare.findings import Finding, Severity, cell_address, shown
 from ..returns import (
     CANNOT_BE_USED,
     ROW,

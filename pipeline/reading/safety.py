@@ -14,8 +14,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ..files import FEEDBACK_MARK, OUTPUT_MARK
-from ..findings import column_number
+from ..declare.findings import column_number
+from ..system.files import FEEDBACK_MARK, OUTPUT_MARK
 from .csvfile import is_csv
 from .workbook import Unreadable
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..declare import LAYOUTS, Layout
 from ..declare.progress import COMPLETE, NO_STATUS, NOT_UPDATED, OVERDUE
-from ..plans import Consolidation
+from ..round.plans import Consolidation
 from .tables import INT, TEXT, Col, Table
 
 DATA_SHEET = "Chart Data"

@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .. import attention
-from ..catalogue import FINDINGS
 from ..declare import Layout
+from ..declare.catalogue import FINDINGS
 from ..declare.measures import RETURN_MEASURES, union
-from ..flags import every_rule
+from ..declare.severity import SEVERITIES, word
 from ..guidance import guidance_rows
-from ..intake import RECEIVED_MEANS
-from ..messages import ENVELOPE_MEANS
-from ..plans import TRAIL_ROUNDS, Consolidation
-from ..severity import SEVERITIES, word
+from ..inbox.intake import RECEIVED_MEANS
+from ..inbox.messages import ENVELOPE_MEANS
+from ..round import attention
+from ..round.flags import every_rule
+from ..round.plans import TRAIL_ROUNDS, Consolidation
 from .charts import every_chart
 from .sheetwriter import SheetWriter
 from .tables import LONG, TEXT, Col, Table

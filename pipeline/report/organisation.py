@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..plans import Consolidation, Plan
+from ..round.plans import Consolidation, Plan
 from ..values import LINE_HEIGHT, uk, wrapped_lines
 from . import tables
 from .sheetwriter import SheetWriter

@@ -24,14 +24,14 @@ from typing import Any
 
 import xlsxwriter
 
-from .. import attention
-from ..contacts import Person
 from ..errors import PipelineError
-from ..files import atomic_path
-from ..libreoffice import to_pdf
 from ..naming import safe_sheet_name, safe_stem, sheet_ref
 from ..paper import workbook_options
-from ..plans import TRAIL_ROUNDS, Consolidation, Plan
+from ..round import attention
+from ..round.contacts import Person
+from ..round.plans import TRAIL_ROUNDS, Consolidation, Plan
+from ..system.files import atomic_path
+from ..system.libreoffice import to_pdf
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
 from . import tables
 from .sheetwriter import DEFAULT_WIDTH, SheetWriter

@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from ..declare.severity import RAG_FILLS
 from ..naming import plain
 from ..paper import DEFAULT_FONT, fits, points, print_readably
-from ..severity import RAG_FILLS
-from ..timing import count
+from ..system.timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
 from ..values.text import CHARACTERS_PER_WIDTH
 from .engine import choose

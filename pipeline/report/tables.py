@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import attention, notices, travel
 from ..declare import LAYOUTS, Field, Layout
+from ..declare.findings import cell_address
 from ..declare.measures import union
-from ..findings import cell_address
-from ..intake import (
+from ..declare.severity import word
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -26,9 +26,9 @@ from ..intake import (
     WITH_FINDINGS,
     layouts_of,
 )
-from ..plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..returns import ROW, Envelope
-from ..severity import word
+from ..round import attention, notices, travel
+from ..round.plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..values import KINDS
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"

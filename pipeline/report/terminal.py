@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..attention import needs_attention
-from ..catalogue import finding_words
-from ..findings import Finding
-from ..intake import (
+from ..declare.catalogue import finding_words
+from ..declare.findings import Finding
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -19,7 +18,8 @@ from ..intake import (
     WITH_FINDINGS,
     Receipt,
 )
-from ..plans import Consolidation
+from ..round.attention import needs_attention
+from ..round.plans import Consolidation
 from .tables import returns_lines
 
 

@@ -27,16 +27,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import attention
 from ..declare import LAYOUTS, Layout
 from ..declare.measures import union
 from ..errors import UsageError
-from ..files import OUTPUT_MARK, atomic_path
-from ..flags import every_rule
 from ..naming import plain, safe_sheet_name, sheet_ref
 from ..paper import points
-from ..plans import Consolidation
-from ..timing import stage
+from ..round import attention
+from ..round.flags import every_rule
+from ..round.plans import Consolidation
+from ..system.files import OUTPUT_MARK, atomic_path
+from ..system.timing import stage
 from ..values import uk
 from . import tables
 from .charts import DATA_SHEET, add_charts

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..declare import LAYOUTS
 from ..declare.rounds import Round, round_of
 from ..errors import PipelineError, UsageError
-from ..registers import Register, organisation_key
+from ..inbox.registers import Register, organisation_key
 from ..store.schema import transaction
 
 TOKEN_BYTES = 18  # 144 bits: more than the 128 no one can guess

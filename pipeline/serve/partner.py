@@ -12,8 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from ..declare import LAYOUTS
-from ..due import due_dates
-from ..intake import (
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -22,6 +21,7 @@ from ..intake import (
     SUPERSEDED,
     WITH_FINDINGS,
 )
+from ..round.due import due_dates
 from . import audit
 from .guard import client_of, form_token_ok
 from .intake import Outcome, Upload, take_in_upload

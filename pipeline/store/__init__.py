@@ -19,11 +19,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..arrival import FIRST_SEEN, Arrival
 from ..declare import LAYOUTS
 from ..declare.rounds import Round
 from ..errors import PipelineError
-from ..registers import Register, RegisterEntry, organisation_key
+from ..inbox.arrival import FIRST_SEEN, Arrival
+from ..inbox.registers import Register, RegisterEntry, organisation_key
 from ..returns import LoadedReturn
 from . import codec
 from .archive import keep

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..declare.findings import Finding, Severity
 from ..returns import Envelope, HeaderValue, LoadedReturn, PlainRows, SourceFile, Stamp
 
 

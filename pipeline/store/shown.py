@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..arrival import Arrival
 from ..declare import LAYOUTS
+from ..declare.findings import Finding, Flag
 from ..declare.rounds import Round
-from ..findings import Finding, Flag
-from ..registers import RegisterEntry
+from ..inbox.arrival import Arrival
+from ..inbox.registers import RegisterEntry
 from ..returns import LoadedReturn
 from ..values import read_value
 from . import codec

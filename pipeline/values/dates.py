@@ -8,9 +8,9 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..declare.findings import shown
 from ..declare.model import Field
 from ..declare.quarters import financial_quarter_name, financial_quarter_period
-from ..findings import shown
 from .numbers import shown_number
 from .reading import Reading
 

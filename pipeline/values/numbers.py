@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..declare.findings import shown
 from ..declare.model import Field
 from ..declare.quarters import PLAN_QUARTERS
-from ..findings import shown
 from .reading import Reading
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from ..declare.findings import shown
 from ..declare.model import ClosedList, Field, Kind, normalise_title
-from ..findings import shown
 from .reading import Reading
 
 # --- text -----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from ...declare.reporting import DerivedSheet, LayoutReport
-from ...plans import Consolidation, Plan
 from ...report.charts import COLOURS, ChartSpec
 from ...report.tables import (
     DATE,
@@ -26,6 +25,7 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
+from ...round.plans import Consolidation, Plan
 from . import ASSESSMENT, HALLMARK, LAYOUT
 from .measures import GAP, IN_PLACE, adopted, has_action, is_statutory_gap, share, summary
 from .rules import RULES

@@ -1,5 +1,5 @@
 """The self-assessment's own gap-flag rules (the rules every layout has are in
-``pipeline.flags``; a review older than a year is the ``return-stale`` one, the layout's
+``pipeline.round.flags``; a review older than a year is the ``return-stale`` one, the layout's
 interval being 365 days)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ...flags import AMBER, RED, Rule, flag, row_ref
-from ...plans import Flag, Plan
+from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...round.plans import Flag, Plan
 from ...values import uk
 from .measures import GAP, IN_PLACE, STATUTORY, has_action
 

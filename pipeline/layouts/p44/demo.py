@@ -21,7 +21,7 @@ from ...demo.layout_demo import (
     shipped_register,
     stale,
 )
-from ...registers import RegisterEntry
+from ...inbox.registers import RegisterEntry
 from . import LAYOUT
 
 ACTIONS = (

@@ -5,9 +5,9 @@ against need)."""
 from __future__ import annotations
 
 from ...declare.reporting import DerivedSheet, LayoutReport
-from ...plans import Consolidation
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import INT, TEXT, Col, Table
+from ...round.plans import Consolidation
 from . import LAYOUT, RAG
 from .calendar import CALENDAR, EVENTS_MEAN, GRID, calendar, calendar_grid, write_grid
 from .rules import RULES

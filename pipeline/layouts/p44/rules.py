@@ -1,14 +1,14 @@
 """The Priority 44 plan's own gap-flag rules (the rules every layout has are in
-``pipeline.flags``)."""
+``pipeline.round.flags``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from ...flags import AMBER, RED, Rule, flag, row_ref
-from ...plans import Flag, Plan
-from ...travel import RANK, delivery
+from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...round.plans import Flag, Plan
+from ...round.travel import RANK, delivery
 from ...values import uk
 
 LOOK_AHEAD_DAYS = 28

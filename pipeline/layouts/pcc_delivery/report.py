@@ -9,9 +9,9 @@ from collections import Counter
 from typing import Any
 
 from ...declare.reporting import DerivedSheet, LayoutReport
-from ...plans import Consolidation
 from ...report.charts import COLOURS, ChartSpec
 from ...report.tables import INT, RAG, SOURCE, TEXT, Col, Table, field_col, rows_of
+from ...round.plans import Consolidation
 from . import LAYOUT, RAG_STATUS, THEME
 from .measures import ARROWS, IMPROVING, NEW, NO_CHANGE, WORSENING, computed
 from .rules import RULES

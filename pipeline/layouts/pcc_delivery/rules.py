@@ -1,5 +1,5 @@
 """The delivery plan's own gap-flag rules (the rules every layout has are in
-``pipeline.flags``)."""
+``pipeline.round.flags``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from datetime import date
 
 from ...declare.quarters import financial_quarter_name, financial_quarter_of
-from ...flags import AMBER, RED, Rule, flag, row_ref
-from ...plans import Flag, Plan
+from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...round.plans import Flag, Plan
 from ...values import uk
 from ...values.dates import is_fy_quarter
 from .measures import IMPROVING, WORSENING, computed, worse_twice
 
 
 def quarter_not_this_round(plan: Plan, as_of: date) -> Iterator[Flag]:
-    # (an update for an earlier quarter is not this round's at all: ``pipeline.periods``)
+    # (an update for an earlier quarter is not this round's at all: ``pipeline.inbox.periods``)
     given = plan.value("quarter")
     this = financial_quarter_name(*financial_quarter_of(as_of))
     if is_fy_quarter(given) and given != this:

@@ -17,7 +17,7 @@ from ...demo.layout_demo import (
     stale,
     text_date_of_update,
 )
-from ...registers import RegisterEntry
+from ...inbox.registers import RegisterEntry
 
 TASKS = (
     "Review of the {unit} strategy",

@@ -9,7 +9,6 @@ from typing import Any
 
 from ...declare.quarters import PLAN_QUARTERS, quarter_label
 from ...declare.reporting import DerivedSheet, LayoutReport
-from ...plans import Consolidation
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import (
     ABOVE_ZERO,
@@ -25,6 +24,7 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
+from ...round.plans import Consolidation
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, TASK_STATUS
 from .rules import RULES
 

@@ -1,5 +1,5 @@
 """The three-year plan's own gap-flag rules (the rules every layout has are in
-``pipeline.flags``)."""
+``pipeline.round.flags``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from ...declare.quarters import quarter_label
-from ...flags import AMBER, RED, Rule, flag, row_ref
-from ...plans import Flag, Plan
 from ...returns import ROW
+from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...round.plans import Flag, Plan
 from . import LAYOUT
 
 
