@@ -24,8 +24,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .declare.catalogue import finding_words
 from .declare.findings import TOO_LONG, Finding, Severity
+from .declare.rules import finding_words
 from .declare.severity import AMBER, RED, SEVERITIES, level
 from .inbox.intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .inbox.messages import SEPARATOR as ATTACHED

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from workbook_reading import sheet_records
 
 from pipeline.cli.commands import cli
-from pipeline.declare.catalogue import FINDINGS, FINDINGS_BY_ID
+from pipeline.declare.rules import FINDINGS, FINDINGS_BY_ID
 from pipeline.feedback import FIX_LIST
 from pipeline.round.flags import every_rule
 from pipeline.run import check_files, run

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..declare import LAYOUTS, Field, Layout
-from ..declare.catalogue import finding_words
 from ..declare.findings import Finding
 from ..declare.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
+from ..declare.rules import finding_words
 from ..declare.severity import word
 from ..inbox.arrival import EVIDENCE
 from ..inbox.intake import (

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..declare import Layout
-from ..declare.catalogue import FINDINGS
 from ..declare.measures import RETURN_MEASURES, union
+from ..declare.rules import FINDINGS
 from ..declare.severity import SEVERITIES, word
 from ..guidance import guidance_rows
 from ..inbox.intake import RECEIVED_MEANS

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..declare.catalogue import finding_words
 from ..declare.findings import Finding
+from ..declare.rules import finding_words
 from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,

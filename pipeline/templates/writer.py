@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import Field, Kind, Layout
-from ..declare.catalogue import finding_words
 from ..declare.quarters import quarter_label, quarter_of
+from ..declare.rules import finding_words
 from ..declare.severity import RAG_FILLS
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..inbox.registers import Register, RegisterEntry, organisation_key
