@@ -24,9 +24,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .declare.findings import TOO_LONG, Finding, Severity
-from .declare.rules import finding_words
-from .declare.severity import AMBER, RED, SEVERITIES, level
+from .declare.findings import TOO_LONG, Finding
+from .declare.rules import TURNING_DOWN, finding_rule
+from .declare.severity import AMBER, RED, SEVERITIES
 from .inbox.intake import ACCEPTED, REJECTED, WITH_FINDINGS
 from .inbox.messages import SEPARATOR as ATTACHED
 from .inbox.registers import organisation_key
@@ -80,13 +80,13 @@ class FixItem:
     @classmethod
     def of_finding(cls, f: Finding) -> FixItem:
         """A finding's line: its level, its message, its rule's what-to-do."""
-        return cls(level(f.severity).word, f.sheet, f.cell, f.field, f.message,
-                   finding_words(f.rule).to_do, f.rule, f.read_as, f.cells)  # fmt: skip
+        return cls(f.severity.word, f.sheet, f.cell, f.field, f.message,
+                   finding_rule(f.rule).to_do, f.rule, f.read_as, f.cells)  # fmt: skip
 
     @classmethod
     def of_flag(cls, flag: Flag) -> FixItem:
         """A gap flag's line: its level, its rule's title, its message and what to do."""
-        return cls(level(flag.severity).word, flag.sheet, flag.cell, flag.rule_title,
+        return cls(flag.severity.word, flag.sheet, flag.cell, flag.rule_title,
                    flag.message, flag.to_do, flag.rule)  # fmt: skip
 
     @property
@@ -122,7 +122,7 @@ class FeedbackJob:
     @property
     def turned_down(self) -> bool:
         """Whether its file could not be used at all (its feedback is the Fix list alone)."""
-        return any(f.severity is Severity.REJECTED for f in self.findings)
+        return any(f.rule in TURNING_DOWN for f in self.findings)
 
     @property
     def written_before(self) -> bool:
@@ -279,7 +279,7 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
 
 
 def _why_no_markup(job: FeedbackJob) -> str:
-    if any(f.severity is Severity.REJECTED for f in job.findings):
+    if any(f.rule in TURNING_DOWN for f in job.findings):
         return "Your file could not be used at all, so here is what to do about it."
     if not job.findings:
         return (

@@ -13,7 +13,9 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .declare.findings import Finding, Severity, cell_address
+from .declare.findings import Finding, cell_address
+from .declare.rules import TURNING_DOWN
+from .declare.severity import RED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,7 +128,8 @@ class LoadedReturn:
 
     ``rows`` holds one row per action or task: a column per field found (normalised values)
     plus ``_row``; ``columns`` maps each field found to its zero-based sheet column, so any
-    value's cell can be named. A rejected return has a REJECTED finding and no data.
+    value's cell can be named. A rejected return has a finding of a rule that turns a file
+    down (``rules.Rule.rejects``), Red, and no data.
     """
 
     source: SourceFile
@@ -143,12 +146,12 @@ class LoadedReturn:
     @property
     def rejected(self) -> bool:
         """True when the file cannot be used at all."""
-        return any(f.severity is Severity.REJECTED for f in self.findings)
+        return any(f.rule in TURNING_DOWN for f in self.findings)
 
     @property
     def reason(self) -> str | None:
         """Why the file was rejected, as a sentence."""
-        return next((f.message for f in self.findings if f.severity is Severity.REJECTED), None)
+        return next((f.message for f in self.findings if f.rule in TURNING_DOWN), None)
 
     def value(self, name: str) -> Any:
         """A header field's normalised value, or None."""
@@ -161,10 +164,11 @@ class LoadedReturn:
         return None if col is None else cell_address(row, col)
 
     def reject(self, rule: str, message: str) -> LoadedReturn:
-        """Mark the return unusable with a one-sentence reason; returns self."""
-        self.findings.append(
-            Finding(Severity.REJECTED, rule, message, file=self.source.name, sheet=self.sheet)
-        )
+        """Mark the return unusable with a one-sentence reason, a finding of ``rule`` (one that
+        turns a file down); returns self."""
+        if rule not in TURNING_DOWN:
+            raise ValueError(f"{rule!r} is not a rule that turns a file down (rules.FINDINGS)")
+        self.findings.append(Finding(RED, rule, message, file=self.source.name, sheet=self.sheet))
         return self
 
 

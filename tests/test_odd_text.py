@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 
 from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
-from pipeline.declare.findings import Severity
+from pipeline.declare.severity import RED
 from pipeline.errors import RegisterError
 from pipeline.inbox.registers import read_register
 from pipeline.report.engine import choose
@@ -244,7 +244,7 @@ def test_an_ods_plan_with_texts_longer_than_a_cell_is_told_to_shorten_them(inbox
     too_long = {f.field: f for f in receipt.findings if f.rule == "too-long"}
     definition, action_text = too_long["Definition of problem"], too_long["Action"]
     assert (definition.severity, definition.sheet, definition.cell) == (
-        Severity.ERROR, "Sheet1", "B4",
+        RED, "Sheet1", "B4",
     )  # fmt: skip
     assert definition.file == "leeds.ods"
     assert definition.message == (

@@ -103,7 +103,7 @@ def test_a_header_field_the_register_holds_is_taken_from_it_and_a_missing_one_sa
     [leeds] = [p for p in result.consolidation.plans if p.organisation == "Leeds"]
     assert leeds.value("target_date") == date(2027, 3, 31)
     taken = [f for f in leeds.findings if f.rule == "taken-from-register"]
-    assert [(f.field, f.severity.value) for f in taken] == [("Target date", "warning")]
+    assert [(f.field, f.severity.value) for f in taken] == [("Target date", "amber")]
     assert taken[0].message.startswith(
         "Target date is not on the sheet: we took 31/03/2027 from the register (p44.csv). Add "
         "its label in cell A"

@@ -21,15 +21,17 @@ from python_calamine import CalamineWorkbook
 from workbook_reading import flags, sheet_records
 
 from pipeline.cli.commands import cli
-from pipeline.declare import LAYOUTS, Field, FlagLevel, Kind, Layout
+from pipeline.declare import LAYOUTS, Field, Kind, Layout
 from pipeline.declare.measures import BASIC, Measure, count
 from pipeline.declare.progress import ActionProgress
 from pipeline.declare.reporting import LayoutReport
 from pipeline.declare.rounds import Cadence
+from pipeline.declare.rules import Rule
+from pipeline.declare.severity import AMBER, RED
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.errors import UsageError
 from pipeline.inbox.registers import read_register
-from pipeline.round.flags import AMBER, Rule, flag, row_ref
+from pipeline.round.flags import flag, row_ref
 from pipeline.round.plans import Flag, Plan
 from pipeline.run import run
 from pipeline.values import uk
@@ -50,8 +52,8 @@ CHECKLIST = Layout(
     sheet="Checklist",
     header=(
         Field("team", "Team", required=True, register_column="team", register_required=True,
-              locked=True, gap=FlagLevel.RED, help="The team this checklist is for."),
-        Field("checked_on", "Checked on", Kind.DATE, required=True, gap=FlagLevel.RED,
+              locked=True, gap=RED, help="The team this checklist is for."),
+        Field("checked_on", "Checked on", Kind.DATE, required=True, gap=RED,
               carried=False, help="The date you last went through the list."),
     ),
     columns=(

@@ -15,27 +15,29 @@ from .model import (
     ClosedList,
     Completer,
     Field,
-    FlagLevel,
     Kind,
     Layout,
     normalise_title,
     squash,
 )
 from .registry import LAYOUTS, Registry, get_layout
+from .severity import AMBER, RED, Severity
 
 __all__ = [
+    "AMBER",
     "CONTACT_EMAIL",
     "CONTACT_NAME",
     "LAYOUTS",
+    "RED",
     "REGISTER_CONTACT",
     "Band",
     "ClosedList",
     "Completer",
     "Field",
-    "FlagLevel",
     "Kind",
     "Layout",
     "Registry",
+    "Severity",
     "get_layout",
     "normalise_title",
     "squash",

@@ -9,27 +9,21 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
+
+from .severity import Severity
 
 REQUIRED = "required"  # the code of a finding that a required field is empty
 TOO_LONG = "too-long"  # the rule of a finding that a text is longer than a cell holds
-
-
-class Severity(StrEnum):
-    """How much a finding matters to the file it is about."""
-
-    REJECTED = "rejected"  # the file cannot be used at all
-    ERROR = "error"  # must fix: a value is missing or cannot be read
-    WARNING = "warning"  # we made a guess: check it
 
 
 @dataclass(frozen=True)
 class Finding:
     """One thing to tell a partner about their return.
 
-    ``gap`` is the flag level ("red"/"amber") when the finding is also a gap in the plan that
-    managers should see on the Gap Flags sheet, else None.
+    ``severity`` is its rule's (Red or Amber; a file its rule turns down is Red, and rejected
+    is the file's status). ``gap`` is the flag's severity when the finding is also a gap in the
+    plan that managers should see on the Gap Flags sheet, else None.
     """
 
     severity: Severity
@@ -40,12 +34,19 @@ class Finding:
     cell: str | None = None
     field: str | None = None
     value: str | None = None
-    gap: str | None = None
+    gap: Severity | None = None
     row: int | None = None  # zero-based sheet row, for findings about one action or task
     # where we guessed what a value meant: what we read it as (a date, a list's value), and
     # every cell it was written so in (``cell`` is the first)
     read_as: Any = None
     cells: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # (one read back from the store holds the words it was kept in)
+        if type(self.severity) is not Severity:
+            object.__setattr__(self, "severity", Severity.of(self.severity))
+        if self.gap is not None and type(self.gap) is not Severity:
+            object.__setattr__(self, "gap", Severity.of(self.gap))
 
     @property
     def location(self) -> str:
@@ -58,6 +59,7 @@ class Finding:
         """A plain dict for JSON."""
         out = asdict(self)
         out["severity"] = self.severity.value
+        out["gap"] = None if self.gap is None else self.gap.value
         out["cells"] = list(self.cells)
         if isinstance(self.read_as, date):
             out["read_as"] = self.read_as.isoformat()
@@ -71,7 +73,7 @@ class Flag:
 
     organisation: str
     layout: str
-    severity: str
+    severity: Severity
     rule: str
     message: str
     file: str | None = None
@@ -79,6 +81,10 @@ class Flag:
     cell: str | None = None
     rule_title: str = ""  # the rule's title as shown to managers
     to_do: str = ""  # what the organisation does about it
+
+    def __post_init__(self) -> None:
+        if type(self.severity) is not Severity:  # (read back from the store: its word)
+            object.__setattr__(self, "severity", Severity.of(self.severity))
 
 
 def shown(value: Any, limit: int = 60) -> str | None:

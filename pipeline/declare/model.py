@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from .measures import BASIC, Measure
 from .reporting import LayoutReport
 from .rounds import Cadence
+from .severity import Severity
 
 
 class Kind(Enum):
@@ -37,13 +38,6 @@ class Kind(Enum):
     QUARTER = "quarter"
     YEAR = "financial year"
     FY_QUARTER = "financial quarter"  # a financial year's quarter: 2017/18 Q3
-
-
-class FlagLevel(Enum):
-    """How loudly a gap shows on the managers' workbook."""
-
-    RED = "red"
-    AMBER = "amber"
 
 
 RAG_WORDS = ("Red", "Amber", "Green")
@@ -97,7 +91,7 @@ class Field:
     ``register_column`` names the register CSV column that pre-fills it.
     ``locked`` fields are pre-filled and protected in the template (a header field from the
     register, a column from the layout's ``starting_rows``).
-    ``gap`` is the flag level when a required value is missing.
+    ``gap`` is the flag's severity when a required value is missing (Red or Amber).
     ``period_end`` reads ambiguous periods (``Oct 2008``) as their last day.
     ``quarter`` marks the status column of one plan quarter (three_year).
     ``report_title`` is a shorter title for the consolidated workbook's columns.
@@ -117,7 +111,7 @@ class Field:
     register_column: str | None = None
     register_required: bool = False
     locked: bool = False
-    gap: FlagLevel = FlagLevel.AMBER
+    gap: Severity = Severity.AMBER
     period_end: bool = False
     quarter: int | None = None
     report_title: str | None = None

@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from ..declare import LAYOUTS
-from ..declare.findings import REQUIRED, Finding, Severity
+from ..declare.findings import REQUIRED, Finding
+from ..declare.severity import AMBER
 from ..reading.workers import load_all
 from ..returns import HeaderValue, LoadedReturn, SourceFile
 from ..system.isolation import ISOLATED, Isolation
@@ -344,7 +345,7 @@ def match_register(checked: LoadedReturn, registers: Mapping[str, Register]) -> 
     if meant is not None and meant is not entry:
         loaded.findings.append(
             Finding(
-                Severity.WARNING,
+                AMBER,
                 "wrong-organisation",
                 f"This template was made for {meant.organisation} but the plan says "
                 f"{entry.organisation}: it has been read as {entry.organisation}'s.",
@@ -381,7 +382,7 @@ def _from_register(loaded: LoadedReturn, layout: Any, entry: Any, register: str)
                       for x in missing if x.rule == "missing-label"), None)  # fmt: skip
         add = "Fill it in" if where is None else f"Add its label{where}, with its value beside it"
         loaded.findings.append(Finding(
-            Severity.WARNING, TAKEN_FROM_REGISTER,
+            AMBER, TAKEN_FROM_REGISTER,
             f"{f.title} {lacks}: we took {_said(held)} from the register ({register}). {add}, "
             f"to confirm it or correct it.",
             file=loaded.source.name, sheet=loaded.sheet, cell=place, field=f.title,

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import LAYOUTS, Field, Layout, normalise_title, squash
-from ..declare.findings import Finding, Severity, cell_address, shown
+from ..declare.findings import Finding, cell_address, shown
+from ..declare.severity import AMBER, RED, Severity
 from ..returns import (
     CANNOT_BE_USED,
     ROW,
@@ -399,11 +400,11 @@ class _Notes:
         )
 
     def warn(self, rule: str, message: str, **where: Any) -> None:
-        self._add(Severity.WARNING, rule, message, **where)
+        self._add(AMBER, rule, message, **where)
 
     def error(self, rule: str, message: str, field: Field | None = None, **where: Any) -> None:
         gap = where.pop("gap", None) or (field.gap.value if field and field.required else None)
-        self._add(Severity.ERROR, rule, message, field=field, gap=gap, **where)
+        self._add(RED, rule, message, field=field, gap=gap, **where)
 
     def guess(self, f: Field, guess: str, row: int, col: int, raw: Any, read: Any) -> None:
         """We guessed that ``raw`` at (``row``, ``col``) meant ``read``: ``guess`` says so."""

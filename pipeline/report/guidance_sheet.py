@@ -15,7 +15,7 @@ from typing import Any
 from ..declare import Layout
 from ..declare.measures import RETURN_MEASURES, union
 from ..declare.rules import FINDINGS
-from ..declare.severity import SEVERITIES, word
+from ..declare.severity import SEVERITIES
 from ..guidance import guidance_rows
 from ..inbox.intake import RECEIVED_MEANS
 from ..inbox.messages import ENVELOPE_MEANS
@@ -135,7 +135,7 @@ def write_guidance(w: SheetWriter, sheet: Any, c: Consolidation) -> None:
         [Col("Rule", 26, LONG), Col("What it means", 60, LONG), Col("Severity", 14),
          Col("Layouts", 14, LONG), Col("What to do", 40, LONG)],
         [(r.title, r.meaning([x for x in having if x in layouts]),
-          word(r.severity) if r.severity else "Red or Amber",
+          r.shown_as,
           ", ".join(x.short_title for x in having if x in layouts), r.to_do)
          for r, having in rules],
     ))  # fmt: skip

@@ -150,8 +150,7 @@ class _Page:
     def flag(self, row: int, flag: Any) -> int:
         """One flag: its severity in its colour, its rule, its cell and message."""
         fmt = self.w.fmt
-        self._across(row, 0, 0, flag.severity.title(),
-                     fmt["red" if flag.severity == "red" else "amber"])  # fmt: skip
+        self._across(row, 0, 0, flag.severity.word, fmt[flag.severity.value])
         said = f"{flag.cell}: {flag.message}" if flag.cell else flag.message
         lines = 1
         if self._rule_columns:

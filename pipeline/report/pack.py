@@ -207,8 +207,8 @@ class _PackWriter:
         row = self._line(sheet, row + 1, f"Flags ({len(flags)})" if flags else "No flags",
                          "bold", span)  # fmt: skip
         for flag in flags:
-            text = f"{flag.severity.title()} · {flag.cell or '–'} · {flag.message}"
-            row = self._line(sheet, row, text, "red" if flag.severity == "red" else "amber", span)
+            text = f"{flag.severity.word} · {flag.cell or '–'} · {flag.message}"
+            row = self._line(sheet, row, text, flag.severity.value, span)
         if plan.rows is None:
             return
         noun = plan.layout.row_noun

@@ -15,7 +15,7 @@ from typing import Any
 from ..declare import LAYOUTS, Field, Layout
 from ..declare.findings import cell_address
 from ..declare.measures import union
-from ..declare.severity import word
+from ..declare.severity import AMBER, RED
 from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
@@ -303,7 +303,7 @@ def plan_rows(plan: Plan) -> Table:
 
 
 FLAG_COLUMNS = [
-    Col("Severity", 10, RAG, lambda f: f.severity.title()),
+    Col("Severity", 10, RAG, lambda f: f.severity.word),
     Col("Rule", 30, TEXT, lambda f: f.rule_title),
     Col("Cell", 8, TEXT, lambda f: f.cell),
     Col("Message", 90, LONG, lambda f: f.message),
@@ -319,7 +319,7 @@ def gap_flags(c: Consolidation) -> Table:
     """Every flag, red first."""
     columns = [
         Col("Organisation", 30, TEXT, lambda f: f.organisation),
-        Col("Severity", 10, RAG, lambda f: f.severity.title()),
+        Col("Severity", 10, RAG, lambda f: f.severity.word),
         Col("Rule", 30, TEXT, lambda f: f.rule_title),
         Col("File", 34, TEXT, lambda f: f.file, on_paper=False),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
@@ -359,10 +359,8 @@ def returns_log(c: Consolidation) -> Table:
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Sender check", 60, LONG, lambda r: r.sender_note),
-        Col("Red findings", 9, INT, lambda r: sum(word(f.severity) == "Red" for f in r.findings)),
-        Col(
-            "Amber findings", 9, INT, lambda r: sum(word(f.severity) == "Amber" for f in r.findings)
-        ),
+        Col("Red findings", 9, INT, lambda r: sum(f.severity is RED for f in r.findings)),
+        Col("Amber findings", 9, INT, lambda r: sum(f.severity is AMBER for f in r.findings)),
         Col("Reason", 80, LONG, lambda r: r.note),
     ]
     return Table.of("Returns Log", columns, c.receipts)
@@ -374,7 +372,7 @@ def findings(c: Consolidation) -> Table:
         Col("File", 40, TEXT, lambda f: f.file),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
         Col("Cell", 8, TEXT, lambda f: f.cell),
-        Col("Severity", 10, RAG, lambda f: word(f.severity)),
+        Col("Severity", 10, RAG, lambda f: f.severity.word),
         Col("Field", 24, TEXT, lambda f: f.field),
         Col("Value", 24, TEXT, lambda f: f.value),
         Col("Message", 90, LONG, lambda f: f.message),

@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from ..declare.findings import Finding
-from ..declare.rules import finding_words
+from ..declare.rules import finding_rule
+from ..declare.severity import RED
 from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
@@ -39,7 +40,7 @@ def receipt_dict(receipt: Receipt) -> dict[str, Any]:
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
     """A finding as plain data, with its rule's title and what to do (``catalogue``)."""
-    words = finding_words(finding.rule)
+    words = finding_rule(finding.rule)
     return {**finding.as_dict(), "title": words.title, "to_do": words.to_do}
 
 
@@ -63,14 +64,14 @@ def findings_text(receipts: list[Receipt]) -> str:
             if f.message == receipt.note:
                 continue
             place = f"{f.location}: " if f.location else ""
-            lines.append(f"  {f.severity.value:<7} {place}{f.message}")
+            lines.append(f"  {f.severity.word:<7} {place}{f.message}")
     return "\n".join(lines)
 
 
 def summary_text(c: Consolidation) -> str:
     """A short summary of a run: files by outcome, who is missing, flags."""
     flags = c.flags
-    red = sum(f.severity == "red" for f in flags)
+    red = sum(f.severity is RED for f in flags)
     amber = len(flags) - red
     # (said only when there are any: most runs have none)
     rarer = [f"  {status}: {n}" for status in (EARLIER_PERIOD, ALREADY_COUNTED)

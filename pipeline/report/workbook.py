@@ -29,6 +29,7 @@ from typing import Any
 
 from ..declare import LAYOUTS, Layout
 from ..declare.measures import union
+from ..declare.severity import RED
 from ..errors import UsageError
 from ..naming import plain, safe_sheet_name, sheet_ref
 from ..paper import points
@@ -244,7 +245,7 @@ class _Workbook:
             sheet.write_string(row, 0, line, fmt["subtitle"])
             row += 1
         flags = self.c.flags
-        red = sum(f.severity == "red" for f in flags)
+        red = sum(f.severity is RED for f in flags)
         sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
         figures = tables.headline_figures(self.c)

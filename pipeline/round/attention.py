@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .flags import NO_RETURN, RED, TURNED_DOWN, every_rule, rules_of
+from ..declare.severity import RED, Severity
+from .flags import NO_RETURN, TURNED_DOWN, every_rule, rules_of
 from .plans import Consolidation, Plan
 from .travel import WORSENING
 
@@ -54,7 +55,7 @@ def worsening(plan: Plan) -> str | None:
     return f"worsening ({plan.previous_position} to {plan.position})"
 
 
-def flagged(severity: str) -> Callable[[Plan], list[str]]:
+def flagged(severity: Severity) -> Callable[[Plan], list[str]]:
     """Its flags of each rule of ``severity`` that counts towards attention, in words: the
     rule's ``brief`` where it has one, else its title (with how many); amber rules only when
     they have ``brief`` words."""

@@ -1,25 +1,27 @@
 """Gap flags: what a manager should look at, each pointing at the exact place to fix.
 
-Every rule is one row of a table: an id, a title, a severity, a sentence for the Guidance
-sheet, what to do, and a function from one organisation's plan to its flags. ``RULES`` here
-are the rules every layout has; a layout's own are in its package (``LayoutReport.rules``).
-Adding a rule is adding a row.
+Every rule is one row of a table (``declare.rules.Rule``, the type every finding's rule is
+too): an id, a title, a severity, a sentence for the Guidance sheet, what to do, and a
+function from one organisation's plan to its flags. ``RULES`` here are the rules every layout
+has; a layout's own are in its package (``LayoutReport.rules``). Adding a rule is adding a
+row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from ..declare import LAYOUTS, FlagLevel, Layout
+from ..declare import LAYOUTS, Layout
 from ..declare.findings import REQUIRED
+from ..declare.rules import FINDINGS_BY_ID, Rule
+from ..declare.severity import AMBER, RED, Severity
 from ..returns import ROW
 from ..values import uk
 from .plans import Flag, Plan
 
-RED, AMBER = "red", "amber"
 # The flags that put a file's findings before managers (a partner's feedback has the findings
 # themselves), and the one about a return that never came (there is no file to mark up).
 FROM_FINDINGS = frozenset({"required-empty", "invalid-value"})
@@ -29,31 +31,7 @@ STALE = "return-stale"  # a plan not brought up to date in time
 _MISSING_PARTS = {REQUIRED, "missing-label", "missing-column", "missing-table"}
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A gap-flag rule: what it is called, how loud, what it means, what to do, how it is
-    found."""
-
-    id: str
-    title: str
-    severity: str | None  # None: the field's own level (required fields)
-    explains: str  # when it fires ("{detail}": what ``detail`` says of each of its layouts)
-    to_do: str  # what the organisation does about it
-    find: Callable[[Plan, date], Iterator[Flag]]
-    detail: Callable[[Layout], str] | None = None
-    # what the Needs attention list says of a plan with its flags (an amber rule with these
-    # words puts an organisation on that list; a red rule's are its title by default)
-    brief: Callable[[Plan], str] | None = None
-
-    def meaning(self, layouts: list[Layout]) -> str:
-        """When it fires, for the ``layouts`` it applies to (the Guidance sheet's words)."""
-        if self.detail is None:
-            return self.explains
-        said = "; ".join(f"{layout.short_title}: {self.detail(layout)}" for layout in layouts)
-        return self.explains.replace("{detail}", said)
-
-
-def flag(plan: Plan, rule: str, severity: str, message: str, cell: str | None = None) -> Flag:
+def flag(plan: Plan, rule: str, severity: Severity, message: str, cell: str | None = None) -> Flag:
     """A flag of rule ``rule`` (its id) on ``plan``, saying ``message``, pointing at
     ``cell``, with the rule's words."""
     loaded = plan.loaded
@@ -138,7 +116,7 @@ def return_stale(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def _red_fields(layout: Layout) -> str:
-    red = [f.title for f in layout.fields if f.required and f.gap is FlagLevel.RED]
+    red = [f.title for f in layout.fields if f.required and f.gap is RED]
     return ", ".join(red) or "none"
 
 
@@ -177,8 +155,8 @@ def every_rule() -> list[tuple[Rule, list[Layout]]]:
     for layout in LAYOUTS.values():
         for rule in rules_of(layout):
             known, layouts = found.setdefault(rule.id, (rule, []))
-            if known is not rule:
-                raise ValueError(f"two flag rules are called {rule.id!r}: give one another id")
+            if known is not rule or rule.id in FINDINGS_BY_ID:
+                raise ValueError(f"two rules are called {rule.id!r}: give one another id")
             layouts.append(layout)
     return list(found.values())
 

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from ..declare.findings import REQUIRED, Severity
+from ..declare.findings import REQUIRED
+from ..declare.severity import RED
 from .contacts import Person
 from .flags import FROM_FINDINGS, NO_RETURN, STALE, TURNED_DOWN
 from .plans import Consolidation, Plan
@@ -29,7 +30,7 @@ SAID_AS_TO_FIX = FROM_FINDINGS | {NO_RETURN, TURNED_DOWN, STALE}
 def must_fix(plan: Plan) -> list[str]:
     """What the plan's return must have fixed, in words: the fields left empty, then the
     values that could not be read (each field once, with its cell)."""
-    errors = [f for f in plan.findings if f.severity == Severity.ERROR and f.field]
+    errors = [f for f in plan.findings if f.severity is RED and f.field]
     empty = [f.field for f in errors if f.rule in EMPTY]
     unread = {f.field: f.cell for f in errors if f.rule not in EMPTY}
     said = []

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..declare import LAYOUTS, Layout, measures
 from ..declare.findings import Finding, Flag, cell_address
 from ..declare.rounds import Round
+from ..declare.severity import AMBER, RED
 from ..errors import UsageError
 from ..inbox.arrival import Arrival
 from ..inbox.intake import Receipt
@@ -208,12 +209,12 @@ class Plan:
     @property
     def red_flags(self) -> int:
         """How many red flags."""
-        return sum(f.severity == "red" for f in self.flags)
+        return sum(f.severity is RED for f in self.flags)
 
     @property
     def amber_flags(self) -> int:
         """How many amber flags."""
-        return sum(f.severity == "amber" for f in self.flags)
+        return sum(f.severity is AMBER for f in self.flags)
 
 
 @dataclass

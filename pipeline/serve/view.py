@@ -50,7 +50,7 @@ class FileLine:
 class FlagLine:
     """One gap flag on an organisation's plan."""
 
-    severity: str
+    severity: str  # its word, lower case: red, amber
     title: str
     message: str
     cell: str | None

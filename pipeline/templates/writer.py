@@ -16,7 +16,7 @@ from typing import Any
 
 from ..declare import Field, Kind, Layout
 from ..declare.quarters import quarter_label, quarter_of
-from ..declare.rules import finding_words
+from ..declare.rules import finding_rule
 from ..declare.severity import RAG_FILLS
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..inbox.registers import Register, RegisterEntry, organisation_key
@@ -459,7 +459,7 @@ class _TemplateWriter:
             accepts = {"validate": "list", "source": list(f.choices.values)}
             to_do = f"Choose one of: {', '.join(f.choices.values)}."
         elif kind.accepts is not None:
-            accepts, to_do = kind.accepts(self.plan_start), finding_words(kind.rule).to_do
+            accepts, to_do = kind.accepts(self.plan_start), finding_rule(kind.rule).to_do
         else:
             return None
         return {"error_message": to_do[:255], **accepts}

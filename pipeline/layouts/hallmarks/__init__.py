@@ -11,9 +11,10 @@ reports (``report.py``: the Hallmarks matrix and the further actions).
 
 from __future__ import annotations
 
-from ...declare.model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
+from ...declare.model import ClosedList, Completer, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
+from ...declare.severity import RED
 from .measures import MEASURES, judged
 
 HALLMARK = ClosedList(
@@ -73,7 +74,7 @@ HEADER = (
         register_column="partnership",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Partnership name", "CDRP", "Community Safety Partnership"),
         width=30,
         help="The partnership reviewing itself. Pre-filled.",
@@ -98,7 +99,7 @@ HEADER = (
         "Date of review",
         Kind.DATE,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         carried=False,
         aliases=("Review date", "Date reviewed", "Date of self-assessment"),
         help="The date the partnership reviewed itself against the Hallmarks. Review at least "

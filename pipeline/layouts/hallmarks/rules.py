@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...declare.rules import Rule
+from ...declare.severity import AMBER, RED
+from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
 from ...values import uk
 from .measures import GAP, IN_PLACE, STATUTORY, has_action

@@ -8,9 +8,10 @@ adds to the reports (``report.py``).
 
 from __future__ import annotations
 
-from ...declare.model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
+from ...declare.model import ClosedList, Completer, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
+from ...declare.severity import RED
 from .measures import MEASURES
 
 RAG = ClosedList(
@@ -89,7 +90,7 @@ HEADER = (
         register_column="partnership",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Partnership name", "CDRP", "CSP"),
         help="The crime and disorder reduction partnership this plan is for. Pre-filled.",
     ),
@@ -135,7 +136,7 @@ HEADER = (
         Kind.DATE,
         required=True,
         carried=False,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you last brought this plan up to date. Plans are reviewed fortnightly.",
     ),
@@ -145,7 +146,7 @@ HEADER = (
         Kind.CHOICE,
         required=True,
         choices=RAG,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Overall confidence", "Confidence", "RAG", "Confidence (RAG)"),
         help="Your confidence that this plan will deliver the target: Red, Amber or Green.",
     ),
@@ -183,7 +184,7 @@ HEADER = (
         "Definition of problem",
         Kind.LONG_TEXT,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Definition of the problem", "Problem definition", "Problem"),
         help="What the problem is that has been identified in your area, how it is manifest and "
         "to what degree; what problem-solving methodology has been used and who was involved "
@@ -194,7 +195,7 @@ HEADER = (
         "Risks and contingency",
         Kind.LONG_TEXT,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Risks", "Risks and contingencies", "Risks contingency"),
         help="The risks to the plan and its delivery (those things that might blow you off "
         "course, such as the loss of key personnel, the lack of a particular skill, the "

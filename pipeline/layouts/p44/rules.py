@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...declare.rules import Rule
+from ...declare.severity import AMBER, RED
+from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
 from ...round.travel import RANK, delivery
 from ...values import uk

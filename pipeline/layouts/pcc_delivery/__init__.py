@@ -10,9 +10,10 @@ the Board summary).
 
 from __future__ import annotations
 
-from ...declare.model import ClosedList, Field, FlagLevel, Kind, Layout
+from ...declare.model import ClosedList, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
+from ...declare.severity import RED
 from .measures import MEASURES, worst_live
 
 THEME = ClosedList(
@@ -65,7 +66,7 @@ HEADER = (
         register_column="organisation",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Partner organisation", "Organisation name"),
         width=30,
         help="The theme lead's or partner organisation this delivery plan is for. Pre-filled.",
@@ -91,7 +92,7 @@ HEADER = (
         "Date of update",
         Kind.DATE,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         carried=False,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you brought the delivery plan up to date. Updates go to the Board every "

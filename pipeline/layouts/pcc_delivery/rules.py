@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from datetime import date
 
 from ...declare.quarters import financial_quarter_name, financial_quarter_of
-from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...declare.rules import Rule
+from ...declare.severity import AMBER, RED
+from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
 from ...values import uk
 from ...values.dates import is_fy_quarter

@@ -12,10 +12,11 @@ column bands of one table, one row per task, so no part can lose its task.
 from __future__ import annotations
 
 from ...declare.measures import BASIC, Measure, count
-from ...declare.model import Band, ClosedList, Completer, Field, FlagLevel, Kind, Layout
+from ...declare.model import Band, ClosedList, Completer, Field, Kind, Layout
 from ...declare.progress import TaskProgress
 from ...declare.quarters import PLAN_QUARTERS
 from ...declare.rounds import Cadence
+from ...declare.severity import RED
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
@@ -77,7 +78,7 @@ HEADER = (
         register_column="business_unit",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Business unit name", "Service", "Unit"),
         help="The business unit this plan is for. Pre-filled.",
     ),
@@ -105,7 +106,7 @@ HEADER = (
         required=True,
         register_column="plan_start",
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Plan start year", "Start year", "Financial year"),
         help="The financial year the three-year plan starts, as the year its April is in: "
         "quarter 1 is that April to June, quarter 12 the January to March three years on. "
@@ -124,7 +125,7 @@ HEADER = (
         Kind.DATE,
         required=True,
         carried=False,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you last updated the plan. Better still, update it every month.",
     ),

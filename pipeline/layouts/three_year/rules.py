@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from datetime import date
 
 from ...declare.quarters import quarter_label
+from ...declare.rules import Rule
+from ...declare.severity import AMBER, RED
 from ...returns import ROW
-from ...round.flags import AMBER, RED, Rule, flag, row_ref
+from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
 from . import LAYOUT
 
