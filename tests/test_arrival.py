@@ -445,7 +445,7 @@ def test_the_demo_knows_when_each_return_arrived_and_the_late_ones_are_late(demo
                  if "Gateshead" in r["File"]}  # fmt: skip
     assert [s for name, s in gateshead.items() if name.startswith("Copy of")] == ["duplicate"]
     layouts = [t for t in tracker(path).values() if t["Expected"]]
-    late = [o for x in LAYOUTS.values() if x.demo_partners for o in x.demo_partners.late]
+    late = [o for x in LAYOUTS.values() if x.hooks.demo() for o in x.hooks.demo().late]
     assert sum(t["Late"] for t in layouts) == len(late) > 0
     assert all(t["Due"].date() == date(2026, 11, 18) for t in layouts)
     assert all(t["Arrival not known"] == 0 for t in layouts)

@@ -336,7 +336,7 @@ def test_an_organisation_that_sends_nothing_shows_its_last_plan_marked_as_not_th
     result = run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
 
     [leeds] = [o for o in sheet_records(result.path, "Overview") if o["Organisation"] == "Leeds"]
-    assert leeds["Received"] == "No" and leeds["Actions / tasks"] is None  # not counted
+    assert leeds["Received"] == "No" and leeds["Actions"] is None  # not counted
     sheet = openpyxl.load_workbook(result.path)["Leeds"]
     said = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert "No return received this round." in said

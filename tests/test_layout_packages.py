@@ -77,15 +77,22 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
     (package.parent / "__init__.py").write_text("")
     (package / "__init__.py").write_text(
         "from pipeline.declare import Field, Layout\n"
+        "from pipeline.declare.hooks import LayoutHooks, Rows\n"
         "from pipeline.declare.progress import ActionProgress\n"
         "from pipeline.declare.rounds import Cadence\n"
+        "class Hooks(LayoutHooks):\n"
+        "    def rows(self):\n"
+        "        return Rows('item')\n"
+        "    def report(self):\n"
+        "        from .report import REPORT\n"
+        "        return REPORT\n"
         "LAYOUT = Layout(name='checklist', title='Checklist', short_title='Checklist',\n"
+        "    sheet='Checklist', hooks=Hooks(),\n"
         "    header=(Field('team', 'Team', register_column='team'),),\n"
         "    columns=(Field('item', 'Item'), Field('done', 'Done')), key='team',\n"
-        "    row_noun='item', interval_days=14, cadence=Cadence.FORTNIGHT, guidance='',\n"
+        "    cadence=Cadence.FORTNIGHT, guidance='',\n"
         "    progress=ActionProgress('done', 'item', ('Yes',), frozenset({'Yes'}),\n"
-        "                            frozenset({'Yes'}), frozenset()),\n"
-        "    reporting=f'{__name__}.report')\n"
+        "                            frozenset({'Yes'}), frozenset()))\n"
     )
     (package / "report.py").write_text(
         "from pipeline.declare.reporting import LayoutReport\n"
@@ -95,7 +102,7 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
     registry = Registry("more_layouts", [str(package.parent)])
     assert list(registry) == ["checklist"]
     assert "more_layouts.checklist.report" not in sys.modules
-    assert registry["checklist"].report.notes == ("Loaded when first asked for.",)
+    assert registry["checklist"].hooks.report().notes == ("Loaded when first asked for.",)
     assert "more_layouts.checklist.report" in sys.modules
 
 

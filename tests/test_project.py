@@ -71,7 +71,7 @@ def test_init_in_an_empty_folder_then_run_alone_reads_its_registers_into_its_out
                                             "Folders: inbox/, outbox/, registers/"]  # fmt: skip
     assert {p.name for p in folder.iterdir()} == {"pipeline.toml", "inbox", "outbox", "registers"}
     for name in LAYOUTS:  # each layout's example register, as its package ships it
-        shipped = resources.files(LAYOUTS.package_of(name)).joinpath("demo-register.csv")
+        [shipped] = resources.files(LAYOUTS.package_of(name)).glob("*register.csv")
         assert (folder / "registers" / f"{name}.csv").read_bytes() == shipped.read_bytes()
     settings = tomllib.loads((folder / "pipeline.toml").read_text(encoding="utf-8"))
     tables = [settings, *(v for v in settings.values() if isinstance(v, dict))]

@@ -27,7 +27,8 @@ def test_a_team_with_only_partnership_plans_gets_no_sheet_chart_or_column_of_the
     path = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF).path
     book = openpyxl.load_workbook(path)
     for layout in ("three_year", "pcc_delivery", "hallmarks"):
-        own = [LAYOUTS[layout].rows_sheet, *(s.name for s in LAYOUTS[layout].report.sheets)]
+        hooks = LAYOUTS[layout].hooks
+        own = [hooks.rows().sheet_name, *(s.name for s in hooks.report().sheets)]
         assert not set(own) & set(book.sheetnames), layout
     assert {"Actions", "Calendar of Events", "Calendar Grid"} <= set(book.sheetnames)
     header = list(sheet_records(path, "Overview")[0])

@@ -16,7 +16,7 @@ from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
 from pipeline.inbox.registers import read_register
 from pipeline.returns import STAMP_SHEET
-from pipeline.templates.writer import BOX_ROWS, make_templates, write_template
+from pipeline.templates.writer import make_templates, write_template
 
 
 @pytest.fixture
@@ -235,9 +235,10 @@ def test_the_long_texts_sit_beside_the_other_fields_so_the_frozen_top_stays_shor
     label beside its box, on the first printed page: what stays frozen at the top is the
     header block, under 280 points, not 460 with the boxes below it."""
     sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    tall = LAYOUTS["p44"].hooks.header_geometry().box_rows  # (its own: the table where it was)
     for label, box in (("Definition of problem", "H4"), ("Risks and contingency", "H11")):
         assert value_right_of(sheet, label).coordinate == box
-        assert any(str(r).startswith(box) and r.max_row - r.min_row + 1 == BOX_ROWS
+        assert any(str(r).startswith(box) and r.max_row - r.min_row + 1 == tall
                    for r in sheet.merged_cells.ranges), box  # fmt: skip
     usual = sheet.sheet_format.defaultRowHeight
     frozen = sum(sheet.row_dimensions[r].height or usual for r in range(1, 20))

@@ -41,16 +41,20 @@ class PlanLike(Protocol):
 
 @dataclass(frozen=True)
 class Measure:
-    """One figure per organisation: its column title, a sentence saying exactly what it
-    counts (shown on the Guidance sheet: for a measure of several layouts, a function of
-    those layouts), and how it is worked out (None: not applicable, e.g. no return). Each
-    layout names the measures it has (``Layout.measures``)."""
+    """One figure per organisation: its column title and a sentence saying exactly what it
+    counts (shown on the Guidance sheet; for a measure of several layouts, each may be a
+    function of those layouts), and how it is worked out (None: not applicable, e.g. no
+    return). Each layout names the measures it has (its ``hooks.measures``)."""
 
     name: str
-    title: str
+    title: str | Callable[[Sequence[Any]], str]
     means: str | Callable[[Sequence[Any]], str]
     of: Callable[[PlanLike], int | None]
     alarm: bool = False  # above zero it means trouble (coloured where it is shown)
+
+    def heading(self, layouts: Sequence[Any]) -> str:
+        """Its column title, for the ``layouts`` that have it."""
+        return self.title if isinstance(self.title, str) else self.title(layouts)
 
     def meaning(self, layouts: Sequence[Any]) -> str:
         """What it counts, for the ``layouts`` that have it."""
@@ -82,19 +86,28 @@ def count(key: str) -> Callable[[PlanLike], int | None]:
 
 
 def rows_total(plan: PlanLike) -> int | None:
-    """How many actions or tasks the return holds (None without a return or its table)."""
+    """How many rows the return holds (None without a return or its table)."""
     return len(plan.items) if plan.has_rows else None
 
 
-ROWS = Measure("rows", "Actions / tasks",
-               lambda layouts: "How many "
-               + " or ".join(dict.fromkeys(f"{x.row_noun}s" for x in layouts))  # each once
-               + " the return holds.", rows_total)  # fmt: skip
+def _plurals(layouts: Sequence[Any]) -> list[str]:
+    """What the layouts' rows are called, more than one, each once: actions, tasks."""
+    return list(dict.fromkeys(layout.hooks.rows().plural for layout in layouts))
+
+
+def _rows_title(layouts: Sequence[Any]) -> str:
+    title = " / ".join(_plurals(layouts)) or "rows"
+    return f"{title[:1].upper()}{title[1:]}"
+
+
+ROWS = Measure("rows", _rows_title,
+               lambda layouts: f"How many {' or '.join(_plurals(layouts))} the return holds.",
+               rows_total)  # fmt: skip
 COMPLETE = Measure("complete", "Complete",
-                   _each(lambda x: x.progress.complete_means(x.row_noun)),
+                   _each(lambda x: x.progress.complete_means(x.hooks.rows().noun)),
                    count("complete"))  # fmt: skip
 OVERDUE = Measure("overdue", "Overdue",
-                  _each(lambda x: x.progress.overdue_means(x.row_noun, x.due_title)),
+                  _each(lambda x: x.progress.overdue_means(x.hooks.rows().noun, x.due_title)),
                   count("overdue"), alarm=True)  # fmt: skip
 BASIC = (ROWS, COMPLETE, OVERDUE)  # the measures every layout has
 

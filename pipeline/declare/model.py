@@ -9,19 +9,20 @@ these declarations, so a field is described in exactly one place.
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cached_property, lru_cache
 from typing import Any, Protocol
 
-from .measures import BASIC, Measure
-from .reporting import LayoutReport
+from .hooks import LayoutHooks
+from .measures import Measure
 from .rounds import Cadence
 from .severity import Severity
+
+DEFAULT_HOOKS = LayoutHooks()  # a layout that answers no hook takes every default
 
 
 class Kind(Enum):
@@ -93,7 +94,8 @@ class Field:
     register, a column from the layout's ``starting_rows``).
     ``gap`` is the flag's severity when a required value is missing (Red or Amber).
     ``period_end`` reads ambiguous periods (``Oct 2008``) as their last day.
-    ``quarter`` marks the status column of one plan quarter (three_year).
+    ``most`` is the largest whole number it takes, where there is one (a plan quarter's:
+    its plan's last).
     ``report_title`` is a shorter title for the consolidated workbook's columns.
     ``carried`` fields are pre-filled into next round's template from the last return.
     ``group`` marks the register column that groups its organisations (a region, a theme, a
@@ -113,7 +115,7 @@ class Field:
     locked: bool = False
     gap: Severity = Severity.AMBER
     period_end: bool = False
-    quarter: int | None = None
+    most: int | None = None
     report_title: str | None = None
     carried: bool = True
     width: float = 14
@@ -122,6 +124,9 @@ class Field:
     def __post_init__(self) -> None:
         if (self.kind is Kind.CHOICE) != (self.choices is not None):
             raise ValueError(f"{self.name}: a choice field needs a closed list, and only it")
+        if (self.kind is Kind.QUARTER) != (self.most is not None):
+            raise ValueError(f"{self.name}: a quarter field says its plan's last (most), and "
+                             f"only it")  # fmt: skip
 
     @property
     def reported_as(self) -> str:
@@ -193,26 +198,26 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class Layout:
-    """A whole return layout: header fields, table columns and how it is reported."""
+    """A whole return layout: what its plan is (header fields, table columns, the roles its
+    fields play, its cadence, where each row stands), and its answers to the pipeline's
+    questions (``hooks``: what its rows are called, its measures, rules, reports, quarters,
+    header geometry, demo and sample returns; see ``hooks.LayoutHooks``)."""
 
     name: str
     title: str
     short_title: str
+    sheet: str  # the plan's sheet in its template
     header: tuple[Field, ...]
     columns: tuple[Field, ...]
     key: str
-    row_noun: str
-    interval_days: int
     cadence: Cadence
     progress: Progress
     guidance: str
-    sheet: str = "Action Plan"
+    hooks: LayoutHooks = DEFAULT_HOOKS
     template_version: int = 1
     code_key: str | None = None
     reference: str | None = None  # the column naming a row from one round to the next
     named_by: str | None = None  # the column saying what a row is, kept in view beside it
-    # columns whose change since last round is reported, each with the word that says so
-    follows: tuple[tuple[str, str], ...] = ()
     updated: str | None = None  # the header field giving the date the plan was brought up to date
     # the header field naming the period a return is for, where it states one (a quarter):
     # else its ``updated`` date says which period it belongs to (``pipeline.inbox.periods``)
@@ -224,23 +229,8 @@ class Layout:
     # register columns kept for the chase list but not asked for on the template (every
     # register may also carry ``REGISTER_CONTACT``'s, without declaring them)
     register_only: tuple[Field, ...] = ()
-    rows_title: str | None = None  # its rows sheet's name, where not its row noun's plural
-    # how a plan's RAG is judged from its rows where it states none (by default, from how
-    # many are overdue: ``travel.delivery``), and what the Guidance says of it
-    judged_by: Callable[[list[dict[str, Any]]], str | None] | None = None
-    judged_means: str = ""
     confidence_key: str | None = None  # the header field where partners state their RAG
     bands: tuple[Band, ...] = ()
-    measures: tuple[Measure, ...] = BASIC  # the plan measures its reports show, in that order
-    # What it adds to the reports, or the name of the module holding that as ``REPORT``,
-    # imported when first needed (the report modules import the declarations); and its demo
-    # partners (a ``demo.layout_demo.LayoutDemo``), or the module holding them as ``DEMO``.
-    reporting: LayoutReport | str | None = None
-    demo: Any = None
-    # the module holding ``ROWS``, the rows every template starts with whatever was returned
-    # before (the Hallmarks requirements); their ``locked`` columns are the list's, not the
-    # partner's
-    prefilled_rows: str | None = None
 
     def __post_init__(self) -> None:
         names = [f.name for f in (*self.header, *self.columns)]
@@ -270,20 +260,6 @@ class Layout:
                 return f
         raise KeyError(f"{self.name} has no field {name!r}")
 
-    @cached_property
-    def report(self) -> LayoutReport:
-        """Its own flag rules, row table, derived sheets and charts (none by default)."""
-        if isinstance(self.reporting, str):
-            return importlib.import_module(self.reporting).REPORT
-        return LayoutReport() if self.reporting is None else self.reporting
-
-    @cached_property
-    def starting_rows(self) -> tuple[dict[str, Any], ...]:
-        """The rows every template starts with (``prefilled_rows``): none by default."""
-        if self.prefilled_rows is None:
-            return ()
-        return tuple(importlib.import_module(self.prefilled_rows).ROWS)
-
     def date_of_update(self, plan: Any) -> date | None:
         """The date ``plan`` (anything with ``value(name)``: a return, a plan) was brought up
         to date, by the layout's ``updated`` field; None where it gives none."""
@@ -296,20 +272,14 @@ class Layout:
         return self.field(self.progress.due_field).title.lower()
 
     @property
-    def plan_start(self) -> str | None:
-        """The header field giving the year its plan quarters count from (None: it has none)."""
-        return getattr(self.progress, "plan_start", None)
-
-    @cached_property
-    def demo_partners(self) -> Any:
-        """What its demo partners do (None: the demo has none of its returns)."""
-        if isinstance(self.demo, str):
-            return importlib.import_module(self.demo).DEMO
-        return self.demo
+    def interval_days(self) -> int:
+        """How many days a plan stays up to date: its cadence's."""
+        return self.cadence.days
 
     def measure(self, name: str) -> Measure | None:
-        """Its plan measure called ``name``, or None where it has none of that name."""
-        return next((m for m in self.measures if m.name == name), None)
+        """Its plan measure called ``name`` (``hooks.measures``), or None where it has none of
+        that name."""
+        return next((m for m in self.hooks.measures() if m.name == name), None)
 
     @property
     def key_field(self) -> Field:
@@ -329,11 +299,6 @@ class Layout:
     def group_field(self) -> Field | None:
         """The register field grouping its organisations (``Field.group``), or None."""
         return next((f for f in self.register_fields if f.group), None)
-
-    @property
-    def rows_sheet(self) -> str:
-        """What its rows, and its sheet of every row, are called: Actions, Tasks."""
-        return self.rows_title or f"{self.row_noun.title()}s"
 
     @cached_property
     def header_index(self) -> TitleIndex:

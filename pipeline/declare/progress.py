@@ -1,9 +1,10 @@
 """Where each row stands at the as-of date: the row measures, defined once per layout.
 
-Each layout names one of these rules in its declaration. ``annotate`` adds the same values
-(below) to every row, for actions and tasks alike, and everything downstream (the
-plan measures in ``measures.py``, the gap flags, the charts, the Actions and Tasks sheets)
-reads those values rather than looking at statuses again:
+Each layout names its rule in its declaration (``ActionProgress`` here, for rows with one
+status column and a due date; a layout may bring its own, as the three-year plan does for its
+quarters). ``annotate`` adds the same values (below) to every row, for every layout alike,
+and everything downstream (the plan measures in ``measures.py``, the gap flags, the charts,
+the rows sheets) reads those values rather than looking at statuses again:
 
 - ``status_now``: the row's status now (a task's latest status given up to this quarter);
 - ``complete``: done (p44: Complete or Evaluation; three-year: Completed);
@@ -23,8 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-
-from .quarters import PLAN_QUARTERS, quarter_end, quarter_of
 
 COMPLETE = "Complete"
 NOT_UPDATED = "Not updated"
@@ -60,18 +59,18 @@ class ActionProgress:
         """How a row's progress bucket is chosen, for the Guidance sheet (``noun``: what a
         row is called; ``due``: what its due column is called)."""
         return (
-            f"Each {noun} counts once: {COMPLETE} ({_either(self.statuses, self.complete)}), "
+            f"Each {noun} counts once: {COMPLETE} ({either(self.statuses, self.complete)}), "
             f"else {OVERDUE} (past its {due}, not finished), else its status, else "
             f"{NO_STATUS}."
         )
 
     def complete_means(self, noun: str) -> str:
         """Which rows count as complete, in words."""
-        return f"{noun}s whose status is {_either(self.statuses, self.complete)}"
+        return f"{noun}s whose status is {either(self.statuses, self.complete)}"
 
     def overdue_means(self, noun: str, due: str) -> str:
         """Which rows count as overdue, in words."""
-        return f"{noun}s past their {due} and not {_listed(self.statuses, self.finished)}"
+        return f"{noun}s past their {due} and not {listed(self.statuses, self.finished)}"
 
     def annotate(
         self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
@@ -79,7 +78,7 @@ class ActionProgress:
         """Copies of the row dicts ``items`` with the row measures added."""
         out = []
         for row in items:
-            status, due = _value(row.get(self.status)), row.get(self.due)
+            status, due = value_of(row.get(self.status)), row.get(self.due)
             due = due if isinstance(due, date) else None
             complete, finished = status in self.complete, status in self.finished
             overdue = due is not None and due < as_of and not finished
@@ -91,102 +90,18 @@ class ActionProgress:
         return out
 
 
-@dataclass(frozen=True)
-class TaskProgress:
-    """Rows with one status column per plan quarter (three_year tasks).
-
-    The status now is the latest one given up to the current quarter; a task is due at the end
-    of its completion quarter.
-    """
-
-    plan_start: str
-    completion_quarter: str
-    quarter_prefix: str
-    complete: frozenset[str]
-    finished: frozenset[str]  # complete, or otherwise closed (never overdue)
-    live: frozenset[str]
-    delayed: frozenset[str]
-    statuses: tuple[str, ...]  # the closed list, in the order charts stack them
-
-    @property
-    def buckets(self) -> tuple[str, ...]:
-        """The progress buckets, in the order charts stack them."""
-        return (*self.statuses, NOT_UPDATED, NO_STATUS)
-
-    @property
-    def due_field(self) -> str:
-        """The column saying when a row is due (its quarter: due at the quarter's end)."""
-        return self.completion_quarter
-
-    def means(self, noun: str, due: str) -> str:
-        """How a row's progress bucket is chosen, for the Guidance sheet (``noun``: what a
-        row is called)."""
-        return (
-            f"Each {noun} counts once: a finished {noun} by its closing status "
-            f"({_either(self.statuses, self.finished)}), else {NOT_UPDATED} when it has no "
-            f"status for the current quarter, else its status this quarter. Outside the plan's "
-            f"twelve quarters (or with no plan start), its latest status, else {NO_STATUS}."
-        )
-
-    def complete_means(self, noun: str) -> str:
-        """Which rows count as complete, in words."""
-        return f"{noun}s whose latest status is {_either(self.statuses, self.complete)}"
-
-    def overdue_means(self, noun: str, due: str) -> str:
-        """Which rows count as overdue, in words."""
-        return (f"{noun}s past the end of their {due} and not "
-                f"{_listed(self.statuses, self.finished)}")  # fmt: skip
-
-    def current_quarter(self, header: Mapping[str, Any], as_of: date) -> int | None:
-        """The plan quarter ``as_of`` falls in, or None when the plan start is unknown."""
-        start = header.get(self.plan_start)
-        return quarter_of(start, as_of) if isinstance(start, int) else None
-
-    def annotate(
-        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with the row measures and ``status_this_quarter``
-        added."""
-        start = header.get(self.plan_start)
-        now = self.current_quarter(header, as_of)
-        last = PLAN_QUARTERS if now is None else max(0, min(now, PLAN_QUARTERS))
-        names = [f"{self.quarter_prefix}{n}" for n in range(1, last + 1)]
-        this_quarter = names[now - 1] if now is not None and 1 <= now <= last else None
-        out = []
-        for row in items:
-            given = [_value(row.get(name)) for name in names]
-            latest = next((s for s in reversed(given) if s), None)
-            q = row.get(self.completion_quarter)
-            due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
-            finished = latest in self.finished
-            current = _value(row.get(this_quarter)) if this_quarter else None
-            not_updated = this_quarter is not None and not finished and not current
-            if finished or this_quarter is None:
-                bucket = latest or NO_STATUS
-            else:
-                bucket = current or NOT_UPDATED
-            complete = latest in self.complete
-            out.append({**row, "status_now": latest, "status_this_quarter": current,
-                        "complete": complete, "finished": finished,
-                        "closed": finished and not complete,
-                        "live": latest in self.live, "delayed": latest in self.delayed,
-                        "due": due, "overdue": due is not None and due < as_of and not finished,
-                        "not_updated": not_updated, "progress": bucket})  # fmt: skip
-        return out
-
-
-def _either(order: tuple[str, ...], statuses: frozenset[str]) -> str:
+def either(order: tuple[str, ...], statuses: frozenset[str]) -> str:
     """``statuses`` in their declared ``order``, as words: "Complete or Evaluation"."""
     return " or ".join(s for s in order if s in statuses)
 
 
-def _listed(order: tuple[str, ...], statuses: frozenset[str]) -> str:
+def listed(order: tuple[str, ...], statuses: frozenset[str]) -> str:
     """``statuses`` in their declared ``order``, as a list: "Complete, Evaluation or
     Cancelled"."""
     words = [s for s in order if s in statuses]
     return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
 
 
-def _value(value: Any) -> Any:
+def value_of(value: Any) -> Any:
     """None for a blank (pandas' NaN included)."""
     return None if value is None or (isinstance(value, float) and value != value) else value

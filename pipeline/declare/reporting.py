@@ -30,12 +30,11 @@ class DerivedSheet:
 
 @dataclass(frozen=True)
 class LayoutReport:
-    """A layout's own part of the reports: its gap-flag rules (beside the ones every layout
-    has), the columns of its rows sheet (by default every column, then the overdue, change
-    and source columns every rows sheet has), its derived sheets and charts, and what the
-    Guidance says of them."""
+    """A layout's own part of the reports (its ``hooks.report``): the columns of its rows
+    sheet (by default every column, then the overdue, change and source columns every rows
+    sheet has), its derived sheets and charts, and what the Guidance says of them. (Its own
+    gap-flag rules are a hook of their own, ``rules``.)"""
 
-    rules: tuple[Any, ...] = ()  # flags.Rule
     row_columns: Callable[[], list[Any]] | None = None  # -> report.tables.Col
     sheets: tuple[DerivedSheet, ...] = ()
     charts: tuple[Any, ...] = ()  # report.charts.ChartSpec

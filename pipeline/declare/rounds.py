@@ -34,6 +34,14 @@ class Cadence(Enum):
         """One period in a sentence: "not this fortnight's", "not this year's"."""
         return self.value.rsplit(" ", 1)[-1]
 
+    @property
+    def days(self) -> int:
+        """How many days a plan stays up to date: a round's length, about."""
+        return _DAYS[self]
+
+
+_DAYS = {Cadence.FORTNIGHT: 14, Cadence.QUARTER: 91, Cadence.YEAR: 365}
+
 
 # How many whole rounds before its own a return's own date may fall and the return still be
 # for the round. Partners work to a due date, not to the pipeline's fortnights (which start

@@ -136,11 +136,11 @@ def _arrived(path: Path, when: datetime) -> None:
 
 def _played() -> list[Layout]:
     """The layouts whose partners the demo plays."""
-    return [layout for layout in LAYOUTS.values() if layout.demo_partners is not None]
+    return [layout for layout in LAYOUTS.values() if layout.hooks.demo() is not None]
 
 
 def _demo(layout: Layout) -> LayoutDemo:
-    demo = layout.demo_partners
+    demo = layout.hooks.demo()
     assert demo is not None  # (only layouts the demo plays get here)
     return demo
 

@@ -244,7 +244,7 @@ def plans_table(layouts: Sequence[Layout]) -> Table:
     shows it, every figure of its layout (``Layout.measures``, worked out by the same
     functions) and every header field but the one naming it (from its return, else its
     register, as its sheet shows them)."""
-    measures = union(layout.measures for layout in layouts)
+    measures = union(layout.hooks.measures() for layout in layouts)
     having = {m.name: tuple(x.name for x in layouts if x.measure(m.name)) for m in measures}
     header = [(x, f) for x in layouts for f in x.header if f.name != x.key]
     return Table("plans", "each organisation on a register, or with a return, in each round", (

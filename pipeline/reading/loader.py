@@ -208,10 +208,11 @@ def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> No
     _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
     records: list[dict[str, Any]] = []
     if table is None:
+        rows = layout.hooks.rows().plural
         notes.error(
             "missing-table",
-            f"No table of {layout.row_noun}s was found: keep the header row of the "
-            f"{layout.row_noun}s table ({', '.join(f.title for f in layout.columns[:4])}, ...).",
+            f"No table of {rows} was found: keep the header row of the {rows} table "
+            f"({', '.join(f.title for f in layout.columns[:4])}, ...).",
             gap="red",
         )
     else:

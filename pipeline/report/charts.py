@@ -64,7 +64,7 @@ def every_chart(layouts: list[Layout] | None = None) -> list[tuple[ChartSpec, La
     """The charts of ``layouts`` (by default, every registered one), with their layout, in
     the registry's order."""
     chosen = list(LAYOUTS.values()) if layouts is None else layouts
-    return [(spec, layout) for layout in chosen for spec in layout.report.charts]
+    return [(spec, layout) for layout in chosen for spec in layout.hooks.report().charts]
 
 
 def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, fmt: Any) -> int:

@@ -39,7 +39,7 @@ def write_organisation(w: SheetWriter, c: Consolidation, plan: Plan, sheet: Any,
         for col, width in enumerate(widths):
             w.width(sheet, col, width)
     page = _Page(w, sheet, widths)
-    noun = f"{plan.layout.row_noun}s"
+    noun = f"{plan.layout.hooks.rows().noun}s"
     w.title(sheet, plan.organisation)
     said = (f"{plan.layout.title}, as of {uk(c.as_of)}: what its return says at the top of its "
             f"plan, its figures and flags, then its {noun} as returned.")  # fmt: skip

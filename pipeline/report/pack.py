@@ -177,7 +177,7 @@ class _PackWriter:
         """The organisation's page: what the meeting asks of it, top to bottom."""
         columns = [_wrapped(col) for col in tables.paper_columns(plan.layout)]
         rows = [(plan, r) for r in plan.items if not r.get("finished")]
-        table = self.w.fitted(sheet, Table.of(plan.layout.rows_sheet, columns, rows))
+        table = self.w.fitted(sheet, Table.of(plan.layout.hooks.rows().sheet_name, columns, rows))
         span = table.printed
         self.w.title(sheet, plan.organisation)
         row = self._line(sheet, 1, f"{plan.layout.title} · as of {uk(self.c.as_of)} · "
@@ -211,7 +211,7 @@ class _PackWriter:
             row = self._line(sheet, row, text, flag.severity.value, span)
         if plan.rows is None:
             return
-        noun = plan.layout.row_noun
+        noun = plan.layout.hooks.rows().noun
         row = self._line(sheet, row + 1, f"{noun.capitalize()}s still to deliver ({len(rows)} of "
                          f"{len(plan.items)})", "bold", span)  # fmt: skip
         if rows:

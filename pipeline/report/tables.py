@@ -160,7 +160,7 @@ def group_title(plans: Sequence[Plan]) -> str | None:
 def confidence_title(layouts: Sequence[Layout]) -> str:
     """The title of the confidence a plan's rows bear out: ``Confidence (from its
     actions, requirements)``, by the layouts' rows."""
-    nouns = dict.fromkeys(f"{x.row_noun}s" for x in layouts) or {"rows": None}
+    nouns = dict.fromkeys(x.hooks.rows().plural for x in layouts) or {"rows": None}
     return f"Confidence (from its {', '.join(nouns)})"
 
 
@@ -172,7 +172,7 @@ def overview(c: Consolidation) -> Table:
     and as its rows bear it out) and direction of travel, flags, then every plan measure of
     the round's layouts (each layout's ``measures``). The columns a page holds come first."""
     layouts = c.layouts
-    measures = union(layout.measures for layout in layouts)
+    measures = union(layout.hooks.measures() for layout in layouts)
 
     def days(p: Plan) -> int | None:
         return (c.as_of - p.updated).days if p.updated else None
@@ -194,7 +194,7 @@ def overview(c: Consolidation) -> Table:
         Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
         Col("Date of update", 14, DATE, lambda p: p.updated),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
-        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
+        *(Col(m.heading(layouts), 10, INT, lambda p, name=m.name: p.figure(name),
               ABOVE_ZERO if m.alarm else None) for m in measures),
         Col("File", 40, TEXT, source, on_paper=False),
     ]  # fmt: skip
@@ -254,8 +254,8 @@ def row_columns(layout: Layout) -> list[Col]:
     """The columns of a layout's rows sheet: its own choice (``LayoutReport.row_columns``),
     else every column, then whether overdue, last round's status, what changed, and where it
     came from."""
-    if layout.report.row_columns is not None:
-        return layout.report.row_columns()
+    if layout.hooks.report().row_columns is not None:
+        return layout.hooks.report().row_columns()
     return [*(column_of(layout, f) for f in layout.columns), OVERDUE, STATUS_LAST_ROUND, CHANGED,
             SOURCE]  # fmt: skip
 
@@ -263,21 +263,23 @@ def row_columns(layout: Layout) -> list[Col]:
 def column_of(layout: Layout, f: Field) -> Col:
     """A layout's column on its rows sheets: printed unless the layout keeps it for the
     screen alone (``LayoutReport.screen_only``)."""
-    return replace(field_col(f), on_paper=f.name not in layout.report.screen_only)
+    return replace(field_col(f), on_paper=f.name not in layout.hooks.report().screen_only)
 
 
 def row_table(c: Consolidation, layout: Layout) -> Table:
     """Every row of every plan of ``layout`` (its rows sheet: Actions, Tasks): its organisation,
     what it says, whether it is overdue, how it changed since last round, where it came from."""
-    return Table.of(layout.rows_sheet, [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
+    columns = [ORGANISATION, *row_columns(layout)]
+    return Table.of(layout.hooks.rows().sheet_name, columns, rows_of(c, layout))
 
 
 def plan_figures(plan: Plan) -> list[tuple[str, Any]]:
     """(title, value) of each of the Overview's figures for one organisation, its count of
     rows titled as its rows sheet is; without a return, those still known (the reduction
     needed)."""
-    figures = [(plan.layout.rows_sheet if m.name == "rows" else m.title, m.of(plan))
-               for m in plan.layout.measures]  # fmt: skip
+    layout = plan.layout
+    figures = [(layout.hooks.rows().sheet_name if m.name == "rows" else m.heading([layout]),
+                m.of(plan)) for m in layout.hooks.measures()]  # fmt: skip
     return [(title, value) for title, value in figures if plan.has_return or value is not None]
 
 
@@ -287,7 +289,7 @@ STATUS_NOW = Col("Status", 12, RAG, lambda item: item[1].get("status_now"))
 def paper_columns(layout: Layout) -> list[Col]:
     """The columns of an organisation's rows still to deliver in the meeting pack: the fields
     the layout chose (``LayoutReport.on_paper``), its status now, and whether overdue."""
-    names = layout.report.on_paper or (layout.reference or layout.columns[0].name,)
+    names = layout.hooks.report().on_paper or (layout.reference or layout.columns[0].name,)
     colours = {v: c for f in layout.columns if f.choices for v, c in f.choices.rag.items()}
     status = replace(STATUS_NOW, colours=colours or None)
     return [*(field_col(layout.field(name)) for name in names), status, OVERDUE]
@@ -296,7 +298,7 @@ def paper_columns(layout: Layout) -> list[Col]:
 def plan_rows(plan: Plan) -> Table:
     """One organisation's rows, as on its layout's rows sheet."""
     rows = [(plan, r) for r in plan.items]
-    return Table.of(plan.layout.rows_sheet, row_columns(plan.layout), rows)
+    return Table.of(plan.layout.hooks.rows().sheet_name, row_columns(plan.layout), rows)
 
 
 # --- flags, files, findings ----------------------------------------------------------------------

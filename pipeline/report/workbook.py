@@ -61,12 +61,13 @@ def check_layouts() -> None:
     workbook: two sheets of one name, two measures of one name, two flag rules of one id."""
     named: dict[str, str] = {name.lower(): "the workbook's own" for name in OWN_SHEETS}
     for layout in LAYOUTS.values():
-        for sheet in (layout.rows_sheet, *(s.name for s in layout.report.sheets)):
+        own = (s.name for s in layout.hooks.report().sheets)
+        for sheet in (layout.hooks.rows().sheet_name, *own):
             if (other := named.setdefault(sheet.lower(), layout.title)) != layout.title:
                 raise UsageError(f"The {layout.title} layout names a sheet {sheet!r}, as "
                                  f"{other} does: give one of them another name.")  # fmt: skip
     try:
-        union(layout.measures for layout in LAYOUTS.values())
+        union(layout.hooks.measures() for layout in LAYOUTS.values())
         every_rule()
     except ValueError as err:
         raise UsageError(f"The layouts cannot be reported together: {err}.") from None
@@ -144,8 +145,8 @@ class _Workbook:
         """Every sheet, in order; the plain tables are jobs that touch nothing but their own
         sheet (the writer may run them on another core)."""
         layouts = self.c.layouts
-        rows_sheets = {layout.rows_sheet for layout in layouts}
-        derived = [sheet for layout in layouts for sheet in layout.report.sheets]
+        rows_sheets = {layout.hooks.rows().sheet_name for layout in layouts}
+        derived = [sheet for layout in layouts for sheet in layout.hooks.report().sheets]
         main = [
             *((sheet, sheet.table(self.c)) for sheet in derived if sheet.first),
             (None, tables.gap_flags(self.c)),
@@ -191,7 +192,7 @@ class _Workbook:
             for plan in self.c.plans:
                 name = self.sheet_of[id(plan)]
                 sheet = self.sheet(name, in_order=True, full_name=plan.organisation)
-                named = self.w.table_name(f"{plan.layout.rows_sheet} {name}")
+                named = self.w.table_name(f"{plan.layout.hooks.rows().sheet_name} {name}")
                 cells = len(plan.items) * width[plan.layout.name] + 40
                 write = partial(write_organisation, self.w, self.c, plan, name=named)
                 jobs.append(SheetJob(sheet, cells, self._printed(write, sheet)))
@@ -278,7 +279,7 @@ class _Workbook:
         row = dict.fromkeys(LAYOUTS, TABLE_TOP + 2)  # each rows sheet's first row below its header
         links: list[str | None] = []
         for plan in self.c.plans:
-            name, sheet = plan.layout.name, plan.layout.rows_sheet
+            name, sheet = plan.layout.name, plan.layout.hooks.rows().sheet_name
             links.append(f"'{sheet}'!A{row[name]}" if plan.items else None)
             row[name] += len(plan.items)
         return links
@@ -312,9 +313,10 @@ def sheet_lines(name: str, derived: Any, layouts: list[Layout]) -> tuple[str, st
     if derived is not None:
         return derived.title or derived.name, derived.shows[:1].upper() + derived.shows[1:] + "."
     for layout in layouts:
-        if name == layout.rows_sheet:
-            return (f"{layout.short_title}: every {layout.row_noun}",
-                    f"Every {layout.row_noun} of every {layout.short_title} plan returned this "
+        if name == layout.hooks.rows().sheet_name:
+            noun = layout.hooks.rows().noun
+            return (f"{layout.short_title}: every {noun}",
+                    f"Every {noun} of every {layout.short_title} plan returned this "
                     f"round: what it says, whether it is overdue, and (on screen) how it "
                     f"changed since last round and where it came from.")  # fmt: skip
     return name, SHEET_LINES.get(name, "")

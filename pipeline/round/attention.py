@@ -45,7 +45,7 @@ def red_position(plan: Plan) -> str | None:
         return None
     if plan.layout.confidence_key:
         return "says Red"
-    return f"its {plan.layout.row_noun}s say Red"
+    return f"its {plan.layout.hooks.rows().noun}s say Red"
 
 
 def worsening(plan: Plan) -> str | None:
@@ -82,7 +82,7 @@ def flagged(severity: Severity) -> Callable[[Plan], list[str]]:
 def overdue(plan: Plan) -> str | None:
     """How many of its rows are overdue (a reason given, not one that lists it alone)."""
     n = plan.figure("overdue") if plan.has_return else None
-    return f"{_plural(n, plan.layout.row_noun)} overdue" if n else None
+    return f"{_plural(n, plan.layout.hooks.rows().noun)} overdue" if n else None
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ HEADLINES: tuple[tuple[str, Callable[[Plan], bool]], ...] = (
     ("Red", lambda p: red_position(p) is not None),
     ("No return", lambda p: not p.has_return),
     ("Worsening", lambda p: p.direction == WORSENING),
-    ("With overdue actions or tasks", lambda p: bool(p.has_return and p.figure("overdue"))),
+    ("With overdue {rows}", lambda p: bool(p.has_return and p.figure("overdue"))),
     ("With red flags", lambda p: p.red_flags > 0),
 )
 
@@ -176,7 +176,10 @@ def headlines(c: Consolidation) -> list[tuple[str, int]]:
     """The round's headline figures: how many organisations are Red, sent nothing, are
     worsening, have overdue rows, have red flags, and have flags of each amber rule that asks
     for attention (an impact shortfall)."""
-    figures = [(title, sum(map(test, c.plans))) for title, test in HEADLINES]
+    plurals = list(dict.fromkeys(layout.hooks.rows().plural for layout in c.layouts))
+    rows = " or ".join([", ".join(plurals[:-1]), plurals[-1]] if len(plurals) > 1 else plurals)
+    figures = [(title.format(rows=rows or "rows"), sum(map(test, c.plans)))
+               for title, test in HEADLINES]  # fmt: skip
     for rule, _ in every_rule():
         if rule.brief is not None and rule.severity != RED:
             with_it = {(f.layout, f.organisation) for f in c.flags if f.rule == rule.id}

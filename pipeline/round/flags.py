@@ -53,7 +53,7 @@ def flag(plan: Plan, rule: str, severity: Severity, message: str, cell: str | No
 def row_ref(row: dict[str, Any], plan: Plan) -> str:
     """How a sentence starts about one row: ``Action A03``, or ``The action in row 23``."""
     ref = row.get(plan.layout.reference or "")
-    noun = plan.layout.row_noun
+    noun = plan.layout.hooks.rows().noun
     return f"{noun.title()} {ref}" if ref else f"The {noun} in row {row[ROW] + 1}"
 
 
@@ -68,7 +68,7 @@ def required_empty(plan: Plan, as_of: date) -> Iterator[Flag]:
             if finding.row is not None and finding.row in refs:
                 what = f"{refs[finding.row]}: {finding.field} is empty"
             elif finding.rule == "missing-table":
-                what = f"No {plan.layout.row_noun}s table was found"
+                what = f"No {plan.layout.hooks.rows().noun}s table was found"
             elif finding.rule == "missing-label":  # (it says where to add it)
                 what = f"{finding.field} is not on the sheet. {finding.message.rstrip('.')}"
             yield flag(plan, "required-empty", finding.gap, f"{what}.", finding.cell)
@@ -146,7 +146,7 @@ RULES: tuple[Rule, ...] = (
 
 def rules_of(layout: Layout) -> tuple[Rule, ...]:
     """The rules a plan of ``layout`` is checked by: every layout's, then its own."""
-    return (*RULES, *layout.report.rules)
+    return (*RULES, *layout.hooks.rules())
 
 
 def every_rule() -> list[tuple[Rule, list[Layout]]]:

@@ -153,8 +153,10 @@ class Plan:
 
     @property
     def rows_confidence(self) -> str | None:
-        """The RAG its rows bear out: its layout's ``judged_by``, else computed delivery."""
-        return (self.layout.judged_by or travel.delivery)(self.items)
+        """The RAG its rows bear out: by its layout's ``judgement``, else by how many are
+        overdue (``travel.delivery``)."""
+        judgement = self.layout.hooks.judgement()
+        return (judgement.judge if judgement else travel.delivery)(self.items)
 
     @property
     def position(self) -> str | None:

@@ -55,7 +55,7 @@ def row_memory(items: list[dict[str, Any]], layout: Layout) -> dict[str, dict[st
             "status": row["status_now"],
             "before": row.get("status_last_round"),
             "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
-            **{word: row.get(name) for name, word in layout.follows},
+            **{word: row.get(name) for name, word in layout.hooks.follows()},
         }
         for row in items
         if row.get(reference)
@@ -71,8 +71,8 @@ def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) 
         found.append("status changed")
     due = row["due"].isoformat() if isinstance(row["due"], date) else None
     if due and before["due"] and due > before["due"]:
-        found.append("end date moved later")
-    found += [f"{word} changed" for name, word in layout.follows
+        found.append(f"{layout.due_title} moved later")
+    found += [f"{word} changed" for name, word in layout.hooks.follows()
               if row.get(name) != before.get(word)]  # fmt: skip
     return found
 

@@ -19,10 +19,9 @@ from ..values import KINDS
 from ..values.text import CHARACTERS_PER_WIDTH
 
 HEADER_TOP = 3  # zero-based row of the first header label
-# A long text box beside the other header fields, where the first printed page has room for
-# it: its label to the left of it, the box this many rows tall. Two such boxes take as many
-# rows as the fourteen fields of a Priority 44 plan's header: its table starts where it did.
-BOX_ROWS = 7
+# A long text box goes beside the other header fields where the first printed page has room
+# for it: its label to the left of it, the box as many rows tall as its layout's header
+# geometry says (``hooks.header_geometry``).
 BOX_WIDTH_AT_LEAST = 30  # characters; a narrower box is put below, on a row of its own
 LABEL_WIDTH = 14  # characters: a plan printed across has its labels in its first column
 NARROWEST = 6  # characters: a column that wraps is narrowed no further (unless its words are)
@@ -127,6 +126,12 @@ def boxes_beside(layout: Layout) -> tuple[int, int] | None:
     return (label, last) if last > label + 1 and wide >= BOX_WIDTH_AT_LEAST else None
 
 
+def box_rows(layout: Layout) -> int:
+    """How many rows tall each long text box beside the other header fields is."""
+    boxes = sum(f.kind is Kind.LONG_TEXT for f in layout.header)
+    return layout.hooks.header_geometry().rows_of_box(len(layout.header) - boxes, boxes)
+
+
 def header_places(layout: Layout) -> dict[str, tuple[int, int]]:
     """Where a template puts each header field's value: zero-based (row, column). Labels are
     in columns A:B (``header_columns``) from ``HEADER_TOP`` down, each value to the right of
@@ -137,7 +142,7 @@ def header_places(layout: Layout) -> dict[str, tuple[int, int]]:
     for f in layout.header:
         if beside and f.kind is Kind.LONG_TEXT:
             places[f.name] = (box_row, beside[0] + 1)
-            box_row += BOX_ROWS
+            box_row += box_rows(layout)
         else:
             places[f.name] = (row, header_columns(layout)[1])
             row += 1
@@ -147,7 +152,7 @@ def header_places(layout: Layout) -> dict[str, tuple[int, int]]:
 def header_rows(layout: Layout) -> int:
     """How many rows a template's header fields take."""
     boxes = sum(f.kind is Kind.LONG_TEXT for f in layout.header) if boxes_beside(layout) else 0
-    return max(len(layout.header) - boxes, boxes * BOX_ROWS)
+    return max(len(layout.header) - boxes, boxes * box_rows(layout))
 
 
 def heading_row(layout: Layout) -> int:

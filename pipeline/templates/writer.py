@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import Field, Kind, Layout
-from ..declare.quarters import quarter_label, quarter_of
 from ..declare.rules import finding_rule
 from ..declare.severity import RAG_FILLS
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
@@ -27,7 +26,7 @@ from ..round.contacts import completer_prefill
 from ..system.files import atomic_path
 from ..values import KINDS, LINE_HEIGHT, wrapped_lines
 from .paper import (
-    BOX_ROWS,
+    box_rows,
     boxes_beside,
     first_page,
     header_columns,
@@ -119,7 +118,7 @@ def starting_rows(layout: Layout, rows: Sequence[Mapping[str, Any]]) -> list[Map
     """The rows a template starts with: the layout's listed rows (``Layout.starting_rows``,
     e.g. every Hallmarks requirement), each with what was returned for it before (matched by
     reference; the list's own columns stay as listed), then the other rows returned before."""
-    listed = layout.starting_rows
+    listed = layout.hooks.starting_rows()
     if not listed:
         return list(rows)
     ref = layout.reference or ""
@@ -186,10 +185,10 @@ class _TemplateWriter:
         self.printed = [points(w) for w in self.widths]
         self.value_last = value_last(layout)
         self.naming = self.paper.naming  # columns kept in view
-        self.plan_start = header.get(layout.plan_start) if layout.plan_start else None
-        # the plan's quarter the round falls in, for a plan by quarters
-        started = isinstance(self.plan_start, int) and as_of is not None
-        self.this_quarter = quarter_of(self.plan_start, as_of) if started else None
+        # a plan by quarters: its first year, and its quarter the round falls in
+        self.quarters = layout.hooks.quarters()
+        self.plan_start = header.get(self.quarters.start) if self.quarters else None
+        self.this_quarter = self.quarters.now(self.plan_start, as_of) if self.quarters else None
         base = {**DEFAULT_FONT, "valign": "top"}
         self.fmt = {
             "title": book.add_format({**base, "bold": True, "font_size": 14, "text_wrap": True}),
@@ -330,9 +329,10 @@ class _TemplateWriter:
 
     def _box(self, sheet: Any, top: int, label_col: int, last: int, f: Field) -> None:
         """A long text field beside the others: its label in column ``label_col``, its box
-        to the right of it through column ``last``, ``BOX_ROWS`` rows tall (taller rows where
-        the text carried forward needs them)."""
-        bottom = top + BOX_ROWS - 1
+        to the right of it through column ``last``, ``box_rows`` tall (taller rows where the
+        text carried forward needs them)."""
+        tall = box_rows(self.layout)
+        bottom = top + tall - 1
         sheet.merge_range(top, label_col, bottom, label_col, "", self.fmt["label"])
         sheet.write_string(top, label_col, f.title, self.fmt["label"])
         value = self.header.get(f.name)
@@ -342,9 +342,9 @@ class _TemplateWriter:
         self._write(sheet, top, label_col + 1, value, f, cell_format)
         width = sum(self.widths[label_col + 1 : last + 1])
         lines = wrapped_lines(value, width) if isinstance(value, str) else 1
-        if lines > BOX_ROWS:
+        if lines > tall:
             for row in range(top, bottom + 1):
-                sheet.set_row(row, LINE_HEIGHT * lines / BOX_ROWS + 1)
+                sheet.set_row(row, LINE_HEIGHT * lines / tall + 1)
         if not locked:
             self._validate(sheet, top, label_col + 1, top, f)
 
@@ -363,7 +363,7 @@ class _TemplateWriter:
         lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
                     for f, width in zip(self.layout.columns, self.widths))  # fmt: skip
         sheet.set_row(table_row, max(42, ROW_HEIGHT * lines + 4))
-        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.starting_rows else BLANK_ROWS
+        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.hooks.starting_rows() else BLANK_ROWS
         last_row = table_row + len(self.rows) + blank
         for col, f in enumerate(self.layout.columns):
             formats = {locked: self._format(f, locked) for locked in (False, True)}
@@ -387,24 +387,27 @@ class _TemplateWriter:
         if lines > 1:
             sheet.set_row(row, LINE_HEIGHT * lines + 2)
 
+    def _quarter(self, f: Field) -> int | None:
+        """Which of the plan's quarters ``f`` is the status of (None: no quarter's)."""
+        return self.quarters.number(f.name) if self.quarters else None
+
     def _column_title(self, f: Field) -> str:
-        if f.quarter is not None and isinstance(self.plan_start, int):
-            months = quarter_label(self.plan_start, f.quarter)
+        quarter = self._quarter(f)
+        if quarter is not None and isinstance(self.plan_start, int):
+            months = self.quarters.label(self.plan_start, quarter)
             now = " (this quarter)" if self._is_this_quarter(f) else ""
             return f"{f.title} {months}{now}"
         return f.title
 
     def _is_this_quarter(self, f: Field) -> bool:
         """Whether ``f`` is the status of the quarter the round falls in."""
-        return f.quarter is not None and f.quarter == self.this_quarter
+        quarter = self._quarter(f)
+        return quarter is not None and quarter == self.this_quarter
 
     def _reported(self, f: Field) -> bool:
         """Whether ``f`` is a quarter before this one: its statuses were reported then."""
-        return (
-            f.quarter is not None
-            and self.this_quarter is not None
-            and f.quarter < self.this_quarter
-        )
+        quarter = self._quarter(f)
+        return quarter is not None and self.this_quarter is not None and quarter < self.this_quarter
 
     def _coloured(self, sheet: Any, first: int, col: int, last: int, f: Field) -> None:
         """A value of ``f``'s closed list that has a RAG colour (Red, a Gap, Completed...) is
@@ -459,7 +462,7 @@ class _TemplateWriter:
             accepts = {"validate": "list", "source": list(f.choices.values)}
             to_do = f"Choose one of: {', '.join(f.choices.values)}."
         elif kind.accepts is not None:
-            accepts, to_do = kind.accepts(self.plan_start), finding_rule(kind.rule).to_do
+            accepts, to_do = kind.accepts(f, self.plan_start), finding_rule(kind.rule).to_do
         else:
             return None
         return {"error_message": to_do[:255], **accepts}

@@ -15,7 +15,7 @@ from ...declare.model import ClosedList, Completer, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
-from .measures import MEASURES, judged
+from .hooks import Hooks
 
 HALLMARK = ClosedList(
     values=(
@@ -208,24 +208,16 @@ LAYOUT = Layout(
     short_title="Hallmarks",
     title="Hallmarks of Effective Partnerships: Self-Assessment",
     sheet="Self-Assessment",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="partnership",
-    row_noun="requirement",
     cadence=Cadence.YEAR,
-    interval_days=365,
-    measures=MEASURES,
     reference="ref",
     named_by="requirement",
     updated="date_of_review",
     completer=Completer("completed_by", "email"),
     register_only=REGISTER_ONLY,
-    judged_by=judged,
-    judged_means="Red when a Statutory requirement is a Gap; Amber when another requirement "
-    "is a Gap, a Statutory one is Working towards or one is not assessed; else Green",
-    prefilled_rows=f"{__name__}.requirements",
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="assessment",
         due="target_date",

@@ -12,7 +12,7 @@ from ...declare.model import ClosedList, Completer, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
-from .measures import MEASURES
+from .hooks import Hooks
 
 RAG = ClosedList(
     values=("Red", "Amber", "Green"),
@@ -310,21 +310,17 @@ LAYOUT = Layout(
     name="p44",
     short_title="Priority 44",
     title="Priority 44 Partnership Action Plan",
+    sheet="Action Plan",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="partnership",
-    row_noun="action",
     cadence=Cadence.FORTNIGHT,
     confidence_key="confidence",
     reference="ref",
     named_by="action",
-    follows=(("estimated_impact", "impact"),),
     updated="date_of_update",
     completer=Completer("completed_by", "email", ("role", "agency", "telephone")),
-    interval_days=14,
-    measures=MEASURES,
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="status",
         due="end_date",

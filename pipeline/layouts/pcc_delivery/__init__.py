@@ -14,7 +14,7 @@ from ...declare.model import ClosedList, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
-from .measures import MEASURES, worst_live
+from .hooks import Hooks
 
 THEME = ClosedList(
     values=("Victims", "Offenders", "Communities", "Transformation"),
@@ -199,24 +199,17 @@ LAYOUT = Layout(
     short_title="PCC delivery",
     title="Police and Crime Plan Delivery Plan",
     sheet="Delivery Plan",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="organisation",
-    row_noun="action",
-    rows_title="PCC Actions",
     cadence=Cadence.QUARTER,
-    interval_days=91,
-    measures=MEASURES,
     reference="ref",
     named_by="action",
     updated="date_of_update",
     period="quarter",
     contact_fallback="theme_lead",
     register_only=REGISTER_ONLY,
-    judged_by=worst_live,
-    judged_means="the worst RAG status among their actions not yet Complete (Green when all are)",
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="rag_status",
         due="target_date",

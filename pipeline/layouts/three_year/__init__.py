@@ -11,12 +11,12 @@ column bands of one table, one row per task, so no part can lose its task.
 
 from __future__ import annotations
 
-from ...declare.measures import BASIC, Measure, count
+from ...declare.hooks import PlanQuarters
 from ...declare.model import Band, ClosedList, Completer, Field, Kind, Layout
-from ...declare.progress import TaskProgress
-from ...declare.quarters import PLAN_QUARTERS
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
+from .hooks import Hooks
+from .progress import TaskProgress
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
@@ -62,6 +62,9 @@ PRIORITY_IMPACT = ClosedList(
         "orange": "Significant",
     },
 )
+
+PLAN_QUARTERS = 12  # a three-year plan: quarter 1 is its first April to June
+QUARTERS = PlanQuarters("plan_start", tuple(f"q{n}" for n in range(1, PLAN_QUARTERS + 1)))
 
 COUNCIL_PLAN_PRIORITIES = (
     "Resource and Opportunity",
@@ -138,7 +141,6 @@ def _quarter_status(n: int) -> Field:
         f"Q{n}",
         Kind.CHOICE,
         choices=TASK_STATUS,
-        quarter=n,
         pattern=rf"^(q|quarter) ?{n}(?!\d)",
         width=12,
         help=f"Status of the task in quarter {n}: Completed, In progress, Delayed, Not yet due "
@@ -198,6 +200,7 @@ COLUMNS = (
         "Quarter for completion",
         Kind.QUARTER,
         required=True,
+        most=PLAN_QUARTERS,
         aliases=("Completion quarter", "Quarter due", "Quarter"),
         width=16,
         help="The plan quarter (1 to 12) in which the task is expected to be completed.",
@@ -270,6 +273,8 @@ LAYOUT = Layout(
     name="three_year",
     short_title="Three-year",
     title="Three-year Action Plan",
+    sheet="Action Plan",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="business_unit",
@@ -279,26 +284,10 @@ LAYOUT = Layout(
     updated="date_of_update",
     completer=Completer("updated_by"),
     contact_fallback="head_of_service",
-    row_noun="task",
     cadence=Cadence.QUARTER,
-    interval_days=91,
-    measures=(
-        *BASIC,
-        Measure(
-            "not_updated",
-            "Not updated",
-            "Open tasks (not Completed or No "
-            "longer relevant) with no status for the current quarter.",
-            count("not_updated"),
-            alarm=True,
-        ),
-    ),
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=TaskProgress(
-        plan_start="plan_start",
+        quarters=QUARTERS,
         completion_quarter="completion_quarter",
-        quarter_prefix="q",
         complete=frozenset({"Completed"}),
         finished=frozenset({"Completed", "No longer relevant"}),
         live=frozenset({"In progress", "Delayed", "Not yet due"}),

@@ -7,7 +7,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from ...declare.quarters import PLAN_QUARTERS, quarter_of
+from ...declare.quarters import quarter_of
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import (
     DemoReturn,
@@ -18,6 +18,7 @@ from ...demo.layout_demo import (
     text_date_of_update,
 )
 from ...inbox.registers import RegisterEntry
+from . import PLAN_QUARTERS
 
 TASKS = (
     "Review of the {unit} strategy",

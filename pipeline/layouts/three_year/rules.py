@@ -12,13 +12,12 @@ from ...declare.severity import AMBER, RED
 from ...returns import ROW
 from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
-from . import LAYOUT
+from . import QUARTERS
 
 
 def _current_quarter(plan: Plan, as_of: date) -> int | None:
     """The plan quarter of the as-of date (None without a plan start)."""
-    start = LAYOUT.progress.plan_start
-    return LAYOUT.progress.current_quarter({start: plan.value(start)}, as_of)
+    return QUARTERS.now(plan.value(QUARTERS.start), as_of)
 
 
 def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
