@@ -54,6 +54,80 @@ def test_no_module_outside_a_layouts_package_names_it(name):
     assert _named(name) == []
 
 
+# Words a layout declares that generic code (everything outside pipeline/layouts/) may say too,
+# each with the reason it is not that layout's particular. Anything else a layout's package
+# declares (a field's title, a word of its closed lists, a sheet's name, its progress buckets)
+# named in generic code is a layout particular that has leaked out of its package.
+SHARED_WORDS = {
+    "Red": "the pipeline's own severity and RAG scale (declare.severity, declare.model.RAG), "
+    "which layouts' closed lists reuse",
+    "Amber": "the pipeline's own severity and RAG scale, as Red",
+    "Green": "the pipeline's own RAG scale, as Red",
+    "Complete": "a progress bucket every layout has (declare.progress.COMPLETE)",
+    "Overdue": "a progress bucket every layout has (declare.progress.OVERDUE)",
+    "No status": "a progress bucket every layout has (declare.progress.NO_STATUS)",
+    "Worsening": "the direction of travel every plan is given since its last round "
+    "(round.travel.WORSENING); a layout's own direction column may use the same words",
+    "Organisation": "the heading every sheet gives its organisation column, whatever a "
+    "layout calls its organisations",
+    "Date of update": "the heading every sheet gives a plan's date of update "
+    "(Layout.updated), whatever field a layout keeps it in",
+    "Status": "the heading of a row's status now (status_now) and of a file's status",
+    "Email": "the heading of the meeting pack's contact email, from the register",
+}
+# A word said in one place for a reason of its own, not a layout's.
+SHARED_PLACES = {
+    ("Type", "xlsx/package.py"): "the Type attribute of an Office package relationship",
+}
+
+
+def _words(layout) -> set[str]:
+    """What a layout's package declares that a reader sees: its titles, its fields' titles and
+    closed lists' words, its sheets' names and its progress buckets."""
+    fields = (*layout.fields, *layout.register_only)
+    return {
+        layout.title, layout.short_title, layout.sheet, layout.hooks.rows().sheet_name,
+        *(f.title for f in fields), *(f.report_title for f in fields if f.report_title),
+        *(v for f in fields if f.choices for v in f.choices.values),
+        *(s.name for s in layout.hooks.report().sheets), *layout.progress.buckets,
+    }  # fmt: skip
+
+
+def _said(words: set[str]) -> list[str]:
+    """Where generic code says one of ``words`` in a string (not a docstring): the whole string
+    for a single word, anywhere in it for a phrase."""
+    phrases = {w: re.compile(rf"(?<![A-Za-z0-9]){re.escape(w)}(?![A-Za-z0-9])") for w in words}
+    places = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = path.relative_to(PACKAGE).as_posix()
+        if where.startswith("layouts/"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+                continue
+            if id(node) in docs:
+                continue
+            for word, phrase in phrases.items():
+                said = node.value.strip() == word if " " not in word else phrase.search(node.value)
+                if said and (word, where) not in SHARED_PLACES:
+                    places.append(f"{word!r} at {where}:{node.lineno}")
+    return places
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_no_generic_module_says_a_layouts_titles_statuses_or_sheet_names(name):
+    assert _said(_words(LAYOUTS[name]) - set(SHARED_WORDS)) == []
+
+
+def test_the_word_scan_finds_a_layouts_words_where_generic_code_says_them():
+    # the words every layout shares are said in the reports: the scan must find them (a
+    # single word as a whole string, a phrase within one), or the test above could not fail
+    assert _said({"Red"}) and _said({"Date of update"})
+    assert any("report/" in place for place in _said(set(SHARED_WORDS)))
+
+
 def test_the_scan_finds_a_name_where_code_uses_it():
     # "tables" is no layout, but the workbook imports it and names its sheets' tables: the
     # scan must find both kinds of use, or the test above could not fail

@@ -26,7 +26,6 @@ from datetime import date
 from typing import Any
 
 COMPLETE = "Complete"
-NOT_UPDATED = "Not updated"
 OVERDUE = "Overdue"
 NO_STATUS = "No status"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..declare import LAYOUTS, Layout
-from ..declare.progress import COMPLETE, NO_STATUS, NOT_UPDATED, OVERDUE
+from ..declare.progress import COMPLETE, NO_STATUS, OVERDUE
 from ..round.plans import Consolidation
 from .tables import INT, TEXT, Col, Table
 
@@ -38,7 +38,7 @@ class ChartSpec:
 
 
 COLOURS = {  # the progress buckets and confidences every layout has; a layout adds its own
-    COMPLETE: "#70AD47", NOT_UPDATED: "#FFC000", OVERDUE: "#C00000", NO_STATUS: "#7F7F7F",
+    COMPLETE: "#70AD47", OVERDUE: "#C00000", NO_STATUS: "#7F7F7F",
     "Red": "#C00000", "Amber": "#FFC000", "Green": "#70AD47",
 }  # fmt: skip
 

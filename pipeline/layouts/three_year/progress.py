@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 from ...declare.hooks import PlanQuarters
-from ...declare.progress import NO_STATUS, NOT_UPDATED, either, listed, value_of
+from ...declare.progress import NO_STATUS, either, listed, value_of
 from ...declare.quarters import quarter_end
 
+NOT_UPDATED = "Not updated"  # an open task with no status for the current quarter
 _NUMBERS = {12: "twelve"}  # (the Guidance says the plan's quarters in words)
 
 

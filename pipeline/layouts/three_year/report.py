@@ -26,9 +26,11 @@ from ...report.tables import (
 )
 from ...round.plans import Consolidation
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, PLAN_QUARTERS, QUARTERS, TASK_STATUS
+from .progress import NOT_UPDATED
 
 COLOURS_HERE = {**COLOURS, "Completed": "#70AD47", "In progress": "#4472C4", "Delayed": "#C00000",
-                "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9"}  # fmt: skip
+                "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9",
+                NOT_UPDATED: "#FFC000"}  # fmt: skip
 FIRST = ("ref", "task", "service_team", "task_officer", "completion_quarter")
 BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
 # coloured as the quarters' statuses are, by their closed list
