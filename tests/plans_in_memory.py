@@ -42,7 +42,7 @@ from pipeline.inbox.registers import Register, RegisterEntry
 from pipeline.returns import ROW, HeaderValue, LoadedReturn, PlainRows, SourceFile, as_frame
 from pipeline.round.consolidation import consolidate
 from pipeline.round.plans import Consolidation, Plan
-from pipeline.templates.writer import header_places, heading_row
+from pipeline.templates.paper import header_places, heading_row
 from pipeline.values import read_value
 
 
