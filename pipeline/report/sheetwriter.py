@@ -35,7 +35,7 @@ from .tables import (
     Col,
     Table,
 )  # fmt: skip
-from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns
+from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns, row_height
 from .writer import EXCEL_DAY_ZERO, Writer
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
@@ -276,7 +276,7 @@ class SheetWriter:
         for i, row in enumerate(itertools.chain(sample, rows)):
             r = top + 1 + i
             target = link(i) if link else None
-            height = _height(row, wrap) if wrap else None
+            height = row_height(row, wrap) if wrap else None
             if direct and not target and r not in beside and direct.write(r, row, height):
                 continue
             if r in beside:
@@ -393,11 +393,3 @@ class SheetWriter:
             name = f"{stem}_{n}"
         self.table_names.add(name.lower())
         return name
-
-
-def _height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:
-    """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
-    wide), or None when one line will do."""
-    lines = max((wrapped_lines(value, width) for j, width in wrap
-                 if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
-    return LINE_HEIGHT * lines if lines > 1 else None
