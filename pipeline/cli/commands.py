@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from click.core import ParameterSource
 
 from .. import __version__
 from ..errors import PipelineError
@@ -301,88 +300,6 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
 
 
 @cli.command()
-@outbox_option(
-    "The run's outbox: its feedback is read from OUTBOX/feedback, drafts go to OUTBOX/mail.",
-)
-@store_option("The store the run was recorded in (default: OUTBOX/pipeline.sqlite).")
-@date_option(
-    "--as-of",
-    "The day of the round the attached templates are for (default: the first day of the "
-    "round after the last run's).",
-)
-@date_option(
-    "--due", "When returns are due, said in each message (default: the due date of the run)."
-)
-@click.option(
-    "--from",
-    "sender",
-    envvar="PIPELINE_MAIL_FROM",
-    metavar="ADDRESS",
-    help="The address messages come from (default: $PIPELINE_MAIL_FROM). Needed with --send; "
-    "a draft without one is sent from whoever sends it.",
-)
-@click.option(
-    "--send",
-    is_flag=True,
-    help="Send the messages through the mail server given by --smtp (default: write drafts).",
-)
-@click.option("--smtp", metavar="HOST:PORT", help="The mail server to send through.")
-@click.option(
-    "--starttls/--no-starttls", default=False, help="Secure the connection with STARTTLS first."
-)
-@click.option(
-    "--ssl/--no-ssl",
-    "tls",
-    default=False,
-    help="Connect with TLS from the start, for a server that expects it (usually port 465).",
-)
-@click.option(
-    "--user",
-    help="Log in to the mail server as this user, with the password in the environment "
-    "variable PIPELINE_SMTP_PASSWORD (never an option: it would show in the process list).",
-)
-@click.option(
-    "--again", is_flag=True, help="Mail organisations already sent their message this round."
-)
-@url_option
-def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
-         sender: str | None, send: bool, smtp: str | None, starttls: bool, tls: bool,
-         user: str | None, again: bool, url: str | None) -> None:  # fmt: skip
-    """One message per organisation for the round the last run recorded.
-
-    Each goes to the register's contact: what is missing or must be fixed, what is off track
-    and when returns are due, with the organisation's template for the next round and its
-    feedback workbook attached. By default each is written as an .eml draft to OUTBOX/mail
-    (Outlook and Thunderbird open it ready to send); with --send they are sent. What was sent
-    is recorded in the store, and not sent again unless --again.
-    """
-    from ..mail.letters import MAIL_FOLDER, prepare, write_drafts
-    from ..mail.sending import SERVER_FLAGS, ServerOptions, server_for
-    from ..serve.links import link_maker
-    from .mail import drafts_text, sent_text
-
-    ctx = click.get_current_context()
-    typed = [n for n in SERVER_FLAGS if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
-    server = server_for(send, ServerOptions(smtp, starttls, tls, user, sender), typed)
-    store = store or outbox / "pipeline.sqlite"
-    with tempfile.TemporaryDirectory(prefix=".pipeline-mail-") as scratch:
-        made = prepare(store, outbox, Path(scratch), sender, as_of, due, again,
-                       link_maker(store, url))  # fmt: skip
-        if server is None:
-            paths = write_drafts(made.letters, outbox / MAIL_FOLDER)
-            echo(drafts_text(made, paths, outbox / MAIL_FOLDER))
-            return
-        from ..mail.sending import send as send_all
-
-        outcome = send_all(made.letters, server, str(sender), store)
-    echo(sent_text(made, outcome, server.name))
-    if outcome.stopped:
-        raise PipelineError(outcome.stopped)
-    if outcome.refused:
-        sys.exit(1)
-
-
-@cli.command()
 @click.argument("organisation")
 @store_option("The store to read (default: outbox/pipeline.sqlite).")
 def history(organisation: str, store: Path | None) -> None:
@@ -409,8 +326,11 @@ def export(format_: str, out: Path, store: Path | None, last: int | None, layout
     echo(exporting.exported_text(made))
 
 
-from .serve import links, serve  # noqa: E402 (`pipeline serve` and `pipeline links`)
+# (commands kept in modules of their own, added here, below the group they join)
+from .mail import mail  # noqa: E402
+from .serve import links, serve  # noqa: E402
 
+cli.add_command(mail)
 cli.add_command(serve)
 cli.add_command(links)
 

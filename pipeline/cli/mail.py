@@ -1,13 +1,107 @@
-"""What ``pipeline mail`` prints: each draft written or message sent, the organisations not
-mailed and why, and the messages the mail server refused."""
+"""``pipeline mail``: the command (thin, as ``commands``'), and what it prints: each draft
+written or message sent, the organisations not mailed and why, and the messages the mail
+server refused. The mail library is imported inside the command, so that ``pipeline --help``
+stays quick."""
 
 from __future__ import annotations
 
+import sys
+import tempfile
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..declare import LAYOUTS
-from ..mail.letters import Letter, MailRound
-from ..mail.sending import Sending
+import click
+from click.core import ParameterSource
+
+from ..errors import PipelineError
+from .console import echo
+from .options import date_option, outbox_option, store_option, url_option
+
+if TYPE_CHECKING:
+    from ..mail.letters import Letter, MailRound
+    from ..mail.sending import Sending
+
+
+@click.command()
+@outbox_option(
+    "The run's outbox: its feedback is read from OUTBOX/feedback, drafts go to OUTBOX/mail.",
+)
+@store_option("The store the run was recorded in (default: OUTBOX/pipeline.sqlite).")
+@date_option(
+    "--as-of",
+    "The day of the round the attached templates are for (default: the first day of the "
+    "round after the last run's).",
+)
+@date_option(
+    "--due", "When returns are due, said in each message (default: the due date of the run)."
+)
+@click.option(
+    "--from",
+    "sender",
+    envvar="PIPELINE_MAIL_FROM",
+    metavar="ADDRESS",
+    help="The address messages come from (default: $PIPELINE_MAIL_FROM). Needed with --send; "
+    "a draft without one is sent from whoever sends it.",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Send the messages through the mail server given by --smtp (default: write drafts).",
+)
+@click.option("--smtp", metavar="HOST:PORT", help="The mail server to send through.")
+@click.option(
+    "--starttls/--no-starttls", default=False, help="Secure the connection with STARTTLS first."
+)
+@click.option(
+    "--ssl/--no-ssl",
+    "tls",
+    default=False,
+    help="Connect with TLS from the start, for a server that expects it (usually port 465).",
+)
+@click.option(
+    "--user",
+    help="Log in to the mail server as this user, with the password in the environment "
+    "variable PIPELINE_SMTP_PASSWORD (never an option: it would show in the process list).",
+)
+@click.option(
+    "--again", is_flag=True, help="Mail organisations already sent their message this round."
+)
+@url_option
+def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
+         sender: str | None, send: bool, smtp: str | None, starttls: bool, tls: bool,
+         user: str | None, again: bool, url: str | None) -> None:  # fmt: skip
+    """One message per organisation for the round the last run recorded.
+
+    Each goes to the register's contact: what is missing or must be fixed, what is off track
+    and when returns are due, with the organisation's template for the next round and its
+    feedback workbook attached. By default each is written as an .eml draft to OUTBOX/mail
+    (Outlook and Thunderbird open it ready to send); with --send they are sent. What was sent
+    is recorded in the store, and not sent again unless --again.
+    """
+    from ..mail.letters import MAIL_FOLDER, prepare, write_drafts
+    from ..mail.sending import SERVER_FLAGS, ServerOptions, server_for
+    from ..serve.links import link_maker
+
+    ctx = click.get_current_context()
+    typed = [n for n in SERVER_FLAGS if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
+    server = server_for(send, ServerOptions(smtp, starttls, tls, user, sender), typed)
+    store = store or outbox / "pipeline.sqlite"
+    with tempfile.TemporaryDirectory(prefix=".pipeline-mail-") as scratch:
+        made = prepare(store, outbox, Path(scratch), sender, as_of, due, again,
+                       link_maker(store, url))  # fmt: skip
+        if server is None:
+            paths = write_drafts(made.letters, outbox / MAIL_FOLDER)
+            echo(drafts_text(made, paths, outbox / MAIL_FOLDER))
+            return
+        from ..mail.sending import send as send_all
+
+        outcome = send_all(made.letters, server, str(sender), store)
+    echo(sent_text(made, outcome, server.name))
+    if outcome.stopped:
+        raise PipelineError(outcome.stopped)
+    if outcome.refused:
+        sys.exit(1)
 
 
 def drafts_text(made: MailRound, paths: list[Path], folder: Path) -> str:
@@ -30,6 +124,8 @@ def sent_text(made: MailRound, outcome: Sending, server: str) -> str:
 
 def _mailed(letter: Letter) -> str:
     """``Leeds (Priority 44 Partnership Action Plan) to jane.doe@leeds.gov.uk``."""
+    from ..declare import LAYOUTS
+
     title = LAYOUTS[letter.notice.layout].short_title
     copy = f", copying {letter.notice.copy_email}" if letter.notice.copy_email else ""
     return f"{letter.notice.organisation} ({title}) to {letter.recipient}{copy}"
