@@ -15,6 +15,9 @@ from ...declare.model import ClosedList, Completer, Field, Kind, Layout
 from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
+
+# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
+# that import the declaration, its rules, report and demo, only when the pipeline asks)
 from .hooks import Hooks
 
 HALLMARK = ClosedList(
