@@ -11,7 +11,6 @@ column bands of one table, one row per task, so no part can lose its task.
 
 from __future__ import annotations
 
-from ...declare.hooks import PlanQuarters
 from ...declare.model import Band, ClosedList, Completer, Field, Kind, Layout
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
@@ -19,7 +18,7 @@ from ...declare.severity import RED
 # (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
 # that import the declaration, its rules, report and demo, only when the pipeline asks)
 from .hooks import Hooks
-from .progress import TaskProgress
+from .progress import PLAN_QUARTERS, QUARTERS, TaskProgress
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
@@ -66,8 +65,6 @@ PRIORITY_IMPACT = ClosedList(
     },
 )
 
-PLAN_QUARTERS = 12  # a three-year plan: quarter 1 is its first April to June
-QUARTERS = PlanQuarters("plan_start", tuple(f"q{n}" for n in range(1, PLAN_QUARTERS + 1)))
 
 COUNCIL_PLAN_PRIORITIES = (
     "Resource and Opportunity",

@@ -6,6 +6,7 @@ from datetime import date
 
 from ...declare.hooks import LayoutHooks, PlanQuarters, Rows
 from ...declare.measures import BASIC, Measure, count
+from .progress import QUARTERS
 
 
 class Hooks(LayoutHooks):
@@ -29,8 +30,6 @@ class Hooks(LayoutHooks):
         return REPORT
 
     def quarters(self) -> PlanQuarters:
-        from . import QUARTERS
-
         return QUARTERS
 
     def demo(self):

@@ -12,6 +12,8 @@ from ...declare.hooks import PlanQuarters
 from ...declare.progress import NO_STATUS, either, listed, value_of
 from ...declare.quarters import quarter_end
 
+PLAN_QUARTERS = 12  # a three-year plan: quarter 1 is its first April to June
+QUARTERS = PlanQuarters("plan_start", tuple(f"q{n}" for n in range(1, PLAN_QUARTERS + 1)))
 NOT_UPDATED = "Not updated"  # an open task with no status for the current quarter
 _NUMBERS = {12: "twelve"}  # (the Guidance says the plan's quarters in words)
 
