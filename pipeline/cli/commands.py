@@ -310,8 +310,11 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
     "The day of the round the attached templates are for (default: the first day of the "
     "round after the last run's).",
 )
-@date_option(
-    "--due", "When returns are due, said in each message (default: the due date of the run)."
+@click.option(
+    "--due",
+    type=Due(),
+    help="When the next round's returns are due, said in each message beside its template: a "
+    'date, or a rule such as "Friday of last week" (default: the project\'s [due] rule).',
 )
 @click.option(
     "--from",
@@ -345,7 +348,7 @@ def demo(directory: Path, as_of: date | None, pack: bool) -> None:
     "--again", is_flag=True, help="Mail organisations already sent their message this round."
 )
 @url_option
-def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
+def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | Dues | None,
          sender: str | None, send: bool, smtp: str | None, starttls: bool, tls: bool,
          user: str | None, again: bool, url: str | None) -> None:  # fmt: skip
     """One message per organisation for the round the last run recorded.
