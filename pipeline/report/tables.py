@@ -427,9 +427,26 @@ def _file_outcomes(files: list[Any]) -> dict[str, int]:
     return {"Files": len(files), **outcomes}
 
 
+HEADLINE_GAP = "   ·   "
+
+
 def headline_figures(c: Consolidation) -> str:
     """The headline figures on one line: ``Red: 15   ·   No return: 7 ...``."""
-    return "   ·   ".join(f"{title}: {n}" for title, n in attention.headlines(c))
+    return HEADLINE_GAP.join(f"{title}: {n}" for title, n in attention.headlines(c))
+
+
+def headline_lines(c: Consolidation, first: str, width: int) -> list[str]:
+    """The headline figures after ``first``, in lines of at most ``width`` characters (one
+    figure longer than that has a line of its own): for a sheet that prints them across a
+    page."""
+    lines = [first]
+    for title, n in attention.headlines(c):
+        said = f"{title}: {n}"
+        if len(lines[-1]) + len(HEADLINE_GAP) + len(said) > width:
+            lines.append(said)
+        else:
+            lines[-1] += f"{HEADLINE_GAP}{said}"
+    return lines
 
 
 def returns_lines(c: Consolidation) -> list[str]:

@@ -48,6 +48,9 @@ from .sheetwriter import SheetWriter
 from .tables import Table
 from .writer import SheetJob, Writer
 
+# The characters of headline figures on a line of the Overview: a landscape page's width
+# of them in bold (the line is one cell's text, which would run off the page, not wrap).
+HEADLINE_WIDTH = 130
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
 
@@ -249,13 +252,14 @@ class _Workbook:
         red = sum(f.severity is RED for f in flags)
         sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
-        figures = tables.headline_figures(self.c)
-        sheet.write_string(row + 1, 0, f"Organisations  ·  {figures}", fmt["bold"])
-        sheet.write_url(row + 2, 0, "internal:'Needs attention'!A1", fmt["link"],
+        for line in tables.headline_lines(self.c, "Organisations", HEADLINE_WIDTH):
+            row += 1
+            sheet.write_string(row, 0, line, fmt["bold"])
+        sheet.write_url(row + 1, 0, "internal:'Needs attention'!A1", fmt["link"],
                         string=f"Needs attention: {len(worried)}, most serious first, and why "
                         "(the next sheet)")  # fmt: skip
-        sheet.write_string(row + 4, 0, "Every organisation", fmt["bold"])
-        top = row + 5
+        sheet.write_string(row + 3, 0, "Every organisation", fmt["bold"])
+        top = row + 4
         self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False, narrow=False,
                      link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
         sheet.repeat_rows(top)
