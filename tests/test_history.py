@@ -23,7 +23,7 @@ from builders import (
     write_registers,
 )
 from click.testing import CliRunner
-from workbook_reading import flags, sheet_records, tracker
+from workbook_reading import flags, sheet_records, tracker, tracker_totals
 
 from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS
@@ -523,6 +523,10 @@ def test_a_rejected_plan_stays_its_quarters_while_the_fortnights_move_on(tmp_pat
     assert turned_down["File"] == "Finance action plan.docx"
     missing = {f["Organisation"] for f in flags(second.path, "Return missing")}
     assert missing == {"Leeds", "Bradford", "Salford", "Housing"}
+    # the tracker adds its layouts' columns up in a column of its own
+    totals = tracker_totals(second.path)
+    assert {k: totals[k] for k in ("Expected", "Received", "Missing", "Files", "Rejected")} == {
+        "Expected": 5, "Received": 0, "Missing": 5, "Files": 1, "Rejected": 1}  # fmt: skip
     # the next quarter's run lists it as counted in the quarter it came in
     later = run(inbox, outbox, list(registers.values()), date(2027, 1, 15))
     [row] = sheet_records(later.path, "Returns Log")

@@ -392,6 +392,7 @@ FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDING
 TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Arrival not known",
                 "Files", *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
 NOT_RECOGNISED = "Not recognised"
+ALL_RETURNS = "All"  # the tracker's column of totals
 
 
 def tracker(c: Consolidation) -> Table:
@@ -414,6 +415,10 @@ def tracker(c: Consolidation) -> Table:
     unknown = [r for r in c.receipts if layout_of(r) is None]
     if unknown:
         shown[NOT_RECOGNISED] = _file_outcomes(unknown)
+    if len(shown) > 1:  # people add the columns up: the sum of each count, done once here
+        counted = [figure for figure in TRACKER_ROWS if figure not in ("Round", "Due")]
+        shown[ALL_RETURNS] = {figure: sum(column.get(figure) or 0 for column in shown.values())
+                              for figure in counted}  # fmt: skip
     # (a layout's column holds its round's name too: it wraps, as a long text)
     columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
         Col(title, 24, LONG, lambda row, title=title: shown[title].get(row[0])) for title in shown
