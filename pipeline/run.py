@@ -327,7 +327,8 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
     for r in sorted(receipts, key=lambda r: r.status in UNCOUNTED):
         if not r.source.sha256:  # not read (a folder, a link, a file being copied): not kept
             continue
-        layout = r.checked.layout if r.checked else None
+        # a rejected file belongs to its owner's round, where its owner is told of it
+        layout = r.owner.layout if r.owner else r.checked.layout if r.checked else None
         yield FileRecord(
             path=r.source.path,
             name=r.source.name,
@@ -341,6 +342,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             checked=None if r.status in UNCOUNTED else r.checked,
             copy=r.copy,
             arrival=r.arrival,
+            layout=layout,
         )
 
 

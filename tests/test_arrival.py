@@ -239,6 +239,12 @@ def test_returns_saved_from_outlook_the_monday_after_a_friday_deadline_are_not_l
                                     policy=email.policy.default)  # fmt: skip
     text = mail.get_body(("plain",)).get_content()
     assert "Nothing is missing and nothing must be fixed." in text and "Returned late" not in text
+    salford = email.message_from_bytes((outbox / "mail" / "p44-Salford.eml").read_bytes(),
+                                       policy=email.policy.default)  # fmt: skip
+    text = salford.get_body(("plain",)).get_content()  # nothing came: its day is past
+    assert (
+        f"Your return for fortnight 16/11/2026 to 29/11/2026 was due by {friday:%d/%m/%Y}." in text
+    )
 
 
 def test_a_return_saved_in_the_folder_of_a_day_after_the_due_date_is_late(tmp_path, inbox):

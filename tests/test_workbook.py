@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from workbook_reading import flags, main_table, sheet_records, tracker
 
 from pipeline.report.engine import ENGINES
-from pipeline.report.workbook import write_consolidated
+from pipeline.report.workbook import HEADLINE_WIDTH, write_consolidated
 from pipeline.run import run
 from pipeline.values import LINE_HEIGHT
 
@@ -73,6 +73,19 @@ def test_the_overview_opens_with_a_title_block(round_workbook):
     assert f"Red flags: {red}" in block
     _, top, _, _ = main_table(sheet)
     assert sheet.freeze_panes == f"B{top + 1}"  # its header and the names stay in view
+    # the headline figures, every one, in lines that print inside a landscape page
+    firsts = [str(sheet.cell(r, 1).value) for r in range(1, top)]
+    start = next(i for i, text in enumerate(firsts) if text.startswith("Organisations"))
+    end = next(i for i, text in enumerate(firsts) if text.startswith("Needs attention"))
+    said = firsts[start:end]
+    assert all(len(line) <= HEADLINE_WIDTH for line in said), said
+    assert {"Red", "No return", "Worsening", "With red flags"} <= {
+        part.split(":")[0] for line in said for part in line.split("   ·   ")}  # fmt: skip
+    # headings under filter buttons all start at the left, clear of the buttons; the text
+    # of a coloured confidence cell stands clear of the number right-aligned beside it
+    assert {c.alignment.horizontal for c in sheet[top]} == {None}
+    own = next(c for c in sheet[top] if c.value == "Confidence (its own)").column
+    assert sheet.cell(top + 1, own).alignment.indent == 1
 
 
 def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(round_workbook):

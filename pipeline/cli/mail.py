@@ -16,11 +16,12 @@ from click.core import ParameterSource
 
 from ..errors import PipelineError
 from .console import echo
-from .options import date_option, outbox_option, store_option, url_option
+from .options import Due, date_option, outbox_option, store_option, url_option
 
 if TYPE_CHECKING:
     from ..mail.letters import Letter, MailRound
     from ..mail.sending import Sending
+    from ..round.due import Dues
 
 
 @click.command()
@@ -33,8 +34,11 @@ if TYPE_CHECKING:
     "The day of the round the attached templates are for (default: the first day of the "
     "round after the last run's).",
 )
-@date_option(
-    "--due", "When returns are due, said in each message (default: the due date of the run)."
+@click.option(
+    "--due",
+    type=Due(),
+    help="When the next round's returns are due, said in each message beside its template: a "
+    'date, or a rule such as "Friday of last week" (default: the project\'s [due] rule).',
 )
 @click.option(
     "--from",
@@ -68,7 +72,7 @@ if TYPE_CHECKING:
     "--again", is_flag=True, help="Mail organisations already sent their message this round."
 )
 @url_option
-def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | None,
+def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | Dues | None,
          sender: str | None, send: bool, smtp: str | None, starttls: bool, tls: bool,
          user: str | None, again: bool, url: str | None) -> None:  # fmt: skip
     """One message per organisation for the round the last run recorded.

@@ -34,6 +34,7 @@ class Stored(Protocol):
     round: str | None  # the round its return was counted in (None: of no known layout)
     status: str
     checked: LoadedReturn
+    layout: str | None  # its return's layout, or a rejected file's owner's
 
 
 def in_play(rounds: Mapping[str, Round], registers: Iterable[str]) -> list[str]:
@@ -53,7 +54,7 @@ def counted_in(stored: Stored, rounds: Mapping[str, Round], playing: Iterable[st
     """The round a file the store knows was counted in, when that is not this run's; else
     None. ``rounds`` is each layout's round of this run; a file of no known layout is of the
     round ``round_for_files`` gives for the layouts ``playing`` (see ``in_play``)."""
-    layout = stored.checked.layout
+    layout = stored.layout or stored.checked.layout
     if layout in rounds and stored.round is not None:
         if stored.round == rounds[layout].id:
             return None

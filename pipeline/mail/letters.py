@@ -23,10 +23,11 @@ from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from ..declare import LAYOUTS
-from ..declare.rounds import round_of
+from ..declare.rounds import Round, round_of
 from ..errors import PipelineError
 from ..inbox.registers import organisation_key
 from ..naming import safe_stem
+from ..round.due import Dues
 from ..round.notices import NOTICE, Notice
 from ..system.files import atomic_path, need_folder, write_problem
 
@@ -124,18 +125,18 @@ def prepare(
     scratch: Path,
     sender: str | None = None,
     as_of: date | None = None,
-    due: date | None = None,
+    due: date | Dues | None = None,
     again: bool = False,
     links: Callable[[str, str, date], str] | None = None,
 ) -> MailRound:
     """The messages for the round the store's last run recorded, their templates written
     into ``scratch`` as they are attached; the feedback workbooks are read from
     ``outbox/feedback``. ``as_of``: the day of the round the templates are for (default: the
-    first day of the round after the run's); ``due``: when returns are due (default: the due
-    date the run was given). With ``again``, organisations already sent their message are
-    mailed again. ``links(layout, organisation, day)``: each organisation's upload link for
-    the round of the templates (``pipeline serve``), said in the message and on the
-    template's Guidance."""
+    first day of the round after the run's); ``due``: when the next round's returns are due,
+    a date or the team's rule (``pipeline.round.due``; None: not said). With ``again``,
+    organisations already sent their message are mailed again. ``links(layout, organisation,
+    day)``: each organisation's upload link for the round of the templates (``pipeline
+    serve``), said in the message and on the template's Guidance."""
     from ..store import Store
 
     with Store.open(store_path, write=False) as store:
@@ -156,8 +157,9 @@ def prepare(
             link = links(notice.layout, notice.organisation, day) if links else None
             template = _template(store, notice, scratch, day, taken, link)
             attachments = [template, *(context.feedback / name for name in notice.feedback)]
+            upcoming = Upcoming.of(notice.layout, day, due)
             try:
-                message = compose(notice, attachments, sender, due or notice.due, link)
+                message = compose(notice, attachments, sender, upcoming, link)
             except (ValueError, MessageError):  # an address a message cannot carry
                 made.not_mailed.append(NotMailed(notice, _unusable(notice)))
                 continue
@@ -210,6 +212,23 @@ def _template(store, notice: Notice, scratch: Path, day: date, taken: set,
                            day, link)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    """The round the attached template is for, and when its returns are due (None: not
+    said)."""
+
+    round: Round
+    due: date | None
+
+    @classmethod
+    def of(cls, layout: str, day: date, due: date | Dues | None) -> Upcoming:
+        """``layout``'s round of ``day``, due on the date ``due`` gives it."""
+        round_ = round_of(LAYOUTS[layout].cadence, day)
+        if isinstance(due, Dues):
+            return cls(round_, due.dates({layout: round_}).get(layout))
+        return cls(round_, due)
+
+
 def next_round(notice: Notice) -> date:
     """The first day of the round after the notice's."""
     cadence = LAYOUTS[notice.layout].cadence
@@ -220,7 +239,7 @@ def compose(
     notice: Notice,
     attachments: list[Path],
     sender: str | None,
-    due: date | None,
+    upcoming: Upcoming | None,
     link: str | None = None,
 ) -> EmailMessage:
     """The message to one organisation, with ``attachments`` (its template first) and its
@@ -237,7 +256,7 @@ def compose(
     address = parseaddr(sender)[1] if sender else ""
     domain = address.rpartition("@")[2] if "@" in address else MESSAGE_DOMAIN
     message["Message-ID"] = make_msgid(domain=domain)
-    message.set_content(body(notice, [p.name for p in attachments], due, link))
+    message.set_content(body(notice, [p.name for p in attachments], upcoming, link))
     for path in attachments:
         message.add_attachment(path.read_bytes(), *XLSX, filename=path.name)
     return message
@@ -248,10 +267,12 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def body(notice: Notice, attached: list[str], due: date | None, link: str | None = None) -> str:
-    """The message's text: what is missing or must be fixed, what is off track, when returns
-    are due, where to upload the next return (``link``), and what is attached (``attached``:
-    the template first, then the feedback)."""
+def body(notice: Notice, attached: list[str], upcoming: Upcoming | None,
+         link: str | None = None) -> str:  # fmt: skip
+    """The message's text: what is missing or must be fixed, what is off track, when this
+    round's missing return was due and the next round's is (``upcoming``), where to upload
+    the next return (``link``), and what is attached (``attached``: the template first, then
+    the feedback)."""
     title = LAYOUTS[notice.layout].title
     if notice.has_return:
         opening = f"Thank you for the {title} return for {notice.round_label}."
@@ -266,10 +287,7 @@ def body(notice: Notice, attached: list[str], due: date | None, link: str | None
         lines += ["What is off track:", *(f"- {s}" for s in shown)]
         lines += [f"- and {more} more: see the feedback workbook."] if more else []
         lines.append("")
-    if due is not None and due < notice.as_of:  # (a run after the day: say so, not "are due")
-        lines += [f"Returns for {notice.round_label} were due by {due:%d/%m/%Y}.", ""]
-    elif due is not None:
-        lines += [f"Returns are due by {due:%d/%m/%Y}.", ""]
+    lines += _when_due(notice, upcoming)
     if link is not None:
         lines += ["Send your next return by uploading it on your own page (keep this link to "
                   "yourselves):", link, "You will see at once whether it is accepted and what "
@@ -283,6 +301,19 @@ def body(notice: Notice, attached: list[str], due: date | None, link: str | None
               f"- {name}: your return with each thing to fix or check marked on it, listed "
               f"on its first sheet (Fix list)." for name in feedback]  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def _when_due(notice: Notice, upcoming: Upcoming | None) -> list[str]:
+    """When returns are due: this round's, to an organisation with no usable return (as past
+    when the run was after the day), and the next round's, the attached template's."""
+    lines = []
+    if notice.due is not None and not notice.has_return:
+        was = "was" if notice.due < notice.as_of else "is"
+        lines.append(f"Your return for {notice.round_label} {was} due by {notice.due:%d/%m/%Y}.")
+    if upcoming is not None and upcoming.due is not None:
+        lines.append(f"Your next return, for {upcoming.round.label}, is due by "
+                     f"{upcoming.due:%d/%m/%Y}.")  # fmt: skip
+    return [*lines, ""] if lines else []
 
 
 def draft_name(notice: Notice, taken: set[str]) -> str:

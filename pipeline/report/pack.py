@@ -33,7 +33,7 @@ from ..round.plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..system.files import atomic_path
 from ..system.libreoffice import to_pdf
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
-from . import tables
+from . import round_figures, tables
 from .sheetwriter import DEFAULT_WIDTH, SheetWriter
 from .tables import DATE, EMAIL, LONG, RAG, TEXT, Col, Table, source
 from .writer import Writer
@@ -122,7 +122,7 @@ class _PackWriter:
         of = f", {self.group}" if self.group else ""
         self.w.title(sheet, f"Meeting pack, as of {uk(self.c.as_of)}{of}")
         row = 1
-        for line in [*tables.returns_lines(self.c), tables.headline_figures(self.c)]:
+        for line in [*round_figures.returns_lines(self.c), round_figures.headline_figures(self.c)]:
             row = self._line(sheet, row, line, "subtitle", span)
         row = self._line(sheet, row + 1, f"Needs attention ({len(self.worried)}): sorted by the "
                          f"most serious reason ({attention.ORDER})", "bold", span)  # fmt: skip

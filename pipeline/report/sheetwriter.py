@@ -67,6 +67,7 @@ class SheetWriter:
         base = {**DEFAULT_FONT, "valign": "top"}
         specs = {
             "plain": base,
+            "rag": {**base, "align": "left", "indent": 1},  # clear of a number beside it
             "wrap": {**base, "text_wrap": True},
             DATE: {**base, "num_format": "dd/mm/yyyy"},
             INT: {**base, "num_format": "0"},
@@ -96,7 +97,7 @@ class SheetWriter:
         # a value that means trouble (``Col.alarm``): the Red fill, in dark red
         self.trouble = book.add_format({"bg_color": RAG_COLOURS["Red"], "font_color": "#9C0006"})
         fmt = self.fmt
-        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
+        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["rag"], DATE: fmt[DATE],
                         INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT],
                         TRAIL: fmt["plain"], EMAIL: fmt["link"]}  # fmt: skip
         self.trail = {letter: book.add_format({**base, "bold": True, "font_color": colour})
@@ -263,8 +264,11 @@ class SheetWriter:
             "columns": [{"header": c.title} for c in columns],
             **({} if filters else {"autofilter": False}),
         })  # fmt: skip
+        # Headings over numbers align with them, except under filter buttons, which would
+        # cover a right-aligned heading's end and crowd the next column's start.
+        over_numbers = "heading" if filters else "heading right"
         for col, column in enumerate(columns, start=left):
-            heading = self.fmt["heading right" if column.kind in NUMERIC else "heading"]
+            heading = self.fmt[over_numbers if column.kind in NUMERIC else "heading"]
             sheet.write_string(top, col, column.title, heading)
         link_format = self.fmt["link wrapped" if columns[0].kind == LONG else "link"]
         kinds = [c.kind for c in columns]

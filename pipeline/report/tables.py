@@ -16,18 +16,8 @@ from ..declare import LAYOUTS, Field, Layout
 from ..declare.findings import cell_address
 from ..declare.measures import union
 from ..declare.severity import AMBER, RED
-from ..inbox.intake import (
-    ACCEPTED,
-    ALREADY_COUNTED,
-    DUPLICATE,
-    EARLIER_PERIOD,
-    REJECTED,
-    SUPERSEDED,
-    WITH_FINDINGS,
-    layouts_of,
-)
 from ..returns import ROW, Envelope
-from ..round import attention, notices, travel
+from ..round import attention, travel
 from ..round.plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..values import KINDS
 
@@ -302,96 +292,3 @@ def findings(c: Consolidation) -> Table:
         Col("Message", 90, LONG, lambda f: f.message),
     ]
     return Table.of("Findings", columns, [f for r in c.receipts for f in r.findings])
-
-
-# --- the returns tracker -------------------------------------------------------------------------
-
-
-FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDINGS),
-                 ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
-                 ("Superseded", SUPERSEDED), ("For an earlier period", EARLIER_PERIOD),
-                 ("Counted in an earlier round", ALREADY_COUNTED))  # fmt: skip
-TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Arrival not known",
-                "Files", *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
-NOT_RECOGNISED = "Not recognised"
-
-
-def tracker(c: Consolidation) -> Table:
-    """The round's returns, a column per layout: expected, received, missing and late (one
-    definition: ``declare.measures``), then what became of the files; files of no known
-    layout in a column of their own."""
-    layout_of = layouts_of(c.receipts)
-    shown: dict[str, dict[str, Any]] = {}
-    for name, layout in LAYOUTS.items():
-        plans = c.plans_of(name)
-        files = [r for r in c.receipts if layout_of(r) == name]
-        if not plans and not files:
-            continue
-        count, round_ = c.returns(name), c.rounds.get(name)
-        shown[layout.title] = {
-            "Round": round_.label if round_ else None, "Due": c.due_of(name),
-            "Expected": count.expected, "Received": count.received, "Missing": count.missing,
-            "Late": count.late, "Arrival not known": count.unknown, **_file_outcomes(files),
-        }  # fmt: skip
-    unknown = [r for r in c.receipts if layout_of(r) is None]
-    if unknown:
-        shown[NOT_RECOGNISED] = _file_outcomes(unknown)
-    # (a layout's column holds its round's name too: it wraps, as a long text)
-    columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
-        Col(title, 24, LONG, lambda row, title=title: shown[title].get(row[0])) for title in shown
-    ]
-    return Table.of("Returns", columns, [(figure,) for figure in TRACKER_ROWS])
-
-
-def _file_outcomes(files: list[Any]) -> dict[str, int]:
-    """How many files, and how many of them ended each way."""
-    outcomes = {title: sum(r.status == status for r in files) for title, status in FILE_OUTCOMES}
-    return {"Files": len(files), **outcomes}
-
-
-def headline_figures(c: Consolidation) -> str:
-    """The headline figures on one line: ``Red: 15   ·   No return: 7 ...``."""
-    return "   ·   ".join(f"{title}: {n}" for title, n in attention.headlines(c))
-
-
-def returns_lines(c: Consolidation) -> list[str]:
-    """Each layout's round in words (expected, received, missing, late), for the layouts with
-    organisations this round, as the Overview and the terminal summary show it."""
-    lines = []
-    for name, layout in LAYOUTS.items():
-        if not c.plans_of(name):
-            continue
-        count, round_ = c.returns(name), c.rounds.get(name)
-        parts = [f"expected {count.expected}" if count.expected is not None else None,
-                 f"received {count.received}",
-                 f"missing {count.missing}" if count.missing is not None else None,
-                 f"late {count.late}" if count.late is not None else None,
-                 # (where lateness is judged and some arrivals cannot be)
-                 f"arrival not known {count.unknown}"
-                 if count.late is not None and count.unknown else None]  # fmt: skip
-        when = f", {round_.label}" if round_ else ""
-        lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
-    return lines
-
-
-def chase_list(c: Consolidation) -> Table:
-    """Who to chase and for what: a line per organisation on a register whose return is
-    missing, rejected, late, stale or has something that must be fixed, with whom to write to
-    as the mail does (``contacts.recipients``: the register's contact, their email a link
-    that starts a message, and whoever completed the return, copied when someone else)."""
-    lines = []
-    for plan in c.plans:
-        if plan.entry is None:
-            continue
-        wanted = notices.to_fix(c, plan)
-        if wanted:
-            lines.append((plan, plan.recipients, " ".join(wanted)))
-    columns = [
-        Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
-        Col("Layout", 14, TEXT, lambda line: line[0].layout.short_title),
-        Col("Contact name", 24, TEXT, lambda line: line[1].to and line[1].to.name),
-        Col("Contact email", 34, EMAIL, lambda line: line[1].to and line[1].to.email),
-        Col("Copy to", 34, TEXT, lambda line: line[1].copy and str(line[1].copy)),
-        Col("What is missing", 90, LONG, lambda line: line[2]),
-    ]
-    return Table.of("Chase list", columns, lines)

@@ -21,7 +21,7 @@ from ..inbox.intake import (
 )
 from ..round.attention import needs_attention
 from ..round.plans import Consolidation
-from .tables import returns_lines
+from .round_figures import returns_lines
 
 
 def receipt_dict(receipt: Receipt) -> dict[str, Any]:

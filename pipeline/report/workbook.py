@@ -39,7 +39,7 @@ from ..round.plans import Consolidation
 from ..system.files import OUTPUT_MARK, atomic_path
 from ..system.timing import stage
 from ..values import uk
-from . import tables
+from . import round_figures, tables
 from .charts import DATA_SHEET, add_charts
 from .engine import choose
 from .guidance_sheet import write_guidance
@@ -48,6 +48,9 @@ from .sheetwriter import SheetWriter
 from .tables import Table
 from .writer import SheetJob, Writer
 
+# The characters of headline figures on a line of the Overview: a landscape page's width
+# of them in bold (the line is one cell's text, which would run off the page, not wrap).
+HEADLINE_WIDTH = 130
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
 
@@ -242,20 +245,21 @@ class _Workbook:
                            "organisation (each name links to its own sheet).",
                            fmt["subtitle"])  # fmt: skip
         row = 2
-        for line in tables.returns_lines(self.c):
+        for line in round_figures.returns_lines(self.c):
             sheet.write_string(row, 0, line, fmt["subtitle"])
             row += 1
         flags = self.c.flags
         red = sum(f.severity is RED for f in flags)
         sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
-        figures = tables.headline_figures(self.c)
-        sheet.write_string(row + 1, 0, f"Organisations  ·  {figures}", fmt["bold"])
-        sheet.write_url(row + 2, 0, "internal:'Needs attention'!A1", fmt["link"],
+        for line in round_figures.headline_lines(self.c, "Organisations", HEADLINE_WIDTH):
+            row += 1
+            sheet.write_string(row, 0, line, fmt["bold"])
+        sheet.write_url(row + 1, 0, "internal:'Needs attention'!A1", fmt["link"],
                         string=f"Needs attention: {len(worried)}, most serious first, and why "
                         "(the next sheet)")  # fmt: skip
-        sheet.write_string(row + 4, 0, "Every organisation", fmt["bold"])
-        top = row + 5
+        sheet.write_string(row + 3, 0, "Every organisation", fmt["bold"])
+        top = row + 4
         self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False, narrow=False,
                      link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
         sheet.repeat_rows(top)
@@ -287,7 +291,7 @@ class _Workbook:
     # --- the returns tracker -----------------------------------------------------------------
 
     def _returns(self, sheet: Any) -> None:
-        counts, chase = tables.tracker(self.c), tables.chase_list(self.c)
+        counts, chase = round_figures.tracker(self.c), round_figures.chase_list(self.c)
         more = range(len(chase.columns), len(counts.columns))  # the tracker's, beyond the list's
         chase = self.w.fitted(sheet, chase, at_least={0: 24}, reserve=len(more) * points(18))
         for col in more:

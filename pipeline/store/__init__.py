@@ -92,19 +92,19 @@ class Store:
     def _stored(self, where: str, params: tuple[Any, ...]) -> list[StoredFile]:
         rows = self.db.execute(
             "SELECT f.sha256, f.name, f.first_seen, f.first_as_of, f.modified, f.archived, "
-            "r.round, r.loaded, f.arrived, f.arrived_how, f.arrived_detail, f.status, f.reason "
-            "FROM files f JOIN returns r USING (sha256) WHERE " + where,
+            "r.round, r.loaded, f.arrived, f.arrived_how, f.arrived_detail, f.status, f.reason, "
+            "r.layout FROM files f JOIN returns r USING (sha256) WHERE " + where,
             params,
         ).fetchall()
         found = []
         for (sha, name, seen, as_of, modified, archived, round_id, loaded, *arrived, status,
-             reason) in rows:  # fmt: skip
+             reason, layout) in rows:  # fmt: skip
             first_seen = datetime.fromisoformat(seen)
             found.append(
                 StoredFile(sha, name, first_seen, date.fromisoformat(as_of), modified,
                            self.archive / archived, round_id,
                            codec.loads(loaded, self.archive / archived),
-                           Arrival.from_stored(*arrived, first_seen), status, reason)
+                           Arrival.from_stored(*arrived, first_seen), status, reason, layout)
             )  # fmt: skip
         return found
 
@@ -380,7 +380,7 @@ class Store:
             updated = layout.date_of_update(checked) if layout else None
             db.execute(
                 "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
-                (record.sha256, checked.layout, checked.organisation, record.round,
+                (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
                  updated.isoformat() if updated else None,
                  codec.dumps(checked)),
             )  # fmt: skip

@@ -31,6 +31,7 @@ class StoredFile:
     arrival: Arrival  # when it arrived, and how that is known, as first found
     status: str = ""  # what became of it in its round
     reason: str | None = None
+    layout: str | None = None  # its return's layout, or a rejected file's owner's
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class FileRecord:
     checked: LoadedReturn | None  # None for a duplicate: its twin is recorded
     copy: Path | None = None  # the run's copy of its bytes, to archive when new
     arrival: Arrival | None = None  # when it arrived, and how that is known
+    # its return's layout, or a rejected file's owner's (``pipeline.inbox.owners``): the
+    # layout whose round it belongs to (None: of no layout anyone can tell)
+    layout: str | None = None
 
 
 @dataclass(frozen=True)

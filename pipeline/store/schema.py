@@ -50,9 +50,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE returns (
         sha256 TEXT PRIMARY KEY REFERENCES files (sha256),
-        layout TEXT,
+        layout TEXT,                    -- its layout, or a rejected file's owner's
         organisation TEXT,
-        round TEXT,
+        round TEXT,                     -- the round it belongs to (NULL: of no layout)
         date_of_update TEXT,
         loaded TEXT NOT NULL            -- JSON: the checked return (see store.codec)
     );
