@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import feedback
-from .children import frozen_heap, start_method
+from .children import collection_paused, frozen_heap, start_method
 from .consolidation import consolidate
 from .due import Dues, due_dates
 from .errors import UsageError
@@ -144,7 +144,7 @@ def run(
     choose()  # a mistyped PIPELINE_WRITER is said before the round is read
     start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
-    with scratch_folder(outbox, "The outbox") as scratch:
+    with collection_paused(), scratch_folder(outbox, "The outbox") as scratch:
         consolidation, files, plans, shown, jobs = _read_round(
             inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times
         )
