@@ -13,10 +13,17 @@ value of another type) it leaves to xlsxwriter, which then writes that row as us
 ``Worksheet`` mends one thing in xlsxwriter's streamed mode: it writes a text that looks like
 ``<r>...</r>`` into the sheet's XML as it stands (taking it for a rich string), so a partner's
 text could inject markup, formulas included. Here every text is text.
+
+And its rows are deflated as they are written (``DeflatedRows``), by whichever process writes
+them, rather than written out as text, read back and copied into the sheet's part when the
+workbook is closed, and only then deflated, in one process: a large round's rows are 250 MB of
+XML. The sheet's part holds a marker where its rows go (``rows_marker``), and the zip puts the
+deflated rows there (``fast``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from math import isfinite
@@ -26,6 +33,7 @@ import xlsxwriter
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
+from .deflated import ZIP_LEVEL, DeflatedRows, rows_mark, zipped_at
 from .tables import DATE, LONG, NUMERIC, RAG, TEXT
 from .writer import EXCEL_DAY_ZERO
 
@@ -60,11 +68,58 @@ class Worksheet(_XlsxWorksheet):
         # We write no rich strings: this is a text that begins "<r>" and ends "</r>".
         self._xml_inline_string(string, _preserve_whitespace(string), list(attributes))
 
+    # --- rows deflated as they are written (see the module) ---------------------------------
+
+    def _initialize(self, init_data: Any) -> None:
+        super()._initialize(init_data)
+        if self.constant_memory:  # its rows' file, deflated (opened once written to)
+            self.row_data_fh.close()
+            self.row_data_fh = self.fh = DeflatedRows(self.row_data_filename)
+            self.deflated_rows: tuple[str, int, int] | None = None  # (file, CRC-32, size)
+
+    def _opt_close(self) -> None:
+        rows = self.row_data_fh
+        if not isinstance(rows, DeflatedRows):
+            super()._opt_close()
+            return
+        if not rows.closed:  # (a child writing the sheet closes it: this goes back with it)
+            rows.close()
+            self.deflated_rows = (rows.path, rows.crc, rows.size)
+        self.row_data_fh_closed = True
+
+    def _opt_reopen(self) -> None:
+        rows = self.row_data_fh
+        if not isinstance(rows, DeflatedRows):
+            super()._opt_reopen()
+        elif not rows.closed:  # (the last row may be still to write)
+            self.fh = rows
+
+    def _write_optimized_sheet_data(self) -> None:
+        if not isinstance(self.row_data_fh, DeflatedRows):
+            super()._write_optimized_sheet_data()
+            return
+        self._opt_close()
+        path, crc, size = self.deflated_rows or (self.row_data_filename, 0, 0)
+        if self.dim_rowmin is None:  # no rows (whatever is in the file: as xlsxwriter does)
+            self._xml_empty_tag("sheetData")
+        else:
+            self._xml_start_tag("sheetData")
+            if size:
+                self.fh.write(rows_mark(path, crc, size))
+            self._xml_end_tag("sheetData")
+        if (not size or self.dim_rowmin is None) and os.path.exists(path):
+            os.unlink(path)
+
 
 class Workbook(xlsxwriter.Workbook):
-    """xlsxwriter's workbook, whose worksheets are ``Worksheet``s."""
+    """xlsxwriter's workbook, whose worksheets are ``Worksheet``s, zipped at ``ZIP_LEVEL`` with
+    its streamed sheets' rows as they were deflated."""
 
     worksheet_class = Worksheet
+
+    def close(self) -> None:
+        with zipped_at(ZIP_LEVEL):
+            super().close()
 
 
 def streamed_sheet(book: Any, name: str) -> Any:

@@ -142,3 +142,43 @@ def _dos(stamp: tuple[int, ...]) -> tuple[int, int]:
     year, month, day, hour, minute, second = stamp
     year = max(year, 1980)
     return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+
+
+def crc32_combine(first: int, second: int, length: int) -> int:
+    """The CRC-32 of two pieces of data one after the other, from the first's CRC, the
+    second's and the second's ``length`` (zlib's ``crc32_combine``, which Python's zlib does not
+    offer): for a zip member deflated in pieces by different processes."""
+    if length <= 0:
+        return first
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
+    even = _squared(odd)  # two zero bits
+    odd = _squared(even)  # four
+    while True:  # apply len(second) zero bytes to the first CRC, a bit of the length at a time
+        even = _squared(odd)
+        if length & 1:
+            first = _times(even, first)
+        length >>= 1
+        if not length:
+            break
+        odd = _squared(even)
+        if length & 1:
+            first = _times(odd, first)
+        length >>= 1
+        if not length:
+            break
+    return first ^ second
+
+
+def _times(matrix: list[int], vector: int) -> int:
+    """A 32 by 32 matrix over GF(2) (its columns as integers) times a vector."""
+    total, n = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[n]
+        vector >>= 1
+        n += 1
+    return total
+
+
+def _squared(matrix: list[int]) -> list[int]:
+    return [_times(matrix, column) for column in matrix]
