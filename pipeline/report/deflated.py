@@ -7,7 +7,7 @@ large round's rows are 250 MB of XML, deflated while the other core waits. Here 
 that writes a sheet's rows deflates them as it goes (``DeflatedRows``: raw deflate blocks,
 ended by a sync flush), keeping their CRC-32 and size; the sheet's part holds a mark where they
 go (``rows_mark``); and the zip deflates what comes before and after the mark and puts the
-rows' blocks between, the member's CRC-32 combined from the three (``archive.crc32_combine``).
+rows' blocks between, the member's CRC-32 combined from theirs (``archive.crc32_combine``).
 A raw deflate stream may be made so, of pieces each starting a fresh deflate and ending on a
 byte (all but the last with a sync flush, the last finished). Unzipped, the parts are what
 xlsxwriter writes, byte for byte (a test compares them).
@@ -153,8 +153,7 @@ class _Zip(ZipFile):
         squeeze = zlib.compressobj(self.compresslevel, zlib.DEFLATED, -15)
         tail = squeeze.compress(after) + squeeze.flush()
         zinfo.compress_type, zinfo.flag_bits = ZIP_DEFLATED, 0
-        zinfo.CRC = crc32_combine(crc32_combine(zlib.crc32(before), crc, size),
-                                  zlib.crc32(after), len(after))  # fmt: skip
+        zinfo.CRC = zlib.crc32(after, crc32_combine(zlib.crc32(before), crc, size))
         zinfo.file_size = len(before) + size + len(after)
         zinfo.compress_size = len(head) + os.path.getsize(rows) + len(tail)
         zip64 = zinfo.file_size * 1.05 > ZIP64_LIMIT or zinfo.compress_size > ZIP64_LIMIT

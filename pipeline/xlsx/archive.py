@@ -147,38 +147,41 @@ def _dos(stamp: tuple[int, ...]) -> tuple[int, int]:
 def crc32_combine(first: int, second: int, length: int) -> int:
     """The CRC-32 of two pieces of data one after the other, from the first's CRC, the
     second's and the second's ``length`` (zlib's ``crc32_combine``, which Python's zlib does not
-    offer): for a zip member deflated in pieces by different processes."""
+    offer): for a zip member deflated in pieces by different processes. As zlib does it: the
+    first CRC times x to the power of the second's length in bits, modulo the polynomial."""
     if length <= 0:
         return first
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _squared(odd)  # two zero bits
-    odd = _squared(even)  # four
-    while True:  # apply len(second) zero bytes to the first CRC, a bit of the length at a time
-        even = _squared(odd)
+    power, k = _ONE, 3  # x^(8 * length): a table's powers x^(2^k) for the length's bits
+    while length:
         if length & 1:
-            first = _times(even, first)
+            power = _times(_POWERS[k & 31], power)
         length >>= 1
-        if not length:
-            break
-        odd = _squared(even)
-        if length & 1:
-            first = _times(odd, first)
-        length >>= 1
-        if not length:
-            break
-    return first ^ second
+        k += 1
+    return _times(power, first) ^ second
 
 
-def _times(matrix: list[int], vector: int) -> int:
-    """A 32 by 32 matrix over GF(2) (its columns as integers) times a vector."""
-    total, n = 0, 0
-    while vector:
-        if vector & 1:
-            total ^= matrix[n]
-        vector >>= 1
-        n += 1
-    return total
+_POLYNOMIAL = 0xEDB88320  # CRC-32's, its bits reflected (as is every polynomial here)
+_ONE = 1 << 31  # x^0
 
 
-def _squared(matrix: list[int]) -> list[int]:
-    return [_times(matrix, column) for column in matrix]
+def _times(a: int, b: int) -> int:
+    """``a`` times ``b`` modulo CRC-32's polynomial."""
+    product, bit = 0, _ONE
+    while a:
+        if a & bit:
+            product ^= b
+            a ^= bit
+        bit >>= 1
+        b = (b >> 1) ^ _POLYNOMIAL if b & 1 else b >> 1
+    return product
+
+
+def _powers() -> list[int]:
+    """x^(2^k) modulo the polynomial, for k from 0 to 31."""
+    powers = [1 << 30]  # x^1
+    for _ in range(31):
+        powers.append(_times(powers[-1], powers[-1]))
+    return powers
+
+
+_POWERS = _powers()
