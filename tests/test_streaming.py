@@ -14,6 +14,7 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.report import deflated
 from pipeline.report.sheetwriter import RAG_COLOURS
 from pipeline.report.streaming import EXCEL_DAY_ZERO, RowWriter, Workbook, streamed_sheet
 from pipeline.report.tables import DATE, INT, LONG, NUMBER, RAG, TEXT
@@ -130,11 +131,16 @@ def test_a_text_shaped_like_markup_stays_text_on_a_streamed_sheet(tmp_path):
 
 
 @pytest.mark.parametrize("whole", [True, False], ids=["a large round's", "a sheet streamed"])
-def test_rows_deflated_as_they_are_written_unzip_to_what_xlsxwriter_writes(tmp_path, whole):
+@pytest.mark.parametrize("held", [2**20, 0], ids=["rows held in memory", "rows in files"])
+def test_rows_deflated_as_they_are_written_unzip_to_what_xlsxwriter_writes(
+    tmp_path, monkeypatch, whole, held
+):
     """A streamed sheet's rows are deflated by whoever writes them, and the zip puts them in
     the sheet's part as they are: unzipped, every part is xlsxwriter's own, byte for byte, and
     every part's checksum holds (a sheet of many blocks of rows, one with no rows, one with a
-    row's height alone, and, unless the whole book is streamed, one that is not)."""
+    row's height alone, and, unless the whole book is streamed, one that is not), whether the
+    rows were held in memory or, past ``held`` bytes, in a file."""
+    monkeypatch.setattr(deflated, "_HELD_IN_MEMORY", held)
     texts = ["Red", "a & b < c", "  spaced  ", "line\nbreak", "_x0041_", "é😀", "x" * 300]
 
     def write(book_class, path):
@@ -167,6 +173,7 @@ def test_rows_deflated_as_they_are_written_unzip_to_what_xlsxwriter_writes(tmp_p
             if name != "docProps/core.xml":  # (it holds the time it was written)
                 assert ours.read(name) == theirs.read(name), name
     assert not list((tmp_path / "ours").iterdir())  # no file of rows left behind
+    assert not deflated._HELD  # nor rows in memory
     many = openpyxl.load_workbook(tmp_path / "ours.xlsx", read_only=True)["Many"]
     rows = list(many.iter_rows(values_only=True))
     assert len(rows) == 20_000 and rows[0] == ("Red", 0, "row 0")

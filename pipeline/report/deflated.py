@@ -15,8 +15,10 @@ xlsxwriter writes, byte for byte (a test compares them).
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import tempfile
 import time
 import zlib
 from collections.abc import Iterator
@@ -36,24 +38,29 @@ _GATHERED = 2**18  # characters of rows gathered before they are deflated
 _MARK = "\x00deflated rows\x00"
 _SHEET_PARTS = "xl/worksheets/"
 _MARKED_PART = 2**26  # a sheet's part with its rows deflated apart is far smaller than this
+_HELD_IN_MEMORY = 2**20  # bytes of a sheet's deflated rows held in memory, beyond: in a file
+_IN_MEMORY = "\x01held "  # what a mark names rows held in memory by (no file's name)
 
 
 class DeflatedRows:
-    """A streamed sheet's rows, deflated into their file as they are written (at
-    ``ZIP_LEVEL``, the workbook's), with the CRC-32 and size of what was written: raw deflate
-    blocks, ended by a sync flush once closed, which the sheet's part takes as they are."""
+    """A streamed sheet's rows, deflated as they are written (at ``ZIP_LEVEL``, the
+    workbook's), with the CRC-32 and size of what was written: raw deflate blocks, ended by a
+    sync flush once closed, which the sheet's part takes as they are. They are held in memory
+    until they pass ``_HELD_IN_MEMORY``, then go to a file in ``tmpdir`` (``path``): a normal
+    round's sheets make no file (each made and removed costs a millisecond or two)."""
 
-    def __init__(self, path: str) -> None:
-        self.path, self.crc, self.size, self.closed = path, 0, 0, False
+    def __init__(self, tmpdir: str | None) -> None:
+        self.tmpdir, self.path, self.crc, self.size, self.closed = tmpdir, None, 0, 0, False
+        self.blocks: list[bytes] | bytes = []  # (joined once closed)
         self._gathered: list[str] = []
-        self._held = 0
+        self._held = 0  # characters gathered
         self._file: Any = None
         self._squeeze: Any = None
 
     def write(self, text: str) -> None:
         """Write ``text`` (XML)."""
         if self.closed:
-            raise ValueError(f"the rows of {self.path} are closed")
+            raise ValueError("a streamed sheet's rows are written after it was closed")
         self._gathered.append(text)
         self._held += len(text)
         if self._held >= _GATHERED:
@@ -65,33 +72,64 @@ class DeflatedRows:
         data = "".join(self._gathered).encode()
         self._gathered.clear()
         self._held = 0
-        if self._file is None:
-            self._file = open(self.path, "wb")  # noqa: SIM115 (closed by close)
+        if self._squeeze is None:
             self._squeeze = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
         self.crc = zlib.crc32(data, self.crc)
         self.size += len(data)
-        self._file.write(self._squeeze.compress(data))
+        self._keep(self._squeeze.compress(data))
+
+    def _keep(self, blocks: bytes) -> None:
+        if self._file is not None:
+            self._file.write(blocks)
+            return
+        self.blocks.append(blocks)
+        if sum(map(len, self.blocks)) > _HELD_IN_MEMORY:
+            fd, self.path = tempfile.mkstemp(dir=self.tmpdir)
+            self._file = os.fdopen(fd, "wb")
+            self._file.writelines(self.blocks)
+            self.blocks = []
 
     def close(self) -> None:
-        """Deflate what is gathered and close the file (nothing is written where nothing
-        was: a copy in a process that never wrote the sheet closes quietly)."""
+        """Deflate what is gathered, and close the file if there is one (a copy in a process
+        that never wrote the sheet closes quietly, holding nothing)."""
         if self.closed:
             return
         self._deflate()
+        if self._squeeze is not None:
+            self._keep(self._squeeze.flush(zlib.Z_SYNC_FLUSH))
         if self._file is not None:
-            self._file.write(self._squeeze.flush(zlib.Z_SYNC_FLUSH))
             self._file.close()
+        self.blocks = b"".join(self.blocks)
         self.closed = True
 
 
-def rows_mark(path: str, crc: int, size: int) -> str:
-    """The mark a sheet's part holds where its rows go: their file, CRC-32 and size."""
+_HELD: dict[str, bytes] = {}  # rows held in memory, by the name their mark gives them
+_NAMES = itertools.count()
+
+
+def rows_mark(rows: tuple[str | None, int, int, bytes]) -> str:
+    """The mark a sheet's part holds where its rows go (``rows``: their file, or None when
+    they are the ``blocks`` held in memory, their CRC-32 and size), naming what holds them."""
+    path, crc, size, blocks = rows
+    if path is None:
+        path = f"{_IN_MEMORY}{next(_NAMES)}"
+        _HELD[path] = blocks
     return f"{_MARK}{crc}\x00{size}\x00{path}\x00"
+
+
+def forget(rows: tuple[str | None, int, int, bytes] | None) -> None:
+    """Let go of a sheet's ``rows``, wherever they are, once the workbook no longer needs them
+    (when it is closed, or failed to be)."""
+    if rows is None:
+        return
+    path = rows[0]
+    if path is not None and os.path.exists(path):
+        os.unlink(path)
 
 
 def _marked(part: bytes) -> tuple[int, int, int, int, str] | None:
     """Where a sheet's part marks its deflated rows: (where the marker starts, where it
-    ends, the rows' CRC-32, their size, their file); None in a part without one."""
+    ends, the rows' CRC-32, their size, what holds them); None in a part without one."""
     start = part.find(_MARK.encode())
     if start < 0:
         return None
@@ -112,6 +150,7 @@ def zipped_at(level: int) -> Iterator[None]:
         yield
     finally:
         xlsxwriter.workbook.ZipFile = original
+        _HELD.clear()  # (what a zip that failed did not take)
 
 
 class _Zip(ZipFile):
@@ -155,7 +194,9 @@ class _Zip(ZipFile):
         zinfo.compress_type, zinfo.flag_bits = ZIP_DEFLATED, 0
         zinfo.CRC = zlib.crc32(after, crc32_combine(zlib.crc32(before), crc, size))
         zinfo.file_size = len(before) + size + len(after)
-        zinfo.compress_size = len(head) + os.path.getsize(rows) + len(tail)
+        held = _HELD.pop(rows, None)
+        deflated = len(held) if held is not None else os.path.getsize(rows)
+        zinfo.compress_size = len(head) + deflated + len(tail)
         zip64 = zinfo.file_size * 1.05 > ZIP64_LIMIT or zinfo.compress_size > ZIP64_LIMIT
         if zip64 and not self._allowZip64:
             raise LargeZipFile("Filesize would require ZIP64 extensions")
@@ -166,13 +207,17 @@ class _Zip(ZipFile):
             self._didModify = True
             self.fp.write(zinfo.FileHeader(zip64))
             self.fp.write(head)
-            with open(rows, "rb") as deflated:
-                shutil.copyfileobj(deflated, self.fp, 2**20)
+            if held is not None:
+                self.fp.write(held)
+            else:
+                with open(rows, "rb") as deflated:
+                    shutil.copyfileobj(deflated, self.fp, 2**20)
             self.fp.write(tail)
             self.start_dir = self.fp.tell()
             self.filelist.append(zinfo)
             self.NameToInfo[zinfo.filename] = zinfo
-        os.unlink(rows)
+        if held is None:
+            os.unlink(rows)
 
 
 def _is_sheet(name: Any) -> bool:

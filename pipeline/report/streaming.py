@@ -23,7 +23,6 @@ deflated rows there (``fast``).
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from math import isfinite
@@ -33,7 +32,7 @@ import xlsxwriter
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
-from .deflated import ZIP_LEVEL, DeflatedRows, rows_mark, zipped_at
+from .deflated import ZIP_LEVEL, DeflatedRows, forget, rows_mark, zipped_at
 from .tables import DATE, LONG, NUMERIC, RAG, TEXT
 from .writer import EXCEL_DAY_ZERO
 
@@ -71,11 +70,13 @@ class Worksheet(_XlsxWorksheet):
     # --- rows deflated as they are written (see the module) ---------------------------------
 
     def _initialize(self, init_data: Any) -> None:
-        super()._initialize(init_data)
-        if self.constant_memory:  # its rows' file, deflated (opened once written to)
-            self.row_data_fh.close()
-            self.row_data_fh = self.fh = DeflatedRows(self.row_data_filename)
-            self.deflated_rows: tuple[str, int, int] | None = None  # (file, CRC-32, size)
+        streamed = init_data["constant_memory"]
+        super()._initialize({**init_data, "constant_memory": False})  # (it would make a file)
+        self.constant_memory = streamed
+        # (file, CRC-32, size, deflated blocks) once its rows are closed
+        self.deflated_rows: tuple[str | None, int, int, bytes] | None = None
+        if streamed:
+            self.row_data_fh = self.fh = DeflatedRows(self.tmpdir)
 
     def _opt_close(self) -> None:
         rows = self.row_data_fh
@@ -84,7 +85,7 @@ class Worksheet(_XlsxWorksheet):
             return
         if not rows.closed:  # (a child writing the sheet closes it: this goes back with it)
             rows.close()
-            self.deflated_rows = (rows.path, rows.crc, rows.size)
+            self.deflated_rows = (rows.path, rows.crc, rows.size, rows.blocks)
         self.row_data_fh_closed = True
 
     def _opt_reopen(self) -> None:
@@ -99,16 +100,16 @@ class Worksheet(_XlsxWorksheet):
             super()._write_optimized_sheet_data()
             return
         self._opt_close()
-        path, crc, size = self.deflated_rows or (self.row_data_filename, 0, 0)
-        if self.dim_rowmin is None:  # no rows (whatever is in the file: as xlsxwriter does)
+        rows = self.deflated_rows
+        if self.dim_rowmin is None:  # no rows (whatever was written: as xlsxwriter does)
             self._xml_empty_tag("sheetData")
         else:
             self._xml_start_tag("sheetData")
-            if size:
-                self.fh.write(rows_mark(path, crc, size))
+            if rows is not None and rows[2]:
+                self.fh.write(rows_mark(rows))
+                rows = None  # (the zip takes them)
             self._xml_end_tag("sheetData")
-        if (not size or self.dim_rowmin is None) and os.path.exists(path):
-            os.unlink(path)
+        forget(rows)
 
 
 class Workbook(xlsxwriter.Workbook):
