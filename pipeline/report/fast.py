@@ -87,13 +87,12 @@ class FastWriter(Writer):
         self,
         jobs: list[SheetJob],
         meanwhile: Callable[[], Any],
-        meanwhile_cells: int,
         formats: Iterable[Any] = (),
         conditional_formats: Iterable[Any] = (),
     ) -> None:
         """The jobs shared with a forked child, when ``parallel`` (see ``parallel``)."""
         parallel.index_formats(formats, conditional_formats)
-        parallel.write_sheets(jobs, meanwhile, meanwhile_cells, self.parallel)
+        parallel.write_sheets(jobs, meanwhile, self.parallel)
 
     def close(self, book: Any) -> None:
         """Close the book (zipped at ``deflated.ZIP_LEVEL``)."""

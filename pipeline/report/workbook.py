@@ -47,9 +47,6 @@ from .tables import Table
 from .writer import SheetJob, Writer, choose
 
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
-# How long the sheets that stay in this process take (the Overview, Returns, Charts...), in
-# streamed cells a plan, for sharing the rest between two cores (measured at L: 1.4 ms a plan)
-MEANWHILE_CELLS = 1000
 
 
 # the sheets every workbook has, whatever its layouts
@@ -208,8 +205,7 @@ class _Workbook:
             self.w.readable(charts)
             data.hide()
 
-        self.writer.write_sheets(jobs, meanwhile, MEANWHILE_CELLS * len(self.c.plans),
-                                 self.w.fmt.values(), self.w.rag.values())  # fmt: skip
+        self.writer.write_sheets(jobs, meanwhile, self.w.fmt.values(), self.w.rag.values())
 
     def _printed(
         self, write: Callable[..., Any], sheet: Any, *args: Any, fewer: bool = False
