@@ -83,7 +83,7 @@ def zip_floor(workbook: Path, out: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-ZIP_LEVEL = 1  # as the pipeline's fast writer zips (report.fast.ZIP_LEVEL)
+ZIP_LEVEL = 1  # as the pipeline's fast writer zips (report.deflated.ZIP_LEVEL)
 
 if __name__ == "__main__":
     started, cpu = time.perf_counter(), time.process_time()

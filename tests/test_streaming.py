@@ -4,16 +4,21 @@ would write, and a text never becomes markup."""
 from __future__ import annotations
 
 import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pytest
+import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.report import deflated
 from pipeline.report.sheetwriter import RAG_COLOURS
 from pipeline.report.streaming import EXCEL_DAY_ZERO, RowWriter, Workbook, streamed_sheet
 from pipeline.report.tables import DATE, INT, LONG, NUMBER, RAG, TEXT
+from pipeline.xlsx.archive import crc32_combine
 
 KINDS = [TEXT, LONG, RAG, DATE, INT, NUMBER]
 # Texts with what needs care: XML's special characters, control characters, whitespace at
@@ -123,3 +128,61 @@ def test_a_text_shaped_like_markup_stays_text_on_a_streamed_sheet(tmp_path):
     cells = openpyxl.load_workbook(tmp_path / "markup.xlsx")["Rows"]
     assert cells["A2"].value == payload and cells["A3"].value == payload
     assert cells["A2"].data_type == "s" and cells["Z9"].value is None
+
+
+@pytest.mark.parametrize("whole", [True, False], ids=["a large round's", "a sheet streamed"])
+@pytest.mark.parametrize("held", [2**20, 0], ids=["rows held in memory", "rows in files"])
+def test_rows_deflated_as_they_are_written_unzip_to_what_xlsxwriter_writes(
+    tmp_path, monkeypatch, whole, held
+):
+    """A streamed sheet's rows are deflated by whoever writes them, and the zip puts them in
+    the sheet's part as they are: unzipped, every part is xlsxwriter's own, byte for byte, and
+    every part's checksum holds (a sheet of many blocks of rows, one with no rows, one with a
+    row's height alone, and, unless the whole book is streamed, one that is not), whether the
+    rows were held in memory or, past ``held`` bytes, in a file."""
+    monkeypatch.setattr(deflated, "_HELD_IN_MEMORY", held)
+    texts = ["Red", "a & b < c", "  spaced  ", "line\nbreak", "_x0041_", "é😀", "x" * 300]
+
+    def write(book_class, path):
+        scratch = path.with_suffix("")
+        scratch.mkdir()
+        options = {"constant_memory": whole, "in_memory": not whole, "tmpdir": str(scratch)}
+        book = book_class(str(path), options)
+        bold = book.add_format({"bold": True})
+        many = streamed_sheet(book, "Many")
+        for r in range(20_000):  # (some 2 MB of rows: several blocks)
+            many.write_string(r, 0, texts[r % len(texts)], bold if r % 3 else None)
+            many.write_number(r, 1, r * 1.5)
+            many.write_string(r, 2, f"row {r}")
+        streamed_sheet(book, "Empty")
+        tall = streamed_sheet(book, "Tall")
+        tall.set_row(3, 40)
+        if not whole:
+            book.add_worksheet("Held").write_string(0, 0, "in memory")
+        book.close()
+
+    write(xlsxwriter.Workbook, tmp_path / "theirs.xlsx")
+    write(Workbook, tmp_path / "ours.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "ours.xlsx") as ours,
+        zipfile.ZipFile(tmp_path / "theirs.xlsx") as theirs,
+    ):
+        assert ours.testzip() is None
+        assert ours.namelist() == theirs.namelist()
+        for name in theirs.namelist():
+            if name != "docProps/core.xml":  # (it holds the time it was written)
+                assert ours.read(name) == theirs.read(name), name
+    assert not list((tmp_path / "ours").iterdir())  # no file of rows left behind
+    assert not deflated._HELD  # nor rows in memory
+    many = openpyxl.load_workbook(tmp_path / "ours.xlsx", read_only=True)["Many"]
+    rows = list(many.iter_rows(values_only=True))
+    assert len(rows) == 20_000 and rows[0] == ("Red", 0, "row 0")
+    assert rows[-1] == (texts[19_999 % len(texts)], 19_999 * 1.5, "row 19999")
+
+
+def test_checksums_of_pieces_combine_into_the_checksum_of_the_whole():
+    pieces = [b"", b"<row>", bytes(range(256)) * 1000, "é😀".encode() * 77]
+    for first in pieces:
+        for second in pieces:
+            combined = crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second))
+            assert combined == zlib.crc32(first + second)

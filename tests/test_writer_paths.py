@@ -22,7 +22,8 @@ from pipeline.report.engine import ENGINES, ENVIRONMENT, choose
 from pipeline.report.workbook import write_consolidated
 
 REPORT = Path(__file__).resolve().parent.parent / "pipeline" / "report"
-FAST_PARTS = {"fast.py", "streaming.py", "parallel.py"}  # what relies on xlsxwriter's internals
+# what relies on xlsxwriter's internals
+FAST_PARTS = {"fast.py", "streaming.py", "parallel.py", "deflated.py"}
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +145,7 @@ def test_only_the_fast_paths_own_modules_touch_xlsxwriters_internals():
                 private = re.match(r"_[a-z]", node.attr) and owner not in ("self", "cls")
                 assert not private and node.attr != "constant_memory", (module.name, node.attr)
             if isinstance(node, ast.ImportFrom) and node.level and node.module in (
-                "fast", "streaming", "parallel"
+                "fast", "streaming", "parallel", "deflated"
             ):  # fmt: skip
                 assert module.name == "engine.py", (module.name, node.module)
 

@@ -6,7 +6,9 @@
   for "A1" notation (a large round writes millions of cells).
 - Excel tables are added over streamed sheets (which xlsxwriter refuses) and stretched.
 - Half the streamed sheets are written by a forked child, where processes fork (``parallel``).
-- The zip is deflated at level 1 (xlsxwriter has no option for it).
+- The zip is deflated at level 1 (xlsxwriter has no option for it), and a streamed sheet's rows
+  are deflated as they are written, by the process writing them: closing the workbook puts
+  them in the sheet's part as they are (``deflated``).
 
 Tests pin each of these: rows rendered are byte for byte what xlsxwriter writes, two processes
 write byte for byte what one does, and the workbook has every cell the plain path writes.
@@ -14,12 +16,9 @@ write byte for byte what one does, and the workbook has every cell the plain pat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from functools import partial
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from zipfile import ZipFile
 
 from xlsxwriter.utility import xl_range
 
@@ -27,8 +26,6 @@ from ..paper import workbook_options
 from . import parallel
 from .streaming import RowWriter, Workbook, streamed_sheet
 from .writer import SheetJob, Writer, file_errors
-
-ZIP_LEVEL = 1
 
 
 class FastWriter(Writer):
@@ -90,43 +87,18 @@ class FastWriter(Writer):
         self,
         jobs: list[SheetJob],
         meanwhile: Callable[[], Any],
-        meanwhile_cells: int,
         formats: Iterable[Any] = (),
         conditional_formats: Iterable[Any] = (),
     ) -> None:
         """The jobs shared with a forked child, when ``parallel`` (see ``parallel``)."""
         parallel.index_formats(formats, conditional_formats)
-        parallel.write_sheets(jobs, meanwhile, meanwhile_cells, self.parallel)
+        parallel.write_sheets(jobs, meanwhile, self.parallel)
 
     def close(self, book: Any) -> None:
-        """Close the book, zipped at ``ZIP_LEVEL``."""
-        with file_errors(), _zip_level(ZIP_LEVEL):
+        """Close the book (zipped at ``deflated.ZIP_LEVEL``)."""
+        with file_errors():
             book.close()
 
 
 def _unwritten(*args: Any) -> int:
     return 0
-
-
-@contextmanager
-def _zip_level(level: int) -> Iterator[None]:
-    """Zip at ``level`` (xlsxwriter has no option for it and uses zlib's default, 6): at 1, a
-    large round's 250 MB of XML takes 1 s to deflate instead of 3, for a file a third larger."""
-    import xlsxwriter.workbook
-
-    original = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = partial(_Zip, compresslevel=level)
-    try:
-        yield
-    finally:
-        xlsxwriter.workbook.ZipFile = original
-
-
-class _Zip(ZipFile):
-    """A zip file whose compression level holds for every part (the standard one leaves
-    parts given with their own ``ZipInfo``, as xlsxwriter's in-memory parts are, at zlib's
-    default)."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        level = self.compresslevel if compresslevel is None else compresslevel
-        super().writestr(zinfo_or_arcname, data, compress_type, level)

@@ -5,14 +5,16 @@ there while the second core waits. Streamed worksheets (xlsxwriter's ``constant_
 every sheet of a large round, and every table sheet in any other: see ``streaming``) share
 almost nothing: each writes its rows to its own temporary file, with strings inline, and the
 only workbook-wide things a cell needs are its format's index. So a forked child can write
-some streamed sheets while this process writes the others:
+some streamed sheets while this process writes the others, each taking the next as it is free:
 
 1. every cell and conditional format is given its index here first, so both processes agree;
-2. the child runs its share of the sheet jobs, flushes those sheets' rows to their files, and
-   sends back what writing changed in each worksheet object (its dimensions, the pending last
-   row, widths, filter, panes and so on: whatever changed, found by comparing before and after);
-3. this process runs its own share meanwhile, then takes over the child's changes, and the
-   workbook is closed as usual.
+2. the child takes jobs, largest first, writes each, flushes its sheet's rows (see
+   ``streaming``), and notes what writing changed in its worksheet object (its dimensions,
+   the pending last row, widths, filter, panes and so on: whatever changed, found by comparing
+   before and after), which it sends back at the end;
+3. this process runs the work that must stay here meanwhile, then takes the jobs left, one
+   at a time as the child does (a counter both share says which is next); then it takes over
+   the child's changes, and the workbook is closed as usual.
 
 The split relies on xlsxwriter's internals (a worksheet's attributes, its ``_opt_close``), so a
 test checks the workbook written this way is byte for byte the one a single process writes.
@@ -22,11 +24,11 @@ from __future__ import annotations
 
 import pickle
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..system.background import Background
-from ..system.children import forks
+from ..system.children import context, forks
 from ..system.timing import add_seconds, count, counts, stage
 from .writer import SheetJob
 
@@ -45,59 +47,62 @@ def index_formats(cell_formats: Iterable[Any], conditional_formats: Iterable[Any
         fmt._get_dxf_index()
 
 
-def write_sheets(
-    jobs: list[SheetJob], meanwhile: Callable[[], Any], meanwhile_cells: int, parallel: bool = True
-) -> None:
-    """Run every job and ``meanwhile()`` (the work that must stay in this process, of about
-    ``meanwhile_cells`` cells). With ``parallel``, where processes fork, a child process writes
-    some of the jobs at the same time, so that each process has about half the cells (a
-    spawned child could not be handed the workbook's objects: there, all are written here).
+def write_sheets(jobs: list[SheetJob], meanwhile: Callable[[], Any], parallel: bool = True) -> None:
+    """Run every job and ``meanwhile()`` (the work that must stay in this process). With
+    ``parallel``, where processes fork, a child process takes jobs from the start, largest
+    first, while this process runs ``meanwhile()`` and then takes jobs too: each takes the next
+    as it is free, so both finish about together, whatever each job costs (a spawned child
+    could not be handed the workbook's objects: there, all are written here).
 
     The sheets of ``jobs`` must be streamed (constant_memory) and not yet written to, and their
     formats indexed (``index_formats``).
     """
-    ours, theirs = _share(jobs, meanwhile_cells) if parallel and forks() else (jobs, [])
-    child = Background(_write_in_child, theirs) if theirs else None
+    jobs = sorted(jobs, key=lambda job: -job.cells)
+    if not (parallel and forks() and jobs):
+        with stage("write, in this process"):
+            meanwhile()
+            for job in jobs:
+                job.write()
+        return
+    taken = context().Value("i", 0)  # how many jobs either process has taken
+    child = Background(_write_in_child, jobs, taken)
     with stage("write, in this process"):
         meanwhile()
-        for job in ours:
+        for job in _taking(jobs, taken):
             job.write()
-    if child is None:
-        return
     with stage("write, waiting for the other core"):  # how well the work was shared
         changes, counted, elapsed = child.result()
     add_seconds("write, on the other core", elapsed)
-    for job in theirs:
-        _take_over(job.sheet, changes[job.sheet.index])
+    for job in jobs:
+        if job.sheet.index in changes:
+            _take_over(job.sheet, changes[job.sheet.index])
     for name, amount in counted.items():
         count(name, amount)
 
 
-def _share(jobs: list[SheetJob], ours_cells: int) -> tuple[list[SheetJob], list[SheetJob]]:
-    """(this process's jobs, the child's): largest first, each to whichever side has fewer
-    cells so far; this process starts with ``ours_cells``."""
-    ours: list[SheetJob] = []
-    theirs: list[SheetJob] = []
-    their_cells = 0
-    for job in sorted(jobs, key=lambda job: -job.cells):
-        if their_cells <= ours_cells:
-            theirs.append(job)
-            their_cells += job.cells
-        else:
-            ours.append(job)
-            ours_cells += job.cells
-    return ours, theirs
+def _taking(jobs: list[SheetJob], taken: Any) -> Iterator[SheetJob]:
+    """The jobs not yet taken by either process, one at a time, each taken as it is given."""
+    while True:
+        with taken.get_lock():
+            n = taken.value
+            taken.value = n + 1
+        if n >= len(jobs):
+            return
+        yield jobs[n]
 
 
-def _write_in_child(jobs: list[SheetJob]) -> tuple[dict[int, dict[str, Any]], dict, float]:
-    before = {job.sheet.index: _state(job.sheet) for job in jobs}
+def _write_in_child(
+    jobs: list[SheetJob], taken: Any
+) -> tuple[dict[int, dict[str, Any]], dict, float]:
     counted = counts()
     started = time.perf_counter()  # (this process's stage times are a copy of the parent's)
-    for job in jobs:
+    changes = {}
+    for job in _taking(jobs, taken):
+        before = _state(job.sheet)
         job.write()
         _flush(job.sheet)
+        changes[job.sheet.index] = _changed(before, job.sheet)
     elapsed = time.perf_counter() - started
-    changes = {job.sheet.index: _changed(before[job.sheet.index], job.sheet) for job in jobs}
     added = {k: v - counted.get(k, 0) for k, v in counts().items() if v != counted.get(k, 0)}
     return changes, added, elapsed
 

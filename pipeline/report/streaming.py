@@ -13,6 +13,12 @@ value of another type) it leaves to xlsxwriter, which then writes that row as us
 ``Worksheet`` mends one thing in xlsxwriter's streamed mode: it writes a text that looks like
 ``<r>...</r>`` into the sheet's XML as it stands (taking it for a rich string), so a partner's
 text could inject markup, formulas included. Here every text is text.
+
+And its rows are deflated as they are written (``DeflatedRows``), by whichever process writes
+them, rather than written out as text, read back and copied into the sheet's part when the
+workbook is closed, and only then deflated, in one process: a large round's rows are 250 MB of
+XML. The sheet's part holds a marker where its rows go (``rows_marker``), and the zip puts the
+deflated rows there (``fast``).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import xlsxwriter
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 from xlsxwriter.worksheet import Worksheet as _XlsxWorksheet
 
+from .deflated import ZIP_LEVEL, DeflatedRows, forget, rows_mark, zipped_at
 from .tables import DATE, LONG, NUMERIC, RAG, TEXT
 from .writer import EXCEL_DAY_ZERO
 
@@ -33,6 +40,10 @@ from .writer import EXCEL_DAY_ZERO
 # characters, "_xHHHH_" sequences, whitespace at either end): such texts take the long way.
 _NEEDS_ESCAPING = re.compile(r"[\x00-\x08\x0b-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s\Z")
 _LONGEST_PLAIN = 16_383  # xlsxwriter checks longer texts against Excel's limit, and cuts them
+# the types of value a row writer keeps rendered: no two values of them are equal but of one
+# type (a float is not kept: 0 and -0.0 are equal, but render as "0" and "-0")
+_KEYED = frozenset({str, int, date})
+_CACHED = 2**14  # values a row writer keeps rendered, a column
 
 
 class Worksheet(_XlsxWorksheet):
@@ -56,11 +67,60 @@ class Worksheet(_XlsxWorksheet):
         # We write no rich strings: this is a text that begins "<r>" and ends "</r>".
         self._xml_inline_string(string, _preserve_whitespace(string), list(attributes))
 
+    # --- rows deflated as they are written (see the module) ---------------------------------
+
+    def _initialize(self, init_data: Any) -> None:
+        streamed = init_data["constant_memory"]
+        super()._initialize({**init_data, "constant_memory": False})  # (it would make a file)
+        self.constant_memory = streamed
+        # (file, CRC-32, size, deflated blocks) once its rows are closed
+        self.deflated_rows: tuple[str | None, int, int, bytes] | None = None
+        if streamed:
+            self.row_data_fh = self.fh = DeflatedRows(self.tmpdir)
+
+    def _opt_close(self) -> None:
+        rows = self.row_data_fh
+        if not isinstance(rows, DeflatedRows):
+            super()._opt_close()
+            return
+        if not rows.closed:  # (a child writing the sheet closes it: this goes back with it)
+            rows.close()
+            self.deflated_rows = (rows.path, rows.crc, rows.size, rows.blocks)
+        self.row_data_fh_closed = True
+
+    def _opt_reopen(self) -> None:
+        rows = self.row_data_fh
+        if not isinstance(rows, DeflatedRows):
+            super()._opt_reopen()
+        elif not rows.closed:  # (the last row may be still to write)
+            self.fh = rows
+
+    def _write_optimized_sheet_data(self) -> None:
+        if not isinstance(self.row_data_fh, DeflatedRows):
+            super()._write_optimized_sheet_data()
+            return
+        self._opt_close()
+        rows = self.deflated_rows
+        if self.dim_rowmin is None:  # no rows (whatever was written: as xlsxwriter does)
+            self._xml_empty_tag("sheetData")
+        else:
+            self._xml_start_tag("sheetData")
+            if rows is not None and rows[2]:
+                self.fh.write(rows_mark(rows))
+                rows = None  # (the zip takes them)
+            self._xml_end_tag("sheetData")
+        forget(rows)
+
 
 class Workbook(xlsxwriter.Workbook):
-    """xlsxwriter's workbook, whose worksheets are ``Worksheet``s."""
+    """xlsxwriter's workbook, whose worksheets are ``Worksheet``s, zipped at ``ZIP_LEVEL`` with
+    its streamed sheets' rows as they were deflated."""
 
     worksheet_class = Worksheet
+
+    def close(self) -> None:
+        with zipped_at(ZIP_LEVEL):
+            super().close()
 
 
 def streamed_sheet(book: Any, name: str) -> Any:
@@ -78,15 +138,20 @@ class RowWriter:
     """Writes a table's rows straight into a streamed sheet's row file, one string a row.
 
     ``kinds`` are the columns' kinds (from ``tables``), from column ``left``; ``formats`` maps
-    each kind to its cell format.
+    each kind to its cell format. A value met again in a column (a status, a name, a date) is
+    rendered once: its cell's markup after the row number is kept (``_CACHED`` a column).
     """
 
     def __init__(self, sheet: Any, left: int, kinds: list[str], formats: dict[str, Any]) -> None:
         self.sheet = sheet
         self.names = [xl_col_to_name(col) for col in range(left, left + len(kinds))]
+        self.heads = [f'<c r="{name}' for name in self.names]
         self.left = left
         self.kinds = kinds
         self.xf = {kind: str(formats[kind]._get_xf_index()) for kind in set(kinds)}
+        # each column's values as rendered (after the row number), by value (of ``_KEYED``)
+        self.rendered: list[dict[Any, str]] = [{} for _ in kinds]
+        self.spans = len(kinds) == 0  # whether a row has spanned every column yet
 
     @classmethod
     def usable(cls, sheet: Any) -> bool:
@@ -117,37 +182,27 @@ class RowWriter:
     def render(self, r: int, values: tuple[Any, ...], height: float | None = None) -> str | None:
         """Row ``r``'s XML as xlsxwriter would write it (``height`` as ``set_row`` gives it;
         "" for a blank row without one), or None when a value is not of its column's kind
-        (or the row is blank but for its height)."""
+        (or the row is blank but for its height). (Hot: a large round writes millions of
+        cells.)"""
         n = str(r + 1)
         cells = []
-        for name, kind, value in zip(self.names, self.kinds, values):
+        keyed = _KEYED
+        for head, rendered, kind, value in zip(self.heads, self.rendered, self.kinds, values):
             if value is None:
                 continue
-            kind_of_value = type(value)
-            if kind_of_value is str:
-                if kind not in (TEXT, LONG, RAG):
+            if type(value) in keyed:
+                markup = rendered.get(value)
+                if markup is None:
+                    markup = self._markup(kind, value)
+                    if markup is None:
+                        return None
+                    if len(rendered) < _CACHED:
+                        rendered[value] = markup
+            else:  # (a float, or a value it does not render)
+                markup = self._markup(kind, value)
+                if markup is None:
                     return None
-                if len(value) > _LONGEST_PLAIN:
-                    return None
-                space = ""
-                if _NEEDS_ESCAPING.search(value):
-                    value = self.sheet._escape_control_characters(value)
-                    if _preserve_whitespace(value):
-                        space = ' xml:space="preserve"'
-                    value = self.sheet._escape_data(value)
-                cells.append(
-                    f'<c r="{name}{n}" s="{self.xf[kind]}" t="inlineStr">'
-                    f"<is><t{space}>{value}</t></is></c>"
-                )
-            elif kind_of_value is int or kind_of_value is float:
-                if kind not in NUMERIC or (kind_of_value is float and not isfinite(value)):
-                    return None
-                cells.append(f'<c r="{name}{n}" s="{self.xf[kind]}"><v>{value:.16G}</v></c>')
-            elif kind_of_value is date and kind == DATE:
-                serial = value.toordinal() - EXCEL_DAY_ZERO
-                cells.append(f'<c r="{name}{n}" s="{self.xf[DATE]}"><v>{serial}</v></c>')
-            else:
-                return None
+            cells.append(head + n + markup)
         if not cells:
             return "" if height is None else None
         if height is None:
@@ -156,16 +211,43 @@ class RowWriter:
         points = int(height * 4.0 / 3.0 + 0.5) * 0.75
         return f'<row r="{n}" ht="{points:.16g}" customHeight="1">{"".join(cells)}</row>'
 
+    def _markup(self, kind: str, value: Any) -> str | None:
+        """A cell's markup after its row number, for ``value`` in a column of ``kind``; None
+        when the value is not of the column's kind."""
+        kind_of_value = type(value)
+        if kind_of_value is str:
+            if kind not in (TEXT, LONG, RAG) or len(value) > _LONGEST_PLAIN:
+                return None
+            space = ""
+            if _NEEDS_ESCAPING.search(value):
+                value = self.sheet._escape_control_characters(value)
+                if _preserve_whitespace(value):
+                    space = ' xml:space="preserve"'
+                value = self.sheet._escape_data(value)
+            return f'" s="{self.xf[kind]}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
+        if kind_of_value is int or kind_of_value is float:
+            if kind not in NUMERIC or (kind_of_value is float and not isfinite(value)):
+                return None
+            return f'" s="{self.xf[kind]}"><v>{value:.16G}</v></c>'
+        if kind_of_value is date and kind == DATE:
+            return f'" s="{self.xf[DATE]}"><v>{value.toordinal() - EXCEL_DAY_ZERO}</v></c>'
+        return None
+
     def _extend(self, r: int, values: tuple[Any, ...]) -> None:
         """Stretch the sheet's dimensions over row ``r``'s cells, as writing them would."""
         sheet = self.sheet
-        filled = [j for j, value in enumerate(values) if value is not None]
-        first, last = self.left + filled[0], self.left + filled[-1]
         if sheet.dim_rowmin is None or r < sheet.dim_rowmin:
             sheet.dim_rowmin = r
         if sheet.dim_rowmax is None or r > sheet.dim_rowmax:
             sheet.dim_rowmax = r
+        if self.spans:  # (the columns can stretch no further)
+            return
+        filled = [j for j, value in enumerate(values) if value is not None]
+        first, last = self.left + filled[0], self.left + filled[-1]
         if sheet.dim_colmin is None or first < sheet.dim_colmin:
             sheet.dim_colmin = first
         if sheet.dim_colmax is None or last > sheet.dim_colmax:
             sheet.dim_colmax = last
+        self.spans = (
+            sheet.dim_colmin <= self.left and sheet.dim_colmax >= self.left + len(self.kinds) - 1
+        )

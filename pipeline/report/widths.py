@@ -110,7 +110,11 @@ def _shown(value: Any) -> str:
 
 def row_height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:
     """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
-    wide), or None when one line will do."""
-    lines = max((wrapped_lines(value, width) for j, width in wrap
-                 if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
+    wide), or None when one line will do. (Hot: a text that surely fits one line, the usual
+    case, is not looked up.)"""
+    lines = 1
+    for j, width in wrap:
+        value = row[j]
+        if isinstance(value, str) and (len(value) > width or "\n" in value):
+            lines = max(lines, wrapped_lines(value, width))
     return LINE_HEIGHT * lines if lines > 1 else None

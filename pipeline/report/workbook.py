@@ -211,8 +211,7 @@ class _Workbook:
             self.w.readable(charts)
             data.hide()
 
-        self.writer.write_sheets(jobs, meanwhile, 20 * len(self.c.plans),
-                                 self.w.fmt.values(), self.w.rag.values())  # fmt: skip
+        self.writer.write_sheets(jobs, meanwhile, self.w.fmt.values(), self.w.rag.values())
 
     def _printed(
         self, write: Callable[..., Any], sheet: Any, *args: Any, fewer: bool = False

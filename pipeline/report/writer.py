@@ -87,13 +87,12 @@ class Writer:
         self,
         jobs: list[SheetJob],
         meanwhile: Callable[[], Any],
-        meanwhile_cells: int,
         formats: Iterable[Any] = (),
         conditional_formats: Iterable[Any] = (),
     ) -> None:
-        """Run ``meanwhile()`` (work that touches the whole workbook, of about
-        ``meanwhile_cells`` cells) and every job. ``formats`` and ``conditional_formats``:
-        every format the jobs use (a path that writes sheets elsewhere must index them)."""
+        """Run ``meanwhile()`` (work that touches the whole workbook) and every job.
+        ``formats`` and ``conditional_formats``: every format the jobs use (a path that writes
+        sheets elsewhere must index them)."""
         meanwhile()
         for job in jobs:
             job.write()

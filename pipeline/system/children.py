@@ -90,6 +90,25 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Within the block, Python's cyclic garbage collector does not run in this process (the
+    children it starts collect as usual), and it runs as it did after. A run builds a round
+    that lives until it ends: each of the collector's full passes would walk every object
+    built so far again (at L, some twenty passes and 2 to 3 s of processor time, on the run's
+    busiest core), to find almost nothing; what is freed by reference counting is freed as
+    usual, and the few cycles left are collected after the block. A child forked meanwhile
+    starts with it paused too (the run's own one-off work: writing half the workbook, saving
+    the store); workers that take job after job turn it on again (``isolation``)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class Parent:
     """The process starting a child, as the child is to know it."""

@@ -21,6 +21,7 @@ past its allowance. Either way the file is rejected as too large to read.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import os
 import sys
@@ -353,6 +354,7 @@ def _serve(
     the run that started it ends, however it ends). With ``cap``, the system holds it to that
     much more address space than it has now; with ``nice``, it runs at that lower priority."""
     end_with(parent)  # first, so that its thread's stack is counted in the memory cap below
+    gc.enable()  # (the run may have paused it: ``children.collection_paused``)
     if nice:
         os.nice(nice)
     import faulthandler

@@ -142,3 +142,46 @@ def _dos(stamp: tuple[int, ...]) -> tuple[int, int]:
     year, month, day, hour, minute, second = stamp
     year = max(year, 1980)
     return (year - 1980) << 9 | month << 5 | day, hour << 11 | minute << 5 | second // 2
+
+
+def crc32_combine(first: int, second: int, length: int) -> int:
+    """The CRC-32 of two pieces of data one after the other, from the first's CRC, the
+    second's and the second's ``length`` (zlib's ``crc32_combine``, which Python's zlib does not
+    offer): for a zip member deflated in pieces by different processes. As zlib does it: the
+    first CRC times x to the power of the second's length in bits, modulo the polynomial."""
+    if length <= 0:
+        return first
+    power, k = _ONE, 3  # x^(8 * length): a table's powers x^(2^k) for the length's bits
+    while length:
+        if length & 1:
+            power = _times(_POWERS[k & 31], power)
+        length >>= 1
+        k += 1
+    return _times(power, first) ^ second
+
+
+_POLYNOMIAL = 0xEDB88320  # CRC-32's, its bits reflected (as is every polynomial here)
+_ONE = 1 << 31  # x^0
+
+
+def _times(a: int, b: int) -> int:
+    """``a`` times ``b`` modulo CRC-32's polynomial."""
+    product, bit = 0, _ONE
+    while a:
+        if a & bit:
+            product ^= b
+            a ^= bit
+        bit >>= 1
+        b = (b >> 1) ^ _POLYNOMIAL if b & 1 else b >> 1
+    return product
+
+
+def _powers() -> list[int]:
+    """x^(2^k) modulo the polynomial, for k from 0 to 31."""
+    powers = [1 << 30]  # x^1
+    for _ in range(31):
+        powers.append(_times(powers[-1], powers[-1]))
+    return powers
+
+
+_POWERS = _powers()
