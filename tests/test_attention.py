@@ -82,7 +82,8 @@ def test_values_that_mean_trouble_are_coloured_on_the_overview(tmp_path, inbox, 
         first_col, first_row, last_col, last_row = range_boundaries(str(cf.sqref))
         if (first_row, last_row, first_col) == (top + 1, bottom, last_col):
             coloured[title[first_col]] = [rule.formula for rule in cf.rules]
-    for trouble in ("Received", "Direction", "Overdue", "Red flags", "Short by",
+    for trouble in ("Received", "Direction", "Overdue", "Red flags",
+                    "Short of reduction needed (its estimates)",
                     "Confidence (its own)"):  # fmt: skip
         assert trouble in coloured, trouble
     assert "Complete" not in coloured  # more complete actions is no trouble

@@ -32,7 +32,9 @@ def test_a_team_with_only_partnership_plans_gets_no_sheet_chart_or_column_of_the
         assert not set(own) & set(book.sheetnames), layout
     assert {"Actions", "Calendar of Events", "Calendar Grid"} <= set(book.sheetnames)
     header = list(sheet_records(path, "Overview")[0])
-    assert "Not updated" not in header and "Statutory gaps" not in header  # others' figures
+    assert (
+        "Not updated" not in header and "Statutory gaps (its assessment)" not in header
+    )  # others' figures
     assert "Confidence (from its actions)" in header
     guidance = {c for row in book["Guidance"].iter_rows(values_only=True) for c in row if c}
     assert "Priority 44 Partnership Action Plan: fields" in guidance

@@ -419,8 +419,10 @@ def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received
         min_row=top + 1, max_row=bottom, min_col=left, max_col=right, values_only=True),
         start=top + 1)}  # fmt: skip
     overview = sheet_records(round_workbook, "Overview")[0]
-    shown = ("Actions / tasks", "Complete", "Overdue", "Not updated", "Live impact",
-             "Delivered impact", "Reduction needed", "Short by")  # fmt: skip
+    shown = ("Actions / tasks", "Complete", "Overdue", "Not updated",
+             "Impact of live actions (its estimate)", "Impact delivered (its estimate)",
+             "Reduction needed (by its target)",
+             "Short of reduction needed (its estimates)")  # fmt: skip
     assert set(shown) <= set(overview) and set(shown) <= set(rows)
     assert {"Expected", "Received", "Missing", "Late", "Arrival not known"} <= set(rows)
     assert rows["Received (date), Arrival known from"][0] == RECEIVED_MEANS

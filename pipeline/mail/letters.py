@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..declare import LAYOUTS
 from ..declare.rounds import Round, round_of
+from ..declare.severity import SEVERITIES
 from ..errors import PipelineError
 from ..inbox.registers import organisation_key
 from ..naming import safe_stem
@@ -33,6 +34,8 @@ from ..system.files import atomic_path, need_folder, write_problem
 
 MAIL_FOLDER = "mail"  # the drafts' folder in the outbox
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+# what each off-track line's severity asks, in the workbook's and the Fix list's words
+SAID = "; ".join(f"{s.word}: {s.asks.lower()}" for s in SEVERITIES)
 OFF_TRACK_SHOWN = 10  # the off-track lines a message lists; the feedback has them all
 MESSAGE_DOMAIN = "pipeline.invalid"  # a Message-ID's domain when no sender is given
 
@@ -279,12 +282,12 @@ def body(notice: Notice, attached: list[str], upcoming: Upcoming | None,
     else:
         opening = f"We have no usable {title} return from you for {notice.round_label}."
     lines = [f"Dear {notice.contact_name or notice.organisation},", "", opening, ""]
-    lines += ["What is missing or must be fixed:", *(f"- {s}" for s in notice.to_fix), ""] \
-        if notice.to_fix else ["Nothing is missing and nothing must be fixed.", ""]  # fmt: skip
+    lines += ["What is missing or must be put right:", *(f"- {s}" for s in notice.to_fix), ""] \
+        if notice.to_fix else ["Nothing is missing and nothing must be put right.", ""]  # fmt: skip
     if notice.off_track:
         shown = notice.off_track[:OFF_TRACK_SHOWN]
         more = len(notice.off_track) - len(shown)
-        lines += ["What is off track:", *(f"- {s}" for s in shown)]
+        lines += [f"What is off track ({SAID}):", *(f"- {s}" for s in shown)]
         lines += [f"- and {more} more: see the feedback workbook."] if more else []
         lines.append("")
     lines += _when_due(notice, upcoming)

@@ -166,9 +166,7 @@ class _Workbook:
         jobs: list[SheetJob] = []
         links = dict(zip(map(id, self.c.plans), self._links()))
         worried = attention.needs_attention(self.c)
-        overview = self._printed(self._overview, self.sheet("Overview"), links, worried,
-                                 fewer=True)  # fmt: skip
-        here.append(overview)
+        here.append(self._printed(self._overview, self.sheet("Overview"), links, worried))
         here.append(self._printed(self._needs_attention, self.sheet("Needs attention"), links,
                                   worried))  # fmt: skip
         charts = self.sheet("Charts")
@@ -260,7 +258,7 @@ class _Workbook:
                         "(the next sheet)")  # fmt: skip
         sheet.write_string(row + 3, 0, "Every organisation", fmt["bold"])
         top = row + 4
-        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False, narrow=False,
+        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False,
                      link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
         sheet.repeat_rows(top)
         sheet.freeze_panes(top + 1, 1)  # the header and the names stay in view

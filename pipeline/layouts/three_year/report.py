@@ -52,6 +52,17 @@ def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
 MONTHS = Col("Its months", 10, TEXT, _months)
 
 
+def _quarter_due(item: tuple[Any, dict[str, Any]]) -> str | int | None:
+    """A task's quarter for completion as the pack prints it: ``Q7 (Oct–Dec 26)`` (the number
+    alone where its months cannot be told)."""
+    quarter, months = item[1].get("completion_quarter"), _months(item)
+    return f"Q{quarter} ({months})" if months else quarter
+
+
+# on paper, the quarter and its months in one column
+QUARTER_DUE = Col(LAYOUT.field("completion_quarter").reported_as, 16, TEXT, _quarter_due)
+
+
 def _field(name: str) -> Col:
     return field_col(LAYOUT.field(name))
 
@@ -96,7 +107,8 @@ def council_plan_progress(c: Consolidation) -> Table:
 def cabinet_summary(c: Consolidation) -> Table:
     """Per Council Plan priority: how many tasks are significant for it, and how many of them
     are in each status this quarter (each task once, as the chart counts it: its bucket) and
-    overdue."""
+    overdue; then a line adding the priorities up (``ALL_PRIORITIES``: a task significant for
+    two priorities is counted under each, so twice)."""
     buckets = LAYOUT.progress.buckets
     tallies = []
     for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
@@ -104,6 +116,7 @@ def cabinet_summary(c: Consolidation) -> Table:
         tally = Counter(row["progress"] for row in rows)
         tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
         tallies.append((f"{n} {name}", tally))
+    tallies.append((ALL_PRIORITIES, sum((t for _, t in tallies), Counter())))
     shown = [b for b in buckets if any(t[b] for _, t in tallies)]
     columns = [Col("Council Plan priority", 28, TEXT, lambda t: t[0]),
                Col("Significant tasks", 12, INT, lambda t: t[1]["Tasks"]),
@@ -111,6 +124,10 @@ def cabinet_summary(c: Consolidation) -> Table:
                Col("Overdue", 10, INT, lambda t: t[1]["Overdue"], ABOVE_ZERO)]  # fmt: skip
     return Table(CABINET_SUMMARY, columns, [tuple(col.get(t) for col in columns)
                                             for t in tallies])  # fmt: skip
+
+
+# the Cabinet summary's last line, adding the priorities up (it says what it counts)
+ALL_PRIORITIES = "All priorities (a task once per priority it is significant for)"
 
 
 def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
@@ -151,7 +168,7 @@ COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
 CABINET_SUMMARY = "Cabinet summary"
 
 REPORT = LayoutReport(
-    on_paper=("ref", "task", "task_officer", "completion_quarter"),
+    on_paper=("ref", "task", "task_officer", QUARTER_DUE),
     row_columns=task_columns,
     screen_only=SCREEN_ONLY,
     sheets=(
