@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from workbook_reading import flags, saved_book, sheet_records, tracker
+from workbook_reading import flags, labelled, saved_book, sheet_records, tracker
 
 from pipeline.layouts.hallmarks.report import SHORT
 
@@ -95,14 +95,8 @@ def register(folder: Path, layout: str) -> dict[str, dict[str, str]]:
 
 
 def header_values(book, sheet: str) -> dict[str, object]:
-    """An organisation sheet's header block and figures: label -> value, the value being the
-    first beside its label (on the same row, merged over the columns to its right); the first
-    of each label (the table below has an "Actions" title too)."""
-    found: dict[str, object] = {}
-    for row in book[sheet].iter_rows(min_row=4, max_row=60, values_only=True):
-        if row[0]:
-            found.setdefault(row[0], next((v for v in row[1:] if v is not None), None))
-    return found
+    """An organisation sheet's header block and figures: label -> value (``labelled``)."""
+    return labelled(book[sheet])
 
 
 def chart_blocks(path: Path) -> list[list[tuple]]:

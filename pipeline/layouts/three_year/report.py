@@ -14,6 +14,7 @@ from ...report.tables import (
     ABOVE_ZERO,
     CHANGED,
     INT,
+    LONG,
     OVERDUE,
     SOURCE,
     STATUS_LAST_ROUND,
@@ -24,6 +25,7 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
+from ...report.widths import heading_width
 from ...round.plans import Consolidation
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, PLAN_QUARTERS, QUARTERS, TASK_STATUS
 from .progress import NOT_UPDATED
@@ -118,7 +120,8 @@ def cabinet_summary(c: Consolidation) -> Table:
         tallies.append((f"{n} {name}", tally))
     tallies.append((ALL_PRIORITIES, sum((t for _, t in tallies), Counter())))
     shown = [b for b in buckets if any(t[b] for _, t in tallies)]
-    columns = [Col("Council Plan priority", 28, TEXT, lambda t: t[0]),
+    # (its columns are the task list's below it: its priorities wrap, as the list's do)
+    columns = [Col("Council Plan priority", 28, LONG, lambda t: t[0]),
                Col("Significant tasks", 12, INT, lambda t: t[1]["Tasks"]),
                *(Col(b, 11, INT, lambda t, b=b: t[1][b]) for b in shown),
                Col("Overdue", 10, INT, lambda t: t[1]["Overdue"], ABOVE_ZERO)]  # fmt: skip
@@ -127,17 +130,20 @@ def cabinet_summary(c: Consolidation) -> Table:
 
 
 # the Cabinet summary's last line, adding the priorities up (it says what it counts)
-ALL_PRIORITIES = "All priorities (a task once per priority it is significant for)"
+ALL_PRIORITIES = "All priorities (a task once per priority)"
 
 
 def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
     """The Cabinet summary (tasks per priority by status this quarter), then every task."""
-    table = w.fitted(sheet, table)
+    summary = cabinet_summary(c)
+    # the task list's columns are wide enough for the summary's headings above them, whole
+    whole = {j: heading_width(col.title, 1) for j, col in enumerate(summary.columns) if j}
+    table = w.fitted(sheet, table, at_least=whole)
     w.title(sheet, "Council Plan progress: tasks significant for a priority")
     w.lead(sheet, 1, "Per Council Plan priority, its significant tasks by status this quarter "
            "(each task counts once per priority, a finished task by its closing status); then "
            "every such task.", table.printed)  # fmt: skip
-    below = w.table(sheet, cabinet_summary(c), 3, freeze=False, widths=False,
+    below = w.table(sheet, summary, 3, freeze=False, widths=False, filters=False,
                     name=w.table_name(CABINET_SUMMARY))  # fmt: skip
     sheet.write_string(below + 1, 0, "Every task", w.fmt["bold"])
     w.table(sheet, table, below + 2, freeze=False, widths=False)
