@@ -37,7 +37,8 @@ def test_the_overview_lists_who_needs_attention_most_serious_first_with_reasons_
         ("Leeds", "says Red; 2 actions overdue"),
         ("Bradford", "says Green, its actions say Amber; 1 action overdue"),
     ]
-    assert listed[3]["Confidence"] == "Red"
+    # its confidence says whose: a partnership's own, a three-year plan's from its tasks
+    assert listed[3]["Confidence (its own, or from its plan)"] == "Red"
     every = sheet_records(result.path, "Overview")
     assert len(every) == 5 and {o["Organisation"] for o in every} >= {"Leeds", "Housing"}
 

@@ -78,6 +78,21 @@ def confidence_title(layouts: Sequence[Layout]) -> str:
 
 
 OWN_CONFIDENCE = "Confidence (its own)"
+
+
+def position_title(layouts: Sequence[Layout]) -> str:
+    """The title of the confidence a plan's direction of travel is judged on (``Plan.position``),
+    saying whose it is: its own where its layout asks for one, else as its rows bear it out
+    (``Confidence (from its tasks)``); of layouts of both kinds, ``MIXED_CONFIDENCE``."""
+    judged = [x for x in dict.fromkeys(layouts) if not x.confidence_key]
+    if not judged:
+        return OWN_CONFIDENCE
+    return confidence_title(judged) if len(judged) == len(set(layouts)) else MIXED_CONFIDENCE
+
+
+MIXED_CONFIDENCE = "Confidence (its own, or from its plan)"  # (short: a narrow column's title)
+
+
 ON_PAPER = (OVERDUE_NOW,)  # the Overview's measures printed (with who, how and its flags)
 
 
@@ -127,7 +142,12 @@ def needs_attention(found: list[attention.Attention]) -> Table:
         Col("Organisation", 30, TEXT, lambda a: a.plan.organisation),
         *([Col(grouped, 16, TEXT, lambda a: a.plan.group)] if grouped else []),
         Col("Layout", 12, TEXT, lambda a: a.plan.layout.short_title),
-        Col("Confidence", 12, RAG, lambda a: a.plan.position if a.plan.has_return else None),
+        Col(
+            position_title([a.plan.layout for a in found]),
+            12,
+            RAG,
+            lambda a: a.plan.position if a.plan.has_return else None,
+        ),
         Col("Direction", 14, TEXT, lambda a: arrowed(a.plan.direction), WORSENING),
         Col("Why", 60, LONG, lambda a: a.why),
     ]
