@@ -212,15 +212,13 @@ class _Workbook:
         self.writer.write_sheets(jobs, meanwhile, 20 * len(self.c.plans),
                                  self.w.fmt.values(), self.w.rag.values())  # fmt: skip
 
-    def _printed(
-        self, write: Callable[..., Any], sheet: Any, *args: Any, fewer: bool = False
-    ) -> Callable[[], Any]:
-        """``write(sheet, *args)``, then the sheet's print set to be readable (``readable``,
-        with ``fewer`` columns if need be: it needs the sheet's widths, so it comes last)."""
+    def _printed(self, write: Callable[..., Any], sheet: Any, *args: Any) -> Callable[[], Any]:
+        """``write(sheet, *args)``, then the sheet's print set to be readable (``readable``: it
+        needs the sheet's widths, so it comes last)."""
 
         def work() -> None:
             write(sheet, *args)
-            self.w.readable(sheet, fewer=fewer)
+            self.w.readable(sheet)
 
         return work
 
