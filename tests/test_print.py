@@ -27,6 +27,7 @@ from builders import (
     p44_return,
     pcc_return,
     review,
+    task,
     three_year_return,
     write_registers,
 )
@@ -36,6 +37,8 @@ from pdf_pages import pages
 from workbook_reading import main_table, sheet_records
 
 from pipeline.cli.commands import cli
+from pipeline.report.pack import write_pack_workbook
+from pipeline.run import run
 
 SMALLEST_PT = 8.0
 
@@ -367,3 +370,16 @@ def test_pages_are_measured_as_pdfplumber_measures_them(printed):
     measured = pages(pdf)
     assert len(seen) > 1 and [first for first, _ in measured] == [first for first, _ in seen]
     assert [size for _, size in measured] == pytest.approx([size for _, size in seen])
+
+
+def test_the_pack_shows_a_three_year_tasks_quarter_for_completion_as_the_quarter_it_is(
+    tmp_path, inbox, registers
+):
+    """Housing's task due in the plan's second quarter is overdue, so Housing has a page in the
+    pack: its task's quarter reads "Q2 (Jul–Sep 25)" (its plan starts in April 2025), not 2."""
+    three_year_return(inbox, rows=[task("HSG-01", completion_quarter=2), task("HSG-02")])
+    result = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF)
+    book = openpyxl.load_workbook(write_pack_workbook(result.consolidation, tmp_path / "p.xlsx"))
+    rows = [r for r in book["Housing"].iter_rows(values_only=True) if r[0] == "HSG-01"]
+    [(_, _, _, quarter, *_)] = rows
+    assert quarter == "Q2 (Jul–Sep 25)"
