@@ -1,6 +1,6 @@
 """One message per organisation for the round the last run recorded: to the register's
 contact, copying whoever completed the return if someone else (``pipeline.round.contacts``), what
-is missing or must be fixed, what is off track and when returns are due, with its pre-filled
+is missing or must be put right, what is off track and when returns are due, with its pre-filled
 template for the next round and its feedback workbooks attached.
 
 What to say comes from the notices the run kept in the store (``pipeline.round.notices``); the
@@ -272,7 +272,7 @@ def one_line(text: str) -> str:
 
 def body(notice: Notice, attached: list[str], upcoming: Upcoming | None,
          link: str | None = None) -> str:  # fmt: skip
-    """The message's text: what is missing or must be fixed, what is off track, when this
+    """The message's text: what is missing or must be put right, what is off track, when this
     round's missing return was due and the next round's is (``upcoming``), where to upload
     the next return (``link``), and what is attached (``attached``: the template first, then
     the feedback)."""
