@@ -53,7 +53,7 @@ FIX_LIST_COLUMNS = (
 SEVERITY_COLUMN = 4  # the Fix list's column (1-based) saying Red or Amber
 COLOURS_SAID = (
     "Each cell to act on is coloured, with a note: "
-    + "; ".join(f"{s.word.lower()}, {s.means[: s.means.index(':')].lower()}" for s in SEVERITIES)
+    + "; ".join(f"{s.word.lower()}, {s.asks.lower()}" for s in SEVERITIES)
     + "."
 )
 # The Fix list's order: Red, then Amber.

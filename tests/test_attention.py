@@ -37,7 +37,8 @@ def test_the_overview_lists_who_needs_attention_most_serious_first_with_reasons_
         ("Leeds", "says Red; 2 actions overdue"),
         ("Bradford", "says Green, its actions say Amber; 1 action overdue"),
     ]
-    assert listed[3]["Confidence"] == "Red"
+    # its confidence says whose: a partnership's own, a three-year plan's from its tasks
+    assert listed[3]["Confidence (its own, or from its plan)"] == "Red"
     every = sheet_records(result.path, "Overview")
     assert len(every) == 5 and {o["Organisation"] for o in every} >= {"Leeds", "Housing"}
 
@@ -82,7 +83,8 @@ def test_values_that_mean_trouble_are_coloured_on_the_overview(tmp_path, inbox, 
         first_col, first_row, last_col, last_row = range_boundaries(str(cf.sqref))
         if (first_row, last_row, first_col) == (top + 1, bottom, last_col):
             coloured[title[first_col]] = [rule.formula for rule in cf.rules]
-    for trouble in ("Received", "Direction", "Overdue", "Red flags", "Short by",
+    for trouble in ("Received", "Direction", "Overdue", "Red flags",
+                    "Short of reduction needed (its estimates)",
                     "Confidence (its own)"):  # fmt: skip
         assert trouble in coloured, trouble
     assert "Complete" not in coloured  # more complete actions is no trouble

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from workbook_reading import flags, saved_book, sheet_records, tracker
+from workbook_reading import flags, labelled, saved_book, sheet_records, tracker
 
 from pipeline.layouts.hallmarks.report import SHORT
 
@@ -25,6 +25,12 @@ CLOSED = DONE | {"Cancelled"}  # an action finished
 LIVE = {"Planned", "Ongoing"}
 # the Overview's count of rows, titled by the rows of the round's layouts, each once
 ROWS = "Requirements / actions / tasks"
+# figures that are a partner's own judgement say so in their titles
+LIVE_IMPACT = "Impact of live actions (its estimate)"
+DELIVERED = "Impact delivered (its estimate)"
+NEEDED = "Reduction needed (by its target)"
+SHORT_BY = "Short of reduction needed (its estimates)"
+GAPS = "Statutory gaps (its assessment)"
 TASK_CLOSED = {"Completed", "No longer relevant"}
 
 
@@ -89,14 +95,8 @@ def register(folder: Path, layout: str) -> dict[str, dict[str, str]]:
 
 
 def header_values(book, sheet: str) -> dict[str, object]:
-    """An organisation sheet's header block and figures: label -> value, the value being the
-    first beside its label (on the same row, merged over the columns to its right); the first
-    of each label (the table below has an "Actions" title too)."""
-    found: dict[str, object] = {}
-    for row in book[sheet].iter_rows(min_row=4, max_row=60, values_only=True):
-        if row[0]:
-            found.setdefault(row[0], next((v for v in row[1:] if v is not None), None))
-    return found
+    """An organisation sheet's header block and figures: label -> value (``labelled``)."""
+    return labelled(book[sheet])
 
 
 def chart_blocks(path: Path) -> list[list[tuple]]:
@@ -144,8 +144,9 @@ def test_every_partnership_figure_on_the_overview_agrees_with_its_actions(demo):
         entry = partnerships[name]
         if o["Received"] == "No":
             assert name not in demo["actions"]
-            assert [o[k] for k in (ROWS, "Complete", "Overdue", "Live impact",
-                                   "Delivered impact")] == [None] * 5  # fmt: skip
+            assert [o[k] for k in (ROWS, "Complete", "Overdue", LIVE_IMPACT, DELIVERED)] == [
+                None
+            ] * 5
             header = {"Baseline (BCS comparator crimes)": int(entry["baseline_crimes"]),
                       "Reduction target (%)": float(entry["reduction_target_pct"])}  # fmt: skip
         else:
@@ -154,16 +155,16 @@ def test_every_partnership_figure_on_the_overview_agrees_with_its_actions(demo):
         baseline = header["Baseline (BCS comparator crimes)"]
         target = header["Reduction target (%)"]
         needed = round(baseline * target / 100)
-        expected = {"Reduction needed": needed, "Not updated": None}
+        expected = {NEEDED: needed, "Not updated": None}
         if o["Received"] == "Yes":
             live, delivered = impact(rows, LIVE), impact(rows, DONE)
             expected |= {
                 ROWS: len(rows),
                 "Complete": sum(a["Status"] in DONE for a in rows),
                 "Overdue": sum(map(action_overdue, rows)),
-                "Live impact": live,
-                "Delivered impact": delivered,
-                "Short by": max(needed - live - delivered, 0),
+                LIVE_IMPACT: live,
+                DELIVERED: delivered,
+                SHORT_BY: max(needed - live - delivered, 0),
             }
             assert [a["Overdue"] == "Yes" for a in rows] == list(map(action_overdue, rows))
             checked += 1
@@ -185,7 +186,7 @@ def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
             "Complete": sum(task_statuses(t, start)[0] == "Completed" for t in rows),
             "Overdue": sum(task_overdue(t, start) for t in rows),
             "Not updated": sum(task_bucket(t, start) == "Not updated" for t in rows),
-            "Live impact": None, "Delivered impact": None, "Reduction needed": None,
+            LIVE_IMPACT: None, DELIVERED: None, NEEDED: None,
         }  # fmt: skip
         assert {k: o[k] for k in expected} == expected, name
         assert [t["Overdue"] == "Yes" for t in rows] == [task_overdue(t, start) for t in rows]
@@ -196,9 +197,9 @@ def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
 
 
 def test_each_organisation_sheet_shows_the_overviews_figures(demo):
-    figures = ("Complete", "Overdue", "Not updated", "Live impact", "Delivered impact",
-               "Reduction needed", "Short by", "Red", "Improved", "Worsened", "Statutory gaps",
-               "Action points")  # fmt: skip
+    figures = ("Complete", "Overdue", "Not updated", LIVE_IMPACT, DELIVERED, NEEDED, SHORT_BY,
+               "Red (its rating)", "Improved (its rating)", "Worsened (its rating)",
+               GAPS, "Action points")  # fmt: skip
     rows_called = {"Priority 44": "Actions", "Three-year": "Tasks", "PCC delivery": "PCC Actions",
                    "Hallmarks": "Requirements"}  # fmt: skip
     for name, o in demo["overview"].items():
@@ -222,7 +223,7 @@ def test_the_chart_data_counts_what_the_overview_counts(demo):
     }
 
     progress = next(v for (first, second), v in by_title.items()
-                    if first == "Partnership" and second != "Delivered impact")  # fmt: skip
+                    if first == "Partnership" and second != DELIVERED)  # fmt: skip
     assert set(progress) == set(p44)
     for name, counts in progress.items():
         by_hand = Counter(map(action_bucket, demo["actions"][name]))
@@ -230,10 +231,14 @@ def test_the_chart_data_counts_what_the_overview_counts(demo):
         assert counts.get("Complete", 0) == p44[name]["Complete"]
         assert counts.get("Overdue", 0) == p44[name]["Overdue"]
 
-    impact = by_title[("Partnership", "Delivered impact")]
-    assert set(impact) == {n for n, o in p44.items() if o["Reduction needed"]}
+    impact = by_title[("Partnership", DELIVERED)]
+    assert set(impact) == {n for n, o in p44.items() if o[NEEDED]}
     for name, figures in impact.items():
-        assert list(figures) == ["Delivered impact", "Live impact", "Short by"]
+        assert list(figures) == [
+            DELIVERED,
+            LIVE_IMPACT,
+            SHORT_BY,
+        ]
         assert figures == {k: p44[name][k] for k in figures}, name
 
     units = {n: o for n, o in demo["overview"].items()
@@ -302,8 +307,8 @@ def test_flags_count_what_the_overview_counts(demo):
             assert per[name]["not updated"] == o["Not updated"], name
         elif o["Layout"] == "Priority 44":
             short = per[name]["Impact shortfall"]
-            assert short == (o["Live impact"] + o["Delivered impact"] < o["Reduction needed"])
-            assert short == (o["Short by"] > 0)
+            assert short == (o[LIVE_IMPACT] + o[DELIVERED] < o[NEEDED])
+            assert short == (o[SHORT_BY] > 0)
 
 
 def test_every_delivery_plan_figure_agrees_with_its_actions_and_the_board_summary(demo):
@@ -317,10 +322,10 @@ def test_every_delivery_plan_figure_agrees_with_its_actions_and_the_board_summar
         moved = [rank[r["RAG status"]] - rank[r["Last quarter"]] for r in mine if r["Last quarter"]]
         expected = {
             ROWS: len(mine),
-            "Red": sum(r["RAG status"] == "Red" for r in mine),
+            "Red (its rating)": sum(r["RAG status"] == "Red" for r in mine),
             "Complete": sum(r["RAG status"] == "Complete" for r in mine),
-            "Improved": sum(m > 0 for m in moved),
-            "Worsened": sum(m < 0 for m in moved),
+            "Improved (its rating)": sum(m > 0 for m in moved),
+            "Worsened (its rating)": sum(m < 0 for m in moved),
         }
         assert {k: o[k] for k in expected} == expected, name  # fmt: skip
         checked += 1
@@ -352,13 +357,16 @@ def test_every_hallmarks_figure_agrees_with_its_requirements_and_the_matrix(demo
             "Complete": sum(r["Assessment"] == "In place" for r in mine),
             "Overdue": sum(r["Target date"] is not None and r["Target date"].date() < AS_OF
                            and r["Assessment"] != "In place" for r in mine),
-            "Statutory gaps": sum(r["Type"] == "Statutory" and r["Assessment"] == "Gap"
+            GAPS: sum(r["Type"] == "Statutory" and r["Assessment"] == "Gap"
                                   for r in mine),
             "Action points": points,
         }  # fmt: skip
         assert {k: o[k] for k in expected} == expected, name
         m = matrix[name]
-        assert (m["Statutory gaps"], m["Action points"]) == (o["Statutory gaps"], points)
+        assert (m[GAPS], m["Action points"]) == (
+            o[GAPS],
+            points,
+        )
         share = round(100 * adopted / len(mine) + 1e-9)
         assert m["Summary"] == (f"{len(mine)} items, {adopted} in place or working towards "
                                 f"({share}%), {points} action points")  # fmt: skip

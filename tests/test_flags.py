@@ -72,9 +72,10 @@ EVERY_RULE = {
 }  # fmt: skip
 MEASURE_TITLES = {
     "rows": "Actions / tasks", "complete": "Complete", "overdue": "Overdue",
-    "not_updated": "Not updated", "live_impact": "Live impact",
-    "delivered_impact": "Delivered impact", "reduction_needed": "Reduction needed",
-    "impact_shortfall": "Short by",
+    "not_updated": "Not updated", "live_impact": "Impact of live actions (its estimate)",
+    "delivered_impact": "Impact delivered (its estimate)",
+    "reduction_needed": "Reduction needed (by its target)",
+    "impact_shortfall": "Short of reduction needed (its estimates)",
 }  # fmt: skip
 
 
@@ -163,7 +164,10 @@ def test_the_overview_shows_each_plans_figures_and_flag_counts(round_files):
         counts = (row["Received"], row["Red flags"], row["Amber flags"])
         received = "Yes" if plan.has_return else "No"
         assert counts == (received, plan.red_flags, plan.amber_flags), plan.organisation
-    assert (overview["Bradford"]["Short by"], overview["Housing"]["Not updated"]) == (250, 1)
+    assert (
+        overview["Bradford"]["Short of reduction needed (its estimates)"],
+        overview["Housing"]["Not updated"],
+    ) == (250, 1)
 
 
 def _delete_titles(path, labels=(), table=False):

@@ -87,7 +87,10 @@ def test_a_review_is_summarised_in_its_own_words_and_each_gap_points_at_what_to_
     assert huntingdonshire["Summary"] == (
         "106 items, 103 in place or working towards (97%), 2 action points"
     )
-    assert (huntingdonshire["Statutory gaps"], huntingdonshire["Action points"]) == (1, 2)
+    assert (
+        huntingdonshire["Statutory gaps (its assessment)"],
+        huntingdonshire["Action points"],
+    ) == (1, 2)
     assert huntingdonshire["All: in place or working towards"] == pytest.approx(103 / 106)
     hallmark = next(r["hallmark"] for r in ROWS if r["ref"] == statutory_gap)
     in_hallmark = [r for r in ROWS if r["hallmark"] == hallmark]
@@ -125,7 +128,7 @@ def test_a_review_is_summarised_in_its_own_words_and_each_gap_points_at_what_to_
     [overview] = [r for r in sheet_records(result.path, "Overview")
                   if r["Organisation"] == "Huntingdonshire CSP"]  # fmt: skip
     assert overview["Confidence (from its requirements)"] == "Red"  # a Statutory one is a Gap
-    assert (overview["Statutory gaps"], overview["Action points"]) == (1, 2)
+    assert (overview["Statutory gaps (its assessment)"], overview["Action points"]) == (1, 2)
 
 
 ROWS_ORDER = {r["ref"]: n for n, r in enumerate(ROWS)}

@@ -102,8 +102,10 @@ def test_each_organisation_gets_a_draft_with_its_template_and_feedback(outbox):
     text = leeds.get_body(("plain",)).get_content()
     assert text.startswith("Dear Jane Doe,")
     assert "Please fill in: Risks and contingency." in text
-    off_track = text.split("What is off track:\n")[1].split("\n\n")[0]
-    assert "- Action A02 (Action A02) ended 10/11/2026 but is Ongoing." in off_track
+    # off track, each line in the workbook's and the Fix list's words: Red or Amber
+    heading = "What is off track (Red: put it right; Amber: check it):\n"
+    off_track = text.split(heading)[1].split("\n\n")[0]
+    assert "- Amber: Action A02 (Action A02) ended 10/11/2026 but is Ongoing." in off_track
     assert "Your next return, for fortnight 30/11/2026 to 13/12/2026, is due by 04/12/2026." in text
     assert "Your return for" not in text  # Leeds' return came: this round's day is not said
     files = attached(leeds)
@@ -141,7 +143,7 @@ def test_a_missing_return_is_asked_for_and_a_clean_one_thanked(outbox):
     bradford = read((outbox / "mail" / "p44-Bradford.eml").read_bytes())
     text = bradford.get_body(("plain",)).get_content()
     assert "Thank you for the Priority 44 Partnership Action Plan return" in text
-    assert "Nothing is missing and nothing must be fixed." in text
+    assert "Nothing is missing and nothing must be put right." in text
 
 
 def test_an_organisation_with_no_email_is_listed_as_not_mailed_with_why(outbox):

@@ -118,7 +118,8 @@ def test_three_quarters_of_delivery_plans_show_direction_of_travel_and_the_board
     judged = "Confidence (from its actions)"
     assert (police[judged], police["Previous confidence"], police["Direction"]) == (
         "Amber", "Amber", "► no change")  # fmt: skip
-    assert (police["Layout"], police["Improved"], police["Worsened"], police["Red"]) == (
+    assert (police["Layout"], police["Improved (its rating)"], police["Worsened (its rating)"],
+            police["Red (its rating)"]) == (
         "PCC delivery", 1, 1, 0)  # fmt: skip
 
     # Q4: V01 falls again, to Red, and is past its target date

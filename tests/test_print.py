@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,14 +27,18 @@ from builders import (
     p44_return,
     pcc_return,
     review,
+    task,
     three_year_return,
     write_registers,
 )
 from click.testing import CliRunner
 from openpyxl.utils import column_index_from_string
 from pdf_pages import pages
+from workbook_reading import main_table, sheet_records
 
 from pipeline.cli.commands import cli
+from pipeline.report.pack import write_pack_workbook
+from pipeline.run import run
 
 SMALLEST_PT = 8.0
 
@@ -169,11 +174,18 @@ def test_every_page_of_the_workbook_prints_at_8_pt_or_more(workbook_pdf):
     book = openpyxl.load_workbook(workbook)
     assert len(measured) >= len(book.sheetnames) - 1  # every sheet printed (but the hidden one)
     assert too_small(measured) == []
-    # the Overview prints as many of its columns as fit a page at that size, one page wide
+    # the Overview prints, one page wide, the columns a manager reads on paper: who, whether
+    # it returned, how confident, which way, its flags (Amber too), its trail and what is
+    # overdue; the file it came from and the layouts' own figures stay on screen
     overview = book["Overview"]
     printed = re.fullmatch(r"'Overview'!\$A\$1:\$([A-Z]+)\$(\d+)", overview.print_area)
     assert printed and int(printed[2]) == overview.max_row
-    assert 8 <= column_index_from_string(printed[1]) < overview.max_column
+    _, top, _, _ = main_table(overview)
+    titles = [c.value for c in overview[top]]
+    on_paper = titles[: column_index_from_string(printed[1])]
+    assert on_paper[-4:] == ["Last 6 rounds", "Red flags", "Amber flags", "Overdue"]
+    assert {"Received", "Confidence (its own)", "Direction"} <= set(on_paper)
+    assert "File" in titles and "File" not in on_paper
     assert overview.sheet_properties.pageSetUpPr.fitToPage and overview.page_setup.fitToHeight == 0
     assert measured[0][0] == "Action plans: progress report"
 
@@ -204,6 +216,15 @@ def test_the_demo_workbook_prints_in_at_most_300_readable_pages(demo_round, libr
     assert len(measured) <= 300
     assert [p for p in measured if p["smallest"] < SMALLEST_PT - 0.05] == []
     assert strips(measured, tabled_sheets(workbook)) == []
+    # a partnership's sheet of a few actions prints on one page (its header two to a line)
+    pages_of = Counter(page["sheet"] for page in measured)
+    overview = sheet_records(workbook, "Overview")
+    few = [
+        o["Organisation"]
+        for o in overview
+        if o["Layout"] == "Priority 44" and (o["Requirements / actions / tasks"] or 99) <= 6
+    ]
+    assert few and {name: pages_of[name] for name in few} == dict.fromkeys(few, 1)
 
 
 def test_the_meeting_pack_puts_who_needs_attention_first_then_a_page_per_organisation(meeting):
@@ -349,3 +370,16 @@ def test_pages_are_measured_as_pdfplumber_measures_them(printed):
     measured = pages(pdf)
     assert len(seen) > 1 and [first for first, _ in measured] == [first for first, _ in seen]
     assert [size for _, size in measured] == pytest.approx([size for _, size in seen])
+
+
+def test_the_pack_shows_a_three_year_tasks_quarter_for_completion_as_the_quarter_it_is(
+    tmp_path, inbox, registers
+):
+    """Housing's task due in the plan's second quarter is overdue, so Housing has a page in the
+    pack: its task's quarter reads "Q2 (Jul–Sep 25)" (its plan starts in April 2025), not 2."""
+    three_year_return(inbox, rows=[task("HSG-01", completion_quarter=2), task("HSG-02")])
+    result = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF)
+    book = openpyxl.load_workbook(write_pack_workbook(result.consolidation, tmp_path / "p.xlsx"))
+    rows = [r for r in book["Housing"].iter_rows(values_only=True) if r[0] == "HSG-01"]
+    [(_, _, _, quarter, *_)] = rows
+    assert quarter == "Q2 (Jul–Sep 25)"

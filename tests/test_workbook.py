@@ -15,7 +15,7 @@ import pytest
 from builders import AS_OF, action, p44_return, task, three_year_return
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from workbook_reading import flags, main_table, sheet_records, tracker
+from workbook_reading import flags, labelled, main_table, sheet_records, tracker
 
 from pipeline.report.engine import ENGINES
 from pipeline.report.workbook import HEADLINE_WIDTH, write_consolidated
@@ -179,12 +179,15 @@ def test_three_year_derivations_for_cabinet_procurement_and_efficiency(round_wor
         ("2 Sustainable Communities", "HSG-01", "Delayed"),
         ("4 Learning and Training", "HSG-03", "In progress"),
     ]
-    # above them, the Cabinet summary: each priority's significant tasks by status this quarter
+    # above them, the Cabinet summary: each priority's significant tasks by status this
+    # quarter, then a line adding the priorities up, saying that it counts a task once for
+    # each priority it is significant for
     summary = sheet_records(round_workbook, "Council Plan Progress", "Cabinet")
     assert [(r["Council Plan priority"], r["Significant tasks"], r.get("Delayed"),
              r.get("In progress"), r["Overdue"]) for r in summary] == [
         ("1 Resource and Opportunity", 0, 0, 0, 0), ("2 Sustainable Communities", 1, 1, 0, 0),
         ("3 Safe and Clean", 0, 0, 0, 0), ("4 Learning and Training", 1, 0, 1, 0),
+        ("All priorities (a task once per priority)", 2, 1, 1, 0),
     ]  # fmt: skip
     assert [r["Ref"] for r in sheet_records(round_workbook, "Contract Register")] == ["HSG-01"]
     assert [r["Ref"] for r in sheet_records(round_workbook, "Efficiency")] == ["HSG-02"]
@@ -193,12 +196,13 @@ def test_three_year_derivations_for_cabinet_procurement_and_efficiency(round_wor
 def test_an_organisation_sheet_is_laid_out_top_to_bottom_within_its_printed_columns(
     round_workbook,
 ):
-    """Leeds's sheet: its title and what it holds, its header fields each beside its label,
-    its figures, its flags (severity, rule, cell and message), then its actions: one column
-    of content, each line spanning the printed columns, so a page never cuts it in two."""
+    """Leeds's sheet: its title and what it holds, its header fields each beside its label
+    (two to a line where both are short), its figures, its flags (severity, rule, cell and
+    message), then its actions: one column of content, each line within the printed columns,
+    so a page never cuts it in two."""
     sheet = openpyxl.load_workbook(round_workbook)["Leeds"]
     rows = [[v for v in r] for r in sheet.iter_rows(values_only=True)]
-    pairs = {r[0]: next((v for v in r[1:] if v is not None), None) for r in rows if r[0]}
+    pairs = labelled(sheet)
     assert rows[0][0] == "Leeds" and rows[1][0].startswith("Priority 44 Partnership Action Plan")
     assert pairs["Overall confidence (RAG)"] == "Green"
     assert pairs["Definition of problem"].startswith("Burglary dwelling up 20%")
@@ -208,7 +212,11 @@ def test_an_organisation_sheet_is_laid_out_top_to_bottom_within_its_printed_colu
     assert flagged and all(r[1] and r[next(j for j in range(2, len(r)) if r[j])]
                            for r in flagged)  # fmt: skip
     _, rows_top, _, _ = main_table(sheet, "Actions")
-    assert order.index("Overall confidence (RAG)") < order.index("Severity") < rows_top - 1
+    line = {c.value: c.row for r in reversed(list(sheet.iter_rows())) for c in r if c.value}
+    assert line["Overall confidence (RAG)"] < order.index("Severity") + 1 < rows_top - 1
+    # short values two to a line: the header takes fewer lines than it has fields
+    header = [label for label in pairs if line[label] < line["Figures"]]
+    assert len({line[label] for label in header}) < len(header) - 3
     refs = [r[0] for r in rows if r[0] in ("A01", "A02", "A03")]
     assert refs == ["A01", "A02", "A03"]
     assert [(t.name, t.ref[0]) for t in sheet.tables.values()] == [("Actions_Leeds", "A")]
@@ -419,8 +427,10 @@ def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received
         min_row=top + 1, max_row=bottom, min_col=left, max_col=right, values_only=True),
         start=top + 1)}  # fmt: skip
     overview = sheet_records(round_workbook, "Overview")[0]
-    shown = ("Actions / tasks", "Complete", "Overdue", "Not updated", "Live impact",
-             "Delivered impact", "Reduction needed", "Short by")  # fmt: skip
+    shown = ("Actions / tasks", "Complete", "Overdue", "Not updated",
+             "Impact of live actions (its estimate)", "Impact delivered (its estimate)",
+             "Reduction needed (by its target)",
+             "Short of reduction needed (its estimates)")  # fmt: skip
     assert set(shown) <= set(overview) and set(shown) <= set(rows)
     assert {"Expected", "Received", "Missing", "Late", "Arrival not known"} <= set(rows)
     assert rows["Received (date), Arrival known from"][0] == RECEIVED_MEANS

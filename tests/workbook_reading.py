@@ -62,3 +62,21 @@ def tracker(path: Path) -> dict[str, dict[str, Any]]:
 def tracker_totals(path: Path) -> dict[str, Any]:
     """The Returns sheet's column of totals (``All``): figure -> value."""
     return {row["Returns"]: row["All"] for row in sheet_records(path, "Returns")}
+
+
+LABEL_FILL = "D9E1F2"  # an organisation sheet's labels: bold on this blue
+
+
+def labelled(ws: Any) -> dict[str, Any]:
+    """An organisation sheet's header fields and figures, label -> value: each label (a cell
+    filled as labels are), and the first value to its right on its line (the value is merged
+    over the columns after its label; two pairs may share a line). The first of each label."""
+    found: dict[str, Any] = {}
+    for row in ws.iter_rows():
+        for j, cell in enumerate(row):
+            fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type else None
+            if cell.value is None or not str(fill).endswith(LABEL_FILL):
+                continue
+            value = next((c.value for c in row[j + 1 :] if c.value is not None), None)
+            found.setdefault(cell.value, value)
+    return found

@@ -77,7 +77,7 @@ def mail(outbox: Path, store: Path | None, as_of: date | None, due: date | Dues 
          user: str | None, again: bool, url: str | None) -> None:  # fmt: skip
     """One message per organisation for the round the last run recorded.
 
-    Each goes to the register's contact: what is missing or must be fixed, what is off track
+    Each goes to the register's contact: what is missing or must be put right, what is off track
     and when returns are due, with the organisation's template for the next round and its
     feedback workbook attached. By default each is written as an .eml draft to OUTBOX/mail
     (Outlook and Thunderbird open it ready to send); with --send they are sent. What was sent

@@ -41,8 +41,10 @@ class LayoutReport:
     figures: tuple[tuple[str, str, str], ...] = ()  # (figure, shown on, what it counts)
     notes: tuple[str, ...] = ()  # sentences for the Guidance sheet
     # the fields an organisation's rows still to deliver show in the meeting pack, on paper
-    # (then its status and whether overdue); by default its reference and first column
-    on_paper: tuple[str, ...] = ()
+    # (then its status and whether overdue), each a field's name or a report.tables.Col of
+    # the layout's own (a value shown as the layout says it: a quarter as its months); by
+    # default its reference and first column
+    on_paper: tuple[Any, ...] = ()
     # the columns its rows sheets keep for the screen alone (printed elsewhere, or of little
     # use on paper), so that the rest print one page wide at a size that can be read
     screen_only: tuple[str, ...] = ()

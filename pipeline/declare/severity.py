@@ -32,6 +32,11 @@ class Severity(StrEnum):
         return _MEANS[self]
 
     @property
+    def asks(self) -> str:
+        """What it asks, in short: "Put it right", "Check it"."""
+        return self.means[: self.means.index(":")]
+
+    @property
     def fill(self) -> str:
         """Its colour (RGB, no '#'), wherever it is shown."""
         return RAG_FILLS[self.word]

@@ -1,6 +1,6 @@
 """One message per organisation for the round the last run recorded: to the register's
 contact, copying whoever completed the return if someone else (``pipeline.round.contacts``), what
-is missing or must be fixed, what is off track and when returns are due, with its pre-filled
+is missing or must be put right, what is off track and when returns are due, with its pre-filled
 template for the next round and its feedback workbooks attached.
 
 What to say comes from the notices the run kept in the store (``pipeline.round.notices``); the
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..declare import LAYOUTS
 from ..declare.rounds import Round, round_of
+from ..declare.severity import SEVERITIES
 from ..errors import PipelineError
 from ..inbox.registers import organisation_key
 from ..naming import safe_stem
@@ -33,6 +34,8 @@ from ..system.files import atomic_path, need_folder, write_problem
 
 MAIL_FOLDER = "mail"  # the drafts' folder in the outbox
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+# what each off-track line's severity asks, in the workbook's and the Fix list's words
+SAID = "; ".join(f"{s.word}: {s.asks.lower()}" for s in SEVERITIES)
 OFF_TRACK_SHOWN = 10  # the off-track lines a message lists; the feedback has them all
 MESSAGE_DOMAIN = "pipeline.invalid"  # a Message-ID's domain when no sender is given
 
@@ -272,7 +275,7 @@ def one_line(text: str) -> str:
 
 def body(notice: Notice, attached: list[str], upcoming: Upcoming | None,
          link: str | None = None) -> str:  # fmt: skip
-    """The message's text: what is missing or must be fixed, what is off track, when this
+    """The message's text: what is missing or must be put right, what is off track, when this
     round's missing return was due and the next round's is (``upcoming``), where to upload
     the next return (``link``), and what is attached (``attached``: the template first, then
     the feedback)."""
@@ -282,12 +285,12 @@ def body(notice: Notice, attached: list[str], upcoming: Upcoming | None,
     else:
         opening = f"We have no usable {title} return from you for {notice.round_label}."
     lines = [f"Dear {notice.contact_name or notice.organisation},", "", opening, ""]
-    lines += ["What is missing or must be fixed:", *(f"- {s}" for s in notice.to_fix), ""] \
-        if notice.to_fix else ["Nothing is missing and nothing must be fixed.", ""]  # fmt: skip
+    lines += ["What is missing or must be put right:", *(f"- {s}" for s in notice.to_fix), ""] \
+        if notice.to_fix else ["Nothing is missing and nothing must be put right.", ""]  # fmt: skip
     if notice.off_track:
         shown = notice.off_track[:OFF_TRACK_SHOWN]
         more = len(notice.off_track) - len(shown)
-        lines += ["What is off track:", *(f"- {s}" for s in shown)]
+        lines += [f"What is off track ({SAID}):", *(f"- {s}" for s in shown)]
         lines += [f"- and {more} more: see the feedback workbook."] if more else []
         lines.append("")
     lines += _when_due(notice, upcoming)

@@ -24,7 +24,7 @@ from ..round.flags import every_rule
 from ..round.plans import TRAIL_ROUNDS, Consolidation
 from .charts import every_chart
 from .sheetwriter import SheetWriter
-from .tables import LONG, TEXT, Col, Table
+from .tables import LONG, MIXED_CONFIDENCE, TEXT, Col, Table
 
 WIDTHS = (26, 60, 14, 14, 40)
 
@@ -69,6 +69,9 @@ def figure_notes(layouts: list[Layout]) -> Iterator[tuple[str, str, str, str]]:
     yield ("Confidence (from its …)", "The confidence its own rows bear out: " +
            "; ".join(f"{x.short_title}: {_judged(x)}" for x in layouts) + ".", every,
            "Overview")  # fmt: skip
+    yield (MIXED_CONFIDENCE, "The confidence direction of travel and the last rounds are "
+           "judged on: its own where its layout asks for one, else the one its rows bear out.",
+           every, "Needs attention, meeting pack")  # fmt: skip
     yield (f"Last {TRAIL_ROUNDS} rounds", "The organisation's position round by round, oldest "
            "first, this round last: R, A or G (stated, or as its rows judge it), – for a round "
            "with no return; beside it, how many of its rows were overdue each round.", every,

@@ -24,6 +24,8 @@ NO_ROWS = (10, 24, 80)  # the columns of a sheet with no rows: severity, labels 
 SEVERITY_WIDTH = 9  # the first column holds a flag's severity: "Severity", "Amber"
 TALLEST = 409  # points: the tallest a row may be (Excel's limit)
 BOLD = 1.1  # bold text is about this much wider
+HALVED_FROM = 6  # printed columns, at least, for two labels and their values side by side
+HALF_LABEL_WIDTH = 30  # the right half's labels: most header labels on a line
 
 
 def write_organisation(w: SheetWriter, c: Consolidation, plan: Plan, sheet: Any,
@@ -48,8 +50,7 @@ def write_organisation(w: SheetWriter, c: Consolidation, plan: Plan, sheet: Any,
     row = 3
     if plan.has_return:
         row = page.line(row, f"From {source(plan)}", "subtitle")
-        for f in plan.layout.header:
-            row = page.pair(row, f.title, plan.value(f.name))
+        row = page.pairs(row, [(f.title, plan.value(f.name)) for f in plan.layout.header])
     else:
         row = page.line(row, "No return received this round.", "bold")
         if plan.contact:
@@ -57,8 +58,7 @@ def write_organisation(w: SheetWriter, c: Consolidation, plan: Plan, sheet: Any,
     figures = tables.plan_figures(plan)
     if figures:
         row = page.line(row + 1, "Figures", "bold")
-        for title, value in figures:
-            row = page.pair(row, title, value)
+        row = page.pairs(row, figures)
     flags = plan.flags
     row = page.line(row + 1, f"Flags ({len(flags)})" if flags else "No flags", "bold")
     if flags:
@@ -76,20 +76,34 @@ def write_organisation(w: SheetWriter, c: Consolidation, plan: Plan, sheet: Any,
     sheet.repeat_rows(row)
 
 
+def _labels(widths: list[float], first: int, last: int, least: int,
+            enough: float = LABEL_WIDTH) -> int:  # fmt: skip
+    """How many columns from ``first`` a label takes: together ``enough`` wide, at least
+    ``least`` of them, leaving one for its value before ``last``."""
+    labels, wide = 0, 0.0
+    while first + labels < last and (wide < enough or labels < least):
+        wide += widths[first + labels]
+        labels += 1
+    return max(labels, 1)
+
+
 class _Page:
     """Writes the lines above the rows table across the printed columns ``widths``: a label
-    over the first columns (``labels`` of them), its value over the rest."""
+    over the first columns (``labels`` of them), its value over the rest; or, where the page
+    is wide enough, two such pairs side by side (``halves``), each over half the page."""
 
     def __init__(self, w: SheetWriter, sheet: Any, widths: list[float]) -> None:
         self.w, self.sheet, self.widths = w, sheet, widths
         self.span = len(widths)
-        labels, wide = 0, 0.0
-        while labels < self.span - 1 and (wide < LABEL_WIDTH or labels < 2):
-            wide += widths[labels]
-            labels += 1
-        self.labels = max(labels, 1)
+        self.labels = _labels(widths, 0, self.span - 1, 2)
         self.label_width = sum(widths[: self.labels])
         self.value_width = sum(widths[self.labels :]) or self.label_width
+        # the halves: (first column, first value column, last column) of each
+        middle = next(k for k in range(1, self.span + 1) if sum(widths[:k]) >= sum(widths) / 2)
+        right = middle + _labels(widths, middle, self.span - 1, 1, HALF_LABEL_WIDTH)
+        self.halves = None
+        if self.labels < middle and right < self.span and self.span >= HALVED_FROM:
+            self.halves = ((0, self.labels, middle - 1), (middle, right, self.span - 1))
 
     def _across(self, row: int, first: int, last: int, value: Any, fmt: Any) -> None:
         """``value`` in row ``row`` over columns ``first`` to ``last``, merged."""
@@ -116,9 +130,48 @@ class _Page:
         return row + 1
 
     def pair(self, row: int, label: str, value: Any) -> int:
-        """A label and its value; returns the next row."""
+        """A label and its value across the page; returns the next row."""
+        self._tall(row, self._pair(row, label, value, (0, self.labels, self.span - 1)))
+        return row + 1
+
+    def pairs(self, row: int, pairs: list[tuple[str, Any]]) -> int:
+        """Labels and their values in order, two to a line where the page has ``halves`` and
+        both values fit half of it on one line (a longer one has a line of its own); returns
+        the next row."""
+        waiting: list[tuple[str, Any]] = []
+        for label, value in pairs:
+            if self.halves is None or not self._short(value):
+                if waiting:
+                    row = self._side_by_side(row, waiting)
+                    waiting = []
+                row = self.pair(row, label, value)
+                continue
+            waiting.append((label, value))
+            if len(waiting) == 2:
+                row = self._side_by_side(row, waiting)
+                waiting = []
+        return self._side_by_side(row, waiting) if waiting else row
+
+    def _short(self, value: Any) -> bool:
+        """Whether ``value`` fits on one line of either half's value columns."""
+        assert self.halves is not None
+        narrowest = min(sum(self.widths[v : last + 1]) for _, v, last in self.halves)
+        return wrapped_lines(_text(value), narrowest) == 1
+
+    def _side_by_side(self, row: int, pairs: list[tuple[str, Any]]) -> int:
+        """One or two pairs on a line, each in its half; returns the next row."""
+        assert self.halves is not None
+        lines = [self._pair(row, label, value, half)
+                 for (label, value), half in zip(pairs, self.halves)]  # fmt: skip
+        self._tall(row, max(lines))
+        return row + 1
+
+    def _pair(self, row: int, label: str, value: Any, place: tuple[int, int, int]) -> int:
+        """A label over columns ``place[0]`` up to ``place[1]``, its value from there to
+        ``place[2]``; returns how many lines the taller takes."""
+        first, values, last = place
         fmt = self.w.fmt
-        self._across(row, 0, self.labels - 1, label, fmt["label"])
+        self._across(row, first, values - 1, label, fmt["label"])
         if isinstance(value, date):
             value_fmt = fmt["date left"]
         elif isinstance(value, int | float) and not isinstance(value, bool):
@@ -127,11 +180,9 @@ class _Page:
             value_fmt = fmt["wrap"]
         if isinstance(value, str) and not value.strip():
             value = None
-        self._across(row, self.labels, self.span - 1, value, value_fmt)
-        lines = max(wrapped_lines(label, self.label_width / BOLD),
-                    wrapped_lines(str(value or ""), self.value_width))  # fmt: skip
-        self._tall(row, lines)
-        return row + 1
+        self._across(row, values, last, value, value_fmt)
+        return max(wrapped_lines(label, sum(self.widths[first:values]) / BOLD),
+                   wrapped_lines(_text(value), sum(self.widths[values : last + 1])))  # fmt: skip
 
     @property
     def _rule_columns(self) -> tuple[int, int] | None:
@@ -161,6 +212,11 @@ class _Page:
         self._across(row, max(self.labels, 1), self.span - 1, said, fmt["wrap"])
         self._tall(row, max(lines, wrapped_lines(said, self.value_width)))
         return row + 1
+
+
+def _text(value: Any) -> str:
+    """A value as its cell shows it, for counting its lines (a date as dd/mm/yyyy)."""
+    return "00/00/0000" if isinstance(value, date) else str(value if value is not None else "")
 
 
 def _day(value: date) -> datetime:

@@ -159,7 +159,9 @@ class _PackWriter:
             Col("Organisation", 26, TEXT, lambda p: p.organisation),
             Col("Layout", 12, TEXT, lambda p: p.layout.short_title),
             Col("Date of update", 11, DATE, lambda p: p.updated),
-            Col("Confidence", 11, RAG, lambda p: p.position),
+            Col(
+                tables.position_title([p.layout for p in self.quiet]), 11, RAG, lambda p: p.position
+            ),
             Col("Direction", 13, TEXT, lambda p: tables.arrowed(p.direction)),
             Col(f"Last {TRAIL_ROUNDS} rounds", 12, TEXT, tables.position_trail),
             Col("Amber flags", 9, tables.INT, lambda p: p.amber_flags),
@@ -190,7 +192,7 @@ class _PackWriter:
             age = f"Return dated {uk(updated)}: {days} days old on {uk(self.c.as_of)}"
         row = self._line(sheet, row, age, "bold", span)
         row = self._line(sheet, row, "   ·   ".join((
-            f"Confidence: {plan.position or '–'}",
+            f"{tables.position_title([plan.layout])}: {plan.position or '–'}",
             f"Direction: {tables.arrowed(plan.direction) or '–'}",
             f"Last {TRAIL_ROUNDS} rounds: {tables.position_trail(plan)}",
             f"Overdue, last {TRAIL_ROUNDS} rounds: {tables.overdue_trail(plan)}",

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..declare.severity import RAG_FILLS
 from ..naming import plain
-from ..paper import DEFAULT_FONT, fits, points, print_readably
+from ..paper import DEFAULT_FONT, points, print_readably
 from ..system.timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
 from ..values.text import CHARACTERS_PER_WIDTH
@@ -221,7 +221,6 @@ class SheetWriter:
         wrap_in: Sequence[float] | None = None,
         at_least: Mapping[int, float] | None = None,
         filters: bool = True,
-        narrow: bool = True,
     ) -> int:
         """Write ``table`` as an Excel table with its header at row ``top``, named ``name``
         (made by ``table_name``; by default, one is made from the sheet's name). The main table
@@ -234,8 +233,7 @@ class SheetWriter:
         where given, else in their column's; its headings wrap whole. Only its printed columns
         (``Table.printed``) are in the sheet's print area. ``filters``: False for a table
         without filter buttons (whose headings then have their whole width). Returns the row
-        after the table. ``narrow``: False to leave its columns as wide as their content (a
-        table that prints only as many of its columns as fit: ``readable(fewer=True)``)."""
+        after the table."""
         beside = dict(beside or {})
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
@@ -243,8 +241,7 @@ class SheetWriter:
         sample = list(itertools.islice(rows, WIDTH_SAMPLE)) if widths else []
         columns = table.columns
         if widths:
-            printed = table.printed if narrow else 0
-            columns = self.fit(sheet, columns, sample, left, at_least, printed, filters)
+            columns = self.fit(sheet, columns, sample, left, at_least, table.printed, filters)
         self._prints_through(sheet, left + table.printed - 1)
         button = FILTER_BUTTON if filters else 1
         set_widths = self.widths.get(id(sheet), {})
@@ -368,22 +365,18 @@ class SheetWriter:
         footer = f"&L&10{named}&C&10Page &P of &N&R&10As of {uk(self.as_of)}"
         sheet.set_footer(footer)
 
-    def readable(self, sheet: Any, fewer: bool = False, portrait: bool | None = None) -> None:
+    def readable(self, sheet: Any, portrait: bool | None = None) -> None:
         """Print ``sheet`` (its columns as set by now) by ``paper``'s rule: its printed columns
         (all but those its tables keep for the screen alone) one page wide, portrait where
-        they fit it (unless ``portrait`` says otherwise); with ``fewer``, a sheet too wide for
-        a page prints only its first columns, as many as fit it."""
+        they fit it (unless ``portrait`` says otherwise)."""
         widths = self.widths.get(id(sheet), {})
         every = max(widths, default=-1) + 1
         through = self.printed_through.get(id(sheet), every - 1)
         columns = [points(widths.get(col, DEFAULT_WIDTH)) for col in range(through + 1)]
-        if fewer and not fits(columns):
-            fit = [n for n in range(1, len(columns) + 1) if fits(columns[:n])]
-            columns = columns[: max(fit, default=1)]
         if columns:  # (a text running on to the right is cut at the page, not printed smaller)
             last_row = sheet.dim_rowmax if sheet.dim_rowmax is not None else 0
             sheet.print_area(0, 0, self.print_rows.get(id(sheet), last_row), len(columns) - 1)
-        print_readably(sheet, columns, False if fewer else portrait)
+        print_readably(sheet, columns, portrait)
 
     def table_name(self, wanted: str) -> str:
         """An Excel table name made from ``wanted``: letters, digits and underscores, unique

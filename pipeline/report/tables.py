@@ -14,6 +14,7 @@ from typing import Any
 
 from ..declare import LAYOUTS, Field, Layout
 from ..declare.findings import cell_address
+from ..declare.measures import OVERDUE as OVERDUE_NOW
 from ..declare.measures import union
 from ..declare.severity import AMBER, RED
 from ..returns import ROW, Envelope
@@ -79,10 +80,30 @@ def confidence_title(layouts: Sequence[Layout]) -> str:
 OWN_CONFIDENCE = "Confidence (its own)"
 
 
+def position_title(layouts: Sequence[Layout]) -> str:
+    """The title of the confidence a plan's direction of travel is judged on (``Plan.position``),
+    saying whose it is: its own where its layout asks for one, else as its rows bear it out
+    (``Confidence (from its tasks)``); of layouts of both kinds, ``MIXED_CONFIDENCE``."""
+    judged = [x for x in dict.fromkeys(layouts) if not x.confidence_key]
+    if not judged:
+        return OWN_CONFIDENCE
+    return confidence_title(judged) if len(judged) == len(set(layouts)) else MIXED_CONFIDENCE
+
+
+MIXED_CONFIDENCE = "Confidence (its own, or from its plan)"  # (short: a narrow column's title)
+
+
+ON_PAPER = (OVERDUE_NOW,)  # the Overview's measures printed (with who, how and its flags)
+
+
 def overview(c: Consolidation) -> Table:
     """One row per organisation: its group, returned or not, currency, confidence (its own,
-    and as its rows bear it out) and direction of travel, flags, then every plan measure of
-    the round's layouts (each layout's ``measures``). The columns a page holds come first."""
+    and as its rows bear it out) and direction of travel, flags, its positions round by round,
+    then every plan measure of the round's layouts (each layout's ``measures``). On paper, one
+    page wide, what a manager reads (``ON_PAPER``): who, returned or not, how confident, which
+    way, its flags, its trail and what is overdue now; the other figures, the date and
+    previous confidence (the trail shows them) and the file stay on screen (each
+    organisation's sheet prints its own figures)."""
     layouts = c.layouts
     measures = union(layout.hooks.measures() for layout in layouts)
 
@@ -100,14 +121,14 @@ def overview(c: Consolidation) -> Table:
         Col(confidence_title(layouts), 14, RAG,
             lambda p: p.rows_confidence if p.has_return else None),
         Col("Direction", 14, TEXT, lambda p: arrowed(p.direction), WORSENING),
+        Col(f"Last {TRAIL_ROUNDS} rounds", 14, TRAIL, position_trail),
         Col("Red flags", 10, INT, lambda p: p.red_flags, ABOVE_ZERO),
         Col("Amber flags", 10, INT, lambda p: p.amber_flags),
-        Col(f"Last {TRAIL_ROUNDS} rounds", 14, TRAIL, position_trail),
-        Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
-        Col("Date of update", 14, DATE, lambda p: p.updated),
-        Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
+        Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail, on_paper=False),
         *(Col(m.heading(layouts), 10, INT, lambda p, name=m.name: p.figure(name),
-              ABOVE_ZERO if m.alarm else None) for m in measures),
+              ABOVE_ZERO if m.alarm else None, on_paper=m in ON_PAPER) for m in measures),
+        Col("Date of update", 14, DATE, lambda p: p.updated, on_paper=False),
+        Col("Previous confidence", 12, RAG, lambda p: p.previous_position, on_paper=False),
         Col("File", 40, TEXT, source, on_paper=False),
     ]  # fmt: skip
     return Table.of("Overview", columns, c.plans)
@@ -121,7 +142,12 @@ def needs_attention(found: list[attention.Attention]) -> Table:
         Col("Organisation", 30, TEXT, lambda a: a.plan.organisation),
         *([Col(grouped, 16, TEXT, lambda a: a.plan.group)] if grouped else []),
         Col("Layout", 12, TEXT, lambda a: a.plan.layout.short_title),
-        Col("Confidence", 12, RAG, lambda a: a.plan.position if a.plan.has_return else None),
+        Col(
+            position_title([a.plan.layout for a in found]),
+            12,
+            RAG,
+            lambda a: a.plan.position if a.plan.has_return else None,
+        ),
         Col("Direction", 14, TEXT, lambda a: arrowed(a.plan.direction), WORSENING),
         Col("Why", 60, LONG, lambda a: a.why),
     ]
@@ -204,7 +230,8 @@ def paper_columns(layout: Layout) -> list[Col]:
     names = layout.hooks.report().on_paper or (layout.reference or layout.columns[0].name,)
     colours = {v: c for f in layout.columns if f.choices for v, c in f.choices.rag.items()}
     status = replace(STATUS_NOW, colours=colours or None)
-    return [*(field_col(layout.field(name)) for name in names), status, OVERDUE]
+    chosen = [field_col(layout.field(x)) if isinstance(x, str) else x for x in names]
+    return [*chosen, status, OVERDUE]
 
 
 def plan_rows(plan: Plan) -> Table:

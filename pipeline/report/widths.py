@@ -37,9 +37,10 @@ def fit_columns(
     """Widths (characters) that fit each title (whole words, beside the filter button, or
     without one unless ``filters``) and the longest value of the ``sample`` rows, no narrower
     than ``at_least[col]`` (by the sheet's column, the first being ``left``); long texts wrap
-    at their set width. Where the first ``printed`` columns (by default, all) are too wide for
-    a page at 8 pt (``portrait``, or landscape; beside others ``reserve`` points wide), their
-    texts are wrapped in narrower columns, first as narrow as their columns say. Returns the
+    at their set width (one with no text in the sample is as wide as its title). Where the
+    first ``printed`` columns (by default, all) are too wide for a page at 8 pt
+    (``portrait``, or landscape; beside others ``reserve`` points wide), their texts are
+    wrapped in narrower columns, first as narrow as their columns say. Returns the
     widths and the columns as they are to be written: a text narrowed to fit is written
     wrapped (a long text), at its width."""
     at_least = at_least or {}
@@ -49,8 +50,8 @@ def fit_columns(
     wide, floors = [], []
     for col, (column, length, word) in enumerate(zip(columns, longest, words), start=left):
         title = heading_width(column.title, button)
-        if column.kind == LONG:
-            width = column.width
+        if column.kind == LONG:  # (as wide as it says; an empty one, as its title)
+            width = column.width if word else min(column.width, title)
         else:  # titles wrap onto two lines or more, whole words, beside the filter button
             width = min(max(length + 2, title, 7 if filters else 3),
                         max(WIDEST[column.kind], title))  # fmt: skip

@@ -166,9 +166,7 @@ class _Workbook:
         jobs: list[SheetJob] = []
         links = dict(zip(map(id, self.c.plans), self._links()))
         worried = attention.needs_attention(self.c)
-        overview = self._printed(self._overview, self.sheet("Overview"), links, worried,
-                                 fewer=True)  # fmt: skip
-        here.append(overview)
+        here.append(self._printed(self._overview, self.sheet("Overview"), links, worried))
         here.append(self._printed(self._needs_attention, self.sheet("Needs attention"), links,
                                   worried))  # fmt: skip
         charts = self.sheet("Charts")
@@ -213,15 +211,13 @@ class _Workbook:
 
         self.writer.write_sheets(jobs, meanwhile, self.w.fmt.values(), self.w.rag.values())
 
-    def _printed(
-        self, write: Callable[..., Any], sheet: Any, *args: Any, fewer: bool = False
-    ) -> Callable[[], Any]:
-        """``write(sheet, *args)``, then the sheet's print set to be readable (``readable``,
-        with ``fewer`` columns if need be: it needs the sheet's widths, so it comes last)."""
+    def _printed(self, write: Callable[..., Any], sheet: Any, *args: Any) -> Callable[[], Any]:
+        """``write(sheet, *args)``, then the sheet's print set to be readable (``readable``: it
+        needs the sheet's widths, so it comes last)."""
 
         def work() -> None:
             write(sheet, *args)
-            self.w.readable(sheet, fewer=fewer)
+            self.w.readable(sheet)
 
         return work
 
@@ -259,7 +255,7 @@ class _Workbook:
                         "(the next sheet)")  # fmt: skip
         sheet.write_string(row + 3, 0, "Every organisation", fmt["bold"])
         top = row + 4
-        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False, narrow=False,
+        self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False,
                      link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
         sheet.repeat_rows(top)
         sheet.freeze_panes(top + 1, 1)  # the header and the names stay in view

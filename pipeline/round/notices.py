@@ -62,9 +62,11 @@ def to_fix(c: Consolidation, plan: Plan) -> list[str]:
 
 
 def off_track(plan: Plan) -> list[str]:
-    """What is off track in the plan, in sentences: its gap flags that ``to_fix`` does not
-    say already (overdue actions, a plan that says Red with no contingency, ...)."""
-    return [f.message for f in plan.flags if f.rule not in SAID_AS_TO_FIX]
+    """What is off track in the plan, in sentences, each after its flag's severity as the
+    workbook and the Fix list say it ("Red: ..."): its gap flags that ``to_fix`` does not say
+    already (overdue actions, a plan that says Red with no contingency, ...)."""
+    return [f"{f.severity.word}: {f.message}" for f in plan.flags
+            if f.rule not in SAID_AS_TO_FIX]  # fmt: skip
 
 
 @dataclass(frozen=True)

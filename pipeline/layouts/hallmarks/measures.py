@@ -30,7 +30,7 @@ def has_action(row: dict[str, Any]) -> bool:
 
 STATUTORY_GAPS = Measure(
     "statutory_gaps",
-    "Statutory gaps",
+    "Statutory gaps (its assessment)",
     "Statutory requirements assessed as a Gap.",
     count_where(is_statutory_gap),
     alarm=True,

@@ -27,7 +27,16 @@ from ...report.tables import (
 )
 from ...round.plans import Consolidation, Plan
 from . import ASSESSMENT, HALLMARK, LAYOUT
-from .measures import GAP, IN_PLACE, adopted, has_action, is_statutory_gap, share, summary
+from .measures import (
+    GAP,
+    IN_PLACE,
+    STATUTORY_GAPS,
+    adopted,
+    has_action,
+    is_statutory_gap,
+    share,
+    summary,
+)
 
 MATRIX, FURTHER_ACTIONS = "Hallmarks Matrix", "Further Actions"
 NOT_ASSESSED = "Not assessed"
@@ -67,7 +76,7 @@ def matrix(c: Consolidation) -> Table:
         Col("Date of review", 11, DATE, lambda p: p.updated),
         *(Col(SHORT[h], 11, PERCENT, in_place(h)) for h in HALLMARK.values),
         Col("All: in place or working towards", 14, PERCENT, lambda p: share(p.items, adopted)),
-        Col("Statutory gaps", 10, INT, lambda p: p.figure("statutory_gaps")),
+        Col(STATUTORY_GAPS.title, 10, INT, lambda p: p.figure("statutory_gaps")),
         Col("Action points", 10, INT, lambda p: p.figure("action_points")),
         Col("Summary", 50, LONG,
             lambda p: summary(p) if p.has_return else "No usable return received.",

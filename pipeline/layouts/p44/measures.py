@@ -40,15 +40,21 @@ def impact_shortfall(plan: PlanLike) -> int | None:
     return max(needed - live - delivered, 0)
 
 
+LIVE_IMPACT = "Impact of live actions (its estimate)"
+DELIVERED_IMPACT = "Impact delivered (its estimate)"
+SHORT_BY = "Short of reduction needed (its estimates)"
 MEASURES: tuple[Measure, ...] = (
     *BASIC,
-    Measure("live_impact", "Live impact", "Estimated impact (crimes) of live actions: those "
-            "Planned or Ongoing.", live_impact),
-    Measure("delivered_impact", "Delivered impact", "Estimated impact (crimes) of actions "
-            "already delivered: those Complete or Evaluation.", delivered_impact),
-    Measure("reduction_needed", "Reduction needed", "Crimes the target needs prevented: the "
-            "baseline times the reduction target %, rounded.", reduction_needed),
-    Measure("impact_shortfall", "Short by", "How many crimes the live and delivered impact "
-            "together fall short of the reduction needed (0 when they are enough; an Impact "
-            "shortfall flag when they are not).", impact_shortfall, alarm=True),
+    # (the estimates and the target are the partnership's own: the titles say so)
+    Measure("live_impact", LIVE_IMPACT, "Estimated impact (crimes) of live actions, as the "
+            "partnership estimates it: those Planned or Ongoing.", live_impact),
+    Measure("delivered_impact", DELIVERED_IMPACT, "Estimated impact (crimes) of actions "
+            "already delivered, as the partnership estimates it: those Complete or Evaluation.",
+            delivered_impact),
+    Measure("reduction_needed", "Reduction needed (by its target)", "Crimes the partnership's "
+            "target needs prevented: the baseline times the reduction target %, rounded.",
+            reduction_needed),
+    Measure("impact_shortfall", SHORT_BY, "How many crimes the live and delivered "
+            "impact together fall short of the reduction needed (0 when they are enough; an "
+            "Impact shortfall flag when they are not).", impact_shortfall, alarm=True),
 )  # fmt: skip

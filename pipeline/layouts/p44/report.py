@@ -10,10 +10,11 @@ from ...report.tables import INT, TEXT, Col, Table
 from ...round.plans import Consolidation
 from . import LAYOUT, RAG
 from .calendar import CALENDAR, EVENTS_MEAN, GRID, calendar, calendar_grid, write_grid
+from .measures import DELIVERED_IMPACT, LIVE_IMPACT, SHORT_BY
 
 COLOURS_HERE = {**COLOURS, "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Cancelled": "#D9D9D9",
-                "Live impact": "#4472C4", "Delivered impact": "#70AD47",
-                "Short by": "#C00000"}  # fmt: skip
+                LIVE_IMPACT: "#4472C4", DELIVERED_IMPACT: "#70AD47",
+                SHORT_BY: "#C00000"}  # fmt: skip
 
 
 def confidence_mix(c: Consolidation) -> Table:

@@ -50,11 +50,12 @@ def worse_twice(row: dict[str, Any]) -> bool:
 
 MEASURES: tuple[Measure, ...] = (
     *BASIC,
-    Measure("red", "Red", "Actions whose RAG status is Red.",
+    Measure("red", "Red (its rating)", "Actions whose RAG status is Red.",
             count_where(lambda row: row.get("status_now") == "Red"), alarm=True),
-    Measure("improved", "Improved", "Actions whose RAG status rose since last quarter's return "
-            "(Red to Amber, Amber to Green, anything to Complete).",
+    Measure("improved", "Improved (its rating)", "Actions whose RAG status rose since last "
+            "quarter's return (Red to Amber, Amber to Green, anything to Complete).",
             count_where(lambda row: computed(row) == IMPROVING)),
-    Measure("worsened", "Worsened", "Actions whose RAG status fell since last quarter's return.",
+    Measure("worsened", "Worsened (its rating)", "Actions whose RAG status fell since last "
+            "quarter's return.",
             count_where(lambda row: computed(row) == WORSENING), alarm=True),
 )  # fmt: skip

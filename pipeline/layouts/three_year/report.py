@@ -14,6 +14,7 @@ from ...report.tables import (
     ABOVE_ZERO,
     CHANGED,
     INT,
+    LONG,
     OVERDUE,
     SOURCE,
     STATUS_LAST_ROUND,
@@ -24,6 +25,7 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
+from ...report.widths import heading_width
 from ...round.plans import Consolidation
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, PLAN_QUARTERS, QUARTERS, TASK_STATUS
 from .progress import NOT_UPDATED
@@ -50,6 +52,17 @@ def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
 
 # a quarter for completion is a number of the plan's twelve: its months beside it say when
 MONTHS = Col("Its months", 10, TEXT, _months)
+
+
+def _quarter_due(item: tuple[Any, dict[str, Any]]) -> str | int | None:
+    """A task's quarter for completion as the pack prints it: ``Q7 (Oct–Dec 26)`` (the number
+    alone where its months cannot be told)."""
+    quarter, months = item[1].get("completion_quarter"), _months(item)
+    return f"Q{quarter} ({months})" if months else quarter
+
+
+# on paper, the quarter and its months in one column
+QUARTER_DUE = Col(LAYOUT.field("completion_quarter").reported_as, 16, TEXT, _quarter_due)
 
 
 def _field(name: str) -> Col:
@@ -96,7 +109,8 @@ def council_plan_progress(c: Consolidation) -> Table:
 def cabinet_summary(c: Consolidation) -> Table:
     """Per Council Plan priority: how many tasks are significant for it, and how many of them
     are in each status this quarter (each task once, as the chart counts it: its bucket) and
-    overdue."""
+    overdue; then a line adding the priorities up (``ALL_PRIORITIES``: a task significant for
+    two priorities is counted under each, so twice)."""
     buckets = LAYOUT.progress.buckets
     tallies = []
     for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
@@ -104,8 +118,10 @@ def cabinet_summary(c: Consolidation) -> Table:
         tally = Counter(row["progress"] for row in rows)
         tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
         tallies.append((f"{n} {name}", tally))
+    tallies.append((ALL_PRIORITIES, sum((t for _, t in tallies), Counter())))
     shown = [b for b in buckets if any(t[b] for _, t in tallies)]
-    columns = [Col("Council Plan priority", 28, TEXT, lambda t: t[0]),
+    # (its columns are the task list's below it: its priorities wrap, as the list's do)
+    columns = [Col("Council Plan priority", 28, LONG, lambda t: t[0]),
                Col("Significant tasks", 12, INT, lambda t: t[1]["Tasks"]),
                *(Col(b, 11, INT, lambda t, b=b: t[1][b]) for b in shown),
                Col("Overdue", 10, INT, lambda t: t[1]["Overdue"], ABOVE_ZERO)]  # fmt: skip
@@ -113,14 +129,21 @@ def cabinet_summary(c: Consolidation) -> Table:
                                             for t in tallies])  # fmt: skip
 
 
+# the Cabinet summary's last line, adding the priorities up (it says what it counts)
+ALL_PRIORITIES = "All priorities (a task once per priority)"
+
+
 def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidation) -> None:
     """The Cabinet summary (tasks per priority by status this quarter), then every task."""
-    table = w.fitted(sheet, table)
+    summary = cabinet_summary(c)
+    # the task list's columns are wide enough for the summary's headings above them, whole
+    whole = {j: heading_width(col.title, 1) for j, col in enumerate(summary.columns) if j}
+    table = w.fitted(sheet, table, at_least=whole)
     w.title(sheet, "Council Plan progress: tasks significant for a priority")
     w.lead(sheet, 1, "Per Council Plan priority, its significant tasks by status this quarter "
            "(each task counts once per priority, a finished task by its closing status); then "
            "every such task.", table.printed)  # fmt: skip
-    below = w.table(sheet, cabinet_summary(c), 3, freeze=False, widths=False,
+    below = w.table(sheet, summary, 3, freeze=False, widths=False, filters=False,
                     name=w.table_name(CABINET_SUMMARY))  # fmt: skip
     sheet.write_string(below + 1, 0, "Every task", w.fmt["bold"])
     w.table(sheet, table, below + 2, freeze=False, widths=False)
@@ -151,7 +174,7 @@ COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
 CABINET_SUMMARY = "Cabinet summary"
 
 REPORT = LayoutReport(
-    on_paper=("ref", "task", "task_officer", "completion_quarter"),
+    on_paper=("ref", "task", "task_officer", QUARTER_DUE),
     row_columns=task_columns,
     screen_only=SCREEN_ONLY,
     sheets=(
