@@ -10,12 +10,16 @@ method a subclass defines that is no hook is refused when the class is made (as 
 an implementation of no specification), so a misspelt hook cannot be silently ignored.
 
 Hooks that name the reports' types (charts, tables, flag rules, demo partners) are typed
-loosely here, below those modules; the layout's own modules, imported inside its hooks, are
-where they are built.
+loosely here, below those modules; the layout's own modules are where they are built. Five
+hooks answer by the package's modules of that name, loaded when first asked (the registry
+gives the hooks their package): ``measures.MEASURES``, ``rules.RULES``, ``report.REPORT``,
+``demo.DEMO`` and ``samples.samples``; a package without the module takes the default.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -110,26 +114,37 @@ class Sample:
 
 
 class LayoutHooks:
-    """Every question the pipeline may ask a layout, with the answer it takes by default."""
+    """Every question the pipeline may ask a layout, with the answer it takes by default.
+    ``package``: the layout's package, whose modules answer the hooks named after them."""
+
+    def __init__(self, package: str | None = None) -> None:
+        self._package = package
+
+    def _module(self, name: str, attribute: str, default: Any) -> Any:
+        """``attribute`` of the package's module ``name`` (loaded now), else ``default``."""
+        module = f"{self._package}.{name}" if self._package else None
+        if module is None or importlib.util.find_spec(module) is None:
+            return default
+        return getattr(importlib.import_module(module), attribute)
 
     def rows(self) -> Rows:
         """What its rows are called (default: rows)."""
         return Rows()
 
     def measures(self) -> tuple[Measure, ...]:
-        """The plan measures its reports show, in that order (default: how many rows, complete,
-        overdue)."""
-        return BASIC
+        """The plan measures its reports show, in that order (its ``measures.MEASURES``;
+        default: how many rows, complete, overdue)."""
+        return self._module("measures", "MEASURES", BASIC)
 
     def rules(self) -> tuple[Any, ...]:
-        """Its own gap-flag rules (``rules.Rule``), beside those every layout has (default:
-        none)."""
-        return ()
+        """Its own gap-flag rules (``rules.Rule``), beside those every layout has (its
+        ``rules.RULES``; default: none)."""
+        return self._module("rules", "RULES", ())
 
     def report(self) -> LayoutReport:
         """What it adds to the reports: its rows sheet's columns, derived sheets, charts and
-        what the Guidance says of them (default: nothing)."""
-        return LayoutReport()
+        what the Guidance says of them (its ``report.REPORT``; default: nothing)."""
+        return self._module("report", "REPORT", LayoutReport())
 
     def judgement(self) -> Judgement | None:
         """How a plan is judged from its rows where it states no position (default: None, the
@@ -157,14 +172,16 @@ class LayoutHooks:
         return ()
 
     def demo(self) -> Any:
-        """Its demo partners (a ``demo.layout_demo.LayoutDemo``; default: None, the demo has
-        none of its returns)."""
-        return None
+        """Its demo partners (a ``demo.layout_demo.LayoutDemo``: its ``demo.DEMO``; default:
+        None, the demo has none of its returns)."""
+        return self._module("demo", "DEMO", None)
 
     def samples(self, as_of: date) -> Sequence[Sample]:
         """Returns a partner might send for the round of ``as_of``, for tests: a careful
-        partner's, then one with each of its own mistakes (default: none)."""
-        return ()
+        partner's, then one with each of its own mistakes (its ``samples.samples``; default:
+        none)."""
+        made = self._module("samples", "samples", None)
+        return made(as_of) if made else ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from datetime import date
 
 from ..errors import UsageError
-from .model import Layout
+from .hooks import LayoutHooks
+from .model import DEFAULT_HOOKS, Layout
 from .rounds import Round, round_of
 
 
@@ -97,15 +98,19 @@ class Registry(Mapping[str, Layout]):
 
 
 def _attach_hooks(package: str, layout: Layout) -> None:
-    """Give ``layout`` its package's hooks (``PACKAGE.hooks.Hooks``), where it has some.
+    """Give ``layout`` its package's hooks (``PACKAGE.hooks.Hooks``, else the defaults), told
+    their package, whose modules answer the hooks named after them (``hooks.LayoutHooks``).
 
     The registry attaches them, not the declaration: the hooks load the package's rules,
     report and demo, which import the declaration, so a declaration importing its hooks
     would import upwards. (A frozen declaration is completed in place, once, as it is
     registered: its package's modules hold the same object.)"""
-    if importlib.util.find_spec(f"{package}.hooks") is None:
+    if layout.hooks is not DEFAULT_HOOKS:  # (declared with hooks of its own)
         return
-    hooks = importlib.import_module(f"{package}.hooks").Hooks()
+    if importlib.util.find_spec(f"{package}.hooks") is None:
+        hooks = LayoutHooks(package)
+    else:
+        hooks = importlib.import_module(f"{package}.hooks").Hooks(package)
     object.__setattr__(layout, "hooks", hooks)
 
 

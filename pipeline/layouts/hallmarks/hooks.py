@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ...declare.hooks import Judgement, LayoutHooks, Rows
 
 
@@ -14,21 +12,6 @@ class Hooks(LayoutHooks):
 
     def rows(self) -> Rows:
         return Rows("requirement")
-
-    def measures(self):
-        from .measures import MEASURES
-
-        return MEASURES
-
-    def rules(self):
-        from .rules import RULES
-
-        return RULES
-
-    def report(self):
-        from .report import REPORT
-
-        return REPORT
 
     def judgement(self) -> Judgement:
         from .measures import judged
@@ -41,13 +24,3 @@ class Hooks(LayoutHooks):
         from .requirements import ROWS
 
         return ROWS
-
-    def demo(self):
-        from .demo import DEMO
-
-        return DEMO
-
-    def samples(self, as_of: date):
-        from .samples import samples
-
-        return samples(as_of)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ...declare.hooks import LayoutHooks, PlanQuarters, Rows
 from ...declare.measures import BASIC, Measure, count
 from .progress import QUARTERS
@@ -19,28 +17,8 @@ class Hooks(LayoutHooks):
     def measures(self):
         return (*BASIC, NOT_UPDATED)
 
-    def rules(self):
-        from .rules import RULES
-
-        return RULES
-
-    def report(self):
-        from .report import REPORT
-
-        return REPORT
-
     def quarters(self) -> PlanQuarters:
         return QUARTERS
-
-    def demo(self):
-        from .demo import DEMO
-
-        return DEMO
-
-    def samples(self, as_of: date):
-        from .samples import samples
-
-        return samples(as_of)
 
 
 NOT_UPDATED = Measure("not_updated", "Not updated", "Open tasks (not Completed or No longer "
