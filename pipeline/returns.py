@@ -169,6 +169,9 @@ class LoadedReturn:
 
 
 STAMP_SHEET = "_pipeline"  # very hidden sheet in our templates holding the stamp
+# very hidden sheet in our templates working out their own checks (``template_checks``): never
+# a plan; and the prefix of the defined names its formulas use, which marks them as ours
+CHECKS_SHEET, CHECK_NAMES = "_checks", "chk_"
 
 
 def stamp_rows(stamp: Stamp) -> list[tuple[str, Any]]:

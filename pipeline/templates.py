@@ -25,6 +25,8 @@ from .paper import points, print_readably
 from .registers import Register, RegisterEntry, organisation_key
 from .returns import ROW, STAMP_SHEET, LoadedReturn, Stamp, records, stamp_rows
 from .severity import RAG_FILLS
+from .template_checks.guidance import input_message, write_check_rows
+from .template_checks.sheet import ChecksWriter, place_of
 from .template_paper import (
     BOX_ROWS,
     boxes_beside,
@@ -40,6 +42,7 @@ from .values import KINDS, LINE_HEIGHT, wrapped_lines
 # Empty rows offered below any carried-forward ones: a page's worth or so (a partner may
 # insert more); a few below a list the template starts with (the Hallmarks requirements)
 BLANK_ROWS, BLANK_ROWS_BELOW_A_LIST = 20, 5
+BOX_ROW = 2  # the Ready to send box's row: between the note and the header fields
 LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
 ROW_HEIGHT = 12.75  # points: Arial 10's own row height
 TITLE_HEIGHT = 18  # the title's row (14 pt), a line of it
@@ -239,6 +242,12 @@ class _TemplateWriter:
         self._guidance()
         sheet = self.book.add_worksheet(self.layout.sheet)
         sheet.activate()
+        heading = heading_row(self.layout)
+        # the template's own checks: their colours before any other's (see ``template_checks``)
+        checks = ChecksWriter(self.book, sheet, self.layout,
+                              place_of(self.layout, heading, self._last_row(heading)),
+                              stamped=self.organisation is not None)  # fmt: skip
+        checks.colour()
         # Rows as tall as Arial 10 needs (not Calibri 11's 15 pt): the top that stays frozen
         # over the table is a sixth shorter.
         sheet.set_default_row(ROW_HEIGHT)
@@ -254,8 +263,8 @@ class _TemplateWriter:
                 "what to put in each field, and each cell shows a tip when selected.")  # fmt: skip
         self._across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
-        heading = heading_row(self.layout)
         self._table(sheet, heading)
+        checks.write(BOX_ROW, first_page(self.layout) - 1, DEFAULT_FONT)
         sheet.protect(
             "",
             {"insert_rows": True, "format_columns": True, "format_rows": True, "autofilter": True},
@@ -310,6 +319,7 @@ class _TemplateWriter:
             for col, value in enumerate(values):
                 sheet.write_string(r, col, str(value), self.fmt["wrap"])
             self._fit_height(sheet, r, zip(values, GUIDANCE_WIDTHS))
+        write_check_rows(sheet, r + 2, self.layout, self.fmt, self._fit_height)
         sheet.freeze_panes(4, 0)
         self._print_setup(sheet, 3, [points(width) for width in GUIDANCE_WIDTHS])
 
@@ -379,8 +389,7 @@ class _TemplateWriter:
         lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
                     for f, width in zip(self.layout.columns, self.widths))  # fmt: skip
         sheet.set_row(table_row, max(42, ROW_HEIGHT * lines + 4))
-        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.starting_rows else BLANK_ROWS
-        last_row = table_row + len(self.rows) + blank
+        last_row = self._last_row(table_row)
         for col, f in enumerate(self.layout.columns):
             formats = {locked: self._format(f, locked) for locked in (False, True)}
             lock = f.locked or self._reported(f)  # (a cell is locked only with a value in it)
@@ -394,6 +403,11 @@ class _TemplateWriter:
             cells = zip((values.get(f.name) for f in self.layout.columns), self.widths)
             self._fit_height(sheet, r, cells)
         sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
+
+    def _last_row(self, table_row: int) -> int:
+        """The table's last row: the rows it starts with, and blank ones below them."""
+        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.starting_rows else BLANK_ROWS
+        return table_row + len(self.rows) + blank
 
     @staticmethod
     def _fit_height(sheet: Any, row: int, cells: Iterable[tuple[Any, float]]) -> None:
@@ -453,18 +467,10 @@ class _TemplateWriter:
             sheet.write_string(row, col, str(value), fmt)
 
     def _validate(self, sheet: Any, first: int, col: int, last: int, f: Field) -> None:
-        rule = self._validation(f)
-        if rule is None:
-            return
-        tip = f.help if len(f.help) <= 250 else f.help[:249] + "…"
-        rule.update(
-            {
-                "input_title": f.title[:32],
-                "input_message": tip,
-                "error_title": f.title[:32],
-                "show_error": True,
-            }
-        )
+        rule = self._validation(f) or {"validate": "any"}  # (any: for its input message)
+        rule.update({"input_title": f.title[:32], "input_message": input_message(self.layout, f)})
+        if rule["validate"] != "any":
+            rule.update({"error_title": f.title[:32], "show_error": True})
         sheet.data_validation(first, col, last, col, rule)
 
     def _validation(self, f: Field) -> dict[str, Any] | None:

@@ -99,7 +99,11 @@ def test_the_template_carries_a_very_hidden_stamp(leeds):
 
 def test_the_guidance_sheet_explains_every_field(leeds):
     guidance = openpyxl.load_workbook(leeds)["Guidance"]
-    fields = [row[0] for row in guidance.iter_rows(min_row=5, values_only=True) if row[0]]
+    fields = []
+    for row in guidance.iter_rows(min_row=5, values_only=True):
+        if not row[0]:
+            break  # (below: how the plan is checked, in ``test_self_checks``)
+        fields.append(row[0])
     assert fields == [f.title for f in LAYOUTS["p44"].fields]
     assert openpyxl.load_workbook(leeds).sheetnames[:2] == ["Guidance", "Action Plan"]
 
@@ -233,7 +237,8 @@ def test_a_partner_scrolling_the_plan_keeps_its_headings_and_what_each_row_is_in
 def test_the_long_texts_sit_beside_the_other_fields_so_the_frozen_top_stays_short(leeds):
     """A Priority 44 plan's two long texts are boxes to the right of its other fields, each
     label beside its box, on the first printed page: what stays frozen at the top is the
-    header block, under 280 points, not 460 with the boxes below it."""
+    header block and the Ready to send box above it, under 320 points, not 500 with the
+    boxes below it."""
     sheet = openpyxl.load_workbook(leeds)["Action Plan"]
     for label, box in (("Definition of problem", "H4"), ("Risks and contingency", "H11")):
         assert value_right_of(sheet, label).coordinate == box
@@ -241,7 +246,7 @@ def test_the_long_texts_sit_beside_the_other_fields_so_the_frozen_top_stays_shor
                    for r in sheet.merged_cells.ranges), box  # fmt: skip
     usual = sheet.sheet_format.defaultRowHeight
     frozen = sum(sheet.row_dimensions[r].height or usual for r in range(1, 20))
-    assert frozen <= 280, frozen
+    assert frozen <= 320, frozen
 
 
 def rag_rules(sheet, cell: str) -> dict[str, str]:
@@ -249,8 +254,9 @@ def rag_rules(sheet, cell: str) -> dict[str, str]:
     found = {}
     for cf in sheet.conditional_formatting:
         if any(cell in rng for rng in cf.sqref.ranges):
-            for rule in cf.rules:
-                found[rule.formula[0].strip('"')] = rule.dxf.fill.bgColor.rgb[-6:]
+            for rule in cf.rules:  # (an expression is a check: ``test_self_checks``)
+                if rule.type == "cellIs":
+                    found[rule.formula[0].strip('"')] = rule.dxf.fill.bgColor.rgb[-6:]
     return found
 
 

@@ -18,6 +18,7 @@ from ..findings import Finding, Severity, cell_address, shown
 from ..layouts import LAYOUTS, Field, Layout, normalise_title, squash
 from ..returns import (
     CANNOT_BE_USED,
+    CHECKS_SHEET,
     ROW,
     STAMP_SHEET,
     HeaderValue,
@@ -147,6 +148,7 @@ def _no_layout(heads: list[Sheet]) -> str:
 def _worth_reading(names: list[str]) -> list[str]:
     """The sheets that may hold the plan, and the stamp; our own Guidance and Fix list only
     when there is nothing else."""
+    names = [n for n in names if n != CHECKS_SHEET]  # (a template's own checks: no plan)
     plans = [n for n in names if normalise_title(n) not in _NOT_PLANS]
     return plans if any(n != STAMP_SHEET for n in plans) else names
 
