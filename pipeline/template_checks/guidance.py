@@ -40,7 +40,7 @@ def check_rows(layout: Layout, stamped: bool = True) -> list[tuple[str, ...]]:
     for reason in dict.fromkeys(RETURN_ONLY[r] for r in later):
         rules = [r for r in later if RETURN_ONLY[r] == reason]
         said = [rule_words(r) for r in rules]
-        levels = "/".join(dict.fromkeys(word(w.severity) for w in said))
+        levels = " or ".join(dict.fromkeys(word(w.severity) for w in said))
         rows.append((REASONS[reason], ON_RETURN, levels, "; ".join(w.title for w in said),
                      reason))  # fmt: skip
     return rows
