@@ -57,7 +57,7 @@ bench-paired: $(INSTALLED)
 	$(BIN)/python bench/paired.py $(BASE)
 
 templates: $(INSTALLED)
-	for layout in $$($(BIN)/python -c "from pipeline.layouts import LAYOUTS; print(*LAYOUTS)"); do \
+	for layout in $$($(BIN)/python -c "from pipeline.declare import LAYOUTS; print(*LAYOUTS)"); do \
 		$(BIN)/pipeline templates --layout $$layout --out workbook_templates || exit 1; \
 	done
 

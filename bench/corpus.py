@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
+from pipeline.declare.quarters import quarter_of
 from pipeline.layouts.p44.demo import actions as p44_actions
 from pipeline.layouts.p44.demo import header as p44_header
-from pipeline.layouts.quarters import quarter_of
 from pipeline.layouts.three_year.demo import tasks as three_year_tasks
-from pipeline.templates import write_template
+from pipeline.templates.writer import write_template
 
 AS_OF = date(2026, 11, 20)
 PLAN_START = 2025

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import AS_OF, CORPORA, build  # noqa: E402
 
 OUT = ROOT / "outbox" / "bench"
-WRITER = "PIPELINE_WRITER"  # (report.writer.ENVIRONMENT: "fast" or "plain")
+WRITER = "PIPELINE_WRITER"  # (report.engine.ENVIRONMENT: "fast" or "plain")
 START = "PIPELINE_START_METHOD"  # (children.ENVIRONMENT: "spawn" as on Windows and macOS)
 PIPELINE = [sys.executable, "-m", "pipeline"]
 TARGETS = {  # (what is measured against 4c0be98 is bench/paired.py's: make bench-paired)

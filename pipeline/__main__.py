@@ -1,6 +1,6 @@
 """``python -m pipeline`` runs the command line."""
 
-from .cli import main
+from .cli.commands import main
 
 if __name__ == "__main__":  # (not again in a process spawned from it, which imports this)
     main()

@@ -18,8 +18,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .findings import REQUIRED, TOO_LONG, Finding, Severity, shown
-from .layouts import LAYOUTS, Field, Layout
+from .declare import LAYOUTS, Field, Layout
+from .declare.findings import REQUIRED, TOO_LONG, Finding, shown
+from .declare.severity import RED
 from .returns import ROW, HeaderValue, LoadedReturn
 from .values import (
     CELL_LIMIT,
@@ -192,7 +193,7 @@ def _too_long(
 ) -> Finding:
     where = "" if sheet_row is None else f" (row {sheet_row + 1})"
     return Finding(
-        Severity.ERROR,
+        RED,
         TOO_LONG,
         f"{field.title}{where} is {cell_length(value):,} characters long, more than a cell "
         f"can hold: shorten it (a cell holds at most {CELL_LIMIT:,} characters). Until then it "
@@ -217,7 +218,7 @@ def _finding(
     if check == "not_nullable":
         where = "" if sheet_row is None else f" (row {sheet_row + 1})"
         return Finding(
-            Severity.ERROR,
+            RED,
             REQUIRED,
             f"{field.title} is required but empty{where}: {field.help}",
             file=loaded.source.name,
@@ -228,7 +229,7 @@ def _finding(
             row=sheet_row,
         )
     return Finding(
-        Severity.ERROR,
+        RED,
         check,
         problem_sentence(field, value),
         file=loaded.source.name,

@@ -1,6 +1,6 @@
 """One family of errors for everything a user can get wrong; the CLI translates it once.
 
-Problems inside a return are not errors: they are findings (``pipeline.findings``), data
+Problems inside a return are not errors: they are findings (``pipeline.declare.findings``), data
 that the run reports and carries on past.
 """
 

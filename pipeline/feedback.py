@@ -24,22 +24,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import finding_words
-from .files import FEEDBACK_MARK
-from .findings import TOO_LONG, Finding, Severity
-from .flags import FROM_FINDINGS, NO_RETURN, TURNED_DOWN
-from .intake import ACCEPTED, REJECTED, WITH_FINDINGS
-from .isolation import ISOLATED, Isolation, Running, run_isolated, start_isolated
-from .messages import SEPARATOR as ATTACHED
+from .declare.findings import TOO_LONG, Finding
+from .declare.rules import TURNING_DOWN, finding_rule
+from .declare.severity import AMBER, RED, SEVERITIES
+from .inbox.intake import ACCEPTED, REJECTED, WITH_FINDINGS
+from .inbox.messages import SEPARATOR as ATTACHED
+from .inbox.registers import organisation_key
 from .naming import safe_stem, sheet_ref, visible_lines
-from .registers import organisation_key
-from .severity import AMBER, RED, SEVERITIES, level
-from .templates import DEFAULT_FONT
-from .timing import count
+from .paper import DEFAULT_FONT
+from .round.flags import FROM_FINDINGS, NO_RETURN, TURNED_DOWN
+from .system.files import FEEDBACK_MARK
+from .system.isolation import ISOLATED, Isolation, Running, run_isolated, start_isolated
+from .system.timing import count
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
 if TYPE_CHECKING:  # (workers import this module: it stays light)
-    from .plans import Flag
+    from .round.plans import Flag
 
 FIX_LIST = "Fix list"
 USED = (ACCEPTED, WITH_FINDINGS)  # a file whose return the round uses
@@ -80,13 +80,13 @@ class FixItem:
     @classmethod
     def of_finding(cls, f: Finding) -> FixItem:
         """A finding's line: its level, its message, its rule's what-to-do."""
-        return cls(level(f.severity).word, f.sheet, f.cell, f.field, f.message,
-                   finding_words(f.rule).to_do, f.rule, f.read_as, f.cells)  # fmt: skip
+        return cls(f.severity.word, f.sheet, f.cell, f.field, f.message,
+                   finding_rule(f.rule).to_do, f.rule, f.read_as, f.cells)  # fmt: skip
 
     @classmethod
     def of_flag(cls, flag: Flag) -> FixItem:
         """A gap flag's line: its level, its rule's title, its message and what to do."""
-        return cls(level(flag.severity).word, flag.sheet, flag.cell, flag.rule_title,
+        return cls(flag.severity.word, flag.sheet, flag.cell, flag.rule_title,
                    flag.message, flag.to_do, flag.rule)  # fmt: skip
 
     @property
@@ -122,7 +122,7 @@ class FeedbackJob:
     @property
     def turned_down(self) -> bool:
         """Whether its file could not be used at all (its feedback is the Fix list alone)."""
-        return any(f.severity is Severity.REJECTED for f in self.findings)
+        return any(f.rule in TURNING_DOWN for f in self.findings)
 
     @property
     def written_before(self) -> bool:
@@ -177,7 +177,7 @@ def jobs_for(
         )
         loaded = receipt.loaded
         owner = None
-        if receipt.status == REJECTED:  # whose it is, where it says (``pipeline.owners``)
+        if receipt.status == REJECTED:  # whose it is, where it says (``pipeline.inbox.owners``)
             matched = receipt.owner
             owner = (matched.layout, organisation_key(matched.organisation)) if matched else None
         elif loaded.layout and loaded.organisation:
@@ -250,7 +250,7 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     """Write one feedback copy and return its path: the partner's file with its cells marked
     and the Fix list put first, or the Fix list alone (saying ``why``)."""
     from . import xlsx
-    from .files import atomic_path
+    from .system.files import atomic_path
 
     note = None
     if job.markup if markup is None else markup:
@@ -279,7 +279,7 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
 
 
 def _why_no_markup(job: FeedbackJob) -> str:
-    if any(f.severity is Severity.REJECTED for f in job.findings):
+    if any(f.rule in TURNING_DOWN for f in job.findings):
         return "Your file could not be used at all, so here is what to do about it."
     if not job.findings:
         return (

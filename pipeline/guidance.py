@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from .layouts import Field, Kind, Layout
-from .layouts.quarters import financial_quarter_name, financial_quarter_of
+from .declare import Field, Kind, Layout
+from .declare.quarters import financial_quarter_name, financial_quarter_of
 from .values import KINDS, uk
 
 GUIDANCE_COLUMNS = ("Field", "Where", "Required", "Kind", "What to put", "Allowed values")
@@ -50,19 +50,21 @@ def _where(layout: Layout, field: Field) -> str:
     for band in layout.bands:
         names = [f.name for f in layout.columns]
         if names.index(band.first) <= names.index(field.name) <= names.index(band.last):
-            return f"{layout.row_noun.title()}s table, {band.title}"
-    return f"{layout.row_noun.title()}s table"
+            return f"{layout.hooks.rows().noun.title()}s table, {band.title}"
+    return f"{layout.hooks.rows().noun.title()}s table"
 
 
 def guidance_rows(layout: Layout, near: date | None = None) -> list[tuple[Any, ...]]:
     """One row per field: title, where it goes, required, kind, help, allowed values (their
     examples near the day ``near``, where given)."""
     rows = []
-    quarters = [f for f in layout.fields if f.quarter is not None]
+    quarters = layout.hooks.quarters()
+    columns = quarters.columns if quarters else ()
     for f in layout.fields:
-        if f.quarter is not None and f.quarter > 1:
+        if f.name in columns[1:]:
             continue  # the other quarters read exactly as the first; one row says it for all
-        title = f"{f.title} … {quarters[-1].title}" if f.quarter == 1 else f.title
+        last = layout.field(columns[-1]).title if columns else ""
+        title = f"{f.title} … {last}" if columns and f.name == columns[0] else f.title
         rows.append(
             (
                 title,

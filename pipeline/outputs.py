@@ -25,11 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .background import Background
-from .children import context
 from .errors import PipelineError
-from .files import need_file_place, need_folder, remove_stale, stale, write_problem
-from .timing import stage
+from .system.background import Background
+from .system.children import context
+from .system.files import need_file_place, need_folder, remove_stale, stale, write_problem
+from .system.timing import stage
 
 _STORE_SIDECARS = ("-journal", "-wal", "-shm")
 

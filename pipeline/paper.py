@@ -1,5 +1,6 @@
-"""Printing on A4 so that it can be read: how wide a column prints, and the one rule every
-sheet the pipeline writes (the workbook's and the templates') is printed by.
+"""How every workbook the pipeline writes looks, on screen and on paper: the house font and
+xlsxwriter's options (``workbook_options``), how wide a column prints, and the one rule every
+sheet (the workbook's and the templates') is printed by, so that A4 can be read.
 
 Our text is 10 pt, so a sheet printed at 80% or more shows nothing under 8 pt. A sheet that
 fits one page wide at that scale is fitted to it: portrait where it fits portrait (a page
@@ -15,6 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+_OPTIONS = {
+    # Values are written with typed methods; text must never turn into a formula or a link.
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+# Column widths are counted in the default font's characters: Arial's, which LibreOffice has
+# everywhere (as Liberation Sans), where Calibri's stand-in there is far wider and would
+# shrink every printed page.
+DEFAULT_FONT = {"font_name": "Arial", "font_size": 10}
+
+
+def workbook_options(**more: object) -> dict[str, object]:
+    """xlsxwriter's options for every workbook we write, and ``more``: a new dict each time
+    (xlsxwriter adds to the default font's)."""
+    return {**_OPTIONS, "default_format_properties": dict(DEFAULT_FONT), **more}
+
 
 # The width inside the margins (0.4 inch each side), in points.
 A4_WIDTH = {"landscape": 842 - 2 * 0.4 * 72, "portrait": 595 - 2 * 0.4 * 72}

@@ -13,7 +13,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from .findings import Finding, Severity, cell_address
+from .declare.findings import Finding, cell_address
+from .declare.formulas import PREFIX
+from .declare.rules import TURNING_DOWN
+from .declare.severity import RED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +56,7 @@ def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Envelope:
-    """The email message a file arrived attached to (see ``pipeline.messages``): the message
+    """The email message a file arrived attached to (see ``pipeline.inbox.messages``): the message
     file's name as shown, who sent it (their address as written), when, and its subject."""
 
     message: str
@@ -126,7 +129,8 @@ class LoadedReturn:
 
     ``rows`` holds one row per action or task: a column per field found (normalised values)
     plus ``_row``; ``columns`` maps each field found to its zero-based sheet column, so any
-    value's cell can be named. A rejected return has a REJECTED finding and no data.
+    value's cell can be named. A rejected return has a finding of a rule that turns a file
+    down (``rules.Rule.rejects``), Red, and no data.
     """
 
     source: SourceFile
@@ -143,12 +147,12 @@ class LoadedReturn:
     @property
     def rejected(self) -> bool:
         """True when the file cannot be used at all."""
-        return any(f.severity is Severity.REJECTED for f in self.findings)
+        return any(f.rule in TURNING_DOWN for f in self.findings)
 
     @property
     def reason(self) -> str | None:
         """Why the file was rejected, as a sentence."""
-        return next((f.message for f in self.findings if f.severity is Severity.REJECTED), None)
+        return next((f.message for f in self.findings if f.rule in TURNING_DOWN), None)
 
     def value(self, name: str) -> Any:
         """A header field's normalised value, or None."""
@@ -161,17 +165,19 @@ class LoadedReturn:
         return None if col is None else cell_address(row, col)
 
     def reject(self, rule: str, message: str) -> LoadedReturn:
-        """Mark the return unusable with a one-sentence reason; returns self."""
-        self.findings.append(
-            Finding(Severity.REJECTED, rule, message, file=self.source.name, sheet=self.sheet)
-        )
+        """Mark the return unusable with a one-sentence reason, a finding of ``rule`` (one that
+        turns a file down); returns self."""
+        if rule not in TURNING_DOWN:
+            raise ValueError(f"{rule!r} is not a rule that turns a file down (rules.FINDINGS)")
+        self.findings.append(Finding(RED, rule, message, file=self.source.name, sheet=self.sheet))
         return self
 
 
 STAMP_SHEET = "_pipeline"  # very hidden sheet in our templates holding the stamp
-# very hidden sheet in our templates working out their own checks (``template_checks``): never
+# very hidden sheet in our templates working out their own checks (``templates.checks``): never
 # a plan; and the prefix of the defined names its formulas use, which marks them as ours
-CHECKS_SHEET, CHECK_NAMES = "_checks", "chk_"
+CHECKS_SHEET, CHECK_NAMES = "_checks", PREFIX
+HOW_CHECKED_SHEET = "How your plan is checked"  # our templates' list of the rules: no plan
 
 
 def stamp_rows(stamp: Stamp) -> list[tuple[str, Any]]:

@@ -16,26 +16,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import feedback
-from .children import frozen_heap, start_method
-from .consolidation import consolidate
-from .due import Dues, due_dates
+from .declare import LAYOUTS
+from .declare.rounds import Round
 from .errors import UsageError
-from .files import scratch_folder
-from .inbox import Entry, read_file, walk
-from .intake import UNCOUNTED, Receipt, receive, settle
-from .isolation import ISOLATED, Isolation
-from .layouts import LAYOUTS
-from .layouts.rounds import Round, round_of
-from .messages import unpack
-from .notices import NOTICE, notice_of
+from .inbox.intake import UNCOUNTED, Receipt, receive, settle
+from .inbox.messages import unpack
+from .inbox.periods import count_once, in_play, round_for_files
+from .inbox.registers import organisation_key, read_registers
+from .inbox.walk import Entry, read_file, walk
 from .outputs import Outputs, write_and_record
-from .periods import count_once, in_play, round_for_files
-from .plans import TRAIL_ROUNDS, Consolidation
-from .progress import Progress
-from .registers import organisation_key, read_registers
-from .round_records import round_records
+from .round.consolidation import consolidate
+from .round.due import Dues, due_dates
+from .round.notices import NOTICE, notice_of
+from .round.plans import TRAIL_ROUNDS, Consolidation
+from .round.records import round_records
 from .store.shown import REGISTER
-from .timing import stage
+from .system.children import frozen_heap, start_method
+from .system.files import scratch_folder
+from .system.isolation import ISOLATED, Isolation
+from .system.progress import Progress
+from .system.timing import stage
 
 if TYPE_CHECKING:
     from .demo.generate import DemoRound
@@ -88,11 +88,6 @@ def run_rounds(
                           store_path=store_path, due=round_.due)  # fmt: skip
 
 
-def rounds_at(as_of: date) -> dict[str, Round]:
-    """Each layout's round at ``as_of``."""
-    return {name: round_of(layout.cadence, as_of) for name, layout in LAYOUTS.items()}
-
-
 def run(
     inbox: Path,
     outbox: Path,
@@ -111,12 +106,12 @@ def run(
 
     The round's picture includes returns read by earlier runs in the same round, even if
     their files have since left the inbox; a file counted in an earlier round is listed as
-    such and counted again in none (``pipeline.periods``). ``due`` is when returns were due
+    such and counted again in none (``pipeline.inbox.periods``). ``due`` is when returns were due
     (for the tracker): a date for every layout, or rules giving each layout's date in its
-    round. A return is late only when evidence says it arrived after it (``pipeline.arrival``;
+    round. A return is late only when evidence says it arrived after it (``pipeline.inbox.arrival``;
     ``file_times``: the team's rule that file times are arrival times).
     ``on_file(done, total)`` is called after each file is read; ``progress`` is told of each
-    stage's work as it goes (see ``pipeline.progress``). Files are read in isolated
+    stage's work as it goes (see ``pipeline.system.progress``). Files are read in isolated
     worker processes (see ``isolation``). The inbox is only read; the pipeline's own outputs
     are never read from it.
 
@@ -125,8 +120,8 @@ def run(
     where and that nothing was changed; no temporary file is left behind, and what an earlier
     run that was killed left is tidied away.
     """
+    from .report.engine import choose
     from .report.workbook import check_layouts, write_consolidated
-    from .report.writer import choose
     from .store import DEFAULT_STORE
 
     as_of = as_of or date.today()
@@ -265,7 +260,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     file and plan records to save."""
     from .store import Store
 
-    rounds = rounds_at(as_of)
+    rounds = LAYOUTS.rounds_at(as_of)
     copies = scratch / "copies"
     copies.mkdir()
     with Store.open(outputs.store) as store:
@@ -332,7 +327,8 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
     for r in sorted(receipts, key=lambda r: r.status in UNCOUNTED):
         if not r.source.sha256:  # not read (a folder, a link, a file being copied): not kept
             continue
-        layout = r.checked.layout if r.checked else None
+        # a rejected file belongs to its owner's round, where its owner is told of it
+        layout = r.owner.layout if r.owner else r.checked.layout if r.checked else None
         yield FileRecord(
             path=r.source.path,
             name=r.source.name,
@@ -346,6 +342,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             checked=None if r.status in UNCOUNTED else r.checked,
             copy=r.copy,
             arrival=r.arrival,
+            layout=layout,
         )
 
 

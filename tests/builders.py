@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook, write_csv
-from pipeline.layouts import LAYOUTS
-from pipeline.registers import read_register
-from pipeline.templates import make_templates
+from pipeline.inbox.registers import read_register
+from pipeline.templates.writer import make_templates
 
 AS_OF = date(2026, 11, 20)  # a Friday; the plan quarter is 7 for plans starting 2025
 

@@ -19,8 +19,8 @@ import sqlite3
 import threading
 import time
 
-from pipeline.background import Background
-from pipeline.isolation import Isolation, run_isolated
+from pipeline.system.background import Background
+from pipeline.system.isolation import Isolation, run_isolated
 
 A_LONG_TIME = 60.0  # longer than any test waits
 

@@ -45,7 +45,7 @@ import pytest
 from builders import write_registers
 from filelock import FileLock
 
-from pipeline import libreoffice as office
+from pipeline.system import libreoffice as office
 
 LIBREOFFICE_FIXTURES = {"libreoffice", "soffice"}
 
@@ -149,7 +149,7 @@ def demo_round(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Pat
         if not done.exists():
             from click.testing import CliRunner
 
-            from pipeline.cli import cli
+            from pipeline.cli.commands import cli
 
             result = CliRunner().invoke(cli, ["demo", "--dir", str(shared / "demo")])
             assert result.exit_code == 0, result.output

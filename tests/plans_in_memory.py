@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checking import check_returns
-from pipeline.consolidation import consolidate
-from pipeline.intake import Receipt, settle
-from pipeline.layouts import LAYOUTS
-from pipeline.plans import Consolidation, Plan
-from pipeline.registers import Register, RegisterEntry
+from pipeline.declare import LAYOUTS
+from pipeline.inbox.intake import Receipt, settle
+from pipeline.inbox.registers import Register, RegisterEntry
 from pipeline.returns import ROW, HeaderValue, LoadedReturn, PlainRows, SourceFile, as_frame
-from pipeline.templates import header_places, heading_row
+from pipeline.round.consolidation import consolidate
+from pipeline.round.plans import Consolidation, Plan
+from pipeline.templates.paper import header_places, heading_row
 from pipeline.values import read_value
 
 

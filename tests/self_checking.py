@@ -35,18 +35,19 @@ from openpyxl.formula.tokenizer import Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
-from pipeline.consolidation import consolidate
+from pipeline.declare import LAYOUTS
+from pipeline.declare.quarters import financial_quarter_of
+from pipeline.declare.severity import SEVERITIES, Severity
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.feedback import jobs_for
-from pipeline.intake import EARLIER_PERIOD
-from pipeline.isolation import Isolation
-from pipeline.layouts import LAYOUTS
-from pipeline.layouts.quarters import financial_quarter_of
-from pipeline.registers import read_register, read_registers
+from pipeline.inbox.intake import EARLIER_PERIOD
+from pipeline.inbox.registers import read_register, read_registers
 from pipeline.returns import CHECKS_SHEET
+from pipeline.round.consolidation import consolidate
 from pipeline.run import check_files
-from pipeline.severity import SEVERITIES, level
-from pipeline.templates import BOX_ROW, make_templates, template_name
+from pipeline.system.isolation import Isolation
+from pipeline.templates import make_templates, template_name
+from pipeline.templates.workbook import BOX_ROW
 from pipeline.values.dates import is_fy_quarter
 
 EVAL_SHEET = "Evaluated"
@@ -201,9 +202,9 @@ def pipeline_says(paths: list[Path], registers: dict[str, Path], folder: Path,
         one = said[path.name] = Said()
         for job in jobs_for([receipt], folder / "feedback", consolidation.flags):
             for finding in job.findings:
-                one.items[(finding.rule, finding.cell)] = level(finding.severity).word
+                one.items[(finding.rule, finding.cell)] = Severity.of(finding.severity).word
             for flag in job.flags:
-                one.items[(flag.rule, flag.cell)] = level(flag.severity).word
+                one.items[(flag.rule, flag.cell)] = Severity.of(flag.severity).word
         if receipt.status == EARLIER_PERIOD:
             one.items[("earlier-period", _own_period_cell(receipt))] = "Red"
         one.coloured = cells_of(one.items)

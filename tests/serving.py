@@ -11,7 +11,7 @@ from pathlib import Path
 
 from builders import AS_OF, write_registers
 
-from pipeline.registers import read_registers
+from pipeline.inbox.registers import read_registers
 from pipeline.serve import ServeSettings
 from pipeline.serve.links import Link, round_links
 from pipeline.serve.start import store_password

@@ -24,10 +24,10 @@ from click.testing import CliRunner
 from message_builders import outlook_msg
 from workbook_reading import sheet_records, tracker
 
-from pipeline.arrival import RECEIVED_MEANS, Clues, arrival_of, folder_date
-from pipeline.cli import cli
-from pipeline.intake import copy_marks, counted_first, likely_arrival
-from pipeline.layouts import LAYOUTS
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
+from pipeline.inbox.arrival import RECEIVED_MEANS, Clues, arrival_of, folder_date
+from pipeline.inbox.intake import copy_marks, counted_first, likely_arrival
 from pipeline.returns import Envelope
 from pipeline.run import run
 
@@ -239,6 +239,12 @@ def test_returns_saved_from_outlook_the_monday_after_a_friday_deadline_are_not_l
                                     policy=email.policy.default)  # fmt: skip
     text = mail.get_body(("plain",)).get_content()
     assert "Nothing is missing and nothing must be fixed." in text and "Returned late" not in text
+    salford = email.message_from_bytes((outbox / "mail" / "p44-Salford.eml").read_bytes(),
+                                       policy=email.policy.default)  # fmt: skip
+    text = salford.get_body(("plain",)).get_content()  # nothing came: its day is past
+    assert (
+        f"Your return for fortnight 16/11/2026 to 29/11/2026 was due by {friday:%d/%m/%Y}." in text
+    )
 
 
 def test_a_return_saved_in_the_folder_of_a_day_after_the_due_date_is_late(tmp_path, inbox):
@@ -445,7 +451,7 @@ def test_the_demo_knows_when_each_return_arrived_and_the_late_ones_are_late(demo
                  if "Gateshead" in r["File"]}  # fmt: skip
     assert [s for name, s in gateshead.items() if name.startswith("Copy of")] == ["duplicate"]
     layouts = [t for t in tracker(path).values() if t["Expected"]]
-    late = [o for x in LAYOUTS.values() if x.demo_partners for o in x.demo_partners.late]
+    late = [o for x in LAYOUTS.values() if x.hooks.demo() for o in x.hooks.demo().late]
     assert sum(t["Late"] for t in layouts) == len(late) > 0
     assert all(t["Due"].date() == date(2026, 11, 18) for t in layouts)
     assert all(t["Arrival not known"] == 0 for t in layouts)

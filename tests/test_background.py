@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from pipeline.background import Background
 from pipeline.errors import PipelineError
+from pipeline.system.background import Background
 
 
 def _sum_of(numbers: list[int]) -> int:

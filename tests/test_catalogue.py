@@ -13,18 +13,20 @@ from builders import AS_OF, action, p44_return
 from click.testing import CliRunner
 from workbook_reading import sheet_records
 
-from pipeline.catalogue import FINDINGS, FINDINGS_BY_ID
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare.findings import Finding, Flag
+from pipeline.declare.rules import FINDINGS, FINDINGS_BY_ID
+from pipeline.declare.severity import AMBER, RED
 from pipeline.feedback import FIX_LIST
-from pipeline.flags import every_rule
+from pipeline.round.flags import every_rule
 from pipeline.run import check_files, run
 from pipeline.values import KINDS
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 # where code names the rule of a finding it makes: reject("rule", …), notes.warn("rule", …),
-# notes.error("rule", …), Finding(Severity.X, "rule", …), and a constant that names one
+# notes.error("rule", …), Finding(RED, "rule", …), and a constant that names one
 _RULE_NAMED = (
-    re.compile(r'(?:(?:reject|warn|error)\(\s*|Severity\.[A-Z]+,\s*)"([a-z]+(?:-[a-z]+)*)"'),
+    re.compile(r'(?:(?:reject|warn|error)\(\s*|\b(?:RED|AMBER),\s*)"([a-z]+(?:-[a-z]+)*)"'),
     re.compile(r'^[A-Z_]+ = "([a-z-]+)"\s+# the (?:code|rule) of a finding', re.MULTILINE),
 )
 
@@ -76,3 +78,23 @@ def test_the_gap_flags_sheet_says_what_to_do_in_the_rules_words(tmp_path, inbox)
     by_rule = {r["Rule"]: r for r in rows}
     rule = next(rule for rule, _ in every_rule() if rule.id == "red-without-contingency")
     assert by_rule[rule.title]["What to do"] == rule.to_do
+
+
+def test_a_file_that_cannot_be_used_is_rejected_by_status_and_its_finding_is_red(tmp_path):
+    # one scale for everything: Red or Amber; being turned down is what became of the file
+    note = tmp_path / "covering note.txt"
+    note.write_text("Please find our plan attached.", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(note), "--json"])
+    [said] = json.loads(result.output)
+    assert result.exit_code == 1 and said["status"] == "rejected"
+    [finding] = said["findings"]
+    assert (finding["severity"], finding["rule"], finding["title"]) == (
+        "red", "unreadable", "Cannot be used")  # fmt: skip
+    assert FINDINGS_BY_ID["unreadable"].rejects
+
+
+def test_a_finding_kept_by_an_older_store_is_read_on_the_one_scale():
+    kept = {"error": RED, "rejected": RED, "warning": AMBER, "red": RED, "Amber": AMBER}
+    assert {word: Finding(word, "required", "").severity for word in kept} == kept
+    assert Finding("error", "required", "", gap="red").gap is RED
+    assert Flag("Leeds", "p44", "amber", "return-stale", "").severity is AMBER

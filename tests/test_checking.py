@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builders import action, p44_return, task, three_year_return
 
-from pipeline.findings import Severity
+from pipeline.declare.severity import RED
 from pipeline.run import check_files
 
 
@@ -15,7 +15,7 @@ def findings_of(path):
 
 def test_an_impossible_date_is_an_error_at_its_cell(inbox):
     [finding] = findings_of(p44_return(inbox, rows=[action("A01", start_date="31/02/2026")]))
-    assert finding.severity is Severity.ERROR
+    assert finding.severity is RED
     assert (finding.sheet, finding.cell, finding.field) == ("Action Plan", "F20", "Start date")
     assert finding.value == "31/02/2026"
     assert finding.message == (

@@ -12,7 +12,7 @@ from builders import AS_OF, action, p44_return, three_year_return
 from click.testing import CliRunner
 from workbook_reading import main_table, sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 
 REQUIRED_COLUMNS = {
     "Overview": ["Organisation", "Layout", "Received", "Date of update", "Days since update",
@@ -158,7 +158,7 @@ def test_of_two_returns_from_one_partnership_the_later_is_used(tmp_path, inbox):
     log = {r["File"]: r["Status"] for r in sheet_records(path, "Returns Log")}
     assert log == {"early.xlsx": "superseded", "late.xlsx": "accepted"}
     [leeds] = sheet_records(path, "Overview")
-    assert leeds["Actions / tasks"] == 1
+    assert leeds["Actions"] == 1  # (a round of actions alone)
 
 
 def test_check_exits_0_when_every_file_would_be_accepted(inbox):
@@ -166,7 +166,7 @@ def test_check_exits_0_when_every_file_would_be_accepted(inbox):
     result = invoke("check", path)
     assert result.exit_code == 0
     assert "Leeds return.xlsx: accepted with findings (Leeds)" in result.output
-    assert 'warning Action Plan!H20: Status: read "done" as "Complete"' in result.output
+    assert 'Amber   Action Plan!H20: Status: read "done" as "Complete"' in result.output
 
 
 def test_check_exits_1_when_any_file_would_be_rejected_and_says_why(inbox):
@@ -185,7 +185,7 @@ def test_check_json_gives_every_finding_with_its_cell(inbox):
     [report] = json.loads(result.output)
     assert report["status"] == "accepted with findings"
     [finding] = report["findings"]
-    assert finding == {**finding, "sheet": "Action Plan", "cell": "E20", "severity": "error",
+    assert finding == {**finding, "sheet": "Action Plan", "cell": "E20", "severity": "red",
                        "field": "Lead officer", "rule": "required"}  # fmt: skip
     for text in ("not_nullable", "SchemaError", "failure_case", "isin"):
         assert text not in result.output

@@ -16,8 +16,8 @@ from builders import AS_OF, p44_return, write_registers
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from pipeline.cli import cli
-from pipeline.inbox import printable
+from pipeline.cli.commands import cli
+from pipeline.inbox.walk import printable
 from pipeline.naming import plain, safe_sheet_name, visible, visible_lines
 
 # What a partner's cell holds once Excel has saved ESC ] 0 ; pwn BEL: a terminal's "set the

@@ -24,11 +24,11 @@ from click.testing import CliRunner
 from message_builders import eml
 from workbook_reading import sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.feedback import FIX_LIST
-from pipeline.isolation import Isolation
 from pipeline.reading.loader import load
 from pipeline.run import run
+from pipeline.system.isolation import Isolation
 
 SAVE_THE_WORKBOOK = "save the workbook itself (.xlsx) and send that."
 

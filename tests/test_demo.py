@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from workbook_reading import flags, sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 
 
 def test_the_demo_round_shows_the_mistakes_real_people_make(demo_round):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli import cli
-from pipeline.layouts import LAYOUTS
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -17,8 +17,8 @@ from message_builders import SENT, eml, outlook_msg
 from openpyxl.utils.cell import range_boundaries
 from workbook_reading import sheet_records
 
-from pipeline.cli import cli
-from pipeline.messages import ENVELOPE_MEANS, MOST_ATTACHMENTS, open_message
+from pipeline.cli.commands import cli
+from pipeline.inbox.messages import ENVELOPE_MEANS, MOST_ATTACHMENTS, open_message
 from pipeline.reading.workbook import Unreadable
 from pipeline.run import run
 

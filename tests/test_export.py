@@ -21,12 +21,12 @@ import pytest
 from click.testing import CliRunner
 from workbook_reading import main_table
 
-from pipeline import travel
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS, Field
 from pipeline.export import export
 from pipeline.export.columns import tables
 from pipeline.export.dictionary import dictionary, in_readme
-from pipeline.layouts import LAYOUTS, Field
+from pipeline.round import travel
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 DUCKDB_TYPES = {"text": "VARCHAR", "date": "DATE", "datetime": "TIMESTAMP",
@@ -89,7 +89,7 @@ def test_every_round_of_the_demo_is_in_the_tables_as_its_workbook_showed_it(demo
                 for name, rows in tables_.items()}  # fmt: skip
         layouts = [LAYOUTS[layout] for layout, _ in sorted(run)]
         sheets = ["Overview", "Returns Log", "Findings", "Gap Flags",
-                  *(x.rows_sheet for x in layouts)]  # fmt: skip
+                  *(x.hooks.rows().sheet_name for x in layouts)]  # fmt: skip
         shown = workbook_tables(workbook_of(folder, as_of), sheets)
         _same_plans(shown["Overview"], mine["plans"])
         _same_rows(shown, mine["rows"], layouts)
@@ -121,6 +121,8 @@ def _same_plans(overview: list[dict], plans: list[dict]) -> None:
     """The Overview's row for each organisation says what its plan's row says."""
     assert len(overview) == len(plans)
     short = {x.short_title: x for x in LAYOUTS.values()}
+    shown = {row["Layout"] for row in overview}
+    in_round = [x for x in LAYOUTS.values() if x.short_title in shown]  # (as titles say)
     mine = {(p["layout"], p["organisation"]): p for p in plans}
     for row in overview:
         layout = short[row["Layout"]]
@@ -134,8 +136,9 @@ def _same_plans(overview: list[dict], plans: list[dict]) -> None:
         assert row["Previous confidence"] == plan["previous_position"]
         assert (row["Direction"] or "").split(" ", 1)[-1] == (plan["direction"] or "")
         assert (row["Red flags"], row["Amber flags"]) == (plan["red_flags"], plan["amber_flags"])
-        for measure in layout.measures:
-            assert row[measure.title] == plan[measure.name], (row["Organisation"], measure.name)
+        for measure in layout.hooks.measures():
+            title = measure.heading(in_round)
+            assert row[title] == plan[measure.name], (row["Organisation"], measure.name)
 
 
 def _same_rows(shown: dict[str, list[dict]], rows: list[dict], layouts: list) -> None:
@@ -143,7 +146,7 @@ def _same_rows(shown: dict[str, list[dict]], rows: list[dict], layouts: list) ->
     the status it had last round and what changed, as the rows table has them."""
     for layout in layouts:
         reference = layout.field(layout.reference).reported_as
-        sheet = shown[layout.rows_sheet]
+        sheet = shown[layout.hooks.rows().sheet_name]
         mine = [r for r in rows if r["layout"] == layout.name]
         assert len(sheet) == len(mine) > 0
         said = Counter((r["Organisation"], r[reference], r["Status last round"], r["Changed"],

@@ -11,10 +11,10 @@ import pandas as pd
 from builders import action, p44_return, the_clock_moves_on
 from click.testing import CliRunner
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.feedback import FIX_LIST, jobs_for, write_all
-from pipeline.layouts import LAYOUTS
 from pipeline.reading import load
 from pipeline.run import check_files
 

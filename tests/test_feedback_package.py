@@ -13,9 +13,9 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from python_calamine import CalamineWorkbook
 from test_feedback import comments_in, feedback_for
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.feedback import FIX_LIST
-from pipeline.layouts import LAYOUTS
 from pipeline.reading import load
 
 MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"

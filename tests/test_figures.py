@@ -23,6 +23,8 @@ AS_OF = date(2026, 11, 20)
 DONE = {"Complete", "Evaluation"}  # an action complete
 CLOSED = DONE | {"Cancelled"}  # an action finished
 LIVE = {"Planned", "Ongoing"}
+# the Overview's count of rows, titled by the rows of the round's layouts, each once
+ROWS = "Requirements / actions / tasks"
 TASK_CLOSED = {"Completed", "No longer relevant"}
 
 
@@ -142,7 +144,7 @@ def test_every_partnership_figure_on_the_overview_agrees_with_its_actions(demo):
         entry = partnerships[name]
         if o["Received"] == "No":
             assert name not in demo["actions"]
-            assert [o[k] for k in ("Actions / tasks", "Complete", "Overdue", "Live impact",
+            assert [o[k] for k in (ROWS, "Complete", "Overdue", "Live impact",
                                    "Delivered impact")] == [None] * 5  # fmt: skip
             header = {"Baseline (BCS comparator crimes)": int(entry["baseline_crimes"]),
                       "Reduction target (%)": float(entry["reduction_target_pct"])}  # fmt: skip
@@ -156,7 +158,7 @@ def test_every_partnership_figure_on_the_overview_agrees_with_its_actions(demo):
         if o["Received"] == "Yes":
             live, delivered = impact(rows, LIVE), impact(rows, DONE)
             expected |= {
-                "Actions / tasks": len(rows),
+                ROWS: len(rows),
                 "Complete": sum(a["Status"] in DONE for a in rows),
                 "Overdue": sum(map(action_overdue, rows)),
                 "Live impact": live,
@@ -179,7 +181,7 @@ def test_every_business_unit_figure_on_the_overview_agrees_with_its_tasks(demo):
         start = header_values(demo["book"], demo["sheets"][name])["Plan start"]
         assert start == int(units[name]["plan_start"])
         expected = {
-            "Actions / tasks": len(rows),
+            ROWS: len(rows),
             "Complete": sum(task_statuses(t, start)[0] == "Completed" for t in rows),
             "Overdue": sum(task_overdue(t, start) for t in rows),
             "Not updated": sum(task_bucket(t, start) == "Not updated" for t in rows),
@@ -202,7 +204,7 @@ def test_each_organisation_sheet_shows_the_overviews_figures(demo):
     for name, o in demo["overview"].items():
         shown = header_values(demo["book"], demo["sheets"][name])
         rows = rows_called[o["Layout"]]
-        assert shown.get(rows) == o["Actions / tasks"], name
+        assert shown.get(rows) == o[ROWS], name
         for figure in figures:
             if o[figure] is not None:
                 assert shown[figure] == o[figure], (name, figure)
@@ -314,7 +316,7 @@ def test_every_delivery_plan_figure_agrees_with_its_actions_and_the_board_summar
         mine = [r for r in rows if r["Organisation"] == name]
         moved = [rank[r["RAG status"]] - rank[r["Last quarter"]] for r in mine if r["Last quarter"]]
         expected = {
-            "Actions / tasks": len(mine),
+            ROWS: len(mine),
             "Red": sum(r["RAG status"] == "Red" for r in mine),
             "Complete": sum(r["RAG status"] == "Complete" for r in mine),
             "Improved": sum(m > 0 for m in moved),
@@ -346,7 +348,7 @@ def test_every_hallmarks_figure_agrees_with_its_requirements_and_the_matrix(demo
         adopted = sum(r["Assessment"] in ("In place", "Working towards") for r in mine)
         points = sum(bool(r["Further action"]) for r in mine)
         expected = {
-            "Actions / tasks": len(mine),
+            ROWS: len(mine),
             "Complete": sum(r["Assessment"] == "In place" for r in mine),
             "Overdue": sum(r["Target date"] is not None and r["Target date"].date() < AS_OF
                            and r["Assessment"] != "In place" for r in mine),

@@ -30,10 +30,10 @@ from builders import (
 from plans_in_memory import loaded_return, round_in_memory
 from workbook_reading import flags, sheet_records
 
-from pipeline.contacts import completer_prefill
-from pipeline.layouts import LAYOUTS
-from pipeline.plans import Consolidation
-from pipeline.registers import read_register
+from pipeline.declare import LAYOUTS
+from pipeline.inbox.registers import read_register
+from pipeline.round.contacts import completer_prefill
+from pipeline.round.plans import Consolidation
 from pipeline.run import run
 
 YESTERDAY, LATER = AS_OF - timedelta(days=1), AS_OF + timedelta(days=60)

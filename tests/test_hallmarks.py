@@ -14,16 +14,16 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from workbook_reading import flags, sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
+from pipeline.inbox.registers import read_register, read_registers
 from pipeline.layouts.hallmarks import HALLMARK
 from pipeline.layouts.hallmarks.report import SHORT
 from pipeline.layouts.hallmarks.requirements import ROWS
-from pipeline.registers import read_register, read_registers
 from pipeline.run import run
 from pipeline.store import Store
-from pipeline.templates import make_templates
+from pipeline.templates.writer import make_templates
 
 HALLMARKS = LAYOUTS["hallmarks"]
 STATUTORY = [r["ref"] for r in ROWS if r["type"] == "Statutory"]

@@ -23,15 +23,15 @@ from builders import (
     write_registers,
 )
 from click.testing import CliRunner
-from workbook_reading import flags, sheet_records, tracker
+from workbook_reading import flags, sheet_records, tracker, tracker_totals
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
 from pipeline.run import run
 from pipeline.store import Store
 from pipeline.store.schema import SCHEMA_VERSION, migrate, version
-from pipeline.templates import write_template
+from pipeline.templates.writer import write_template
 
 ROUND_2 = AS_OF + timedelta(days=14)
 
@@ -281,8 +281,8 @@ KILLER = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     from pathlib import Path
-    from pipeline.inbox import walk
-    from pipeline.intake import receive
+    from pipeline.inbox.walk import walk
+    from pipeline.inbox.intake import receive
     from pipeline.store import FileRecord, Store
 
     inbox, store_path = Path(sys.argv[1]), Path(sys.argv[2])
@@ -336,7 +336,7 @@ def test_an_organisation_that_sends_nothing_shows_its_last_plan_marked_as_not_th
     result = run(inbox, tmp_path / "outbox", [registers["p44"]], ROUND_2)
 
     [leeds] = [o for o in sheet_records(result.path, "Overview") if o["Organisation"] == "Leeds"]
-    assert leeds["Received"] == "No" and leeds["Actions / tasks"] is None  # not counted
+    assert leeds["Received"] == "No" and leeds["Actions"] is None  # not counted
     sheet = openpyxl.load_workbook(result.path)["Leeds"]
     said = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert "No return received this round." in said
@@ -503,4 +503,32 @@ def test_a_file_of_no_layout_belongs_to_the_round_of_the_teams_own_layouts(tmp_p
 
     assert said(ROUND_2)[0] == "rejected"  # a fortnight on, the same quarter
     assert said(date(2027, 1, 15)) == (
+        "already counted", "counted in Oct–Dec 26 (2026/27 Q3) (rejected)")  # fmt: skip
+
+
+def test_a_rejected_plan_stays_its_quarters_while_the_fortnights_move_on(tmp_path, inbox):
+    """A team reporting p44 fortnightly and three-year plans quarterly. Finance sends its
+    plan as a Word document in the first fortnight; it stays in the inbox. A fortnight on,
+    still the same quarter, Finance's chase still says why its file was turned down, and the
+    Returns Log still lists it as rejected, not as counted in an earlier fortnight."""
+    registers = write_registers(tmp_path / "registers")
+    (inbox / "Finance action plan.docx").write_bytes(b"PK\x03\x04not really a Word file")
+    outbox = tmp_path / "outbox"
+    run(inbox, outbox, list(registers.values()), AS_OF)
+    second = run(inbox, outbox, list(registers.values()), ROUND_2)
+    [row] = sheet_records(second.path, "Returns Log")
+    assert (row["File"], row["Status"]) == ("Finance action plan.docx", "rejected")
+    [turned_down] = flags(second.path, "Return rejected")
+    assert turned_down["Organisation"] == "Finance"
+    assert turned_down["File"] == "Finance action plan.docx"
+    missing = {f["Organisation"] for f in flags(second.path, "Return missing")}
+    assert missing == {"Leeds", "Bradford", "Salford", "Housing"}
+    # the tracker adds its layouts' columns up in a column of its own
+    totals = tracker_totals(second.path)
+    assert {k: totals[k] for k in ("Expected", "Received", "Missing", "Files", "Rejected")} == {
+        "Expected": 5, "Received": 0, "Missing": 5, "Files": 1, "Rejected": 1}  # fmt: skip
+    # the next quarter's run lists it as counted in the quarter it came in
+    later = run(inbox, outbox, list(registers.values()), date(2027, 1, 15))
+    [row] = sheet_records(later.path, "Returns Log")
+    assert (row["Status"], row["Reason"]) == (
         "already counted", "counted in Oct–Dec 26 (2026/27 Q3) (rejected)")  # fmt: skip

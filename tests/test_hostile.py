@@ -19,9 +19,9 @@ from measuring import peak_kib
 from msoffcrypto.format.ooxml import OOXMLFile
 from workbook_reading import sheet_records
 
-from pipeline.isolation import Isolation, run_isolated
 from pipeline.reading import load
 from pipeline.run import run
+from pipeline.system.isolation import Isolation, run_isolated
 
 LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -294,8 +294,8 @@ def test_where_the_system_caps_no_memory_the_pool_ends_a_worker_that_grows_past_
      "=cmd|' /C calc'!A0", "=DDE(\"cmd\";\"/C calc\";\"!A0\")"],
 )  # fmt: skip
 def test_formula_and_dde_payloads_from_returns_stay_text_everywhere(tmp_path, inbox, payload):
-    from pipeline.layouts import LAYOUTS
-    from pipeline.templates import write_template
+    from pipeline.declare import LAYOUTS
+    from pipeline.templates.writer import write_template
 
     p44_return(inbox, rows=[action("A01", action=payload, notes=payload)])
     result = run(inbox, tmp_path / "outbox", as_of=AS_OF)

@@ -22,9 +22,9 @@ from builders import AS_OF, p44_return, the_clock_moves_on
 from measuring import peak_kib
 from workbook_reading import sheet_records
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.inbox import printable
-from pipeline.layouts import LAYOUTS
+from pipeline.inbox.walk import printable
 from pipeline.run import run
 
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False

@@ -11,8 +11,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 from workbook_reading import saved_book, sheet_records
 
+from pipeline.report.engine import ENGINES
 from pipeline.report.workbook import write_consolidated
-from pipeline.report.writer import ENGINES
 
 SHARED_SHEETS = ("Overview", "Needs attention", "Calendar of Events", "Gap Flags", "Actions",
                  "Tasks", "Council Plan Progress", "Contract Register", "Efficiency",

@@ -23,10 +23,10 @@ from aiosmtpd.smtp import AuthResult
 from builders import AS_OF, action, p44_return, write_registers
 from click.testing import CliRunner
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.feedback import FIX_LIST
-from pipeline.isolation import Isolation
 from pipeline.run import run
+from pipeline.system.isolation import Isolation
 
 DUE = "2026-12-04"
 P44_REGISTER = """partnership,region,contact_name,contact_email
@@ -104,7 +104,8 @@ def test_each_organisation_gets_a_draft_with_its_template_and_feedback(outbox):
     assert "Please fill in: Risks and contingency." in text
     off_track = text.split("What is off track:\n")[1].split("\n\n")[0]
     assert "- Action A02 (Action A02) ended 10/11/2026 but is Ongoing." in off_track
-    assert "Returns are due by 04/12/2026." in text
+    assert "Your next return, for fortnight 30/11/2026 to 13/12/2026, is due by 04/12/2026." in text
+    assert "Your return for" not in text  # Leeds' return came: this round's day is not said
     files = attached(leeds)
     assert list(files) == ["p44-Leeds.xlsx", "leeds-feedback.xlsx"]
     template = cells(files["p44-Leeds.xlsx"])
@@ -120,14 +121,18 @@ def test_a_missing_return_is_asked_for_and_a_clean_one_thanked(outbox):
     text = bolton.get_body(("plain",)).get_content()
     assert "We have no usable Priority 44 Partnership Action Plan return from you" in text
     assert "- No usable return this round." in text
-    assert f"Returns are due by {RUN_DUE:%d/%m/%Y}." in text  # the run's due date, by default
+    # the round's day, as the run was told it (RUN_DUE: still to come on the run's day)
+    assert (
+        f"Your return for fortnight 16/11/2026 to 29/11/2026 is due by {RUN_DUE:%d/%m/%Y}." in text
+    )
+    assert "Your next return" not in text  # no rule for the next round's day: none is guessed
     assert list(attached(bolton)) == ["p44-Bolton.xlsx"]  # no file, so no feedback
-    # a due date before the run is told as past, not as still to come
-    assert mail(outbox, "--due", "2026-11-18").exit_code == 0
+    # the team's rule gives the next round's day, beside its template
+    assert mail(outbox, "--due", "Friday of last week").exit_code == 0
     text = (
         read((outbox / "mail" / "p44-Bolton.eml").read_bytes()).get_body(("plain",)).get_content()
     )
-    assert "Returns for fortnight 16/11/2026 to 29/11/2026 were due by 18/11/2026." in text
+    assert "Your next return, for fortnight 30/11/2026 to 13/12/2026, is due by 11/12/2026." in text
     bradford = read((outbox / "mail" / "p44-Bradford.eml").read_bytes())
     text = bradford.get_body(("plain",)).get_content()
     assert "Thank you for the Priority 44 Partnership Action Plan return" in text

@@ -8,7 +8,7 @@ import threading
 
 from worker_jobs import failed_because, priority_and
 
-from pipeline.isolation import Isolation, start_isolated
+from pipeline.system.isolation import Isolation, start_isolated
 
 
 def test_workers_yield_while_the_run_is_busy_and_work_as_usual_after():

@@ -15,15 +15,15 @@ from builders import AS_OF, THREE_YEAR_REGISTER, action, p44_return
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
+from pipeline.declare.severity import RED
 from pipeline.errors import RegisterError
-from pipeline.findings import Severity
-from pipeline.layouts import LAYOUTS
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
+from pipeline.report.engine import choose
 from pipeline.report.sheetwriter import SheetWriter
 from pipeline.report.streaming import Workbook, streamed_sheet
 from pipeline.report.tables import LONG, TEXT, Col, Table
-from pipeline.report.writer import choose
 from pipeline.run import check_files, run
 
 CELL_HOLDS = 32_767  # Excel's limit on the text in one cell, in UTF-16 units
@@ -244,7 +244,7 @@ def test_an_ods_plan_with_texts_longer_than_a_cell_is_told_to_shorten_them(inbox
     too_long = {f.field: f for f in receipt.findings if f.rule == "too-long"}
     definition, action_text = too_long["Definition of problem"], too_long["Action"]
     assert (definition.severity, definition.sheet, definition.cell) == (
-        Severity.ERROR, "Sheet1", "B4",
+        RED, "Sheet1", "B4",
     )  # fmt: skip
     assert definition.file == "leeds.ods"
     assert definition.message == (

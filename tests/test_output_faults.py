@@ -195,7 +195,7 @@ def dead_process_number() -> int:
 
 def stale_scratch(out: Path) -> Path:
     """A scratch folder as a run killed part-way would leave it, named as ours are."""
-    from pipeline.files import _prefix
+    from pipeline.system.files import _prefix
 
     folder = out / _prefix().replace(str(os.getpid()), str(dead_process_number()))
     folder = folder.with_name(folder.name + "killed")

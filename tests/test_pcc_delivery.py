@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import pytest
 from workbook_reading import flags, sheet_records
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
 from pipeline.run import run
 from pipeline.store import Store
-from pipeline.templates import make_templates
+from pipeline.templates.writer import make_templates
 
 PCC = LAYOUTS["pcc_delivery"]
 Q2, Q3, Q4 = date(2017, 9, 29), date(2017, 12, 29), date(2018, 3, 29)

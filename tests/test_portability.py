@@ -21,12 +21,12 @@ from builders import AS_OF, action, fill_return, p44_return, pcc_action
 from click.testing import CliRunner
 from worker_jobs import failed_because, modules_after_loading
 
-from pipeline import libreoffice
-from pipeline.children import ENVIRONMENT, start_method
-from pipeline.cli import cli
-from pipeline.isolation import Isolation, run_isolated
+from pipeline.cli.commands import cli
 from pipeline.reading.workers import load_all
 from pipeline.returns import SourceFile
+from pipeline.system import libreoffice
+from pipeline.system.children import ENVIRONMENT, start_method
+from pipeline.system.isolation import Isolation, run_isolated
 
 HEAVY = ("pandas", "numpy", "pandera", "xlsxwriter", "pyarrow", "matplotlib")
 
@@ -138,7 +138,7 @@ def test_every_file_written_has_a_name_windows_can_hold_and_no_two_differ_only_b
 
 # Where the code puts a "/" into text, and why that is not a path Windows would misread.
 SLASHES_ALLOWED = {
-    "inbox.py": "names shown to people: sub/file.xlsx, as the Returns Log has them",
+    "walk.py": "names shown to people: sub/file.xlsx, as the Returns Log has them",
     "safety.py": "names inside a workbook's zip, which always uses /",
     "package.py": "part names and XPath steps inside a workbook's package, which use /",
     "grid.py": "XPath steps inside a workbook's sheet, which use /",
@@ -188,7 +188,7 @@ def test_a_layout_goes_to_another_process_by_its_name_and_a_variant_of_it_does_n
     import dataclasses
     import pickle
 
-    from pipeline.layouts import LAYOUTS
+    from pipeline.declare import LAYOUTS
 
     p44 = LAYOUTS["p44"]
     assert pickle.loads(pickle.dumps(p44)) is p44

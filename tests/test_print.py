@@ -33,7 +33,7 @@ from click.testing import CliRunner
 from openpyxl.utils import column_index_from_string
 from pdf_pages import pages
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 
 SMALLEST_PT = 8.0
 
@@ -302,9 +302,9 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
     column or two, in a few pages; each header label is on the same line as its value; and
     the three-year plan, too wide for a page (its twelve quarters), prints a Part a page
     across, Ref and Task on each, its title whole on each."""
-    from pipeline.layouts import LAYOUTS
-    from pipeline.registers import read_register
-    from pipeline.templates import make_templates
+    from pipeline.declare import LAYOUTS
+    from pipeline.inbox.registers import read_register
+    from pipeline.templates.writer import make_templates
 
     registers = write_registers(tmp_path / "registers", tuple(REGISTERS))
     made = {name: make_templates(LAYOUTS[name], tmp_path / "t", read_register(path),

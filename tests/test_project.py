@@ -19,12 +19,12 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from workbook_reading import tracker
 
-from pipeline.cli import cli
-from pipeline.due import DueRule, Dues, due_dates
-from pipeline.history import find_organisation
-from pipeline.layouts import LAYOUTS
-from pipeline.layouts.rounds import round_of
-from pipeline.registers import read_register
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
+from pipeline.declare.rounds import round_of
+from pipeline.inbox.registers import read_register
+from pipeline.round.due import DueRule, Dues, due_dates
+from pipeline.store.history import find_organisation
 
 SENDER = "performance.team@council.example.gov.uk"
 KESTRELS = """partnership,region,contact_name,contact_email
@@ -71,7 +71,7 @@ def test_init_in_an_empty_folder_then_run_alone_reads_its_registers_into_its_out
                                             "Folders: inbox/, outbox/, registers/"]  # fmt: skip
     assert {p.name for p in folder.iterdir()} == {"pipeline.toml", "inbox", "outbox", "registers"}
     for name in LAYOUTS:  # each layout's example register, as its package ships it
-        shipped = resources.files(LAYOUTS.package_of(name)).joinpath("demo-register.csv")
+        [shipped] = resources.files(LAYOUTS.package_of(name)).glob("*register.csv")
         assert (folder / "registers" / f"{name}.csv").read_bytes() == shipped.read_bytes()
     settings = tomllib.loads((folder / "pipeline.toml").read_text(encoding="utf-8"))
     tables = [settings, *(v for v in settings.values() if isinstance(v, dict))]

@@ -13,8 +13,8 @@ from builders import AS_OF, action, p44_header, p44_return, task, three_year_ret
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.findings import Severity
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
+from pipeline.declare.severity import AMBER
 from pipeline.reading import load
 from pipeline.returns import ROW
 
@@ -69,7 +69,7 @@ def test_property_template_fill_load_gives_back_what_was_filled(tmp_path_factory
     # a short text is read with its white space tidied: "Week\xa0of  action" -> "Week of action"
     expected = [{**r, "action": " ".join(r["action"].split())} for r in filled]
     assert [without_blanks(r) for r in rows_of(loaded)] == expected
-    assert not [f for f in loaded.findings if f.severity is not Severity.WARNING]
+    assert not [f for f in loaded.findings if f.severity is not AMBER]
 
 
 def test_a_renamed_sheet_is_found_and_named_in_a_warning(inbox):

@@ -32,7 +32,7 @@ from test_reading import partner_built
 from workbook_reading import sheet_records
 
 from pipeline.checking import check_returns
-from pipeline.findings import cell_address
+from pipeline.declare.findings import cell_address
 from pipeline.reading import load
 from pipeline.reading.locate import SEARCH_ROWS
 from pipeline.reading.safety import Limits

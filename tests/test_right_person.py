@@ -22,13 +22,13 @@ from message_builders import eml
 from python_calamine import CalamineWorkbook
 from workbook_reading import sheet_records
 
-from pipeline.cli import cli
-from pipeline.isolation import Isolation
-from pipeline.layouts import LAYOUTS
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
+from pipeline.inbox.registers import read_register
 from pipeline.reading.loader import load
-from pipeline.registers import read_register
 from pipeline.run import run
-from pipeline.templates import write_prefilled
+from pipeline.system.isolation import Isolation
+from pipeline.templates.writer import write_prefilled
 
 P44_REGISTER = """partnership,region,contact_name,contact_email
 Leeds,GO Yorkshire and the Humber,Jane Doe,jane.doe@leeds.gov.uk

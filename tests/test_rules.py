@@ -19,8 +19,8 @@ import pytest
 from builders import AS_OF, action, p44_header, task, three_year_header
 from plans_in_memory import plan_in_memory
 
-from pipeline.flags import flags_for
-from pipeline.plans import Rejected
+from pipeline.round.flags import flags_for
+from pipeline.round.plans import Rejected
 
 RED, AMBER = "red", "amber"
 # what the register pre-fills on each template (tests/builders.py's registers)

@@ -21,19 +21,22 @@ from openpyxl.formula.tokenizer import Tokenizer
 from openxml_audit import OpenXmlValidator
 from self_checking import fill, pipeline_says, recalculated, registers_for_today
 
-from pipeline.consolidation import consolidate
+from pipeline.declare import LAYOUTS
+from pipeline.declare.formulas import LIMIT, PREFIX
+from pipeline.declare.quarters import financial_quarter_name, financial_quarter_of, quarter_of
+from pipeline.declare.rounds import LEEWAY, round_before, round_of
+from pipeline.declare.rules import EARLIER_PERIOD, FINDINGS, FINDINGS_BY_ID
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.feedback import FIX_LIST, jobs_for, write_all
-from pipeline.isolation import Isolation
-from pipeline.layouts import LAYOUTS
-from pipeline.layouts.quarters import financial_quarter_name, financial_quarter_of, quarter_of
-from pipeline.layouts.rounds import LEEWAY, round_before, round_of
-from pipeline.registers import read_register, read_registers
+from pipeline.inbox.registers import read_register, read_registers
 from pipeline.returns import CHECKS_SHEET
+from pipeline.round.consolidation import consolidate
+from pipeline.round.flags import every_rule
 from pipeline.run import check_files
-from pipeline.template_checks import IN_TEMPLATE, RETURN_ONLY, catalogue_ids, checks_of
-from pipeline.template_checks.terms import LIMIT, PREFIX
+from pipeline.system.isolation import Isolation
 from pipeline.templates import make_templates
+from pipeline.templates.checks import checks_of
+from pipeline.values import KINDS
 
 TODAY = date.today()  # (LibreOffice's TODAY(): the pipeline is asked on the same day)
 # Functions that Excel 2016 and LibreOffice both compute, with no array entered by hand
@@ -154,6 +157,8 @@ COMPLETE = {
 # of update is either its own period's (never older than the interval) or an earlier
 # period's (see the earlier period's test).
 UNBREAKABLE = {"no-organisation", "not-a-year", "earlier-period"}
+EVERY_RULE = (*FINDINGS, EARLIER_PERIOD, *(rule for rule, _ in every_rule()))
+ON_RETURN = {rule.id for rule in EVERY_RULE if rule.on_return}
 NEVER_STALE = {"three_year", "pcc_delivery", "hallmarks"}
 
 
@@ -187,11 +192,18 @@ def worked_out(libreoffice, tmp_path_factory):
     return {**found, "registers": registers}
 
 
-def test_every_rule_has_an_in_template_form_or_is_checked_on_return_only():
-    assert catalogue_ids() <= set(IN_TEMPLATE) | set(RETURN_ONLY)
-    assert not set(IN_TEMPLATE) & set(RETURN_ONLY)
-    assert sorted(set(IN_TEMPLATE) - catalogue_ids()) == ["earlier-period"]  # (a status)
-    assert all(why.endswith(".") for why in RETURN_ONLY.values())
+def test_every_rule_has_an_in_template_form_or_says_why_it_is_checked_on_return_only():
+    for rule in EVERY_RULE:
+        assert (rule.in_template is None) != (rule.on_return is None), rule.id
+        assert rule.on_return is None or rule.on_return.why.endswith("."), rule.id
+
+
+def test_each_kind_is_checked_in_the_template_by_the_rule_its_reader_finds_it_by():
+    """A value not of its field's kind: the template's test of each kind is the form of the
+    very rule the pipeline's reader names for it (``values.KINDS``); text is always text."""
+    for kind, read in KINDS.items():
+        form = FINDINGS_BY_ID[read.rule].in_template
+        assert getattr(form, "kind", None) is kind or read.rule == "not-text", kind
 
 
 def test_a_thin_plan_shows_what_the_pipeline_would_say_rule_for_rule_and_cell_for_cell(
@@ -206,7 +218,7 @@ def test_a_thin_plan_shows_what_the_pipeline_would_say_rule_for_rule_and_cell_fo
                                        f"check (amber)")  # fmt: skip
         fired[layout] |= {rule for rule, _ in template.items}
     for name, rules in fired.items():
-        can = {check.rule for check in checks_of(LAYOUTS[name])} - UNBREAKABLE
+        can = {check.rule.id for check in checks_of(LAYOUTS[name])} - UNBREAKABLE
         if name in NEVER_STALE or TODAY - earliest(name) <= timedelta(LAYOUTS[name].interval_days):
             can.discard("return-stale")
         assert rules == can, name
@@ -238,7 +250,7 @@ def test_a_return_saved_from_a_self_checking_template_is_read_as_before(worked_o
     partner filled (no formula without its result, nothing read from the box)."""
     for _layout, _template, pipeline, saved in worked_out["thin"] + worked_out["complete"]:
         rules = {rule for rule, _ in pipeline.items}
-        assert not rules & set(RETURN_ONLY), (saved.name, rules & set(RETURN_ONLY))
+        assert not rules & ON_RETURN, (saved.name, rules & ON_RETURN)
 
 
 def _functions(formula: str) -> set[str]:
@@ -292,7 +304,7 @@ def test_blank_templates_check_whose_plan_it_is_and_the_plan_start(libreoffice, 
                                tmp_path).values()  # fmt: skip
     assert housing.items[("not-a-year", "B7")] == "Red"  # (printed across: values in B)
     # (the register's plan start is then taken instead: said only on return, with the register)
-    returned = {k: v for k, v in pipeline.items.items() if k[0] not in RETURN_ONLY}
+    returned = {k: v for k, v in pipeline.items.items() if k[0] not in ON_RETURN}
     assert housing.items == returned
     assert set(pipeline.items) - set(returned) == {("taken-from-register", "B7")}
 

@@ -7,7 +7,7 @@ Each example is a plan of every layout, filled into a template made for an organ
 its register: every field a partner may type into holds a good value, a blank (or spaces), or
 one the pipeline cannot read, in any combination; dates fall either side of today. What the
 pipeline would only read by guess (a date typed as text, "done" for Complete) is not drawn:
-the template asks for the form it wants there (``template_checks.values``). Nor is a date of
+the template asks for the form it wants there (``declare.forms``). Nor is a date of
 update or a Quarter for an earlier round, which sets the return aside
 (``test_self_checks``' earlier period's test). LibreOffice works out each example's four
 files with one start.
@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from self_checking import fill, pipeline_says, recalculated, registers_for_today
 
-from pipeline.layouts import LAYOUTS, Field, Kind, Layout
+from pipeline.declare import LAYOUTS, Field, Kind, Layout
+from pipeline.declare.quarters import financial_quarter_name, financial_quarter_of
+from pipeline.declare.rounds import LEEWAY, round_before, round_of
+from pipeline.inbox.registers import read_register
 from pipeline.layouts.hallmarks.requirements import ROWS
-from pipeline.layouts.quarters import financial_quarter_name, financial_quarter_of
-from pipeline.layouts.rounds import LEEWAY, round_before, round_of
-from pipeline.registers import read_register
 
 TODAY = date.today()
 BLANK = st.sampled_from([None, "   "])
@@ -91,7 +91,7 @@ def plan(draw, layout: Layout, registers) -> tuple[str, dict, list]:
             st.one_of(BLANK, st.just("soon"), _days((_earliest(layout) - TODAY).days, 30))
         )
     typed = [f for f in layout.columns if not f.locked]
-    if layout.starting_rows:  # the Hallmarks: some requirements reviewed, the rest as listed
+    if layout.hooks.starting_rows():  # the Hallmarks: some requirements reviewed, the rest listed
         refs = draw(st.lists(st.sampled_from([r["ref"] for r in ROWS]), max_size=8,
                              unique=True))  # fmt: skip
         rows = [{"ref": ref, **{f.name: draw(value(f)) for f in typed}} for ref in refs]

@@ -12,7 +12,7 @@ import openpyxl
 from builders import AS_OF, p44_return, write_registers
 from click.testing import CliRunner
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.serve.links import resolve, token_hash
 from pipeline.store import Store
 

@@ -17,12 +17,12 @@ import pytest
 from builders import AS_OF, action, p44_header, task, three_year_header
 from serving import Running, links_of, project_folder, text_of
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
 from pipeline.run import run
 from pipeline.store import Store
-from pipeline.templates import make_templates
+from pipeline.templates.writer import make_templates
 
 pytestmark = pytest.mark.slow
 httpx = pytest.importorskip("httpx2")

@@ -13,8 +13,8 @@ from builders import AS_OF, REGISTERS, p44_return, write_registers
 from openpyxl.utils import range_boundaries
 from workbook_reading import flags, main_table, sheet_records
 
+from pipeline.declare import LAYOUTS
 from pipeline.demo.partner import PartnerWorkbook
-from pipeline.layouts import LAYOUTS
 from pipeline.report.pack import NO_RETURN, write_pack_workbook
 from pipeline.run import run
 
@@ -27,7 +27,8 @@ def test_a_team_with_only_partnership_plans_gets_no_sheet_chart_or_column_of_the
     path = run(inbox, tmp_path / "outbox", list(registers.values()), AS_OF).path
     book = openpyxl.load_workbook(path)
     for layout in ("three_year", "pcc_delivery", "hallmarks"):
-        own = [LAYOUTS[layout].rows_sheet, *(s.name for s in LAYOUTS[layout].report.sheets)]
+        hooks = LAYOUTS[layout].hooks
+        own = [hooks.rows().sheet_name, *(s.name for s in hooks.report().sheets)]
         assert not set(own) & set(book.sheetnames), layout
     assert {"Actions", "Calendar of Events", "Calendar Grid"} <= set(book.sheetnames)
     header = list(sheet_records(path, "Overview")[0])
@@ -103,7 +104,7 @@ def test_a_header_field_the_register_holds_is_taken_from_it_and_a_missing_one_sa
     [leeds] = [p for p in result.consolidation.plans if p.organisation == "Leeds"]
     assert leeds.value("target_date") == date(2027, 3, 31)
     taken = [f for f in leeds.findings if f.rule == "taken-from-register"]
-    assert [(f.field, f.severity.value) for f in taken] == [("Target date", "warning")]
+    assert [(f.field, f.severity.value) for f in taken] == [("Target date", "amber")]
     assert taken[0].message.startswith(
         "Target date is not on the sheet: we took 31/03/2027 from the register (p44.csv). Add "
         "its label in cell A"

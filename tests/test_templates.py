@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.layouts import LAYOUTS
-from pipeline.registers import read_register
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS
+from pipeline.inbox.registers import read_register
 from pipeline.returns import STAMP_SHEET
-from pipeline.templates import BOX_ROWS, make_templates, write_template
+from pipeline.templates.writer import make_templates, write_template
 
 
 @pytest.fixture
@@ -99,13 +99,13 @@ def test_the_template_carries_a_very_hidden_stamp(leeds):
 
 def test_the_guidance_sheet_explains_every_field(leeds):
     guidance = openpyxl.load_workbook(leeds)["Guidance"]
-    fields = []
-    for row in guidance.iter_rows(min_row=5, values_only=True):
-        if not row[0]:
-            break  # (below: how the plan is checked, in ``test_self_checks``)
-        fields.append(row[0])
+    fields = [row[0] for row in guidance.iter_rows(min_row=5, values_only=True) if row[0]]
     assert fields == [f.title for f in LAYOUTS["p44"].fields]
-    assert openpyxl.load_workbook(leeds).sheetnames[:2] == ["Guidance", "Action Plan"]
+    assert openpyxl.load_workbook(leeds).sheetnames[:3] == [
+        "Guidance",
+        "Action Plan",
+        "How your plan is checked",
+    ]
 
 
 def test_three_year_quarter_columns_carry_their_months(tmp_path, registers):
@@ -240,9 +240,10 @@ def test_the_long_texts_sit_beside_the_other_fields_so_the_frozen_top_stays_shor
     header block and the Ready to send box above it, under 320 points, not 500 with the
     boxes below it."""
     sheet = openpyxl.load_workbook(leeds)["Action Plan"]
+    tall = LAYOUTS["p44"].hooks.header_geometry().box_rows  # (its own: the table where it was)
     for label, box in (("Definition of problem", "H4"), ("Risks and contingency", "H11")):
         assert value_right_of(sheet, label).coordinate == box
-        assert any(str(r).startswith(box) and r.max_row - r.min_row + 1 == BOX_ROWS
+        assert any(str(r).startswith(box) and r.max_row - r.min_row + 1 == tall
                    for r in sheet.merged_cells.ranges), box  # fmt: skip
     usual = sheet.sheet_format.defaultRowHeight
     frozen = sum(sheet.row_dimensions[r].height or usual for r in range(1, 20))

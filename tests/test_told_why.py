@@ -19,14 +19,14 @@ from click.testing import CliRunner
 from message_builders import eml
 from workbook_reading import sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.demo.mail import word_document
 from pipeline.feedback import FIX_LIST
-from pipeline.isolation import Isolation
-from pipeline.owners import owner_of
-from pipeline.registers import read_registers
+from pipeline.inbox.owners import owner_of
+from pipeline.inbox.registers import read_registers
 from pipeline.returns import LoadedReturn, SourceFile
 from pipeline.run import run
+from pipeline.system.isolation import Isolation
 
 REGISTER = """partnership,region,contact_name,contact_email
 Leeds,GO Yorkshire and the Humber,Jane Doe,jane.doe@leeds.gov.uk

@@ -20,17 +20,19 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 from workbook_reading import flags, sheet_records
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
+from pipeline.declare import LAYOUTS, Field, Kind, Layout
+from pipeline.declare.hooks import LayoutHooks, Rows
+from pipeline.declare.measures import BASIC, Measure, count
+from pipeline.declare.progress import ActionProgress
+from pipeline.declare.rounds import Cadence
+from pipeline.declare.rules import Rule
+from pipeline.declare.severity import AMBER, RED
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.errors import UsageError
-from pipeline.flags import AMBER, Rule, flag, row_ref
-from pipeline.layouts import LAYOUTS, Field, FlagLevel, Kind, Layout
-from pipeline.layouts.measures import BASIC, Measure, count
-from pipeline.layouts.progress import ActionProgress
-from pipeline.layouts.reporting import LayoutReport
-from pipeline.layouts.rounds import Cadence
-from pipeline.plans import Flag, Plan
-from pipeline.registers import read_register
+from pipeline.inbox.registers import read_register
+from pipeline.round.flags import flag, row_ref
+from pipeline.round.plans import Flag, Plan
 from pipeline.run import run
 from pipeline.values import uk
 
@@ -43,15 +45,31 @@ def not_done_past_due(plan: Plan, as_of: date) -> Iterator[Flag]:
                        plan.cell_in_row("done", row))  # fmt: skip
 
 
+class ChecklistHooks(LayoutHooks):
+    """What the checklist answers: its rows are items; one measure and one rule of its own."""
+
+    def rows(self) -> Rows:
+        return Rows("item")
+
+    def measures(self) -> tuple[Measure, ...]:
+        return (*BASIC, Measure("open", "Open items", "Items not done yet.", count("live")))
+
+    def rules(self) -> tuple[Rule, ...]:
+        return (Rule("item-not-done", "Item not done", AMBER,
+                     "An item's due date has passed and it is not done.",
+                     "Get it done, or give it a new due date.", not_done_past_due),)  # fmt: skip
+
+
 CHECKLIST = Layout(
     name="checklist",
     title="Winter Readiness Checklist",
     short_title="Checklist",
     sheet="Checklist",
+    hooks=ChecklistHooks(),
     header=(
         Field("team", "Team", required=True, register_column="team", register_required=True,
-              locked=True, gap=FlagLevel.RED, help="The team this checklist is for."),
-        Field("checked_on", "Checked on", Kind.DATE, required=True, gap=FlagLevel.RED,
+              locked=True, gap=RED, help="The team this checklist is for."),
+        Field("checked_on", "Checked on", Kind.DATE, required=True, gap=RED,
               carried=False, help="The date you last went through the list."),
     ),
     columns=(
@@ -63,19 +81,11 @@ CHECKLIST = Layout(
     key="team",
     reference="item",
     updated="checked_on",
-    row_noun="item",
-    interval_days=14,
     cadence=Cadence.FORTNIGHT,
-    measures=(*BASIC, Measure("open", "Open items", "Items not done yet.", count("live"))),
     progress=ActionProgress(status="done", due="due_date", statuses=("Yes", "No"),
                             complete=frozenset({"Yes"}), finished=frozenset({"Yes"}),
                             live=frozenset({"No"})),
     guidance="Go through the list every fortnight and mark what is done.",
-    reporting=LayoutReport(
-        rules=(Rule("item-not-done", "Item not done", AMBER,
-                    "An item's due date has passed and it is not done.",
-                    "Get it done, or give it a new due date.", not_done_past_due),),
-    ),
 )  # fmt: skip
 REGISTER = "team,head\nGritting,Ann Lee\nShelters,Bo Chan\n"
 
@@ -138,7 +148,7 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     overview = {o["Organisation"]: o for o in sheet_records(book, "Overview")}
     assert overview["Gritting"]["Layout"] == "Checklist"
     gritting = overview["Gritting"]
-    figures = ("Actions / tasks", "Complete", "Overdue", "Open items")
+    figures = ("Items", "Complete", "Overdue", "Open items")
     assert [gritting[f] for f in figures] == [3, 1, 1, 2]
     assert (gritting["Date of update"].date(), gritting["Days since update"]) == (
         AS_OF - timedelta(days=2), 2)  # fmt: skip
@@ -212,12 +222,21 @@ def test_a_checklist_declared_here_goes_the_whole_way_with_nothing_else_changed(
     assert (AS_OF - timedelta(days=2)).isoformat() in said[1]
 
 
+class Findings(ChecklistHooks):
+    def rows(self) -> Rows:
+        return Rows("finding")
+
+
+class LateTwice(ChecklistHooks):
+    def measures(self) -> tuple[Measure, ...]:
+        return (*BASIC, Measure("overdue", "Late", "Late items.", count("overdue")))
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
-        ({"row_noun": "finding"}, "names a sheet 'Findings', as the workbook's own does"),
-        ({"measures": (*BASIC, Measure("overdue", "Late", "Late items.", count("overdue")))},
-         "two measures are called 'overdue'"),
+        ({"hooks": Findings()}, "names a sheet 'Findings', as the workbook's own does"),
+        ({"hooks": LateTwice()}, "two measures are called 'overdue'"),
     ],
 )  # fmt: skip
 def test_a_layout_that_cannot_share_the_workbook_is_refused_before_the_round_is_read(

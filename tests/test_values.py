@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.layouts import LAYOUTS, Kind
+from pipeline.declare import LAYOUTS, Kind
 from pipeline.values import KINDS, read_value
 
 P44 = LAYOUTS["p44"]

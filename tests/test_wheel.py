@@ -19,7 +19,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from python_calamine import CalamineWorkbook
 
-from pipeline.layouts import LAYOUTS
+from pipeline.declare import LAYOUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD_FROM = ("pyproject.toml", "README.md", "pipeline")  # what a wheel is made of

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbook_reading import flags, main_table, sheet_records, tracker
 
-from pipeline.report.workbook import write_consolidated
-from pipeline.report.writer import ENGINES
+from pipeline.report.engine import ENGINES
+from pipeline.report.workbook import HEADLINE_WIDTH, write_consolidated
 from pipeline.run import run
 from pipeline.values import LINE_HEIGHT
 
@@ -73,6 +73,19 @@ def test_the_overview_opens_with_a_title_block(round_workbook):
     assert f"Red flags: {red}" in block
     _, top, _, _ = main_table(sheet)
     assert sheet.freeze_panes == f"B{top + 1}"  # its header and the names stay in view
+    # the headline figures, every one, in lines that print inside a landscape page
+    firsts = [str(sheet.cell(r, 1).value) for r in range(1, top)]
+    start = next(i for i, text in enumerate(firsts) if text.startswith("Organisations"))
+    end = next(i for i, text in enumerate(firsts) if text.startswith("Needs attention"))
+    said = firsts[start:end]
+    assert all(len(line) <= HEADLINE_WIDTH for line in said), said
+    assert {"Red", "No return", "Worsening", "With red flags"} <= {
+        part.split(":")[0] for line in said for part in line.split("   ·   ")}  # fmt: skip
+    # headings under filter buttons all start at the left, clear of the buttons; the text
+    # of a coloured confidence cell stands clear of the number right-aligned beside it
+    assert {c.alignment.horizontal for c in sheet[top]} == {None}
+    own = next(c for c in sheet[top] if c.value == "Confidence (its own)").column
+    assert sheet.cell(top + 1, own).alignment.indent == 1
 
 
 def test_each_organisation_links_to_its_own_sheet_and_rag_cells_are_coloured(round_workbook):
@@ -337,8 +350,8 @@ def test_the_calendar_grid_counts_every_event_in_every_week_it_touches(events):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_path, engine):
-    from pipeline.layouts import LAYOUTS
-    from pipeline.plans import Consolidation, Plan
+    from pipeline.declare import LAYOUTS
+    from pipeline.round.plans import Consolidation, Plan
 
     c = Consolidation(AS_OF, [], [Plan("Nowhere", LAYOUTS["p44"])], {})
     written = write_consolidated(c, tmp_path / "x.xlsx", engine=engine)
@@ -351,8 +364,8 @@ def test_an_organisation_without_a_return_or_a_contact_still_gets_its_sheet(tmp_
 def test_a_return_from_an_organisation_not_on_the_register_is_not_counted_received(tmp_path):
     from builders import write_registers
 
+    from pipeline.declare import LAYOUTS
     from pipeline.demo.partner import PartnerWorkbook
-    from pipeline.layouts import LAYOUTS
 
     inbox = tmp_path / "inbox"
     registers = write_registers(tmp_path / "registers")
@@ -397,7 +410,7 @@ def test_cancelled_and_open_ended_calendar_rows_make_no_clash(tmp_path):
 
 
 def test_the_guidance_says_what_each_figure_counts_and_when_a_return_is_received(round_workbook):
-    from pipeline.arrival import RECEIVED_MEANS
+    from pipeline.inbox.arrival import RECEIVED_MEANS
 
     sheet = openpyxl.load_workbook(round_workbook)["Guidance"]
     figures = {t.name: t for t in sheet.tables.values()}["Figures"]

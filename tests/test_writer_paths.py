@@ -16,10 +16,10 @@ from builders import AS_OF, action, p44_return
 from click.testing import CliRunner
 from workbook_reading import main_table
 
-from pipeline.cli import cli
+from pipeline.cli.commands import cli
 from pipeline.errors import UsageError
+from pipeline.report.engine import ENGINES, ENVIRONMENT, choose
 from pipeline.report.workbook import write_consolidated
-from pipeline.report.writer import ENGINES, ENVIRONMENT, choose
 
 REPORT = Path(__file__).resolve().parent.parent / "pipeline" / "report"
 FAST_PARTS = {"fast.py", "streaming.py", "parallel.py"}  # what relies on xlsxwriter's internals
@@ -133,7 +133,7 @@ def test_the_writer_is_chosen_by_parameter_then_environment_then_fast(monkeypatc
 
 
 def test_only_the_fast_paths_own_modules_touch_xlsxwriters_internals():
-    # (the layout code talks to report.writer; only it may reach the fast path)
+    # (the layout code talks to report.writer; only report.engine may reach the fast path)
     for module in sorted(REPORT.glob("*.py")):
         if module.name in FAST_PARTS:
             continue
@@ -146,7 +146,7 @@ def test_only_the_fast_paths_own_modules_touch_xlsxwriters_internals():
             if isinstance(node, ast.ImportFrom) and node.level and node.module in (
                 "fast", "streaming", "parallel"
             ):  # fmt: skip
-                assert module.name == "writer.py", (module.name, node.module)
+                assert module.name == "engine.py", (module.name, node.module)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -52,7 +52,13 @@ def flags(path: Path, rule: str | None = None) -> list[dict[str, Any]]:
 
 
 def tracker(path: Path) -> dict[str, dict[str, Any]]:
-    """The Returns sheet's tracker, a column per layout: layout -> figure -> value."""
+    """The Returns sheet's tracker, a column per layout: layout -> figure -> value (its
+    column of totals, ``All``, left out: ``tracker_totals``)."""
     rows = sheet_records(path, "Returns")
-    layouts = [k for k in rows[0] if k != "Returns"]
+    layouts = [k for k in rows[0] if k not in ("Returns", "All")]
     return {layout: {row["Returns"]: row[layout] for row in rows} for layout in layouts}
+
+
+def tracker_totals(path: Path) -> dict[str, Any]:
+    """The Returns sheet's column of totals (``All``): figure -> value."""
+    return {row["Returns"]: row["All"] for row in sheet_records(path, "Returns")}

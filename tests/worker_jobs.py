@@ -32,7 +32,7 @@ def start_a_child_as_on_windows(ready: str) -> None:
     import threading
     import time
 
-    from pipeline.children import context, this_process
+    from pipeline.system.children import context, this_process
 
     def start() -> None:
         process = context().Process(target=_wait_as_on_windows, args=(this_process(), ready))
@@ -46,7 +46,7 @@ def start_a_child_as_on_windows(ready: str) -> None:
 def _wait_as_on_windows(parent, ready: str) -> None:
     import time
 
-    from pipeline.children import end_with
+    from pipeline.system.children import end_with
 
     first = os.getppid()
     os.getppid = lambda: first  # as on Windows

@@ -21,11 +21,11 @@ from datetime import date, datetime, time, timedelta
 from email.utils import formataddr
 from pathlib import Path
 
+from ..declare import LAYOUTS, Layout
 from ..errors import PipelineError
-from ..layouts import LAYOUTS, Layout
+from ..inbox.registers import Register, RegisterEntry, contact_of, read_register
 from ..naming import safe_stem
-from ..registers import Register, RegisterEntry, contact_of, read_register
-from ..templates import make_templates, write_template
+from ..templates.writer import make_templates, write_template
 from .layout_demo import DemoReturn, LayoutDemo, earlier_by
 from .mail import email_return, word_document
 from .partner import PartnerWorkbook
@@ -67,7 +67,7 @@ def make_demo(directory: Path, as_of: date = DEMO_AS_OF) -> DemoInbox:
     days before ``as_of``), or the day after it for those each layout's demo partners send
     ``late``. The demo's team keeps the messages returns came in, and saves the rest in a
     folder named by the day they came (``inbox/2026-11-16/``): so every return's arrival is
-    known (``pipeline.arrival``). The other files of the round lie loose in the inbox."""
+    known (``pipeline.inbox.arrival``). The other files of the round lie loose in the inbox."""
     directory = Path(directory)
     inbox, templates, registers_dir = (directory / d for d in ("inbox", "templates", "registers"))
     earlier_dir = directory / "earlier-rounds"
@@ -136,11 +136,11 @@ def _arrived(path: Path, when: datetime) -> None:
 
 def _played() -> list[Layout]:
     """The layouts whose partners the demo plays."""
-    return [layout for layout in LAYOUTS.values() if layout.demo_partners is not None]
+    return [layout for layout in LAYOUTS.values() if layout.hooks.demo() is not None]
 
 
 def _demo(layout: Layout) -> LayoutDemo:
-    demo = layout.demo_partners
+    demo = layout.hooks.demo()
     assert demo is not None  # (only layouts the demo plays get here)
     return demo
 

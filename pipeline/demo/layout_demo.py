@@ -8,12 +8,13 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fnmatch import fnmatch
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..layouts import Layout
-from ..registers import RegisterEntry
+from ..declare import Layout
+from ..inbox.registers import RegisterEntry
 
 
 @dataclass
@@ -31,11 +32,14 @@ class DemoReturn:
 
 
 Mistake = Callable[[DemoReturn, random.Random], None]
+REGISTER_FILES = "*register.csv"  # a layout package's demo register
 
 
 def shipped_register(package: str) -> str:
-    """The demo register shipped in a layout's package (``demo-register.csv``), as text."""
-    return resources.files(package).joinpath("demo-register.csv").read_text("utf-8")
+    """The demo register shipped in a layout's package (its one ``*register.csv``), as
+    text."""
+    [found] = [f for f in resources.files(package).iterdir() if fnmatch(f.name, REGISTER_FILES)]
+    return found.read_text("utf-8")
 
 
 def earlier_by(header: dict[str, Any], layout: Layout, days: int) -> dict[str, Any]:

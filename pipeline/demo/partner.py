@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..layouts import Field, Layout
+from ..declare import Field, Layout
 
 
 class PartnerWorkbook:
@@ -64,10 +64,12 @@ class PartnerWorkbook:
 
     def _find_table(self) -> tuple[int, dict[str, int]]:
         fields = self.layout.columns
+        quarters = self.layout.hooks.quarters()
+        dated = quarters.columns if quarters else ()
         for row in self.sheet.iter_rows():
             columns = {}
             for cell in row:
-                f = _titled(fields, cell.value)
+                f = _titled(fields, dated, cell.value)
                 if f is not None:
                     columns[f.name] = cell.column
             if len(columns) == len(fields):
@@ -167,11 +169,13 @@ def write_csv(rows: Iterable[Iterable[Any]], path: Path, encoding: str = "utf-8-
     return Path(path)
 
 
-def _titled(fields: tuple[Field, ...], text: Any) -> Field | None:
+def _titled(fields: tuple[Field, ...], dated: tuple[str, ...], text: Any) -> Field | None:
+    """The column a title of the template names (one of the ``dated`` columns, a plan
+    quarter's, with its months after it)."""
     if not isinstance(text, str):
         return None
     for f in fields:
-        if text == f.title or (f.quarter is not None and text.startswith(f"{f.title} ")):
+        if text == f.title or (f.name in dated and text.startswith(f"{f.title} ")):
             return f
     return None
 

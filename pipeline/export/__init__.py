@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PipelineError, UsageError
-from ..files import need_folder, scratch_folder, write_problem
 from ..store import DEFAULT_STORE, Store
 from ..store.schema import damaged, fault
+from ..system.files import need_folder, scratch_folder, write_problem
 from .columns import tables
 from .reading import choose_rounds, round_items, said
 from .writing import FORMATS

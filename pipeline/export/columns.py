@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .. import travel
-from ..arrival import EVIDENCE
-from ..catalogue import finding_words
-from ..findings import Finding
-from ..intake import (
+from ..declare import LAYOUTS, Field, Layout
+from ..declare.findings import Finding
+from ..declare.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
+from ..declare.rules import TURNING_DOWN, finding_rule
+from ..declare.severity import AMBER, RED, Severity
+from ..inbox.arrival import EVIDENCE
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -29,11 +31,9 @@ from ..intake import (
     SUPERSEDED,
     WITH_FINDINGS,
 )
-from ..layouts import LAYOUTS, Field, Layout
-from ..layouts.measures import RETURN_MEASURES, ReturnsCount, is_late, returns_count, union
-from ..plans import Flag, Plan
 from ..returns import ROW
-from ..severity import word
+from ..round import travel
+from ..round.plans import Flag, Plan
 from ..store.shown import LoggedFile, RoundRecord
 from ..values import KINDS
 
@@ -146,8 +146,11 @@ STATUSES = (ACCEPTED, WITH_FINDINGS, REJECTED, DUPLICATE, SUPERSEDED, EARLIER_PE
             ALREADY_COUNTED)  # fmt: skip
 
 
-def _count(severity: str) -> Callable[[Item], int]:
-    return lambda i: sum(f.severity == severity for f in i.file.findings)
+def _count(severity: Severity) -> Callable[[Item], int]:
+    """How many of its findings are of ``severity`` (a file's being turned down not among
+    them: that is its status)."""
+    return lambda i: sum(f.severity is severity and f.rule not in TURNING_DOWN
+                         for f in i.file.findings)  # fmt: skip
 
 
 RETURNS = Table("returns", "each file of each round, as its Returns Log listed it", (
@@ -183,9 +186,9 @@ RETURNS = Table("returns", "each file of each round, as its Returns Log listed i
     Column("sent", DATETIME, "When that email was sent (local time).", lambda i: i.file.sent),
     Column("sender_check", TEXT, "Said when the sender is not the organisation's contact on "
            "the register.", lambda i: i.file.sender_note),
-    Column("errors", INTEGER, "Its findings that must be fixed.", _count("error")),
+    Column("errors", INTEGER, "Its findings that must be fixed.", _count(RED)),
     Column("warnings", INTEGER, "Its findings to check (values read by guess).",
-           _count("warning")),
+           _count(AMBER)),
 ))  # fmt: skip
 
 
@@ -241,7 +244,7 @@ def plans_table(layouts: Sequence[Layout]) -> Table:
     shows it, every figure of its layout (``Layout.measures``, worked out by the same
     functions) and every header field but the one naming it (from its return, else its
     register, as its sheet shows them)."""
-    measures = union(layout.measures for layout in layouts)
+    measures = union(layout.hooks.measures() for layout in layouts)
     having = {m.name: tuple(x.name for x in layouts if x.measure(m.name)) for m in measures}
     header = [(x, f) for x in layouts for f in x.header if f.name != x.key]
     return Table("plans", "each organisation on a register, or with a return, in each round", (
@@ -324,7 +327,7 @@ FLAGS = Table("flags", "each gap flag of each round, as the Gap Flags sheet show
     LAYOUT, ROUND,
     Column("organisation", TEXT, "The organisation flagged.", lambda i: i.flag.organisation),
     Column("severity", TEXT, "Red (put it right) or Amber (check it), as the workbook shows "
-           "it.", lambda i: word(i.flag.severity)),
+           "it.", lambda i: i.flag.severity.word),
     Column("rule", TEXT, "The rule's id (the Guidance sheet lists every rule).",
            lambda i: i.flag.rule),
     Column("rule_title", TEXT, "The rule's title.", lambda i: i.flag.rule_title),
@@ -347,17 +350,17 @@ FINDINGS = Table("findings", "each finding about each file of each round, as the
     Column("cell", TEXT, "The cell, such as H14.", lambda i: i.finding.cell),
     Column("severity", TEXT, "Red (the file cannot be used, or a value must be put right) or "
            "Amber (check it: read by guess), as the workbook and the Fix list show it.",
-           lambda i: word(i.finding.severity)),
+           lambda i: i.finding.severity.word),
     Column("rule", TEXT, "The rule's id.", lambda i: i.finding.rule),
     Column("rule_title", TEXT, "The rule's title (the catalogue's words).",
-           lambda i: finding_words(i.finding.rule).title or None),
+           lambda i: finding_rule(i.finding.rule).title or None),
     Column("field", TEXT, "The field, by its title on the template.",
            lambda i: i.finding.field),
     Column("value", TEXT, "The value found there.", lambda i: i.finding.value),
     Column("message", TEXT, "What is wrong, in a sentence for the partner.",
            lambda i: i.finding.message),
     Column("to_do", TEXT, "What to do about it (the catalogue's words).",
-           lambda i: finding_words(i.finding.rule).to_do),
+           lambda i: finding_rule(i.finding.rule).to_do),
     Column("flag", TEXT, "red or amber when it also shows as a gap flag on the plan.",
            lambda i: i.finding.gap),
 ))  # fmt: skip

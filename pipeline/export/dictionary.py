@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..layouts import LAYOUTS
+from ..declare import LAYOUTS
 from .columns import TYPES, tables
 from .writing import FORMS
 

@@ -14,12 +14,12 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..consolidation import follow_rows
+from ..declare import LAYOUTS
 from ..errors import UsageError
-from ..intake import ACCEPTED, WITH_FINDINGS
-from ..layouts import LAYOUTS
-from ..plans import Plan
-from ..registers import organisation_key
+from ..inbox.intake import ACCEPTED, WITH_FINDINGS
+from ..inbox.registers import organisation_key
+from ..round.consolidation import follow_rows
+from ..round.plans import Plan
 from ..store import Store
 from ..store.shown import (
     RoundRecord,

@@ -19,9 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..due import EVERY_LAYOUT, DueRule, Dues
+from ..declare import LAYOUTS
 from ..errors import UsageError
-from ..layouts import LAYOUTS
+from ..round.due import EVERY_LAYOUT, DueRule, Dues
 from .lines import line_of, syntax_error
 
 PROJECT_FILE = "pipeline.toml"
@@ -139,7 +139,7 @@ READERS: dict[str, Callable[[Any, Path], Any]] = {
 }  # fmt: skip
 
 # The settings at the top of the file: the option each sets, in every command where that
-# option is of the same kind (mail's --due is a date to say, not the round's rule).
+# option is of the same kind.
 SHARED = {"inbox": Option("inbox", "inbox", "path"), "outbox": Option("outbox", "outbox", "path"),
           "store": Option("store", "store", "path"),
           "registers": Option("registers", "register", "registers"),

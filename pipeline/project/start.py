@@ -1,19 +1,17 @@
 """``pipeline init``: a project folder, its commented project file, its inbox, outbox and
-registers folders, and an example register per layout (each layout package's own
-``demo-register.csv``, found through the registry)."""
+registers folders, and an example register per layout (the register of each layout's demo
+partners, ``hooks.demo``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from ..declare import LAYOUTS, Layout
 from ..errors import PipelineError
-from ..layouts import LAYOUTS, Layout
 from .settings import PROJECT_FILE
 
 FOLDERS = ("inbox", "outbox", "registers")
-EXAMPLE_REGISTER = "demo-register.csv"  # every layout package ships one
 
 HEAD = """\
 # {file}: this folder's settings for the `pipeline` command.
@@ -114,12 +112,9 @@ def start_project(folder: Path) -> Started:
 
 
 def _example_register(layout: str) -> bytes | None:
-    """The example register shipped in the layout's package (None: it has no package)."""
-    package = LAYOUTS.package_of(layout)
-    if package is None:
-        return None
-    found = resources.files(package).joinpath(EXAMPLE_REGISTER)
-    return found.read_bytes() if found.is_file() else None
+    """The register of the layout's demo partners (None: it has none)."""
+    demo = LAYOUTS[layout].hooks.demo()
+    return None if demo is None else demo.register.encode("utf-8")
 
 
 def project_text(registers: dict[str, Path], folder: Path) -> str:

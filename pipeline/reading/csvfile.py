@@ -20,9 +20,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ..findings import shown
+from ..declare import LAYOUTS, Layout
+from ..declare.findings import shown
 from ..guidance import GUIDANCE_COLUMNS
-from ..layouts import LAYOUTS, Layout
 from .locate import SEARCH_ROWS, Label
 from .workbook import Book, Sheet, Unreadable, too_large
 

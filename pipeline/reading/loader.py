@@ -10,40 +10,32 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, Severity, cell_address, shown
-from ..layouts import LAYOUTS, Field, Layout, normalise_title, squash
+from ..declare import Field, Layout, normalise_title, squash
+from ..declare.findings import Finding, cell_address, shown
+from ..declare.severity import AMBER, RED, Severity
 from ..returns import (
     CANNOT_BE_USED,
-    CHECKS_SHEET,
     ROW,
-    STAMP_SHEET,
     HeaderValue,
     LoadedReturn,
     PlainRows,
     SourceFile,
-    Stamp,
     as_frame,
-    stamp_from_rows,
 )
 from ..values import advice, read_value, reader
+from .choose import Candidate, choose, no_layout, stamp_of, worth_reading
 from .csvfile import not_a_plan, open_book, value_gaps
 from .locate import (
     SEARCH_ROWS,
     TableHeader,
-    Title,
     find_labels,
-    find_table_header,
     search_end,
-    titles,
 )
 from .safety import LIMITS, Limits, inspect
 from .workbook import Sheet, Unreadable, too_large
-
-_NOT_PLANS = {"guidance", "fix list"}  # our own sheets that repeat the plan's titles
 
 
 def _parse_address(address: str) -> tuple[int, int]:
@@ -53,30 +45,6 @@ def _parse_address(address: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return int(address[len(letters) :]) - 1, col - 1
-
-
-@dataclass
-class _Candidate:
-    layout: Layout
-    sheet: Sheet
-    cells: list[Title]
-    table: TableHeader | None
-    labels: int
-
-    @property
-    def score(self) -> int:
-        return self.labels + 2 * (len(self.table.columns) if self.table else 0)
-
-    @property
-    def complete(self) -> bool:
-        """Every label and column of the layout found, none of them by a near spelling."""
-        table, layout = self.table, self.layout
-        return (
-            table is not None
-            and not table.guessed
-            and len(table.columns) == len(layout.columns)
-            and self.labels == len(layout.header)
-        )
 
 
 def load(path: Path, name: str | None = None, limits: Limits = LIMITS) -> LoadedReturn:
@@ -99,13 +67,13 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
     try:
         inspection = inspect(data, source.name, limits)
         book = open_book(data, inspection.kind, source.own_name, limits.cells)
-        worth = _worth_reading(book.names)
+        worth = worth_reading(book.names)
         # a sheet too large to lay out in memory is not read at all; it is only the reason for
         # refusing the file when no other sheet holds a plan
         oversized = {n: inspection.oversized[n] for n in worth if n in inspection.oversized}
         heads = [book.head(sheet, SEARCH_ROWS) for sheet in worth if sheet not in oversized]
-        loaded.stamp = _stamp(heads)
-        best = _choose(heads, loaded.stamp)
+        loaded.stamp = stamp_of(heads)
+        best = choose(heads, loaded.stamp)
         if best is None and oversized:
             name, (rows, columns) = next(iter(oversized.items()))
             raise Unreadable(too_large(name, rows, columns))
@@ -113,7 +81,7 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
         if refused is not None:
             return loaded.reject("csv-not-a-plan", refused)
         if best is None:
-            return loaded.reject("no-layout", _no_layout(heads))
+            return loaded.reject("no-layout", no_layout(heads))
         best.sheet = book.sheet(best.sheet.name, merged_rows=SEARCH_ROWS)  # labels' merges
     except Unreadable as err:
         return loaded.reject("unreadable", f"{CANNOT_BE_USED}{err}.")
@@ -121,71 +89,7 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
     return loaded
 
 
-def _no_layout(heads: list[Sheet]) -> str:
-    """Why no plan was found: none of our layouts' labels and columns were where we looked."""
-    titles = [layout.title for layout in LAYOUTS.values()]
-    known = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
-    cut = [
-        s
-        for s in sorted(heads, key=lambda s: not s.visible)
-        if s.name != STAMP_SHEET and s.runs_to > search_end(s)
-    ]
-    if not cut:
-        return (
-            f"This is not one of our action plans: no {known} was found in it. Fill in the "
-            f"template we sent and send it back."
-        )
-    sheet = cut[0]
-    return (
-        f"This is not one of our action plans: no {known} was found in the first "
-        f'{SEARCH_ROWS} rows of its sheet "{sheet.name}" (rows {sheet.top + 1:,} to '
-        f"{search_end(sheet):,}), which runs on to row {sheet.runs_to:,}. If the plan is further "
-        f"down, delete what is above it so that its title and labels come first, and send it "
-        f"again; if not, fill in the template we sent and send it back."
-    )
-
-
-def _worth_reading(names: list[str]) -> list[str]:
-    """The sheets that may hold the plan, and the stamp; our own Guidance and Fix list only
-    when there is nothing else."""
-    names = [n for n in names if n != CHECKS_SHEET]  # (a template's own checks: no plan)
-    plans = [n for n in names if normalise_title(n) not in _NOT_PLANS]
-    return plans if any(n != STAMP_SHEET for n in plans) else names
-
-
-def _stamp(sheets: list[Sheet]) -> Stamp | None:
-    for sheet in sheets:
-        if sheet.name == STAMP_SHEET:
-            return stamp_from_rows(sheet.cells)
-    return None
-
-
-def _choose(sheets: list[Sheet], stamp: Stamp | None) -> _Candidate | None:
-    """The (layout, sheet) pair whose labels and columns are best found; a sheet with all of
-    the stamped layout's labels and columns is taken at once (the usual return)."""
-    readable = [s for s in sheets if s.name != STAMP_SHEET and s.cells]
-    content = [s for s in readable if normalise_title(s.name) not in _NOT_PLANS] or readable
-    layouts = list(LAYOUTS.values())
-    if stamp is not None and stamp.layout in LAYOUTS:
-        layouts.sort(key=lambda layout: layout.name != stamp.layout)
-    best: _Candidate | None = None
-    for sheet in sorted(content, key=lambda s: not s.visible):
-        cells = titles(sheet)
-        for layout in layouts:
-            table = find_table_header(layout, cells)
-            stop = table.row if table else search_end(sheet)
-            labels = len(find_labels(layout, sheet, cells, stop, near_misses=False))
-            candidate = _Candidate(layout, sheet, cells, table, labels)
-            if stamp is not None and layout.name == stamp.layout and candidate.complete:
-                return candidate
-            if candidate.table is None and labels < 3:
-                continue
-            if best is None or candidate.score > best.score:
-                best = candidate
-    return best
-
-
-def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> None:
+def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> None:
     layout, sheet, table = best.layout, best.sheet, best.table
     loaded.layout, loaded.sheet = layout.name, sheet.name
     notes = _Notes(loaded)
@@ -209,10 +113,11 @@ def _read_into(loaded: LoadedReturn, best: _Candidate, unsaved: list[str]) -> No
     _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
     records: list[dict[str, Any]] = []
     if table is None:
+        rows = layout.hooks.rows().plural
         notes.error(
             "missing-table",
-            f"No table of {layout.row_noun}s was found: keep the header row of the "
-            f"{layout.row_noun}s table ({', '.join(f.title for f in layout.columns[:4])}, ...).",
+            f"No table of {rows} was found: keep the header row of the {rows} table "
+            f"({', '.join(f.title for f in layout.columns[:4])}, ...).",
             gap="red",
         )
     else:
@@ -401,11 +306,11 @@ class _Notes:
         )
 
     def warn(self, rule: str, message: str, **where: Any) -> None:
-        self._add(Severity.WARNING, rule, message, **where)
+        self._add(AMBER, rule, message, **where)
 
     def error(self, rule: str, message: str, field: Field | None = None, **where: Any) -> None:
         gap = where.pop("gap", None) or (field.gap.value if field and field.required else None)
-        self._add(Severity.ERROR, rule, message, field=field, gap=gap, **where)
+        self._add(RED, rule, message, field=field, gap=gap, **where)
 
     def guess(self, f: Field, guess: str, row: int, col: int, raw: Any, read: Any) -> None:
         """We guessed that ``raw`` at (``row``, ``col``) meant ``read``: ``guess`` says so."""

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..layouts import Field, Kind, Layout, normalise_title, squash
+from ..declare import Field, Kind, Layout, normalise_title, squash
 from .workbook import Sheet
 
 SEARCH_ROWS = 80  # labels and the table header are looked for this far below the data's start

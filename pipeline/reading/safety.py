@@ -14,9 +14,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ..files import FEEDBACK_MARK, OUTPUT_MARK
-from ..findings import column_number
+from ..declare.findings import column_number
 from ..returns import CHECK_NAMES
+from ..system.files import FEEDBACK_MARK, OUTPUT_MARK
 from .csvfile import is_csv
 from .workbook import Unreadable
 

@@ -1,12 +1,12 @@
-"""Load many files, each in an isolated worker process (see ``pipeline.isolation``)."""
+"""Load many files, each in an isolated worker process (see ``pipeline.system.isolation``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from ..isolation import ISOLATED, Isolation, run_isolated
 from ..returns import CANNOT_BE_USED, LoadedReturn, SourceFile, as_frame
+from ..system.isolation import ISOLATED, Isolation, run_isolated
 from .loader import load_source
 
 

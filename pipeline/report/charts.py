@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..layouts import LAYOUTS, Layout
-from ..layouts.progress import COMPLETE, NO_STATUS, NOT_UPDATED, OVERDUE
-from ..plans import Consolidation
+from ..declare import LAYOUTS, Layout
+from ..declare.progress import COMPLETE, NO_STATUS, OVERDUE
+from ..round.plans import Consolidation
 from .tables import INT, TEXT, Col, Table
 
 DATA_SHEET = "Chart Data"
@@ -38,7 +38,7 @@ class ChartSpec:
 
 
 COLOURS = {  # the progress buckets and confidences every layout has; a layout adds its own
-    COMPLETE: "#70AD47", NOT_UPDATED: "#FFC000", OVERDUE: "#C00000", NO_STATUS: "#7F7F7F",
+    COMPLETE: "#70AD47", OVERDUE: "#C00000", NO_STATUS: "#7F7F7F",
     "Red": "#C00000", "Amber": "#FFC000", "Green": "#70AD47",
 }  # fmt: skip
 
@@ -64,7 +64,7 @@ def every_chart(layouts: list[Layout] | None = None) -> list[tuple[ChartSpec, La
     """The charts of ``layouts`` (by default, every registered one), with their layout, in
     the registry's order."""
     chosen = list(LAYOUTS.values()) if layouts is None else layouts
-    return [(spec, layout) for layout in chosen for spec in layout.report.charts]
+    return [(spec, layout) for layout in chosen for spec in layout.hooks.report().charts]
 
 
 def add_charts(book: Any, charts_sheet: Any, data_sheet: Any, c: Consolidation, fmt: Any) -> int:

@@ -23,7 +23,7 @@ from zipfile import ZipFile
 
 from xlsxwriter.utility import xl_range
 
-from ..templates import workbook_options
+from ..paper import workbook_options
 from . import parallel
 from .streaming import RowWriter, Workbook, streamed_sheet
 from .writer import SheetJob, Writer, file_errors

@@ -12,16 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .. import attention
-from ..catalogue import FINDINGS
-from ..flags import every_rule
+from ..declare import Layout
+from ..declare.measures import RETURN_MEASURES, union
+from ..declare.rules import FINDINGS
+from ..declare.severity import SEVERITIES
 from ..guidance import guidance_rows
-from ..intake import RECEIVED_MEANS
-from ..layouts import Layout
-from ..layouts.measures import RETURN_MEASURES, union
-from ..messages import ENVELOPE_MEANS
-from ..plans import TRAIL_ROUNDS, Consolidation
-from ..severity import SEVERITIES, word
+from ..inbox.intake import RECEIVED_MEANS
+from ..inbox.messages import ENVELOPE_MEANS
+from ..round import attention
+from ..round.flags import every_rule
+from ..round.plans import TRAIL_ROUNDS, Consolidation
 from .charts import every_chart
 from .sheetwriter import SheetWriter
 from .tables import LONG, TEXT, Col, Table
@@ -32,9 +32,9 @@ WIDTHS = (26, 60, 14, 14, 40)
 def sheet_notes(layouts: list[Layout]) -> list[tuple[str, str]]:
     """(sheet, what it shows) for every sheet of a round of ``layouts``, in the workbook's
     order, for the Guidance."""
-    derived = [sheet for layout in layouts for sheet in layout.report.sheets]
+    derived = [sheet for layout in layouts for sheet in layout.hooks.report().sheets]
     charts = ", ".join(spec.short for spec, _ in every_chart(layouts))
-    plural = list(dict.fromkeys(f"{layout.row_noun}s" for layout in layouts)) or ["rows"]
+    plural = list(dict.fromkeys(f"{layout.hooks.rows().noun}s" for layout in layouts)) or ["rows"]
     nouns = " and ".join([", ".join(plural[:-1]), plural[-1]] if len(plural) > 1 else plural)
     return [
         ("Overview", "headline figures, then one row per organisation, trouble coloured; each "
@@ -44,8 +44,9 @@ def sheet_notes(layouts: list[Layout]) -> list[tuple[str, str]]:
         ("Returns", "the round's tracker, and the chase list with contacts"),
         *((sheet.name, sheet.shows) for sheet in derived if sheet.first),
         ("Gap Flags", "every flag, red first, pointing at the file, sheet and cell"),
-        *((layout.rows_sheet, f"every {layout.row_noun} of every {layout.short_title} plan, "
-           "what changed since last round, and its source") for layout in layouts),
+        *((layout.hooks.rows().sheet_name, f"every {layout.hooks.rows().noun} of every "
+           f"{layout.short_title} plan, what changed since last round, and its source")
+          for layout in layouts),
         *((sheet.name, sheet.shows) for sheet in derived if not sheet.first),
         ("Returns Log, Findings", "every file read and what was found in it"),
         ("one sheet per organisation", f"its return's header, figures and flags, then its "
@@ -57,10 +58,10 @@ def figure_notes(layouts: list[Layout]) -> Iterator[tuple[str, str, str, str]]:
     """(figure, what it counts, layouts, where it is shown) for the Guidance: every plan
     measure, every returns measure, the progress buckets the charts stack, and what each
     layout adds."""
-    for m in union(layout.measures for layout in layouts):
+    for m in union(layout.hooks.measures() for layout in layouts):
         having = [x for x in layouts if x.measure(m.name) is m]
         titles = ", ".join(x.short_title for x in having)
-        yield m.title, m.meaning(having), titles, "Overview, organisation sheets"
+        yield m.heading(having), m.meaning(having), titles, "Overview, organisation sheets"
     every = ", ".join(layout.short_title for layout in layouts)
     yield "Needs attention", attention.means(), every, "Needs attention"
     yield ("Confidence (its own)", "The overall confidence the plan states, Red, Amber or "
@@ -78,27 +79,29 @@ def figure_notes(layouts: list[Layout]) -> Iterator[tuple[str, str, str, str]]:
     yield "From, Sent, Sender check", ENVELOPE_MEANS, every, "Returns Log"
     for spec, layout in every_chart(layouts):
         if spec.stacks_progress:
-            means = layout.progress.means(layout.row_noun, layout.due_title)
+            means = layout.progress.means(layout.hooks.rows().noun, layout.due_title)
             yield spec.title, means, layout.short_title, "Charts"
     for layout in layouts:
-        for figure, shown, means in layout.report.figures:
+        for figure, shown, means in layout.hooks.report().figures:
             yield figure, means, layout.short_title, shown
 
 
 def _judged(layout: Layout) -> str:
     """How the confidence a layout's rows bear out is worked out."""
-    if layout.judged_by is not None:
-        return layout.judged_means
-    return f"from how many of its {layout.row_noun}s are overdue (Confidence check)"
+    judgement = layout.hooks.judgement()
+    if judgement is not None:
+        return judgement.means
+    return f"from how many of its {layout.hooks.rows().noun}s are overdue (Confidence check)"
 
 
 def _notes(layout: Layout) -> list[str]:
     """What the Guidance says of a layout beyond its fields: its own notes, and where its
     plans state no confidence, how their position is worked out."""
-    said = list(layout.report.notes)
+    said = list(layout.hooks.report().notes)
     if layout.confidence_key is None:
         said.append(f"{layout.short_title} plans state no overall confidence: the confidence "
-                    f"their {layout.row_noun}s bear out stands for it (on the Overview, in Last "
+                    f"their {layout.hooks.rows().plural} bear out stands for it (on the Overview, "
+                    f"in Last "
                     f"{TRAIL_ROUNDS} rounds and on Needs attention): "
                     f"{_judged(layout)}.")  # fmt: skip
     return said
@@ -135,7 +138,7 @@ def write_guidance(w: SheetWriter, sheet: Any, c: Consolidation) -> None:
         [Col("Rule", 26, LONG), Col("What it means", 60, LONG), Col("Severity", 14),
          Col("Layouts", 14, LONG), Col("What to do", 40, LONG)],
         [(r.title, r.meaning([x for x in having if x in layouts]),
-          word(r.severity) if r.severity else "Red or Amber",
+          r.shown_as,
           ", ".join(x.short_title for x in having if x in layouts), r.to_do)
          for r, having in rules],
     ))  # fmt: skip

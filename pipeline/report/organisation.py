@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..plans import Consolidation, Plan
+from ..round.plans import Consolidation, Plan
 from ..values import LINE_HEIGHT, uk, wrapped_lines
 from . import tables
 from .sheetwriter import SheetWriter
@@ -39,7 +39,7 @@ def write_organisation(w: SheetWriter, c: Consolidation, plan: Plan, sheet: Any,
         for col, width in enumerate(widths):
             w.width(sheet, col, width)
     page = _Page(w, sheet, widths)
-    noun = f"{plan.layout.row_noun}s"
+    noun = f"{plan.layout.hooks.rows().noun}s"
     w.title(sheet, plan.organisation)
     said = (f"{plan.layout.title}, as of {uk(c.as_of)}: what its return says at the top of its "
             f"plan, its figures and flags, then its {noun} as returned.")  # fmt: skip
@@ -150,8 +150,7 @@ class _Page:
     def flag(self, row: int, flag: Any) -> int:
         """One flag: its severity in its colour, its rule, its cell and message."""
         fmt = self.w.fmt
-        self._across(row, 0, 0, flag.severity.title(),
-                     fmt["red" if flag.severity == "red" else "amber"])  # fmt: skip
+        self._across(row, 0, 0, flag.severity.word, fmt[flag.severity.value])
         said = f"{flag.cell}: {flag.message}" if flag.cell else flag.message
         lines = 1
         if self._rule_columns:

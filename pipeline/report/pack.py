@@ -24,16 +24,16 @@ from typing import Any
 
 import xlsxwriter
 
-from .. import attention
-from ..contacts import Person
 from ..errors import PipelineError
-from ..files import atomic_path
-from ..libreoffice import to_pdf
 from ..naming import safe_sheet_name, safe_stem, sheet_ref
-from ..plans import TRAIL_ROUNDS, Consolidation, Plan
-from ..templates import workbook_options
+from ..paper import workbook_options
+from ..round import attention
+from ..round.contacts import Person
+from ..round.plans import TRAIL_ROUNDS, Consolidation, Plan
+from ..system.files import atomic_path
+from ..system.libreoffice import to_pdf
 from ..values import LINE_HEIGHT, shown_number, uk, wrapped_lines
-from . import tables
+from . import round_figures, tables
 from .sheetwriter import DEFAULT_WIDTH, SheetWriter
 from .tables import DATE, EMAIL, LONG, RAG, TEXT, Col, Table, source
 from .writer import Writer
@@ -122,7 +122,7 @@ class _PackWriter:
         of = f", {self.group}" if self.group else ""
         self.w.title(sheet, f"Meeting pack, as of {uk(self.c.as_of)}{of}")
         row = 1
-        for line in [*tables.returns_lines(self.c), tables.headline_figures(self.c)]:
+        for line in [*round_figures.returns_lines(self.c), round_figures.headline_figures(self.c)]:
             row = self._line(sheet, row, line, "subtitle", span)
         row = self._line(sheet, row + 1, f"Needs attention ({len(self.worried)}): sorted by the "
                          f"most serious reason ({attention.ORDER})", "bold", span)  # fmt: skip
@@ -177,7 +177,7 @@ class _PackWriter:
         """The organisation's page: what the meeting asks of it, top to bottom."""
         columns = [_wrapped(col) for col in tables.paper_columns(plan.layout)]
         rows = [(plan, r) for r in plan.items if not r.get("finished")]
-        table = self.w.fitted(sheet, Table.of(plan.layout.rows_sheet, columns, rows))
+        table = self.w.fitted(sheet, Table.of(plan.layout.hooks.rows().sheet_name, columns, rows))
         span = table.printed
         self.w.title(sheet, plan.organisation)
         row = self._line(sheet, 1, f"{plan.layout.title} · as of {uk(self.c.as_of)} · "
@@ -207,11 +207,11 @@ class _PackWriter:
         row = self._line(sheet, row + 1, f"Flags ({len(flags)})" if flags else "No flags",
                          "bold", span)  # fmt: skip
         for flag in flags:
-            text = f"{flag.severity.title()} · {flag.cell or '–'} · {flag.message}"
-            row = self._line(sheet, row, text, "red" if flag.severity == "red" else "amber", span)
+            text = f"{flag.severity.word} · {flag.cell or '–'} · {flag.message}"
+            row = self._line(sheet, row, text, flag.severity.value, span)
         if plan.rows is None:
             return
-        noun = plan.layout.row_noun
+        noun = plan.layout.hooks.rows().noun
         row = self._line(sheet, row + 1, f"{noun.capitalize()}s still to deliver ({len(rows)} of "
                          f"{len(plan.items)})", "bold", span)  # fmt: skip
         if rows:

@@ -25,9 +25,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..background import Background
-from ..children import forks
-from ..timing import add_seconds, count, counts, stage
+from ..system.background import Background
+from ..system.children import forks
+from ..system.timing import add_seconds, count, counts, stage
 from .writer import SheetJob
 
 PICKLE = pickle.HIGHEST_PROTOCOL

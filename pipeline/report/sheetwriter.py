@@ -14,13 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from ..declare.severity import RAG_FILLS
 from ..naming import plain
-from ..paper import fits, points, print_readably
-from ..severity import RAG_FILLS
-from ..templates import DEFAULT_FONT
-from ..timing import count
+from ..paper import DEFAULT_FONT, fits, points, print_readably
+from ..system.timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
 from ..values.text import CHARACTERS_PER_WIDTH
+from .engine import choose
 from .tables import (
     DATE,
     EMAIL,
@@ -35,8 +35,8 @@ from .tables import (
     Col,
     Table,
 )  # fmt: skip
-from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns
-from .writer import EXCEL_DAY_ZERO, Writer, choose
+from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns, row_height
+from .writer import EXCEL_DAY_ZERO, Writer
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
 RAG_COLOURS = {word: f"#{fill}" for word, fill in RAG_FILLS.items()}
@@ -51,7 +51,7 @@ _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, howeve
 
 class SheetWriter:
     """Writes tables and values onto sheets of one xlsxwriter workbook, through ``writer``
-    (by default, ``writer.choose()``'s); its tables are fitted to a landscape page, or to a
+    (by default, ``engine.choose()``'s); its tables are fitted to a landscape page, or to a
     ``portrait`` one.
 
     Rows are written in order, top to bottom: a sheet may be streamed (see ``writer``), and a
@@ -67,6 +67,7 @@ class SheetWriter:
         base = {**DEFAULT_FONT, "valign": "top"}
         specs = {
             "plain": base,
+            "rag": {**base, "align": "left", "indent": 1},  # clear of a number beside it
             "wrap": {**base, "text_wrap": True},
             DATE: {**base, "num_format": "dd/mm/yyyy"},
             INT: {**base, "num_format": "0"},
@@ -96,7 +97,7 @@ class SheetWriter:
         # a value that means trouble (``Col.alarm``): the Red fill, in dark red
         self.trouble = book.add_format({"bg_color": RAG_COLOURS["Red"], "font_color": "#9C0006"})
         fmt = self.fmt
-        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["plain"], DATE: fmt[DATE],
+        self.of_kind = {TEXT: fmt["plain"], LONG: fmt["wrap"], RAG: fmt["rag"], DATE: fmt[DATE],
                         INT: fmt[INT], NUMBER: fmt[NUMBER], PERCENT: fmt[PERCENT],
                         TRAIL: fmt["plain"], EMAIL: fmt["link"]}  # fmt: skip
         self.trail = {letter: book.add_format({**base, "bold": True, "font_color": colour})
@@ -263,8 +264,11 @@ class SheetWriter:
             "columns": [{"header": c.title} for c in columns],
             **({} if filters else {"autofilter": False}),
         })  # fmt: skip
+        # Headings over numbers align with them, except under filter buttons, which would
+        # cover a right-aligned heading's end and crowd the next column's start.
+        over_numbers = "heading" if filters else "heading right"
         for col, column in enumerate(columns, start=left):
-            heading = self.fmt["heading right" if column.kind in NUMERIC else "heading"]
+            heading = self.fmt[over_numbers if column.kind in NUMERIC else "heading"]
             sheet.write_string(top, col, column.title, heading)
         link_format = self.fmt["link wrapped" if columns[0].kind == LONG else "link"]
         kinds = [c.kind for c in columns]
@@ -276,7 +280,7 @@ class SheetWriter:
         for i, row in enumerate(itertools.chain(sample, rows)):
             r = top + 1 + i
             target = link(i) if link else None
-            height = _height(row, wrap) if wrap else None
+            height = row_height(row, wrap) if wrap else None
             if direct and not target and r not in beside and direct.write(r, row, height):
                 continue
             if r in beside:
@@ -393,11 +397,3 @@ class SheetWriter:
             name = f"{stem}_{n}"
         self.table_names.add(name.lower())
         return name
-
-
-def _height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:
-    """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
-    wide), or None when one line will do."""
-    lines = max((wrapped_lines(value, width) for j, width in wrap
-                 if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
-    return LINE_HEIGHT * lines if lines > 1 else None

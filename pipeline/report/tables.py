@@ -8,113 +8,25 @@ come from the layout declarations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
-from .. import attention, notices, travel
-from ..findings import cell_address
-from ..intake import (
-    ACCEPTED,
-    ALREADY_COUNTED,
-    DUPLICATE,
-    EARLIER_PERIOD,
-    REJECTED,
-    SUPERSEDED,
-    WITH_FINDINGS,
-    layouts_of,
-)
-from ..layouts import LAYOUTS, Field, Layout
-from ..layouts.measures import union
-from ..plans import TRAIL_ROUNDS, Consolidation, Plan
+from ..declare import LAYOUTS, Field, Layout
+from ..declare.findings import cell_address
+from ..declare.measures import union
+from ..declare.severity import AMBER, RED
 from ..returns import ROW, Envelope
-from ..severity import word
+from ..round import attention, travel
+from ..round.plans import TRAIL_ROUNDS, Consolidation, Plan
 from ..values import KINDS
 
-TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
-PERCENT = "percent"  # a share from 0 to 1, shown as 78%
-TRAIL = "trail"  # positions round by round, "A A G R", each letter in its RAG colour
-EMAIL = "email"  # an email address, written as a mailto: link
-NOT_SENT = "–"  # a round with no return, in a trail
-NUMERIC = (INT, NUMBER, PERCENT)
-
-
-@dataclass(frozen=True)
-class Col:
-    """A column: its title, how wide, what kind of value, and how to get it from an item."""
-
-    title: str
-    width: float = 14
-    kind: str = TEXT
-    get: Callable[[Any], Any] | None = None
-    # when a value means trouble, as an xlsxwriter conditional format's criteria: coloured
-    alarm: dict[str, Any] | None = None
-    # a value's RAG colour (a RAG column's values are their own), from its closed list
-    colours: Mapping[str, str] | None = None
-    # False: kept on screen but not printed (where a row came from, how it changed): such
-    # columns go last in their table, and the print area stops before them
-    on_paper: bool = True
-
-
-ABOVE_ZERO = {"type": "cell", "criteria": ">", "value": 0}
-WORSENING = {"type": "text", "criteria": "containing", "value": travel.WORSENING}
-SAYS_NO = {"type": "cell", "criteria": "==", "value": '"No"'}
-SAYS_YES = {"type": "cell", "criteria": "==", "value": '"Yes"'}
-
-
-class Table:
-    """A sheet's table: its name, its columns, and its rows, either given as tuples or got
-    from ``items`` one at a time as they are written (so a large round is never held twice).
-    The columns printed come first, those kept for the screen alone (``Col.on_paper``) last,
-    whatever order they are given in."""
-
-    def __init__(
-        self,
-        sheet: str,
-        columns: Sequence[Col],
-        rows: Sequence[tuple[Any, ...]] = (),
-        items: Sequence[Any] | None = None,
-    ) -> None:
-        order = [j for j, c in enumerate(columns) if c.on_paper]
-        order += [j for j, c in enumerate(columns) if not c.on_paper]
-        self.sheet, self.columns = sheet, [columns[j] for j in order]
-        if order != sorted(order):
-            rows = [tuple(row[j] for j in order) for row in rows]
-        self._rows, self._items = list(rows), items
-
-    def with_columns(self, columns: Sequence[Col]) -> Table:
-        """This table with ``columns`` in place of its own (as many, in the same order)."""
-        return Table(self.sheet, columns, self._rows, self._items)
-
-    @property
-    def printed(self) -> int:
-        """How many of its columns, from the first, are printed."""
-        return sum(c.on_paper for c in self.columns)
-
-    @classmethod
-    def of(cls, sheet: str, columns: Sequence[Col], items: Iterable[Any]) -> Table:
-        """A table with one row per item, each value got by its column."""
-        return cls(sheet, columns, items=list(items))
-
-    def __len__(self) -> int:
-        return len(self._items) if self._items is not None else len(self._rows)
-
-    def iter_rows(self) -> Iterator[tuple[Any, ...]]:
-        """The rows, in order, each a tuple in column order."""
-        if self._items is None:
-            return iter(self._rows)
-        getters = [c.get for c in self.columns]
-        return (tuple([get(item) for get in getters]) for item in self._items)
-
-    @property
-    def rows(self) -> list[tuple[Any, ...]]:
-        """All the rows (built on each call for item tables: fine for small ones)."""
-        return list(self.iter_rows())
-
-    def records(self) -> list[dict[str, Any]]:
-        """Rows as dicts keyed by column title."""
-        titles = [c.title for c in self.columns]
-        return [dict(zip(titles, row)) for row in self.iter_rows()]
+# (the tables' own vocabulary, in columns.py: the layouts' reports and the writers import it
+# from here, beside the tables)
+from .columns import (  # noqa: F401  # isort: skip
+    ABOVE_ZERO, DATE, EMAIL, INT, LONG, NOT_SENT, NUMBER, NUMERIC, PERCENT, RAG, SAYS_NO,
+    SAYS_YES, TEXT, TRAIL, WORSENING, Col, Table,
+)  # fmt: skip
 
 
 def source(plan: Plan, sheet_row: int | None = None, name: str | None = None) -> str:
@@ -160,7 +72,7 @@ def group_title(plans: Sequence[Plan]) -> str | None:
 def confidence_title(layouts: Sequence[Layout]) -> str:
     """The title of the confidence a plan's rows bear out: ``Confidence (from its
     actions, requirements)``, by the layouts' rows."""
-    nouns = dict.fromkeys(f"{x.row_noun}s" for x in layouts) or {"rows": None}
+    nouns = dict.fromkeys(x.hooks.rows().plural for x in layouts) or {"rows": None}
     return f"Confidence (from its {', '.join(nouns)})"
 
 
@@ -172,7 +84,7 @@ def overview(c: Consolidation) -> Table:
     and as its rows bear it out) and direction of travel, flags, then every plan measure of
     the round's layouts (each layout's ``measures``). The columns a page holds come first."""
     layouts = c.layouts
-    measures = union(layout.measures for layout in layouts)
+    measures = union(layout.hooks.measures() for layout in layouts)
 
     def days(p: Plan) -> int | None:
         return (c.as_of - p.updated).days if p.updated else None
@@ -194,7 +106,7 @@ def overview(c: Consolidation) -> Table:
         Col(f"Overdue, last {TRAIL_ROUNDS} rounds", 16, TEXT, overdue_trail),
         Col("Date of update", 14, DATE, lambda p: p.updated),
         Col("Previous confidence", 12, RAG, lambda p: p.previous_position),
-        *(Col(m.title, 10, INT, lambda p, name=m.name: p.figure(name),
+        *(Col(m.heading(layouts), 10, INT, lambda p, name=m.name: p.figure(name),
               ABOVE_ZERO if m.alarm else None) for m in measures),
         Col("File", 40, TEXT, source, on_paper=False),
     ]  # fmt: skip
@@ -254,8 +166,8 @@ def row_columns(layout: Layout) -> list[Col]:
     """The columns of a layout's rows sheet: its own choice (``LayoutReport.row_columns``),
     else every column, then whether overdue, last round's status, what changed, and where it
     came from."""
-    if layout.report.row_columns is not None:
-        return layout.report.row_columns()
+    if layout.hooks.report().row_columns is not None:
+        return layout.hooks.report().row_columns()
     return [*(column_of(layout, f) for f in layout.columns), OVERDUE, STATUS_LAST_ROUND, CHANGED,
             SOURCE]  # fmt: skip
 
@@ -263,21 +175,23 @@ def row_columns(layout: Layout) -> list[Col]:
 def column_of(layout: Layout, f: Field) -> Col:
     """A layout's column on its rows sheets: printed unless the layout keeps it for the
     screen alone (``LayoutReport.screen_only``)."""
-    return replace(field_col(f), on_paper=f.name not in layout.report.screen_only)
+    return replace(field_col(f), on_paper=f.name not in layout.hooks.report().screen_only)
 
 
 def row_table(c: Consolidation, layout: Layout) -> Table:
     """Every row of every plan of ``layout`` (its rows sheet: Actions, Tasks): its organisation,
     what it says, whether it is overdue, how it changed since last round, where it came from."""
-    return Table.of(layout.rows_sheet, [ORGANISATION, *row_columns(layout)], rows_of(c, layout))
+    columns = [ORGANISATION, *row_columns(layout)]
+    return Table.of(layout.hooks.rows().sheet_name, columns, rows_of(c, layout))
 
 
 def plan_figures(plan: Plan) -> list[tuple[str, Any]]:
     """(title, value) of each of the Overview's figures for one organisation, its count of
     rows titled as its rows sheet is; without a return, those still known (the reduction
     needed)."""
-    figures = [(plan.layout.rows_sheet if m.name == "rows" else m.title, m.of(plan))
-               for m in plan.layout.measures]  # fmt: skip
+    layout = plan.layout
+    figures = [(layout.hooks.rows().sheet_name if m.name == "rows" else m.heading([layout]),
+                m.of(plan)) for m in layout.hooks.measures()]  # fmt: skip
     return [(title, value) for title, value in figures if plan.has_return or value is not None]
 
 
@@ -287,7 +201,7 @@ STATUS_NOW = Col("Status", 12, RAG, lambda item: item[1].get("status_now"))
 def paper_columns(layout: Layout) -> list[Col]:
     """The columns of an organisation's rows still to deliver in the meeting pack: the fields
     the layout chose (``LayoutReport.on_paper``), its status now, and whether overdue."""
-    names = layout.report.on_paper or (layout.reference or layout.columns[0].name,)
+    names = layout.hooks.report().on_paper or (layout.reference or layout.columns[0].name,)
     colours = {v: c for f in layout.columns if f.choices for v, c in f.choices.rag.items()}
     status = replace(STATUS_NOW, colours=colours or None)
     return [*(field_col(layout.field(name)) for name in names), status, OVERDUE]
@@ -296,14 +210,14 @@ def paper_columns(layout: Layout) -> list[Col]:
 def plan_rows(plan: Plan) -> Table:
     """One organisation's rows, as on its layout's rows sheet."""
     rows = [(plan, r) for r in plan.items]
-    return Table.of(plan.layout.rows_sheet, row_columns(plan.layout), rows)
+    return Table.of(plan.layout.hooks.rows().sheet_name, row_columns(plan.layout), rows)
 
 
 # --- flags, files, findings ----------------------------------------------------------------------
 
 
 FLAG_COLUMNS = [
-    Col("Severity", 10, RAG, lambda f: f.severity.title()),
+    Col("Severity", 10, RAG, lambda f: f.severity.word),
     Col("Rule", 30, TEXT, lambda f: f.rule_title),
     Col("Cell", 8, TEXT, lambda f: f.cell),
     Col("Message", 90, LONG, lambda f: f.message),
@@ -319,7 +233,7 @@ def gap_flags(c: Consolidation) -> Table:
     """Every flag, red first."""
     columns = [
         Col("Organisation", 30, TEXT, lambda f: f.organisation),
-        Col("Severity", 10, RAG, lambda f: f.severity.title()),
+        Col("Severity", 10, RAG, lambda f: f.severity.word),
         Col("Rule", 30, TEXT, lambda f: f.rule_title),
         Col("File", 34, TEXT, lambda f: f.file, on_paper=False),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
@@ -359,10 +273,8 @@ def returns_log(c: Consolidation) -> Table:
         Col("From", 30, TEXT, lambda r: _envelope(r).sender),
         Col("Sent", 17, DATE, lambda r: _envelope(r).sent),
         Col("Sender check", 60, LONG, lambda r: r.sender_note),
-        Col("Red findings", 9, INT, lambda r: sum(word(f.severity) == "Red" for f in r.findings)),
-        Col(
-            "Amber findings", 9, INT, lambda r: sum(word(f.severity) == "Amber" for f in r.findings)
-        ),
+        Col("Red findings", 9, INT, lambda r: sum(f.severity is RED for f in r.findings)),
+        Col("Amber findings", 9, INT, lambda r: sum(f.severity is AMBER for f in r.findings)),
         Col("Reason", 80, LONG, lambda r: r.note),
     ]
     return Table.of("Returns Log", columns, c.receipts)
@@ -374,102 +286,9 @@ def findings(c: Consolidation) -> Table:
         Col("File", 40, TEXT, lambda f: f.file),
         Col("Sheet", 14, TEXT, lambda f: f.sheet),
         Col("Cell", 8, TEXT, lambda f: f.cell),
-        Col("Severity", 10, RAG, lambda f: word(f.severity)),
+        Col("Severity", 10, RAG, lambda f: f.severity.word),
         Col("Field", 24, TEXT, lambda f: f.field),
         Col("Value", 24, TEXT, lambda f: f.value),
         Col("Message", 90, LONG, lambda f: f.message),
     ]
     return Table.of("Findings", columns, [f for r in c.receipts for f in r.findings])
-
-
-# --- the returns tracker -------------------------------------------------------------------------
-
-
-FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDINGS),
-                 ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
-                 ("Superseded", SUPERSEDED), ("For an earlier period", EARLIER_PERIOD),
-                 ("Counted in an earlier round", ALREADY_COUNTED))  # fmt: skip
-TRACKER_ROWS = ("Round", "Due", "Expected", "Received", "Missing", "Late", "Arrival not known",
-                "Files", *(title for title, _ in FILE_OUTCOMES))  # fmt: skip
-NOT_RECOGNISED = "Not recognised"
-
-
-def tracker(c: Consolidation) -> Table:
-    """The round's returns, a column per layout: expected, received, missing and late (one
-    definition: ``layouts.measures``), then what became of the files; files of no known
-    layout in a column of their own."""
-    layout_of = layouts_of(c.receipts)
-    shown: dict[str, dict[str, Any]] = {}
-    for name, layout in LAYOUTS.items():
-        plans = c.plans_of(name)
-        files = [r for r in c.receipts if layout_of(r) == name]
-        if not plans and not files:
-            continue
-        count, round_ = c.returns(name), c.rounds.get(name)
-        shown[layout.title] = {
-            "Round": round_.label if round_ else None, "Due": c.due_of(name),
-            "Expected": count.expected, "Received": count.received, "Missing": count.missing,
-            "Late": count.late, "Arrival not known": count.unknown, **_file_outcomes(files),
-        }  # fmt: skip
-    unknown = [r for r in c.receipts if layout_of(r) is None]
-    if unknown:
-        shown[NOT_RECOGNISED] = _file_outcomes(unknown)
-    # (a layout's column holds its round's name too: it wraps, as a long text)
-    columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
-        Col(title, 24, LONG, lambda row, title=title: shown[title].get(row[0])) for title in shown
-    ]
-    return Table.of("Returns", columns, [(figure,) for figure in TRACKER_ROWS])
-
-
-def _file_outcomes(files: list[Any]) -> dict[str, int]:
-    """How many files, and how many of them ended each way."""
-    outcomes = {title: sum(r.status == status for r in files) for title, status in FILE_OUTCOMES}
-    return {"Files": len(files), **outcomes}
-
-
-def headline_figures(c: Consolidation) -> str:
-    """The headline figures on one line: ``Red: 15   ·   No return: 7 ...``."""
-    return "   ·   ".join(f"{title}: {n}" for title, n in attention.headlines(c))
-
-
-def returns_lines(c: Consolidation) -> list[str]:
-    """Each layout's round in words (expected, received, missing, late), for the layouts with
-    organisations this round, as the Overview and the terminal summary show it."""
-    lines = []
-    for name, layout in LAYOUTS.items():
-        if not c.plans_of(name):
-            continue
-        count, round_ = c.returns(name), c.rounds.get(name)
-        parts = [f"expected {count.expected}" if count.expected is not None else None,
-                 f"received {count.received}",
-                 f"missing {count.missing}" if count.missing is not None else None,
-                 f"late {count.late}" if count.late is not None else None,
-                 # (where lateness is judged and some arrivals cannot be)
-                 f"arrival not known {count.unknown}"
-                 if count.late is not None and count.unknown else None]  # fmt: skip
-        when = f", {round_.label}" if round_ else ""
-        lines.append(f"{layout.title}{when}: {', '.join(p for p in parts if p)}")
-    return lines
-
-
-def chase_list(c: Consolidation) -> Table:
-    """Who to chase and for what: a line per organisation on a register whose return is
-    missing, rejected, late, stale or has something that must be fixed, with whom to write to
-    as the mail does (``contacts.recipients``: the register's contact, their email a link
-    that starts a message, and whoever completed the return, copied when someone else)."""
-    lines = []
-    for plan in c.plans:
-        if plan.entry is None:
-            continue
-        wanted = notices.to_fix(c, plan)
-        if wanted:
-            lines.append((plan, plan.recipients, " ".join(wanted)))
-    columns = [
-        Col("Organisation", 30, TEXT, lambda line: line[0].organisation),
-        Col("Layout", 14, TEXT, lambda line: line[0].layout.short_title),
-        Col("Contact name", 24, TEXT, lambda line: line[1].to and line[1].to.name),
-        Col("Contact email", 34, EMAIL, lambda line: line[1].to and line[1].to.email),
-        Col("Copy to", 34, TEXT, lambda line: line[1].copy and str(line[1].copy)),
-        Col("What is missing", 90, LONG, lambda line: line[2]),
-    ]
-    return Table.of("Chase list", columns, lines)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..attention import needs_attention
-from ..catalogue import finding_words
-from ..findings import Finding
-from ..intake import (
+from ..declare.findings import Finding
+from ..declare.rules import finding_rule
+from ..declare.severity import RED
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -19,8 +19,9 @@ from ..intake import (
     WITH_FINDINGS,
     Receipt,
 )
-from ..plans import Consolidation
-from .tables import returns_lines
+from ..round.attention import needs_attention
+from ..round.plans import Consolidation
+from .round_figures import returns_lines
 
 
 def receipt_dict(receipt: Receipt) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def receipt_dict(receipt: Receipt) -> dict[str, Any]:
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
     """A finding as plain data, with its rule's title and what to do (``catalogue``)."""
-    words = finding_words(finding.rule)
+    words = finding_rule(finding.rule)
     return {**finding.as_dict(), "title": words.title, "to_do": words.to_do}
 
 
@@ -63,14 +64,14 @@ def findings_text(receipts: list[Receipt]) -> str:
             if f.message == receipt.note:
                 continue
             place = f"{f.location}: " if f.location else ""
-            lines.append(f"  {f.severity.value:<7} {place}{f.message}")
+            lines.append(f"  {f.severity.word:<7} {place}{f.message}")
     return "\n".join(lines)
 
 
 def summary_text(c: Consolidation) -> str:
     """A short summary of a run: files by outcome, who is missing, flags."""
     flags = c.flags
-    red = sum(f.severity == "red" for f in flags)
+    red = sum(f.severity is RED for f in flags)
     amber = len(flags) - red
     # (said only when there are any: most runs have none)
     rarer = [f"  {status}: {n}" for status in (EARLIER_PERIOD, ALREADY_COUNTED)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..paper import narrowed
+from ..values import LINE_HEIGHT, wrapped_lines
 from ..values.text import CHARACTERS_PER_WIDTH
 from .tables import DATE, EMAIL, INT, LONG, NUMBER, PERCENT, RAG, TEXT, TRAIL, Col
 
@@ -105,3 +106,11 @@ def _shown(value: Any) -> str:
     if isinstance(value, date):
         return "00/00/0000"
     return str(value)
+
+
+def row_height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:
+    """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
+    wide), or None when one line will do."""
+    lines = max((wrapped_lines(value, width) for j, width in wrap
+                 if isinstance(value := row[j], str) and value), default=1)  # fmt: skip
+    return LINE_HEIGHT * lines if lines > 1 else None

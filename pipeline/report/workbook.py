@@ -27,25 +27,30 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .. import attention
+from ..declare import LAYOUTS, Layout
+from ..declare.measures import union
+from ..declare.severity import RED
 from ..errors import UsageError
-from ..files import OUTPUT_MARK, atomic_path
-from ..flags import every_rule
-from ..layouts import LAYOUTS, Layout
-from ..layouts.measures import union
 from ..naming import plain, safe_sheet_name, sheet_ref
 from ..paper import points
-from ..plans import Consolidation
-from ..timing import stage
+from ..round import attention
+from ..round.flags import every_rule
+from ..round.plans import Consolidation
+from ..system.files import OUTPUT_MARK, atomic_path
+from ..system.timing import stage
 from ..values import uk
-from . import tables
+from . import round_figures, tables
 from .charts import DATA_SHEET, add_charts
+from .engine import choose
 from .guidance_sheet import write_guidance
 from .organisation import write_organisation
 from .sheetwriter import SheetWriter
 from .tables import Table
-from .writer import SheetJob, Writer, choose
+from .writer import SheetJob, Writer
 
+# The characters of headline figures on a line of the Overview: a landscape page's width
+# of them in bold (the line is one cell's text, which would run off the page, not wrap).
+HEADLINE_WIDTH = 130
 ORGANISATION_SHEETS = 100  # a larger round gets no sheet per organisation (and less memory)
 
 
@@ -59,12 +64,13 @@ def check_layouts() -> None:
     workbook: two sheets of one name, two measures of one name, two flag rules of one id."""
     named: dict[str, str] = {name.lower(): "the workbook's own" for name in OWN_SHEETS}
     for layout in LAYOUTS.values():
-        for sheet in (layout.rows_sheet, *(s.name for s in layout.report.sheets)):
+        own = (s.name for s in layout.hooks.report().sheets)
+        for sheet in (layout.hooks.rows().sheet_name, *own):
             if (other := named.setdefault(sheet.lower(), layout.title)) != layout.title:
                 raise UsageError(f"The {layout.title} layout names a sheet {sheet!r}, as "
                                  f"{other} does: give one of them another name.")  # fmt: skip
     try:
-        union(layout.measures for layout in LAYOUTS.values())
+        union(layout.hooks.measures() for layout in LAYOUTS.values())
         every_rule()
     except ValueError as err:
         raise UsageError(f"The layouts cannot be reported together: {err}.") from None
@@ -142,8 +148,8 @@ class _Workbook:
         """Every sheet, in order; the plain tables are jobs that touch nothing but their own
         sheet (the writer may run them on another core)."""
         layouts = self.c.layouts
-        rows_sheets = {layout.rows_sheet for layout in layouts}
-        derived = [sheet for layout in layouts for sheet in layout.report.sheets]
+        rows_sheets = {layout.hooks.rows().sheet_name for layout in layouts}
+        derived = [sheet for layout in layouts for sheet in layout.hooks.report().sheets]
         main = [
             *((sheet, sheet.table(self.c)) for sheet in derived if sheet.first),
             (None, tables.gap_flags(self.c)),
@@ -189,7 +195,7 @@ class _Workbook:
             for plan in self.c.plans:
                 name = self.sheet_of[id(plan)]
                 sheet = self.sheet(name, in_order=True, full_name=plan.organisation)
-                named = self.w.table_name(f"{plan.layout.rows_sheet} {name}")
+                named = self.w.table_name(f"{plan.layout.hooks.rows().sheet_name} {name}")
                 cells = len(plan.items) * width[plan.layout.name] + 40
                 write = partial(write_organisation, self.w, self.c, plan, name=named)
                 jobs.append(SheetJob(sheet, cells, self._printed(write, sheet)))
@@ -239,20 +245,21 @@ class _Workbook:
                            "organisation (each name links to its own sheet).",
                            fmt["subtitle"])  # fmt: skip
         row = 2
-        for line in tables.returns_lines(self.c):
+        for line in round_figures.returns_lines(self.c):
             sheet.write_string(row, 0, line, fmt["subtitle"])
             row += 1
         flags = self.c.flags
-        red = sum(f.severity == "red" for f in flags)
+        red = sum(f.severity is RED for f in flags)
         sheet.write_string(row, 0, f"Red flags: {red}", fmt["red"])
         sheet.write_string(row, 1, f"Amber flags: {len(flags) - red}", fmt["amber"])
-        figures = tables.headline_figures(self.c)
-        sheet.write_string(row + 1, 0, f"Organisations  ·  {figures}", fmt["bold"])
-        sheet.write_url(row + 2, 0, "internal:'Needs attention'!A1", fmt["link"],
+        for line in round_figures.headline_lines(self.c, "Organisations", HEADLINE_WIDTH):
+            row += 1
+            sheet.write_string(row, 0, line, fmt["bold"])
+        sheet.write_url(row + 1, 0, "internal:'Needs attention'!A1", fmt["link"],
                         string=f"Needs attention: {len(worried)}, most serious first, and why "
                         "(the next sheet)")  # fmt: skip
-        sheet.write_string(row + 4, 0, "Every organisation", fmt["bold"])
-        top = row + 5
+        sheet.write_string(row + 3, 0, "Every organisation", fmt["bold"])
+        top = row + 4
         self.w.table(sheet, _linked(tables.overview(self.c)), top, freeze=False, narrow=False,
                      link=lambda i: links[id(self.c.plans[i])])  # fmt: skip
         sheet.repeat_rows(top)
@@ -276,7 +283,7 @@ class _Workbook:
         row = dict.fromkeys(LAYOUTS, TABLE_TOP + 2)  # each rows sheet's first row below its header
         links: list[str | None] = []
         for plan in self.c.plans:
-            name, sheet = plan.layout.name, plan.layout.rows_sheet
+            name, sheet = plan.layout.name, plan.layout.hooks.rows().sheet_name
             links.append(f"'{sheet}'!A{row[name]}" if plan.items else None)
             row[name] += len(plan.items)
         return links
@@ -284,7 +291,7 @@ class _Workbook:
     # --- the returns tracker -----------------------------------------------------------------
 
     def _returns(self, sheet: Any) -> None:
-        counts, chase = tables.tracker(self.c), tables.chase_list(self.c)
+        counts, chase = round_figures.tracker(self.c), round_figures.chase_list(self.c)
         more = range(len(chase.columns), len(counts.columns))  # the tracker's, beyond the list's
         chase = self.w.fitted(sheet, chase, at_least={0: 24}, reserve=len(more) * points(18))
         for col in more:
@@ -310,9 +317,10 @@ def sheet_lines(name: str, derived: Any, layouts: list[Layout]) -> tuple[str, st
     if derived is not None:
         return derived.title or derived.name, derived.shows[:1].upper() + derived.shows[1:] + "."
     for layout in layouts:
-        if name == layout.rows_sheet:
-            return (f"{layout.short_title}: every {layout.row_noun}",
-                    f"Every {layout.row_noun} of every {layout.short_title} plan returned this "
+        if name == layout.hooks.rows().sheet_name:
+            noun = layout.hooks.rows().noun
+            return (f"{layout.short_title}: every {noun}",
+                    f"Every {noun} of every {layout.short_title} plan returned this "
                     f"round: what it says, whether it is overdue, and (on screen) how it "
                     f"changed since last round and where it came from.")  # fmt: skip
     return name, SHEET_LINES.get(name, "")

@@ -12,14 +12,13 @@ close the book. It never knows which path it has:
   sheet is held in memory until the book is closed. Slower, and larger in memory for a large
   round, but it cannot break when xlsxwriter changes what it keeps to itself.
 
-``choose`` makes the choice, in one place: ``write_consolidated(engine=...)``, else the
-environment variable ``PIPELINE_WRITER``, else fast. A test writes the demo round both ways
-and compares every cell, merged range, link, width and height.
+``engine.choose`` makes the choice, in one place: ``write_consolidated(engine=...)``, else
+the environment variable ``PIPELINE_WRITER``, else fast. A test writes the demo round both
+ways and compares every cell, merged range, link, width and height.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,12 +29,9 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
-from ..errors import UsageError
-from ..templates import workbook_options
+from ..paper import workbook_options
 
-ENGINES = ("fast", "plain")
 EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # Excel's serial 0 (1900 date system)
-ENVIRONMENT = "PIPELINE_WRITER"
 
 
 @dataclass(eq=False)
@@ -46,21 +42,6 @@ class SheetJob:
     sheet: Any
     cells: int
     write: Callable[[], Any]
-
-
-def choose(engine: str | None = None, parallel: bool = True) -> Writer:
-    """The writer named ``engine`` ("fast" or "plain"); without one, the one named by the
-    environment variable ``PIPELINE_WRITER``, else fast. ``parallel``: whether the fast writer
-    may use a second process."""
-    name = engine or os.environ.get(ENVIRONMENT, "").strip().lower() or "fast"
-    if name not in ENGINES:
-        where = "engine" if engine else ENVIRONMENT
-        raise UsageError(f"Unknown workbook writer {name!r} ({where}): use {' or '.join(ENGINES)}.")
-    if name == "plain":
-        return Writer()
-    from .fast import FastWriter
-
-    return FastWriter(parallel)
 
 
 class Writer:

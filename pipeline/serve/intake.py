@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..feedback import jobs_for
-from ..inbox import printable, read_file
-from ..intake import REJECTED, Receipt, settle
-from ..registers import organisation_key
+from ..inbox.intake import REJECTED, Receipt, settle
+from ..inbox.registers import organisation_key
+from ..inbox.walk import printable, read_file
 from ..report.terminal import receipt_dict
 from ..store.schema import transaction
 from .settings import ServeSettings
@@ -52,7 +52,7 @@ class Upload:
 class FixLine:
     """One line of the Fix list, as the page shows it (``feedback.FixItem``'s words)."""
 
-    words: str  # its severity's word: Red or Amber (``pipeline.severity``)
+    words: str  # its severity's word: Red or Amber (``pipeline.declare.severity``)
     sheet: str | None
     cell: str | None
     field: str | None

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ..declare import LAYOUTS
+from ..declare.rounds import Round, round_of
 from ..errors import PipelineError, UsageError
-from ..layouts import LAYOUTS
-from ..layouts.rounds import Round, round_of
-from ..registers import Register, organisation_key
+from ..inbox.registers import Register, organisation_key
 from ..store.schema import transaction
 
 TOKEN_BYTES = 18  # 144 bits: more than the 128 no one can guess

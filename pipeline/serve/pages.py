@@ -20,7 +20,7 @@ FOOTER = (
     f"Frontend {GOVUK_FRONTEND} (MIT licence)."
 )
 
-# The colour of a Fix list line's tag (its severity: ``pipeline.severity``), and of an
+# The colour of a Fix list line's tag (its severity: ``pipeline.declare.severity``), and of an
 # organisation's state, by its words.
 TAG_COLOURS = {
     "Red": "red", "Amber": "yellow",

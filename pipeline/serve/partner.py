@@ -11,8 +11,8 @@ from pathlib import Path
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from ..due import due_dates
-from ..intake import (
+from ..declare import LAYOUTS
+from ..inbox.intake import (
     ACCEPTED,
     ALREADY_COUNTED,
     DUPLICATE,
@@ -21,7 +21,7 @@ from ..intake import (
     SUPERSEDED,
     WITH_FINDINGS,
 )
-from ..layouts import LAYOUTS
+from ..round.due import due_dates
 from . import audit
 from .guard import client_of, form_token_ok
 from .intake import Outcome, Upload, take_in_upload

@@ -11,12 +11,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..attention import needs_attention
 from ..feedback import jobs_for
-from ..intake import DUPLICATE, REJECTED, SUPERSEDED
+from ..inbox.intake import DUPLICATE, REJECTED, SUPERSEDED
 from ..naming import safe_stem
-from ..notices import to_fix
-from ..plans import Consolidation, Plan
+from ..round.attention import needs_attention
+from ..round.notices import to_fix
+from ..round.plans import Consolidation, Plan
 from .intake import FixLine
 from .settings import ServeSettings
 
@@ -50,7 +50,7 @@ class FileLine:
 class FlagLine:
     """One gap flag on an organisation's plan."""
 
-    severity: str
+    severity: str  # its word, lower case: red, amber
     title: str
     message: str
     cell: str | None

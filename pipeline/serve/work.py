@@ -4,7 +4,7 @@ answers pages.
 
 The workers are started fresh (spawned, not forked from the web process and its threads) and
 import the pipeline once; each reads partners' files in isolated, capped workers of its own
-(``pipeline.isolation``), as a run does. A worker that dies is replaced, and the job it had
+(``pipeline.system.isolation``), as a run does. A worker that dies is replaced, and the job it had
 is tried once more.
 """
 
@@ -23,8 +23,8 @@ from .settings import ServeSettings
 def _warm() -> None:
     """In each new worker: import what every job needs, once."""
     import pipeline.checking
-    import pipeline.consolidation
     import pipeline.feedback
+    import pipeline.round.consolidation
     import pipeline.serve.intake
     import pipeline.serve.view  # noqa: F401
 

@@ -8,185 +8,36 @@ same inbox changes nothing.
 
 from __future__ import annotations
 
-import errno
-import functools
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..arrival import FIRST_SEEN, Arrival
+from ..declare import LAYOUTS
+from ..declare.rounds import Round
 from ..errors import PipelineError
-from ..layouts import LAYOUTS
-from ..layouts.rounds import Round
-from ..registers import Register, RegisterEntry, organisation_key
+from ..inbox.arrival import FIRST_SEEN, Arrival
+from ..inbox.registers import Register, RegisterEntry, organisation_key
 from ..returns import LoadedReturn
 from . import codec
 from .archive import keep
+from .opening import DEFAULT_STORE, check_place, open_fault, reading
+from .records import FileRecord, MailRecord, PlanRecord, RunAbandoned, StoredFile
 from .schema import (
     SCHEMA_VERSION,
     WAIT,
     check_writable,
     connect,
-    damaged,
-    fault,
     migrate,
     transaction,
     version,
 )
 from .shown import RoundRecord, prefill_kept, save_shown
 
-DEFAULT_STORE = Path("outbox") / "pipeline.sqlite"
-
-
-def _check_place(path: Path, write: bool) -> None:
-    """Say what is in the store's way before SQLite tries it: a folder where the file should
-    be, or (when writing) a store folder that cannot be made; when only reading, no store."""
-    if path.is_dir():
-        raise _a_folder(path)
-    if not write:
-        if not path.exists():
-            raise PipelineError(f"The store {path} does not exist: run `pipeline run` first.")
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        blocker = next(p for p in (path.parent, *path.parent.parents) if p.exists())
-        raise PipelineError(
-            f"The store's folder {path.parent} cannot be created: {blocker} is a file, not a "
-            f"folder. Move that file away, or point --store at another place."
-        ) from None
-    except OSError as err:
-        if err.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
-            raise PipelineError(
-                f"The store's folder {path.parent} cannot be created ({err.strerror}): point "
-                f"--store at another place."
-            ) from None
-        raise _read_only_folder(path) from None
-
-
-def _a_folder(path: Path) -> PipelineError:
-    """The store's path is taken by a folder."""
-    return PipelineError(
-        f"The store {path} is a folder, not a file: point --store at a file (such as "
-        f"{path / DEFAULT_STORE.name}), or move the folder away."
-    )
-
-
-def _read_only_folder(path: Path) -> PipelineError:
-    """A new store cannot be made: the nearest folder there is is read-only."""
-    folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
-    return PipelineError(
-        f"The folder {folder} is read-only: the store {path} cannot be created in it. Make the "
-        f"folder writable, or point --store at a file in a writable folder."
-    )
-
-
-def _open_fault(err: sqlite3.Error, path: Path) -> PipelineError:
-    """What SQLite's error on opening the store at ``path`` means, as a sentence."""
-    said = fault(err, path)
-    if said is not None:
-        return said
-    if err.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN:
-        if path.is_dir():
-            return _a_folder(path)
-        if not path.exists() and not os.access(path.parent, os.W_OK):
-            return _read_only_folder(path)
-        if path.exists() and not os.access(path, os.R_OK):
-            return PipelineError(
-                f"The store {path} cannot be read (permission denied): make it readable by "
-                f"this user, or point --store at another file."
-            )
-    return PipelineError(
-        f"The store {path} cannot be opened ({err}): check that it is a file this user can "
-        f"read and write, or point --store at another file."
-    )
-
-
-def _reading(method: Callable[..., Any]) -> Callable[..., Any]:
-    """An SQLite error while reading (damage deep in the file shows only when that part is
-    read), or a stored value that cannot be decoded, becomes the store's sentence."""
-
-    @functools.wraps(method)
-    def read(self: Store, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as err:
-            problem = fault(err, self.path)
-            if problem is None:
-                raise
-            raise problem from None
-        except (ValueError, KeyError, TypeError) as err:  # a stored return that cannot be read
-            raise damaged(self.path, err) from None
-
-    return read
-
-
-class RunAbandoned(Exception):
-    """A run was not recorded because its workbook could not be put in place."""
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A file the store has seen before, and the return read from it."""
-
-    sha256: str
-    name: str
-    first_seen: datetime
-    first_as_of: date
-    modified: float | None
-    archived: Path
-    round: str | None
-    checked: LoadedReturn
-    arrival: Arrival  # when it arrived, and how that is known, as first found
-    status: str = ""  # what became of it in its round
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    """What a run learned about one file, to be written to the store."""
-
-    path: Path  # where it is now (in the inbox)
-    name: str
-    sha256: str
-    size: int
-    modified: float | None
-    first_seen: datetime | None  # when the pipeline first saw it (None: now)
-    status: str
-    reason: str | None
-    round: str | None
-    checked: LoadedReturn | None  # None for a duplicate: its twin is recorded
-    copy: Path | None = None  # the run's copy of its bytes, to archive when new
-    arrival: Arrival | None = None  # when it arrived, and how that is known
-
-
-@dataclass(frozen=True)
-class PlanRecord:
-    """One organisation's position in one round, to be written to the store."""
-
-    layout: str
-    round: str
-    organisation: str
-    sha256: str | None
-    summary: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class MailRecord:
-    """One message sent to an organisation about one round."""
-
-    layout: str
-    round: str
-    organisation: str
-    recipient: str
-    subject: str
-    message_id: str
-    sent_at: datetime
+__all__ = ["DEFAULT_STORE", "FileRecord", "MailRecord", "PlanRecord", "RunAbandoned", "Store",
+           "StoredFile"]  # fmt: skip
 
 
 class Store:
@@ -205,11 +56,11 @@ class Store:
         folder, a read-only disk, a run that does not finish) is a ``PipelineError`` naming
         the store and saying what to do."""
         path = Path(path)
-        _check_place(path, write)
+        check_place(path, write)
         try:
             db = connect(path, wait)
         except sqlite3.Error as err:
-            raise _open_fault(err, path) from None
+            raise open_fault(err, path) from None
         try:
             db.execute("PRAGMA foreign_keys = ON")
             if write or version(db) < SCHEMA_VERSION:
@@ -219,7 +70,7 @@ class Store:
                 check_writable(db)
         except sqlite3.Error as err:
             db.close()
-            raise _open_fault(err, path) from None
+            raise open_fault(err, path) from None
         except BaseException:
             db.close()
             raise
@@ -237,23 +88,23 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
 
-    @_reading
+    @reading
     def _stored(self, where: str, params: tuple[Any, ...]) -> list[StoredFile]:
         rows = self.db.execute(
             "SELECT f.sha256, f.name, f.first_seen, f.first_as_of, f.modified, f.archived, "
-            "r.round, r.loaded, f.arrived, f.arrived_how, f.arrived_detail, f.status, f.reason "
-            "FROM files f JOIN returns r USING (sha256) WHERE " + where,
+            "r.round, r.loaded, f.arrived, f.arrived_how, f.arrived_detail, f.status, f.reason, "
+            "r.layout FROM files f JOIN returns r USING (sha256) WHERE " + where,
             params,
         ).fetchall()
         found = []
         for (sha, name, seen, as_of, modified, archived, round_id, loaded, *arrived, status,
-             reason) in rows:  # fmt: skip
+             reason, layout) in rows:  # fmt: skip
             first_seen = datetime.fromisoformat(seen)
             found.append(
                 StoredFile(sha, name, first_seen, date.fromisoformat(as_of), modified,
                            self.archive / archived, round_id,
                            codec.loads(loaded, self.archive / archived),
-                           Arrival.from_stored(*arrived, first_seen), status, reason)
+                           Arrival.from_stored(*arrived, first_seen), status, reason, layout)
             )  # fmt: skip
         return found
 
@@ -280,7 +131,7 @@ class Store:
             (round_.start.isoformat(), round_.end.isoformat()),
         )
 
-    @_reading
+    @reading
     def previous_plans(self, layout: str, before_round: str) -> dict[str, PlanRecord]:
         """Each organisation's last position with a return in a round before ``before_round``,
         keyed by ``organisation_key``."""
@@ -294,7 +145,7 @@ class Store:
             for lay, rnd, org, sha, summary in rows
         }
 
-    @_reading
+    @reading
     def recent_plans(
         self, layout: str, before_round: str, rounds: int
     ) -> dict[str, list[PlanRecord]]:
@@ -312,7 +163,7 @@ class Store:
             found.setdefault(organisation_key(org), []).append(record)
         return found
 
-    @_reading
+    @reading
     def latest_returns(self, layout: str) -> dict[str, LoadedReturn]:
         """Each organisation's latest return used in a round, keyed by ``organisation_key``."""
         rows = self.db.execute(
@@ -322,7 +173,7 @@ class Store:
         ).fetchall()
         return {organisation_key(org): codec.loads(loaded) for org, loaded in rows}
 
-    @_reading
+    @reading
     def latest_returns_of(
         self, layout: str, organisations: Iterable[str]
     ) -> dict[str, LoadedReturn]:
@@ -347,13 +198,13 @@ class Store:
             found[key] = codec.loads(loaded.fetchone()[0])
         return found
 
-    @_reading
+    @reading
     def organisations(self) -> list[str]:
         """Every organisation with a round in the store, by name."""
         rows = self.db.execute("SELECT DISTINCT organisation FROM plans ORDER BY organisation")
         return [org for (org,) in rows]
 
-    @_reading
+    @reading
     def history(self, organisation: str) -> list[dict[str, Any]]:
         """An organisation's rounds, oldest first: round, file, status and summary."""
         rows = self.db.execute(
@@ -368,14 +219,14 @@ class Store:
             if organisation_key(org) == key
         ]  # fmt: skip
 
-    @_reading
+    @reading
     def latest_run(self) -> date | None:
         """The as-of date of the last run recorded (None when none is)."""
         row = self.db.execute("SELECT as_of FROM workbooks ORDER BY rowid DESC LIMIT 1")
         found = row.fetchone()
         return date.fromisoformat(found[0]) if found else None
 
-    @_reading
+    @reading
     def round_summaries(self, layout: str, round_id: str) -> list[tuple[str, dict[str, Any]]]:
         """Each organisation's plan summary in one round of ``layout``, by name order."""
         rows = self.db.execute(
@@ -385,7 +236,7 @@ class Store:
         ).fetchall()
         return [(org, json.loads(summary)) for org, summary in rows]
 
-    @_reading
+    @reading
     def register_entry(self, layout: str, organisation: str) -> RegisterEntry | None:
         """The organisation's entry on ``layout``'s register as last recorded, its values
         read again as their fields' kinds (the store keeps them as text)."""
@@ -398,7 +249,7 @@ class Store:
             return None
         return RegisterEntry(row[0], row[1], prefill_kept(layout, json.loads(row[2])), line=0)
 
-    @_reading
+    @reading
     def mailed(self, layout: str, round_id: str) -> dict[str, tuple[str, datetime]]:
         """Who was last sent each organisation's message for a round of ``layout`` and when,
         keyed by ``organisation_key``."""
@@ -473,7 +324,7 @@ class Store:
                 path.unlink(missing_ok=True)
             raise
 
-    @_reading
+    @reading
     def latest_workbook(self, name: str) -> str | None:
         """The SHA-256 of the workbook called ``name`` that the last run to write one recorded
         (None when no run has)."""
@@ -529,7 +380,7 @@ class Store:
             updated = layout.date_of_update(checked) if layout else None
             db.execute(
                 "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
-                (record.sha256, checked.layout, checked.organisation, record.round,
+                (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
                  updated.isoformat() if updated else None,
                  codec.dumps(checked)),
             )  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..files import atomic_path
+from ..system.files import atomic_path
 
 
 def archive_name(sha256: str, original: str) -> str:

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..findings import Finding, Severity
+from ..declare.findings import Finding
+from ..declare.severity import Severity
 from ..returns import Envelope, HeaderValue, LoadedReturn, PlainRows, SourceFile, Stamp
 
 
@@ -122,6 +123,6 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 def finding_from_dict(data: dict[str, Any]) -> Finding:
     """A finding back from its dict (one stored before a field was added has its default)."""
-    typed = {"severity": Severity(data["severity"]), "read_as": _decode(data.get("read_as")),
+    typed = {"severity": Severity.of(data["severity"]), "read_as": _decode(data.get("read_as")),
              "cells": tuple(data.get("cells", ()))}  # fmt: skip
     return Finding(**{**data, **typed})

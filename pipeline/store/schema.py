@@ -50,9 +50,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE returns (
         sha256 TEXT PRIMARY KEY REFERENCES files (sha256),
-        layout TEXT,
+        layout TEXT,                    -- its layout, or a rejected file's owner's
         organisation TEXT,
-        round TEXT,
+        round TEXT,                     -- the round it belongs to (NULL: of no layout)
         date_of_update TEXT,
         loaded TEXT NOT NULL            -- JSON: the checked return (see store.codec)
     );
@@ -93,7 +93,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX mail_by_round ON mail (layout, round);
     """,
-    # 5: how each file's arrival is known (``pipeline.arrival``), kept as first found so that
+    # 5: how each file's arrival is known (``pipeline.inbox.arrival``), kept as first found so that
     # later runs and history agree; a file kept before this has no arrival known
     """
     ALTER TABLE files ADD COLUMN arrived TEXT;         -- when it arrived (ISO, local time)
@@ -130,7 +130,7 @@ MIGRATIONS: tuple[str, ...] = (
         organisation TEXT,              -- its return's, or whose a rejected file is
         matched TEXT,                   -- how a rejected file was matched to it, or why not
         arrived TEXT,                   -- when it arrived (ISO), how that is known, and a
-        arrived_how TEXT,               --   detail (see ``pipeline.arrival``)
+        arrived_how TEXT,               --   detail (see ``pipeline.inbox.arrival``)
         arrived_detail TEXT,
         sender TEXT,                    -- the message it came attached to: From, Sent
         sent TEXT,

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..arrival import Arrival
-from ..findings import Finding, Flag
-from ..layouts import LAYOUTS
-from ..layouts.rounds import Round
-from ..registers import RegisterEntry
+from ..declare import LAYOUTS
+from ..declare.findings import Finding, Flag
+from ..declare.rounds import Round
+from ..inbox.arrival import Arrival
+from ..inbox.registers import RegisterEntry
 from ..returns import LoadedReturn
 from ..values import read_value
 from . import codec

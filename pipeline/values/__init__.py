@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..layouts.model import Field, Kind
-from ..layouts.quarters import PLAN_QUARTERS, quarter_label
+from ..declare.model import Field, Kind
+from ..declare.quarters import quarter_label
 from .dates import is_date, is_fy_quarter, read_date, read_fy_quarter, uk
 from .numbers import (
     is_percent,
@@ -59,9 +59,10 @@ class KindRule:
     example: str
     advice: str = "Please check it, and choose from the list next time."  # after a guess
     cell_format: str = "text"  # how a template's cell for it is formatted
-    # what a template's cell for it accepts (an xlsxwriter data validation, without its error
-    # message: that is the rule's "what to do"), given the plan's first year where that matters
-    accepts: Callable[[int | None], dict[str, Any]] | None = None
+    # what a template's cell for a field of it accepts (an xlsxwriter data validation, without
+    # its error message: that is the rule's "what to do"), given the plan's first year where
+    # that matters
+    accepts: Callable[[Field, int | None], dict[str, Any]] | None = None
     # how the consolidated workbook writes it (``report.tables``' column kinds)
     written_as: str = "text"
     # the type of its column in an analyst's table (``pipeline.export``): text, date, integer,
@@ -69,14 +70,15 @@ class KindRule:
     exported_as: str = "text"
 
 
-def _between(kind: str, low: Any, high: Any) -> Callable[[int | None], dict[str, Any]]:
-    return lambda _: {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
+def _between(kind: str, low: Any, high: Any) -> Callable[[Field, int | None], dict[str, Any]]:
+    return lambda *_: {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
 
 
-def _quarters(plan_start: int | None) -> dict[str, Any]:
-    accepts = _between("integer", 1, PLAN_QUARTERS)(plan_start)
+def _quarters(field: Field, plan_start: int | None) -> dict[str, Any]:
+    last = field.most
+    accepts = _between("integer", 1, last)(field, plan_start)
     if isinstance(plan_start, int):  # each quarter's months, as the partner knows them
-        quarters = range(1, PLAN_QUARTERS + 1)
+        quarters = range(1, last + 1)
         months = "; ".join(f"{q} {quarter_label(plan_start, q)}" for q in quarters)
         accepts["error_message"] = f"Enter the plan quarter: {months}."[:255]
     return accepts
@@ -162,7 +164,7 @@ KINDS: dict[Kind, KindRule] = {
         "25",
         "Please check it, and enter just the number next time.",
         "number",
-        lambda _: {"validate": "integer", "criteria": ">=", "value": 0},
+        lambda *_: {"validate": "integer", "criteria": ">=", "value": 0},
         written_as="int",
         exported_as="integer",
     ),
@@ -199,14 +201,14 @@ KINDS: dict[Kind, KindRule] = {
         "not-yes-no",
         "is not Yes or No: put Yes, No or leave it blank",
         "Yes",
-        accepts=lambda _: {"validate": "list", "source": ["Yes", "No"]},
+        accepts=lambda *_: {"validate": "list", "source": ["Yes", "No"]},
         exported_as="boolean",
     ),
     Kind.QUARTER: KindRule(
         read_quarter,
         is_quarter,
         "not-a-quarter",
-        "is not a plan quarter: enter a number from 1 to 12",
+        "is not a plan quarter: enter a number from 1 to {most}",
         "5",
         cell_format="number",
         accepts=_quarters,
@@ -234,7 +236,11 @@ def advice(field: Field) -> str:
 
 def valid_check(field: Field) -> Callable[[Any], bool]:
     """The element-wise validity test for ``field`` (closed lists test membership)."""
-    return in_list(field) if field.kind is Kind.CHOICE else KINDS[field.kind].valid
+    if field.kind is Kind.CHOICE:
+        return in_list(field)
+    if field.kind is Kind.QUARTER:  # one of its plan's quarters
+        return lambda value: is_quarter(value, field.most)
+    return KINDS[field.kind].valid
 
 
 def problem_sentence(field: Field, value: Any) -> str:
@@ -242,6 +248,8 @@ def problem_sentence(field: Field, value: Any) -> str:
     problem = KINDS[field.kind].problem
     if field.choices is not None:
         problem = problem.format(choices=", ".join(field.choices.values))
+    elif field.kind is Kind.QUARTER:
+        problem = problem.format(most=field.most)
     return f'{field.title} "{" ".join(str(value).split())[:60]}" {problem}.'
 
 

@@ -8,9 +8,9 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..findings import shown
-from ..layouts.model import Field
-from ..layouts.quarters import financial_quarter_name, financial_quarter_period
+from ..declare.findings import shown
+from ..declare.model import Field
+from ..declare.quarters import financial_quarter_name, financial_quarter_period
 from .numbers import shown_number
 from .reading import Reading
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..findings import shown
-from ..layouts.model import Field
-from ..layouts.quarters import PLAN_QUARTERS
+from ..declare.findings import shown
+from ..declare.model import Field
 from .reading import Reading
 
 
@@ -95,7 +94,7 @@ def is_year(value: Any) -> bool:
 
 
 def read_quarter(raw: Any, field: Field) -> Reading:
-    """A plan quarter, 1 to 12 (from 7, Q7 or quarter 7)."""
+    """A plan quarter (from 7, Q7 or quarter 7)."""
     if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
         return Reading(int(raw))
     text = str(raw).strip()
@@ -104,6 +103,8 @@ def read_quarter(raw: Any, field: Field) -> Reading:
     return Reading(text)
 
 
-def is_quarter(value: Any) -> bool:
-    """True for a plan quarter, 1 to 12."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= PLAN_QUARTERS
+def is_quarter(value: Any, last: int | None = None) -> bool:
+    """True for a plan quarter: a whole number from 1 (to ``last``, its plan's last, where
+    given)."""
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return whole and value >= 1 and (last is None or value <= last)

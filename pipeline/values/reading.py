@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..layouts.model import Field
+from ..declare.model import Field
 
 
 @dataclass(frozen=True)

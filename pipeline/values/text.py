@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from ..findings import shown
-from ..layouts.model import ClosedList, Field, Kind, normalise_title
+from ..declare.findings import shown
+from ..declare.model import ClosedList, Field, Kind, normalise_title
 from .reading import Reading
 
 # --- text -----------------------------------------------------------------------------------

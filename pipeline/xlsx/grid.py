@@ -9,7 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..findings import column_number
+from ..declare.findings import column_number
 from .package import DOC_REL, Package, Unmarkable, q
 from .values import held, letters
 

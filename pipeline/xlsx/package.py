@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -22,47 +21,32 @@ from lxml import etree
 
 from ..naming import sheet_ref
 from . import archive
+from .names import (
+    BLANK_CORE,
+    CONTENT,
+    CORE_REL,
+    CUSTOM,
+    DCTERMS,
+    DOC_REL,
+    MAIN,
+    PKG_REL,
+    TYPES,
+    USER_DEFINED,
+    VTYPES,
+    XSI,
+    SheetPart,
+    Unmarkable,
+    new_defined_names,
+    q,
+    rels_of,
+    resolve,
+)
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
-CORE_REL = f"{PKG_REL}/metadata/core-properties"
-CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VTYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-_XLSX = "application/vnd.openxmlformats-officedocument"
-CONTENT = {  # content type of each kind of part the pipeline adds
-    "workbook": f"{_XLSX}.spreadsheetml.sheet.main+xml",
-    "worksheet": f"{_XLSX}.spreadsheetml.worksheet+xml",
-    "comments": f"{_XLSX}.spreadsheetml.comments+xml",
-    "vmlDrawing": f"{_XLSX}.vmlDrawing",
-    "styles": f"{_XLSX}.spreadsheetml.styles+xml",
-    "custom-properties": f"{_XLSX}.custom-properties+xml",
-    "core-properties": "application/vnd.openxmlformats-package.core-properties+xml",
-}
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
 )
 _DOCUMENT = f"{DOC_REL}/officeDocument"
 _TYPES_PART = "[Content_Types].xml"
-
-
-class Unmarkable(Exception):
-    """The package cannot be edited as this module does: the sentence says why."""
-
-
-def q(tag: str, ns: str = MAIN) -> str:
-    """A tag's qualified name: ``q("sheet")`` is ``{main namespace}sheet``."""
-    return f"{{{ns}}}{tag}"
-
-
-@dataclass(frozen=True)
-class SheetPart:
-    """A worksheet as the workbook lists it: its name, its part and its place."""
-
-    name: str
-    part: str  # e.g. xl/worksheets/sheet2.xml
-    index: int  # its position among the workbook's sheets (what localSheetId counts)
 
 
 class Package:
@@ -328,7 +312,7 @@ class Package:
         sheets.insert(0, entry)
         if print_rows:
             if names is None:
-                names = _new_defined_names(book)
+                names = new_defined_names(book)
             defined = etree.Element(q("definedName"), name="_xlnm.Print_Titles", localSheetId="0")
             defined.text = sheet_ref(name, "$" + print_rows.replace(":", ":$"))
             names.insert(0, defined)
@@ -386,7 +370,7 @@ class Package:
             if prop.get("name") == name:
                 root.remove(prop)
         pids = [int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()]
-        prop = etree.SubElement(root, q("property", CUSTOM), fmtid=_USER_DEFINED,
+        prop = etree.SubElement(root, q("property", CUSTOM), fmtid=USER_DEFINED,
                                 pid=str(max(pids, default=1) + 1), name=name)  # fmt: skip
         etree.SubElement(prop, q("lpwstr", VTYPES)).text = value
 
@@ -394,15 +378,15 @@ class Package:
         part = "docProps/core.xml"
         stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         if not self.has(part):
-            self.put(part, etree.fromstring(_CORE), "core-properties")
+            self.put(part, etree.fromstring(BLANK_CORE), "core-properties")
             self.relate("", CORE_REL, part)
         core = self.xml(part)
         for tag in ("created", "modified"):
-            element = core.find(q(tag, _DCTERMS))
+            element = core.find(q(tag, DCTERMS))
             if element is None:  # (its value's type names the prefix: declared here)
-                element = etree.SubElement(core, q(tag, _DCTERMS),
-                                           nsmap={"dcterms": _DCTERMS, "xsi": _XSI})  # fmt: skip
-                element.set(q("type", _XSI), "dcterms:W3CDTF")
+                element = etree.SubElement(core, q(tag, DCTERMS),
+                                           nsmap={"dcterms": DCTERMS, "xsi": XSI})  # fmt: skip
+                element.set(q("type", XSI), "dcterms:W3CDTF")
             if tag == "modified" or not (element.text or "").strip():
                 element.text = stamp
         # The app properties list the sheets by name: a list now out of date, and optional.
@@ -414,38 +398,3 @@ class Package:
 
 
 _SELECTED = re.compile(rb"""\stabSelected=["'](?:1|true)["']""")
-
-
-def _new_defined_names(book: etree._Element) -> etree._Element:
-    """An empty list of defined names, where the schema puts it: after the sheets, function
-    groups and external references."""
-    names = etree.Element(q("definedNames"))
-    after = book.find(q("sheets"))
-    for tag in ("functionGroups", "externalReferences"):
-        after = book.find(q(tag)) if book.find(q(tag)) is not None else after
-    after.addnext(names)
-    return names
-
-
-_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-_DCTERMS = "http://purl.org/dc/terms/"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-_CORE = (
-    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-    b'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="'
-    b'http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
-)
-
-
-def rels_of(part: str) -> str:
-    """The relationships part of ``part`` (``""``: the package's own, ``_rels/.rels``)."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def resolve(source: str, target: str) -> str:
-    """A relationship's target as a part name: relative to the source part's folder, or
-    from the package's root where it starts with ``/``."""
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))

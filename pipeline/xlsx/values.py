@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..findings import column_letter
+from ..declare.findings import column_letter
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 

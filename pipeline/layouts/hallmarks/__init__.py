@@ -11,10 +11,14 @@ reports (``report.py``: the Hallmarks matrix and the further actions).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
-from ..progress import ActionProgress
-from ..rounds import Cadence
-from .measures import MEASURES, judged
+from ...declare.model import ClosedList, Completer, Field, Kind, Layout
+from ...declare.progress import ActionProgress
+from ...declare.rounds import Cadence
+from ...declare.severity import RED
+
+# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
+# that import the declaration, its rules, report and demo, only when the pipeline asks)
+from .hooks import Hooks
 
 HALLMARK = ClosedList(
     values=(
@@ -73,7 +77,7 @@ HEADER = (
         register_column="partnership",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Partnership name", "CDRP", "Community Safety Partnership"),
         width=30,
         help="The partnership reviewing itself. Pre-filled.",
@@ -98,7 +102,7 @@ HEADER = (
         "Date of review",
         Kind.DATE,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         carried=False,
         aliases=("Review date", "Date reviewed", "Date of self-assessment"),
         help="The date the partnership reviewed itself against the Hallmarks. Review at least "
@@ -207,24 +211,16 @@ LAYOUT = Layout(
     short_title="Hallmarks",
     title="Hallmarks of Effective Partnerships: Self-Assessment",
     sheet="Self-Assessment",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="partnership",
-    row_noun="requirement",
     cadence=Cadence.YEAR,
-    interval_days=365,
-    measures=MEASURES,
     reference="ref",
     named_by="requirement",
     updated="date_of_review",
     completer=Completer("completed_by", "email"),
     register_only=REGISTER_ONLY,
-    judged_by=judged,
-    judged_means="Red when a Statutory requirement is a Gap; Amber when another requirement "
-    "is a Gap, a Statutory one is Working towards or one is not assessed; else Green",
-    prefilled_rows=f"{__name__}.requirements",
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="assessment",
         due="target_date",

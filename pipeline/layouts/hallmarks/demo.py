@@ -16,7 +16,7 @@ from ...demo.layout_demo import (
     shipped_register,
     stale,
 )
-from ...registers import RegisterEntry
+from ...inbox.registers import RegisterEntry
 from .measures import GAP, IN_PLACE, STATUTORY, WORKING_TOWARDS
 from .requirements import ROWS
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..measures import BASIC, ROWS, Measure, PlanLike, count_where
+from ...declare.measures import BASIC, ROWS, Measure, PlanLike, count_where
 
 IN_PLACE, WORKING_TOWARDS, GAP = "In place", "Working towards", "Gap"
 STATUTORY = "Statutory"

@@ -1,4 +1,4 @@
-"""What the self-assessment adds to the reports: its own flag rules, the Hallmarks matrix
+"""What the self-assessment adds to the reports: the Hallmarks matrix
 (partnerships down, the six Hallmarks across, the share in place, statutory gaps red, and each
 partnership's summary in seed 003's words), every further action in one table, and a chart of
 the assessments per Hallmark."""
@@ -10,7 +10,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from ...plans import Consolidation, Plan
+from ...declare.reporting import DerivedSheet, LayoutReport
 from ...report.charts import COLOURS, ChartSpec
 from ...report.tables import (
     DATE,
@@ -25,10 +25,9 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
-from ..reporting import DerivedSheet, LayoutReport
+from ...round.plans import Consolidation, Plan
 from . import ASSESSMENT, HALLMARK, LAYOUT
 from .measures import GAP, IN_PLACE, adopted, has_action, is_statutory_gap, share, summary
-from .rules import RULES
 
 MATRIX, FURTHER_ACTIONS = "Hallmarks Matrix", "Further Actions"
 NOT_ASSESSED = "Not assessed"
@@ -149,7 +148,6 @@ def by_hallmark(c: Consolidation) -> Table:
 
 
 REPORT = LayoutReport(
-    rules=RULES,
     screen_only=("section",),  # (the Hallmark says where a requirement belongs)
     on_paper=("ref", "requirement", "further_action", "owner", "target_date"),
     sheets=(

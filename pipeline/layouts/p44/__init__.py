@@ -8,10 +8,14 @@ adds to the reports (``report.py``).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Completer, Field, FlagLevel, Kind, Layout
-from ..progress import ActionProgress
-from ..rounds import Cadence
-from .measures import MEASURES
+from ...declare.model import ClosedList, Completer, Field, Kind, Layout
+from ...declare.progress import ActionProgress
+from ...declare.rounds import Cadence
+from ...declare.severity import RED
+
+# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
+# that import the declaration, its rules, report and demo, only when the pipeline asks)
+from .hooks import Hooks
 
 RAG = ClosedList(
     values=("Red", "Amber", "Green"),
@@ -89,7 +93,7 @@ HEADER = (
         register_column="partnership",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Partnership name", "CDRP", "CSP"),
         help="The crime and disorder reduction partnership this plan is for. Pre-filled.",
     ),
@@ -135,7 +139,7 @@ HEADER = (
         Kind.DATE,
         required=True,
         carried=False,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you last brought this plan up to date. Plans are reviewed fortnightly.",
     ),
@@ -145,7 +149,7 @@ HEADER = (
         Kind.CHOICE,
         required=True,
         choices=RAG,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Overall confidence", "Confidence", "RAG", "Confidence (RAG)"),
         help="Your confidence that this plan will deliver the target: Red, Amber or Green.",
     ),
@@ -183,7 +187,7 @@ HEADER = (
         "Definition of problem",
         Kind.LONG_TEXT,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Definition of the problem", "Problem definition", "Problem"),
         help="What the problem is that has been identified in your area, how it is manifest and "
         "to what degree; what problem-solving methodology has been used and who was involved "
@@ -194,7 +198,7 @@ HEADER = (
         "Risks and contingency",
         Kind.LONG_TEXT,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Risks", "Risks and contingencies", "Risks contingency"),
         help="The risks to the plan and its delivery (those things that might blow you off "
         "course, such as the loss of key personnel, the lack of a particular skill, the "
@@ -309,21 +313,17 @@ LAYOUT = Layout(
     name="p44",
     short_title="Priority 44",
     title="Priority 44 Partnership Action Plan",
+    sheet="Action Plan",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="partnership",
-    row_noun="action",
     cadence=Cadence.FORTNIGHT,
     confidence_key="confidence",
     reference="ref",
     named_by="action",
-    follows=(("estimated_impact", "impact"),),
     updated="date_of_update",
     completer=Completer("completed_by", "email", ("role", "agency", "telephone")),
-    interval_days=14,
-    measures=MEASURES,
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="status",
         due="end_date",

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ...plans import Consolidation, Plan
 from ...report.sheetwriter import SheetWriter
 from ...report.tables import DATE, INT, LONG, TEXT, Col, Table, field_col, source
 from ...returns import ROW
+from ...round.plans import Consolidation, Plan
 from ...values import uk
 from . import LAYOUT
 

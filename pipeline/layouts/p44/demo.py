@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ...declare.model import CONTACT_EMAIL, CONTACT_NAME
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import (
     DemoReturn,
@@ -20,8 +21,7 @@ from ...demo.layout_demo import (
     shipped_register,
     stale,
 )
-from ...registers import RegisterEntry
-from ..model import CONTACT_EMAIL, CONTACT_NAME
+from ...inbox.registers import RegisterEntry
 from . import LAYOUT
 
 ACTIONS = (

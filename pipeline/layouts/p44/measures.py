@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..measures import BASIC, Measure, PlanLike
+from ...declare.measures import BASIC, Measure, PlanLike
 
 
 def _impact(key: str) -> Callable[[PlanLike], int | None]:

@@ -1,16 +1,15 @@
-"""What the Priority 44 plan adds to the reports: its own flag rules, the Calendar of Events
+"""What the Priority 44 plan adds to the reports: the Calendar of Events
 and its week-by-week grid, and its charts (confidence mix, actions by progress, impact
 against need)."""
 
 from __future__ import annotations
 
-from ...plans import Consolidation
+from ...declare.reporting import DerivedSheet, LayoutReport
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import INT, TEXT, Col, Table
-from ..reporting import DerivedSheet, LayoutReport
+from ...round.plans import Consolidation
 from . import LAYOUT, RAG
 from .calendar import CALENDAR, EVENTS_MEAN, GRID, calendar, calendar_grid, write_grid
-from .rules import RULES
 
 COLOURS_HERE = {**COLOURS, "Planned": "#A6A6A6", "Ongoing": "#4472C4", "Cancelled": "#D9D9D9",
                 "Live impact": "#4472C4", "Delivered impact": "#70AD47",
@@ -31,13 +30,12 @@ def impact_against_need(c: Consolidation) -> Table:
     plans = [p for p in c.plans_of(LAYOUT.name) if p.has_rows and p.figure("reduction_needed")]
     measures = [LAYOUT.measure(n) for n in ("delivered_impact", "live_impact", "impact_shortfall")]
     columns = [Col("Partnership", 30, TEXT, lambda p: p.organisation)] + [
-        Col(m.title, 14, INT, lambda p, n=m.name: p.figure(n)) for m in measures if m
+        Col(m.heading([LAYOUT]), 14, INT, lambda p, n=m.name: p.figure(n)) for m in measures if m
     ]
     return Table.of("Impact against need", columns, plans)
 
 
 REPORT = LayoutReport(
-    rules=RULES,
     on_paper=("ref", "action", "lead_officer", "end_date"),
     screen_only=("impact_basis", "calendar_event"),  # (the Calendar of Events prints events)
     sheets=(

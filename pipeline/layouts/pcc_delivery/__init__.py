@@ -10,10 +10,14 @@ the Board summary).
 
 from __future__ import annotations
 
-from ..model import ClosedList, Field, FlagLevel, Kind, Layout
-from ..progress import ActionProgress
-from ..rounds import Cadence
-from .measures import MEASURES, worst_live
+from ...declare.model import ClosedList, Field, Kind, Layout
+from ...declare.progress import ActionProgress
+from ...declare.rounds import Cadence
+from ...declare.severity import RED
+
+# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
+# that import the declaration, its rules, report and demo, only when the pipeline asks)
+from .hooks import Hooks
 
 THEME = ClosedList(
     values=("Victims", "Offenders", "Communities", "Transformation"),
@@ -65,7 +69,7 @@ HEADER = (
         register_column="organisation",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Partner organisation", "Organisation name"),
         width=30,
         help="The theme lead's or partner organisation this delivery plan is for. Pre-filled.",
@@ -91,7 +95,7 @@ HEADER = (
         "Date of update",
         Kind.DATE,
         required=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         carried=False,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you brought the delivery plan up to date. Updates go to the Board every "
@@ -198,24 +202,17 @@ LAYOUT = Layout(
     short_title="PCC delivery",
     title="Police and Crime Plan Delivery Plan",
     sheet="Delivery Plan",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="organisation",
-    row_noun="action",
-    rows_title="PCC Actions",
     cadence=Cadence.QUARTER,
-    interval_days=91,
-    measures=MEASURES,
     reference="ref",
     named_by="action",
     updated="date_of_update",
     period="quarter",
     contact_fallback="theme_lead",
     register_only=REGISTER_ONLY,
-    judged_by=worst_live,
-    judged_means="the worst RAG status among their actions not yet Complete (Green when all are)",
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=ActionProgress(
         status="rag_status",
         due="target_date",

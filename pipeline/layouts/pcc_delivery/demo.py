@@ -7,10 +7,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from ...declare.quarters import financial_quarter_name, financial_quarter_of
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import DemoReturn, LayoutDemo, hand_typed_statuses, shipped_register
-from ...registers import RegisterEntry
-from ..quarters import financial_quarter_name, financial_quarter_of
+from ...inbox.registers import RegisterEntry
 from . import RAG_STATUS, THEME
 from .measures import direction
 

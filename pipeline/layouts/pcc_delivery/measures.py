@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import travel
-from ..measures import BASIC, Measure, count_where
+from ...declare.measures import BASIC, Measure, count_where
+from ...round import travel
 
 RANK = {"Red": 0, "Amber": 1, "Green": 2, "Complete": 3}
 LIVE = ("Red", "Amber", "Green")

@@ -1,4 +1,4 @@
-"""What the delivery plan adds to the reports: its own flag rules, the Delivery Plan sheet
+"""What the delivery plan adds to the reports: the Delivery Plan sheet
 (every action grouped by theme, RAG coloured, its direction of travel worked out beside the
 one stated), the Board summary (per theme: actions by RAG; improved, worsened, no change,
 new) and a chart of RAG by theme."""
@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ...plans import Consolidation
+from ...declare.reporting import DerivedSheet, LayoutReport
 from ...report.charts import COLOURS, ChartSpec
 from ...report.tables import INT, RAG, SOURCE, TEXT, Col, Table, field_col, rows_of
-from ..reporting import DerivedSheet, LayoutReport
+from ...round.plans import Consolidation
 from . import LAYOUT, RAG_STATUS, THEME
 from .measures import ARROWS, IMPROVING, NEW, NO_CHANGE, WORSENING, computed
-from .rules import RULES
 
 DELIVERY_PLAN, BOARD_SUMMARY = "Delivery Plan", "Board Summary"
 WORKED_OUT = "Direction (from last quarter's RAG)"
@@ -94,7 +93,6 @@ def rag_by_theme(c: Consolidation) -> Table:
 
 
 REPORT = LayoutReport(
-    rules=RULES,
     on_paper=("ref", "action", "lead_officer", "target_date"),
     # on screen only, so that the rest print a page wide: the shared outcome, and the
     # direction its lead states (beside the one worked out, on the Delivery Plan)

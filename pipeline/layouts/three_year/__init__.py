@@ -11,11 +11,14 @@ column bands of one table, one row per task, so no part can lose its task.
 
 from __future__ import annotations
 
-from ..measures import BASIC, Measure, count
-from ..model import Band, ClosedList, Completer, Field, FlagLevel, Kind, Layout
-from ..progress import TaskProgress
-from ..quarters import PLAN_QUARTERS
-from ..rounds import Cadence
+from ...declare.model import Band, ClosedList, Completer, Field, Kind, Layout
+from ...declare.rounds import Cadence
+from ...declare.severity import RED
+
+# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
+# that import the declaration, its rules, report and demo, only when the pipeline asks)
+from .hooks import Hooks
+from .progress import PLAN_QUARTERS, QUARTERS, TaskProgress
 
 TASK_STATUS = ClosedList(
     values=("Completed", "In progress", "Delayed", "Not yet due", "No longer relevant"),
@@ -62,6 +65,7 @@ PRIORITY_IMPACT = ClosedList(
     },
 )
 
+
 COUNCIL_PLAN_PRIORITIES = (
     "Resource and Opportunity",
     "Sustainable Communities",
@@ -77,7 +81,7 @@ HEADER = (
         register_column="business_unit",
         register_required=True,
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Business unit name", "Service", "Unit"),
         help="The business unit this plan is for. Pre-filled.",
     ),
@@ -105,7 +109,7 @@ HEADER = (
         required=True,
         register_column="plan_start",
         locked=True,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Plan start year", "Start year", "Financial year"),
         help="The financial year the three-year plan starts, as the year its April is in: "
         "quarter 1 is that April to June, quarter 12 the January to March three years on. "
@@ -124,7 +128,7 @@ HEADER = (
         Kind.DATE,
         required=True,
         carried=False,
-        gap=FlagLevel.RED,
+        gap=RED,
         aliases=("Updated", "Date updated", "Last updated"),
         help="The date you last updated the plan. Better still, update it every month.",
     ),
@@ -137,7 +141,6 @@ def _quarter_status(n: int) -> Field:
         f"Q{n}",
         Kind.CHOICE,
         choices=TASK_STATUS,
-        quarter=n,
         pattern=rf"^(q|quarter) ?{n}(?!\d)",
         width=12,
         help=f"Status of the task in quarter {n}: Completed, In progress, Delayed, Not yet due "
@@ -197,6 +200,7 @@ COLUMNS = (
         "Quarter for completion",
         Kind.QUARTER,
         required=True,
+        most=PLAN_QUARTERS,
         aliases=("Completion quarter", "Quarter due", "Quarter"),
         width=16,
         help="The plan quarter (1 to 12) in which the task is expected to be completed.",
@@ -269,6 +273,8 @@ LAYOUT = Layout(
     name="three_year",
     short_title="Three-year",
     title="Three-year Action Plan",
+    sheet="Action Plan",
+    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="business_unit",
@@ -278,26 +284,10 @@ LAYOUT = Layout(
     updated="date_of_update",
     completer=Completer("updated_by"),
     contact_fallback="head_of_service",
-    row_noun="task",
     cadence=Cadence.QUARTER,
-    interval_days=91,
-    measures=(
-        *BASIC,
-        Measure(
-            "not_updated",
-            "Not updated",
-            "Open tasks (not Completed or No "
-            "longer relevant) with no status for the current quarter.",
-            count("not_updated"),
-            alarm=True,
-        ),
-    ),
-    reporting=f"{__name__}.report",
-    demo=f"{__name__}.demo",
     progress=TaskProgress(
-        plan_start="plan_start",
+        quarters=QUARTERS,
         completion_quarter="completion_quarter",
-        quarter_prefix="q",
         complete=frozenset({"Completed"}),
         finished=frozenset({"Completed", "No longer relevant"}),
         live=frozenset({"In progress", "Delayed", "Not yet due"}),

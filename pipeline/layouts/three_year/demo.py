@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from ...declare.quarters import quarter_of
 from ...demo.content import OFFICERS
 from ...demo.layout_demo import (
     DemoReturn,
@@ -16,8 +17,8 @@ from ...demo.layout_demo import (
     stale,
     text_date_of_update,
 )
-from ...registers import RegisterEntry
-from ..quarters import PLAN_QUARTERS, quarter_of
+from ...inbox.registers import RegisterEntry
+from . import PLAN_QUARTERS
 
 TASKS = (
     "Review of the {unit} strategy",

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ...plans import Consolidation
+from ...declare.quarters import quarter_label
+from ...declare.reporting import DerivedSheet, LayoutReport
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import (
     ABOVE_ZERO,
@@ -23,13 +24,13 @@ from ...report.tables import (
     field_col,
     rows_of,
 )
-from ..quarters import PLAN_QUARTERS, quarter_label
-from ..reporting import DerivedSheet, LayoutReport
-from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, TASK_STATUS
-from .rules import RULES
+from ...round.plans import Consolidation
+from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, PLAN_QUARTERS, QUARTERS, TASK_STATUS
+from .progress import NOT_UPDATED
 
 COLOURS_HERE = {**COLOURS, "Completed": "#70AD47", "In progress": "#4472C4", "Delayed": "#C00000",
-                "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9"}  # fmt: skip
+                "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9",
+                NOT_UPDATED: "#FFC000"}  # fmt: skip
 FIRST = ("ref", "task", "service_team", "task_officer", "completion_quarter")
 BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
 # coloured as the quarters' statuses are, by their closed list
@@ -41,7 +42,7 @@ THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("st
 
 def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
     """The months of a task's quarter for completion, by its plan's start: ``Jul–Sep 28``."""
-    start, quarter = item[0].value(LAYOUT.plan_start or ""), item[1].get("completion_quarter")
+    start, quarter = item[0].value(QUARTERS.start), item[1].get("completion_quarter")
     if isinstance(start, int) and isinstance(quarter, int) and 1 <= quarter <= PLAN_QUARTERS:
         return quarter_label(start, quarter)
     return None
@@ -150,7 +151,6 @@ COUNCIL_PLAN_PROGRESS, CONTRACT_REGISTER, EFFICIENCY = (
 CABINET_SUMMARY = "Cabinet summary"
 
 REPORT = LayoutReport(
-    rules=RULES,
     on_paper=("ref", "task", "task_officer", "completion_quarter"),
     row_columns=task_columns,
     screen_only=SCREEN_ONLY,

@@ -1,0 +1,102 @@
+"""Where a three-year plan's task stands: its rule of row measures (``declare.progress``'
+vocabulary), for rows with one status column per plan quarter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ...declare.hooks import PlanQuarters
+from ...declare.progress import NO_STATUS, either, listed, value_of
+from ...declare.quarters import quarter_end
+
+PLAN_QUARTERS = 12  # a three-year plan: quarter 1 is its first April to June
+QUARTERS = PlanQuarters("plan_start", tuple(f"q{n}" for n in range(1, PLAN_QUARTERS + 1)))
+NOT_UPDATED = "Not updated"  # an open task with no status for the current quarter
+_NUMBERS = {12: "twelve"}  # (the Guidance says the plan's quarters in words)
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """Rows with one status column per plan quarter (its ``quarters``).
+
+    The status now is the latest one given up to the current quarter; a task is due at the end
+    of its completion quarter.
+    """
+
+    quarters: PlanQuarters
+    completion_quarter: str
+    complete: frozenset[str]
+    finished: frozenset[str]  # complete, or otherwise closed (never overdue)
+    live: frozenset[str]
+    delayed: frozenset[str]
+    statuses: tuple[str, ...]  # the closed list, in the order charts stack them
+
+    @property
+    def buckets(self) -> tuple[str, ...]:
+        """The progress buckets, in the order charts stack them."""
+        return (*self.statuses, NOT_UPDATED, NO_STATUS)
+
+    @property
+    def due_field(self) -> str:
+        """The column saying when a row is due (its quarter: due at the quarter's end)."""
+        return self.completion_quarter
+
+    def means(self, noun: str, due: str) -> str:
+        """How a row's progress bucket is chosen, for the Guidance sheet (``noun``: what a
+        row is called)."""
+        return (
+            f"Each {noun} counts once: a finished {noun} by its closing status "
+            f"({either(self.statuses, self.finished)}), else {NOT_UPDATED} when it has no "
+            f"status for the current quarter, else its status this quarter. Outside the plan's "
+            f"{_NUMBERS.get(self.quarters.count, self.quarters.count)} quarters (or with no plan "
+            f"start), its latest status, else {NO_STATUS}."
+        )
+
+    def complete_means(self, noun: str) -> str:
+        """Which rows count as complete, in words."""
+        return f"{noun}s whose latest status is {either(self.statuses, self.complete)}"
+
+    def overdue_means(self, noun: str, due: str) -> str:
+        """Which rows count as overdue, in words."""
+        return (f"{noun}s past the end of their {due} and not "
+                f"{listed(self.statuses, self.finished)}")  # fmt: skip
+
+    def current_quarter(self, header: Mapping[str, Any], as_of: date) -> int | None:
+        """The plan quarter ``as_of`` falls in, or None when the plan start is unknown."""
+        return self.quarters.now(header.get(self.quarters.start), as_of)
+
+    def annotate(
+        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[dict[str, Any]]:
+        """Copies of the row dicts ``items`` with the row measures and ``status_this_quarter``
+        added."""
+        start = header.get(self.quarters.start)
+        now = self.current_quarter(header, as_of)
+        count = self.quarters.count
+        last = count if now is None else max(0, min(now, count))
+        names = list(self.quarters.columns[:last])
+        this_quarter = names[now - 1] if now is not None and 1 <= now <= last else None
+        out = []
+        for row in items:
+            given = [value_of(row.get(name)) for name in names]
+            latest = next((s for s in reversed(given) if s), None)
+            q = row.get(self.completion_quarter)
+            due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
+            finished = latest in self.finished
+            current = value_of(row.get(this_quarter)) if this_quarter else None
+            not_updated = this_quarter is not None and not finished and not current
+            if finished or this_quarter is None:
+                bucket = latest or NO_STATUS
+            else:
+                bucket = current or NOT_UPDATED
+            complete = latest in self.complete
+            out.append({**row, "status_now": latest, "status_this_quarter": current,
+                        "complete": complete, "finished": finished,
+                        "closed": finished and not complete,
+                        "live": latest in self.live, "delayed": latest in self.delayed,
+                        "due": due, "overdue": due is not None and due < as_of and not finished,
+                        "not_updated": not_updated, "progress": bucket})  # fmt: skip
+        return out

@@ -1,0 +1,96 @@
+"""Direction of travel: how each organisation and each action moved since the last round,
+worked out from values (positions, rows), not from plans.
+
+An organisation's position is its stated confidence (p44's RAG) or, where a layout has none,
+the delivery status computed from its rows (``delivery``). Rows are matched across rounds by
+their Ref.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..declare import Layout
+
+RANK = {"Red": 0, "Amber": 1, "Green": 2}
+IMPROVING, NO_CHANGE, WORSENING, NEW = "improving", "no change", "worsening", "new"
+ARROWS = {IMPROVING: "▲", NO_CHANGE: "►", WORSENING: "▼", NEW: "●"}  # shown beside the word
+RED_SHARE_OVERDUE = 0.25  # more than a quarter of rows overdue is Red
+
+
+def delivery(items: list[dict[str, Any]]) -> str | None:
+    """A RAG computed from the rows: Red when more than a quarter are overdue; Amber when any
+    is overdue or delayed; Green otherwise; None without rows."""
+    if not items:
+        return None
+    overdue = sum(bool(row["overdue"]) for row in items)
+    if overdue > RED_SHARE_OVERDUE * len(items):
+        return "Red"
+    if overdue or any(row["delayed"] for row in items):
+        return "Amber"
+    return "Green"
+
+
+def direction(now: str | None, before: str | None, had_return_before: bool) -> str | None:
+    """improving / no change / worsening against the last round, or new."""
+    if not had_return_before:
+        return NEW
+    if now not in RANK or before not in RANK:
+        return None
+    change = RANK[now] - RANK[before]
+    return IMPROVING if change > 0 else WORSENING if change < 0 else NO_CHANGE
+
+
+def row_memory(items: list[dict[str, Any]], layout: Layout) -> dict[str, dict[str, Any]]:
+    """What next round needs to remember of each row, by the layout's ``reference`` column
+    (none when it has none): its status and the status it had the round before, when it is
+    due, and the columns it ``follows``."""
+    reference = layout.reference
+    if reference is None:
+        return {}
+    return {
+        str(row[reference]): {
+            "status": row["status_now"],
+            "before": row.get("status_last_round"),
+            "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
+            **{word: row.get(name) for name, word in layout.hooks.follows()},
+        }
+        for row in items
+        if row.get(reference)
+    }
+
+
+def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) -> list[str]:
+    """How a row changed since last round (empty when it did not)."""
+    if before is None:
+        return ["new"]
+    found = []
+    if row["status_now"] != before["status"]:
+        found.append("status changed")
+    due = row["due"].isoformat() if isinstance(row["due"], date) else None
+    if due and before["due"] and due > before["due"]:
+        found.append(f"{layout.due_title} moved later")
+    found += [f"{word} changed" for name, word in layout.hooks.follows()
+              if row.get(name) != before.get(word)]  # fmt: skip
+    return found
+
+
+def mark_changes(
+    items: list[dict[str, Any]], remembered: dict[str, Any] | None, layout: Layout
+) -> None:
+    """Add ``status_last_round``, ``status_before_last`` and ``changed`` to each row, against
+    what last round's plan ``remembered`` of its rows by their ``reference`` (``row_memory``;
+    None when there was no return last round), and ``compared``: whether it was compared at
+    all (a row not in last round's return is new; with no return last round, nothing is)."""
+    reference = layout.reference
+    for row in items:
+        row["compared"] = remembered is not None and reference is not None
+        if not row["compared"]:
+            row["status_last_round"], row["status_before_last"], row["changed"] = None, None, None
+            continue
+        before = remembered.get(str(row.get(reference)))
+        row["status_last_round"] = before["status"] if before else None
+        row["status_before_last"] = before.get("before") if before else None
+        row["changed"] = "; ".join(changes(row, before, layout)) or None
