@@ -27,11 +27,10 @@ from ..declare.rules import EARLIER_PERIOD, FINDINGS, Rule
 from ..declare.severity import RAG_FILLS, RED, SEVERITIES, Severity
 from ..returns import CHECKS_SHEET
 from ..round.flags import rules_of
-from ..values import LINE_HEIGHT
+from ..values import LINE_HEIGHT, wrapped_lines
 from .paper import header_places
 
 SHOWN = 3  # checks the box says in words
-BOX_LINES = SHOWN + 1  # its count, and the checks
 LEVEL = {RED: 2}  # (Amber: 1)
 ITEMS = ("fires", "level", "rule", "cell", "says", "order")
 FIRST_ITEM = 1  # zero-based row of the first check (its titles above it)
@@ -104,20 +103,27 @@ def text(words: str) -> str:
     return "&".join(parts)
 
 
-def sentence(layout: Layout, check: Check, t: Terms | None) -> str:
-    """What the box says of ``check`` firing (``t``: at its cell in a table row), as a
-    formula: ``"Action A03: End date has passed ...: update the action ..."``."""
+def said(layout: Layout, check: Check) -> str:
+    """What the box says of ``check`` firing, but for the row it is in: ``"End date has
+    passed ...: update the action ..."``."""
     title = layout.field(check.field).title if check.field else ""
     rule, to_do = check.rule.title, check.rule.to_do
     says = check.says.format(title=title, rule=rule[:1].lower() + rule[1:])
-    said = f"{says}: {to_do[:1].lower()}{to_do[1:]}"
+    return f"{says}: {to_do[:1].lower()}{to_do[1:]}"
+
+
+def sentence(layout: Layout, check: Check, t: Terms | None) -> str:
+    """What the box says of ``check`` firing (``t``: at its cell in a table row), as a
+    formula: ``"Action A03: End date has passed ...: update the action ..."``."""
+    said_ = said(layout, check)
     if t is None or t.row is None:
+        return text(said_)
         return text(said)
     ref = t(layout.reference) if layout.reference else None
     noun = layout.hooks.rows().noun
     row = f'"The {noun} in row "&ROW({t(check.field or "")})'
     who = f'IF(LEN(TRIM({ref})),"{noun.title()} "&TRIM({ref}),{row})' if ref else row
-    return f'{who}&": "&{text(said)}'
+    return f'{who}&": "&{text(said_)}'
 
 
 class ChecksWriter:
@@ -167,9 +173,9 @@ class ChecksWriter:
         self.book.define_name(name, f"={qualified}")
         return name
 
-    def write(self, box_row: int, box_last: int, font: dict[str, Any]) -> None:
+    def write(self, box_row: int, box_last: int, wide: float, font: dict[str, Any]) -> None:
         """The checks sheet, its defined names and the box (on ``box_row``, over columns 0 to
-        ``box_last``, in ``font``)."""
+        ``box_last``, ``wide`` characters across, in ``font``)."""
         book, place, layout = self.book, self.place, self.layout
         sheet = book.add_worksheet(CHECKS_SHEET)
         sheet.write_row(0, 0, ITEMS)
@@ -197,7 +203,7 @@ class ChecksWriter:
         sheet.protect()
         sheet.very_hidden()
         box = {**font, "bold": True, "text_wrap": True, "valign": "top", "border": 1}
-        self._box(box_row, box_last, self.book.add_format(box))
+        self._box(box_row, box_last, self.book.add_format(box), wide)
 
     def _facts_and_names(self, sheet: Any, ref: str, col: int) -> None:
         """The facts added up over the table's rows, the plan-wide formulas and the closed
@@ -227,8 +233,9 @@ class ChecksWriter:
             book.define_name(name, f"={ref}${letter}$2:${letter}${len(values) + 1}")
             col += 1
 
-    def _box(self, row: int, last: int, fmt: Any) -> None:
-        """The Ready to send box: the count, the first few checks in words, its colour."""
+    def _box(self, row: int, last: int, fmt: Any, wide: float) -> None:
+        """The Ready to send box: the count, the first few checks in words, its colour; as
+        tall as the longest it may say, ``wide`` characters across."""
         red, amber, says, order = (f"{PREFIX}{n}" for n in ("red", "amber", "says", "order"))
         total = f"{red}+{amber}"
         lines = "".join(f'&IFERROR(CHAR(10)&"• "&INDEX({says},MATCH({k},{order},0)),"")'
@@ -240,7 +247,7 @@ class ChecksWriter:
             f"{lines})"
         )
         sheet = self.sheet
-        sheet.set_row(row, LINE_HEIGHT * BOX_LINES + 4)
+        sheet.set_row(row, LINE_HEIGHT * self._box_lines(wide) + 4)
         if last > 0:
             sheet.merge_range(row, 0, row, last, "", fmt)
         sheet.write_formula(row, 0, formula, fmt, "")
@@ -250,3 +257,13 @@ class ChecksWriter:
                 "type": "formula", "criteria": f"={test}",
                 "format": self.book.add_format({"bg_color": f"#{colour}"}), "stop_if_true": True,
             })  # fmt: skip
+
+    def _box_lines(self, wide: float) -> int:
+        """How many lines the box may take: its count, and its three longest sentences (each
+        with the row it is in: "Action A03: "), wrapped ``wide`` characters across."""
+        noun, ref = self.layout.hooks.rows().noun, "X" * 8
+        head = ("Not ready to send: 99 to fix (red), 99 to check (amber), each cell coloured. "
+                f"The first {SHOWN}:")  # fmt: skip
+        lines = sorted((wrapped_lines(f"• {noun} {ref}: {said(self.layout, c)}", wide)
+                        for c in self.checks), reverse=True)  # fmt: skip
+        return wrapped_lines(head, wide) + sum(lines[:SHOWN])

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..declare import Field, Layout
 from ..declare.rules import MANAGERS, finding_rule
+from ..paper import points
 from ..returns import HOW_CHECKED_SHEET
 from ..values import KINDS
 from .checks import checks_of, level, rules_for
@@ -74,7 +75,7 @@ def write_how_checked(book: Any, layout: Layout, formats: dict[str, Any],
         fit(sheet, r, zip(values, WIDTHS))
     sheet.freeze_panes(2, 0)
     sheet.protect()
-    print_setup(sheet, 1, [float(w) for w in WIDTHS])
+    print_setup(sheet, 1, [points(w) for w in WIDTHS])
 
 
 def input_message(layout: Layout, field: Field) -> str:

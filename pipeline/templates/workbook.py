@@ -161,7 +161,8 @@ class _TemplateWriter:
         self._across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
         self._table(sheet, heading)
-        checks.write(BOX_ROW, last, DEFAULT_FONT)
+        box = first_page(self.layout) - 1  # (the box over the first printed page's columns)
+        checks.write(BOX_ROW, box, sum(self.widths[: box + 1]), DEFAULT_FONT)
         sheet.protect(
             "",
             {"insert_rows": True, "format_columns": True, "format_rows": True, "autofilter": True},
