@@ -309,7 +309,7 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
     registers = write_registers(tmp_path / "registers", tuple(REGISTERS))
     made = {name: make_templates(LAYOUTS[name], tmp_path / "t", read_register(path),
                                  as_of=AS_OF)[0] for name, path in registers.items()}  # fmt: skip
-    # (the Guidance too, with how the plan is checked: a page more)
+    # (the Guidance too, and how the plan is checked: a page of its own)
     most = {"p44": 4, "three_year": 6, "pcc_delivery": 3, "hallmarks": 15}
     pdfs = libreoffice.convert(list(made.values()), "pdf", tmp_path)  # one start for them all
     for (name, template), pdf in zip(made.items(), pdfs, strict=True):

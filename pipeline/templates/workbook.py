@@ -161,8 +161,6 @@ class _TemplateWriter:
         self._across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
         self._table(sheet, heading)
-        box = first_page(self.layout) - 1  # (the box over the first printed page's columns)
-        checks.write(BOX_ROW, box, sum(self.widths[: box + 1]), DEFAULT_FONT)
         sheet.protect(
             "",
             {"insert_rows": True, "format_columns": True, "format_rows": True, "autofilter": True},
@@ -173,6 +171,8 @@ class _TemplateWriter:
             sheet.set_v_pagebreaks(list(self.paper.breaks))
         write_how_checked(self.book, self.layout, self.fmt, self._fit_height, self._print_setup,
                           stamped=self.organisation is not None)  # fmt: skip
+        box = first_page(self.layout) - 1  # (the box over the first printed page's columns)
+        checks.write(BOX_ROW, box, sum(self.widths[: box + 1]), DEFAULT_FONT)  # (and _checks)
         self._stamp()
 
     @staticmethod
