@@ -335,6 +335,12 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
         assert "Ref" in said and "Task" in said and "Business unit" in said
     assert "Part 2 — Monitoring Schedule" in plan_pages[1] and "Q12" in plan_pages[1]
     assert "Part 3 — Impact Assessment" in plan_pages[2]
+    # how the plan is checked: on a page of its own, under its own column titles (not the
+    # Guidance's Field, Where, Required... repeated over it)
+    [checked] = [text for text in texts if "how your plan is checked" in text]
+    lines = checked.split("\n")
+    assert lines[1].startswith("Check When it is checked Severity What it is"), lines[:2]
+    assert "Where" not in lines[1] and "As you type" in checked and "When we receive it" in checked
 
 
 def test_pages_are_measured_as_pdfplumber_measures_them(printed):

@@ -278,3 +278,29 @@ def test_a_rag_choice_is_coloured_as_it_is_chosen(leeds, tmp_path):
     title = next(c for row in assessed.iter_rows() for c in row if c.value == "Assessment")
     gap = rag_rules(assessed, assessed.cell(title.row + 1, title.column).coordinate)
     assert gap["Gap"] == "F4B6B6"
+
+
+def test_how_the_plan_is_checked_is_read_from_the_rule_catalogue(leeds):
+    """The sheet "How your plan is checked" lists each rule the template checks as the
+    partner types (those of the catalogue with an in-template form), then the others by why
+    they wait for the return: each rule of the catalogue once, none invented."""
+    from pipeline.declare.rules import EARLIER_PERIOD, FINDINGS, MANAGERS
+    from pipeline.round.flags import rules_of
+
+    rules = [*FINDINGS, EARLIER_PERIOD, *rules_of(LAYOUTS["p44"])]
+    sheet = openpyxl.load_workbook(leeds)["How your plan is checked"]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    typed = [title for title, when, *_ in rows if when == "As you type"]
+    # (a rule whose form finds nothing to check in a Priority 44 plan is not listed: no
+    # financial quarter, no year; the organisation is pre-filled on Leeds's template)
+    p44 = LAYOUTS["p44"]
+    assert sorted(typed) == sorted(r.title for r in rules
+                                   if r.in_template and list(r.in_template(p44, True)))  # fmt: skip
+    assert "Not a financial quarter" not in typed and "Not a date" in typed
+    later = {heading: held for heading, when, _, held, _ in rows if when == "When we receive it"}
+    waiting = [r for r in rules if r.on_return and r.on_return is not MANAGERS]
+    assert set(later) == {r.on_return.heading for r in waiting}
+    assert sorted(t for held in later.values() for t in held.split("; ")) == sorted(
+        r.title for r in waiting
+    )
+    assert typed.index("Red confidence without contingency") < typed.index("Action overdue")

@@ -22,7 +22,7 @@ from .checks import checks_of, level, rules_for
 
 COLUMNS = ("Check", "When it is checked", "Severity", "What it is",
            "What to do, or why not as you type")  # fmt: skip
-WIDTHS = (26, 16, 10, 58, 50)  # one landscape page wide at 8 pt or more, as the Guidance
+WIDTHS = (26, 18, 10, 56, 50)  # one landscape page wide at 8 pt or more, as the Guidance
 AS_YOU_TYPE, ON_RETURN = "As you type", "When we receive it"
 MESSAGE_LIMIT = 255  # characters an input message holds
 TITLE_HEIGHT = 18  # points: the title's row (14 pt)
