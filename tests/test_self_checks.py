@@ -336,12 +336,14 @@ def _opens_cleanly(path: Path) -> None:
 
 
 def test_every_template_opens_cleanly(tmp_path):
+    """Each layout's template made for an organisation, and a blank one (its checks of whose
+    plan it is besides): the Open XML of each as Excel's SDK checks it."""
     registers = registers_for_today(tmp_path / "registers")
-    for name, layout in LAYOUTS.items():
-        blank = make_templates(layout, tmp_path / "blank")
-        made = make_templates(layout, tmp_path / name, read_register(registers[name]))
-        for path in [*blank, made[0]]:
-            _opens_cleanly(path)
+    [blank] = make_templates(LAYOUTS["p44"], tmp_path / "blank")
+    made = [make_templates(layout, tmp_path / name, read_register(registers[name]))[0]
+            for name, layout in LAYOUTS.items()]  # fmt: skip
+    for path in [blank, *made]:
+        _opens_cleanly(path)
 
 
 def test_a_self_checking_return_gets_its_feedback_copy_checks_and_all(worked_out, tmp_path):
