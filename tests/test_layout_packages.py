@@ -151,22 +151,24 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
     (package.parent / "__init__.py").write_text("")
     (package / "__init__.py").write_text(
         "from pipeline.declare import Field, Layout\n"
-        "from pipeline.declare.hooks import LayoutHooks, Rows\n"
         "from pipeline.declare.progress import ActionProgress\n"
         "from pipeline.declare.rounds import Cadence\n"
+        "LAYOUT = Layout(name='checklist', title='Checklist', short_title='Checklist',\n"
+        "    sheet='Checklist',\n"
+        "    header=(Field('team', 'Team', register_column='team'),),\n"
+        "    columns=(Field('item', 'Item'), Field('done', 'Done')), key='team',\n"
+        "    cadence=Cadence.FORTNIGHT, guidance='',\n"
+        "    progress=ActionProgress('done', 'item', ('Yes',), frozenset({'Yes'}),\n"
+        "                            frozenset({'Yes'}), frozenset()))\n"
+    )
+    (package / "hooks.py").write_text(  # attached by the registry: the declaration has none
+        "from pipeline.declare.hooks import LayoutHooks, Rows\n"
         "class Hooks(LayoutHooks):\n"
         "    def rows(self):\n"
         "        return Rows('item')\n"
         "    def report(self):\n"
         "        from .report import REPORT\n"
         "        return REPORT\n"
-        "LAYOUT = Layout(name='checklist', title='Checklist', short_title='Checklist',\n"
-        "    sheet='Checklist', hooks=Hooks(),\n"
-        "    header=(Field('team', 'Team', register_column='team'),),\n"
-        "    columns=(Field('item', 'Item'), Field('done', 'Done')), key='team',\n"
-        "    cadence=Cadence.FORTNIGHT, guidance='',\n"
-        "    progress=ActionProgress('done', 'item', ('Yes',), frozenset({'Yes'}),\n"
-        "                            frozenset({'Yes'}), frozenset()))\n"
     )
     (package / "report.py").write_text(
         "from pipeline.declare.reporting import LayoutReport\n"
@@ -176,6 +178,7 @@ def test_a_package_dropped_beside_the_layouts_is_found_and_its_report_loaded_whe
     registry = Registry("more_layouts", [str(package.parent)])
     assert list(registry) == ["checklist"]
     assert "more_layouts.checklist.report" not in sys.modules
+    assert registry["checklist"].hooks.rows().noun == "item"
     assert registry["checklist"].hooks.report().notes == ("Loaded when first asked for.",)
     assert "more_layouts.checklist.report" in sys.modules
 

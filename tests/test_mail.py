@@ -108,6 +108,8 @@ def test_each_organisation_gets_a_draft_with_its_template_and_feedback(outbox):
     assert "Your return for" not in text  # Leeds' return came: this round's day is not said
     files = attached(leeds)
     assert list(files) == ["p44-Leeds.xlsx", "leeds-feedback.xlsx"]
+    assert "- p44-Leeds.xlsx: your template for the next round, with what you told us last time" \
+        in text  # fmt: skip
     template = cells(files["p44-Leeds.xlsx"])
     assert {"Leeds", "Action A01", "Action A02"} <= template  # its plan, carried forward
     feedback = openpyxl.load_workbook(io.BytesIO(files["leeds-feedback.xlsx"]))
@@ -127,6 +129,9 @@ def test_a_missing_return_is_asked_for_and_a_clean_one_thanked(outbox):
     )
     assert "Your next return" not in text  # no rule for the next round's day: none is guessed
     assert list(attached(bolton)) == ["p44-Bolton.xlsx"]  # no file, so no feedback
+    # it never sent a return: its template holds the register's details, not "what you told us"
+    assert "- p44-Bolton.xlsx: your template for the next round, with your details as we hold " \
+        "them already filled in." in text  # fmt: skip
     # the team's rule gives the next round's day, beside its template
     assert mail(outbox, "--due", "Friday of last week").exit_code == 0
     text = (

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copyreg
 import importlib
+import importlib.util
 import pickle
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
@@ -46,6 +47,7 @@ class Registry(Mapping[str, Layout]):
                     if not isinstance(layout, Layout) or layout.name != module.name:
                         raise TypeError(f"{package.__name__} must declare LAYOUT, a Layout "
                                         f"called {module.name!r}")  # fmt: skip
+                    _attach_hooks(package.__name__, layout)
                     found[layout.name] = layout
                     self._packages[layout.name] = package.__name__
             self._layouts = found
@@ -92,6 +94,19 @@ class Registry(Mapping[str, Layout]):
             yield layout
         finally:
             self.unregister(layout.name)
+
+
+def _attach_hooks(package: str, layout: Layout) -> None:
+    """Give ``layout`` its package's hooks (``PACKAGE.hooks.Hooks``), where it has some.
+
+    The registry attaches them, not the declaration: the hooks load the package's rules,
+    report and demo, which import the declaration, so a declaration importing its hooks
+    would import upwards. (A frozen declaration is completed in place, once, as it is
+    registered: its package's modules hold the same object.)"""
+    if importlib.util.find_spec(f"{package}.hooks") is None:
+        return
+    hooks = importlib.import_module(f"{package}.hooks").Hooks()
+    object.__setattr__(layout, "hooks", hooks)
 
 
 LAYOUTS = Registry("pipeline.layouts")

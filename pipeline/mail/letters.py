@@ -155,9 +155,9 @@ def prepare(
                 continue
             day = as_of or next_round(notice)
             link = links(notice.layout, notice.organisation, day) if links else None
-            template = _template(store, notice, scratch, day, taken, link)
+            template, carried = _template(store, notice, scratch, day, taken, link)
             attachments = [template, *(context.feedback / name for name in notice.feedback)]
-            upcoming = Upcoming.of(notice.layout, day, due)
+            upcoming = Upcoming.of(notice.layout, day, due, carried)
             try:
                 message = compose(notice, attachments, sender, upcoming, link)
             except (ValueError, MessageError):  # an address a message cannot carry
@@ -199,17 +199,19 @@ def _round_notices(store, run_as_of: date) -> tuple[list[Notice], dict]:
 
 
 def _template(store, notice: Notice, scratch: Path, day: date, taken: set,
-              link: str | None = None) -> Path:  # fmt: skip
+              link: str | None = None) -> tuple[Path, bool]:  # fmt: skip
     """Write the organisation's template for the round of ``day`` into ``scratch`` (naming
-    its upload ``link`` on its Guidance, where there is one)."""
+    its upload ``link`` on its Guidance, where there is one); and whether it carries the
+    organisation's last return forward (False: it has sent none, its template holds the
+    register's details only)."""
     from ..templates.writer import template_name, write_prefilled
 
     layout = LAYOUTS[notice.layout]
     entry = store.register_entry(notice.layout, notice.organisation)
     last = store.latest_returns_of(notice.layout, [notice.organisation])
     path = Path(scratch) / template_name(layout, notice.organisation, taken)
-    return write_prefilled(path, layout, entry, last.get(organisation_key(notice.organisation)),
-                           day, link)  # fmt: skip
+    carried = last.get(organisation_key(notice.organisation))
+    return write_prefilled(path, layout, entry, carried, day, link), carried is not None
 
 
 @dataclass(frozen=True)
@@ -219,14 +221,15 @@ class Upcoming:
 
     round: Round
     due: date | None
+    carried: bool = True  # the template carries the organisation's last return forward
 
     @classmethod
-    def of(cls, layout: str, day: date, due: date | Dues | None) -> Upcoming:
+    def of(cls, layout: str, day: date, due: date | Dues | None, carried: bool = True) -> Upcoming:
         """``layout``'s round of ``day``, due on the date ``due`` gives it."""
         round_ = round_of(LAYOUTS[layout].cadence, day)
         if isinstance(due, Dues):
-            return cls(round_, due.dates({layout: round_}).get(layout))
-        return cls(round_, due)
+            return cls(round_, due.dates({layout: round_}).get(layout), carried)
+        return cls(round_, due, carried)
 
 
 def next_round(notice: Notice) -> date:
@@ -293,9 +296,11 @@ def body(notice: Notice, attached: list[str], upcoming: Upcoming | None,
                   "yourselves):", link, "You will see at once whether it is accepted and what "
                   "to fix, and you may upload it again until it is right.", ""]  # fmt: skip
     template, *feedback = attached
+    carried = upcoming is None or upcoming.carried
     lines += ["Attached:",
               f"- {template}: your template for the next round, with what you told us last "
-              f"time already filled in."]  # fmt: skip
+              f"time already filled in." if carried else f"- {template}: your template for the "
+              f"next round, with your details as we hold them already filled in."]  # fmt: skip
     lines += [f"- {name}: why a file you sent could not be used, and what to do about it "
               f"(its Fix list)." if name in notice.turned_down else
               f"- {name}: your return with each thing to fix or check marked on it, listed "

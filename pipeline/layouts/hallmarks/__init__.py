@@ -16,10 +16,6 @@ from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
 
-# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
-# that import the declaration, its rules, report and demo, only when the pipeline asks)
-from .hooks import Hooks
-
 HALLMARK = ClosedList(
     values=(
         "Empowered and Effective Leadership",
@@ -211,7 +207,6 @@ LAYOUT = Layout(
     short_title="Hallmarks",
     title="Hallmarks of Effective Partnerships: Self-Assessment",
     sheet="Self-Assessment",
-    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="partnership",

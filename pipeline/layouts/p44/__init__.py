@@ -13,10 +13,6 @@ from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
 
-# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
-# that import the declaration, its rules, report and demo, only when the pipeline asks)
-from .hooks import Hooks
-
 RAG = ClosedList(
     values=("Red", "Amber", "Green"),
     synonyms={"r": "Red", "a": "Amber", "g": "Green", "amber green": "Amber", "red amber": "Red"},
@@ -314,7 +310,6 @@ LAYOUT = Layout(
     short_title="Priority 44",
     title="Priority 44 Partnership Action Plan",
     sheet="Action Plan",
-    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="partnership",

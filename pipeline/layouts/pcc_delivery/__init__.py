@@ -15,10 +15,6 @@ from ...declare.progress import ActionProgress
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
 
-# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
-# that import the declaration, its rules, report and demo, only when the pipeline asks)
-from .hooks import Hooks
-
 THEME = ClosedList(
     values=("Victims", "Offenders", "Communities", "Transformation"),
     synonyms={
@@ -202,7 +198,6 @@ LAYOUT = Layout(
     short_title="PCC delivery",
     title="Police and Crime Plan Delivery Plan",
     sheet="Delivery Plan",
-    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="organisation",

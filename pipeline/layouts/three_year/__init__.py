@@ -14,10 +14,6 @@ from __future__ import annotations
 from ...declare.model import Band, ClosedList, Completer, Field, Kind, Layout
 from ...declare.rounds import Cadence
 from ...declare.severity import RED
-
-# (runs back up, on purpose: the declaration carries its hooks, and the hooks load the modules
-# that import the declaration, its rules, report and demo, only when the pipeline asks)
-from .hooks import Hooks
 from .progress import PLAN_QUARTERS, QUARTERS, TaskProgress
 
 TASK_STATUS = ClosedList(
@@ -274,7 +270,6 @@ LAYOUT = Layout(
     short_title="Three-year",
     title="Three-year Action Plan",
     sheet="Action Plan",
-    hooks=Hooks(),
     header=HEADER,
     columns=COLUMNS,
     key="business_unit",
