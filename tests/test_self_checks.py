@@ -40,7 +40,7 @@ from pipeline.values import KINDS
 
 TODAY = date.today()  # (LibreOffice's TODAY(): the pipeline is asked on the same day)
 # Functions that Excel 2016 and LibreOffice both compute, with no array entered by hand
-# (``template_checks.terms``): the only ones a template's own formulas may use.
+# (``declare.formulas``): the only ones a template's own formulas may use.
 BOTH_COMPUTE = {"AND", "OR", "NOT", "IF", "IFERROR", "ISNUMBER", "ISNA", "ISERROR", "ISTEXT",
                 "ISLOGICAL", "LEN", "TRIM", "EXACT", "LEFT", "MID", "RIGHT", "FIND",
                 "SUBSTITUTE", "LOWER", "CHAR", "ROW", "COLUMN", "INT", "MOD", "ROUND", "MAX",
