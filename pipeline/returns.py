@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .declare.findings import Finding, cell_address
+from .declare.formulas import PREFIX
 from .declare.rules import TURNING_DOWN
 from .declare.severity import RED
 
@@ -173,6 +174,10 @@ class LoadedReturn:
 
 
 STAMP_SHEET = "_pipeline"  # very hidden sheet in our templates holding the stamp
+# very hidden sheet in our templates working out their own checks (``templates.checks``): never
+# a plan; and the prefix of the defined names its formulas use, which marks them as ours
+CHECKS_SHEET, CHECK_NAMES = "_checks", PREFIX
+HOW_CHECKED_SHEET = "How your plan is checked"  # our templates' list of the rules: no plan
 
 
 def stamp_rows(stamp: Stamp) -> list[tuple[str, Any]]:

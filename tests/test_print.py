@@ -330,7 +330,8 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
     registers = write_registers(tmp_path / "registers", tuple(REGISTERS))
     made = {name: make_templates(LAYOUTS[name], tmp_path / "t", read_register(path),
                                  as_of=AS_OF)[0] for name, path in registers.items()}  # fmt: skip
-    most = {"p44": 3, "three_year": 5, "pcc_delivery": 2, "hallmarks": 14}  # (Guidance too)
+    # (the Guidance too, and how the plan is checked: a page of its own)
+    most = {"p44": 4, "three_year": 6, "pcc_delivery": 3, "hallmarks": 15}
     pdfs = libreoffice.convert(list(made.values()), "pdf", tmp_path)  # one start for them all
     for (name, template), pdf in zip(made.items(), pdfs, strict=True):
         assert too_small(pages(pdf)) == [], template.name
@@ -355,6 +356,12 @@ def test_a_partners_template_prints_at_8_pt_or_more_each_label_beside_its_value(
         assert "Ref" in said and "Task" in said and "Business unit" in said
     assert "Part 2 — Monitoring Schedule" in plan_pages[1] and "Q12" in plan_pages[1]
     assert "Part 3 — Impact Assessment" in plan_pages[2]
+    # how the plan is checked: on a page of its own, under its own column titles (not the
+    # Guidance's Field, Where, Required... repeated over it)
+    [checked] = [text for text in texts if "how your plan is checked" in text]
+    lines = checked.split("\n")
+    assert lines[1].startswith("Check When it is checked Severity What it is"), lines[:2]
+    assert "Where" not in lines[1] and "As you type" in checked and "When we receive it" in checked
 
 
 def test_pages_are_measured_as_pdfplumber_measures_them(printed):

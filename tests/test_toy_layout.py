@@ -22,6 +22,7 @@ from workbook_reading import flags, sheet_records
 
 from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS, Field, Kind, Layout
+from pipeline.declare.forms import overdue_form
 from pipeline.declare.hooks import LayoutHooks, Rows
 from pipeline.declare.measures import BASIC, Measure, count
 from pipeline.declare.progress import ActionProgress
@@ -55,9 +56,11 @@ class ChecklistHooks(LayoutHooks):
         return (*BASIC, Measure("open", "Open items", "Items not done yet.", count("live")))
 
     def rules(self) -> tuple[Rule, ...]:
+        late = overdue_form("{title} has passed and the item is not done")  # (as you type)
         return (Rule("item-not-done", "Item not done", AMBER,
                      "An item's due date has passed and it is not done.",
-                     "Get it done, or give it a new due date.", not_done_past_due),)  # fmt: skip
+                     "Get it done, or give it a new due date.", not_done_past_due,
+                     in_template=late),)  # fmt: skip
 
 
 CHECKLIST = Layout(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..declare import LAYOUTS, Layout, normalise_title
-from ..returns import STAMP_SHEET, Stamp, stamp_from_rows
+from ..returns import CHECKS_SHEET, HOW_CHECKED_SHEET, STAMP_SHEET, Stamp, stamp_from_rows
 from .locate import (
     SEARCH_ROWS,
     TableHeader,
@@ -19,7 +19,8 @@ from .locate import (
 )
 from .workbook import Sheet
 
-NOT_PLANS = {"guidance", "fix list"}  # our own sheets that repeat the plan's titles
+# our own sheets that repeat the plan's titles or its rules
+NOT_PLANS = {"guidance", "fix list", normalise_title(HOW_CHECKED_SHEET)}
 
 
 @dataclass
@@ -77,6 +78,7 @@ def no_layout(heads: list[Sheet]) -> str:
 def worth_reading(names: list[str]) -> list[str]:
     """The sheets that may hold the plan, and the stamp; our own Guidance and Fix list only
     when there is nothing else."""
+    names = [n for n in names if n != CHECKS_SHEET]  # (a template's own checks: no plan)
     plans = [n for n in names if normalise_title(n) not in NOT_PLANS]
     return plans if any(n != STAMP_SHEET for n in plans) else names
 

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..declare.findings import column_number
+from ..returns import CHECK_NAMES
 from ..system.files import FEEDBACK_MARK, OUTPUT_MARK
 from .csvfile import is_csv
 from .workbook import Unreadable
@@ -64,6 +65,7 @@ _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOT = re.compile(rb"<[A-Za-z_]")  # an element's start: the prolog ends before the first
 _NOT_MARKUP = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)  # comments, instructions
 _SAVED_VALUE = re.compile(rb"<v>[^<]")
+_OURS = CHECK_NAMES.encode()  # a template's own checks name these: never read, never said
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _REF = rb"([A-Z]{1,3})([0-9]{1,7})"
 _DIMENSION = re.compile(rb'<dimension\s+ref="' + _REF + rb"(?::" + _REF + rb')?"')
@@ -229,13 +231,15 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
-    """Addresses of formula cells saved without their result (so they read as empty)."""
+    """Addresses of formula cells saved without their result (so they read as empty), but for
+    a template's own Ready to send box (its formula names the checks' defined names)."""
     if b"<f>" not in sheet_xml and b"<f " not in sheet_xml:
         return []
     found = []
     for m in _CELL.finditer(sheet_xml):
         body = m.group(2) or b""
-        if (b"<f>" in body or b"<f " in body) and not _SAVED_VALUE.search(body):
+        formula = b"<f>" in body or b"<f " in body
+        if formula and not _SAVED_VALUE.search(body) and _OURS not in body:
             found.append(m.group(1).decode())
     return found
 

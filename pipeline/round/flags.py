@@ -16,7 +16,8 @@ from typing import Any
 
 from ..declare import LAYOUTS, Layout
 from ..declare.findings import REQUIRED
-from ..declare.rules import FINDINGS_BY_ID, Rule
+from ..declare.forms import stale
+from ..declare.rules import FINDINGS_BY_ID, MANAGERS, ROUND, Rule
 from ..declare.severity import AMBER, RED, Severity
 from ..returns import ROW
 from ..values import uk
@@ -123,24 +124,27 @@ def _red_fields(layout: Layout) -> str:
 RULES: tuple[Rule, ...] = (
     Rule(NO_RETURN, "Return missing", RED,
          "On the register, but no return came this round.",
-         "Send this round's return.", return_missing),
+         "Send this round's return.", return_missing, on_return=ROUND),
     Rule(TURNED_DOWN, "Return rejected", RED,
          "On the register, but the only files of its this round could not be used at all "
          "(each named, with why). A file is its organisation's where its name, its sender or "
          "its contents say so (the Returns Log says how it was matched).",
-         "Do what the sentence says, and send the return again.", return_rejected),
+         "Do what the sentence says, and send the return again.", return_rejected,
+         on_return=ROUND),
     Rule("required-empty", "Required field empty", None,
          "A required field, column or table is empty or missing: red for the fields that "
          "matter most ({detail}), amber for the rest.",
-         "Fill in what is missing, and send the plan again.", required_empty, _red_fields),
+         "Fill in what is missing, and send the plan again.", required_empty, _red_fields,
+         on_return=MANAGERS),
     Rule("invalid-value", "Value not readable", AMBER,
          "A value could not be read as what the field needs (a date, a number, one of "
          "the list) and has been left out of the counts.",
-         "Correct the value in the form the template asks for.", invalid_value),
+         "Correct the value in the form the template asks for.", invalid_value,
+         on_return=MANAGERS),
     Rule(STALE, "Return stale", AMBER,
          "The date of update is older than the reporting interval ({detail}).",
          "Update the plan and its date of update, and send it.", return_stale,
-         lambda layout: f"{layout.interval_days} days"),
+         lambda layout: f"{layout.interval_days} days", in_template=stale),
 )  # fmt: skip
 
 

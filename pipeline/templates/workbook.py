@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..declare import Field, Kind, Layout
-from ..declare.rules import finding_rule
 from ..declare.severity import RAG_FILLS
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..paper import DEFAULT_FONT, points, print_readably, workbook_options
 from ..returns import STAMP_SHEET, Stamp, stamp_rows
 from ..system.files import atomic_path
 from ..values import KINDS, LINE_HEIGHT, wrapped_lines
+from .checks import ChecksWriter, place_of
+from .how_checked import validation, write_how_checked
 from .paper import (
     box_rows,
     boxes_beside,
@@ -38,6 +39,7 @@ from .starting import starting_rows
 # Empty rows offered below any carried-forward ones: a page's worth or so (a partner may
 # insert more); a few below a list the template starts with (the Hallmarks requirements)
 BLANK_ROWS, BLANK_ROWS_BELOW_A_LIST = 20, 5
+BOX_ROW = 2  # the Ready to send box's row: between the note and the header fields
 LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
 ROW_HEIGHT = 12.75  # points: Arial 10's own row height
 TITLE_HEIGHT = 18  # the title's row (14 pt), a line of it
@@ -137,6 +139,12 @@ class _TemplateWriter:
         self._guidance()
         sheet = self.book.add_worksheet(self.layout.sheet)
         sheet.activate()
+        heading = heading_row(self.layout)
+        # the template's own checks: their colours before any other's (see ``checks``)
+        checks = ChecksWriter(self.book, sheet, self.layout,
+                              place_of(self.layout, heading, self._last_row(heading)),
+                              stamped=self.organisation is not None)  # fmt: skip
+        checks.colour()
         # Rows as tall as Arial 10 needs (not Calibri 11's 15 pt): the top that stays frozen
         # over the table is a sixth shorter.
         sheet.set_default_row(ROW_HEIGHT)
@@ -152,7 +160,6 @@ class _TemplateWriter:
                 "what to put in each field, and each cell shows a tip when selected.")  # fmt: skip
         self._across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
-        heading = heading_row(self.layout)
         self._table(sheet, heading)
         sheet.protect(
             "",
@@ -162,6 +169,10 @@ class _TemplateWriter:
         self._print_setup(sheet, heading, self.printed, self.naming)
         if self.paper.breaks:  # a band a page across (see ``template_paper``)
             sheet.set_v_pagebreaks(list(self.paper.breaks))
+        write_how_checked(self.book, self.layout, self.fmt, self._fit_height, self._print_setup,
+                          stamped=self.organisation is not None)  # fmt: skip
+        box = first_page(self.layout) - 1  # (the box over the first printed page's columns)
+        checks.write(BOX_ROW, box, sum(self.widths[: box + 1]), DEFAULT_FONT)  # (and _checks)
         self._stamp()
 
     @staticmethod
@@ -278,8 +289,7 @@ class _TemplateWriter:
         lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
                     for f, width in zip(self.layout.columns, self.widths))  # fmt: skip
         sheet.set_row(table_row, max(42, ROW_HEIGHT * lines + 4))
-        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.hooks.starting_rows() else BLANK_ROWS
-        last_row = table_row + len(self.rows) + blank
+        last_row = self._last_row(table_row)
         for col, f in enumerate(self.layout.columns):
             formats = {locked: self._format(f, locked) for locked in (False, True)}
             lock = f.locked or self._reported(f)  # (a cell is locked only with a value in it)
@@ -293,6 +303,11 @@ class _TemplateWriter:
             cells = zip((values.get(f.name) for f in self.layout.columns), self.widths)
             self._fit_height(sheet, r, cells)
         sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
+
+    def _last_row(self, table_row: int) -> int:
+        """The table's last row: the rows it starts with, and blank ones below them."""
+        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.hooks.starting_rows() else BLANK_ROWS
+        return table_row + len(self.rows) + blank
 
     @staticmethod
     def _fit_height(sheet: Any, row: int, cells: Iterable[tuple[Any, float]]) -> None:
@@ -355,32 +370,7 @@ class _TemplateWriter:
             sheet.write_string(row, col, str(value), fmt)
 
     def _validate(self, sheet: Any, first: int, col: int, last: int, f: Field) -> None:
-        rule = self._validation(f)
-        if rule is None:
-            return
-        tip = f.help if len(f.help) <= 250 else f.help[:249] + "…"
-        rule.update(
-            {
-                "input_title": f.title[:32],
-                "input_message": tip,
-                "error_title": f.title[:32],
-                "show_error": True,
-            }
-        )
-        sheet.data_validation(first, col, last, col, rule)
-
-    def _validation(self, f: Field) -> dict[str, Any] | None:
-        """What the cell accepts: one of its closed list, else what its kind accepts
-        (``values.KINDS``), and what to do otherwise (the rule's words, ``catalogue``)."""
-        kind = KINDS[f.kind]
-        if f.choices is not None:
-            accepts = {"validate": "list", "source": list(f.choices.values)}
-            to_do = f"Choose one of: {', '.join(f.choices.values)}."
-        elif kind.accepts is not None:
-            accepts, to_do = kind.accepts(f, self.plan_start), finding_rule(kind.rule).to_do
-        else:
-            return None
-        return {"error_message": to_do[:255], **accepts}
+        sheet.data_validation(first, col, last, col, validation(self.layout, f, self.plan_start))
 
     def _stamp(self) -> None:
         sheet = self.book.add_worksheet(STAMP_SHEET)

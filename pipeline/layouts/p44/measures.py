@@ -19,11 +19,11 @@ def _impact(key: str) -> Callable[[PlanLike], int | None]:
 
 
 def reduction_needed(plan: PlanLike) -> int | None:
-    """Crimes the target needs prevented (baseline × target %, rounded), when both are
-    known."""
+    """Crimes the target needs prevented (baseline × target %, halves rounded up, as Excel's
+    ROUND and a partner's template round them: 2% of 25 is 1), when both are known."""
     baseline, target = plan.value("baseline"), plan.value("reduction_target")
     if isinstance(baseline, int) and isinstance(target, int | float):
-        return round(baseline * target / 100)
+        return int(baseline * target / 100 + 0.5)  # (both are 0 or more)
     return None
 
 
@@ -52,8 +52,8 @@ MEASURES: tuple[Measure, ...] = (
             "already delivered, as the partnership estimates it: those Complete or Evaluation.",
             delivered_impact),
     Measure("reduction_needed", "Reduction needed (by its target)", "Crimes the partnership's "
-            "target needs prevented: the baseline times the reduction target %, rounded.",
-            reduction_needed),
+            "target needs prevented: the baseline times the reduction target %, halves rounded "
+            "up.", reduction_needed),
     Measure("impact_shortfall", SHORT_BY, "How many crimes the live and delivered "
             "impact together fall short of the reduction needed (0 when they are enough; an "
             "Impact shortfall flag when they are not).", impact_shortfall, alarm=True),

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ...declare import Layout
+from ...declare.forms import fy_quarter, overdue_form
+from ...declare.formulas import Check, Terms, both
 from ...declare.quarters import financial_quarter_name, financial_quarter_of
-from ...declare.rules import Rule
+from ...declare.rules import STORE, Rule
 from ...declare.severity import AMBER, RED
 from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
@@ -63,23 +66,52 @@ def worse_two_quarters(plan: Plan, as_of: date) -> Iterator[Flag]:
                        f"{row['status_now']}.", plan.cell_in_row("rag_status", row))  # fmt: skip
 
 
+# --- their in-template forms (``declare.formulas``): each rule's test as a formula ------------
+
+
+def _quarter_index(q: str) -> str:
+    return f"LEFT({q},4)*4+RIGHT({q},1)"
+
+
+def quarter_later_form(layout: Layout, stamped: bool) -> Iterator[Check]:
+    """A Quarter later than today's (an earlier one is an earlier round's: ``earlier-period``)."""
+
+    def when(t: Terms) -> str:
+        q = f"TRIM({t('quarter')})"
+        today = "(YEAR(TODAY())-(MONTH(TODAY())<4))*4+INT(MOD(MONTH(TODAY())-4,12)/3)+1"
+        return f"IF({fy_quarter(q)},{_quarter_index(q)}>{today},FALSE)"
+
+    yield Check("quarter", when, "{title} is later than this quarter")
+
+
+def rag_without_commentary_form(layout: Layout, stamped: bool) -> Iterator[Check]:
+    """A Red or Amber action with no progress commentary."""
+    words = ("Red", "Amber")
+    yield Check("commentary",
+                lambda t: both(t.one_of(layout.progress.status, words), t.blank("commentary")),
+                "{title} is empty while the action is Red or Amber")  # fmt: skip
+
+
 RULES: tuple[Rule, ...] = (
     Rule("worse-two-quarters", "Worse two quarters running", RED,
          "An action's RAG status fell last quarter and again this quarter.",
-         "Tell the Board why, and what will turn the action round.", worse_two_quarters),
+         "Tell the Board why, and what will turn the action round.", worse_two_quarters,
+         on_return=STORE),
     Rule("quarter-not-this-round", "Update for another quarter", AMBER,
          "The Quarter the update says it is for is a later one than this round's (an "
          "earlier one's update is not this round's return).",
          "Send this quarter's update, with its Quarter, or correct the Quarter.",
-         quarter_not_this_round),
+         quarter_not_this_round, in_template=quarter_later_form),
     Rule("rag-without-commentary", "Red or Amber without commentary", AMBER,
          "An action is Red or Amber and its progress commentary is empty.",
          "Say in the progress commentary why, and what is being done about it.",
-         rag_without_commentary),
+         rag_without_commentary, in_template=rag_without_commentary_form),
     Rule("past-target-date", "Past target date", AMBER,
          "The action's target date has passed and it is not Complete.",
-         "Update the action: complete it, or agree a new target date.", past_target),
+         "Update the action: complete it, or agree a new target date.", past_target,
+         in_template=overdue_form("{title} has passed and the action is not Complete")),
     Rule("direction-contradicted", "Direction of travel contradicted", AMBER,
          "The lead states Improving, but the RAG status fell since last quarter's return.",
-         "Check the direction of travel against the RAG status.", direction_contradicted),
+         "Check the direction of travel against the RAG status.", direction_contradicted,
+         on_return=STORE),
 )  # fmt: skip

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ...declare import Layout
+from ...declare.forms import statuses
+from ...declare.formulas import Check, Terms, both, quoted
 from ...declare.quarters import quarter_label
 from ...declare.rules import Rule
 from ...declare.severity import AMBER, RED
@@ -13,6 +16,8 @@ from ...returns import ROW
 from ...round.flags import flag, row_ref
 from ...round.plans import Flag, Plan
 from . import QUARTERS
+
+SIGNIFICANT = "Significant"  # a priority's word for a task that matters most to it
 
 
 def _current_quarter(plan: Plan, as_of: date) -> int | None:
@@ -67,7 +72,7 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
     for row in plan.items:
-        priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == "Significant"]
+        priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == SIGNIFICANT]
         if row["delayed"] and priorities:
             listed = ", ".join(str(n) for n in priorities)
             yield flag(
@@ -80,21 +85,125 @@ def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
             )
 
 
+# --- their in-template forms (``declare.formulas``): each rule's test as a formula, its
+# quarters and statuses read from the declaration ----------------------------------------------
+
+
+def _start(t: Terms) -> tuple[str, str]:
+    """The defined names of (TRUE where the plan start is a year, the quarter of the plan
+    today falls in: 0 where the plan start is not known)."""
+
+    def known(u: Terms) -> str:
+        s = u(QUARTERS.start)
+        return f"IF(ISNUMBER({s}),AND({s}=INT({s}),{s}>=1990,{s}<=2100),FALSE)"
+
+    def now(u: Terms) -> str:
+        s = u(QUARTERS.start)
+        return f"IF({u.named('known', known)},INT(((YEAR(TODAY())-{s})*12+MONTH(TODAY())-4)/3)+1,0)"
+
+    return t.named("known", known), t.named("now", now)
+
+
+def _span(t: Terms) -> str:
+    return t.span(QUARTERS.columns[0], QUARTERS.columns[-1])
+
+
+def latest(layout: Layout, t: Terms) -> str:
+    """This row's latest status given, of the quarters up to today's (all twelve where the plan
+    start is not known); "" where none is. An unreadable status is not given."""
+
+    def upto(u: Terms) -> str:  # the column after the last quarter given so far
+        known, now = _start(u)
+        n = QUARTERS.count
+        return f"{u.column(QUARTERS.columns[0])}+IF({known},MAX(0,MIN({now},{n})),{n})"
+
+    given = t.list_of(layout.progress.statuses)
+    return (f"IFERROR(LOOKUP(2,1/(COUNTIF({given},TRIM({_span(t)}))*(COLUMN({_span(t)})<"
+            f'{t.named("upto", upto)})),{_span(t)}),"")')  # fmt: skip
+
+
+def _latest_in(layout: Layout, t: Terms, which: str) -> str:
+    """TRUE where this row's latest status is one of its progress rule's set ``which``."""
+    return f"COUNTIF({t.list_of(statuses(layout, which))},TRIM({latest(layout, t)}))>0"
+
+
+def overdue_form(layout: Layout, stamped: bool) -> Iterator[Check]:
+    """A task whose completion quarter has ended and whose latest status is not finished."""
+    q = layout.progress.due_field
+
+    def when(t: Terms) -> str:
+        known, now = _start(t)
+        due = f"IF(ISNUMBER({t(q)}),AND({t(q)}>=1,{t(q)}<13,INT({t(q)})<{now}),FALSE)"
+        return f"AND({known},{due},NOT({_latest_in(layout, t, 'finished')}))"
+
+    yield Check(q, when, "{title} has passed and the task is not finished")
+
+
+def not_updated_form(layout: Layout, stamped: bool) -> Iterator[Check]:
+    """Open tasks with no status for this quarter: the quarter's title cell, as the flag
+    points at it."""
+
+    def not_updated(t: Terms) -> str:
+        _, now = _start(t)
+        this = f"INDEX({_span(t)},{now})"
+        given = f"COUNTIF({t.list_of(layout.progress.statuses)},TRIM({this}))>0"
+        return (f"IF(AND({now}>=1,{now}<={QUARTERS.count}),IF(AND({t.used},NOT("
+                f"{_latest_in(layout, t, 'finished')}),NOT({given})),1,0),0)")  # fmt: skip
+
+    for n, name in enumerate(QUARTERS.columns, start=1):
+
+        def when(t: Terms, n: int = n) -> str:
+            _, now = _start(t)
+            return f"AND({now}={n},{t.total('not_updated', not_updated)}>0)"
+
+        yield Check(name, when, "{title} has no status for some open tasks", at_title=True)
+
+
+def report_form(layout: Layout, stamped: bool) -> Iterator[Check]:
+    """A task Delayed or No longer relevant (delayed, or finished but not complete) with no
+    progress report."""
+    delayed = statuses(layout, "delayed")
+    closed = tuple(s for s in statuses(layout, "finished") if s not in layout.progress.complete)
+
+    def when(t: Terms) -> str:
+        given = f"COUNTIF({t.list_of(delayed + closed)},TRIM({latest(layout, t)}))>0"
+        return both(t.blank("progress_report"), given)
+
+    yield Check(
+        "progress_report",
+        when,
+        f"{{title}} is empty while the task is {' or '.join(delayed + closed)}",
+    )
+
+
+def significant_form(layout: Layout, stamped: bool) -> Iterator[Check]:
+    """A Delayed task significant for a Council Plan priority."""
+    priorities = [f.name for f in layout.columns if f.name.startswith("cp")]
+
+    def when(t: Terms) -> str:
+        span = t.span(priorities[0], priorities[-1])
+        marked = f"SUMPRODUCT(--(TRIM({span})={quoted(SIGNIFICANT)}))>0"
+        return both(_latest_in(layout, t, "delayed"), marked)
+
+    yield Check(layout.reference, when, "is Delayed and significant for a Council Plan priority")
+
+
 RULES: tuple[Rule, ...] = (
     Rule("task-overdue", "Task overdue", AMBER,
          "The task's completion quarter has passed and it is neither Completed nor No "
          "longer relevant.",
          "Update the task: complete it, reschedule it, or mark it no longer relevant.",
-         task_overdue),
+         task_overdue, in_template=overdue_form),
     Rule("quarter-not-updated", "Current quarter not updated", AMBER,
          "Open tasks have no status for the current quarter.",
-         "Give every open task its status for this quarter.", quarter_not_updated),
+         "Give every open task its status for this quarter.", quarter_not_updated,
+         in_template=not_updated_form),
     Rule("delayed-without-report", "Delayed without progress report", AMBER,
          "A task is Delayed or No longer relevant and its progress report is empty.",
          "Say in the progress report why the task is delayed or dropped.",
-         delayed_without_report),
+         delayed_without_report, in_template=report_form),
     Rule("significant-delayed", "Council Plan task delayed", RED,
          "A task significant for a Council Plan priority is Delayed: escalate to Cabinet.",
          "Report the delay, and what is being done about it, to the Council Plan lead.",
-         significant_delayed),
+         significant_delayed, in_template=significant_form),
 )  # fmt: skip
