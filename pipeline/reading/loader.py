@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -238,24 +239,33 @@ def _read_rows(
     leftmost, first_col, _ = min(fields, key=lambda field: field[1])
     first_title = table.written[leftmost.name]
     columns = [(f, j) for f, j, _ in fields]
+    reach = max(j for _, j, _ in fields) + 1
+    padding = ("",) * reach
+    take = itemgetter(*(j for _, j, _ in fields))
+    if len(fields) == 1:  # (itemgetter of one index gives the value, not a tuple)
+        take = lambda cells, one=take: (one(cells),)  # noqa: E731
+    work = list(zip(fields, readers))
     rows = []
     for r in range(table.row + 1, sheet.bottom):
         cells = sheet.cells[r - sheet.top]
-        width = len(cells)
-        raw = [cells[j] if j < width else "" for _, j, _ in fields]
-        if all(v == "" or v is None or (type(v) is str and not v.strip()) for v in raw):
+        raw = take(cells if len(cells) >= reach else (*cells, *padding[len(cells) :]))
+        for v in raw:  # the first value that is not blank makes the row worth reading
+            if v != "" and v is not None and (type(v) is not str or v.strip()):
+                break
+        else:
             continue
         if _repeats_header(cells, columns, table, first_col, first_title):
             continue  # the header row repeated (e.g. above a page break)
         values: list[Any] = [None] * len(names)
-        for (f, j, i), read, value in zip(fields, readers, raw):
+        for ((f, j, i), read), value in zip(work, raw):
             if value == "" or value is None:
                 continue
             reading = read(value)
             values[i] = reading.value
             if reading.guess:
                 notes.guess(f, reading.guess, r, j + sheet.left, value, reading.value)
-        rows.append((*values, r))
+        values.append(r)
+        rows.append(tuple(values))
     return rows
 
 
