@@ -84,7 +84,7 @@ def loaded_return(
         layout=layout_name,
         sheet=layout.sheet,
         header=values,
-        rows=PlainRows([*names, ROW], records),
+        rows=PlainRows.of_records([*names, ROW], records),
         columns={name: col for col, name in enumerate(names)},
         header_row=top,
         organisation=organisation,

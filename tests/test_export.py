@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
@@ -200,6 +202,18 @@ def test_the_csv_tables_open_in_libreoffice_with_dates_as_dates(demo_round, tmp_
 def _by_name(sheet: Any) -> list[dict[str, Any]]:
     header = [c.value for c in sheet[1]]
     return [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_the_pipeline_command_writes_parquet_as_the_library_does(demo_round, parquet, tmp_path):
+    # The command's own process is told pyarrow is not there (pandas would load it for
+    # nothing in every run); export takes it back.
+    _, folder, _ = demo_round
+    done = subprocess.run([sys.executable, "-m", "pipeline", "export", "--format", "parquet",
+                           "--store", str(store_of(folder)), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    for table in tables():
+        assert read(tmp_path / "out", table.name) == read(parquet, table.name), table.name
 
 
 def test_in_a_project_pipeline_export_writes_where_the_project_file_says(demo_round, tmp_path,

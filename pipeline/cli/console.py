@@ -18,6 +18,7 @@ import click
 
 from ..errors import PipelineError
 from ..naming import visible_lines
+from ..system.imports import spare
 
 
 def echo(message: object = "", err: bool = False) -> None:
@@ -68,9 +69,7 @@ class Group(click.Group):
 def run_to_the_end(command: click.Command) -> None:
     """Run ``command`` as the ``pipeline`` process, and end the process at once when it is
     done, with its exit code."""
-    # pandera imports hypothesis (a test-data tool, 0.1 s to import) whenever it is installed;
-    # the command never synthesises data, so it is told hypothesis is not there.
-    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
+    spare()  # libraries other libraries import whenever they are installed, never needed here
     try:
         command(prog_name="pipeline")  # click ends quietly if its own printing finds no reader
         code = 0

@@ -136,9 +136,9 @@ class ParquetSink:
     """A table written as Parquet, one row group per batch (see the module)."""
 
     def __init__(self, path: Path, table: Table) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        from ..system.imports import wanted
 
+        pa, pq = wanted("pyarrow"), wanted("pyarrow.parquet")
         self.pa, self.row = pa, typed(table)
         self.schema = pa.schema([pa.field(c.name, pa.type_for_alias(FORMS[c.type][1]))
                                  for c in table.columns])  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -111,12 +112,13 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
         )
     stop = table.row if table else search_end(sheet)
     _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
-    records: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+    names = [f.name for f in layout.columns if table is not None and f.name in table.columns]
     if table is None:
-        rows = layout.hooks.rows().plural
+        plural = layout.hooks.rows().plural
         notes.error(
             "missing-table",
-            f"No table of {rows} was found: keep the header row of the {rows} table "
+            f"No table of {plural} was found: keep the header row of the {plural} table "
             f"({', '.join(f.title for f in layout.columns[:4])}, ...).",
             gap="red",
         )
@@ -124,9 +126,8 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
         loaded.header_row = table.row
         loaded.columns = dict(table.columns)
         _report_columns(layout, table, notes)
-        records = _read_rows(layout, sheet, table, notes)
-    names = [f.name for f in layout.columns if f.name in loaded.columns]
-    loaded.rows = PlainRows([*names, ROW], records)
+        rows = _read_rows(layout, sheet, table, notes, names)
+    loaded.rows = PlainRows([*names, ROW], rows)
     notes.flush_guesses()
     key = loaded.value(layout.key)
     if key is None and layout.code_key:
@@ -226,34 +227,46 @@ def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:
 
 
 def _read_rows(
-    layout: Layout, sheet: Sheet, table: TableHeader, notes: _Notes
-) -> list[dict[str, Any]]:
-    """Every non-blank row under the table's header, read field by field. (Hot: a large round
-    reads hundreds of thousands of cells, so blanks and the common case go first.)"""
-    fields = [(layout.field(name), col - sheet.left) for name, col in table.columns.items()]
-    readers = {f.name: reader(f) for f, _ in fields}
-    leftmost, first_col = min(fields, key=lambda pair: pair[1])
+    layout: Layout, sheet: Sheet, table: TableHeader, notes: _Notes, names: list[str]
+) -> list[tuple[Any, ...]]:
+    """Every non-blank row under the table's header, read field by field, as a tuple of the
+    values of ``names`` and then its sheet row (``ROW``). (Hot: a large round reads hundreds
+    of thousands of cells, so blanks and the common case go first.)"""
+    at = {name: i for i, name in enumerate(names)}
+    fields = [(layout.field(name), col - sheet.left, at[name])
+              for name, col in table.columns.items()]  # fmt: skip
+    readers = [reader(f) for f, _, _ in fields]
+    leftmost, first_col, _ = min(fields, key=lambda field: field[1])
     first_title = table.written[leftmost.name]
-    records = []
+    columns = [(f, j) for f, j, _ in fields]
+    reach = max(j for _, j, _ in fields) + 1
+    padding = ("",) * reach
+    take = itemgetter(*(j for _, j, _ in fields))
+    if len(fields) == 1:  # (itemgetter of one index gives the value, not a tuple)
+        take = lambda cells, one=take: (one(cells),)  # noqa: E731
+    work = list(zip(fields, readers))
+    rows = []
     for r in range(table.row + 1, sheet.bottom):
         cells = sheet.cells[r - sheet.top]
-        width = len(cells)
-        raw = [(f, j, cells[j] if j < width else "") for f, j in fields]
-        if all(v == "" or v is None or (type(v) is str and not v.strip()) for _, _, v in raw):
+        raw = take(cells if len(cells) >= reach else (*cells, *padding[len(cells) :]))
+        for v in raw:  # the first value that is not blank makes the row worth reading
+            if v != "" and v is not None and (type(v) is not str or v.strip()):
+                break
+        else:
             continue
-        if _repeats_header(cells, fields, table, first_col, first_title):
+        if _repeats_header(cells, columns, table, first_col, first_title):
             continue  # the header row repeated (e.g. above a page break)
-        record: dict[str, Any] = {ROW: r}
-        for f, j, value in raw:
+        values: list[Any] = [None] * len(names)
+        for ((f, j, i), read), value in zip(work, raw):
             if value == "" or value is None:
-                record[f.name] = None
                 continue
-            reading = readers[f.name](value)
-            record[f.name] = reading.value
+            reading = read(value)
+            values[i] = reading.value
             if reading.guess:
                 notes.guess(f, reading.guess, r, j + sheet.left, value, reading.value)
-        records.append(record)
-    return records
+        values.append(r)
+        rows.append(tuple(values))
+    return rows
 
 
 def _repeats_header(cells: list, fields: list, table: TableHeader, first: int, title: str) -> bool:

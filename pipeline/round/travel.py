@@ -50,12 +50,13 @@ def row_memory(items: list[dict[str, Any]], layout: Layout) -> dict[str, dict[st
     reference = layout.reference
     if reference is None:
         return {}
+    follows = layout.hooks.follows()  # (once: a large round remembers 200,000 rows)
     return {
         str(row[reference]): {
             "status": row["status_now"],
             "before": row.get("status_last_round"),
             "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
-            **{word: row.get(name) for name, word in layout.hooks.follows()},
+            **{word: row.get(name) for name, word in follows},
         }
         for row in items
         if row.get(reference)

@@ -12,6 +12,8 @@ from ..declare.findings import Finding
 from ..declare.severity import Severity
 from ..returns import Envelope, HeaderValue, LoadedReturn, PlainRows, SourceFile, Stamp
 
+_PLAIN = frozenset((str, int, bool, type(None)))  # (JSON has them: ``_encode`` leaves them)
+
 
 def _encode(value: Any) -> Any:
     if value is None or type(value) is str or type(value) is int:
@@ -41,8 +43,11 @@ def dumps(loaded: LoadedReturn) -> str:
     table = None
     if rows is not None:
         columns = list(rows.columns)
-        values = zip(*(rows[c].tolist() for c in columns))
-        table = {"columns": columns, "data": [[_encode(v) for v in row] for row in values]}
+        # column by column: most hold only text, whole numbers and blanks, written as they are
+        cells = rows.to_numpy(dtype=object).T.tolist() if len(rows) else [[] for _ in columns]
+        cells = [col if _PLAIN.issuperset(map(type, col)) else [_encode(v) for v in col]
+                 for col in cells]  # fmt: skip
+        table = {"columns": columns, "data": list(zip(*cells))}
     source = loaded.source
     envelope = source.envelope
     return json.dumps(
@@ -84,7 +89,7 @@ def loads(text: str, path: Path | None = None, *, plain: bool = False) -> Loaded
         columns = rows["columns"]
         values = [[_decode(v) for v in row] for row in rows["data"]]
         if plain:
-            frame = PlainRows(columns, [dict(zip(columns, row)) for row in values])
+            frame = PlainRows(columns, [tuple(row) for row in values])
         else:
             import pandas as pd
 

@@ -179,7 +179,7 @@ def plans_of_round(db: sqlite3.Connection, kept: RoundRecord) -> list[KeptPlan]:
         entry = None
         if prefill is not None:
             entry = RegisterEntry(organisation, None, prefill_kept(kept.layout, prefill), 0)
-        loaded = codec.loads(loaded, plain=True) if loaded else None  # (its rows as dicts)
+        loaded = codec.loads(loaded, plain=True) if loaded else None  # (rows left plain)
         found.append(KeptPlan(organisation, sha, entry, loaded))
     return found
 
