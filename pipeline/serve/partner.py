@@ -37,9 +37,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAID: dict[str, tuple[str, str, str]] = {
     ACCEPTED: ("Return accepted", "Your return is accepted",
                "Thank you: there is nothing in it to fix."),
-    WITH_FINDINGS: ("Accepted: things to check", "Your return is accepted, with things to fix or "
-                    "check", "Fix what the list says must be fixed, check the rest, and upload "
-                    "the file again: it replaces this one."),
+    WITH_FINDINGS: ("Accepted: things to fix or check", "Your return is accepted, with things "
+                    "to fix or check", "Put right what the list marks Red, check what it marks "
+                    "Amber, and upload the file again: it replaces this one."),
     REJECTED: ("Not accepted", "Your file could not be used", ""),
     DUPLICATE: ("Already received", "We already have this file", ""),
     SUPERSEDED: ("Received, not used", "A later return of yours is used instead", ""),
