@@ -201,14 +201,12 @@ def take_in(
     workbook is written and no plan recorded: the next run does that. ``vet(receipts,
     registers)`` may turn down a return once read, before the round is put together (a
     file uploaded on one organisation's page that holds another's plan)."""
-    from .store import DEFAULT_STORE, Store
+    from .store import Store
 
     as_of = as_of or date.today()
     registers = read_registers(list(register_paths))
     outbox = Path(outbox)
-    store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
-    outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
-    outputs.check()
+    outputs = _checked_outputs(outbox, store_path, as_of)
     paths: set[Path] = set()  # (a message's attachments have the message's path)
 
     def read(copies: Path) -> list[Entry]:
@@ -231,6 +229,16 @@ def take_in(
     return TakenIn(receipts, consolidation, made)
 
 
+def _checked_outputs(outbox: Path, store_path: Path | None, as_of: date) -> Outputs:
+    """What a taking-in writes to (the store by default in ``outbox``), checked writable."""
+    from .store import DEFAULT_STORE
+
+    store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
+    outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
+    outputs.check()
+    return outputs
+
+
 def round_now(
     outbox: Path,
     register_paths: Iterable[Path | tuple[str, Path]] = (),
@@ -240,14 +248,10 @@ def round_now(
 ) -> Consolidation:
     """The round as the store holds it now (every file earlier runs and uploads took in),
     put together as a run would, reading no inbox and recording nothing."""
-    from .store import DEFAULT_STORE
-
     as_of = as_of or date.today()
     registers = read_registers(list(register_paths))
     outbox = Path(outbox)
-    store_path = Path(store_path) if store_path else outbox / DEFAULT_STORE.name
-    outputs = Outputs(outbox, store_path, outbox / f"consolidated-{as_of.isoformat()}.xlsx")
-    outputs.check()
+    outputs = _checked_outputs(outbox, store_path, as_of)
     with scratch_folder(outbox, "The outbox") as scratch:
         found = _read_round(None, outputs, scratch, registers, as_of, due, ISOLATED, None,
                             False, lambda copies: [])  # fmt: skip
