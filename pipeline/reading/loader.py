@@ -86,7 +86,7 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
         best.sheet = book.sheet(best.sheet.name, merged_rows=SEARCH_ROWS)  # labels' merges
     except Unreadable as err:
         return loaded.reject("unreadable", f"{CANNOT_BE_USED}{err}.")
-    _read_into(loaded, best, inspection.unsaved_formulas.get(best.sheet.name, []))
+    _read_into(loaded, best, inspection.unsaved_formulas(best.sheet.name))
     return loaded
 
 

@@ -53,12 +53,26 @@ LIMITS = Limits()
 
 @dataclass(frozen=True)
 class Inspection:
-    """What the bytes are, which formula cells have no saved result, and which sheets' used
-    ranges are too large to be read at all (each by sheet name; .xlsx only)."""
+    """What the bytes are and which sheets' used ranges are too large to be read at all (by
+    sheet name; .xlsx only). ``unsaved_formulas(sheet)`` looks in the one sheet that is read."""
 
     kind: str  # xlsx, ods, xls, csv
-    unsaved_formulas: dict[str, list[str]] = field(default_factory=dict)
     oversized: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rows, columns)
+    data: bytes = field(default=b"", repr=False)
+
+    def unsaved_formulas(self, sheet: str) -> list[str]:
+        """Addresses of the formula cells of ``sheet`` saved without their result. Asked of
+        the sheet read only: a template's hidden checks sheet holds thousands of formulas a
+        partner's program may not have calculated, and scanning it cost most of a file's
+        reading."""
+        if self.kind != "xlsx":
+            return []
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(self.data))
+            part = next((p for p, name in _sheet_parts(archive).items() if name == sheet), None)
+            return _unsaved_formulas(archive.read(part)) if part else []
+        except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, SyntaxError):
+            return []  # inspect() has already read every part: nothing new can be wrong here
 
 
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -66,6 +80,7 @@ _ROOT = re.compile(rb"<[A-Za-z_]")  # an element's start: the prolog ends before
 _NOT_MARKUP = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)  # comments, instructions
 _SAVED_VALUE = re.compile(rb"<v>[^<]")
 _OURS = CHECK_NAMES.encode()  # a template's own checks name these: never read, never said
+_FORMULA = re.compile(rb"<f[ >]")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _REF = rb"([A-Z]{1,3})([0-9]{1,7})"
 _DIMENSION = re.compile(rb'<dimension\s+ref="' + _REF + rb"(?::" + _REF + rb')?"')
@@ -129,26 +144,21 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     written = _written_by_us(archive, names) if kind == "xlsx" else None
     if written:
         raise Unreadable(f"it is {written}, not a return: take it out of the inbox")
-    unsaved, oversized = {}, {}
+    oversized = {}
     try:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
                 _check_xml(archive, info)
                 if kind == "xlsx" and info.filename.startswith("xl/worksheets/"):
-                    sheet_xml = archive.read(info)
-                    cells = _unsaved_formulas(sheet_xml)
-                    if cells:
-                        unsaved[info.filename] = cells
-                    span = _oversized(sheet_xml, limits.cells)
+                    span = _oversized(archive, info, limits.cells)
                     if span:
                         oversized[info.filename] = span
-        if unsaved or oversized:
+        if oversized:
             parts = _sheet_parts(archive)
-            unsaved = {parts.get(part, part): cells for part, cells in unsaved.items()}
             oversized = {parts.get(part, part): span for part, span in oversized.items()}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
         raise Unreadable("the file is damaged or was not fully copied: send it again") from None
-    return Inspection(kind, unsaved, oversized)
+    return Inspection(kind, oversized, data)
 
 
 _FEEDBACK_SAVED = re.compile(re.escape(FEEDBACK_MARK[1].encode()) + rb"([0-9T:-]{19})")
@@ -233,32 +243,39 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
     """Addresses of formula cells saved without their result (so they read as empty), but for
     a template's own Ready to send box (its formula names the checks' defined names)."""
-    if b"<f>" not in sheet_xml and b"<f " not in sheet_xml:
-        return []
-    found = []
-    for m in _CELL.finditer(sheet_xml):
-        body = m.group(2) or b""
-        formula = b"<f>" in body or b"<f " in body
-        if formula and not _SAVED_VALUE.search(body) and _OURS not in body:
-            found.append(m.group(1).decode())
+    found, end = [], 0
+    for formula in _FORMULA.finditer(sheet_xml):  # only the cells holding one are looked at
+        if formula.start() < end:
+            continue  # a second <f in a cell already looked at
+        start = sheet_xml.rfind(b"<c ", 0, formula.start())
+        cell = _CELL.match(sheet_xml, start) if start >= 0 else None
+        if cell is None:
+            continue
+        end, body = cell.end(), cell.group(2) or b""
+        if not _SAVED_VALUE.search(body) and _OURS not in body:
+            found.append(cell.group(1).decode())
     return found
 
 
-def _oversized(sheet_xml: bytes, limit: int) -> tuple[int, int] | None:
+def _oversized(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
+) -> tuple[int, int] | None:
     """(rows, columns) of a worksheet's used range when it holds more than ``limit`` cells,
     else None. The reader lays the used range out cell by cell in memory, so one stray cell in
     XFD1048576 beside a plan in A1 would take it hundreds of gigabytes: such a sheet must not
     reach it. The range runs from the first to the last cell holding anything, wherever they
     are (a plan starting far down is not a large sheet; styled empty cells do not count). The
     cells are only looked at when the sheet's own ``<dimension>`` claims more than ``limit``
-    (or is missing), so a usual sheet costs nothing here."""
-    claimed = _DIMENSION.search(sheet_xml, 0, 65536)
+    (or is missing), so a usual sheet costs only the unpacking of its first 64 KB here."""
+    with archive.open(info) as part:
+        claimed = _DIMENSION.search(part.read(65536))
     if claimed is not None:
         first_col, first_row, last_col, last_row = claimed.groups()
         rows = int(last_row or first_row) - int(first_row) + 1
         cols = _column(last_col or first_col) - _column(first_col) + 1
         if rows * cols <= limit:
             return None
+    sheet_xml = archive.read(info)
     top = left = 2**31
     bottom = right = -1
     for cell in _CELL_START.finditer(sheet_xml):
