@@ -67,6 +67,20 @@ class Member:
             self._data = data
         return self._data
 
+    def head(self, until: bytes, step: int = 1 << 16) -> bytes:
+        """Its contents inflated as far as the first ``until`` (the whole, if it never comes):
+        what comes before a sheet's cells, say, without inflating a sheet of a megabyte."""
+        if self._data is not None or self.method != zipfile.ZIP_DEFLATED:
+            return self.data()
+        inflate, head, rest = zlib.decompressobj(-15), b"", self.compressed
+        try:
+            while rest and until not in head:
+                head += inflate.decompress(rest, step)
+                rest = inflate.unconsumed_tail
+        except zlib.error as err:
+            raise ArchiveError(f"its part {self.name} is damaged ({err})") from None
+        return head if until in head else self.data()
+
 
 def read(path: Path) -> dict[str, Member]:
     """Every member of the zip at ``path``, by name, in the archive's order."""

@@ -336,7 +336,16 @@ class Package:
 
     def _unselect(self, part: str) -> None:
         """The sheet ``part``, not selected, edited in its bytes: its views come before its
-        cells, so only what comes before them is looked at."""
+        cells, so only what comes before them is looked at (and inflated, where the sheet is
+        as it was read: a template's hidden checks sheet is megabytes of cells)."""
+        try:
+            head = self._members[part].head(b"<sheetData") if self._untouched(part) else None
+        except archive.ArchiveError as err:
+            raise Unmarkable(str(err)) from None
+        if head is not None:
+            cells = head.find(b"<sheetData")
+            if not _SELECTED.search(head[: cells if cells >= 0 else len(head)]):
+                return
         data = self.raw(part)
         cells = data.find(b"<sheetData")
         views = data[: cells if cells >= 0 else len(data)]
