@@ -6,6 +6,7 @@ plans together. These hold data and what follows from it; ``consolidation`` buil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,18 @@ class Plan:
         return [f"{name}, {why}." for name, why in self.out_of_period]
 
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
+    # what is worked out from its rows, kept while they are the same rows (``_worked_out``);
+    # not copied by ``replace``, so a copy with other rows works its own out
+    _worked: dict[tuple, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _worked_out(self, what: tuple, work: Callable[[], Any]) -> Any:
+        """``work()``, done once for these rows, this return and its arrival: the reports ask
+        for a plan's figures and confidence many times over (a sheet each), and each is a
+        pass over every row."""
+        key = (*what, id(self.items), len(self.items), id(self.loaded), self.received)
+        if key not in self._worked:
+            self._worked[key] = work()
+        return self._worked[key]
 
     @property
     def findings(self) -> list[Finding]:
@@ -143,7 +156,7 @@ class Plan:
     def figure(self, name: str) -> int | None:
         """Plan measure ``name`` (see ``declare.measures``), None where it does not apply."""
         measure = self.layout.measure(name)
-        return measure.of(self) if measure else None
+        return self._worked_out(("figure", name), lambda: measure.of(self)) if measure else None
 
     @property
     def stated_confidence(self) -> str | None:
@@ -156,7 +169,8 @@ class Plan:
         """The RAG its rows bear out: by its layout's ``judgement``, else by how many are
         overdue (``travel.delivery``)."""
         judgement = self.layout.hooks.judgement()
-        return (judgement.judge if judgement else travel.delivery)(self.items)
+        judge = judgement.judge if judgement else travel.delivery
+        return self._worked_out(("rows confidence",), lambda: judge(self.items))
 
     @property
     def position(self) -> str | None:
