@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
 import pypdfium2.raw as pdfium
@@ -64,3 +65,97 @@ def _first_line(chars: list[tuple[float, float, float, str]]) -> str:
             line += " "
         line, right = line + char, ends
     return " ".join(line.split())
+
+
+def cut_texts(pdf: Path) -> list[str]:
+    """The texts cut short on the pages of ``pdf``: each line of a cell that LibreOffice clips
+    at its cell's edge (a text object wider than the clip path it is drawn in; the PDF keeps
+    the whole text, so the cut is found by where it is drawn, not by what it says), as
+    ``page N: text``."""
+    document = pypdfium2.PdfDocument(pdf)
+    cut = []
+    try:
+        for n, page in enumerate(document, start=1):
+            text = page.get_textpage()
+            for i in range(pdfium.FPDFPage_CountObjects(page.raw)):
+                drawn = pdfium.FPDFPage_GetObject(page.raw, i)
+                if pdfium.FPDFPageObj_GetType(drawn) != pdfium.FPDF_PAGEOBJ_TEXT:
+                    continue
+                left, right = _across(drawn)
+                clip = _clip_across(drawn)
+                if clip and (left < clip[0] - 1 or right > clip[1] + 1):
+                    cut.append(f"page {n}: {_text_of(drawn, text)}")
+            text.close()
+            page.close()
+    finally:
+        document.close()
+    return cut
+
+
+def _across(drawn: Any) -> tuple[float, float]:
+    """Where a page object starts and ends, left to right (points)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pdfium.FPDFPageObj_GetBounds(drawn, left, bottom, right, top)
+    return left.value, right.value
+
+
+def _clip_across(drawn: Any) -> tuple[float, float] | None:
+    """Where the clip path a page object is drawn in starts and ends, left to right (the
+    narrowest of its paths), or None where it has none."""
+    clip = pdfium.FPDFPageObj_GetClipPath(drawn)
+    if not clip:
+        return None
+    spans = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for path in range(pdfium.FPDFClipPath_CountPaths(clip)):
+        xs = []
+        for segment in range(pdfium.FPDFClipPath_CountPathSegments(clip, path)):
+            pdfium.FPDFPathSegment_GetPoint(
+                pdfium.FPDFClipPath_GetPathSegment(clip, path, segment), x, y
+            )
+            xs.append(x.value)
+        if xs:
+            spans.append((min(xs), max(xs)))
+    if not spans:
+        return None
+    return max(s[0] for s in spans), min(s[1] for s in spans)
+
+
+def _text_of(drawn: Any, text: Any) -> str:
+    """A text object's text."""
+    size = pdfium.FPDFTextObj_GetText(drawn, text.raw, None, 0)
+    buffer = (ctypes.c_ushort * size)()
+    pdfium.FPDFTextObj_GetText(drawn, text.raw, buffer, size)
+    return bytes(buffer).decode("utf-16-le").rstrip("\x00")
+
+
+def overrun_texts(pdf: Path) -> list[str]:
+    """Where text runs over other text on the pages of ``pdf`` (a wrapped cell taller than
+    its row, drawn over the row below), as ``page N: 'a' over 'b'``: two lines of text, each
+    a text object, whose boxes overlap by more than a third of a line."""
+    document = pypdfium2.PdfDocument(pdf)
+    found = []
+    try:
+        for n, page in enumerate(document, start=1):
+            text = page.get_textpage()
+            lines = []  # (left, right, bottom, top, object)
+            for i in range(pdfium.FPDFPage_CountObjects(page.raw)):
+                drawn = pdfium.FPDFPage_GetObject(page.raw, i)
+                if pdfium.FPDFPageObj_GetType(drawn) == pdfium.FPDF_PAGEOBJ_TEXT:
+                    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+                    pdfium.FPDFPageObj_GetBounds(drawn, left, bottom, right, top)
+                    lines.append((left.value, right.value, bottom.value, top.value, drawn))
+            lines.sort(key=lambda line: line[0])
+            for i, (_, right, bottom, top, drawn) in enumerate(lines):
+                for other in lines[i + 1 :]:
+                    if other[0] >= right - 1:
+                        break
+                    down = min(top, other[3]) - max(bottom, other[2])
+                    if down > (top - bottom) / 3 and abs(top - other[3]) > 0.5:
+                        said = f"{_text_of(drawn, text)!r} over {_text_of(other[4], text)!r}"
+                        found.append(f"page {n}: {said}")
+            text.close()
+            page.close()
+    finally:
+        document.close()
+    return found

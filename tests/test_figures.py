@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from workbook_reading import flags, labelled, saved_book, sheet_records, tracker
+from workbook_reading import flags, labelled, link_of, saved_book, sheet_records, tracker
 
 from pipeline.layouts.hallmarks.report import SHORT
 
@@ -129,7 +129,7 @@ def demo(demo_round):
         actions[a["Organisation"]].append(a)
     for t in sheet_records(path, "Tasks"):
         tasks[t["Organisation"]].append(t)
-    links = [c.hyperlink.location for c in book["Overview"]["A"] if c.hyperlink]
+    links = [link for link in map(link_of, book["Overview"]["A"]) if link]
     sheets = {book[link.split("!")[0].strip("'")]["A1"].value: link.split("!")[0].strip("'")
               for link in links}  # fmt: skip
     return {"output": output, "folder": folder, "path": path, "book": book, "sheets": sheets,

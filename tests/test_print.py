@@ -33,14 +33,16 @@ from builders import (
 )
 from click.testing import CliRunner
 from openpyxl.utils import column_index_from_string
-from pdf_pages import pages
+from pdf_pages import cut_texts, overrun_texts, pages
 from workbook_reading import main_table, sheet_records
 
 from pipeline.cli.commands import cli
 from pipeline.report.pack import write_pack_workbook
 from pipeline.run import run
+from pipeline.values import LINE_HEIGHT
 
 SMALLEST_PT = 8.0
+LONG_NAME = "Office of the Police and Crime Commissioner"  # (the meeting's longest name)
 
 
 def print_to_pdf(libreoffice, workbook: Path, folder: Path) -> Path:
@@ -128,11 +130,14 @@ def too_small(measured: list[tuple[str, float]]) -> list[str]:
 def meeting(tmp_path_factory):
     """A round of every layout run with ``--pack``: a partnership that says Green with an
     action overdue, one that says Red with no risks, one missing; a self-assessment with a
-    Gap; a delivery plan; a three-year plan. Returns (the run's output, its outbox)."""
+    Gap; a delivery plan; a three-year plan; an organisation of a long name missing. Returns
+    (the run's output, its outbox)."""
     root = tmp_path_factory.mktemp("meeting")
     inbox = root / "inbox"
     inbox.mkdir()
     registers = write_registers(root / "registers", tuple(REGISTERS))
+    with registers["pcc_delivery"].open("a", encoding="utf-8") as register:
+        register.write(f"{LONG_NAME},Chief Executive,Mohammed Begum,m.begum@opcc.example.gov.uk\n")
     late = AS_OF - timedelta(days=10)
     p44_return(inbox, confidence="Green", rows=[
         action("A01", end_date=late, status="Ongoing",
@@ -209,11 +214,13 @@ def test_no_printed_page_of_a_table_shows_fewer_than_three_of_its_columns(workbo
 @pytest.mark.slow
 def test_the_demo_workbook_prints_in_at_most_300_readable_pages(demo_round, libreoffice, tmp_path):
     """The demo's whole workbook, printed: at most 300 pages (it was 990), nothing under 8 pt,
-    and no page of a table with fewer than three of its columns."""
+    no page of a table with fewer than three of its columns, and no text cut at its cell's
+    edge (the Police and Crime Commissioner's office, the longest name, was)."""
     _, _, workbook = demo_round
     pdf = print_to_pdf(libreoffice, workbook, tmp_path)
     measured = printed_pages(pdf)
     assert len(measured) <= 300
+    assert cut_texts(pdf) == []
     assert [p for p in measured if p["smallest"] < SMALLEST_PT - 0.05] == []
     assert strips(measured, tabled_sheets(workbook)) == []
     # a partnership's sheet of a few actions prints on one page (its header two to a line)
@@ -260,7 +267,7 @@ def test_the_meeting_pack_puts_who_needs_attention_first_then_a_page_per_organis
     hunts = text[firsts.index("Huntingdonshire CSP")]
     assert "Requirements still to deliver (1 of 106)" in hunts
     # those with no return, on one page, with whom to chase
-    missing = text[firsts.index("No return this round (4)")]
+    missing = text[firsts.index("No return this round (5)")]
     for name in ("Salford", "Fenland CSP", "Youth Offending Service", "Finance"):
         assert name in missing, name
     assert "ruth.adeyemi@salford.gov.uk" in missing
@@ -270,7 +277,32 @@ def test_the_meeting_pack_puts_who_needs_attention_first_then_a_page_per_organis
 
 
 ORGANISATIONS = ["Leeds", "Bradford", "Salford", "Huntingdonshire CSP", "Fenland CSP",
-                 "Constabulary", "Youth Offending Service", "Housing", "Finance"]  # fmt: skip
+                 "Constabulary", "Youth Offending Service", "Housing", "Finance",
+                 LONG_NAME]  # fmt: skip
+
+
+def test_every_name_and_heading_prints_whole_in_the_workbook_and_the_pack(printed, meeting):
+    """Nothing on paper is cut at its cell's edge or runs over the row below: the Police and
+    Crime Commissioner's office, the longest name, is whole in the workbook's tables (a name
+    linking to its sheet is on one line, its column as wide as it) and wraps in the pack's;
+    each name is on the pack. The tracker's headings (it has no filter buttons to clear) are
+    as tall as they need, no more, and its dates are shown whole (no ###)."""
+    _, outbox = meeting
+    _, workbook_pdf = printed["workbook"]
+    pack = outbox / "meeting-pack-2026-11-20.pdf"
+    for pdf in (workbook_pdf, pack):
+        assert cut_texts(pdf) == [], pdf.name
+        assert overrun_texts(pdf) == [], pdf.name
+    with pdfplumber.open(pack) as document:
+        said = " ".join(" ".join(p.extract_text().split()) for p in document.pages)
+    assert all(word in said for name in ORGANISATIONS for word in name.split())
+    firsts = [first for first, _ in pages(workbook_pdf)]
+    with pdfplumber.open(workbook_pdf) as document:
+        words = document.pages[firsts.index("Returns this round")].extract_words()
+    assert "###" not in " ".join(w["text"] for w in words)
+    tracked = next(w["top"] for w in words if w["text"] == "Round")  # its first row
+    headings = max(w["bottom"] for w in words if w["bottom"] < tracked)
+    assert tracked - headings < LINE_HEIGHT  # no empty line under the headings
 
 
 def test_without_libreoffice_the_pack_is_its_workbook_and_a_sentence_says_why(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,28 @@ def sheet_records(path: Path, sheet: str, table: str = "") -> list[dict[str, Any
     rows = list(ws.iter_rows(min_row=top, max_row=bottom, min_col=left, max_col=right,
                              values_only=True))  # fmt: skip
     header = rows[0]
-    return [dict(zip(header, row)) for row in rows[1:] if any(v is not None for v in row)]
+    return [dict(zip(header, map(shown, row))) for row in rows[1:]
+            if any(v is not None for v in row)]  # fmt: skip
+
+
+# A name linking to its sheet that wraps is a HYPERLINK formula (LibreOffice wraps its result,
+# where it shows a cell's link on one line, cut at the column's edge): its place and its text
+_HYPERLINK = re.compile(r'=HYPERLINK\("#((?:[^"]|"")*)","((?:[^"]|"")*)"\)')
+
+
+def shown(value: Any) -> Any:
+    """A cell's value as shown: a HYPERLINK formula's text, else the value."""
+    found = _HYPERLINK.fullmatch(value) if isinstance(value, str) else None
+    return found[2].replace('""', '"') if found else value
+
+
+def link_of(cell: Any) -> str | None:
+    """Where a cell links in its workbook ("'Leeds'!A1"): its link's place, or its HYPERLINK
+    formula's; None where it links nowhere in the workbook."""
+    if cell.hyperlink is not None:
+        return cell.hyperlink.location
+    found = _HYPERLINK.fullmatch(cell.value) if isinstance(cell.value, str) else None
+    return found[1].replace('""', '"') if found else None
 
 
 def saved_book(path: Path) -> Any:

@@ -5,7 +5,9 @@ First the round's figures and who needs attention, in the Needs attention order;
 for each organisation needing attention that sent a return (why, how old its return is, its
 position and trail, its header, its flags, and its rows still to deliver); then the
 organisations with no return, together on one page; then those with nothing to discuss, as one
-table. Names are full everywhere (a page's footer too). Every figure and reason is the
+table. Names are full everywhere (a page's footer too), wrapped where long: plain text, not
+links, since LibreOffice prints a link on one line, cut at its column's edge (the PDF's
+bookmarks, one a sheet, lead to each organisation's page). Every figure and reason is the
 consolidated workbook's, got by the same functions (``tables``, ``attention``). Everything
 prints at 8 pt or more on A4. A pack may be for one group of organisations (a region: see
 ``Consolidation.of_group``).
@@ -25,7 +27,7 @@ from typing import Any
 import xlsxwriter
 
 from ..errors import PipelineError
-from ..naming import safe_sheet_name, safe_stem, sheet_ref
+from ..naming import safe_sheet_name, safe_stem
 from ..paper import workbook_options
 from ..round import attention
 from ..round.contacts import Person
@@ -99,12 +101,6 @@ class _PackWriter:
         self.w.print_setup(sheet, full_name or name)
         return sheet
 
-    def link(self, plan: Plan) -> str | None:
-        """Where a name links: its page, or the page that lists it."""
-        if id(plan) in self.sheet_of:
-            return sheet_ref(self.sheet_of[id(plan)])
-        return sheet_ref(NO_RETURN if not plan.has_return else NOTHING)
-
     def write(self) -> None:
         self._needs_attention(self.sheet("Needs attention"))
         for plan in self.pages:
@@ -126,8 +122,7 @@ class _PackWriter:
             row = self._line(sheet, row, line, "subtitle", span)
         row = self._line(sheet, row + 1, f"Needs attention ({len(self.worried)}): sorted by the "
                          f"most serious reason ({attention.ORDER})", "bold", span)  # fmt: skip
-        links = [self.link(a.plan) for a in self.worried]
-        self.w.table(sheet, found, row, freeze=False, widths=False, link=lambda i: links[i])
+        self.w.table(sheet, found, row, freeze=False, widths=False)
         sheet.repeat_rows(row)
         self.w.readable(sheet, portrait=True)
 

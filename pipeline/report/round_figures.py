@@ -20,7 +20,7 @@ from ..inbox.intake import (
 )
 from ..round import attention, notices
 from ..round.plans import Consolidation
-from .columns import EMAIL, LONG, TEXT, Col, Table
+from .columns import EMAIL, INT, LONG, TEXT, Col, Table
 
 FILE_OUTCOMES = (("Accepted", ACCEPTED), ("Accepted with findings", WITH_FINDINGS),
                  ("Rejected", REJECTED), ("Duplicate", DUPLICATE),
@@ -56,10 +56,13 @@ def tracker(c: Consolidation) -> Table:
         counted = [figure for figure in TRACKER_ROWS if figure not in ("Round", "Due")]
         shown[ALL_RETURNS] = {figure: sum(column.get(figure) or 0 for column in shown.values())
                               for figure in counted}  # fmt: skip
-    # (a layout's column holds its round's name too: it wraps, as a long text)
+    # (a layout's column holds its round's name too: it wraps, as a long text; the files not
+    # recognised and the totals are counts alone)
     columns = [Col("Returns", 22, TEXT, lambda row: row[0])] + [
-        Col(title, 24, LONG, lambda row, title=title: shown[title].get(row[0])) for title in shown
-    ]
+        Col(title, 14, INT if title in (NOT_RECOGNISED, ALL_RETURNS) else LONG,
+            lambda row, title=title: shown[title].get(row[0]))
+        for title in shown
+    ]  # fmt: skip
     return Table.of("Returns", columns, [(figure,) for figure in TRACKER_ROWS])
 
 

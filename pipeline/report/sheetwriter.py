@@ -19,7 +19,6 @@ from ..naming import plain
 from ..paper import DEFAULT_FONT, points, print_readably
 from ..system.timing import count
 from ..values import CELL_LIMIT, LINE_HEIGHT, fit_cell, is_email, uk, wrapped_lines
-from ..values.text import CHARACTERS_PER_WIDTH
 from .engine import choose
 from .tables import (
     DATE,
@@ -35,7 +34,7 @@ from .tables import (
     Col,
     Table,
 )  # fmt: skip
-from .widths import FILTER_BUTTON, HEADING_CHARACTERS, fit_columns, row_height
+from .widths import FILTER_BUTTON, fit_columns, heading_lines, row_height
 from .writer import EXCEL_DAY_ZERO, Writer
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
@@ -45,6 +44,7 @@ OWN_COLOURS = {word: word for word in RAG_COLOURS}  # a RAG column's values: the
 TRAIL_COLOURS = {"R": "#C00000", "A": "#B07800", "G": "#2E7D32"}
 WIDTH_SAMPLE = 2_000  # rows looked at to fit a column's width
 DEFAULT_WIDTH = 8.43  # a column whose width was never set
+FORMULA_TEXT = 255  # characters a formula's text may have (Excel's limit)
 FOOTER_NAME = 120  # characters of a name a footer shows (Excel allows 255 in all)
 _SURELY_FITS = CELL_LIMIT // 2  # a text no longer than this fits a cell, however it is counted
 
@@ -171,6 +171,16 @@ class SheetWriter:
         ):  # (a link xlsxwriter refuses, such as one too long, is written as text)
             self.value(sheet, row, col, value)
 
+    def _link(self, sheet: Any, row: int, col: int, target: str, text: str, fmt: Any,
+              wraps_in: float | None) -> None:  # fmt: skip
+        """A link to ``target`` (in the workbook) showing ``text``: a HYPERLINK formula where it
+        wraps in ``wraps_in`` (LibreOffice wraps its result; a cell's link, it cuts at one line)."""
+        if wraps_in is None or len(text) > FORMULA_TEXT or wrapped_lines(text, wraps_in) == 1:
+            sheet.write_url(row, col, f"internal:{target}", fmt, string=text)
+        else:
+            quoted = [f'"{part.replace(chr(34), chr(34) * 2)}"' for part in (f"#{target}", text)]
+            sheet.write_formula(row, col, f"=HYPERLINK({quoted[0]},{quoted[1]})", fmt, text)
+
     def title(self, sheet: Any, text: str) -> None:
         """A sheet's title, in its first row."""
         sheet.write_string(0, 0, fit_cell(text), self.fmt["title"])
@@ -232,8 +242,7 @@ class SheetWriter:
         wrap, each row as tall as its longest, in ``wrap_in``'s widths (the sheet's, by column)
         where given, else in their column's; its headings wrap whole. Only its printed columns
         (``Table.printed``) are in the sheet's print area. ``filters``: False for a table
-        without filter buttons (whose headings then have their whole width). Returns the row
-        after the table."""
+        without filter buttons (its headings then have their whole width). Returns the next row."""
         beside = dict(beside or {})
         last = top + max(len(table), 1)
         right = left + len(table.columns) - 1
@@ -247,11 +256,9 @@ class SheetWriter:
         set_widths = self.widths.get(id(sheet), {})
         shown = [wrap_in[left + j] if wrap_in else set_widths.get(left + j, c.width)
                  for j, c in enumerate(columns)]  # fmt: skip
-        per_width = HEADING_CHARACTERS / CHARACTERS_PER_WIDTH  # (as ``wrapped_lines`` counts)
-        heading_lines = max(wrapped_lines(c.title, (w - button) * per_width) for c, w in
-                            zip(columns, shown))  # fmt: skip
-        if heading_lines > 1:
-            sheet.set_row(top, LINE_HEIGHT * heading_lines + 4)
+        lines = max(heading_lines(c.title, w, button) for c, w in zip(columns, shown))
+        if lines > 1:
+            sheet.set_row(top, LINE_HEIGHT * lines + 4)
         if top in beside:
             beside.pop(top)()
         name = name or self.table_name(table.sheet)
@@ -274,6 +281,7 @@ class SheetWriter:
         places = range(left, left + len(writers))
         # long texts wrap: each row is as tall as its longest, in its column's width
         wrap = [(j, shown[j]) for j, column in enumerate(columns) if column.kind == LONG]
+        name_in = shown[0] if columns[0].kind == LONG else None  # (a linked name wraps)
         for i, row in enumerate(itertools.chain(sample, rows)):
             r = top + 1 + i
             target = link(i) if link else None
@@ -288,8 +296,7 @@ class SheetWriter:
                 if value is not None:
                     write(r, col, value)
             if target:
-                shown_name = fit_cell(str(row[0]))
-                sheet.write_url(r, left, f"internal:{target}", link_format, string=shown_name)
+                self._link(sheet, r, left, target, fit_cell(str(row[0])), link_format, name_in)
         for r in sorted(beside):
             beside[r]()
         count("cells", len(table) * len(columns))

@@ -4,6 +4,7 @@ in narrower columns (``paper.narrowed``), so that it prints one page wide."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -11,7 +12,7 @@ from typing import Any
 
 from ..paper import narrowed
 from ..values import LINE_HEIGHT, wrapped_lines
-from ..values.text import CHARACTERS_PER_WIDTH
+from ..values.text import CHARACTERS_PER_WIDTH, SURELY_ONE_LINE
 from .tables import DATE, EMAIL, INT, LONG, NUMBER, PERCENT, RAG, TEXT, TRAIL, Col
 
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20,
@@ -40,9 +41,9 @@ def fit_columns(
     at their set width (one with no text in the sample is as wide as its title). Where the
     first ``printed`` columns (by default, all) are too wide for a page at 8 pt
     (``portrait``, or landscape; beside others ``reserve`` points wide), their texts are
-    wrapped in narrower columns, first as narrow as their columns say. Returns the
-    widths and the columns as they are to be written: a text narrowed to fit is written
-    wrapped (a long text), at its width."""
+    wrapped in narrower columns, first as narrow as their columns say. Returns the widths and
+    the columns as they are to be written: a text narrowed to fit, or printed and longer
+    than its column, is written wrapped (a long text), at its width."""
     at_least = at_least or {}
     printed = len(columns) if printed is None else printed
     longest, words = _longest(columns, sample)
@@ -50,13 +51,13 @@ def fit_columns(
     wide, floors = [], []
     for col, (column, length, word) in enumerate(zip(columns, longest, words), start=left):
         title = heading_width(column.title, button)
+        whole = heading_width(column.title, button, whole_words_only=True)
         if column.kind == LONG:  # (as wide as it says; an empty one, as its title)
-            width = column.width if word else min(column.width, title)
+            width = max(column.width if word else min(column.width, title), whole)
         else:  # titles wrap onto two lines or more, whole words, beside the filter button
             width = min(max(length + 2, title, 7 if filters else 3),
                         max(WIDEST[column.kind], title))  # fmt: skip
         wide.append(max(width, at_least.get(col, 0)))
-        whole = heading_width(column.title, button, whole_words_only=True)
         floors.append(max(NARROWEST, whole, min(word / CHARACTERS_PER_WIDTH + 1, 14),
                           at_least.get(col, 0)))  # fmt: skip
     wrappable = [c.kind in (TEXT, LONG) for c in columns]
@@ -69,7 +70,10 @@ def fit_columns(
     widths, written = [], []
     for j, column in enumerate(columns):
         width = fitted[j] if j < printed else wide[j]
-        if column.kind == LONG or width < wide[j]:
+        # a printed text wider than its column wraps (its longest may be too long even
+        # unnarrowed; on screen, one kept for it runs on or is cut)
+        cut = column.kind == TEXT and j < printed and longest[j] + 2 > width
+        if column.kind == LONG or (wrappable[j] and (width < wide[j] or cut)):
             column = replace(column, kind=LONG, width=width)
         widths.append(width)
         written.append(column)
@@ -101,6 +105,16 @@ def heading_width(title: str, button: float = FILTER_BUTTON,
     return max(whole, min(len(title) // 3 + 3, 20))
 
 
+def heading_lines(title: str, width: float, button: float = FILTER_BUTTON) -> int:
+    """How many lines a bold heading takes in a column ``width`` wide: wrapped at whole words
+    across the column, and a line more where its last line would run under the filter button
+    (``button`` characters wide, at the cell's bottom right, on screen)."""
+    per_line = max(int(width * HEADING_CHARACTERS), 1)
+    lines = textwrap.wrap(title, per_line) or [""]
+    under_button = len(lines[-1]) > (width - button) * HEADING_CHARACTERS
+    return len(lines) + (button > 1 and under_button)
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return ""
@@ -116,6 +130,6 @@ def row_height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | N
     lines = 1
     for j, width in wrap:
         value = row[j]
-        if isinstance(value, str) and (len(value) > width or "\n" in value):
+        if isinstance(value, str) and (len(value) > width * SURELY_ONE_LINE or "\n" in value):
             lines = max(lines, wrapped_lines(value, width))
     return LINE_HEIGHT * lines if lines > 1 else None

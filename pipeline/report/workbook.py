@@ -286,20 +286,26 @@ class _Workbook:
     # --- the returns tracker -----------------------------------------------------------------
 
     def _returns(self, sheet: Any) -> None:
+        """The tracker (a small table of counts: no filter buttons), then the chase list,
+        below it in the same columns: each column as wide as the wider of the two needs it,
+        the chase list's texts narrowed to fit the page beside the tracker's further columns."""
         counts, chase = round_figures.tracker(self.c), round_figures.chase_list(self.c)
-        more = range(len(chase.columns), len(counts.columns))  # the tracker's, beyond the list's
-        chase = self.w.fitted(sheet, chase, at_least={0: 24}, reserve=len(more) * points(18))
-        for col in more:
-            self.w.width(sheet, col, 18)
+        figures = dict.fromkeys(range(1, len(counts.columns)), COUNTS)
+        counts = self.w.fitted(sheet, counts, at_least=figures, filters=False)
+        tracked = dict(self.w.widths[id(sheet)])
+        more = [col for col in tracked if col >= len(chase.columns)]  # the tracker's alone
+        chase = self.w.fitted(sheet, chase, at_least={**tracked, 0: max(tracked[0], 24)},
+                              reserve=sum(points(tracked[col]) for col in more))  # fmt: skip
         self.w.title(sheet, "Returns this round")
         self.w.lead(sheet, 1, "Each layout's returns, and what became of every file; then who "
                     "to chase, and for what.", max(len(counts.columns), chase.printed))  # fmt: skip
-        below = self.w.table(sheet, counts, 3, freeze=False, widths=False)
+        below = self.w.table(sheet, counts, 3, freeze=False, widths=False, filters=False)
         sheet.write_string(below + 1, 0, "Chase list", self.w.fmt["bold"])
         self.w.table(sheet, chase, below + 2, freeze=False, widths=False)
         sheet.repeat_rows(below + 2)
 
 
+COUNTS = 8  # the tracker's columns are this wide at the least (a count apart from the next)
 TABLE_TOP = 3  # a sheet of one table: its title, a line saying what it holds, then the table
 ROWS_ON_PAPER = (
     "It is for filtering on screen: on paper, each organisation's rows print on its own sheet "

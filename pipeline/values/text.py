@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from xlsxwriter.utility import xl_pixel_width
+
 from ..declare.findings import shown
 from ..declare.model import ClosedList, Field, Kind, normalise_title
 from .reading import Reading
@@ -52,6 +54,13 @@ def fit_cell(text: str) -> str:
 # is cut off at the foot of its row
 CHARACTERS_PER_WIDTH = 1.15
 LINE_HEIGHT = 12.5
+# A short text is measured by its characters' own widths (``xl_pixel_width``: Excel's, about
+# Arial 10's), where counting characters would have "Mohammed Begum" (capitals and m's) on one
+# line that LibreOffice wraps: pixels of them a column width unit holds, at the least...
+PIXELS_PER_WIDTH = 7.25
+# ... and a text no longer than this many characters a width unit surely fits on one line
+# (its characters as wide as the widest, W and @, 13 pixels)
+SURELY_ONE_LINE = PIXELS_PER_WIDTH / 13
 
 
 @functools.lru_cache(maxsize=2**14)  # (a round's messages say the same things many times)
@@ -60,7 +69,7 @@ def wrapped_lines(text: str, width: float) -> int:
     LibreOffice do not set a row's height from wrapped text written by a program)."""
     per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
     if len(text) <= per_line and "\n" not in text:  # (the usual case, and quick)
-        return 1
+        return 1 if xl_pixel_width(text) <= width * PIXELS_PER_WIDTH else 2
     return sum(len(textwrap.wrap(line, per_line)) or 1 for line in text.split("\n"))
 
 
