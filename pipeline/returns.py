@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .declare.findings import Finding, cell_address
 from .declare.formulas import PREFIX
+from .declare.rows import Names, Row
 from .declare.rules import TURNING_DOWN
 from .declare.severity import RED
 
@@ -48,6 +49,19 @@ def as_frame(loaded: LoadedReturn) -> LoadedReturn:
         plain = loaded.rows
         loaded.rows = pd.DataFrame(plain.values, columns=plain.columns, dtype=object)
     return loaded
+
+
+def table_rows(rows: pd.DataFrame | PlainRows | None) -> list[Row]:
+    """A frame's rows (or rows not yet made a frame) as ``Row``s sharing one ``Names``, values
+    as stored (None stays None): what a plan's rows are worked out from."""
+    if rows is None:
+        return []
+    if isinstance(rows, PlainRows):
+        names = Names.of(tuple(rows.columns))
+        return [Row(names, tuple(values)) for values in rows.values]
+    columns = list(rows.columns)
+    names = Names.of(tuple(columns))
+    return [Row(names, values) for values in zip(*(rows[c].tolist() for c in columns))]
 
 
 def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ these declarations, so a field is described in exactly one place.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from .hooks import LayoutHooks
 from .measures import Measure
 from .rounds import Cadence
+from .rows import Row
 from .severity import Severity
 
 DEFAULT_HOOKS = LayoutHooks()  # a layout that answers no hook takes every default
@@ -190,9 +191,9 @@ class Progress(Protocol):
         ...
 
     def annotate(
-        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with the row measures added."""
+        self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[Row]:
+        """The rows ``items`` with the row measures added, as new rows (``Row.plus``)."""
         ...
 
 

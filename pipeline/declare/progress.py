@@ -20,10 +20,12 @@ the rows sheets) reads those values rather than looking at statuses again:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from .rows import Row
 
 COMPLETE = "Complete"
 OVERDUE = "Overdue"
@@ -72,9 +74,9 @@ class ActionProgress:
         return f"{noun}s past their {due} and not {listed(self.statuses, self.finished)}"
 
     def annotate(
-        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with the row measures added."""
+        self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[Row]:
+        """The rows ``items`` with the row measures added, as new rows."""
         out = []
         for row in items:
             status, due = value_of(row.get(self.status)), row.get(self.due)
@@ -82,10 +84,11 @@ class ActionProgress:
             complete, finished = status in self.complete, status in self.finished
             overdue = due is not None and due < as_of and not finished
             bucket = COMPLETE if complete else OVERDUE if overdue else status or NO_STATUS
-            out.append({**row, "status_now": status, "complete": complete, "finished": finished,
-                        "closed": finished and not complete, "live": status in self.live,
-                        "delayed": False, "due": due, "overdue": overdue, "not_updated": False,
-                        "progress": bucket})  # fmt: skip
+            out.append(Row.of(row).plus({
+                "status_now": status, "complete": complete, "finished": finished,
+                "closed": finished and not complete, "live": status in self.live,
+                "delayed": False, "due": due, "overdue": overdue, "not_updated": False,
+                "progress": bucket}))  # fmt: skip
         return out
 
 

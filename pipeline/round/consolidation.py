@@ -17,7 +17,7 @@ from ..declare.rounds import round_of
 from ..inbox.intake import ACCEPTED, EARLIER_PERIOD, REJECTED, SUPERSEDED, WITH_FINDINGS, Receipt
 from ..inbox.periods import earlier_period
 from ..inbox.registers import Register, organisation_key
-from ..returns import CANNOT_BE_USED, records
+from ..returns import CANNOT_BE_USED, table_rows
 from . import travel
 from .flags import flags_for, sort_flags
 from .plans import Consolidation, Plan, Rejected
@@ -92,8 +92,8 @@ def follow_rows(plan: Plan, as_of: date) -> None:
         return
     header = {name: plan.value(name) for name in plan.loaded.header}
     plan.rows = plan.loaded.rows
-    plan.items = plan.layout.progress.annotate(records(plan.rows), header, as_of)
-    travel.mark_changes(plan.items, _last_rounds_rows(plan, as_of), plan.layout)
+    items = plan.layout.progress.annotate(table_rows(plan.rows), header, as_of)
+    plan.items = travel.changes_marked(items, _last_rounds_rows(plan, as_of), plan.layout)
 
 
 def consolidate(

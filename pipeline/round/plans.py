@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 from ..declare import LAYOUTS, Layout, measures
 from ..declare.findings import Finding, Flag, cell_address
 from ..declare.rounds import Round
+from ..declare.rows import Row
 from ..declare.severity import AMBER, RED
 from ..errors import UsageError
 from ..inbox.arrival import Arrival
 from ..inbox.intake import Receipt
 from ..inbox.registers import Register, RegisterEntry, organisation_key
-from ..returns import ROW, LoadedReturn, records
+from ..returns import ROW, LoadedReturn, table_rows
 from . import travel
 from .contacts import Recipients, recipients
 
@@ -54,7 +55,7 @@ class Plan:
     entry: RegisterEntry | None = None
     loaded: LoadedReturn | None = None
     rows: pd.DataFrame | None = None  # the rows as returned and checked (None: no return)
-    items: list[dict[str, Any]] = field(default_factory=list)  # them, with progress, as dicts
+    items: list[Row] = field(default_factory=list)  # them, with progress (each a ``Row``)
     flags: list[Flag] = field(default_factory=list)
     previous: PlanRecord | None = None  # its last round with a return, from the store
     trail: list[PlanRecord] = field(default_factory=list)  # its rounds before this, oldest first
@@ -135,7 +136,7 @@ class Plan:
             return None
         shown = replace(self, loaded=last, rows=last.rows, flags=[])
         header = {name: shown.value(name) for name in last.header}
-        shown.items = self.layout.progress.annotate(records(last.rows), header, as_of)
+        shown.items = self.layout.progress.annotate(table_rows(last.rows), header, as_of)
         return shown
 
     @property

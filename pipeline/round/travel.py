@@ -8,8 +8,11 @@ their Ref.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from ..declare.rows import Row
 
 if TYPE_CHECKING:
     from ..declare import Layout
@@ -78,20 +81,28 @@ def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) 
     return found
 
 
-def mark_changes(
-    items: list[dict[str, Any]], remembered: dict[str, Any] | None, layout: Layout
-) -> None:
-    """Add ``status_last_round``, ``status_before_last`` and ``changed`` to each row, against
-    what last round's plan ``remembered`` of its rows by their ``reference`` (``row_memory``;
-    None when there was no return last round), and ``compared``: whether it was compared at
-    all (a row not in last round's return is new; with no return last round, nothing is)."""
+def changes_marked(
+    items: Sequence[Mapping[str, Any]], remembered: dict[str, Any] | None, layout: Layout
+) -> list[Row]:
+    """The rows with ``status_last_round``, ``status_before_last`` and ``changed`` added,
+    against what last round's plan ``remembered`` of its rows by their ``reference``
+    (``row_memory``; None when there was no return last round), and ``compared``: whether
+    each was compared at all (a row not in last round's return is new; with no return last
+    round, nothing is)."""
     reference = layout.reference
+    if remembered is None or reference is None:
+        return [Row.of(row).plus(NOT_COMPARED) for row in items]
+    marked = []
     for row in items:
-        row["compared"] = remembered is not None and reference is not None
-        if not row["compared"]:
-            row["status_last_round"], row["status_before_last"], row["changed"] = None, None, None
-            continue
         before = remembered.get(str(row.get(reference)))
-        row["status_last_round"] = before["status"] if before else None
-        row["status_before_last"] = before.get("before") if before else None
-        row["changed"] = "; ".join(changes(row, before, layout)) or None
+        marked.append(Row.of(row).plus({
+            "compared": True,
+            "status_last_round": before["status"] if before else None,
+            "status_before_last": before.get("before") if before else None,
+            "changed": "; ".join(changes(row, before, layout)) or None,
+        }))  # fmt: skip
+    return marked
+
+
+NOT_COMPARED = {"compared": False, "status_last_round": None, "status_before_last": None,
+                "changed": None}  # fmt: skip

@@ -3,7 +3,7 @@ vocabulary), for rows with one status column per plan quarter."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from ...declare.hooks import PlanQuarters
 from ...declare.progress import NO_STATUS, either, listed, value_of
 from ...declare.quarters import quarter_end
+from ...declare.rows import Row
 
 PLAN_QUARTERS = 12  # a three-year plan: quarter 1 is its first April to June
 QUARTERS = PlanQuarters("plan_start", tuple(f"q{n}" for n in range(1, PLAN_QUARTERS + 1)))
@@ -69,10 +70,10 @@ class TaskProgress:
         return self.quarters.now(header.get(self.quarters.start), as_of)
 
     def annotate(
-        self, items: list[dict[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[dict[str, Any]]:
-        """Copies of the row dicts ``items`` with the row measures and ``status_this_quarter``
-        added."""
+        self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
+    ) -> list[Row]:
+        """The rows ``items`` with the row measures and ``status_this_quarter`` added, as new
+        rows."""
         start = header.get(self.quarters.start)
         now = self.current_quarter(header, as_of)
         count = self.quarters.count
@@ -93,10 +94,10 @@ class TaskProgress:
             else:
                 bucket = current or NOT_UPDATED
             complete = latest in self.complete
-            out.append({**row, "status_now": latest, "status_this_quarter": current,
-                        "complete": complete, "finished": finished,
-                        "closed": finished and not complete,
-                        "live": latest in self.live, "delayed": latest in self.delayed,
-                        "due": due, "overdue": due is not None and due < as_of and not finished,
-                        "not_updated": not_updated, "progress": bucket})  # fmt: skip
+            out.append(Row.of(row).plus({
+                "status_now": latest, "status_this_quarter": current, "complete": complete,
+                "finished": finished, "closed": finished and not complete,
+                "live": latest in self.live, "delayed": latest in self.delayed, "due": due,
+                "overdue": due is not None and due < as_of and not finished,
+                "not_updated": not_updated, "progress": bucket}))  # fmt: skip
         return out

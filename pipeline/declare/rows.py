@@ -1,0 +1,102 @@
+"""A table row as the round holds it (``Plan.items``): a read-only mapping of field names to
+values, compact because every row of one shape shares the table of its names' places.
+
+A large round holds a few hundred thousand rows at once, each read by name (``row["status"]``,
+``row.get("ref")``) until the workbook is written. As dicts, each row kept its own hash table
+of names (a three-year task, 44 names: 1.6 KB); a ``Row`` keeps only its values, a tuple, and
+points at its ``Names``, which every row with the same names in the same order shares (the
+task: 0.45 KB). Adding to a row (its measures, how it changed since last round) makes a new
+row, whose names are worked out once for all the rows that add the same ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
+
+
+class Names:
+    """Field names in order, each with its place in a row's values: one for every row of a
+    shape (``Names.of``), never changed."""
+
+    __slots__ = ("_added", "places")
+    _made: ClassVar[dict[tuple[str, ...], Names]] = {}
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.places = {name: place for place, name in enumerate(names)}
+        # by the names added: the names after them, and the place of each added value among
+        # them (None where every added name is new, and so goes on the end)
+        self._added: dict[tuple[str, ...], tuple[Names, tuple[int, ...] | None]] = {}
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> Names:
+        """The one ``Names`` for ``names`` in this order (shared by every row that has them)."""
+        made = cls._made.get(names)
+        if made is None:
+            made = cls._made[names] = cls(names)
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Names.of, (tuple(self.places),)
+
+    def plus(self, added: tuple[str, ...]) -> tuple[Names, tuple[int, ...] | None]:
+        """The names with ``added`` set (new ones on the end, as a dict does it), and the place
+        of each added value among them (None where every one is new)."""
+        found = self._added.get(added)
+        if found is None:
+            names = Names.of(tuple(dict.fromkeys((*self.places, *added))))
+            new = not any(name in self.places for name in added)
+            found = (names, None if new else tuple(names.places[n] for n in added))
+            self._added[added] = found
+        return found
+
+
+class Row(Mapping[str, Any]):
+    """One table row: its values by field name, read as a dict is read (``row["due"]``,
+    ``row.get("ref")``, ``"ref" in row``, ``dict(row)``) and equal to the dict it holds."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: Names, values: tuple[Any, ...]) -> None:
+        self._names = names
+        self._values = values
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Row:
+        """``values`` as a row (a row is given back as it is)."""
+        if isinstance(values, Row):
+            return values
+        return cls(Names.of(tuple(values)), tuple(values.values()))
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[self._names.places[name]]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value of field ``name``, or ``default`` where the row has no such field."""
+        place = self._names.places.get(name)
+        return default if place is None else self._values[place]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names.places
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names.places)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Row, (self._names, self._values)
+
+    def plus(self, added: Mapping[str, Any]) -> Row:
+        """A new row: this one with the values ``added`` (``{**row, **added}``, as a row)."""
+        names, places = self._names.plus(tuple(added))
+        if places is None:
+            return Row(names, self._values + tuple(added.values()))
+        values = list(self._values) + [None] * (len(names.places) - len(self._values))
+        for place, value in zip(places, added.values()):
+            values[place] = value
+        return Row(names, tuple(values))
