@@ -37,6 +37,7 @@ from .paper import (
     template_paper,
     value_last,
 )
+from .rows import grow_as_typed
 from .starting import starting_rows
 
 # Empty rows offered below any carried-forward ones: a page's worth or so (a partner may
@@ -78,11 +79,14 @@ def write_template(
         writer.link = link
         writer.write()
         book.close()
+        grow_as_typed(tmp, writer.plan_sheet, writer.typed_rows, REPRODUCIBLE)
     return Path(path)
 
 
 class _TemplateWriter:
     link: str | None = None  # the organisation's upload link, named on its Guidance
+    plan_sheet = 1  # the plan sheet's place among the worksheets (after the Guidance)
+    typed_rows: range = range(0)  # the table's rows, that grow as a partner types
 
     def __init__(
         self,
@@ -148,6 +152,8 @@ class _TemplateWriter:
         sheet = self.book.add_worksheet(self.layout.sheet)
         sheet.activate()
         heading = heading_row(self.layout)
+        self.plan_sheet = self.book.worksheets().index(sheet)
+        self.typed_rows = range(heading + 1, self._last_row(heading) + 1)
         # the template's own checks: their colours before any other's (see ``checks``)
         place = place_of(self.layout, heading, self._last_row(heading), self._headings(heading))
         checks = ChecksWriter(self.book, sheet, self.layout, place,
