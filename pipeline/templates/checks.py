@@ -273,16 +273,13 @@ class ChecksWriter:
                 "format": self.book.add_format({"bg_color": f"#{colour}"}), "stop_if_true": True,
             })  # fmt: skip
 
-    def box_height(self, wide: float) -> float:
-        """How tall the box must be, ``wide`` characters across, in points."""
-        return LINE_HEIGHT * self._box_lines(wide) + 4
 
-    def _box_lines(self, wide: float) -> int:
-        """How many lines the box may take: its count, and its three longest sentences (each
-        with the row it is in: "Action A03: "), wrapped ``wide`` characters across."""
-        noun, ref = self.layout.hooks.rows().noun, "X" * 8
-        head = ("Not ready to send: 99 to fix (red), 99 to check (amber), each cell coloured. "
-                f"The first {SHOWN}:")  # fmt: skip
-        lines = sorted((wrapped_lines(f"• {noun} {ref}: {said(self.layout, c)}", wide)
-                        for c in self.checks), reverse=True)  # fmt: skip
-        return wrapped_lines(head, wide) + sum(lines[:SHOWN])
+def box_height(layout: Layout, stamped: bool, wide: float) -> float:
+    """How tall a template's Ready to send box must be, ``wide`` characters across, in points:
+    its count, and its three longest sentences (each with the row it is in: "Action A03: ")."""
+    noun, ref = layout.hooks.rows().noun, "X" * 8
+    head = ("Not ready to send: 99 to fix (red), 99 to check (amber), each cell coloured. "
+            f"The first {SHOWN}:")  # fmt: skip
+    lines = sorted((wrapped_lines(f"• {noun} {ref}: {said(layout, c)}", wide)
+                    for c in checks_of(layout, stamped)), reverse=True)  # fmt: skip
+    return LINE_HEIGHT * (wrapped_lines(head, wide) + sum(lines[:SHOWN])) + 4

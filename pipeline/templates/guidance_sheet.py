@@ -13,21 +13,17 @@ from ..declare import Layout
 from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..paper import points
 from ..values import LINE_HEIGHT, wrapped_lines
-
-TITLE_HEIGHT = 18  # the title's row (14 pt), a line of it
-TITLE_WIDER = 1.5  # the title's characters are this much wider than the text's
+from .heights import TITLE_HEIGHT, TITLE_WIDER, across_height
 
 
 def across(sheet: Any, row: int, last: int, text: str, fmt: Any, wide: float,
-           height: float) -> float:  # fmt: skip
+           height: float) -> None:  # fmt: skip
     """``text`` over columns 0 to ``last`` of ``row``, merged and wrapped (``wide`` characters
-    across, each line ``height`` points), as tall as it needs; returns how tall, in points."""
+    across, each line ``height`` points), as tall as it needs."""
     if last > 0:
         sheet.merge_range(row, 0, row, last, "", fmt)
     sheet.write_string(row, 0, text, fmt)
-    tall = height * wrapped_lines(text, wide)
-    sheet.set_row(row, tall)
-    return tall
+    sheet.set_row(row, across_height(text, wide, height))
 
 
 def write_guidance(book: Any, layout: Layout, formats: dict[str, Any],

@@ -20,9 +20,22 @@ from ..declare.severity import RAG_FILLS
 from ..paper import DEFAULT_FONT, points, print_readably, workbook_options
 from ..returns import STAMP_SHEET, Stamp, stamp_rows
 from ..system.files import atomic_path
-from ..values import KINDS, LINE_HEIGHT, wrapped_lines
+from ..values import KINDS, wrapped_lines
 from .checks import ChecksWriter, place_of
-from .guidance_sheet import TITLE_HEIGHT, TITLE_WIDER, across, write_guidance
+from .guidance_sheet import across, write_guidance
+from .heights import (
+    MARGINS,
+    NOTE,
+    ROW_HEIGHT,
+    TITLE_HEIGHT,
+    TITLE_WIDER,
+    blank_rows_that_fit,
+    fitted,
+    page_height,
+    title_last,
+    title_of,
+    top_heights,
+)
 from .how_checked import validation, write_how_checked
 from .paper import (
     BOX_ROW,
@@ -41,11 +54,9 @@ from .rows import grow_as_typed
 from .starting import starting_rows
 
 # Empty rows offered below any carried-forward ones: a page's worth or so (a partner may
-# insert more); a few below a list the template starts with (the Hallmarks requirements)
-BLANK_ROWS, BLANK_ROWS_BELOW_A_LIST = 20, 5
-LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
-ROW_HEIGHT = 12.75  # points: Arial 10's own row height
-BOLD = 1.1  # and a label's
+# insert more); a few below a list the template starts with (the Hallmarks requirements). Below
+# rows a template starts with, only those that fit on its last printed page (``_last_row``).
+BLANK_ROWS, A_FEW_BLANK_ROWS = 20, 5
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
 
 
@@ -103,7 +114,7 @@ class _TemplateWriter:
         self.columns = layout.sheet_columns
         self.ncols = len(self.columns)
         self.lines = table_lines(layout, rows)  # the table's rows, and headings over them
-        self.heights: dict[int, float] = {}  # the top rows' heights, where not the default
+        self.heights = top_heights(layout, header, organisation)  # (where not the default)
         self.paper = template_paper(layout)
         self.widths = self.paper.widths
         self.printed = [points(w) for w in self.widths]
@@ -153,27 +164,25 @@ class _TemplateWriter:
         sheet.activate()
         heading = heading_row(self.layout)
         self.plan_sheet = self.book.worksheets().index(sheet)
-        self.typed_rows = range(heading + 1, self._last_row(heading) + 1)
+        self.last = self._last_row(heading)
+        self.typed_rows = range(heading + 1, self.last + 1)
         # the template's own checks: their colours before any other's (see ``checks``)
-        place = place_of(self.layout, heading, self._last_row(heading), self._headings(heading))
+        place = place_of(self.layout, heading, self.last, self._headings(heading))
         checks = ChecksWriter(self.book, sheet, self.layout, place,
                               stamped=self.organisation is not None)  # fmt: skip
         checks.colour()
         # Rows as tall as Arial 10 needs (not Calibri 11's 15 pt): the top that stays frozen
         # over the table is a sixth shorter.
         sheet.set_default_row(ROW_HEIGHT)
-        title = self.layout.title + (f" — {self.organisation}" if self.organisation else "")
         for col, width in enumerate(self.widths):
             sheet.set_column(col, col, width)
         # the title and the note over the first printed page's columns (over those every page
         # repeats, on a plan printed across), wrapped: whole on every page
-        last = self.naming - 1 if self.paper.breaks else first_page(self.layout) - 1
+        last = title_last(self.layout)
         wide = sum(self.widths[: last + 1])
-        self.heights[0] = across(sheet, 0, last, title, self.fmt["title"], wide / TITLE_WIDER,
-                                 TITLE_HEIGHT)  # fmt: skip
-        note = ("Fill in the white cells; grey cells are pre-filled. The Guidance sheet says "
-                "what to put in each field, and each cell shows a tip when selected.")  # fmt: skip
-        self.heights[1] = across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
+        title = title_of(self.layout, self.organisation)
+        across(sheet, 0, last, title, self.fmt["title"], wide / TITLE_WIDER, TITLE_HEIGHT)
+        across(sheet, 1, last, NOTE, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
         self._table(sheet, heading)
         sheet.protect(
@@ -186,19 +195,9 @@ class _TemplateWriter:
             sheet.set_v_pagebreaks(list(self.paper.breaks))
         write_how_checked(self.book, self.layout, self.fmt, self._fit_height, self._print_setup,
                           stamped=self.organisation is not None)  # fmt: skip
-        self._box_row(sheet, checks)
+        sheet.set_row(BOX_ROW, self.heights[BOX_ROW])  # (as tall as the box needs)
         checks.write(box_place(self.layout), DEFAULT_FONT)  # (and the _checks sheet)
         self._stamp()
-
-    def _box_row(self, sheet: Any, checks: ChecksWriter) -> None:
-        """Make the Ready to send box's own row as tall as the box needs, beyond the rows
-        beside it (``box_place``: on a plan printed across, the title, note and header
-        fields')."""
-        top, left, bottom, right = box_place(self.layout)
-        beside = sum(self.heights.get(r, ROW_HEIGHT) for r in range(top, bottom + 1)
-                     if r != BOX_ROW)  # fmt: skip
-        needed = checks.box_height(sum(self.widths[left : right + 1]))
-        sheet.set_row(BOX_ROW, max(needed - beside, ROW_HEIGHT / 2))
 
     def _print_setup(self, sheet: Any, heading_row: int, columns: list[float],
                      naming: int | None = None) -> None:  # fmt: skip
@@ -207,7 +206,7 @@ class _TemplateWriter:
         footer naming the plan and the page."""
         sheet.set_paper(9)
         print_readably(sheet, columns, repeat=naming)
-        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        sheet.set_margins(**MARGINS)
         sheet.repeat_rows(heading_row)
         named = (self.organisation or self.layout.title)[:100].replace("&", "&&")  # (255 at most)
         sheet.set_footer(f"&L&10{named}&C&10Page &P of &N")
@@ -234,12 +233,7 @@ class _TemplateWriter:
         if last > first:  # (a narrow table leaves the value one cell)
             sheet.merge_range(row, first, row, last, "", cell_format)
         self._write(sheet, row, first, value, f, cell_format)
-        label_lines = wrapped_lines(f.title, sum(self.widths[: label_last + 1]) / BOLD)
-        if f.kind is Kind.LONG_TEXT:
-            self.heights[row] = LONG_TEXT_HEIGHT
-        elif label_lines > 1:  # (a label in one narrow column wraps)
-            self.heights[row] = ROW_HEIGHT * label_lines
-        if row in self.heights:
+        if row in self.heights:  # (a label that wraps, a long text: ``top_heights``)
             sheet.set_row(row, self.heights[row])
         if not locked:
             self._validate(sheet, row, first, row, f)
@@ -258,11 +252,8 @@ class _TemplateWriter:
         cell_format = self._format(f, locked)
         sheet.merge_range(top, label_col + 1, bottom, last, "", cell_format)
         self._write(sheet, top, label_col + 1, value, f, cell_format)
-        width = sum(self.widths[label_col + 1 : last + 1])
-        lines = wrapped_lines(value, width) if isinstance(value, str) else 1
-        if lines > tall:
-            for row in range(top, bottom + 1):
-                self.heights[row] = LINE_HEIGHT * lines / tall + 1
+        for row in range(top, bottom + 1):  # (taller where its text needs: ``top_heights``)
+            if row in self.heights:
                 sheet.set_row(row, self.heights[row])
         if not locked:
             self._validate(sheet, top, label_col + 1, top, f)
@@ -279,10 +270,8 @@ class _TemplateWriter:
         for col, f in enumerate(self.columns):
             heading = self.fmt["heading now" if self._is_this_quarter(f) else "heading"]
             sheet.write_string(table_row, col, self._column_title(f), heading)
-        lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
-                    for f, width in zip(self.columns, self.widths))  # fmt: skip
-        sheet.set_row(table_row, ROW_HEIGHT * lines + 4)  # (repeated on every page: no taller)
-        last_row = self._last_row(table_row)
+        sheet.set_row(table_row, self._titles_height())
+        last_row = self.last
         rows = {r: line for r, line in enumerate(self.lines, start=table_row + 1)}
         for col, f in enumerate(self.columns):
             formats = {locked: self._format(f, locked) for locked in (False, True)}
@@ -301,15 +290,34 @@ class _TemplateWriter:
                 for col in range(1, self.ncols):
                     sheet.write_blank(r, col, None, self.fmt["section"])
                 continue
-            cells = zip((values.get(f.name) for f in self.columns), self.widths)
-            self._fit_height(sheet, r, cells)
+            self._fit_height(sheet, r, self._cells(values))
         sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
+
+    def _titles_height(self) -> float:
+        """How tall the row of column titles is: as its titles need (it is repeated on every
+        printed page: no taller)."""
+        lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
+                    for f, width in zip(self.columns, self.widths))  # fmt: skip
+        return ROW_HEIGHT * lines + 4
 
     def _last_row(self, table_row: int) -> int:
         """The table's last row: the rows it starts with (and headings over them), and blank
-        ones below them."""
-        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.hooks.starting_rows() else BLANK_ROWS
+        ones below them: a page's worth, or a few below a list; below rows it starts with,
+        only those that fit on its last printed page (``heights.blank_rows_that_fit``)."""
+        blank = A_FEW_BLANK_ROWS if self.layout.hooks.starting_rows() else BLANK_ROWS
+        if self.rows:
+            tall = [self.heights.get(r, ROW_HEIGHT) for r in range(table_row)]
+            tall.append(self._titles_height())
+            for line in self.lines:
+                cells = () if isinstance(line, str) else self._cells(line)
+                tall.append(fitted(cells) or ROW_HEIGHT)
+            page = page_height(self.layout)
+            blank = blank_rows_that_fit(tall, self._titles_height(), page, blank)
         return table_row + len(self.lines) + blank
+
+    def _cells(self, values: Mapping[str, Any]) -> Iterable[tuple[Any, float]]:
+        """A row's values, each with its column's width."""
+        return zip((values.get(f.name) for f in self.columns), self.widths)
 
     def _headings(self, table_row: int) -> frozenset[int]:
         """The table's heading rows (``paper.table_lines``)."""
@@ -319,10 +327,9 @@ class _TemplateWriter:
     @staticmethod
     def _fit_height(sheet: Any, row: int, cells: Iterable[tuple[Any, float]]) -> None:
         """Make ``row`` tall enough for its texts, each wrapped in its column's width."""
-        lines = max((wrapped_lines(value, width) for value, width in cells
-                     if isinstance(value, str)), default=1)  # fmt: skip
-        if lines > 1:
-            sheet.set_row(row, LINE_HEIGHT * lines + 2)
+        height = fitted(cells)
+        if height is not None:
+            sheet.set_row(row, height)
 
     def _quarter(self, f: Field) -> int | None:
         """Which of the plan's quarters ``f`` is the status of (None: no quarter's)."""
