@@ -122,6 +122,7 @@ COLUMNS = (
         "Section",
         locked=True,
         aliases=("Heading",),
+        width=18,  # (in the managers' workbook, where it is a column)
         heading=True,  # a heading row over its requirements: the plan prints in fewer pages
         help="The guidance heading the requirement sits under. Pre-filled.",
     ),
