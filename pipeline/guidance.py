@@ -47,11 +47,14 @@ def allowed_values(field: Field, near: date | None = None) -> str:
 def _where(layout: Layout, field: Field) -> str:
     if field in layout.header:
         return "Top of the sheet, right of its label"
+    rows = layout.hooks.rows()
+    if field.heading:
+        return f"{rows.noun.title()}s table, a heading row over its {rows.plural}"
     for band in layout.bands:
         names = [f.name for f in layout.columns]
         if names.index(band.first) <= names.index(field.name) <= names.index(band.last):
-            return f"{layout.hooks.rows().noun.title()}s table, {band.title}"
-    return f"{layout.hooks.rows().noun.title()}s table"
+            return f"{rows.noun.title()}s table, {band.title}"
+    return f"{rows.noun.title()}s table"
 
 
 def guidance_rows(layout: Layout, near: date | None = None) -> list[tuple[Any, ...]]:

@@ -39,6 +39,9 @@ def workbook_options(**more: object) -> dict[str, object]:
 A4_WIDTH = {"landscape": 842 - 2 * 0.4 * 72, "portrait": 595 - 2 * 0.4 * 72}
 SMALLEST_SCALE = 0.8
 FITS_AT = 0.83  # fitted to a page, LibreOffice rounds the scale down to a whole per cent
+# printed across at SMALLEST_SCALE, a page holds columns narrowed to fit at this scale (a
+# little over it: LibreOffice's columns are a shade wider than Excel's, ``points``)
+ACROSS_AT = 0.81
 REPEATED_AT_MOST = 1 / 3  # of a page: wider naming columns leave too little for the rest
 
 
@@ -61,13 +64,14 @@ def width_of(points_wide: float) -> float:
 
 
 def narrowed(widths: Sequence[float], wrappable: Sequence[bool], floors: Sequence[float],
-             portrait: bool = False, reserve: float = 0) -> list[float]:  # fmt: skip
-    """Column widths (in characters) that fit one page wide at 8 pt or more, beside other
-    columns ``reserve`` points wide: the ``wrappable`` columns (those whose text may wrap)
-    narrowed, each by the same share of its width above its ``floor`` (so a wide text stays
-    the widest), none below its floor; as they were where they fit already, and at their
-    floors where even that does not fit."""
-    page = A4_WIDTH["portrait" if portrait else "landscape"] / FITS_AT - reserve
+             portrait: bool = False, reserve: float = 0, at: float = FITS_AT
+             ) -> list[float]:  # fmt: skip
+    """Column widths (in characters) that fit one page wide at 8 pt or more (printed at scale
+    ``at``: fitted to the page, by default), beside other columns ``reserve`` points wide: the
+    ``wrappable`` columns (those whose text may wrap) narrowed, each by the same share of its
+    width above its ``floor`` (so a wide text stays the widest), none below its floor; as they
+    were where they fit already, and at their floors where even that does not fit."""
+    page = A4_WIDTH["portrait" if portrait else "landscape"] / at - reserve
     per_character = points(1) - points(0)
     fixed = sum(points(w) for w, can in zip(widths, wrappable) if not can)
     slack = [max(w - f, 0) if can else 0 for w, f, can in zip(widths, floors, wrappable)]

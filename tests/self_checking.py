@@ -35,19 +35,19 @@ from openpyxl.formula.tokenizer import Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
-from pipeline.declare import LAYOUTS
+from pipeline.declare import LAYOUTS, Layout
 from pipeline.declare.quarters import financial_quarter_of
 from pipeline.declare.severity import SEVERITIES, Severity
 from pipeline.demo.partner import PartnerWorkbook
 from pipeline.feedback import jobs_for
 from pipeline.inbox.intake import EARLIER_PERIOD
 from pipeline.inbox.registers import read_register, read_registers
-from pipeline.returns import CHECKS_SHEET
+from pipeline.returns import CHECKS_SHEET, STAMP_SHEET
 from pipeline.round.consolidation import consolidate
 from pipeline.run import check_files
 from pipeline.system.isolation import Isolation
 from pipeline.templates import make_templates, template_name
-from pipeline.templates.workbook import BOX_ROW
+from pipeline.templates.paper import box_place
 from pipeline.values.dates import is_fy_quarter
 
 EVAL_SHEET = "Evaluated"
@@ -107,6 +107,19 @@ def fill(folder: Path, registers: dict[str, Path], layout: str, organisation: st
     return filled.save(folder / name)
 
 
+def layout_of(book) -> Layout:
+    """The layout of a template opened with openpyxl, by its stamp (two layouts' plan sheets
+    are both called "Action Plan")."""
+    stamp = {row[0]: row[1] for row in book[STAMP_SHEET].iter_rows(values_only=True)}
+    return LAYOUTS[stamp["layout"]]
+
+
+def box_cell(layout) -> str:
+    """The cell holding a template's Ready to send box (its top left: ``paper.box_place``)."""
+    top, left, _, _ = box_place(layout)
+    return f"{get_column_letter(left + 1)}{top + 1}"
+
+
 def _qualified(formula: str, sheet: str) -> str:
     """``formula`` with each cell reference naming ``sheet`` (defined names as they are)."""
     tokens = Tokenizer(formula)
@@ -120,18 +133,23 @@ def with_evaluated_formats(filled: Path, copy: Path) -> Path:
     """A copy of ``filled`` with a sheet holding each check's conditional format as a formula
     for each cell it covers: (formula, cell, fill) a row."""
     book = openpyxl.load_workbook(filled)
-    layout = next(LAYOUTS[n] for n in LAYOUTS if LAYOUTS[n].sheet in book.sheetnames)
+    layout = layout_of(book)
     plan = book[layout.sheet]
     out = book.create_sheet(EVAL_SHEET)
     n = 1
+    top, left, _, _ = box_place(layout)
     for formats in plan.conditional_formatting:
-        boxed = min(r.min_row for r in formats.sqref.ranges) == BOX_ROW + 1
+        boxed = min((r.min_row, r.min_col) for r in formats.sqref.ranges) == (top + 1, left + 1)
         for rule in formats.rules:
             if rule.type != "expression" or boxed:
                 continue  # (a RAG value's colour, or the box's: not a check)
             fill = rule.dxf.fill.bgColor.rgb[-6:]
+            # (a format over several ranges, as one over a list's rows but its headings, has
+            # its references relative to the top left of them all, as Excel and LibreOffice
+            # read it)
+            row, col = min((r.min_row, r.min_col) for r in formats.sqref.ranges)
+            origin = f"{get_column_letter(col)}{row}"
             for cells in formats.sqref.ranges:
-                origin = f"{get_column_letter(cells.min_col)}{cells.min_row}"
                 for row in range(cells.min_row, cells.max_row + 1):
                     for col in range(cells.min_col, cells.max_col + 1):
                         here = f"{get_column_letter(col)}{row}"
@@ -173,8 +191,8 @@ def template_says(worked: Path) -> Said:
         assert formula in (True, False), (cell, formula)
         if formula and said.coloured.get(cell) != "Red":
             said.coloured[cell] = FILLS[fill]
-    layout = next(LAYOUTS[n] for n in LAYOUTS if LAYOUTS[n].sheet in book.sheetnames)
-    said.box = book[layout.sheet]["A3"].value or ""
+    layout = layout_of(book)
+    said.box = book[layout.sheet][box_cell(layout)].value or ""
     return said
 
 

@@ -21,7 +21,9 @@ from pipeline.inbox.registers import read_register, read_registers
 from pipeline.layouts.hallmarks import HALLMARK
 from pipeline.layouts.hallmarks.report import SHORT
 from pipeline.layouts.hallmarks.requirements import ROWS
-from pipeline.run import run
+from pipeline.returns import STAMP_SHEET, records
+from pipeline.round.consolidation import consolidate
+from pipeline.run import check_files, run
 from pipeline.store import Store
 from pipeline.templates.writer import make_templates
 
@@ -44,26 +46,84 @@ def inbox_of(tmp_path, name="inbox"):
 def test_every_template_starts_with_each_requirement_of_the_guidance_locked_in_its_order(
     tmp_path, register
 ):
+    """Each section of the guidance is a heading row over its requirements (not a Section
+    column repeated on every row), so the list prints in fewer pages."""
     [huntingdonshire, _] = make_templates(HALLMARKS, tmp_path / "t", read_register(register))
     sheet = CalamineWorkbook.from_path(str(huntingdonshire)).get_sheet_by_name("Self-Assessment")
     cells = sheet.to_python()
-    top = next(n for n, row in enumerate(cells) if row[:2] == ["Ref", "Section"])
-    assert cells[top][:10] == ["Ref", "Section", "Type", "Hallmark", "Requirement",
-                               "Partnership position (and date)", "Assessment",
-                               "Further action", "Owner", "Target date"]  # fmt: skip
-    listed = [row[:5] for row in cells[top + 1 : top + 1 + len(ROWS)]]
-    assert listed == [[r["ref"], r["section"], r["type"], r["hallmark"], r["requirement"]]
-                      for r in ROWS]  # fmt: skip
-    assert len(ROWS) == 106 and listed[0][0] == "1a" and listed[-1][0] == ROWS[-1]["ref"]
-    # the list is the guidance's: grey and protected; the partner's columns are open
+    top = next(n for n, row in enumerate(cells) if row[:2] == ["Ref", "Type"])
+    assert cells[top][:9] == ["Ref", "Type", "Hallmark", "Requirement",
+                              "Partnership position (and date)", "Assessment", "Further action",
+                              "Owner", "Target date"]  # fmt: skip
+    expected, section = [], None
+    for r in ROWS:
+        if r["section"] != section:
+            expected.append([r["section"], "", "", ""])
+            section = r["section"]
+        expected.append([r["ref"], r["type"], r["hallmark"], r["requirement"]])
+    listed = [row[:4] for row in cells[top + 1 : top + 1 + len(expected)]]
+    assert listed == expected
+    assert len(ROWS) == 106 and len(expected) == 106 + 16 and listed[1][0] == "1a"
+    # the list is the guidance's: grey and protected, its headings too; the partner's
+    # columns are open
     plan = openpyxl.load_workbook(huntingdonshire)["Self-Assessment"]
-    first = top + 2  # 1-based
-    assert plan.protection.sheet
-    assert plan.cell(first, 5).protection.locked and plan.cell(first, 1).protection.locked
-    assert not plan.cell(first, 7).protection.locked  # Assessment
-    assert not plan.cell(first, 8).protection.locked  # Further action
+    heading, first = top + 2, top + 3  # 1-based
+    assert plan.protection.sheet and plan.cell(heading, 1).protection.locked
+    assert plan.cell(heading, 1).font.b and plan.cell(heading, 6).protection.locked
+    assert plan.cell(first, 4).protection.locked and plan.cell(first, 1).protection.locked
+    assert not plan.cell(first, 6).protection.locked  # Assessment
+    assert not plan.cell(first, 7).protection.locked  # Further action
     # rows below the list are open for the partnership's own requirements
-    assert not plan.cell(first + len(ROWS), 1).protection.locked
+    assert not plan.cell(heading + len(expected), 1).protection.locked
+
+
+def shape_before(review_file, target):
+    """A review as the template before this one had it (version 1): a Section column after
+    Ref on every row, and no heading rows (as last year's partnerships return it)."""
+    book = openpyxl.load_workbook(review_file)
+    sheet = book["Self-Assessment"]
+    for merged in list(sheet.merged_cells.ranges):
+        sheet.unmerge_cells(str(merged))
+    top = next(c.row for c in sheet["A"] if c.value == "Ref")
+    section = {r["ref"]: r["section"] for r in ROWS}
+    for r in range(sheet.max_row, top, -1):
+        if sheet.cell(r, 1).value in section.values():
+            sheet.delete_rows(r)
+    sheet.insert_cols(2)
+    sheet.cell(top, 2).value = "Section"
+    for r in range(top + 1, sheet.max_row + 1):
+        sheet.cell(r, 2).value = section.get(sheet.cell(r, 1).value)
+    stamp = book[STAMP_SHEET]
+    next(row for row in stamp.iter_rows() if row[0].value == "template_version")[1].value = 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
+
+
+def test_a_review_in_the_templates_shape_before_is_read_as_one_in_todays(tmp_path, register):
+    """This year's template puts each section of the guidance in a heading row over its
+    requirements; last year's had a Section column on every row. A review returned in either
+    shape is read alike: the 106 requirements, each with its section (a heading row is no
+    requirement), the same flags; the old one is told to use the latest template."""
+    gap = STATUTORY[1]
+    today = hallmarks_return(inbox_of(tmp_path), rows=review({gap: {"assessment": "Gap"}}))
+    before = shape_before(today, tmp_path / "before" / "review.xlsx")
+    plan = openpyxl.load_workbook(before)["Self-Assessment"]
+    assert [c.value for c in next(r for r in plan.iter_rows() if r[0].value == "Ref")][:3] == [
+        "Ref", "Section", "Type"]  # fmt: skip
+    receipts = check_files([today, before], [("hallmarks", register)])
+    read = []
+    for receipt in receipts:
+        rows = records(receipt.loaded.rows)
+        assert [(r["ref"], r["section"]) for r in rows] == [(r["ref"], r["section"]) for r in ROWS]
+        assert next(r for r in rows if r["ref"] == gap)["assessment"] == "Gap"
+        read.append([f.rule for f in receipt.findings])
+    assert read == [[], ["old-template"]]
+    registers = read_registers([("hallmarks", register)])
+    flagged = [[(f.rule, f.message) for f in consolidate([receipt], registers, AS_OF).flags
+                if f.organisation == "Huntingdonshire CSP"] for receipt in receipts]  # fmt: skip
+    assert flagged[0] == flagged[1] and [rule for rule, _ in flagged[0]] == [
+        "statutory-gap-no-action"]  # fmt: skip
 
 
 def test_a_review_is_summarised_in_its_own_words_and_each_gap_points_at_what_to_fill(

@@ -19,7 +19,14 @@ import pytest
 from builders import action, p44_header, pcc_action, review, task
 from openpyxl.formula.tokenizer import Tokenizer
 from openxml_audit import OpenXmlValidator
-from self_checking import fill, pipeline_says, recalculated, registers_for_today
+from self_checking import (
+    box_cell,
+    fill,
+    layout_of,
+    pipeline_says,
+    recalculated,
+    registers_for_today,
+)
 
 from pipeline.declare import LAYOUTS
 from pipeline.declare.formulas import LIMIT, PREFIX
@@ -269,7 +276,7 @@ def test_every_formula_uses_only_functions_excel_2016_and_libreoffice_both_compu
                      if isinstance(c.value, str) and c.value.startswith("=")]  # fmt: skip
         formulas += [d.attr_text for d in book.defined_names.values()
                      if d.name.startswith(PREFIX)]  # fmt: skip
-        box = book[layout.sheet]["A3"].value
+        box = book[layout.sheet][box_cell(layout)].value
         formulas.append(box[1:])
         used = set().union(*map(_functions, formulas))
         assert used <= BOTH_COMPUTE, (name, used - BOTH_COMPUTE)
@@ -282,8 +289,8 @@ def test_a_partners_cells_stay_plain_values(tmp_path):
         plan = openpyxl.load_workbook(path)[layout.sheet]
         formulas = [c.coordinate for row in plan.iter_rows() for c in row
                     if c.data_type == "f"]  # fmt: skip
-        assert formulas == ["A3"], name  # the Ready to send box, locked
-        assert plan["A3"].protection.locked and plan.protection.sheet
+        assert formulas == [box_cell(layout)], name  # the Ready to send box, locked
+        assert plan[box_cell(layout)].protection.locked and plan.protection.sheet
 
 
 def test_blank_templates_check_whose_plan_it_is_and_the_plan_start(libreoffice, tmp_path):
@@ -365,8 +372,9 @@ def test_a_self_checking_return_gets_its_feedback_copy_checks_and_all(worked_out
     for path, original in zip(sorted(written), sorted(first.values()), strict=True):
         assert _errors(path) <= _errors(original), path.name
         book = openpyxl.load_workbook(path)
-        layout = next(layout for layout in LAYOUTS.values() if layout.sheet in book.sheetnames)
+        layout = layout_of(book)
         plan = book[layout.sheet]
         assert book.sheetnames[0] == FIX_LIST and CHECKS_SHEET in book.sheetnames
-        assert plan["A3"].value.startswith("=IF(") and len(plan.conditional_formatting) > 10
+        box = plan[box_cell(layout)].value
+        assert box.startswith("=IF(") and len(plan.conditional_formatting) > 10
         assert any(c.comment for row in plan.iter_rows() for c in row)

@@ -5,6 +5,7 @@ Written by xlsxwriter, inspected here with openpyxl.
 
 from __future__ import annotations
 
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -304,3 +305,30 @@ def test_how_the_plan_is_checked_is_read_from_the_rule_catalogue(leeds):
         r.title for r in waiting
     )
     assert typed.index("Red confidence without contingency") < typed.index("Action overdue")
+
+
+def test_a_rows_height_fits_its_text_and_grows_with_what_the_partner_types(tmp_path):
+    """A requirement of eight lines opens eight lines tall, one of two lines two; and no row
+    of the table has its height fixed by hand (``customHeight``), so Excel and LibreOffice fit
+    it again to what the partner types (a partnership's position, longer than its
+    requirement, shows whole and prints whole). The title and the Ready to send box keep
+    theirs."""
+    from xml.etree import ElementTree
+
+    from pipeline.layouts.hallmarks.requirements import ROWS
+    from pipeline.values import LINE_HEIGHT
+
+    [review] = make_templates(LAYOUTS["hallmarks"], tmp_path)
+    with zipfile.ZipFile(review) as package:  # (the plan: the second sheet, after Guidance)
+        xml = ElementTree.fromstring(package.read("xl/worksheets/sheet2.xml"))
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rows = {int(r.get("r")): (float(r.get("ht", 0)), r.get("customHeight") == "1")
+            for r in xml.iter(f"{main}row")}  # fmt: skip
+    sheet = openpyxl.load_workbook(review)["Self-Assessment"]
+    at = {row[0].value: row[0].row for row in sheet.iter_rows() if row[0].value}
+    first, last = at["Ref"] + 1, max(at[r["ref"]] for r in ROWS) + 5
+    long, short = ROWS[0], next(r for r in ROWS if r["ref"] == "2a")  # 1a: 8 lines, 2a: 2
+    assert rows[at[long["ref"]]] == (LINE_HEIGHT * 8 + 2, False)
+    assert rows[at[short["ref"]]] == (LINE_HEIGHT * 2 + 2, False)
+    assert not any(rows[r][1] for r in range(first, last + 1) if r in rows)
+    assert rows[1][1] and rows[3][1]  # the title, the box

@@ -35,7 +35,8 @@ LIMIT = 255  # the longest formula Excel's conditional formatting takes
 @dataclass(frozen=True)
 class Place:
     """Where a template puts its cells: each header field's value (zero-based row and column),
-    each table column, the row of the column titles and the table's first and last rows."""
+    each table column, the row of the column titles, the table's first and last rows, and the
+    rows between them that are headings (``Layout.heading``), which nothing checks."""
 
     sheet: str
     header: dict[str, tuple[int, int]]
@@ -43,6 +44,22 @@ class Place:
     titles: int
     first: int
     last: int
+    headings: frozenset[int] = frozenset()
+
+    @property
+    def rows(self) -> list[int]:
+        """The table's rows that are checked: all from its first to its last, but headings."""
+        return [r for r in range(self.first, self.last + 1) if r not in self.headings]
+
+    def runs(self) -> list[tuple[int, int]]:
+        """The table's checked rows as runs of adjacent rows: (first, last) each."""
+        runs: list[tuple[int, int]] = []
+        for r in self.rows:
+            if runs and runs[-1][1] == r - 1:
+                runs[-1] = (runs[-1][0], r)
+            else:
+                runs.append((r, r))
+        return runs
 
     @property
     def qualifier(self) -> str:

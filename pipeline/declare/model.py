@@ -101,6 +101,9 @@ class Field:
     ``carried`` fields are pre-filled into next round's template from the last return.
     ``group`` marks the register column that groups its organisations (a region, a theme, a
     directorate): the Overview shows and filters by it, and a meeting pack can be for one.
+    ``heading`` marks a column a template shows as a heading row over the rows that share its
+    value (a section of a list), not as a column repeated on every row; a return is read in
+    either shape (``Layout.heading``).
     """
 
     name: str
@@ -121,6 +124,7 @@ class Field:
     carried: bool = True
     width: float = 14
     group: bool = False
+    heading: bool = False
 
     def __post_init__(self) -> None:
         if (self.kind is Kind.CHOICE) != (self.choices is not None):
@@ -248,11 +252,41 @@ class Layout:
         if contact:
             raise ValueError(f"{self.name}: {sorted(contact)} are every register's contact "
                              f"(REGISTER_CONTACT): declare them no more")  # fmt: skip
+        headings = [f for f in (*self.header, *self.columns) if f.heading]
+        if headings and (
+            len(headings) > 1
+            or headings[0] not in self.columns
+            or headings[0].required
+            or headings[0].name == self.reference
+        ):
+            raise ValueError(f"{self.name}: a heading is one table column, neither required nor "
+                             f"the reference")  # fmt: skip
 
     @property
     def fields(self) -> tuple[Field, ...]:
         """Header fields then table columns."""
         return (*self.header, *self.columns)
+
+    @cached_property
+    def heading(self) -> Field | None:
+        """The column a template shows as heading rows over its rows (``Field.heading``), if
+        it has one."""
+        return next((f for f in self.columns if f.heading), None)
+
+    @cached_property
+    def sheet_columns(self) -> tuple[Field, ...]:
+        """The columns a template lays out side by side: all but its ``heading``."""
+        return tuple(f for f in self.columns if not f.heading)
+
+    @cached_property
+    def headings(self) -> frozenset[str]:
+        """The headings a template of it writes over its listed rows (``hooks.starting_rows``),
+        folded as ``normalise_title`` folds them: a row holding one of them alone is a heading
+        row when a return is read."""
+        if self.heading is None:
+            return frozenset()
+        listed = (row.get(self.heading.name) for row in self.hooks.starting_rows())
+        return frozenset(normalise_title(text) for text in listed if text)
 
     def field(self, name: str) -> Field:
         """The field called ``name`` (header or column)."""

@@ -63,7 +63,7 @@ class PartnerWorkbook:
     # --- the table ---------------------------------------------------------------------------
 
     def _find_table(self) -> tuple[int, dict[str, int]]:
-        fields = self.layout.columns
+        fields = self.layout.sheet_columns
         quarters = self.layout.hooks.quarters()
         dated = quarters.columns if quarters else ()
         for row in self.sheet.iter_rows():
@@ -86,10 +86,18 @@ class PartnerWorkbook:
         return self._columns[field_name]
 
     def rows(self) -> list[int]:
-        """1-based rows of the table that hold anything."""
+        """1-based rows of the table that hold anything, but its heading rows (a heading of
+        the list the template starts with, alone in its first column: ``Layout.heading``)."""
+        heading = self.layout.heading
+        listed = self.layout.hooks.starting_rows() if heading else ()
+        headings = {row.get(heading.name) for row in listed} - {None} if heading else set()
+        first = min(self._columns.values())
         found = []
         for r in range(self._table_row + 1, self.sheet.max_row + 1):
-            if any(self.sheet.cell(r, c).value not in (None, "") for c in self._columns.values()):
+            values = {c: self.sheet.cell(r, c).value for c in self._columns.values()}
+            if values[first] in headings and not any(v for c, v in values.items() if c != first):
+                continue
+            if any(v not in (None, "") for v in values.values()):
                 found.append(r)
         return found
 
@@ -114,10 +122,13 @@ class PartnerWorkbook:
         return self.add_row(values)
 
     def set_row(self, row: int, values: Mapping[str, Any]) -> PartnerWorkbook:
-        """Type values into a table row."""
+        """Type values into a table row (but its heading, which the heading row over it
+        shows: ``Layout.heading``)."""
         self._typed.add(row)
+        heading = self.layout.heading.name if self.layout.heading else None
         for name, value in values.items():
-            _type_into(self.sheet.cell(row, self._columns[name]), value)
+            if name != heading:
+                _type_into(self.sheet.cell(row, self._columns[name]), value)
         return self
 
     def row_of(self, ref: str) -> int:

@@ -114,6 +114,9 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
     _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
     rows: list[tuple[Any, ...]] = []
     names = [f.name for f in layout.columns if table is not None and f.name in table.columns]
+    heading = layout.heading
+    if table is not None and heading is not None and heading.name not in table.columns:
+        names.append(heading.name)  # given by the heading rows over the rows (``_headed``)
     if table is None:
         plural = layout.hooks.rows().plural
         notes.error(
@@ -245,6 +248,8 @@ def _read_rows(
     if len(fields) == 1:  # (itemgetter of one index gives the value, not a tuple)
         take = lambda cells, one=take: (one(cells),)  # noqa: E731
     work = list(zip(fields, readers))
+    headed = _headed(layout, names, fields, first_col)
+    above = None  # the heading over the rows read (its text)
     rows = []
     for r in range(table.row + 1, sheet.bottom):
         cells = sheet.cells[r - sheet.top]
@@ -256,7 +261,12 @@ def _read_rows(
             continue
         if _repeats_header(cells, columns, table, first_col, first_title):
             continue  # the header row repeated (e.g. above a page break)
+        if headed is not None and _is_heading(layout, raw, headed[1]):
+            above = raw[headed[1]].strip()
+            continue
         values: list[Any] = [None] * len(names)
+        if headed is not None:
+            values[headed[0]] = above
         for ((f, j, i), read), value in zip(work, raw):
             if value == "" or value is None:
                 continue
@@ -267,6 +277,29 @@ def _read_rows(
         values.append(r)
         rows.append(tuple(values))
     return rows
+
+
+def _headed(layout: Layout, names: list[str], fields: list, first: int) -> tuple[int, int] | None:
+    """Where a table whose rows sit under heading rows (``Layout.heading``, read as its
+    column is not on the sheet) puts a row's heading among ``names``, and which of the
+    ``fields`` read is the first column, where a heading row holds its heading; None for a
+    table with no heading rows."""
+    heading = layout.heading
+    if heading is None or not layout.headings or heading.name not in names:
+        return None
+    if any(f.name == heading.name for f, _, _ in fields):
+        return None  # (its own column: a return of the shape before)
+    lead = next(n for n, (_, j, _) in enumerate(fields) if j == first)
+    return names.index(heading.name), lead
+
+
+def _is_heading(layout: Layout, raw: tuple[Any, ...], lead: int) -> bool:
+    """True for a heading row: one of the layout's headings alone, in the first column."""
+    text = raw[lead]
+    if type(text) is not str or normalise_title(text) not in layout.headings:
+        return False
+    return all(v == "" or v is None or (type(v) is str and not v.strip())
+               for n, v in enumerate(raw) if n != lead)  # fmt: skip
 
 
 def _repeats_header(cells: list, fields: list, table: TableHeader, first: int, title: str) -> bool:

@@ -72,11 +72,14 @@ class Item:
     cell: tuple[int, int] | None  # where it colours (None: the plan as a whole)
 
 
-def place_of(layout: Layout, titles: int, last: int) -> Place:
-    """Where a template of ``layout`` puts its cells: its table's titles on row ``titles`` and
-    its rows down to row ``last`` (both zero-based)."""
-    columns = {f.name: col for col, f in enumerate(layout.columns)}
-    return Place(layout.sheet, header_places(layout), columns, titles, titles + 1, last)
+def place_of(layout: Layout, titles: int, last: int, headings: frozenset[int] = frozenset()
+             ) -> Place:  # fmt: skip
+    """Where a template of ``layout`` puts its cells: its table's titles on row ``titles``, its
+    rows down to row ``last`` and, among them, its heading rows ``headings`` (all
+    zero-based)."""
+    columns = {f.name: col for col, f in enumerate(layout.sheet_columns)}
+    return Place(layout.sheet, header_places(layout), columns, titles, titles + 1, last,
+                 headings)  # fmt: skip
 
 
 def items_of(checks: Sequence[Check], place: Place) -> list[Item]:
@@ -92,7 +95,7 @@ def items_of(checks: Sequence[Check], place: Place) -> list[Item]:
             items.append(Item(check, None, place.header[check.field]))
         else:
             col = place.columns[check.field]
-            items += [Item(check, r, (r, col)) for r in range(place.first, place.last + 1)]
+            items += [Item(check, r, (r, col)) for r in place.rows]
     return sorted(items, key=lambda i: (level(i.check) != RED, i.cell or (-1, -1)))
 
 
@@ -145,20 +148,30 @@ class ChecksWriter:
             if check.field is None:
                 continue
             if check.at_title:
-                top = bottom = self.place.titles
+                runs = [(self.place.titles, self.place.titles)]
             elif check.field in self.place.header:
-                top = bottom = self.place.header[check.field][0]
+                runs = [(self.place.header[check.field][0],) * 2]
             else:
-                top, bottom = self.place.first, self.place.last
+                runs = self.place.runs()  # (a table's rows but its headings)
             col = (self.place.header[check.field][1] if check.field in self.place.header
                    else self.place.columns[check.field])  # fmt: skip
+            top, bottom = runs[0]
             row = top if check.field in self.place.columns and not check.at_title else None
             formula = check.when(Terms(self.place, self.workings, row))
             if len(formula) > LIMIT:
                 formula = self._named_check(check, row)
+            where = (
+                {
+                    "multi_range": " ".join(
+                        f"{cell_address(a, col)}:{cell_address(b, col)}" for a, b in runs
+                    )
+                }
+                if len(runs) > 1
+                else {}
+            )
             self.sheet.conditional_format(top, col, bottom, col, {
                 "type": "formula", "criteria": f"={formula}",
-                "format": self.fills[level(check)],
+                "format": self.fills[level(check)], **where,
             })  # fmt: skip
 
     def _named_check(self, check: Check, row: int | None) -> str:
@@ -173,9 +186,9 @@ class ChecksWriter:
         self.book.define_name(name, f"={qualified}")
         return name
 
-    def write(self, box_row: int, box_last: int, wide: float, font: dict[str, Any]) -> None:
-        """The checks sheet, its defined names and the box (on ``box_row``, over columns 0 to
-        ``box_last``, ``wide`` characters across, in ``font``)."""
+    def write(self, box: tuple[int, int, int, int], font: dict[str, Any]) -> None:
+        """The checks sheet, its defined names and the box (over ``box``: its top row, left
+        column, bottom row and right column; in ``font``)."""
         book, place, layout = self.book, self.place, self.layout
         sheet = book.add_worksheet(CHECKS_SHEET)
         sheet.write_row(0, 0, ITEMS)
@@ -202,8 +215,8 @@ class ChecksWriter:
         self._facts_and_names(sheet, ref, len(ITEMS) + 1)
         sheet.protect()
         sheet.very_hidden()
-        box = {**font, "bold": True, "text_wrap": True, "valign": "top", "border": 1}
-        self._box(box_row, box_last, self.book.add_format(box), wide)
+        fmt = {**font, "bold": True, "text_wrap": True, "valign": "top", "border": 1}
+        self._box(box, self.book.add_format(fmt))
 
     def _facts_and_names(self, sheet: Any, ref: str, col: int) -> None:
         """The facts added up over the table's rows, the plan-wide formulas and the closed
@@ -216,6 +229,9 @@ class ChecksWriter:
                 done_facts.add(fact)
                 sheet.write_string(0, col, fact)
                 for n, r in enumerate(range(place.first, place.last + 1), start=1):
+                    if r in place.headings:  # (a heading row is no row of the plan)
+                        sheet.write_number(n, col, 0)
+                        continue
                     t = Terms(place, workings, r, qualified=True)
                     sheet.write_formula(n, col, f"={workings.facts[fact](t)}", None, "")
                 letter = column_letter(col)
@@ -233,9 +249,9 @@ class ChecksWriter:
             book.define_name(name, f"={ref}${letter}$2:${letter}${len(values) + 1}")
             col += 1
 
-    def _box(self, row: int, last: int, fmt: Any, wide: float) -> None:
-        """The Ready to send box: the count, the first few checks in words, its colour; as
-        tall as the longest it may say, ``wide`` characters across."""
+    def _box(self, box: tuple[int, int, int, int], fmt: Any) -> None:
+        """The Ready to send box over ``box``: the count, the first few checks in words, its
+        colour (as tall as ``box_height`` says: its rows are made so)."""
         red, amber, says, order = (f"{PREFIX}{n}" for n in ("red", "amber", "says", "order"))
         total = f"{red}+{amber}"
         lines = "".join(f'&IFERROR(CHAR(10)&"• "&INDEX({says},MATCH({k},{order},0)),"")'
@@ -246,24 +262,24 @@ class ChecksWriter:
             f'cell coloured. "&IF({total}>{SHOWN},"The first {SHOWN}:","")'
             f"{lines})"
         )
-        sheet = self.sheet
-        sheet.set_row(row, LINE_HEIGHT * self._box_lines(wide) + 4)
-        if last > 0:
-            sheet.merge_range(row, 0, row, last, "", fmt)
-        sheet.write_formula(row, 0, formula, fmt, "")
+        sheet, (top, left, bottom, right) = self.sheet, box
+        if (top, left) != (bottom, right):
+            sheet.merge_range(top, left, bottom, right, "", fmt)
+        sheet.write_formula(top, left, formula, fmt, "")
         for test, colour in ((f"{total}=0", RAG_FILLS["Green"]), (f"{red}>0", RED.fill),
                              ("TRUE", RAG_FILLS["Amber"])):  # fmt: skip
-            sheet.conditional_format(row, 0, row, max(last, 0), {
+            sheet.conditional_format(top, left, bottom, right, {
                 "type": "formula", "criteria": f"={test}",
                 "format": self.book.add_format({"bg_color": f"#{colour}"}), "stop_if_true": True,
             })  # fmt: skip
 
-    def _box_lines(self, wide: float) -> int:
-        """How many lines the box may take: its count, and its three longest sentences (each
-        with the row it is in: "Action A03: "), wrapped ``wide`` characters across."""
-        noun, ref = self.layout.hooks.rows().noun, "X" * 8
-        head = ("Not ready to send: 99 to fix (red), 99 to check (amber), each cell coloured. "
-                f"The first {SHOWN}:")  # fmt: skip
-        lines = sorted((wrapped_lines(f"• {noun} {ref}: {said(self.layout, c)}", wide)
-                        for c in self.checks), reverse=True)  # fmt: skip
-        return wrapped_lines(head, wide) + sum(lines[:SHOWN])
+
+def box_height(layout: Layout, stamped: bool, wide: float) -> float:
+    """How tall a template's Ready to send box must be, ``wide`` characters across, in points:
+    its count, and its three longest sentences (each with the row it is in: "Action A03: ")."""
+    noun, ref = layout.hooks.rows().noun, "X" * 8
+    head = ("Not ready to send: 99 to fix (red), 99 to check (amber), each cell coloured. "
+            f"The first {SHOWN}:")  # fmt: skip
+    lines = sorted((wrapped_lines(f"• {noun} {ref}: {said(layout, c)}", wide)
+                    for c in checks_of(layout, stamped)), reverse=True)  # fmt: skip
+    return LINE_HEIGHT * (wrapped_lines(head, wide) + sum(lines[:SHOWN])) + 4

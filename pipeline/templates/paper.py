@@ -11,13 +11,16 @@ every page shows them whole), and its long texts in boxes beside them where ther
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from ..declare import Field, Kind, Layout
-from ..paper import A4_WIDTH, FITS_AT, fits, naming_columns, narrowed, on_first_page, points
+from ..declare import Field, Kind, Layout, normalise_title
+from ..paper import A4_WIDTH, ACROSS_AT, fits, naming_columns, narrowed, on_first_page, points
 from ..values import KINDS
 from ..values.text import CHARACTERS_PER_WIDTH
 
+BOX_ROW = 2  # the Ready to send box's row: between the note and the header fields
 HEADER_TOP = 3  # zero-based row of the first header label
 # A long text box goes beside the other header fields where the first printed page has room
 # for it: its label to the left of it, the box as many rows tall as its layout's header
@@ -60,7 +63,7 @@ def _floor(f: Field) -> float:
 
 def template_paper(layout: Layout) -> TemplatePaper:
     """How ``layout``'s template prints (see the module)."""
-    fields = layout.columns
+    fields = layout.sheet_columns
     declared = [f.width for f in fields]
     wraps, floors = [_wraps(f) for f in fields], [_floor(f) for f in fields]
     if len(fields) > 1:  # the labels, over its first two columns, each on one line
@@ -70,13 +73,14 @@ def template_paper(layout: Layout) -> TemplatePaper:
     named = [f.name for f in fields].index(layout.named_by) if layout.named_by else 0
     if fits([points(w) for w in widths]) or not layout.bands:
         return TemplatePaper(tuple(widths), naming_columns([points(w) for w in widths], named))
-    # a band a page, beside the naming columns (narrowed to a quarter of a page at most)
-    page = A4_WIDTH["landscape"] / FITS_AT
+    # a band a page, beside the naming columns (narrowed to a quarter of a page at most),
+    # printed at the smallest scale (``paper.print_readably``)
+    page = A4_WIDTH["landscape"] / ACROSS_AT
     naming = naming_columns([points(w) for w in declared], named)
     widths = [max(declared[0], LABEL_WIDTH), *declared[1:]]  # (the labels are in the first)
     floors[0] = max(floors[0], LABEL_WIDTH)
     widths[:naming] = narrowed(widths[:naming], wraps[:naming], floors[:naming],
-                               reserve=page * (1 - NAMING_SHARE))  # fmt: skip
+                               reserve=page * (1 - NAMING_SHARE), at=ACROSS_AT)  # fmt: skip
     repeated = sum(points(w) for w in widths[:naming])
     names = [f.name for f in fields]
     starts = [names.index(band.first) for band in layout.bands]
@@ -84,8 +88,26 @@ def template_paper(layout: Layout) -> TemplatePaper:
         end = starts[n + 1] if n + 1 < len(starts) else len(fields)
         first = max(start, naming)
         widths[first:end] = narrowed(widths[first:end], wraps[first:end], floors[first:end],
-                                     reserve=repeated)  # fmt: skip
+                                     reserve=repeated, at=ACROSS_AT)  # fmt: skip
     return TemplatePaper(tuple(widths), naming, tuple(starts[1:]))
+
+
+def table_lines(layout: Layout, rows: Sequence[Mapping[str, Any]]) -> list[str | Mapping[str, Any]]:
+    """The lines of a template's table, top to bottom: each of ``rows``, and over each run of
+    rows that share a heading (``Layout.heading``: the section of a list), that heading. Only
+    the layout's own headings (``Layout.headings``) are written as heading rows, the ones a
+    return is read by; a row with another stays under the heading above it."""
+    if layout.heading is None:
+        return list(rows)
+    lines: list[str | Mapping[str, Any]] = []
+    above = None
+    for row in rows:
+        heading = row.get(layout.heading.name)
+        if heading != above and normalise_title(heading or "") in layout.headings:
+            lines.append(str(heading))
+            above = heading
+        lines.append(row)
+    return lines
 
 
 def printed(layout: Layout) -> list[float]:
@@ -105,7 +127,7 @@ def value_last(layout: Layout) -> int:
     paper = template_paper(layout)
     if paper.breaks:
         return paper.naming - 1
-    return min(len(layout.columns) - 1, 5, first_page(layout) - 1)
+    return min(len(layout.sheet_columns) - 1, 5, first_page(layout) - 1)
 
 
 def header_columns(layout: Layout) -> tuple[int, int]:
@@ -153,6 +175,19 @@ def header_rows(layout: Layout) -> int:
     """How many rows a template's header fields take."""
     boxes = sum(f.kind is Kind.LONG_TEXT for f in layout.header) if boxes_beside(layout) else 0
     return max(len(layout.header) - boxes, boxes * box_rows(layout))
+
+
+def box_place(layout: Layout) -> tuple[int, int, int, int]:
+    """Where a template's Ready to send box goes: its top row, left column, bottom row and
+    right column, zero-based. Over the first printed page's columns, on its own row between
+    the note and the header fields; on a plan printed across, beside the title, the note and
+    the header fields, in the first page's columns right of those every page repeats, so that
+    it prints whole on the first page and not at all on the others (a box over the repeated
+    columns would show its left end on each)."""
+    paper = template_paper(layout)
+    if paper.breaks and paper.breaks[0] > paper.naming:
+        return 0, paper.naming, HEADER_TOP + header_rows(layout) - 1, paper.breaks[0] - 1
+    return BOX_ROW, 0, BOX_ROW, first_page(layout) - 1
 
 
 def heading_row(layout: Layout) -> int:

@@ -17,34 +17,46 @@ from typing import Any
 
 from ..declare import Field, Kind, Layout
 from ..declare.severity import RAG_FILLS
-from ..guidance import GUIDANCE_COLUMNS, GUIDANCE_WIDTHS, guidance_rows
 from ..paper import DEFAULT_FONT, points, print_readably, workbook_options
 from ..returns import STAMP_SHEET, Stamp, stamp_rows
 from ..system.files import atomic_path
-from ..values import KINDS, LINE_HEIGHT, wrapped_lines
+from ..values import KINDS, wrapped_lines
 from .checks import ChecksWriter, place_of
+from .guidance_sheet import across, write_guidance
+from .heights import (
+    MARGINS,
+    NOTE,
+    ROW_HEIGHT,
+    TITLE_HEIGHT,
+    TITLE_WIDER,
+    blank_rows_that_fit,
+    fitted,
+    page_height,
+    title_last,
+    title_of,
+    top_heights,
+)
 from .how_checked import validation, write_how_checked
 from .paper import (
+    BOX_ROW,
+    box_place,
     box_rows,
     boxes_beside,
     first_page,
     header_columns,
     header_places,
     heading_row,
+    table_lines,
     template_paper,
     value_last,
 )
+from .rows import grow_as_typed
 from .starting import starting_rows
 
 # Empty rows offered below any carried-forward ones: a page's worth or so (a partner may
-# insert more); a few below a list the template starts with (the Hallmarks requirements)
-BLANK_ROWS, BLANK_ROWS_BELOW_A_LIST = 20, 5
-BOX_ROW = 2  # the Ready to send box's row: between the note and the header fields
-LONG_TEXT_HEIGHT = 90  # a long text box's height, where it has a row of its own
-ROW_HEIGHT = 12.75  # points: Arial 10's own row height
-TITLE_HEIGHT = 18  # the title's row (14 pt), a line of it
-TITLE_WIDER = 1.5  # the title's characters are this much wider than the text's
-BOLD = 1.1  # and a label's
+# insert more); a few below a list the template starts with (the Hallmarks requirements). Below
+# rows a template starts with, only those that fit on its last printed page (``_last_row``).
+BLANK_ROWS, A_FEW_BLANK_ROWS = 20, 5
 REPRODUCIBLE = datetime(2000, 1, 1)  # fixed document dates, so regenerating gives equal bytes
 
 
@@ -78,11 +90,14 @@ def write_template(
         writer.link = link
         writer.write()
         book.close()
+        grow_as_typed(tmp, writer.plan_sheet, writer.typed_rows, REPRODUCIBLE)
     return Path(path)
 
 
 class _TemplateWriter:
     link: str | None = None  # the organisation's upload link, named on its Guidance
+    plan_sheet = 1  # the plan sheet's place among the worksheets (after the Guidance)
+    typed_rows: range = range(0)  # the table's rows, that grow as a partner types
 
     def __init__(
         self,
@@ -96,7 +111,10 @@ class _TemplateWriter:
         self.book, self.layout, self.header = book, layout, header
         self.rows, self.organisation, self.as_of = rows, organisation, as_of
         self.rag: dict[str, Any] = {}  # a RAG word's conditional format
-        self.ncols = len(layout.columns)
+        self.columns = layout.sheet_columns
+        self.ncols = len(self.columns)
+        self.lines = table_lines(layout, rows)  # the table's rows, and headings over them
+        self.heights = top_heights(layout, header, organisation)  # (where not the default)
         self.paper = template_paper(layout)
         self.widths = self.paper.widths
         self.printed = [points(w) for w in self.widths]
@@ -125,6 +143,10 @@ class _TemplateWriter:
                 {**base, "bold": True, "bg_color": "#FFE699", "border": 2, "text_wrap": True}
             ),
             "wrap": book.add_format({**base, "text_wrap": True}),
+            # a heading row over its rows: its text runs on across the row (not wrapped)
+            "section": book.add_format(
+                {**base, "bold": True, "bg_color": "#DDEBF7", "top": 1, "bottom": 1}
+            ),
         }
         for locked in (True, False):
             fill = {"bg_color": "#EDEDED"} if locked else {}
@@ -136,29 +158,31 @@ class _TemplateWriter:
             self.fmt[("decimal", locked)] = book.add_format({**common, "num_format": "General"})
 
     def write(self) -> None:
-        self._guidance()
+        write_guidance(self.book, self.layout, self.fmt, self._fit_height, self._print_setup,
+                       self.as_of, self.link)  # fmt: skip
         sheet = self.book.add_worksheet(self.layout.sheet)
         sheet.activate()
         heading = heading_row(self.layout)
+        self.plan_sheet = self.book.worksheets().index(sheet)
+        self.last = self._last_row(heading)
+        self.typed_rows = range(heading + 1, self.last + 1)
         # the template's own checks: their colours before any other's (see ``checks``)
-        checks = ChecksWriter(self.book, sheet, self.layout,
-                              place_of(self.layout, heading, self._last_row(heading)),
+        place = place_of(self.layout, heading, self.last, self._headings(heading))
+        checks = ChecksWriter(self.book, sheet, self.layout, place,
                               stamped=self.organisation is not None)  # fmt: skip
         checks.colour()
         # Rows as tall as Arial 10 needs (not Calibri 11's 15 pt): the top that stays frozen
         # over the table is a sixth shorter.
         sheet.set_default_row(ROW_HEIGHT)
-        title = self.layout.title + (f" — {self.organisation}" if self.organisation else "")
         for col, width in enumerate(self.widths):
             sheet.set_column(col, col, width)
         # the title and the note over the first printed page's columns (over those every page
         # repeats, on a plan printed across), wrapped: whole on every page
-        last = self.naming - 1 if self.paper.breaks else first_page(self.layout) - 1
+        last = title_last(self.layout)
         wide = sum(self.widths[: last + 1])
-        self._across(sheet, 0, last, title, self.fmt["title"], wide / TITLE_WIDER, TITLE_HEIGHT)
-        note = ("Fill in the white cells; grey cells are pre-filled. The Guidance sheet says "
-                "what to put in each field, and each cell shows a tip when selected.")  # fmt: skip
-        self._across(sheet, 1, last, note, self.fmt["note"], wide, ROW_HEIGHT)
+        title = title_of(self.layout, self.organisation)
+        across(sheet, 0, last, title, self.fmt["title"], wide / TITLE_WIDER, TITLE_HEIGHT)
+        across(sheet, 1, last, NOTE, self.fmt["note"], wide, ROW_HEIGHT)
         self._header(sheet)
         self._table(sheet, heading)
         sheet.protect(
@@ -171,19 +195,9 @@ class _TemplateWriter:
             sheet.set_v_pagebreaks(list(self.paper.breaks))
         write_how_checked(self.book, self.layout, self.fmt, self._fit_height, self._print_setup,
                           stamped=self.organisation is not None)  # fmt: skip
-        box = first_page(self.layout) - 1  # (the box over the first printed page's columns)
-        checks.write(BOX_ROW, box, sum(self.widths[: box + 1]), DEFAULT_FONT)  # (and _checks)
+        sheet.set_row(BOX_ROW, self.heights[BOX_ROW])  # (as tall as the box needs)
+        checks.write(box_place(self.layout), DEFAULT_FONT)  # (and the _checks sheet)
         self._stamp()
-
-    @staticmethod
-    def _across(sheet: Any, row: int, last: int, text: str, fmt: Any, wide: float,
-                height: float) -> None:  # fmt: skip
-        """``text`` over columns 0 to ``last`` of ``row``, merged and wrapped (``wide``
-        characters across), as tall as it needs."""
-        if last > 0:
-            sheet.merge_range(row, 0, row, last, "", fmt)
-        sheet.write_string(row, 0, text, fmt)
-        sheet.set_row(row, height * wrapped_lines(text, wide))
 
     def _print_setup(self, sheet: Any, heading_row: int, columns: list[float],
                      naming: int | None = None) -> None:  # fmt: skip
@@ -192,35 +206,10 @@ class _TemplateWriter:
         footer naming the plan and the page."""
         sheet.set_paper(9)
         print_readably(sheet, columns, repeat=naming)
-        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        sheet.set_margins(**MARGINS)
         sheet.repeat_rows(heading_row)
         named = (self.organisation or self.layout.title)[:100].replace("&", "&&")  # (255 at most)
         sheet.set_footer(f"&L&10{named}&C&10Page &P of &N")
-
-    def _guidance(self) -> None:
-        sheet = self.book.add_worksheet("Guidance")
-        title, wide = f"{self.layout.title}: guidance", sum(GUIDANCE_WIDTHS) / TITLE_WIDER
-        self._across(sheet, 0, len(GUIDANCE_COLUMNS) - 1, title, self.fmt["title"], wide,
-                     TITLE_HEIGHT)  # fmt: skip
-        sheet.merge_range(1, 0, 1, len(GUIDANCE_COLUMNS) - 1, "", self.fmt["wrap"])
-        sheet.write_string(1, 0, self.layout.guidance, self.fmt["wrap"])
-        said = wrapped_lines(self.layout.guidance, sum(GUIDANCE_WIDTHS))
-        sheet.set_row(1, max(60, LINE_HEIGHT * said + 4))
-        if self.link:  # where to send it: the organisation's own upload page
-            sheet.merge_range(2, 0, 2, len(GUIDANCE_COLUMNS) - 1, "", self.fmt["wrap"])
-            sheet.set_row(2, LINE_HEIGHT * 2 + 4)
-            sheet.write_url(2, 0, self.link, self.fmt["wrap"],
-                            f"Send your return by uploading it at {self.link}: you will see at "
-                            f"once whether it is accepted and what to fix.")  # fmt: skip
-        for col, (title, width) in enumerate(zip(GUIDANCE_COLUMNS, GUIDANCE_WIDTHS)):
-            sheet.set_column(col, col, width)
-            sheet.write_string(3, col, title, self.fmt["heading"])
-        for r, values in enumerate(guidance_rows(self.layout, self.as_of), start=4):
-            for col, value in enumerate(values):
-                sheet.write_string(r, col, str(value), self.fmt["wrap"])
-            self._fit_height(sheet, r, zip(values, GUIDANCE_WIDTHS))
-        sheet.freeze_panes(4, 0)
-        self._print_setup(sheet, 3, [points(width) for width in GUIDANCE_WIDTHS])
 
     def _header(self, sheet: Any) -> None:
         """Write the header fields, each label beside its value (see ``header_places``)."""
@@ -244,11 +233,8 @@ class _TemplateWriter:
         if last > first:  # (a narrow table leaves the value one cell)
             sheet.merge_range(row, first, row, last, "", cell_format)
         self._write(sheet, row, first, value, f, cell_format)
-        label_lines = wrapped_lines(f.title, sum(self.widths[: label_last + 1]) / BOLD)
-        if f.kind is Kind.LONG_TEXT:
-            sheet.set_row(row, LONG_TEXT_HEIGHT)
-        elif label_lines > 1:  # (a label in one narrow column wraps)
-            sheet.set_row(row, ROW_HEIGHT * label_lines)
+        if row in self.heights:  # (a label that wraps, a long text: ``top_heights``)
+            sheet.set_row(row, self.heights[row])
         if not locked:
             self._validate(sheet, row, first, row, f)
         self._coloured(sheet, row, first, row, f)
@@ -266,16 +252,14 @@ class _TemplateWriter:
         cell_format = self._format(f, locked)
         sheet.merge_range(top, label_col + 1, bottom, last, "", cell_format)
         self._write(sheet, top, label_col + 1, value, f, cell_format)
-        width = sum(self.widths[label_col + 1 : last + 1])
-        lines = wrapped_lines(value, width) if isinstance(value, str) else 1
-        if lines > tall:
-            for row in range(top, bottom + 1):
-                sheet.set_row(row, LINE_HEIGHT * lines / tall + 1)
+        for row in range(top, bottom + 1):  # (taller where its text needs: ``top_heights``)
+            if row in self.heights:
+                sheet.set_row(row, self.heights[row])
         if not locked:
             self._validate(sheet, top, label_col + 1, top, f)
 
     def _table(self, sheet: Any, table_row: int) -> None:
-        names = [f.name for f in self.layout.columns]
+        names = [f.name for f in self.columns]
         for band in self.layout.bands:
             first, last = names.index(band.first), names.index(band.last)
             if self.paper.breaks:  # (printed across: not over the columns each page repeats)
@@ -283,39 +267,69 @@ class _TemplateWriter:
             if last > first:
                 sheet.merge_range(table_row - 1, first, table_row - 1, last, "", self.fmt["band"])
             sheet.write_string(table_row - 1, first, band.title, self.fmt["band"])
-        for col, f in enumerate(self.layout.columns):
+        for col, f in enumerate(self.columns):
             heading = self.fmt["heading now" if self._is_this_quarter(f) else "heading"]
             sheet.write_string(table_row, col, self._column_title(f), heading)
-        lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
-                    for f, width in zip(self.layout.columns, self.widths))  # fmt: skip
-        sheet.set_row(table_row, max(42, ROW_HEIGHT * lines + 4))
-        last_row = self._last_row(table_row)
-        for col, f in enumerate(self.layout.columns):
+        sheet.set_row(table_row, self._titles_height())
+        last_row = self.last
+        rows = {r: line for r, line in enumerate(self.lines, start=table_row + 1)}
+        for col, f in enumerate(self.columns):
             formats = {locked: self._format(f, locked) for locked in (False, True)}
             lock = f.locked or self._reported(f)  # (a cell is locked only with a value in it)
             for r in range(table_row + 1, last_row + 1):
-                values = self.rows[r - table_row - 1] if r - table_row - 1 < len(self.rows) else {}
+                values = rows.get(r, {})
+                if isinstance(values, str):
+                    continue  # (a heading row: below)
                 value = values.get(f.name)
                 self._write(sheet, r, col, value, f, formats[lock and value is not None])
             self._validate(sheet, table_row + 1, col, last_row, f)
             self._coloured(sheet, table_row + 1, col, last_row, f)
-        for r, values in enumerate(self.rows, start=table_row + 1):
-            cells = zip((values.get(f.name) for f in self.layout.columns), self.widths)
-            self._fit_height(sheet, r, cells)
+        for r, values in rows.items():
+            if isinstance(values, str):  # a heading, across the row, locked
+                sheet.write_string(r, 0, values, self.fmt["section"])
+                for col in range(1, self.ncols):
+                    sheet.write_blank(r, col, None, self.fmt["section"])
+                continue
+            self._fit_height(sheet, r, self._cells(values))
         sheet.autofilter(table_row, 0, last_row, self.ncols - 1)
 
+    def _titles_height(self) -> float:
+        """How tall the row of column titles is: as its titles need (it is repeated on every
+        printed page: no taller)."""
+        lines = max(wrapped_lines(self._column_title(f), (width - 2) / TITLE_WIDER * 1.3)
+                    for f, width in zip(self.columns, self.widths))  # fmt: skip
+        return ROW_HEIGHT * lines + 4
+
     def _last_row(self, table_row: int) -> int:
-        """The table's last row: the rows it starts with, and blank ones below them."""
-        blank = BLANK_ROWS_BELOW_A_LIST if self.layout.hooks.starting_rows() else BLANK_ROWS
-        return table_row + len(self.rows) + blank
+        """The table's last row: the rows it starts with (and headings over them), and blank
+        ones below them: a page's worth, or a few below a list; below rows it starts with,
+        only those that fit on its last printed page (``heights.blank_rows_that_fit``)."""
+        blank = A_FEW_BLANK_ROWS if self.layout.hooks.starting_rows() else BLANK_ROWS
+        if self.rows:
+            tall = [self.heights.get(r, ROW_HEIGHT) for r in range(table_row)]
+            tall.append(self._titles_height())
+            for line in self.lines:
+                cells = () if isinstance(line, str) else self._cells(line)
+                tall.append(fitted(cells) or ROW_HEIGHT)
+            page = page_height(self.layout)
+            blank = blank_rows_that_fit(tall, self._titles_height(), page, blank)
+        return table_row + len(self.lines) + blank
+
+    def _cells(self, values: Mapping[str, Any]) -> Iterable[tuple[Any, float]]:
+        """A row's values, each with its column's width."""
+        return zip((values.get(f.name) for f in self.columns), self.widths)
+
+    def _headings(self, table_row: int) -> frozenset[int]:
+        """The table's heading rows (``paper.table_lines``)."""
+        return frozenset(r for r, line in enumerate(self.lines, start=table_row + 1)
+                         if isinstance(line, str))  # fmt: skip
 
     @staticmethod
     def _fit_height(sheet: Any, row: int, cells: Iterable[tuple[Any, float]]) -> None:
         """Make ``row`` tall enough for its texts, each wrapped in its column's width."""
-        lines = max((wrapped_lines(value, width) for value, width in cells
-                     if isinstance(value, str)), default=1)  # fmt: skip
-        if lines > 1:
-            sheet.set_row(row, LINE_HEIGHT * lines + 2)
+        height = fitted(cells)
+        if height is not None:
+            sheet.set_row(row, height)
 
     def _quarter(self, f: Field) -> int | None:
         """Which of the plan's quarters ``f`` is the status of (None: no quarter's)."""

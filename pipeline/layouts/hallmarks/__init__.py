@@ -122,7 +122,8 @@ COLUMNS = (
         "Section",
         locked=True,
         aliases=("Heading",),
-        width=18,
+        width=18,  # (in the managers' workbook, where it is a column)
+        heading=True,  # a heading row over its requirements: the plan prints in fewer pages
         help="The guidance heading the requirement sits under. Pre-filled.",
     ),
     Field(
@@ -133,7 +134,7 @@ COLUMNS = (
         choices=TYPE,
         locked=True,
         aliases=("Statutory or advice",),
-        width=10,
+        width=9,
         help="Statutory (the partnership must have it in place) or Advice. Pre-filled.",
     ),
     Field(
@@ -143,7 +144,7 @@ COLUMNS = (
         required=True,
         choices=HALLMARK,
         locked=True,
-        width=16,
+        width=21,
         help="Which of the six Hallmarks of Effective Partnerships the requirement belongs "
         "to. Pre-filled.",
     ),
@@ -154,7 +155,7 @@ COLUMNS = (
         required=True,
         locked=True,
         aliases=("Detail", "Question"),
-        width=44,
+        width=50,
         help="What the guidance asks of the partnership. Pre-filled.",
     ),
     Field(
@@ -162,7 +163,7 @@ COLUMNS = (
         "Partnership position (and date)",
         Kind.LONG_TEXT,
         aliases=("Partnership position", "Position", "Current position"),
-        width=30,
+        width=26,
         help="What the partnership does now, and since when. Needed for every Statutory "
         "requirement.",
     ),
@@ -173,7 +174,7 @@ COLUMNS = (
         required=True,
         choices=ASSESSMENT,
         aliases=("Self-assessment", "Rating", "Status"),
-        width=14,
+        width=13,
         help="In place, Working towards, or Gap.",
     ),
     Field(
@@ -181,7 +182,7 @@ COLUMNS = (
         "Further action",
         Kind.LONG_TEXT,
         aliases=("Further actions", "Action point", "Action"),
-        width=28,
+        width=16,
         help="What will be done about the requirement. Needed for every Gap, and for every "
         "Statutory requirement not yet in place.",
     ),
@@ -189,7 +190,7 @@ COLUMNS = (
         "owner",
         "Owner",
         aliases=("Action owner", "Lead", "Responsible"),
-        width=16,
+        width=10,
         help="Who owns the further action. Needed with every further action.",
     ),
     Field(
@@ -197,7 +198,7 @@ COLUMNS = (
         "Target date",
         Kind.DATE,
         aliases=("Target", "By when", "Deadline", "Due date"),
-        width=12,
+        width=11,
         help="When the further action will be done. Needed with every further action.",
     ),
 )
@@ -210,6 +211,7 @@ LAYOUT = Layout(
     header=HEADER,
     columns=COLUMNS,
     key="partnership",
+    template_version=2,  # 2: each section a heading row over its requirements (1: a column)
     cadence=Cadence.YEAR,
     reference="ref",
     named_by="requirement",
