@@ -332,3 +332,38 @@ def test_a_rows_height_fits_its_text_and_grows_with_what_the_partner_types(tmp_p
     assert rows[at[short["ref"]]] == (LINE_HEIGHT * 2 + 2, False)
     assert not any(rows[r][1] for r in range(first, last + 1) if r in rows)
     assert rows[1][1] and rows[3][1]  # the title, the box
+
+
+def _table_rows(path: Path) -> int:
+    """How many rows a template's plan table has below its column titles (its filter's range,
+    as the workbook defines it)."""
+    import re
+
+    book = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    first, last = re.search(r"_FilterDatabase[^>]*>[^<]*?\$(\d+):\$[A-Z]+\$(\d+)<", book).groups()
+    return int(last) - int(first)
+
+
+# Counts of carried rows that end at or near the foot of the plan's first printed page, where
+# the blank rows that fit that page are fewer than a few (p44: 7 to 9, three-year: 11 to 13)
+AROUND_THE_FIRST_PAGES_FOOT = {"p44": range(5, 11), "three_year": range(9, 15)}
+
+
+@pytest.mark.parametrize("layout", ["p44", "three_year"])
+def test_a_carried_plan_always_leaves_a_few_blank_rows_for_new_actions(tmp_path, layout):
+    """Partners update a plan by "adding any new actions" (or "new tasks each quarter"): below
+    the rows carried forward there are always a few blank rows to add them in, however many
+    rows there are, even where the carried rows end at the foot of a printed page (the blank
+    rows below them otherwise fill that page only)."""
+    from builders import AS_OF, action, task
+
+    make = {"p44": lambda n: action(f"A{n:02}"), "three_year": lambda n: task(f"T{n:02}")}[layout]
+    header = {
+        "p44": {"partnership": "Leeds"},
+        "three_year": {"business_unit": "Housing", "code": "HOU", "plan_start": 2025},
+    }
+    for carried in AROUND_THE_FIRST_PAGES_FOOT[layout]:
+        rows = [make(n) for n in range(1, carried + 1)]
+        path = write_template(tmp_path / f"{carried}.xlsx", LAYOUTS[layout], header[layout], rows,
+                              "Leeds", AS_OF)  # fmt: skip
+        assert _table_rows(path) - carried >= 5, (layout, carried)

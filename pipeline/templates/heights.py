@@ -124,3 +124,16 @@ def blank_rows_that_fit(heights: Sequence[float], repeated: float, page: float,
             used = repeated
         used += height
     return max(0, min(most, int((page - used) / ROW_HEIGHT) - 1))
+
+
+def room_below(heights: Sequence[float], repeated: float, page: float, most: int,
+               few: int) -> tuple[int, list[int]]:  # fmt: skip
+    """How many blank rows go below the rows a template starts with (``heights``, the sheet's
+    from its first; see ``blank_rows_that_fit``), and the rows that begin a printed page: those
+    that fit its last page, but never fewer than ``few``, for a partner adds actions in blank
+    rows (rows they insert are not counted by the Ready to send box); where fewer fit, the last
+    row goes over with them to a page of its own, so no page is empty grid."""
+    fit = blank_rows_that_fit(heights, repeated, page, most)
+    if fit >= few:
+        return fit, []
+    return min(most, few), [len(heights) - 1]

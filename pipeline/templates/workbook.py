@@ -29,9 +29,9 @@ from .heights import (
     ROW_HEIGHT,
     TITLE_HEIGHT,
     TITLE_WIDER,
-    blank_rows_that_fit,
     fitted,
     page_height,
+    room_below,
     title_last,
     title_of,
     top_heights,
@@ -164,6 +164,7 @@ class _TemplateWriter:
         sheet.activate()
         heading = heading_row(self.layout)
         self.plan_sheet = self.book.worksheets().index(sheet)
+        self.breaks: list[int] = []  # rows that begin a printed page (``_last_row``)
         self.last = self._last_row(heading)
         self.typed_rows = range(heading + 1, self.last + 1)
         # the template's own checks: their colours before any other's (see ``checks``)
@@ -193,6 +194,8 @@ class _TemplateWriter:
         self._print_setup(sheet, heading, self.printed, self.naming)
         if self.paper.breaks:  # a band a page across (see ``template_paper``)
             sheet.set_v_pagebreaks(list(self.paper.breaks))
+        if self.breaks:  # (see ``_last_row``)
+            sheet.set_h_pagebreaks(self.breaks)
         write_how_checked(self.book, self.layout, self.fmt, self._fit_height, self._print_setup,
                           stamped=self.organisation is not None)  # fmt: skip
         sheet.set_row(BOX_ROW, self.heights[BOX_ROW])  # (as tall as the box needs)
@@ -302,8 +305,7 @@ class _TemplateWriter:
 
     def _last_row(self, table_row: int) -> int:
         """The table's last row: the rows it starts with (and headings over them), and blank
-        ones below them: a page's worth, or a few below a list; below rows it starts with,
-        only those that fit on its last printed page (``heights.blank_rows_that_fit``)."""
+        ones below them: a page's worth, or a few below a list (``heights.room_below``)."""
         blank = A_FEW_BLANK_ROWS if self.layout.hooks.starting_rows() else BLANK_ROWS
         if self.rows:
             tall = [self.heights.get(r, ROW_HEIGHT) for r in range(table_row)]
@@ -311,8 +313,8 @@ class _TemplateWriter:
             for line in self.lines:
                 cells = () if isinstance(line, str) else self._cells(line)
                 tall.append(fitted(cells) or ROW_HEIGHT)
-            page = page_height(self.layout)
-            blank = blank_rows_that_fit(tall, self._titles_height(), page, blank)
+            blank, self.breaks = room_below(tall, self._titles_height(), page_height(self.layout),
+                                            blank, A_FEW_BLANK_ROWS)  # fmt: skip
         return table_row + len(self.lines) + blank
 
     def _cells(self, values: Mapping[str, Any]) -> Iterable[tuple[Any, float]]:
