@@ -21,7 +21,7 @@ import duckdb
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from workbook_reading import main_table
+from workbook_reading import main_table, shown
 
 from pipeline.cli.commands import cli
 from pipeline.declare import LAYOUTS, Field
@@ -56,15 +56,16 @@ def read(out: Path, table: str) -> list[dict[str, Any]]:
 
 
 def workbook_tables(path: Path, sheets: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Each sheet's main table of a consolidated workbook, as dicts (the workbook opened
-    once)."""
+    """Each sheet's main table of a consolidated workbook, as dicts of the values shown (the
+    workbook opened once)."""
     book = openpyxl.load_workbook(path)
     found = {}
     for sheet in sheets:
         left, top, right, bottom = main_table(book[sheet])
         rows = list(book[sheet].iter_rows(min_row=top, max_row=bottom, min_col=left,
                                           max_col=right, values_only=True))  # fmt: skip
-        found[sheet] = [dict(zip(rows[0], r)) for r in rows[1:] if any(v is not None for v in r)]
+        found[sheet] = [dict(zip(rows[0], map(shown, r))) for r in rows[1:]
+                        if any(v is not None for v in r)]  # fmt: skip
     return found
 
 

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from xlsxwriter.utility import xl_pixel_width
-
 from ..declare.findings import shown
 from ..declare.model import ClosedList, Field, Kind, normalise_title
 from .reading import Reading
@@ -69,6 +67,8 @@ def wrapped_lines(text: str, width: float) -> int:
     LibreOffice do not set a row's height from wrapped text written by a program)."""
     per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
     if len(text) <= per_line and "\n" not in text:  # (the usual case, and quick)
+        from xlsxwriter.utility import xl_pixel_width  # (here: a reader never needs it)
+
         return 1 if xl_pixel_width(text) <= width * PIXELS_PER_WIDTH else 2
     return sum(len(textwrap.wrap(line, per_line)) or 1 for line in text.split("\n"))
 
