@@ -215,13 +215,16 @@ def test_no_printed_page_of_a_table_shows_fewer_than_three_of_its_columns(workbo
 @pytest.mark.slow
 def test_the_demo_workbook_prints_in_at_most_300_readable_pages(demo_round, libreoffice, tmp_path):
     """The demo's whole workbook, printed: at most 300 pages (it was 990), nothing under 8 pt,
-    no page of a table with fewer than three of its columns, and no text cut at its cell's
-    edge (the Police and Crime Commissioner's office, the longest name, was)."""
+    no page of a table with fewer than three of its columns, no text cut at its cell's edge
+    (the Police and Crime Commissioner's office, the longest name, was), and no wrapped text
+    drawn over the row below (a file's name broken at its slash and hyphens, an action with
+    "offender management" in a narrow column, were)."""
     _, _, workbook = demo_round
     pdf = print_to_pdf(libreoffice, workbook, tmp_path)
     measured = printed_pages(pdf)
     assert len(measured) <= 300
     assert cut_texts(pdf) == []
+    assert overrun_texts(pdf) == []
     assert [p for p in measured if p["smallest"] < SMALLEST_PT - 0.05] == []
     assert strips(measured, tabled_sheets(workbook)) == []
     # a partnership's sheet of a few actions prints on one page (its header two to a line)

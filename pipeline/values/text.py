@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import textwrap
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -46,31 +45,57 @@ def fit_cell(text: str) -> str:
     return text  # (not reached: the text does not fit)
 
 
-# Arial 10 characters in a column width unit, words wrapped (about: LibreOffice fits from 1.2
-# on prose to 1.35 on plain words), and points per wrapped line (LibreOffice's 11.2, Excel's
-# up to 12.75): a little less and a little more than either needs, so that no wrapped text
-# is cut off at the foot of its row
-CHARACTERS_PER_WIDTH = 1.15
+# Points per wrapped line (LibreOffice's 11.2, Excel's up to 12.75): a little more than either
+# needs, so that no wrapped text is cut off at the foot of its row
 LINE_HEIGHT = 12.5
-# A short text is measured by its characters' own widths (``xl_pixel_width``: Excel's, about
-# Arial 10's), where counting characters would have "Mohammed Begum" (capitals and m's) on one
-# line that LibreOffice wraps: pixels of them a column width unit holds, at the least...
+# A text is measured by its characters' own widths (``xl_pixel_width``: Excel's, about Arial
+# 10's) and wrapped at its spaces as LibreOffice and Excel wrap it: counting characters had
+# "offender management" (m's) on one line of a column that holds 20 characters of prose, and
+# the row cut off its last line. Pixels of them a column width unit holds, at the least:
 PIXELS_PER_WIDTH = 7.25
+# Arial 10 characters in a width unit (about: LibreOffice fits 1.2 of prose, 1.35 of plain
+# words), for what is told in characters (a column's width for its longest word)
+CHARACTERS_PER_WIDTH = 1.15
 # ... and a text no longer than this many characters a width unit surely fits on one line
 # (its characters as wide as the widest, W and @, 13 pixels)
 SURELY_ONE_LINE = PIXELS_PER_WIDTH / 13
+
+
+@functools.lru_cache(maxsize=2**16)  # (words come again and again, in every round)
+def _pixels(word: str) -> int:
+    from xlsxwriter.utility import xl_pixel_width  # (here: a reader never needs it)
+
+    return xl_pixel_width(word)
+
+
+_PIECES = re.compile(r"[^/-]*[/-]|[^/-]+")  # a line may also break after a slash or a hyphen
+
+
+def _lines_of(line: str, room: float) -> int:
+    """How many lines one line of text takes wrapped in ``room`` pixels: at its spaces, and
+    after a slash or a hyphen (``2026-11-14/Leeds action plan 20-11-26.xlsx``), as LibreOffice
+    and Excel wrap it; a piece wider than a line broken where it reaches the edge."""
+    lines, used, space = 1, 0.0, _pixels(" ")
+    for word in line.split(" "):
+        gap = space if used else 0.0  # (a word's first piece is after a space)
+        for piece in _PIECES.findall(word) or [""]:
+            wide = _pixels(piece)
+            if used + gap + wide <= room or not used:
+                used += gap + wide
+            else:
+                lines, used = lines + 1, wide
+            while used > room:  # (a piece longer than a line goes on over the next)
+                lines, used = lines + 1, used - room
+            gap = 0.0
+    return lines
 
 
 @functools.lru_cache(maxsize=2**14)  # (a round's messages say the same things many times)
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
     LibreOffice do not set a row's height from wrapped text written by a program)."""
-    per_line = max(int(width * CHARACTERS_PER_WIDTH), 1)
-    if len(text) <= per_line and "\n" not in text:  # (the usual case, and quick)
-        from xlsxwriter.utility import xl_pixel_width  # (here: a reader never needs it)
-
-        return 1 if xl_pixel_width(text) <= width * PIXELS_PER_WIDTH else 2
-    return sum(len(textwrap.wrap(line, per_line)) or 1 for line in text.split("\n"))
+    room = width * PIXELS_PER_WIDTH
+    return sum(_lines_of(line, room) for line in text.split("\n"))
 
 
 _UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...
