@@ -21,26 +21,11 @@ from lxml import etree
 
 from ..naming import sheet_ref
 from . import archive
-from .names import (
-    BLANK_CORE,
-    CONTENT,
-    CORE_REL,
-    CUSTOM,
-    DCTERMS,
-    DOC_REL,
-    MAIN,
-    PKG_REL,
-    TYPES,
-    USER_DEFINED,
-    VTYPES,
-    XSI,
-    SheetPart,
-    Unmarkable,
-    new_defined_names,
-    q,
-    rels_of,
-    resolve,
-)
+
+from .names import (  # isort: skip
+    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DCTERMS, DOC_REL, MAIN, PKG_REL, TYPES, USER_DEFINED,
+    VTYPES, XSI, SheetPart, Unmarkable, new_defined_names, q, rels_of, resolve,
+)  # fmt: skip
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
@@ -336,21 +321,16 @@ class Package:
 
     def _unselect(self, part: str) -> None:
         """The sheet ``part``, not selected, edited in its bytes: its views come before its
-        cells, so only what comes before them is looked at (and inflated, where the sheet is
-        as it was read: a template's hidden checks sheet is megabytes of cells)."""
+        cells, so only they are looked at (and inflated, where it is as it was read)."""
+        member = self._members[part] if self._untouched(part) else None
         try:
-            head = self._members[part].head(b"<sheetData") if self._untouched(part) else None
+            head = member.head(b"<sheetData") if member else self.raw(part)
         except archive.ArchiveError as err:
             raise Unmarkable(str(err)) from None
-        if head is not None:
-            cells = head.find(b"<sheetData")
-            if not _SELECTED.search(head[: cells if cells >= 0 else len(head)]):
-                return
-        data = self.raw(part)
-        cells = data.find(b"<sheetData")
-        views = data[: cells if cells >= 0 else len(data)]
+        cells = head.find(b"<sheetData")
+        views = head if cells < 0 else head[:cells]
         if _SELECTED.search(views):
-            self.put(part, _SELECTED.sub(b"", views) + data[len(views) :])
+            self.put(part, _SELECTED.sub(b"", views) + self.raw(part)[len(views) :])
 
     def save(self, path: Path, modified: datetime) -> None:
         """Write the package to ``path``, its document properties saying ``modified``."""
