@@ -7,6 +7,7 @@ The terminal report, ``--json`` and the consolidated workbook all render these s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -108,6 +109,7 @@ def column_number(letters: str) -> int:
     return number
 
 
+@functools.cache  # (a few dozen columns, asked for on every row of a round)
 def column_letter(col: int) -> str:
     """Spreadsheet column letters of a zero-based column index: 0 -> ``A``, 27 -> ``AB``."""
     letters = ""

@@ -91,6 +91,16 @@ class Row(Mapping[str, Any]):
     def __reduce__(self) -> tuple[Any, ...]:
         return Row, (self._names, self._values)
 
+    @property
+    def names(self) -> Names:
+        """Its names and their places (shared by every row of its shape)."""
+        return self._names
+
+    @property
+    def held(self) -> tuple[Any, ...]:
+        """Its values, in its names' order (``names.places`` says where each is)."""
+        return self._values
+
     def plus(self, added: Mapping[str, Any]) -> Row:
         """A new row: this one with the values ``added`` (``{**row, **added}``, as a row)."""
         names, places = self._names.plus(tuple(added))

@@ -4,10 +4,12 @@ meaning trouble, and a table of such columns and its rows."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..declare.rows import Names, Row
 from ..round import travel
 
 TEXT, LONG, DATE, INT, NUMBER, RAG = "text", "long", "date", "int", "number", "rag"
@@ -33,6 +35,24 @@ class Col:
     # False: kept on screen but not printed (where a row came from, how it changed): such
     # columns go last in their table, and the print area stops before them
     on_paper: bool = True
+    # the field of a row it shows, of an item (plan, row): its ``get`` is then, unless given,
+    # ``item[1].get(field)``, and a table of rows reads it by its place in the row
+    field: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.get is None and self.field is not None:
+            object.__setattr__(self, "get", _field_getter(self.field))
+
+    @property
+    def by_place(self) -> str | None:
+        """The field whose place in a row gives its value (None: got by its ``get``)."""
+        field = self.field
+        return field if field is not None and self.get is _field_getter(field) else None
+
+
+@functools.cache
+def _field_getter(name: str) -> Callable[[Any], Any]:
+    return lambda item: item[1].get(name)
 
 
 ABOVE_ZERO = {"type": "cell", "criteria": ">", "value": 0}
@@ -83,7 +103,9 @@ class Table:
         if self._items is None:
             return iter(self._rows)
         getters = [c.get for c in self.columns]
-        return (tuple([get(item) for get in getters]) for item in self._items)
+        if not any(c.by_place for c in self.columns):
+            return (tuple([get(item) for get in getters]) for item in self._items)
+        return _rows_by_shape(self.columns, self._items)
 
     @property
     def rows(self) -> list[tuple[Any, ...]]:
@@ -94,3 +116,40 @@ class Table:
         """Rows as dicts keyed by column title."""
         titles = [c.title for c in self.columns]
         return [dict(zip(titles, row)) for row in self.iter_rows()]
+
+
+def _rows_by_shape(columns: Sequence[Col], items: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of items (plan, row), made by one function for each shape of row met
+    (``_row_maker``); an item whose row is not a ``Row`` has each value got by its column."""
+    makers: dict[Names, Callable[[Any, tuple[Any, ...]], tuple[Any, ...]]] = {}
+    getters = [c.get for c in columns]
+    for item in items:
+        row = item[1]
+        if type(row) is not Row:
+            yield tuple([get(item) for get in getters])
+            continue
+        make = makers.get(row.names)
+        if make is None:
+            make = makers[row.names] = _row_maker(columns, row.names)
+        yield make(item, row.held)
+
+
+def _row_maker(
+    columns: Sequence[Col], names: Names
+) -> Callable[[Any, tuple[Any, ...]], tuple[Any, ...]]:
+    """A function making a table's row from an item (plan, row) whose row has ``names``, and
+    that row's values: a field's value taken by its place, any other got by its column.
+
+    (Hot: a national round's rows sheets are a few million cells. Written out as one
+    expression, as ``dataclasses`` writes its methods, a row is a single call; got column by
+    column, it was a call and a lookup by name for every cell.)"""
+    parts, getters = [], {}
+    for j, column in enumerate(columns):
+        field = column.by_place
+        if field is None:
+            getters[f"get{j}"] = column.get
+            parts.append(f"get{j}(item)")
+        else:
+            place = names.places.get(field)
+            parts.append("None" if place is None else f"held[{place}]")
+    return eval(f"lambda item, held: ({', '.join(parts)},)", getters)

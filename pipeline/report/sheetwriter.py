@@ -34,7 +34,7 @@ from .tables import (
     Col,
     Table,
 )  # fmt: skip
-from .widths import FILTER_BUTTON, fit_columns, heading_lines, row_height
+from .widths import FILTER_BUTTON, fit_columns, heading_lines, row_heights
 from .writer import EXCEL_DAY_ZERO, Writer
 
 HEADING = {"bold": True, "text_wrap": True, "font_color": "#FFFFFF", "bg_color": "#4472C4"}
@@ -282,10 +282,11 @@ class SheetWriter:
         # long texts wrap: each row is as tall as its longest, in its column's width
         wrap = [(j, shown[j]) for j, column in enumerate(columns) if column.kind == LONG]
         name_in = shown[0] if columns[0].kind == LONG else None  # (a linked name wraps)
+        height_of = row_heights(wrap) if wrap else None
         for i, row in enumerate(itertools.chain(sample, rows)):
             r = top + 1 + i
             target = link(i) if link else None
-            height = row_height(row, wrap) if wrap else None
+            height = height_of(row) if height_of else None
             if direct and not target and r not in beside and direct.write(r, row, height):
                 continue
             if r in beside:

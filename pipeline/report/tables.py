@@ -37,8 +37,9 @@ def source(plan: Plan, sheet_row: int | None = None, name: str | None = None) ->
         return ""
     if sheet_row is None:
         return loaded.source.name
-    first = min(loaded.columns.values(), default=0)
-    col = loaded.columns.get(name or plan.layout.reference or "", first)
+    col = loaded.columns.get(name or plan.layout.reference or "")
+    if col is None:  # (its first column)
+        col = min(loaded.columns.values(), default=0)
     return f"{loaded.source.name} · {loaded.sheet}!{cell_address(sheet_row, col)}"
 
 
@@ -48,8 +49,9 @@ def field_col(f: Field, get: Callable[[Any], Any] | None = None) -> Col:
         f.reported_as,
         max(f.width, len(f.reported_as) * 0.9 + 3),
         KINDS[f.kind].written_as,
-        get or (lambda item, name=f.name: item[1].get(name)),
+        get,
         colours=(f.choices.rag or None) if f.choices else None,
+        field=f.name,
     )
 
 
@@ -182,9 +184,8 @@ def rows_of(c: Consolidation, layout: Layout) -> list[tuple[Plan, dict[str, Any]
 
 ORGANISATION = Col("Organisation", 30, TEXT, lambda item: item[0].organisation)
 SOURCE = Col("Source", 40, TEXT, lambda item: source(item[0], item[1][ROW]), on_paper=False)
-STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, lambda i: i[1].get("status_last_round"),
-                        on_paper=False)  # fmt: skip
-CHANGED = Col("Changed", 22, TEXT, lambda item: item[1].get("changed"), on_paper=False)
+STATUS_LAST_ROUND = Col("Status last round", 14, TEXT, on_paper=False, field="status_last_round")
+CHANGED = Col("Changed", 22, TEXT, on_paper=False, field="changed")
 OVERDUE = Col("Overdue", 10, TEXT, lambda item: _yes(item[1]["overdue"]), SAYS_YES)
 
 
@@ -221,7 +222,7 @@ def plan_figures(plan: Plan) -> list[tuple[str, Any]]:
     return [(title, value) for title, value in figures if plan.has_return or value is not None]
 
 
-STATUS_NOW = Col("Status", 12, RAG, lambda item: item[1].get("status_now"))
+STATUS_NOW = Col("Status", 12, RAG, field="status_now")
 
 
 def paper_columns(layout: Layout) -> list[Col]:

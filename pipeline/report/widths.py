@@ -5,7 +5,7 @@ in narrower columns (``paper.narrowed``), so that it prints one page wide."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -123,13 +123,21 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def row_height(row: tuple[Any, ...], wrap: list[tuple[int, float]]) -> float | None:
+def row_heights(wrap: list[tuple[int, float]]) -> Callable[[tuple[Any, ...]], float | None]:
     """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
-    wide), or None when one line will do. (Hot: a text that surely fits one line, the usual
-    case, is not looked up.)"""
-    lines = 1
-    for j, width in wrap:
-        value = row[j]
-        if isinstance(value, str) and (len(value) > width * SURELY_ONE_LINE or "\n" in value):
-            lines = max(lines, wrapped_lines(value, width))
-    return LINE_HEIGHT * lines if lines > 1 else None
+    wide), or None when one line will do: a function of the row. (Hot: it is asked of every
+    row of a national round; a text that surely fits one line, the usual case, is not
+    measured.)"""
+    columns = [(j, width, width * SURELY_ONE_LINE) for j, width in wrap]
+
+    def height(row: tuple[Any, ...]) -> float | None:
+        lines = 1
+        for j, width, one_line in columns:
+            value = row[j]
+            if isinstance(value, str) and (len(value) > one_line or "\n" in value):
+                n = wrapped_lines(value, width)
+                if n > lines:
+                    lines = n
+        return LINE_HEIGHT * lines if lines > 1 else None
+
+    return height

@@ -38,7 +38,7 @@ BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation
 # coloured as the quarters' statuses are, by their closed list
 LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"],
              colours=TASK_STATUS.rag)  # fmt: skip
-THIS_QUARTER = Col("Status this quarter", 14, TEXT, lambda item: item[1].get("status_this_quarter"),
+THIS_QUARTER = Col("Status this quarter", 14, TEXT, field="status_this_quarter",
                    colours=TASK_STATUS.rag)  # fmt: skip
 
 
