@@ -375,13 +375,19 @@ class Store:
                     "sha256 = ? AND (arrived_how IS NULL OR arrived_how = ?)",
                     (*arrived, record.sha256, FIRST_SEEN),
                 )
-            checked = record.checked
-            layout = LAYOUTS.get(checked.layout or "")
-            updated = layout.date_of_update(checked) if layout else None
-            db.execute(
-                "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
-                (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
-                 updated.isoformat() if updated else None,
-                 codec.dumps(checked)),
-            )  # fmt: skip
+            self._save_return(db, record)
         db.execute("INSERT OR IGNORE INTO sightings VALUES (?, ?)", (record.sha256, record.name))
+
+    def _save_return(self, db: sqlite3.Connection, record: FileRecord) -> None:
+        """Keep the return read from the record's file, unless it is kept already (a run
+        reading a file an earlier run read: its JSON, most of a save's work, is not made)."""
+        if db.execute("SELECT 1 FROM returns WHERE sha256 = ?", (record.sha256,)).fetchone():
+            return
+        checked = record.checked
+        layout = LAYOUTS.get(checked.layout or "")
+        updated = layout.date_of_update(checked) if layout else None
+        db.execute(
+            "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
+            (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
+             updated.isoformat() if updated else None, codec.dumps(checked)),
+        )  # fmt: skip
