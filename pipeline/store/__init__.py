@@ -389,5 +389,5 @@ class Store:
         db.execute(
             "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
             (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
-             updated.isoformat() if updated else None, codec.dumps(checked)),
+             updated.isoformat() if updated else None, record.encoded or codec.dumps(checked)),
         )  # fmt: skip
