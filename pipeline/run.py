@@ -312,9 +312,11 @@ def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_ru
     seen = set(in_run)
     earlier: list[Receipt] = []
     files = [
-        stored for name, round_ in rounds.items() for stored in store.round_files(name, round_)
+        stored
+        for name, round_ in rounds.items()
+        for stored in store.round_files(name, round_, in_run)
     ]
-    files += store.unplaced_files(round_for_files({n: rounds[n] for n in playing})[1])
+    files += store.unplaced_files(round_for_files({n: rounds[n] for n in playing})[1], in_run)
     for stored in files:
         if stored.sha256 in seen:
             continue
