@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -28,6 +29,7 @@ from .values import (
     cell_length,
     fit_cell,
     fits_cell,
+    is_text,
     problem_sentence,
     valid_check,
 )
@@ -36,9 +38,21 @@ _RETURN = "_return"  # provenance column: which return (position in the batch) a
 
 
 def _checks(field: Field) -> list[pa.Check]:
-    return [
-        pa.Check(valid_check(field), element_wise=True, ignore_na=True, name=KINDS[field.kind].rule)
-    ]
+    valid, rule = valid_check(field), KINDS[field.kind].rule
+    if valid is is_text:  # (most of a large round's values: one look at their types will do)
+        return [pa.Check(_all_text, ignore_na=True, name=rule)]
+    return [pa.Check(valid, element_wise=True, ignore_na=True, name=rule)]
+
+
+def _all_text(values: pd.Series) -> bool | pd.Series:
+    """``is_text`` of each value, as pandera's element-wise check gives it; simply True where
+    every value is text or blank, as a text field's always are once read."""
+    if _TEXT_OR_BLANK.issuperset(map(type, values.tolist())):
+        return True
+    return values.map(is_text)
+
+
+_TEXT_OR_BLANK = frozenset((str, type(None)))
 
 
 _BUILT: dict[str, tuple[Layout, tuple[pa.DataFrameSchema, pa.DataFrameSchema]]] = {}
@@ -121,11 +135,11 @@ def _check_headers(layout: Layout, schema: pa.DataFrameSchema, batch: list[Loade
 
 
 def _check_rows(layout: Layout, schema: pa.DataFrameSchema, batch: list[LoadedReturn]) -> None:
-    frames = [r.rows.assign(**{_RETURN: i}) for i, r in enumerate(batch) if r.rows is not None]
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    tables = [(i, r.rows) for i, r in enumerate(batch) if r.rows is not None and len(r.rows)]
+    if not tables:
         return
-    frame = pd.concat(frames, ignore_index=True)
+    frame = pd.concat([rows for _, rows in tables], ignore_index=True)
+    frame[_RETURN] = np.repeat([i for i, _ in tables], [len(rows) for _, rows in tables])
     _cut_long_cells(layout, frame, batch)
     failures = _failures(schema, frame)
     for case in failures.itertuples(index=False):
@@ -167,7 +181,14 @@ def _cut_long_cells(layout: Layout, frame: pd.DataFrame, batch: list[LoadedRetur
         if f.name not in frame.columns:
             continue
         values = frame[f.name].tolist()
-        # only a text over half the limit can be over it (a quick test, as tables are long)
+        # only a text over half the limit can be over it (quick tests first, as tables are long:
+        # a column with no text, or only short text and blanks, has none)
+        kinds = set(map(type, values))
+        if str not in kinds or (
+            kinds <= _TEXT_OR_BLANK
+            and max(map(len, filter(None, values)), default=0) <= CELL_LIMIT // 2
+        ):
+            continue
         long = [i for i, v in enumerate(values) if type(v) is str and len(v) > CELL_LIMIT // 2]
         for position in long:
             value = values[position]

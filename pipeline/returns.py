@@ -59,9 +59,16 @@ def table_rows(rows: pd.DataFrame | PlainRows | None) -> list[Row]:
     if isinstance(rows, PlainRows):
         names = Names.of(tuple(rows.columns))
         return [Row(names, tuple(values)) for values in rows.values]
-    columns = list(rows.columns)
-    names = Names.of(tuple(columns))
-    return [Row(names, values) for values in zip(*(rows[c].tolist() for c in columns))]
+    names = Names.of(tuple(rows.columns))
+    return [Row(names, values) for values in zip(*_columns(rows))]
+
+
+def _columns(rows: pd.DataFrame) -> list[list[Any]]:
+    """Each column's values as stored. A frame of Python objects (``as_frame``'s) is read in
+    one piece: a column at a time costs a Series each, most of the time of a large round."""
+    if all(str(dtype) == "object" for dtype in rows.dtypes):
+        return rows.to_numpy(dtype=object).T.tolist() if len(rows.columns) else []
+    return [rows[c].tolist() for c in rows.columns]
 
 
 def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:
@@ -73,7 +80,7 @@ def records(rows: pd.DataFrame | PlainRows | None) -> list[dict[str, Any]]:
     if isinstance(rows, PlainRows):
         return [dict(zip(rows.columns, values)) for values in rows.values]
     columns = list(rows.columns)
-    return [dict(zip(columns, values)) for values in zip(*(rows[c].tolist() for c in columns))]
+    return [dict(zip(columns, values)) for values in zip(*_columns(rows))]
 
 
 @dataclass(frozen=True)

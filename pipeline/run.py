@@ -264,6 +264,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     reads) and put the round together with what the store knows: the consolidation, and the
     file and plan records to save."""
     from .store import Store
+    from .store.ahead import Ahead
 
     rounds = LAYOUTS.rounds_at(as_of)
     copies = scratch / "copies"
@@ -281,7 +282,8 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
         receipts = receive(entries, registers, known, isolation, on_file, file_times)
         if vet is not None:
             vet(receipts, registers)
-        with stage("consolidate"):
+        new = {r.source.sha256: r.checked for r in receipts if r.new and r.checked is not None}
+        with Ahead(new, scratch / "returns.json") as ahead, stage("consolidate"):
             count_once(receipts, known, rounds, registers)
             read_now = {r.source.sha256 for r in receipts if r.status not in UNCOUNTED}
             earlier = _earlier_in_round(store, rounds, in_play(rounds, registers), read_now)
@@ -300,7 +302,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
     jobs = feedback.jobs_for(consolidation.receipts, outputs.feedback, consolidation.flags)
     plans = _plan_records(consolidation, rounds, jobs)
     shown = list(round_records(consolidation, registers))
-    return consolidation, _file_records(receipts, rounds), plans, shown, jobs
+    return consolidation, _file_records(receipts, rounds, ahead), plans, shown, jobs
 
 
 def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_run: set[str]):
@@ -310,9 +312,11 @@ def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_ru
     seen = set(in_run)
     earlier: list[Receipt] = []
     files = [
-        stored for name, round_ in rounds.items() for stored in store.round_files(name, round_)
+        stored
+        for name, round_ in rounds.items()
+        for stored in store.round_files(name, round_, in_run)
     ]
-    files += store.unplaced_files(round_for_files({n: rounds[n] for n in playing})[1])
+    files += store.unplaced_files(round_for_files({n: rounds[n] for n in playing})[1], in_run)
     for stored in files:
         if stored.sha256 in seen:
             continue
@@ -325,7 +329,7 @@ def _earlier_in_round(store, rounds: dict[str, Round], playing: list[str], in_ru
     return earlier
 
 
-def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
+def _file_records(receipts: list[Receipt], rounds: dict[str, Round], ahead):
     from .store import FileRecord
 
     # a duplicate's sighting refers to its twin's record, which may come after it in name order
@@ -334,6 +338,7 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             continue
         # a rejected file belongs to its owner's round, where its owner is told of it
         layout = r.owner.layout if r.owner else r.checked.layout if r.checked else None
+        checked = None if r.status in UNCOUNTED else r.checked
         yield FileRecord(
             path=r.source.path,
             name=r.source.name,
@@ -344,10 +349,11 @@ def _file_records(receipts: list[Receipt], rounds: dict[str, Round]):
             status=r.status,
             reason=r.note,
             round=rounds[layout].id if layout in rounds else None,
-            checked=None if r.status in UNCOUNTED else r.checked,
+            checked=checked,
             copy=r.copy,
             arrival=r.arrival,
             layout=layout,
+            encoded=None if checked is None else ahead.encoded(r.source.sha256, checked),
         )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from builders import action, p44_return, task, three_year_return
 
+from pipeline.checking import check_returns
 from pipeline.declare.severity import RED
 from pipeline.run import check_files
 
@@ -56,6 +59,19 @@ def test_messages_never_show_pandera_or_python_words(inbox):
 def test_values_that_fail_are_left_out_of_the_plan(inbox):
     [receipt] = check_files([p44_return(inbox, rows=[action("A01", status="Paused")])])
     assert receipt.loaded.rows["status"].tolist() == [None]
+
+
+def test_a_value_that_is_not_text_in_a_text_column_is_an_error_at_its_cell(inbox):
+    # (a return read from a file has only text there; one put together in code may not)
+    [receipt] = check_files([p44_return(inbox, rows=[action("A01"), action("A02")])])
+    rows = receipt.loaded.rows.copy()
+    rows.loc[1, "lead_agency"] = 42
+    [checked] = check_returns([replace(receipt.loaded, rows=rows)])
+    [finding] = [f for f in checked.findings if f.rule == "not-text"]
+    assert (finding.cell, finding.field, finding.value) == ("D21", "Lead agency", "42")
+    assert finding.message == 'Lead agency "42" is not text.'
+    assert checked.rows["lead_agency"].tolist() == [rows.at[0, "lead_agency"], None]
+    assert checked.rows["ref"].tolist() == ["A01", "A02"]  # text as it was, passed
 
 
 def test_three_year_statuses_outside_the_list_are_errors(inbox):

@@ -12,7 +12,7 @@ import pytest
 from builders import AS_OF, task, three_year_header
 from plans_in_memory import plan_in_memory
 
-from pipeline.declare.rows import Row
+from pipeline.declare.rows import Row, extended, picked
 from pipeline.round.consolidation import follow_rows
 
 HOUSING = {"business_unit": "Housing", "code": "HSG", "head_of_service": "Ian Clarke",
@@ -49,6 +49,25 @@ def test_adding_to_a_row_keeps_its_order_and_replaces_a_value_it_has_as_a_dict_w
                      "overdue": False}  # fmt: skip
     assert row == {"ref": "A01", "status": "Planned", "due": None}  # the row itself unchanged
     assert row.plus({"overdue": True}) == {**row, "overdue": True}
+
+
+def test_many_rows_of_several_shapes_are_read_and_added_to_as_one_row_at_a_time_would_be():
+    # rows of two shapes, and a plain dict: each read by the places of its own shape
+    short = [Row.of({"ref": f"A{n}", "status": "Planned"}) for n in range(3)]
+    long = [Row.of({"status": "Complete", "ref": "B1", "due": date(2026, 1, 5)})]
+    rows = [*short, *long, {"ref": "C1"}, short[0]]
+    wanted = ("due", "ref")
+    assert list(picked(rows, wanted)) == [tuple(row.get(f) for f in wanted) for row in rows]
+    assert list(picked(rows, ("ref",))) == [(row["ref"],) for row in rows]
+    assert list(picked(rows, ())) == [()] * len(rows)
+    # a field a row has is replaced where it is, a new one goes on the end, as ``plus`` does
+    added = [(n, f"x{n}") for n in range(len(rows))]
+    made = extended(rows, ("overdue", "status"), added)
+    assert made == [Row.of(row).plus({"overdue": n, "status": x})
+                    for row, (n, x) in zip(rows, added)]  # fmt: skip
+    assert [list(row) for row in made[2:4]] == [["ref", "status", "overdue"],
+                                                ["status", "ref", "due", "overdue"]]  # fmt: skip
+    assert rows[0] == {"ref": "A0", "status": "Planned"}  # the rows themselves unchanged
 
 
 def test_a_row_sent_to_another_process_comes_back_equal():

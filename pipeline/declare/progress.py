@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .rows import Row
+from .rows import Row, extended, picked
 
 COMPLETE = "Complete"
 OVERDUE = "Overdue"
@@ -77,19 +77,20 @@ class ActionProgress:
         self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
     ) -> list[Row]:
         """The rows ``items`` with the row measures added, as new rows."""
-        out = []
-        for row in items:
-            status, due = value_of(row.get(self.status)), row.get(self.due)
+        worked = []
+        for status, due in picked(items, (self.status, self.due)):
+            status = value_of(status)
             due = due if isinstance(due, date) else None
             complete, finished = status in self.complete, status in self.finished
             overdue = due is not None and due < as_of and not finished
             bucket = COMPLETE if complete else OVERDUE if overdue else status or NO_STATUS
-            out.append(Row.of(row).plus({
-                "status_now": status, "complete": complete, "finished": finished,
-                "closed": finished and not complete, "live": status in self.live,
-                "delayed": False, "due": due, "overdue": overdue, "not_updated": False,
-                "progress": bucket}))  # fmt: skip
-        return out
+            worked.append((status, complete, finished, finished and not complete,
+                           status in self.live, False, due, overdue, False, bucket))  # fmt: skip
+        return extended(items, _MEASURES, worked)
+
+
+_MEASURES = ("status_now", "complete", "finished", "closed", "live", "delayed", "due",
+             "overdue", "not_updated", "progress")  # fmt: skip
 
 
 def either(order: tuple[str, ...], statuses: frozenset[str]) -> str:

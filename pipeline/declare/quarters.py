@@ -7,6 +7,7 @@ its quarter 1 is Apr–Jun 06 and quarter 12 is Jan–Mar 09 (seed 001).
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date
 
 PLAN_QUARTERS = 12
@@ -19,6 +20,7 @@ def quarter_start(plan_start: int, quarter: int) -> date:
     return date(plan_start + months // 12, months % 12 + 1, 1)
 
 
+@functools.lru_cache(maxsize=1024)  # (asked for each of a large round's 100,000 tasks)
 def quarter_end(plan_start: int, quarter: int) -> date:
     """Last day of ``quarter`` of a plan starting in April ``plan_start``."""
     first = quarter_start(plan_start, quarter)

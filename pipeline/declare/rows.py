@@ -11,7 +11,8 @@ row, whose names are worked out once for all the rows that add the same ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any, ClassVar
 
 
@@ -106,7 +107,59 @@ class Row(Mapping[str, Any]):
         names, places = self._names.plus(tuple(added))
         if places is None:
             return Row(names, self._values + tuple(added.values()))
+        return self._set(names, places, tuple(added.values()))
+
+    def _set(self, names: Names, places: tuple[int, ...], added: tuple[Any, ...]) -> Row:
+        """A new row of ``names``: this one's values, with ``added`` at ``places``."""
         values = list(self._values) + [None] * (len(names.places) - len(self._values))
-        for place, value in zip(places, added.values()):
+        for place, value in zip(places, added):
             values[place] = value
         return Row(names, tuple(values))
+
+
+# A large round works out the same few values for each of hundreds of thousands of rows: these
+# read and add them a row at a time by place, the places worked out once for each shape of row
+# (reading them by name, and adding them as a dict, was most of the time of putting it together).
+
+
+def picked(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> Iterator[tuple]:
+    """Each row's values of ``fields``, as a tuple (None for a field a row does not have)."""
+    shape: Names | None = None
+    pick: Callable[[tuple[Any, ...]], tuple] = tuple
+    for row in rows:
+        if type(row) is not Row:
+            yield tuple(row.get(name) for name in fields)
+            continue
+        if row._names is not shape:
+            shape = row._names
+            pick = _picker(shape, fields)
+        yield pick(row._values)
+
+
+def _picker(names: Names, fields: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple]:
+    places = [names.places.get(name) for name in fields]
+    if None in places:
+        return lambda values: tuple(None if p is None else values[p] for p in places)
+    if len(places) == 1:
+        return lambda values: (values[places[0]],)
+    return itemgetter(*places) if places else lambda values: ()
+
+
+def extended(
+    rows: Iterable[Mapping[str, Any]], added: tuple[str, ...], values: Iterable[tuple[Any, ...]]
+) -> list[Row]:
+    """Each row with the fields ``added`` set to its tuple of ``values``, as a new row (as
+    ``row.plus(dict(zip(added, its_values)))`` would make it)."""
+    out = []
+    shape: Names | None = None
+    names, places = None, None
+    for row, more in zip(rows, values, strict=True):
+        row = Row.of(row)
+        if row._names is not shape:
+            shape = row._names
+            names, places = shape.plus(added)
+        if places is None:
+            out.append(Row(names, row._values + more))
+        else:
+            out.append(row._set(names, places, more))
+    return out

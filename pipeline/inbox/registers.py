@@ -18,6 +18,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,22 @@ class Register:
 
     def find(self, organisation: Any, code: Any = None) -> RegisterEntry | None:
         """The entry for an organisation, by code (when given and known) or by name."""
-        if code is not None:
-            for entry in self.entries:
-                if entry.code and organisation_key(entry.code) == organisation_key(code):
-                    return entry
-        key = organisation_key(organisation)
-        return next((e for e in self.entries if organisation_key(e.organisation) == key), None)
+        by_code, by_name = self._keyed
+        if code is not None and (entry := by_code.get(organisation_key(code))) is not None:
+            return entry
+        return by_name.get(organisation_key(organisation))
+
+    @cached_property
+    def _keyed(self) -> tuple[dict[str, RegisterEntry], dict[str, RegisterEntry]]:
+        """The entries by ``organisation_key`` of their code and of their name, the first of
+        each key (a round finds every organisation's: a scan each was a large round's cost)."""
+        by_code: dict[str, RegisterEntry] = {}
+        by_name: dict[str, RegisterEntry] = {}
+        for entry in self.entries:
+            if entry.code:
+                by_code.setdefault(organisation_key(entry.code), entry)
+            by_name.setdefault(organisation_key(entry.organisation), entry)
+        return by_code, by_name
 
     def contact_email(self, organisation: Any) -> str | None:
         """The email address the register gives for an organisation's contact, or None (not

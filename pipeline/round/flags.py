@@ -62,7 +62,9 @@ def row_ref(row: dict[str, Any], plan: Plan) -> str:
 
 
 def required_empty(plan: Plan, as_of: date) -> Iterator[Flag]:
-    refs = {row[ROW]: row_ref(row, plan) for row in plan.items}
+    # (only the rows a finding is in: a large round has hundreds of thousands, few of them)
+    rows = {f.row for f in plan.findings if f.gap and f.rule in _MISSING_PARTS}
+    refs = {row[ROW]: row_ref(row, plan) for row in plan.items if row[ROW] in rows}
     for finding in plan.findings:
         if finding.gap and finding.rule in _MISSING_PARTS:
             what = f"{finding.field or 'A required part'} is missing"

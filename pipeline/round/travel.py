@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..declare.rows import Row
+from ..declare.rows import Row, extended
 
 if TYPE_CHECKING:
     from ..declare import Layout
@@ -91,18 +91,15 @@ def changes_marked(
     round, nothing is)."""
     reference = layout.reference
     if remembered is None or reference is None:
-        return [Row.of(row).plus(NOT_COMPARED) for row in items]
+        return extended(items, _COMPARED, [_NOT_COMPARED] * len(items))
     marked = []
     for row in items:
         before = remembered.get(str(row.get(reference)))
-        marked.append(Row.of(row).plus({
-            "compared": True,
-            "status_last_round": before["status"] if before else None,
-            "status_before_last": before.get("before") if before else None,
-            "changed": "; ".join(changes(row, before, layout)) or None,
-        }))  # fmt: skip
-    return marked
+        marked.append((True, before["status"] if before else None,
+                       before.get("before") if before else None,
+                       "; ".join(changes(row, before, layout)) or None))  # fmt: skip
+    return extended(items, _COMPARED, marked)
 
 
-NOT_COMPARED = {"compared": False, "status_last_round": None, "status_before_last": None,
-                "changed": None}  # fmt: skip
+_COMPARED = ("compared", "status_last_round", "status_before_last", "changed")
+_NOT_COMPARED = (False, None, None, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,7 @@ class Store:
     # --- reading -----------------------------------------------------------------------------
 
     @reading
-    def _stored(self, where: str, params: tuple[Any, ...]) -> list[StoredFile]:
+    def _stored(self, where: str, params: tuple[Any, ...], but: Collection[str] = ()) -> list:
         rows = self.db.execute(
             "SELECT f.sha256, f.name, f.first_seen, f.first_as_of, f.modified, f.archived, "
             "r.round, r.loaded, f.arrived, f.arrived_how, f.arrived_detail, f.status, f.reason, "
@@ -99,6 +99,8 @@ class Store:
         found = []
         for (sha, name, seen, as_of, modified, archived, round_id, loaded, *arrived, status,
              reason, layout) in rows:  # fmt: skip
+            if sha in but:  # (its return is not read: most of the work)
+                continue
             first_seen = datetime.fromisoformat(seen)
             found.append(
                 StoredFile(sha, name, first_seen, date.fromisoformat(as_of), modified,
@@ -120,15 +122,18 @@ class Store:
             )
         return found
 
-    def round_files(self, layout: str, round_: Round) -> list[StoredFile]:
-        """Every file of ``layout``'s round."""
-        return self._stored("r.layout = ? AND r.round = ? ORDER BY f.name", (layout, round_.id))
+    def round_files(self, layout: str, round_: Round, but: Collection[str] = ()) -> list:
+        """Every file of ``layout``'s round (``StoredFile``s) but those ``but`` names (SHA-256s)."""
+        return self._stored("r.layout = ? AND r.round = ? ORDER BY f.name", (layout, round_.id),
+                            but)  # fmt: skip
 
-    def unplaced_files(self, round_: Round) -> list[StoredFile]:
-        """Every file of no known layout first seen in a run dated within ``round_``."""
+    def unplaced_files(self, round_: Round, but: Collection[str] = ()) -> list[StoredFile]:
+        """Every file of no known layout first seen in a run dated within ``round_``, but
+        those ``but`` names."""
         return self._stored(
             "r.layout IS NULL AND f.first_as_of BETWEEN ? AND ? ORDER BY f.name",
             (round_.start.isoformat(), round_.end.isoformat()),
+            but,
         )
 
     @reading
@@ -375,13 +380,19 @@ class Store:
                     "sha256 = ? AND (arrived_how IS NULL OR arrived_how = ?)",
                     (*arrived, record.sha256, FIRST_SEEN),
                 )
-            checked = record.checked
-            layout = LAYOUTS.get(checked.layout or "")
-            updated = layout.date_of_update(checked) if layout else None
-            db.execute(
-                "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
-                (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
-                 updated.isoformat() if updated else None,
-                 codec.dumps(checked)),
-            )  # fmt: skip
+            self._save_return(db, record)
         db.execute("INSERT OR IGNORE INTO sightings VALUES (?, ?)", (record.sha256, record.name))
+
+    def _save_return(self, db: sqlite3.Connection, record: FileRecord) -> None:
+        """Keep the return read from the record's file, unless it is kept already (its JSON,
+        most of a save's work, is then not made)."""
+        if db.execute("SELECT 1 FROM returns WHERE sha256 = ?", (record.sha256,)).fetchone():
+            return
+        checked = record.checked
+        layout = LAYOUTS.get(checked.layout or "")
+        updated = layout.date_of_update(checked) if layout else None
+        db.execute(
+            "INSERT OR IGNORE INTO returns VALUES (?, ?, ?, ?, ?, ?)",
+            (record.sha256, record.layout or checked.layout, checked.organisation, record.round,
+             updated.isoformat() if updated else None, record.encoded or codec.dumps(checked)),
+        )  # fmt: skip

@@ -53,6 +53,8 @@ class FileRecord:
     # its return's layout, or a rejected file's owner's (``pipeline.inbox.owners``): the
     # layout whose round it belongs to (None: of no layout anyone can tell)
     layout: str | None = None
+    # its return's JSON as the store keeps it, made ahead (``store.ahead``; None: not made)
+    encoded: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 from ...declare.hooks import PlanQuarters
 from ...declare.progress import NO_STATUS, either, listed, value_of
 from ...declare.quarters import quarter_end
-from ...declare.rows import Row
+from ...declare.rows import Row, extended, picked
 
 PLAN_QUARTERS = 12  # a three-year plan: quarter 1 is its first April to June
 QUARTERS = PlanQuarters("plan_start", tuple(f"q{n}" for n in range(1, PLAN_QUARTERS + 1)))
@@ -80,24 +80,26 @@ class TaskProgress:
         last = count if now is None else max(0, min(now, count))
         names = list(self.quarters.columns[:last])
         this_quarter = names[now - 1] if now is not None and 1 <= now <= last else None
-        out = []
-        for row in items:
-            given = [value_of(row.get(name)) for name in names]
-            latest = next((s for s in reversed(given) if s), None)
-            q = row.get(self.completion_quarter)
+        finished_, complete_ = self.finished, self.complete
+        read = (*names, self.completion_quarter, this_quarter or self.completion_quarter)
+        worked = []
+        for *statuses, q, now_given in picked(items, read):
+            latest = next((s for s in map(value_of, reversed(statuses)) if s), None)
             due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
-            finished = latest in self.finished
-            current = value_of(row.get(this_quarter)) if this_quarter else None
+            finished = latest in finished_
+            current = value_of(now_given) if this_quarter else None
             not_updated = this_quarter is not None and not finished and not current
             if finished or this_quarter is None:
                 bucket = latest or NO_STATUS
             else:
                 bucket = current or NOT_UPDATED
-            complete = latest in self.complete
-            out.append(Row.of(row).plus({
-                "status_now": latest, "status_this_quarter": current, "complete": complete,
-                "finished": finished, "closed": finished and not complete,
-                "live": latest in self.live, "delayed": latest in self.delayed, "due": due,
-                "overdue": due is not None and due < as_of and not finished,
-                "not_updated": not_updated, "progress": bucket}))  # fmt: skip
-        return out
+            complete = latest in complete_
+            worked.append((latest, current, complete, finished, finished and not complete,
+                           latest in self.live, latest in self.delayed, due,
+                           due is not None and due < as_of and not finished, not_updated,
+                           bucket))  # fmt: skip
+        return extended(items, _MEASURES, worked)
+
+
+_MEASURES = ("status_now", "status_this_quarter", "complete", "finished", "closed", "live",
+             "delayed", "due", "overdue", "not_updated", "progress")  # fmt: skip

@@ -72,8 +72,10 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
     for row in plan.items:
+        if not row["delayed"]:
+            continue
         priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == SIGNIFICANT]
-        if row["delayed"] and priorities:
+        if priorities:
             listed = ", ".join(str(n) for n in priorities)
             yield flag(
                 plan,
