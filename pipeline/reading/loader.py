@@ -238,8 +238,8 @@ def _read_rows(
     at = {name: i for i, name in enumerate(names)}
     fields = [(layout.field(name), col - sheet.left, at[name])
               for name, col in table.columns.items()]  # fmt: skip
-    readers = [reader(f) for f, _, _ in fields]
     leftmost, first_col, _ = min(fields, key=lambda field: field[1])
+    lead = [j for _, j, _ in fields].index(first_col)  # where the first column is in a row read
     first_title = table.written[leftmost.name]
     columns = [(f, j) for f, j, _ in fields]
     reach = max(j for _, j, _ in fields) + 1
@@ -247,33 +247,34 @@ def _read_rows(
     take = itemgetter(*(j for _, j, _ in fields))
     if len(fields) == 1:  # (itemgetter of one index gives the value, not a tuple)
         take = lambda cells, one=take: (one(cells),)  # noqa: E731
-    work = list(zip(fields, readers))
+    work = [(f, j + sheet.left, i, reader(f)) for f, j, i in fields]
     headed = _headed(layout, names, fields, first_col)
     above = None  # the heading over the rows read (its text)
     rows = []
-    for r in range(table.row + 1, sheet.bottom):
-        cells = sheet.cells[r - sheet.top]
+    width = len(names)
+    for r, cells in enumerate(sheet.cells[table.row + 1 - sheet.top :], table.row + 1):
         raw = take(cells if len(cells) >= reach else (*cells, *padding[len(cells) :]))
         for v in raw:  # the first value that is not blank makes the row worth reading
             if v != "" and v is not None and (type(v) is not str or v.strip()):
                 break
         else:
             continue
-        if _repeats_header(cells, columns, table, first_col, first_title):
+        if raw[lead] == first_title and _repeats_header(cells, columns, table, first_col):
             continue  # the header row repeated (e.g. above a page break)
         if headed is not None and _is_heading(layout, raw, headed[1]):
             above = raw[headed[1]].strip()
             continue
-        values: list[Any] = [None] * len(names)
+        values: list[Any] = [None] * width
         if headed is not None:
             values[headed[0]] = above
-        for ((f, j, i), read), value in zip(work, raw):
+        for (f, c, i, readings), value in zip(work, raw):
             if value == "" or value is None:
                 continue
-            reading = read(value)
+            # (the readings of a text are keyed by the text: see ``values.Readings``)
+            reading = readings[value if type(value) is str else (type(value), value)]
             values[i] = reading.value
             if reading.guess:
-                notes.guess(f, reading.guess, r, j + sheet.left, value, reading.value)
+                notes.guess(f, reading.guess, r, c, value, reading.value)
         values.append(r)
         rows.append(tuple(values))
     return rows
@@ -302,11 +303,9 @@ def _is_heading(layout: Layout, raw: tuple[Any, ...], lead: int) -> bool:
                for n, v in enumerate(raw) if n != lead)  # fmt: skip
 
 
-def _repeats_header(cells: list, fields: list, table: TableHeader, first: int, title: str) -> bool:
+def _repeats_header(cells: list, fields: list, table: TableHeader, first: int) -> bool:
     """True for a row that is the header row again: its first column holds that column's
-    title, and so do most of the others."""
-    if first >= len(cells) or cells[first] != title:
-        return False
+    title (as the caller has seen), and so do most of the others."""
     same = sum(j < len(cells) and cells[j] == table.written[f.name] for f, j in fields)
     return same * 2 > len(fields)
 
