@@ -106,32 +106,31 @@ def reader(field: Field) -> Readings:
     return Readings(field)
 
 
-class Readings(dict[Any, Reading]):
-    """One field's readings of the values met in a file: ``readings[raw]`` for a text,
+class Readings(dict[Any, Any]):
+    """One field's values as read from those met in a file: ``readings[raw]`` for a text,
     ``readings[(type(raw), raw)]`` for any other value (1, 1.0 and True are equal, and read
-    differently), or ``readings(raw)``; the raw value must not be None or "". A value met again
-    in a file (a status, a date, a lead officer's name) is read once and shared: a reading is
-    the same every time and cannot be changed, and a large round holds each such value once,
-    not once a row. (A dict: a value met again costs a lookup, not a call.)"""
+    differently); the raw value must not be None or "". What was guessed reading one is in
+    ``guessed``, by the same key. A value met again in a file (a status, a date, a lead
+    officer's name) is read once and shared: a reading is the same every time, and a large
+    round holds each such value once, not once a row. (A dict: a value met again costs a
+    lookup, not a call.)"""
 
     def __init__(self, field: Field) -> None:
         super().__init__()
         self.field, self.read = field, KINDS[field.kind].read
         self.keep = field.kind is not Kind.LONG_TEXT  # (a paragraph: each its own)
+        self.guessed: dict[Any, str] = {}
 
-    def __missing__(self, key: Any) -> Reading:
+    def __missing__(self, key: Any) -> Any:
         raw = key[1] if type(key) is tuple else key
         if type(raw) is str and not raw.strip():
-            found = Reading(None)
-        else:
-            found = self.read(raw, self.field)
+            return None
+        reading = self.read(raw, self.field)
+        if reading.guess:
+            self.guessed[key] = reading.guess
         if self.keep and len(self) < _REMEMBERED:
-            self[key] = found
-        return found
-
-    def __call__(self, raw: Any) -> Reading:
-        """The reading of ``raw``."""
-        return self[raw if type(raw) is str else (type(raw), raw)]
+            self[key] = reading.value
+        return reading.value
 
 
 _REMEMBERED = 1024  # values remembered per field and file
