@@ -68,9 +68,12 @@ def titles(sheet: Sheet, rows: int = SEARCH_ROWS) -> list[Title]:
         for j, value in enumerate(cells):
             if isinstance(value, str) and value and len(value) <= LABEL_LENGTH:
                 folded = normalise_title(value)
-                if folded:
-                    add(Title(top + i, left + j, value, folded))
+                if folded:  # (made as namedtuple's own _make makes one: a sheet holds hundreds)
+                    add(_tuple(Title, (top + i, left + j, value, folded)))
     return found
+
+
+_tuple = tuple.__new__
 
 
 def closest(text: str, candidates: dict[str, Field], cutoff: float = CLOSE_ENOUGH) -> Field | None:
@@ -83,8 +86,9 @@ def closest(text: str, candidates: dict[str, Field], cutoff: float = CLOSE_ENOUG
 def find_table_header(layout: Layout, cells: list[Title]) -> TableHeader | None:
     """The row naming the most of ``layout``'s columns (at least ``MIN_COLUMNS``)."""
     by_row: dict[int, list[tuple[Title, Field]]] = {}
+    match = layout.column_index.match
     for title in cells:
-        hit = layout.column_index.match(title.folded)
+        hit = match(title.folded)
         if hit is not None:
             by_row.setdefault(title.row, []).append((title, hit))
     if not by_row:

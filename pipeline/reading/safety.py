@@ -9,6 +9,7 @@ file is the second line of defence (see ``reading.workers``).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -188,18 +189,24 @@ def _small_part(archive: zipfile.ZipFile, names: set[str], name: str) -> bytes:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name by worksheet part (``xl/worksheets/sheet1.xml`` -> ``Action Plan``)."""
+    book, rels = archive.read("xl/workbook.xml"), archive.read("xl/_rels/workbook.xml.rels")
+    return dict(_parts_named(book, rels))
+
+
+@functools.lru_cache(maxsize=32)  # (the returns of one template share both parts)
+def _parts_named(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
     from defusedxml import ElementTree
 
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    book = ElementTree.fromstring(book_xml)
+    rels = ElementTree.fromstring(rels_xml)
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts = {}
     for sheet in book.iter():
         if sheet.tag.endswith("}sheet") and sheet.get(rel) in targets:
             target = targets[sheet.get(rel)].lstrip("/")
             parts[target if target.startswith("xl/") else f"xl/{target}"] = sheet.get("name")
-    return parts
+    return tuple(parts.items())
 
 
 _PASSWORD = "it is password protected: save it without a password and send it again"
