@@ -356,12 +356,17 @@ class TitleIndex:
         parts = [f"(?P<{f.name}>{f.pattern})" for f in fields if f.pattern]
         self.pattern = re.compile("|".join(parts)) if parts else None
         self.by_name = {f.name: f for f in fields}
+        self._seen: dict[str, Field | None] = {}  # (a sheet's statuses and names recur)
 
     def match(self, folded: str) -> Field | None:
         """The field a folded title (``normalise_title``) names, or None."""
-        hit = self.by_title.get(folded.replace(" ", ""))
-        if hit is None and self.pattern is not None and (m := self.pattern.match(folded)):
-            hit = self.by_name[m.lastgroup]
+        hit = self._seen.get(folded, self)  # (self: not looked up yet)
+        if hit is self:
+            hit = self.by_title.get(folded.replace(" ", ""))
+            if hit is None and self.pattern is not None and (m := self.pattern.match(folded)):
+                hit = self.by_name[m.lastgroup]
+            if len(self._seen) < 65_536:
+                self._seen[folded] = hit
         return hit
 
     def titles_of(self, names_left: set[str]) -> dict[str, Field]:

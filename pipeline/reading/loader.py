@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..returns import (
     SourceFile,
     as_frame,
 )
-from ..values import advice, read_value, reader
+from ..values import advice, read_value
 from .choose import Candidate, choose, no_layout, stamp_of, worth_reading
 from .csvfile import not_a_plan, open_book, value_gaps
 from .locate import (
@@ -35,6 +34,7 @@ from .locate import (
     find_labels,
     search_end,
 )
+from .rows import read_rows
 from .safety import LIMITS, Limits, inspect
 from .workbook import Sheet, Unreadable, too_large
 
@@ -116,7 +116,7 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
     names = [f.name for f in layout.columns if table is not None and f.name in table.columns]
     heading = layout.heading
     if table is not None and heading is not None and heading.name not in table.columns:
-        names.append(heading.name)  # given by the heading rows over the rows (``_headed``)
+        names.append(heading.name)  # given by the heading rows over the rows (``rows._headed``)
     if table is None:
         plural = layout.hooks.rows().plural
         notes.error(
@@ -129,7 +129,7 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
         loaded.header_row = table.row
         loaded.columns = dict(table.columns)
         _report_columns(layout, table, notes)
-        rows = _read_rows(layout, sheet, table, notes, names)
+        rows = read_rows(layout, sheet, table, names, notes.guess)
     loaded.rows = PlainRows([*names, ROW], rows)
     notes.flush_guesses()
     key = loaded.value(layout.key)
@@ -227,88 +227,6 @@ def _report_columns(layout: Layout, table: TableHeader, notes: _Notes) -> None:
             cell=(table.row, None),
             field=f,
         )
-
-
-def _read_rows(
-    layout: Layout, sheet: Sheet, table: TableHeader, notes: _Notes, names: list[str]
-) -> list[tuple[Any, ...]]:
-    """Every non-blank row under the table's header, read field by field, as a tuple of the
-    values of ``names`` and then its sheet row (``ROW``). (Hot: a large round reads hundreds
-    of thousands of cells, so blanks and the common case go first.)"""
-    at = {name: i for i, name in enumerate(names)}
-    fields = [(layout.field(name), col - sheet.left, at[name])
-              for name, col in table.columns.items()]  # fmt: skip
-    readers = [reader(f) for f, _, _ in fields]
-    leftmost, first_col, _ = min(fields, key=lambda field: field[1])
-    first_title = table.written[leftmost.name]
-    columns = [(f, j) for f, j, _ in fields]
-    reach = max(j for _, j, _ in fields) + 1
-    padding = ("",) * reach
-    take = itemgetter(*(j for _, j, _ in fields))
-    if len(fields) == 1:  # (itemgetter of one index gives the value, not a tuple)
-        take = lambda cells, one=take: (one(cells),)  # noqa: E731
-    work = list(zip(fields, readers))
-    headed = _headed(layout, names, fields, first_col)
-    above = None  # the heading over the rows read (its text)
-    rows = []
-    for r in range(table.row + 1, sheet.bottom):
-        cells = sheet.cells[r - sheet.top]
-        raw = take(cells if len(cells) >= reach else (*cells, *padding[len(cells) :]))
-        for v in raw:  # the first value that is not blank makes the row worth reading
-            if v != "" and v is not None and (type(v) is not str or v.strip()):
-                break
-        else:
-            continue
-        if _repeats_header(cells, columns, table, first_col, first_title):
-            continue  # the header row repeated (e.g. above a page break)
-        if headed is not None and _is_heading(layout, raw, headed[1]):
-            above = raw[headed[1]].strip()
-            continue
-        values: list[Any] = [None] * len(names)
-        if headed is not None:
-            values[headed[0]] = above
-        for ((f, j, i), read), value in zip(work, raw):
-            if value == "" or value is None:
-                continue
-            reading = read(value)
-            values[i] = reading.value
-            if reading.guess:
-                notes.guess(f, reading.guess, r, j + sheet.left, value, reading.value)
-        values.append(r)
-        rows.append(tuple(values))
-    return rows
-
-
-def _headed(layout: Layout, names: list[str], fields: list, first: int) -> tuple[int, int] | None:
-    """Where a table whose rows sit under heading rows (``Layout.heading``, read as its
-    column is not on the sheet) puts a row's heading among ``names``, and which of the
-    ``fields`` read is the first column, where a heading row holds its heading; None for a
-    table with no heading rows."""
-    heading = layout.heading
-    if heading is None or not layout.headings or heading.name not in names:
-        return None
-    if any(f.name == heading.name for f, _, _ in fields):
-        return None  # (its own column: a return of the shape before)
-    lead = next(n for n, (_, j, _) in enumerate(fields) if j == first)
-    return names.index(heading.name), lead
-
-
-def _is_heading(layout: Layout, raw: tuple[Any, ...], lead: int) -> bool:
-    """True for a heading row: one of the layout's headings alone, in the first column."""
-    text = raw[lead]
-    if type(text) is not str or normalise_title(text) not in layout.headings:
-        return False
-    return all(v == "" or v is None or (type(v) is str and not v.strip())
-               for n, v in enumerate(raw) if n != lead)  # fmt: skip
-
-
-def _repeats_header(cells: list, fields: list, table: TableHeader, first: int, title: str) -> bool:
-    """True for a row that is the header row again: its first column holds that column's
-    title, and so do most of the others."""
-    if first >= len(cells) or cells[first] != title:
-        return False
-    same = sum(j < len(cells) and cells[j] == table.written[f.name] for f, j in fields)
-    return same * 2 > len(fields)
 
 
 class _Notes:

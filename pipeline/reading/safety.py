@@ -9,6 +9,7 @@ file is the second line of defence (see ``reading.workers``).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -58,17 +59,17 @@ class Inspection:
 
     kind: str  # xlsx, ods, xls, csv
     oversized: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rows, columns)
-    data: bytes = field(default=b"", repr=False)
+    archive: zipfile.ZipFile | None = field(default=None, repr=False)  # (an .xlsx's, opened)
 
     def unsaved_formulas(self, sheet: str) -> list[str]:
         """Addresses of the formula cells of ``sheet`` saved without their result. Asked of
         the sheet read only: a template's hidden checks sheet holds thousands of formulas a
         partner's program may not have calculated, and scanning it cost most of a file's
         reading."""
-        if self.kind != "xlsx":
+        archive = self.archive
+        if self.kind != "xlsx" or archive is None:
             return []
         try:
-            archive = zipfile.ZipFile(io.BytesIO(self.data))
             part = next((p for p, name in _sheet_parts(archive).items() if name == sheet), None)
             return _unsaved_formulas(archive.read(part)) if part else []
         except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, SyntaxError):
@@ -84,6 +85,7 @@ _FORMULA = re.compile(rb"<f[ >]")
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _REF = rb"([A-Z]{1,3})([0-9]{1,7})"
 _DIMENSION = re.compile(rb'<dimension\s+ref="' + _REF + rb"(?::" + _REF + rb')?"')
+_DIMENSION_WITHIN = 65536  # a sheet's <dimension> is looked for in its first bytes only
 _CELL_START = re.compile(rb'<c\s[^>]*?\br="' + _REF + rb'"[^>]*>')  # a cell's opening tag
 
 
@@ -148,9 +150,9 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     try:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
-                _check_xml(archive, info)
+                head = _check_xml(archive, info)
                 if kind == "xlsx" and info.filename.startswith("xl/worksheets/"):
-                    span = _oversized(archive, info, limits.cells)
+                    span = _oversized(archive, info, limits.cells, head)
                     if span:
                         oversized[info.filename] = span
         if oversized:
@@ -158,7 +160,7 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
             oversized = {parts.get(part, part): span for part, span in oversized.items()}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
         raise Unreadable("the file is damaged or was not fully copied: send it again") from None
-    return Inspection(kind, oversized, data)
+    return Inspection(kind, oversized, archive if kind == "xlsx" else None)
 
 
 _FEEDBACK_SAVED = re.compile(re.escape(FEEDBACK_MARK[1].encode()) + rb"([0-9T:-]{19})")
@@ -187,18 +189,24 @@ def _small_part(archive: zipfile.ZipFile, names: set[str], name: str) -> bytes:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name by worksheet part (``xl/worksheets/sheet1.xml`` -> ``Action Plan``)."""
+    book, rels = archive.read("xl/workbook.xml"), archive.read("xl/_rels/workbook.xml.rels")
+    return dict(_parts_named(book, rels))
+
+
+@functools.lru_cache(maxsize=32)  # (the returns of one template share both parts)
+def _parts_named(book_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
     from defusedxml import ElementTree
 
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    book = ElementTree.fromstring(book_xml)
+    rels = ElementTree.fromstring(rels_xml)
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts = {}
     for sheet in book.iter():
         if sheet.tag.endswith("}sheet") and sheet.get(rel) in targets:
             target = targets[sheet.get(rel)].lstrip("/")
             parts[target if target.startswith("xl/") else f"xl/{target}"] = sheet.get("name")
-    return parts
+    return tuple(parts.items())
 
 
 _PASSWORD = "it is password protected: save it without a password and send it again"
@@ -221,9 +229,10 @@ def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         )
 
 
-def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """Refuse a part whose prolog (all before its first element, however long a comment
-    pads it) declares a DOCTYPE or entities."""
+    pads it) declares a DOCTYPE or entities; the part's first bytes, as far as they were read
+    (4 KB, or to the end of a longer prolog)."""
     read, head = b"", b""
     with archive.open(info) as part:
         while chunk := part.read(4096):
@@ -238,6 +247,7 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             f"its part {info.filename} declares XML entities or a DOCTYPE, which Excel never "
             f"writes and which can attack the reader: save it again from Excel"
         )
+    return read
 
 
 def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
@@ -258,7 +268,7 @@ def _unsaved_formulas(sheet_xml: bytes) -> list[str]:
 
 
 def _oversized(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, head: bytes = b""
 ) -> tuple[int, int] | None:
     """(rows, columns) of a worksheet's used range when it holds more than ``limit`` cells,
     else None. The reader lays the used range out cell by cell in memory, so one stray cell in
@@ -266,9 +276,12 @@ def _oversized(
     reach it. The range runs from the first to the last cell holding anything, wherever they
     are (a plan starting far down is not a large sheet; styled empty cells do not count). The
     cells are only looked at when the sheet's own ``<dimension>`` claims more than ``limit``
-    (or is missing), so a usual sheet costs only the unpacking of its first 64 KB here."""
-    with archive.open(info) as part:
-        claimed = _DIMENSION.search(part.read(65536))
+    (or is missing), so a usual sheet costs only a look at its first bytes here: ``head``,
+    those read already (``_check_xml``), else its first 64 KB."""
+    claimed = _DIMENSION.search(head, 0, _DIMENSION_WITHIN)  # (it comes near the start)
+    if claimed is None and len(head) < min(info.file_size, _DIMENSION_WITHIN):
+        with archive.open(info) as part:
+            claimed = _DIMENSION.search(part.read(_DIMENSION_WITHIN))
     if claimed is not None:
         first_col, first_row, last_col, last_row = claimed.groups()
         rows = int(last_row or first_row) - int(first_row) + 1

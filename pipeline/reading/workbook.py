@@ -98,12 +98,19 @@ class Book:
                 for meta in self._book.sheets_metadata
             }
         self._parsed: dict[str, Any] = {}
+        self._whole: dict[str, tuple[list[list[Any]], int, int]] = {}  # grids read in full
 
     def _sheet(self, name: str) -> Any:
         """A sheet parsed once, however often it is asked for."""
         if name not in self._parsed:
             self._parsed[name] = self._book.get_sheet_by_name(name)
         return self._parsed[name]
+
+    def _grid(self, name: str) -> tuple[list[list[Any]], int, int]:
+        """A sheet's whole grid (see ``_grid``), read once."""
+        if name not in self._whole:
+            self._whole[name] = _grid(self._sheet(name), name)
+        return self._whole[name]
 
     @property
     def names(self) -> list[str]:
@@ -115,7 +122,11 @@ class Book:
         anything (wherever on the sheet that is)."""
         with _translated(self._calamine, self.kind, name):
             sheet = self._sheet(name)
-            cells, top, left = _grid(sheet, name, rows)
+            if sheet.height * sheet.width <= _READ_WHOLE:  # (the plan's sheet: read once)
+                cells, top, left = self._grid(name)
+                cells = cells[: max(0, min(rows, sheet.height))]
+            else:
+                cells, top, left = _grid(sheet, name, rows)
             merged = tuple(sheet.merged_cell_ranges or ())
             used = sheet.height
         return Sheet(name, self.visible[name], cells, top, left, merged, used)
@@ -129,7 +140,7 @@ class Book:
             sheet = self._sheet(name)
             if sheet.height * sheet.width > self.max_cells:
                 raise Unreadable(too_large(name, sheet.height, sheet.width))
-            cells, top, left = _grid(sheet, name)
+            cells, top, left = self._grid(name)
             merged = tuple(sheet.merged_cell_ranges or ())
         if not merged and self.kind == "ods":
             until = None if merged_rows is None else top + merged_rows
@@ -137,6 +148,9 @@ class Book:
         return Sheet(name, self.visible[name], cells, top, left, merged)
 
 
+# A sheet of no more cells than this is read whole when its first rows are asked for: it is
+# most likely the plan, whose whole is asked for next (a plan is a few thousand cells).
+_READ_WHOLE = 50_000
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _MERGES_IN_A_ROW_REPEATED = 1_000  # a merged cell in a row repeated more often is not a plan's
 

@@ -100,32 +100,37 @@ def read_value(raw: Any, field: Field) -> Reading:
     return KINDS[field.kind].read(raw, field)
 
 
-def reader(field: Field) -> Callable[[Any], Reading]:
-    """``read_value`` for one field, looked up once (for reading many rows); the raw value
-    must not be None or "". A value met again in a file (a status, a date, a lead officer's
-    name) is read once and shared: a reading is the same every time and cannot be changed,
-    and a large round holds each such value once, not once a row."""
-    read = KINDS[field.kind].read
+def reader(field: Field) -> Readings:
+    """``read_value`` for one field, looked up once (for reading many rows): see
+    ``Readings``."""
+    return Readings(field)
 
-    def read_one(raw: Any) -> Reading:
+
+class Readings(dict[Any, Any]):
+    """One field's values as read from those met in a file: ``readings[raw]`` for a text,
+    ``readings[(type(raw), raw)]`` for any other value (1, 1.0 and True are equal, and read
+    differently); the raw value must not be None or "". What was guessed reading one is in
+    ``guessed``, by the same key. A value met again in a file (a status, a date, a lead
+    officer's name) is read once and shared: a reading is the same every time, and a large
+    round holds each such value once, not once a row. (A dict: a value met again costs a
+    lookup, not a call.)"""
+
+    def __init__(self, field: Field) -> None:
+        super().__init__()
+        self.field, self.read = field, KINDS[field.kind].read
+        self.keep = field.kind is not Kind.LONG_TEXT  # (a paragraph: each its own)
+        self.guessed: dict[Any, str] = {}
+
+    def __missing__(self, key: Any) -> Any:
+        raw = key[1] if type(key) is tuple else key
         if type(raw) is str and not raw.strip():
-            return Reading(None)
-        return read(raw, field)
-
-    if field.kind is Kind.LONG_TEXT:  # (a paragraph: each its own)
-        return read_one
-    known: dict[tuple[type, Any], Reading] = {}
-
-    def read_again(raw: Any) -> Reading:
-        key = (type(raw), raw)  # (1, 1.0 and True are equal, and read differently)
-        found = known.get(key)
-        if found is None:
-            found = read_one(raw)
-            if len(known) < _REMEMBERED:
-                known[key] = found
-        return found
-
-    return read_again
+            return None
+        reading = self.read(raw, self.field)
+        if reading.guess:
+            self.guessed[key] = reading.guess
+        if self.keep and len(self) < _REMEMBERED:
+            self[key] = reading.value
+        return reading.value
 
 
 _REMEMBERED = 1024  # values remembered per field and file
@@ -260,6 +265,7 @@ __all__ = [
     "KindRule",
     "Reader",
     "Reading",
+    "Readings",
     "advice",
     "cell_length",
     "choose",

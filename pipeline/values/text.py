@@ -99,16 +99,13 @@ def wrapped_lines(text: str, width: float) -> int:
     return sum(_lines_of(line, room) for line in text.split("\n"))
 
 
-_UNTIDY = re.compile(r"\s\s|[^\S ]")  # two spaces running, or a tab, newline, nbsp...
-
-
 def read_text(raw: Any, field: Field) -> Reading:
-    """Text, its spacing tidied (long text keeps its line breaks)."""
+    """Text, its spacing tidied (long text keeps its line breaks): two spaces running, or a
+    tab, newline or nbsp, become one space."""
     if type(raw) is str:  # the usual case, first
-        text = raw.strip()
-        if field.kind is Kind.LONG_TEXT or not _UNTIDY.search(text):
-            return Reading(text)
-        return Reading(" ".join(text.split()))
+        if field.kind is Kind.LONG_TEXT:
+            return Reading(raw.strip())
+        return Reading(" ".join(raw.split()))  # (faster than looking for untidy spacing first)
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, datetime):
