@@ -138,8 +138,20 @@ def test_sheets_it_does_not_serve_are_parsed():
     assert SheetBytes.of(plain) is not None
     for odd in (
         plain.replace(b"<sheetData>", b"<!-- a note --><sheetData>"),
+        plain.replace(b"<v>1</v>", b"<v><![CDATA[1]]></v>"),
         plain.replace(b"UTF-8", b"UTF-16"),
-        plain.replace(b'<row r="1">', b"<row>"),
         plain.replace(b"xmlns=", b"xmlns:x="),
     ):
         assert SheetBytes.of(odd) is None, odd
+    # a row without its number: a row found by its number is edited, one to be made is not
+    # (where would it go?), nor one whose number only its place says
+    unnamed = plain.replace(b"</sheetData>", b'<row><c r="A2"><v>2</v></c></row><row r="4"/>'
+                            b"</sheetData>")  # fmt: skip
+    assert SheetBytes.of(unnamed).usable([(1, 1), (4, 2)])
+    assert not SheetBytes.of(unnamed).usable([(2, 1)])
+    assert not SheetBytes.of(unnamed).usable([(3, 1)])
+    assert SheetBytes.of(plain).usable([(3, 1)])
+    # rows out of order: a row is looked for after those before it, and never made twice
+    shuffled = plain.replace(b"<sheetData>", b'<sheetData><row r="5"/>')
+    assert not SheetBytes.of(shuffled).usable([(1, 1), (5, 1)])
+    assert SheetBytes.of(shuffled).usable([(5, 1)])
