@@ -10,9 +10,10 @@ import zlib
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
 import xlsxwriter
 
-from pipeline.xlsx import Mark, Package, Styles, mark_sheet, worksheet
+from pipeline.xlsx import Mark, Package, Styles, Unmarkable, mark_sheet, worksheet
 
 SAVED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 
@@ -190,3 +191,31 @@ def test_a_package_zipped_as_a_stream_is_marked_and_reads_back(tmp_path):
         assert z.testzip() is None
     sheet = openpyxl.load_workbook(out)["Plan"]
     assert sheet["A1"].value == "Leeds" and sheet["B2"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_a_part_damaged_in_the_zip_is_refused_saying_so(tmp_path):
+    """A sheet whose deflated bytes were damaged (a byte changed, or cut short) cannot be
+    marked up: the copy says the part is damaged, whichever check finds it (the inflater's or
+    the checksum's)."""
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Plan").write("A1", "Leeds " * 400)
+    book.close()
+    blob = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = blob.index(compressed(path, info.filename))
+    end = start + info.compress_size
+    part = blob[start:end]
+
+    def flipped(at: int, bits: int) -> bytes:
+        return part[:at] + bytes([part[at] ^ bits]) + part[at + 1 :]
+
+    for n, damaged_part in enumerate(
+        (flipped(3, 0xFF), flipped(len(part) // 2, 0x10), part[:-4] + b"\0\0\0\0")
+    ):
+        damaged = tmp_path / f"damaged{n}.xlsx"
+        damaged.write_bytes(blob[:start] + damaged_part + blob[end:])
+        package = Package.open(damaged)
+        with pytest.raises(Unmarkable, match=r"sheet1\.xml is damaged"):
+            package.xml(info.filename)
