@@ -118,6 +118,9 @@ class FeedbackJob:
     # where it says (``Receipt.owner``)
     owner: tuple[str, str] | None = None
     new: bool = True  # first read by this run (else an earlier run of the round read it)
+    # its target is a draft in the run's scratch folder, which only a whole copy leaves
+    # (``finish_all``): written there directly, not by way of a temporary file of its own
+    draft: bool = False
 
     @property
     def turned_down(self) -> bool:
@@ -215,7 +218,7 @@ def start_all(
     otherwise wait: see ``isolation.start_isolated``); ``finish_all`` puts them in place."""
     from . import xlsx  # noqa: F401 (imported once here: forked workers start with it)
 
-    drafted = [(replace(job, target=drafts / job.target.name),) for job in jobs]
+    drafted = [(replace(job, target=drafts / job.target.name, draft=True),) for job in jobs]
     return start_isolated(write_feedback, drafted, _fix_list_only, isolation, on_done, busy)
 
 
@@ -273,8 +276,11 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     # times differ has been saved again by the partner, and is their return.
     saved = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     package.set_custom_property(FEEDBACK_MARK[0], FEEDBACK_MARK[1] + saved.isoformat())
-    with atomic_path(job.target) as tmp:
-        package.save(tmp, saved)
+    if job.draft:
+        package.save(job.target, saved)
+    else:
+        with atomic_path(job.target) as tmp:
+            package.save(tmp, saved)
     return job.target
 
 

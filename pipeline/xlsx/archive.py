@@ -10,7 +10,8 @@ few hundred kilobytes), so no ZIP64: a member or archive too large for plain zip
 What is inflated whole, deflated or summed (CRC-32) is done with ISA-L (``isal``), whose
 deflate writes the same format as zlib's four to six times quicker, and a little smaller at
 its level 1 than zlib's: a marked sheet of 200 kB, deflated again for every copy, was the
-largest single cost of a feedback copy.
+largest single cost of a feedback copy. (A template's part is deflated by zlib: a template
+shipped in the repository is the same byte for byte on every machine.)
 """
 
 from __future__ import annotations
@@ -122,9 +123,12 @@ def read(path: Path) -> dict[str, Member]:
     return members
 
 
-def packed(name: str, data: bytes, when: datetime) -> Member:
-    """A new member holding ``data``, deflated, dated ``when``."""
-    squeeze = isal_zlib.compressobj(LEVEL, isal_zlib.DEFLATED, -15)
+def packed(name: str, data: bytes, when: datetime, stable: bool = False) -> Member:
+    """A new member holding ``data``, deflated, dated ``when``: by ISA-L, or where ``stable``
+    by zlib, whose bytes are the same on every machine (ISA-L's may differ with the processor
+    it runs on), as a template shipped in the repository must be."""
+    deflater = zlib if stable else isal_zlib
+    squeeze = deflater.compressobj(LEVEL, zlib.DEFLATED, -15)
     compressed = squeeze.compress(data) + squeeze.flush()
     try:
         raw_name, flags = name.encode("ascii"), 0
