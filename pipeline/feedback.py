@@ -256,12 +256,13 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     from .system.files import atomic_path
 
     note = None
+    items = job.fix_items()
     if job.markup if markup is None else markup:
         try:
             package = xlsx.Package.open(job.original)
             package.without_macros()  # the copy is a .xlsx
             styles = xlsx.Styles(package)
-            sheets = _mark_cells(package, styles, job.fix_items())
+            sheets = _mark_cells(package, styles, items)
         except xlsx.Unmarkable as err:
             note = f"We could not mark up your file: {err}."
         except Exception:  # a file built unlike any we know: it still gets its list
@@ -271,7 +272,7 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     if note is not None:
         package, sheets = xlsx.Package.blank(), set()
         styles = xlsx.Styles(package)
-    _fix_list(package, styles, job, note, sheets)
+    _fix_list(package, styles, job.name, items, note, sheets)
     # The mark holds the time saved, which the document's properties hold too: a copy whose
     # times differ has been saved again by the partner, and is their return.
     saved = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -346,10 +347,11 @@ def _first_cell(address: str) -> str:
     return f"A{address.split(':')[0]}" if ":" in address else address
 
 
-def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
+def _fix_list(package: Any, styles: Any, name: str, items: list[FixItem], note: str | None,
               sheets: set[str]) -> None:  # fmt: skip
-    """The Fix list, first in the workbook: a line for each thing to act on, with a link to
-    its cell, fitted one A4 page wide with its long texts wrapped (no smaller than 8 pt)."""
+    """The Fix list of the file ``name``, first in the workbook: a line for each of ``items``,
+    with a link to its cell, fitted one A4 page wide with its long texts wrapped (no smaller
+    than 8 pt)."""
     from .xlsx import Row, worksheet
 
     size = DEFAULT_FONT["font_size"]
@@ -357,13 +359,13 @@ def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
     plain, wrapped = styles.plain(**font), styles.plain(**font, wrap=True)
     link = styles.plain(**font, colour="0563C1", underline=True)
     rows = [
-        Row(1, [(visible_lines(f"What to fix in {job.name}"), styles.plain(**{**font, "size": 14},
+        Row(1, [(visible_lines(f"What to fix in {name}"), styles.plain(**{**font, "size": 14},
                                                                       bold=True))], 20),
         Row(2, [(visible_lines(note or COLOURS_SAID), plain)]),
         Row(4, [(title, styles.plain(**font, bold=True)) for title, _, _ in FIX_LIST_COLUMNS]),
     ]  # fmt: skip
     links = {}
-    for number, item in enumerate(job.fix_items(), start=5):
+    for number, item in enumerate(items, start=5):
         values = (item.sheet, item.cell, item.field, item.words, item.problem, item.to_do)
         linked = bool(item.cell) and item.sheet in sheets
         cells, lines = [], 1
