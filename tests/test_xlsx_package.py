@@ -219,3 +219,40 @@ def test_a_part_damaged_in_the_zip_is_refused_saying_so(tmp_path):
         package = Package.open(damaged)
         with pytest.raises(Unmarkable, match=r"sheet1\.xml is damaged"):
             package.xml(info.filename)
+
+
+def test_a_stylesheet_asked_the_same_styles_again_comes_out_the_same_unparsed(tmp_path):
+    """Copies of one template ask its stylesheet for much the same styles: what an earlier
+    copy was given (each style's index, the stylesheet after it) is given again without
+    parsing it, and is what asking afresh gives, however the asks run on from there."""
+    from pipeline.xlsx import styles as module
+
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Plan")
+    sheet.write("A1", "Leeds", book.add_format({"bold": True}))
+    sheet.write("B1", 3, book.add_format({"num_format": "0.0"}))
+    book.close()
+    asks = [("marked", 1, "FFC7CE"), ("plain",), ("marked", 2, "FFEB9C"),
+            ("marked", 1, "FFC7CE"), ("plain", True), ("marked", 0, "FFC7CE", "dd/mm/yyyy"),
+            ("plain", False, 14)]  # fmt: skip
+
+    def asked(sequence, memo):
+        if not memo:
+            module._DONE.clear()
+        package = Package.open(path)
+        styles = Styles(package)
+        given = [styles.marked(*a[1:]) if a[0] == "marked" else styles.plain(*a[1:])
+                 for a in sequence]  # fmt: skip
+        return given, package.raw("xl/styles.xml"), package.parsed("xl/styles.xml")
+
+    for cut in range(len(asks) + 1):  # the same asks up to ``cut``, then others
+        sequence = [*asks[:cut], ("marked", 1, "FFFFFF"), ("plain", True, 9)]
+        fresh = asked(sequence, memo=False)[:2]
+        asked(sequence, memo=True)  # (an earlier copy)
+        again = asked(sequence, memo=True)
+        assert again[:2] == fresh
+        assert not again[2]  # never parsed
+        if cut:  # the same part of the way, then asked on otherwise (a fill used again)
+            other = [*asks[:cut], ("marked", 2, "FFC7CE"), ("plain", False, 11)]
+            assert asked(other, memo=True)[:2] == asked(other, memo=False)[:2]
