@@ -127,9 +127,7 @@ def packed(name: str, data: bytes, when: datetime, stable: bool = False) -> Memb
     """A new member holding ``data``, deflated, dated ``when``: by ISA-L, or where ``stable``
     by zlib, whose bytes are the same on every machine (ISA-L's may differ with the processor
     it runs on), as a template shipped in the repository must be."""
-    deflater = zlib if stable else isal_zlib
-    squeeze = deflater.compressobj(LEVEL, zlib.DEFLATED, -15)
-    compressed = squeeze.compress(data) + squeeze.flush()
+    compressed = (zlib if stable else isal_zlib).compress(data, LEVEL, -15)
     try:
         raw_name, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
