@@ -322,9 +322,10 @@ def _mark_cells(package: Any, styles: Any, items: Iterable[FixItem]) -> set[str]
             value = _typed(item.read_as)
             said = f"We read this as {_shown(item.read_as)}, and wrote it so: check it. {said}"
         fit = fit_cell if item.rule == TOO_LONG else None  # no output holds more than a cell
+        note = visible_lines(said[:2000])
         for address in item.cells or (item.cell,):
-            mark = Mark(_first_cell(address), FILLS[item.level], visible_lines(said[:2000]))
-            marks.setdefault(item.sheet, []).append(replace(mark, value=value, fit=fit))
+            mark = Mark(_first_cell(address), FILLS[item.level], note, value, fit)
+            marks.setdefault(item.sheet, []).append(mark)
     for name, on_sheet in marks.items():
         mark_sheet(package, sheets[name], on_sheet, styles)
     return set(sheets)

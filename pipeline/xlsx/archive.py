@@ -16,6 +16,7 @@ shipped in the repository is the same byte for byte on every machine.)
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -95,7 +96,7 @@ def read(path: Path) -> dict[str, Member]:
     """Every member of the zip at ``path``, by name, in the archive's order."""
     blob = Path(path).read_bytes()
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:  # (read once, not opened again)
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as err:
         raise ArchiveError(f"it is not a zip file we can read ({err})") from None
