@@ -118,6 +118,9 @@ class FeedbackJob:
     # where it says (``Receipt.owner``)
     owner: tuple[str, str] | None = None
     new: bool = True  # first read by this run (else an earlier run of the round read it)
+    # its target is a draft in the run's scratch folder, which only a whole copy leaves
+    # (``finish_all``): written there directly, not by way of a temporary file of its own
+    draft: bool = False
 
     @property
     def turned_down(self) -> bool:
@@ -215,7 +218,7 @@ def start_all(
     otherwise wait: see ``isolation.start_isolated``); ``finish_all`` puts them in place."""
     from . import xlsx  # noqa: F401 (imported once here: forked workers start with it)
 
-    drafted = [(replace(job, target=drafts / job.target.name),) for job in jobs]
+    drafted = [(replace(job, target=drafts / job.target.name, draft=True),) for job in jobs]
     return start_isolated(write_feedback, drafted, _fix_list_only, isolation, on_done, busy)
 
 
@@ -253,12 +256,13 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     from .system.files import atomic_path
 
     note = None
+    items = job.fix_items()
     if job.markup if markup is None else markup:
         try:
             package = xlsx.Package.open(job.original)
             package.without_macros()  # the copy is a .xlsx
             styles = xlsx.Styles(package)
-            sheets = _mark_cells(package, styles, job.fix_items())
+            sheets = _mark_cells(package, styles, items)
         except xlsx.Unmarkable as err:
             note = f"We could not mark up your file: {err}."
         except Exception:  # a file built unlike any we know: it still gets its list
@@ -268,13 +272,16 @@ def write_feedback(job: FeedbackJob, markup: bool | None = None, why: str | None
     if note is not None:
         package, sheets = xlsx.Package.blank(), set()
         styles = xlsx.Styles(package)
-    _fix_list(package, styles, job, note, sheets)
+    _fix_list(package, styles, job.name, items, note, sheets)
     # The mark holds the time saved, which the document's properties hold too: a copy whose
     # times differ has been saved again by the partner, and is their return.
     saved = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     package.set_custom_property(FEEDBACK_MARK[0], FEEDBACK_MARK[1] + saved.isoformat())
-    with atomic_path(job.target) as tmp:
-        package.save(tmp, saved)
+    if job.draft:
+        package.save(job.target, saved)
+    else:
+        with atomic_path(job.target) as tmp:
+            package.save(tmp, saved)
     return job.target
 
 
@@ -315,9 +322,10 @@ def _mark_cells(package: Any, styles: Any, items: Iterable[FixItem]) -> set[str]
             value = _typed(item.read_as)
             said = f"We read this as {_shown(item.read_as)}, and wrote it so: check it. {said}"
         fit = fit_cell if item.rule == TOO_LONG else None  # no output holds more than a cell
+        note = visible_lines(said[:2000])
         for address in item.cells or (item.cell,):
-            mark = Mark(_first_cell(address), FILLS[item.level], visible_lines(said[:2000]))
-            marks.setdefault(item.sheet, []).append(replace(mark, value=value, fit=fit))
+            mark = Mark(_first_cell(address), FILLS[item.level], note, value, fit)
+            marks.setdefault(item.sheet, []).append(mark)
     for name, on_sheet in marks.items():
         mark_sheet(package, sheets[name], on_sheet, styles)
     return set(sheets)
@@ -340,10 +348,11 @@ def _first_cell(address: str) -> str:
     return f"A{address.split(':')[0]}" if ":" in address else address
 
 
-def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
+def _fix_list(package: Any, styles: Any, name: str, items: list[FixItem], note: str | None,
               sheets: set[str]) -> None:  # fmt: skip
-    """The Fix list, first in the workbook: a line for each thing to act on, with a link to
-    its cell, fitted one A4 page wide with its long texts wrapped (no smaller than 8 pt)."""
+    """The Fix list of the file ``name``, first in the workbook: a line for each of ``items``,
+    with a link to its cell, fitted one A4 page wide with its long texts wrapped (no smaller
+    than 8 pt)."""
     from .xlsx import Row, worksheet
 
     size = DEFAULT_FONT["font_size"]
@@ -351,13 +360,13 @@ def _fix_list(package: Any, styles: Any, job: FeedbackJob, note: str | None,
     plain, wrapped = styles.plain(**font), styles.plain(**font, wrap=True)
     link = styles.plain(**font, colour="0563C1", underline=True)
     rows = [
-        Row(1, [(visible_lines(f"What to fix in {job.name}"), styles.plain(**{**font, "size": 14},
+        Row(1, [(visible_lines(f"What to fix in {name}"), styles.plain(**{**font, "size": 14},
                                                                       bold=True))], 20),
         Row(2, [(visible_lines(note or COLOURS_SAID), plain)]),
         Row(4, [(title, styles.plain(**font, bold=True)) for title, _, _ in FIX_LIST_COLUMNS]),
     ]  # fmt: skip
     links = {}
-    for number, item in enumerate(job.fix_items(), start=5):
+    for number, item in enumerate(items, start=5):
         values = (item.sheet, item.cell, item.field, item.words, item.problem, item.to_do)
         linked = bool(item.cell) and item.sheet in sheets
         cells, lines = [], 1

@@ -96,6 +96,8 @@ def visible(text: str) -> str:
 def visible_lines(text: str) -> str:
     """``text`` as ``visible`` makes it, but its line breaks and tabs kept: for what a command
     prints, which may be many lines."""
+    if type(text) is str and text.isprintable():  # (the usual case: no line break, no tab)
+        return text
     return "\n".join(
         "\t".join(visible(part) for part in line.split("\t")) for line in str(text).split("\n")
     )

@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import openpyxl
+import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -138,8 +139,47 @@ def test_sheets_it_does_not_serve_are_parsed():
     assert SheetBytes.of(plain) is not None
     for odd in (
         plain.replace(b"<sheetData>", b"<!-- a note --><sheetData>"),
+        plain.replace(b"<v>1</v>", b"<v><![CDATA[1]]></v>"),
         plain.replace(b"UTF-8", b"UTF-16"),
-        plain.replace(b'<row r="1">', b"<row>"),
         plain.replace(b"xmlns=", b"xmlns:x="),
     ):
         assert SheetBytes.of(odd) is None, odd
+    # a row without its number: a row found by its number is edited, one to be made is not
+    # (where would it go?), nor one whose number only its place says
+    unnamed = plain.replace(b"</sheetData>", b'<row><c r="A2"><v>2</v></c></row><row r="4"/>'
+                            b"</sheetData>")  # fmt: skip
+    assert SheetBytes.of(unnamed).usable([(1, 1), (4, 2)])
+    assert not SheetBytes.of(unnamed).usable([(2, 1)])
+    assert not SheetBytes.of(unnamed).usable([(3, 1)])
+    assert SheetBytes.of(plain).usable([(3, 1)])
+    # rows out of order: a row is looked for after those before it, and never made twice
+    shuffled = plain.replace(b"<sheetData>", b'<sheetData><row r="5"/>')
+    assert not SheetBytes.of(shuffled).usable([(1, 1), (5, 1)])
+    assert SheetBytes.of(shuffled).usable([(5, 1)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(notes=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+                      min_size=1, max_size=5))  # fmt: skip
+def test_a_new_comments_part_is_what_lxml_writes_for_the_same_notes(notes):
+    """The comments part of a sheet that had none is written as text: byte for byte what
+    building it as a tree and writing it with lxml gives, whatever the notes say (a control
+    character XML cannot hold is refused by both)."""
+    from pipeline.xlsx.marks import AUTHOR, _new_comments
+    from pipeline.xlsx.names import MAIN, q
+
+    at = {(n + 1, 2): note for n, note in enumerate(notes)}
+    tree = etree.fromstring(f'<comments xmlns="{MAIN}"><authors/><commentList/></comments>')
+    etree.SubElement(tree[0], q("author")).text = AUTHOR
+    try:
+        for (row, _), note in at.items():
+            comment = etree.SubElement(tree[1], q("comment"), ref=f"B{row}", authorId="0")
+            body = etree.SubElement(etree.SubElement(comment, q("text")), q("t"))
+            body.text = note
+            body.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    except ValueError:
+        with pytest.raises(ValueError):
+            _new_comments(at)
+        return
+    expected = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+    assert _new_comments(at) == expected

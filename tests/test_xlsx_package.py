@@ -10,9 +10,10 @@ import zlib
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
 import xlsxwriter
 
-from pipeline.xlsx import Mark, Package, Styles, mark_sheet, worksheet
+from pipeline.xlsx import Mark, Package, Styles, Unmarkable, mark_sheet, worksheet
 
 SAVED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 
@@ -190,3 +191,68 @@ def test_a_package_zipped_as_a_stream_is_marked_and_reads_back(tmp_path):
         assert z.testzip() is None
     sheet = openpyxl.load_workbook(out)["Plan"]
     assert sheet["A1"].value == "Leeds" and sheet["B2"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_a_part_damaged_in_the_zip_is_refused_saying_so(tmp_path):
+    """A sheet whose deflated bytes were damaged (a byte changed, or cut short) cannot be
+    marked up: the copy says the part is damaged, whichever check finds it (the inflater's or
+    the checksum's)."""
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Plan").write("A1", "Leeds " * 400)
+    book.close()
+    blob = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = blob.index(compressed(path, info.filename))
+    end = start + info.compress_size
+    part = blob[start:end]
+
+    def flipped(at: int, bits: int) -> bytes:
+        return part[:at] + bytes([part[at] ^ bits]) + part[at + 1 :]
+
+    for n, damaged_part in enumerate(
+        (flipped(3, 0xFF), flipped(len(part) // 2, 0x10), part[:-4] + b"\0\0\0\0")
+    ):
+        damaged = tmp_path / f"damaged{n}.xlsx"
+        damaged.write_bytes(blob[:start] + damaged_part + blob[end:])
+        package = Package.open(damaged)
+        with pytest.raises(Unmarkable, match=r"sheet1\.xml is damaged"):
+            package.xml(info.filename)
+
+
+def test_a_stylesheet_asked_the_same_styles_again_comes_out_the_same_unparsed(tmp_path):
+    """Copies of one template ask its stylesheet for much the same styles: what an earlier
+    copy was given (each style's index, the stylesheet after it) is given again without
+    parsing it, and is what asking afresh gives, however the asks run on from there."""
+    from pipeline.xlsx import styles as module
+
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Plan")
+    sheet.write("A1", "Leeds", book.add_format({"bold": True}))
+    sheet.write("B1", 3, book.add_format({"num_format": "0.0"}))
+    book.close()
+    asks = [("marked", 1, "FFC7CE"), ("plain",), ("marked", 2, "FFEB9C"),
+            ("marked", 1, "FFC7CE"), ("plain", True), ("marked", 0, "FFC7CE", "dd/mm/yyyy"),
+            ("plain", False, 14)]  # fmt: skip
+
+    def asked(sequence, memo):
+        if not memo:
+            module._DONE.clear()
+        package = Package.open(path)
+        styles = Styles(package)
+        given = [styles.marked(*a[1:]) if a[0] == "marked" else styles.plain(*a[1:])
+                 for a in sequence]  # fmt: skip
+        return given, package.raw("xl/styles.xml"), package.parsed("xl/styles.xml")
+
+    for cut in range(len(asks) + 1):  # the same asks up to ``cut``, then others
+        sequence = [*asks[:cut], ("marked", 1, "FFFFFF"), ("plain", True, 9)]
+        fresh = asked(sequence, memo=False)[:2]
+        asked(sequence, memo=True)  # (an earlier copy)
+        again = asked(sequence, memo=True)
+        assert again[:2] == fresh
+        assert not again[2]  # never parsed
+        if cut:  # the same part of the way, then asked on otherwise (a fill used again)
+            other = [*asks[:cut], ("marked", 2, "FFC7CE"), ("plain", False, 11)]
+            assert asked(other, memo=True)[:2] == asked(other, memo=False)[:2]

@@ -33,5 +33,5 @@ def grow_as_typed(path: Path, sheet: int, rows: Container[int], when: datetime) 
     def unmarked(found: re.Match[bytes]) -> bytes:
         return found[1] if int(found[2]) - 1 in rows else found[0]
 
-    members[part] = archive.packed(part, _SET_BY_HAND.sub(unmarked, xml), when)
+    members[part] = archive.packed(part, _SET_BY_HAND.sub(unmarked, xml), when, stable=True)
     archive.write(path, list(members.values()))

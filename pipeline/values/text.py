@@ -78,7 +78,8 @@ def _lines_of(line: str, room: float) -> int:
     lines, used, space = 1, 0.0, _pixels(" ")
     for word in line.split(" "):
         gap = space if used else 0.0  # (a word's first piece is after a space)
-        pieces = _PIECES.findall(word) if "-" in word or "/" in word else (word,)
+        # (most words have no slash or hyphen: they are one piece, unsplit)
+        pieces = (_PIECES.findall(word) or [""]) if "/" in word or "-" in word else (word,)
         for piece in pieces:
             wide = _pixels(piece)
             if used + gap + wide <= room or not used:

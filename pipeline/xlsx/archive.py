@@ -6,10 +6,17 @@ workbook would inflate and deflate every part, though it changes three or four. 
 member's compressed bytes are kept as read (``Member``) and written back with its own CRC and
 sizes; only new or changed parts are deflated (at level 1). Archives are small (a return is a
 few hundred kilobytes), so no ZIP64: a member or archive too large for plain zip is refused.
+
+What is inflated whole, deflated or summed (CRC-32) is done with ISA-L (``isal``), whose
+deflate writes the same format as zlib's four to six times quicker, and a little smaller at
+its level 1 than zlib's: a marked sheet of 200 kB, deflated again for every copy, was the
+largest single cost of a feedback copy. (A template's part is deflated by zlib: a template
+shipped in the repository is the same byte for byte on every machine.)
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -17,7 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-LEVEL = 1  # zlib's level for what is written anew: quick, and the parts are small
+from isal import isal_zlib
+
+LEVEL = 1  # ISA-L's level (0 to 3) for what is written anew: quick, and the parts are small
 _LOCAL = struct.Struct("<4s5H3L2H")  # a local file header, before its name and extra field
 _LOCAL_SIGNATURE = b"PK\x03\x04"
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
@@ -57,12 +66,12 @@ class Member:
                 data = self.compressed
             elif self.method == zipfile.ZIP_DEFLATED:
                 try:
-                    data = zlib.decompressobj(-15).decompress(self.compressed)
-                except zlib.error as err:
+                    data = isal_zlib.decompressobj(-15).decompress(self.compressed)
+                except (zlib.error, isal_zlib.error) as err:
                     raise ArchiveError(f"its part {self.name} is damaged ({err})") from None
             else:
                 raise ArchiveError(f"its part {self.name} is compressed in a way we do not read")
-            if zlib.crc32(data) != self.crc or len(data) != self.size:
+            if isal_zlib.crc32(data) != self.crc or len(data) != self.size:
                 raise ArchiveError(f"its part {self.name} is damaged (its checksum is wrong)")
             self._data = data
         return self._data
@@ -72,6 +81,7 @@ class Member:
         what comes before a sheet's cells, say, without inflating a sheet of a megabyte."""
         if self._data is not None or self.method != zipfile.ZIP_DEFLATED:
             return self.data()
+        # (zlib's inflater here: ISA-L's takes in all it is given, leaving no tail to go on with)
         inflate, head, rest = zlib.decompressobj(-15), b"", self.compressed
         try:
             while rest and until not in head:
@@ -86,7 +96,7 @@ def read(path: Path) -> dict[str, Member]:
     """Every member of the zip at ``path``, by name, in the archive's order."""
     blob = Path(path).read_bytes()
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:  # (read once, not opened again)
             infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as err:
         raise ArchiveError(f"it is not a zip file we can read ({err})") from None
@@ -114,16 +124,17 @@ def read(path: Path) -> dict[str, Member]:
     return members
 
 
-def packed(name: str, data: bytes, when: datetime) -> Member:
-    """A new member holding ``data``, deflated, dated ``when``."""
-    squeeze = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    compressed = squeeze.compress(data) + squeeze.flush()
+def packed(name: str, data: bytes, when: datetime, stable: bool = False) -> Member:
+    """A new member holding ``data``, deflated, dated ``when``: by ISA-L, or where ``stable``
+    by zlib, whose bytes are the same on every machine (ISA-L's may differ with the processor
+    it runs on), as a template shipped in the repository must be."""
+    compressed = (zlib if stable else isal_zlib).compress(data, LEVEL, -15)
     try:
         raw_name, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         raw_name, flags = name.encode("utf-8"), _UTF8
     date, time = _dos(when.timetuple()[:6])
-    return Member(name, raw_name, flags, zipfile.ZIP_DEFLATED, time, date, zlib.crc32(data),
+    return Member(name, raw_name, flags, zipfile.ZIP_DEFLATED, time, date, isal_zlib.crc32(data),
                   len(data), compressed, 0o600 << 16, _data=data)  # fmt: skip
 
 

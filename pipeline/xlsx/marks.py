@@ -17,7 +17,7 @@ from .cells import SheetBytes
 from .grid import XmlGrid, position, write_value
 from .package import MAIN, Package, SheetPart, Unmarkable, q
 from .styles import Styles
-from .values import letters
+from .values import letters, text_xml
 
 __all__ = ["KEEP", "Mark", "letters", "mark_sheet", "position", "write_value"]
 
@@ -108,13 +108,13 @@ def _comment(package: Package, part: str, notes: dict[tuple[int, int], str], gri
     """Add each note to its cell's comment (after what the comment said already), and draw
     every comment of the sheet again (Excel shows a comment through its drawing)."""
     comments_part = package.related(part, "comments")
-    if comments_part is not None:
-        comments = package.xml(comments_part)
-    else:
+    if comments_part is None:  # (written as text: most copies' sheets have no comments yet)
         comments_part = package.free_name("xl/comments{}.xml")
-        comments = etree.fromstring(f'<comments xmlns="{MAIN}"><authors/><commentList/></comments>')
-        package.put(comments_part, comments, "comments")
+        package.put(comments_part, _new_comments(notes), "comments")
         package.relate(part, "comments", comments_part)
+        _draw(package, part, sorted(notes), grid)
+        return
+    comments = package.xml(comments_part)
     author = _author(comments)
     listed = comments.find(q("commentList"))
     if listed is None:
@@ -138,6 +138,18 @@ def _comment(package: Package, part: str, notes: dict[tuple[int, int], str], gri
         body.text = said
         body.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     _draw(package, part, sorted(existing), grid)
+
+
+def _new_comments(notes: dict[tuple[int, int], str]) -> bytes:
+    """A comments part holding ``notes``, as lxml writes the same made as a tree."""
+    listed = "".join(f'<comment ref="{letters(col)}{row}" authorId="0"><text>'
+                     f'<t xml:space="preserve">{text_xml(note)}</t></text></comment>'
+                     for (row, col), note in notes.items())  # fmt: skip
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<comments xmlns="{MAIN}"><authors><author>{AUTHOR}</author></authors>'
+        f"<commentList>{listed}</commentList></comments>"
+    ).encode()
 
 
 def _author(comments: etree._Element) -> int:

@@ -3,6 +3,7 @@ cells elsewhere in the workbook, a frozen heading, and printed fitted to one pag
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -68,5 +69,9 @@ def worksheet(
 def _cell(ref: str, value: Any, style: int) -> str:
     if value is None or value == "":
         return f'<c r="{ref}" s="{style}"/>'
-    kind, held = cell_xml(value)
+    kind, held = _held(value)
     return f'<c r="{ref}" s="{style}"{kind}>{held}</c>'
+
+
+# (most of a Fix list's cells say what others said: its headings, sheet, field, what to do)
+_held = functools.lru_cache(maxsize=4096, typed=True)(cell_xml)

@@ -38,5 +38,15 @@ def cell_xml(value: Any, date1904: bool = False) -> tuple[str, str]:
     number, text = held(value, date1904)
     if number:
         return "", f"<v>{text}</v>"
-    text = escape(text, {"\r": "&#13;"})
-    return ' t="inlineStr"', f'<is><t xml:space="preserve">{text}</t></is>'
+    return ' t="inlineStr"', f'<is><t xml:space="preserve">{escape(text, _CR)}</t></is>'
+
+
+def text_xml(text: str) -> str:
+    """``text`` as an element's text in XML, escaped as lxml writes it; text XML cannot hold
+    is refused (ValueError), as lxml refuses it."""
+    if _NOT_XML.search(text):
+        raise ValueError("All strings must be XML compatible")
+    return escape(text, _CR)
+
+
+_CR = {"\r": "&#13;"}  # (kept as a line end: a bare one is read as a space)
