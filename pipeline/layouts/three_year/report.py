@@ -90,10 +90,11 @@ def task_columns() -> list[Col]:
 def council_plan_progress(c: Consolidation) -> Table:
     """The Cabinet report (seed 001): every task significant for a Council Plan priority,
     grouped by priority, with its status this quarter."""
+    tasks = rows_of(c, LAYOUT)
     items = [
         (n, name, plan, row)
         for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
-        for plan, row in rows_of(c, LAYOUT)
+        for plan, row in tasks
         if row.get(f"cp{n}") == "Significant"
     ]
     columns = [
@@ -113,8 +114,9 @@ def cabinet_summary(c: Consolidation) -> Table:
     two priorities is counted under each, so twice)."""
     buckets = LAYOUT.progress.buckets
     tallies = []
+    tasks = [row for _, row in rows_of(c, LAYOUT)]
     for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
-        rows = [row for _, row in rows_of(c, LAYOUT) if row.get(f"cp{n}") == "Significant"]
+        rows = [row for row in tasks if row.get(f"cp{n}") == "Significant"]
         tally = Counter(row["progress"] for row in rows)
         tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
         tallies.append((f"{n} {name}", tally))
