@@ -161,11 +161,10 @@ class SheetBytes:
 
     def merged_away(self) -> list[tuple[int, int, int, int]]:
         """Each merged range, as (first row, first column, last row, last column)."""
-        ranges = []
-        for first, last in _MERGED.findall(self.data, self.data_end):
-            (r0, c0), (r1, c1) = _position(first), _position(last)
-            ranges.append((r0, c0, r1, c1))
-        return ranges
+        at = self.data.find(b"<mergeCells", self.data_end)  # (looked for in their list only)
+        end = self.data.find(b"</mergeCells>", at) if at > 0 else -1
+        found = _MERGED.findall(self.data, at, end) if end > 0 else []
+        return [(*_position(first), *_position(last)) for first, last in found]
 
     def usable(self, cells: Iterable[tuple[int, int]]) -> bool:
         """Whether the sheet's cells can be found and placed around these (row, column)s by
