@@ -249,17 +249,19 @@ class SheetBytes:
             at = self.data.find(b'<c r="%s%d"' % (letters(col).encode(), line.number),
                                 line.open_end, line.end)  # fmt: skip
             found = _CELL_TAG.match(self.data, at) if at >= 0 else None
-            if found is None:
+            held = self._held(found, line) if found else None
+            if held is None:
                 return None
-            if found.group(2):
-                inner, end = b"", found.end()
-            else:
-                close = self.data.find(b"</c>", found.end(), line.end)
-                if close < 0:
-                    return None
-                inner, end = self.data[found.end() : close], close + 4
-            cells[col] = _Cell(line.number, col, found.group(1), inner, span=(at, end))
+            cells[col] = _Cell(line.number, col, found.group(1), held[0], span=(at, held[1]))
         return cells
+
+    def _held(self, found: re.Match[bytes], line: _Row) -> tuple[bytes, int] | None:
+        """What the cell whose start tag is ``found`` holds, and where it ends (None: its end
+        is not in its row)."""
+        if found.group(2):  # (<c .../>)
+            return b"", found.end()
+        close = self.data.find(b"</c>", found.end(), line.end)
+        return (self.data[found.end() : close], close + 4) if close >= 0 else None
 
     def _cells(self, line: _Row, upto: int) -> dict[int, _Cell] | None:
         """The row's cells up to column ``upto`` and the first after it (which any cell made
@@ -275,13 +277,10 @@ class SheetBytes:
             ref = _REF.match(reference.group(1)) if reference else None
             if ref is None or int(ref.group(2)) != line.number:
                 return None
-            if found.group(2):
-                inner, position = b"", found.end()
-            else:
-                close = self.data.find(b"</c>", found.end(), line.end)
-                if close < 0:
-                    return None
-                inner, position = self.data[found.end() : close], close + 4
+            held = self._held(found, line)
+            if held is None:
+                return None
+            inner, position = held
             col = _column(ref.group(1))
             if col in cells:
                 return None
