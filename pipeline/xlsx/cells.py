@@ -161,11 +161,10 @@ class SheetBytes:
 
     def merged_away(self) -> list[tuple[int, int, int, int]]:
         """Each merged range, as (first row, first column, last row, last column)."""
-        ranges = []
-        for first, last in _MERGED.findall(self.data, self.data_end):
-            (r0, c0), (r1, c1) = _position(first), _position(last)
-            ranges.append((r0, c0, r1, c1))
-        return ranges
+        at = self.data.find(b"<mergeCells", self.data_end)  # (looked for in their list only)
+        end = self.data.find(b"</mergeCells>", at) if at > 0 else -1
+        found = _MERGED.findall(self.data, at, end) if end > 0 else []
+        return [(*_position(first), *_position(last)) for first, last in found]
 
     def usable(self, cells: Iterable[tuple[int, int]]) -> bool:
         """Whether the sheet's cells can be found and placed around these (row, column)s by
@@ -250,17 +249,19 @@ class SheetBytes:
             at = self.data.find(b'<c r="%s%d"' % (letters(col).encode(), line.number),
                                 line.open_end, line.end)  # fmt: skip
             found = _CELL_TAG.match(self.data, at) if at >= 0 else None
-            if found is None:
+            held = self._held(found, line) if found else None
+            if held is None:
                 return None
-            if found.group(2):
-                inner, end = b"", found.end()
-            else:
-                close = self.data.find(b"</c>", found.end(), line.end)
-                if close < 0:
-                    return None
-                inner, end = self.data[found.end() : close], close + 4
-            cells[col] = _Cell(line.number, col, found.group(1), inner, span=(at, end))
+            cells[col] = _Cell(line.number, col, found.group(1), held[0], span=(at, held[1]))
         return cells
+
+    def _held(self, found: re.Match[bytes], line: _Row) -> tuple[bytes, int] | None:
+        """What the cell whose start tag is ``found`` holds, and where it ends (None: its end
+        is not in its row)."""
+        if found.group(2):  # (<c .../>)
+            return b"", found.end()
+        close = self.data.find(b"</c>", found.end(), line.end)
+        return (self.data[found.end() : close], close + 4) if close >= 0 else None
 
     def _cells(self, line: _Row, upto: int) -> dict[int, _Cell] | None:
         """The row's cells up to column ``upto`` and the first after it (which any cell made
@@ -276,13 +277,10 @@ class SheetBytes:
             ref = _REF.match(reference.group(1)) if reference else None
             if ref is None or int(ref.group(2)) != line.number:
                 return None
-            if found.group(2):
-                inner, position = b"", found.end()
-            else:
-                close = self.data.find(b"</c>", found.end(), line.end)
-                if close < 0:
-                    return None
-                inner, position = self.data[found.end() : close], close + 4
+            held = self._held(found, line)
+            if held is None:
+                return None
+            inner, position = held
             col = _column(ref.group(1))
             if col in cells:
                 return None

@@ -9,6 +9,7 @@ partner's file asks for a dozen styles, and half of its stylesheet work was this
 from __future__ import annotations
 
 import copy
+import threading
 from collections import OrderedDict
 
 from lxml import etree
@@ -20,6 +21,7 @@ BUILT_IN_FORMATS = 163  # number formats up to this id are Excel's own
 # bytes after it, the fills added by then); with nothing asked, a stylesheet parsed once
 _DONE: OrderedDict[tuple[bytes, tuple], tuple[int, bytes, dict]] = OrderedDict()
 _KEPT = 256  # steps remembered (each a stylesheet of a few kilobytes)
+_DONE_LOCK = threading.Lock()
 
 
 class Styles:
@@ -36,7 +38,8 @@ class Styles:
         self._made: dict[tuple, int] = {}
         if (self.original, ()) not in _DONE:  # a stylesheet not seen before is parsed now,
             self._root = package.xml(part)  # so that one that is not XML is refused here
-            _DONE[(self.original, ())] = (-1, self.original, {})
+            with _DONE_LOCK:
+                _DONE[(self.original, ())] = (-1, self.original, {})
 
     @property
     def root(self) -> etree._Element:
@@ -62,17 +65,22 @@ class Styles:
             return self._made[key]
         self._asked += (key,)
         step = (self.original, self._asked)
-        if self._root is None and step in _DONE:
-            index, after, fills = _DONE[step]
-            _DONE.move_to_end(step)
+        with _DONE_LOCK:  # (copies may be written by threads of one process)
+            done = _DONE.get(step) if self._root is None else None
+            if done is not None:
+                _DONE.move_to_end(step)
+        if done is not None:
+            index, after, fills = done
             self.package.put(self.part, after)
             self._made.update(fills)
         else:
             index = self._marked(*key[1:]) if key[0] == "marked" else self._plain(*key[1:])
             fills = {k: v for k, v in self._made.items() if k[0] == "fill"}
-            _DONE[step] = (index, self.package.raw(self.part), fills)
-            while len(_DONE) > _KEPT:
-                _DONE.popitem(last=False)
+            after = self.package.raw(self.part)
+            with _DONE_LOCK:
+                _DONE[step] = (index, after, fills)
+                while len(_DONE) > _KEPT:
+                    _DONE.popitem(last=False)
         self._made[key] = index
         return index
 
