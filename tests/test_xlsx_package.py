@@ -256,3 +256,37 @@ def test_a_stylesheet_asked_the_same_styles_again_comes_out_the_same_unparsed(tm
         if cut:  # the same part of the way, then asked on otherwise (a fill used again)
             other = [*asks[:cut], ("marked", 2, "FFC7CE"), ("plain", False, 11)]
             assert asked(other, memo=True)[:2] == asked(other, memo=False)[:2]
+
+
+def test_a_second_copy_of_a_template_drops_its_sheet_list_as_the_first_did_unparsed(tmp_path):
+    """The app properties list the sheets by name, a list the copy drops: a copy of a template
+    seen before is given the part the first copy made, without parsing it, and its small parts
+    deflated before are copied as they were deflated; both copies open with the same parts."""
+    from pipeline.xlsx import archive, remembered
+
+    path = tmp_path / "plan.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Plan").write("A1", "Leeds")
+    book.add_worksheet("Risks").write("A1", "Floods")
+    book.close()
+    with zipfile.ZipFile(path) as original:
+        assert b"TitlesOfParts" in original.read("docProps/app.xml")
+    remembered._DONE.clear()
+    archive._DEFLATED.clear()
+
+    def copy(out):
+        package = Package.open(path)
+        package.save(out, SAVED)
+        return package.parsed("docProps/app.xml")
+
+    assert copy(tmp_path / "first.xlsx")  # parsed, the first time
+    assert not copy(tmp_path / "second.xlsx")  # given as the first copy's part was made
+    with zipfile.ZipFile(tmp_path / "first.xlsx") as first, \
+            zipfile.ZipFile(tmp_path / "second.xlsx") as second:  # fmt: skip
+        assert first.testzip() is None and second.testzip() is None  # (CRCs as they say)
+        assert first.namelist() == second.namelist()
+        for name in first.namelist():
+            assert first.read(name) == second.read(name)
+        assert b"TitlesOfParts" not in second.read("docProps/app.xml")
+        assert b"<Application>" in second.read("docProps/app.xml")
+    assert openpyxl.load_workbook(tmp_path / "second.xlsx").sheetnames == ["Plan", "Risks"]

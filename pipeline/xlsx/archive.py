@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +37,13 @@ _DESCRIPTOR = 0x08  # flag: sizes and CRC follow the data (we write them in the 
 _UTF8 = 0x800  # flag: the member's name is UTF-8
 _ENCRYPTED = 0x01
 _LIMIT = 0xFFFFFFFF
+# A small part written the same again (a copy's content types, workbook, relationships, app
+# properties, stylesheet: the same for every copy of one template) is deflated once:
+# (stable, its bytes) -> (its compressed bytes, its CRC-32)
+_DEFLATED: OrderedDict[tuple[bool, bytes], tuple[bytes, int]] = OrderedDict()
+_DEFLATED_KEPT = 256  # parts remembered, each at most _DEFLATED_SIZE bytes
+_DEFLATED_SIZE = 1 << 13
+_DEFLATED_LOCK = threading.Lock()  # (copies may be written by threads of one process)
 
 
 class ArchiveError(Exception):
@@ -128,14 +137,33 @@ def packed(name: str, data: bytes, when: datetime, stable: bool = False) -> Memb
     """A new member holding ``data``, deflated, dated ``when``: by ISA-L, or where ``stable``
     by zlib, whose bytes are the same on every machine (ISA-L's may differ with the processor
     it runs on), as a template shipped in the repository must be."""
-    compressed = (zlib if stable else isal_zlib).compress(data, LEVEL, -15)
+    compressed, crc = _deflated(data, stable)
     try:
         raw_name, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         raw_name, flags = name.encode("utf-8"), _UTF8
     date, time = _dos(when.timetuple()[:6])
-    return Member(name, raw_name, flags, zipfile.ZIP_DEFLATED, time, date, isal_zlib.crc32(data),
+    return Member(name, raw_name, flags, zipfile.ZIP_DEFLATED, time, date, crc,
                   len(data), compressed, 0o600 << 16, _data=data)  # fmt: skip
+
+
+def _deflated(data: bytes, stable: bool) -> tuple[bytes, int]:
+    """``data`` deflated, and its CRC-32: remembered where it is small, as the same small part
+    comes again in the next copy of the same template (deflating is a function of the bytes)."""
+    if len(data) > _DEFLATED_SIZE:
+        return (zlib if stable else isal_zlib).compress(data, LEVEL, -15), isal_zlib.crc32(data)
+    key = (stable, data)
+    with _DEFLATED_LOCK:
+        done = _DEFLATED.get(key)
+        if done is not None:
+            _DEFLATED.move_to_end(key)
+            return done
+    done = (zlib if stable else isal_zlib).compress(data, LEVEL, -15), isal_zlib.crc32(data)
+    with _DEFLATED_LOCK:
+        _DEFLATED[key] = done
+        if len(_DEFLATED) > _DEFLATED_KEPT:
+            _DEFLATED.popitem(last=False)
+    return done
 
 
 def write(path: Path, members: list[Member]) -> None:

@@ -21,10 +21,12 @@ from lxml import etree
 
 from ..naming import sheet_ref
 from . import archive
+from .properties import stamped, without_sheet_list
+from .remembered import edit_part
 
 from .names import (  # isort: skip
-    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DCTERMS, DOC_REL, MAIN, PKG_REL, TYPES, USER_DEFINED,
-    VTYPES, XSI, SheetPart, Unmarkable, new_defined_names, q, rels_of, resolve,
+    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DOC_REL, MAIN, PKG_REL, TYPES, USER_DEFINED,
+    VTYPES, SheetPart, Unmarkable, new_defined_names, q, rels_of, resolve,
 )  # fmt: skip
 
 _PARSER = etree.XMLParser(
@@ -369,21 +371,10 @@ class Package:
         if not self.has(part):
             self.put(part, etree.fromstring(BLANK_CORE), "core-properties")
             self.relate("", CORE_REL, part)
-        core = self.xml(part)
-        for tag in ("created", "modified"):
-            element = core.find(q(tag, DCTERMS))
-            if element is None:  # (its value's type names the prefix: declared here)
-                element = etree.SubElement(core, q(tag, DCTERMS),
-                                           nsmap={"dcterms": DCTERMS, "xsi": XSI})  # fmt: skip
-                element.set(q("type", XSI), "dcterms:W3CDTF")
-            if tag == "modified" or not (element.text or "").strip():
-                element.text = stamp
+        stamped(self.xml(part), stamp)  # (each partner's own times: not remembered)
         # The app properties list the sheets by name: a list now out of date, and optional.
         if self.has("docProps/app.xml"):
-            app = self.xml("docProps/app.xml")
-            for child in list(app):
-                if etree.QName(child).localname in ("HeadingPairs", "TitlesOfParts"):
-                    app.remove(child)
+            edit_part(self, "docProps/app.xml", without_sheet_list)
 
 
 _SELECTED = re.compile(rb"""\stabSelected=["'](?:1|true)["']""")
