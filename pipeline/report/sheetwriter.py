@@ -280,13 +280,12 @@ class SheetWriter:
         direct = self.writer.row_writer(sheet, left, kinds, self.of_kind)
         places = range(left, left + len(writers))
         # long texts wrap: each row is as tall as its longest, in its column's width
-        wrap = [(j, shown[j]) for j, column in enumerate(columns) if column.kind == LONG]
+        height_of = row_heights([(j, shown[j]) for j, c in enumerate(columns) if c.kind == LONG])
         name_in = shown[0] if columns[0].kind == LONG else None  # (a linked name wraps)
-        height_of = row_heights(wrap) if wrap else None
         for i, row in enumerate(itertools.chain(sample, rows)):
             r = top + 1 + i
             target = link(i) if link else None
-            height = height_of(row) if height_of else None
+            height = height_of(row)
             if direct and not target and r not in beside and direct.write(r, row, height):
                 continue
             if r in beside:
