@@ -132,13 +132,14 @@ def check_returns(returns: list[LoadedReturn]) -> list[LoadedReturn]:
 
 
 def _copy(loaded: LoadedReturn) -> LoadedReturn:
-    rows = loaded.rows.copy() if loaded.rows is not None else None
+    # (copied on write, pandas 3's way: only a return with a value blanked or cut pays)
+    rows = loaded.rows.copy(deep=False) if loaded.rows is not None else None
     return replace(loaded, header=dict(loaded.header), rows=rows, findings=list(loaded.findings))
 
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(frame, lazy=True, inplace=True)  # (read only: no copy made)
     except SchemaErrors as err:
         cases = err.failure_cases
         return cases[cases["index"].notna() & cases["column"].isin(frame.columns)]
