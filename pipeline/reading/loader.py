@@ -34,6 +34,7 @@ from .locate import (
     find_labels,
     search_end,
 )
+from .merges import for_reader
 from .rows import read_rows
 from .safety import LIMITS, Limits, inspect
 from .workbook import Sheet, Unreadable, too_large
@@ -67,7 +68,8 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
         return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")
     try:
         inspection = inspect(data, source.name, limits)
-        book = open_book(data, inspection.kind, source.own_name, limits.cells)
+        readable = for_reader(data, inspection, worth_reading)
+        book = open_book(readable, inspection.kind, source.own_name, limits.cells)
         worth = worth_reading(book.names)
         # a sheet too large to lay out in memory is not read at all; it is only the reason for
         # refusing the file when no other sheet holds a plan
