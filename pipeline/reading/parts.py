@@ -65,9 +65,9 @@ def inflate(raw: memoryview) -> bytes:
 
 
 def head(data: bytes, info: zipfile.ZipInfo, done: Callable[[bytes], bool]) -> bytes | None:
-    """The part's first bytes, read in chunks of 4 KB until ``done(read so far)`` (or its end,
-    when it must match its size and checksum, as ``zipfile`` checks); None where ``zipfile``
-    must read it."""
+    """The part's first bytes, read in chunks of 4 KB until ``done(read so far)`` or its end
+    (once read to its end, it must match its size and checksum, as ``zipfile`` then checks);
+    None where ``zipfile`` must read it."""
     raw = packed(data, info)
     if raw is None:
         return None
@@ -76,10 +76,10 @@ def head(data: bytes, info: zipfile.ZipInfo, done: Callable[[bytes], bool]) -> b
         for chunk in _chunks(raw, info.compress_type):
             read += chunk[:left]
             left -= len(chunk)
-            if done(read):
+            if left <= 0 and not _whole(read, info):
+                return None  # (read to its end, as zipfile then checks it)
+            if done(read) or left <= 0:
                 return read
-            if left <= 0:
-                break
     except isal_zlib.error:
         return None
     return read if _whole(read, info) else None
