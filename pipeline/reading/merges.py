@@ -30,6 +30,10 @@ from .safety import Inspection
 WORTH_MOVING = 16 * 2**10
 _SHEET_DATA = re.compile(rb"<sheetData[\s>]")
 _MERGES, _MERGES_END, _DATA_END = b"<mergeCells", b"</mergeCells>", b"</sheetData>"
+# what a package the reader will refuse may raise on the way (a part missing or damaged,
+# a directory cut short, XML that does not parse)
+_TROUBLE = (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, RuntimeError,
+            SyntaxError, struct.error)  # fmt: skip
 
 
 def for_reader(
@@ -57,15 +61,7 @@ def for_reader(
             if xml is not None:
                 moved[part] = xml
         return _replaced(data, moved) if moved else data
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        EOFError,
-        OSError,
-        ValueError,
-        RuntimeError,
-        struct.error,
-    ):
+    except _TROUBLE:
         return data  # (the reader meets the same trouble and says so in its own words)
 
 

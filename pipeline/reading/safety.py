@@ -67,7 +67,10 @@ class Inspection:
     def sheet_parts(self) -> dict[str, str]:
         """Sheet name by worksheet part, of an .xlsx (``xl/worksheets/sheet1.xml`` -> ``Action
         Plan``); empty for any other kind."""
-        return _sheet_parts(self.archive) if self.archive is not None else {}
+        if self.archive is None:
+            return {}
+        book, rels = self.part("xl/workbook.xml"), self.part("xl/_rels/workbook.xml.rels")
+        return dict(_parts_named(book, rels))
 
     def part(self, name: str) -> bytes:
         """An .xlsx's part ``name`` unpacked, once however often it is asked for."""
@@ -88,7 +91,7 @@ class Inspection:
         if self.kind != "xlsx" or archive is None:
             return []
         try:
-            part = next((p for p, name in _sheet_parts(archive).items() if name == sheet), None)
+            part = next((p for p, name in self.sheet_parts().items() if name == sheet), None)
             return _unsaved_formulas(self.part(part)) if part else []
         except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, SyntaxError):
             return []  # inspect() has already read every part: nothing new can be wrong here
