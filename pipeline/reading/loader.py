@@ -113,7 +113,10 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
             cell=_parse_address(unsaved[0]),
         )
     stop = table.row if table else search_end(sheet)
-    _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
+    # (labels found all as spelled when the sheet was chosen are all there are to find)
+    every = best.labels == len(layout.header)
+    labels = best.found if every else find_labels(layout, sheet, best.cells, stop)
+    _read_header(loaded, layout, sheet, labels, notes)
     rows: list[tuple[Any, ...]] = []
     names = [f.name for f in layout.columns if table is not None and f.name in table.columns]
     heading = layout.heading
