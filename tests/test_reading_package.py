@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from datetime import date
 
 import openpyxl
 import pytest
@@ -109,3 +110,16 @@ def test_a_part_whose_checksum_is_wrong_is_refused_as_damaged_as_before(long_ret
         assert parts.unpacked(damaged, package.getinfo("_rels/.rels")) is None
     with pytest.raises(Unreadable, match="the file is damaged or was not fully copied"):
         inspect(damaged, "damaged.xlsx")
+
+
+def test_a_guess_made_reading_one_return_is_told_again_to_the_next_that_makes_it(tmp_path):
+    # a worker remembers how a value reads from one file to the next (``values.Readings``);
+    # each partner whose file holds it is still told what we guessed
+    rows = [action("A01", start_date="31.10.2026")]
+    first = load(p44_return(tmp_path, "Leeds", rows=rows))
+    second = load(p44_return(tmp_path, "Bradford", rows=rows))
+    for loaded in (first, second):
+        guesses = [f for f in loaded.findings if f.rule == "guessed-value"]
+        assert [g.read_as for g in guesses] == [date(2026, 10, 31)]
+        assert 'read the text "31.10.2026" as the date 31/10/2026' in guesses[0].message
+        assert loaded.rows["start_date"].iloc[0] == date(2026, 10, 31)

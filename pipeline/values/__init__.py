@@ -140,7 +140,9 @@ class Readings(dict[Any, Any]):
 
 
 _REMEMBERED = 1024  # values remembered per field and file
-_MET = 4096  # readings remembered per field across the files one process reads
+# readings remembered per field across the files one process reads (a worker keeps them all
+# the round: bounded, as each holds its raw value and its reading)
+_MET = 1024
 _MET_BY_FIELD: dict[Field, dict[Any, Reading]] = {}
 
 
