@@ -10,6 +10,7 @@ from ..declare import LAYOUTS, Layout, normalise_title
 from ..returns import CHECKS_SHEET, HOW_CHECKED_SHEET, STAMP_SHEET, Stamp, stamp_from_rows
 from .locate import (
     SEARCH_ROWS,
+    Label,
     TableHeader,
     Title,
     find_labels,
@@ -25,14 +26,19 @@ NOT_PLANS = {"guidance", "fix list", normalise_title(HOW_CHECKED_SHEET)}
 
 @dataclass
 class Candidate:
-    """A sheet read as one layout: the titles found on it, its table's header, how many of
-    the layout's labels."""
+    """A sheet read as one layout: the titles found on it, its table's header, the layout's
+    labels found on it (none by a near spelling)."""
 
     layout: Layout
     sheet: Sheet
     cells: list[Title]
     table: TableHeader | None
-    labels: int
+    found: list[Label]
+
+    @property
+    def labels(self) -> int:
+        """How many of the layout's labels were found."""
+        return len(self.found)
 
     @property
     def score(self) -> int:
@@ -105,11 +111,11 @@ def choose(sheets: list[Sheet], stamp: Stamp | None) -> Candidate | None:
         for layout in layouts:
             table = find_table_header(layout, cells)
             stop = table.row if table else search_end(sheet)
-            labels = len(find_labels(layout, sheet, cells, stop, near_misses=False))
-            candidate = Candidate(layout, sheet, cells, table, labels)
+            found = find_labels(layout, sheet, cells, stop, near_misses=False)
+            candidate = Candidate(layout, sheet, cells, table, found)
             if stamp is not None and layout.name == stamp.layout and candidate.complete:
                 return candidate
-            if candidate.table is None and labels < 3:
+            if candidate.table is None and candidate.labels < 3:
                 continue
             if best is None or candidate.score > best.score:
                 best = candidate

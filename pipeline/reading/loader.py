@@ -34,6 +34,7 @@ from .locate import (
     find_labels,
     search_end,
 )
+from .merges import for_reader
 from .rows import read_rows
 from .safety import LIMITS, Limits, inspect
 from .workbook import Sheet, Unreadable, too_large
@@ -67,7 +68,8 @@ def load_source(data: bytes, source: SourceFile, limits: Limits = LIMITS) -> Loa
         return loaded.reject("empty-file", "The file is empty (0 bytes): send it again.")
     try:
         inspection = inspect(data, source.name, limits)
-        book = open_book(data, inspection.kind, source.own_name, limits.cells)
+        readable = for_reader(data, inspection, worth_reading)
+        book = open_book(readable, inspection.kind, source.own_name, limits.cells)
         worth = worth_reading(book.names)
         # a sheet too large to lay out in memory is not read at all; it is only the reason for
         # refusing the file when no other sheet holds a plan
@@ -111,7 +113,10 @@ def _read_into(loaded: LoadedReturn, best: Candidate, unsaved: list[str]) -> Non
             cell=_parse_address(unsaved[0]),
         )
     stop = table.row if table else search_end(sheet)
-    _read_header(loaded, layout, sheet, find_labels(layout, sheet, best.cells, stop), notes)
+    # (labels found all as spelled when the sheet was chosen are all there are to find)
+    every = best.labels == len(layout.header)
+    labels = best.found if every else find_labels(layout, sheet, best.cells, stop)
+    _read_header(loaded, layout, sheet, labels, notes)
     rows: list[tuple[Any, ...]] = []
     names = [f.name for f in layout.columns if table is not None and f.name in table.columns]
     heading = layout.heading

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ..declare.findings import column_number
 from ..returns import CHECK_NAMES
 from ..system.files import FEEDBACK_MARK, OUTPUT_MARK
+from . import parts
 from .csvfile import is_csv
 from .workbook import Unreadable
 
@@ -60,6 +61,26 @@ class Inspection:
     kind: str  # xlsx, ods, xls, csv
     oversized: dict[str, tuple[int, int]] = field(default_factory=dict)  # (rows, columns)
     archive: zipfile.ZipFile | None = field(default=None, repr=False)  # (an .xlsx's, opened)
+    data: bytes = field(default=b"", repr=False)  # (the package's bytes: ``parts``)
+    unpacked: dict[str, bytes] = field(default_factory=dict, repr=False)  # parts read, by name
+
+    def sheet_parts(self) -> dict[str, str]:
+        """Sheet name by worksheet part, of an .xlsx (``xl/worksheets/sheet1.xml`` -> ``Action
+        Plan``); empty for any other kind."""
+        if self.archive is None:
+            return {}
+        book, rels = self.part("xl/workbook.xml"), self.part("xl/_rels/workbook.xml.rels")
+        return dict(_parts_named(book, rels))
+
+    def part(self, name: str) -> bytes:
+        """An .xlsx's part ``name`` unpacked, once however often it is asked for."""
+        if name not in self.unpacked:
+            archive = self.archive
+            assert archive is not None, "an .xlsx's parts only"
+            info = archive.getinfo(name)
+            read = parts.unpacked(self.data, info) if self.data else None
+            self.unpacked[name] = archive.read(info) if read is None else read
+        return self.unpacked[name]
 
     def unsaved_formulas(self, sheet: str) -> list[str]:
         """Addresses of the formula cells of ``sheet`` saved without their result. Asked of
@@ -70,8 +91,8 @@ class Inspection:
         if self.kind != "xlsx" or archive is None:
             return []
         try:
-            part = next((p for p, name in _sheet_parts(archive).items() if name == sheet), None)
-            return _unsaved_formulas(archive.read(part)) if part else []
+            part = next((p for p, name in self.sheet_parts().items() if name == sheet), None)
+            return _unsaved_formulas(self.part(part)) if part else []
         except (zipfile.BadZipFile, KeyError, EOFError, OSError, ValueError, SyntaxError):
             return []  # inspect() has already read every part: nothing new can be wrong here
 
@@ -150,7 +171,7 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
     try:
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
-                head = _check_xml(archive, info)
+                head = _check_xml(archive, info, data)
                 if kind == "xlsx" and info.filename.startswith("xl/worksheets/"):
                     span = _oversized(archive, info, limits.cells, head)
                     if span:
@@ -160,7 +181,7 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
             oversized = {parts.get(part, part): span for part, span in oversized.items()}
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
         raise Unreadable("the file is damaged or was not fully copied: send it again") from None
-    return Inspection(kind, oversized, archive if kind == "xlsx" else None)
+    return Inspection(kind, oversized, archive if kind == "xlsx" else None, data)
 
 
 _FEEDBACK_SAVED = re.compile(re.escape(FEEDBACK_MARK[1].encode()) + rb"([0-9T:-]{19})")
@@ -229,20 +250,29 @@ def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         )
 
 
-def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes = b"") -> bytes:
     """Refuse a part whose prolog (all before its first element, however long a comment
     pads it) declares a DOCTYPE or entities; the part's first bytes, as far as they were read
-    (4 KB, or to the end of a longer prolog)."""
-    read, head = b"", b""
-    with archive.open(info) as part:
-        while chunk := part.read(4096):
-            read += chunk
-            head = _NOT_MARKUP.sub(b"", read)
-            root = _ROOT.search(head)
-            if root and b"<!--" not in head[: root.start()]:
-                head = head[: root.start()] + read[:4096]
-                break
-    if _DTD.search(head):
+    (4 KB, or to the end of a longer prolog). (``data``: the package's bytes, to unpack the part
+    from straight, ``parts.head``.)"""
+    found: list[bytes] = []  # the prolog, once its end is read
+
+    def done(read: bytes) -> bool:
+        head = _NOT_MARKUP.sub(b"", read)
+        root = _ROOT.search(head)
+        ended = root is not None and b"<!--" not in head[: root.start()]
+        found[:] = [head[: root.start()] + read[:4096] if ended else head]  # type: ignore[union-attr]
+        return ended
+
+    read = parts.head(data, info, done) if data else None
+    if read is None:
+        read, found[:] = b"", [b""]
+        with archive.open(info) as part:
+            while chunk := part.read(4096):
+                read += chunk
+                if done(read):
+                    break
+    if _DTD.search(found[0] if found else b""):
         raise Unreadable(
             f"its part {info.filename} declares XML entities or a DOCTYPE, which Excel never "
             f"writes and which can attack the reader: save it again from Excel"

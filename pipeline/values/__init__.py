@@ -113,19 +113,25 @@ class Readings(dict[Any, Any]):
     ``guessed``, by the same key. A value met again in a file (a status, a date, a lead
     officer's name) is read once and shared: a reading is the same every time, and a large
     round holds each such value once, not once a row. (A dict: a value met again costs a
-    lookup, not a call.)"""
+    lookup, not a call.) A value met in an earlier file of the same process is not read again
+    either (``_met``): the same statuses and dates recur from one return to the next."""
 
     def __init__(self, field: Field) -> None:
         super().__init__()
         self.field, self.read = field, KINDS[field.kind].read
         self.keep = field.kind is not Kind.LONG_TEXT  # (a paragraph: each its own)
+        self.met = _met(field) if self.keep else {}
         self.guessed: dict[Any, str] = {}
 
     def __missing__(self, key: Any) -> Any:
-        raw = key[1] if type(key) is tuple else key
-        if type(raw) is str and not raw.strip():
-            return None
-        reading = self.read(raw, self.field)
+        reading = self.met.get(key)
+        if reading is None:
+            raw = key[1] if type(key) is tuple else key
+            if type(raw) is str and not raw.strip():
+                return None
+            reading = self.read(raw, self.field)
+            if self.keep and len(self.met) < _MET:
+                self.met[key] = reading
         if reading.guess:
             self.guessed[key] = reading.guess
         if self.keep and len(self) < _REMEMBERED:
@@ -134,6 +140,23 @@ class Readings(dict[Any, Any]):
 
 
 _REMEMBERED = 1024  # values remembered per field and file
+# readings remembered per field across the files one process reads (a worker keeps them all
+# the round: bounded, as each holds its raw value and its reading)
+_MET = 1024
+_MET_BY_FIELD: dict[Field, dict[Any, Reading]] = {}
+
+
+def _met(field: Field) -> dict[Any, Reading]:
+    """The readings of ``field``'s values met in earlier files (equal fields read alike)."""
+    met = _MET_BY_FIELD.get(field)
+    if met is None:
+        if len(_MET_BY_FIELD) >= _MET_FIELDS:
+            _MET_BY_FIELD.clear()  # (fields made on the fly, as tests do: keep it bounded)
+        met = _MET_BY_FIELD[field] = {}
+    return met
+
+
+_MET_FIELDS = 256
 
 
 KINDS: dict[Kind, KindRule] = {
