@@ -167,27 +167,26 @@ def _deflated(data: bytes, stable: bool) -> tuple[bytes, int]:
 
 
 def write(path: Path, members: list[Member]) -> None:
-    """Write ``members`` as a zip at ``path``, in the order given."""
-    central = []
+    """Write ``members`` as a zip at ``path``, in the order given (gathered, and written in one
+    call: a copy's sixty-odd pieces written one by one cost more than joining them)."""
+    pieces, central = [], []
     offset = 0
+    for m in members:
+        if max(m.size, len(m.compressed), offset) >= _LIMIT:
+            raise ArchiveError("it is too large to be written again")
+        pieces += (_LOCAL.pack(_LOCAL_SIGNATURE, m.needs, m.flags, m.method, m.dos_time,
+                               m.dos_date, m.crc, len(m.compressed), m.size,
+                               len(m.raw_name), 0), m.raw_name, m.compressed)  # fmt: skip
+        central.append(_CENTRAL.pack(b"PK\x01\x02", m.made_by, m.needs, m.flags, m.method,
+                                     m.dos_time, m.dos_date, m.crc, len(m.compressed),
+                                     m.size, len(m.raw_name), 0, 0, 0, 0, m.external,
+                                     offset) + m.raw_name)  # fmt: skip
+        offset += _LOCAL.size + len(m.raw_name) + len(m.compressed)
+    directory = b"".join(central)
+    pieces += (directory, _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central),
+                                    len(directory), offset, 0))  # fmt: skip
     with open(path, "wb") as out:
-        for m in members:
-            if max(m.size, len(m.compressed), offset) >= _LIMIT:
-                raise ArchiveError("it is too large to be written again")
-            out.write(_LOCAL.pack(_LOCAL_SIGNATURE, m.needs, m.flags, m.method, m.dos_time,
-                                  m.dos_date, m.crc, len(m.compressed), m.size,
-                                  len(m.raw_name), 0))  # fmt: skip
-            out.write(m.raw_name)
-            out.write(m.compressed)
-            central.append(_CENTRAL.pack(b"PK\x01\x02", m.made_by, m.needs, m.flags, m.method,
-                                         m.dos_time, m.dos_date, m.crc, len(m.compressed),
-                                         m.size, len(m.raw_name), 0, 0, 0, 0, m.external,
-                                         offset) + m.raw_name)  # fmt: skip
-            offset += _LOCAL.size + len(m.raw_name) + len(m.compressed)
-        directory = b"".join(central)
-        out.write(directory)
-        out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
-                            offset, 0))  # fmt: skip
+        out.write(b"".join(pieces))
 
 
 def _dos(stamp: tuple[int, ...]) -> tuple[int, int]:
