@@ -32,7 +32,7 @@ from .remembered import edit_part, read_part
 
 from .names import (  # isort: skip
     BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DOC_REL, MAIN, PKG_REL, TYPES, USER_DEFINED,
-    VTYPES, SheetPart, Unmarkable, q, rels_of, resolve,
+    VTYPES, SheetPart, Unmarkable, q, relative, rels_of, resolve,
 )  # fmt: skip
 
 _PARSER = etree.XMLParser(
@@ -109,7 +109,8 @@ class Package:
         """Whether the package holds ``part`` (part names are the same ignoring case)."""
         if part in self._members or part in self._bytes or part in self._xml:
             return True
-        return part.casefold() in {name.casefold() for name in self.parts()}
+        wanted = part.casefold()
+        return any(name.casefold() == wanted for name in (*self._members, *self._bytes, *self._xml))
 
     def xml(self, part: str) -> etree._Element:
         """The part's XML root, parsed once; what is changed in it is saved."""
@@ -221,7 +222,7 @@ class Package:
         kind = kind if "/" in kind else f"{DOC_REL}/{kind}"
         base = posixpath.dirname(part) if part else ""
         edit_part(self, rels, with_relationship, f"rId{n}", kind,
-                  posixpath.relpath(target, base or "."))  # fmt: skip
+                  relative(target, base or "."))  # fmt: skip
         return f"rId{n}"
 
     def unrelate(self, part: str, rel_id: str) -> None:
