@@ -27,18 +27,19 @@ from .package_parts import (
     with_relationship,
     with_types,
 )
-from .properties import stamped, without_sheet_list
+from .properties import stamped, with_property, without_sheet_list
 from .remembered import edit_part, read_part
 
 from .names import (  # isort: skip
-    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DOC_REL, MAIN, PKG_REL, TYPES, USER_DEFINED,
-    VTYPES, SheetPart, Unmarkable, q, relative, rels_of, resolve,
+    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DOC_REL, MAIN, PKG_REL, TYPES, VTYPES, SheetPart,
+    Unmarkable, q, relative, rels_of, resolve,
 )  # fmt: skip
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
 )
 _DOCUMENT = f"{DOC_REL}/officeDocument"
+_DECLARED = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # as lxml declares
 _TYPES_PART = "[Content_Types].xml"
 
 
@@ -213,8 +214,8 @@ class Package:
         document's relationships, or a full type); returns the new relationship's id."""
         rels = rels_of(part)
         self._related.pop(part, None)
-        if not self.has(rels):
-            self.put(rels, etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL}))
+        if not self.has(rels):  # (as lxml writes it: edited as copies before edited it)
+            self.put(rels, _DECLARED + f'<Relationships xmlns="{PKG_REL}"/>'.encode())
         taken = read_part(self, rels, relationships)[1]
         n = len(taken) + 1
         while f"rId{n}" in taken:
@@ -334,17 +335,10 @@ class Package:
         """Set a text property of the document (File > Properties > Custom)."""
         part = "docProps/custom.xml"
         if not self.has(part):
-            self.put(part, etree.Element(q("Properties", CUSTOM), nsmap={None: CUSTOM,
-                                         "vt": VTYPES}), "custom-properties")  # fmt: skip
+            self.put(part, _DECLARED + f'<Properties xmlns="{CUSTOM}" xmlns:vt="{VTYPES}"/>'
+                     .encode(), "custom-properties")  # fmt: skip
             self.relate("", f"{DOC_REL}/custom-properties", part)
-        root = self.xml(part)
-        for prop in root.findall(q("property", CUSTOM)):
-            if prop.get("name") == name:
-                root.remove(prop)
-        pids = [int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()]
-        prop = etree.SubElement(root, q("property", CUSTOM), fmtid=USER_DEFINED,
-                                pid=str(max(pids, default=1) + 1), name=name)  # fmt: skip
-        etree.SubElement(prop, q("lpwstr", VTYPES)).text = value
+        edit_part(self, part, with_property, name, value)
 
     def _set_modified(self, when: datetime) -> None:
         part = "docProps/core.xml"
