@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .package import DOC_REL, MAIN
+from .outline import ROOT, outline
+from .package import DOC_REL
 from .values import cell_xml, letters
 
-_ROOT = re.compile(rb"<worksheet\b([^>]*)>")
 _ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
 _CELL_TAG = re.compile(rb"<c(?=[\s/>])([^>]*?)(/?)>")
 _R = re.compile(rb"""\sr=["']([^"']*)["']""")
@@ -30,13 +30,9 @@ _SPANS = re.compile(rb"""\sspans=["'][^"']*["']""")
 _CUSTOM_FORMAT = re.compile(rb"""\scustomFormat=["'](?:1|true)["']""")
 _REF = re.compile(rb"^([A-Z]{1,3})(\d+)$")
 _VALUE = re.compile(rb"<f\b[^>]*/>|<f\b.*?</f>|<v\b[^>]*/>|<v\b.*?</v>|<is\b.*?</is>", re.S)
-_COL = re.compile(rb"<col\b([^>]*)>")
 _MERGED = re.compile(rb"""<mergeCell\b[^>]*\bref=["']([A-Z]+\d+):([A-Z]+\d+)["']""")
-_DIMENSION = re.compile(rb"""(<dimension\b[^>]*\bref=["'])([^"']*)(["'])""")
-_LEGACY = re.compile(rb"<legacyDrawing\b([^>]*)>")
 _BOM = b"\xef\xbb\xbf"
 _ENCODING = re.compile(rb"""^<\?xml[^>]*encoding=["']([^"']*)["']""")
-_ATTRIBUTE = re.compile(rb"""\s([\w:]+)=["']([^"']*)["']""")
 
 
 @dataclass
@@ -125,39 +121,18 @@ class SheetBytes:
             return None
         if data.startswith(_BOM) or _declares(data):  # a comment, CDATA or a DTD
             return None
-        root = _ROOT.search(data, 0, 4096)
+        root = ROOT.search(data, 0, 4096)
         if root is None:
             return None
-        declared = dict(_namespaces(root.group(1)))
-        if declared.get(b"") != MAIN.encode():
-            return None
-        prefix = next((p for p, uri in declared.items() if uri == DOC_REL.encode() and p), None)
         begin = data.find(b"<sheetData>", root.end())
         end = data.rfind(b"</sheetData>")  # (from the end: what follows the cells is short)
         if begin < 0 or end < begin:
             return None
-        tail = data[end:]
-        drawings = _LEGACY.findall(tail)
-        if b"AlternateContent" in tail or len(drawings) > 1 or tail.count(b"<legacyDrawing") > 1:
+        found = outline(data[:begin], data[end:])
+        if found is None:
             return None
-        legacy = None
-        if drawings:  # its id, the attribute in the relationships' namespace declared here
-            declared.update(_namespaces(drawings[0]))
-            named = dict(_ATTRIBUTE.findall(b" " + drawings[0]))
-            ids = [v for p, u in declared.items() if u == DOC_REL.encode() and p
-                   for k, v in named.items() if k == p + b":id"]  # fmt: skip
-            if len(ids) != 1:
-                return None
-            legacy = ids[0].decode()
-        columns = []
-        for col in _COL.finditer(data, root.end(), begin):
-            attributes = dict(_ATTRIBUTE.findall(col.group(1)))
-            columns.append((int(attributes.get(b"min", b"0")), int(attributes.get(b"max", b"0")),
-                            attributes.get(b"style")))  # fmt: skip
-        dimension = _DIMENSION.search(data, root.end(), begin)
-        return cls(data, {}, begin, end, prefix, legacy, columns,
-                   dimension=(dimension.start(2), dimension.end(2), dimension.group(2))
-                   if dimension else None)  # fmt: skip
+        prefix, legacy, columns, dimension = found
+        return cls(data, {}, begin, end, prefix, legacy, list(columns), dimension=dimension)
 
     def merged_away(self) -> list[tuple[int, int, int, int]]:
         """Each merged range, as (first row, first column, last row, last column)."""
@@ -365,13 +340,6 @@ class SheetBytes:
         if found is not None:
             return self.data_end + found.start()
         return self.data.rindex(b"</worksheet>")
-
-
-def _namespaces(attributes: bytes) -> list[tuple[bytes, bytes]]:
-    """(prefix, namespace) of each declaration among ``attributes`` ("" the default)."""
-    return [(name.partition(b":")[2] if b":" in name else b"", value)
-            for name, value in _ATTRIBUTE.findall(b" " + attributes)
-            if name == b"xmlns" or name.startswith(b"xmlns:")]  # fmt: skip
 
 
 def _declares(data: bytes) -> bool:
