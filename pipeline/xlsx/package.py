@@ -6,8 +6,11 @@ XML parts costs a few milliseconds and keeps everything it does not touch byte f
 
 A part is kept as read, still compressed, until it is asked for (``raw``, ``xml``); a part
 never changed is written back as it was read, still compressed (``archive``), and only the
-parts asked for as XML, or put, are written again. The parser refuses entities and DTDs (the
-inbox's checks have refused such a file already; this is a second lock on the same door).
+parts asked for as XML, or put, are written again (a part only read, for its relationships or
+its list of sheets, is not). What every copy of a template does the same to its content types,
+relationships and workbook is remembered (``package_parts``, ``remembered``). The parser
+refuses entities and DTDs (the inbox's checks have refused such a file already; this is a
+second lock on the same door).
 """
 
 from __future__ import annotations
