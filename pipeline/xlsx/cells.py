@@ -112,6 +112,7 @@ class SheetBytes:
     legacy: bytes | None = None  # a legacy drawing element to add
     before: tuple[str, ...] = ()  # the elements it goes before
     named: bool | None = None  # whether every row has its reference (None: not looked at)
+    last: int | None = None  # the number of its last row (None: not looked at)
 
     @classmethod
     def of(cls, data: bytes) -> SheetBytes | None:
@@ -149,14 +150,14 @@ class SheetBytes:
         wanted: dict[int, set[int]] = {}
         for row, col in cells:
             wanted.setdefault(row, set()).add(col)
-        after = self.data_begin  # rows come in order: each is looked for after the last
+        after, known = self.data_begin, 0  # rows come in order: each looked for after the last
         for row, cols in sorted(wanted.items()):
-            line = self._row(row, after)
+            line = self._row(row, after, known)
             if line is None:
                 if not self._rows_named() or self._row(row, self.data_begin) is not None:
                     return False  # (found before a row after it: the rows are out of order)
                 continue
-            after = max(after, line.end)
+            after, known = max(after, line.end), row
             if line.cells is None or not (line.whole or cols <= line.cells.keys()):
                 # each found by its reference; where one is missing, the row read in order
                 line.cells = self._named(line, cols)
@@ -174,12 +175,15 @@ class SheetBytes:
                 b'<row r="', begin, end)  # fmt: skip
         return self.named
 
-    def _row(self, number: int, after: int) -> _Row | None:
-        """Row ``number``, found by its reference after ``after``, if the sheet has it."""
+    def _row(self, number: int, after: int, known: int | None = None) -> _Row | None:
+        """Row ``number``, found by its reference after ``after`` (where row ``known`` ends,
+        if known: then looked for from about where it should be), if the sheet has it."""
         if number in self.rows:
             return self.rows[number]
         data = self.data
-        at = data.find(b'<row r="%d"' % number, after, self.data_end)
+        at = -1 if known is None else self._near(number, after, known)
+        if at < 0:
+            at = data.find(b'<row r="%d"' % number, after, self.data_end)
         if at < 0:
             return None
         open_end = data.find(b">", at) + 1
@@ -192,6 +196,26 @@ class SheetBytes:
             return None
         self.rows[number] = _Row(number, at, open_end, close, tag)
         return self.rows[number]
+
+    def _near(self, number: int, after: int, known: int) -> int:
+        """Where row ``number`` starts, looked for from about where it should be: between row
+        ``known``, which ends at ``after``, and the sheet's last row, rows taken as long as
+        one another, less a tenth. (Scanning to it from ``after`` took a tenth of a copy's
+        time.) From the first row there, where it is not past ``number``: a sheet's rows
+        come in order, so none before it is ``number``. -1 where it is not found so."""
+        data, end = self.data, self.data_end
+        if self.last is None:  # (the last row's number, read once)
+            start = data.rfind(b'<row r="', self.data_begin, end) + 8
+            digits = data[start : data.find(b'"', start, end)] if start >= 8 else b""
+            self.last = int(digits) if digits.isdigit() else 0
+        if not known < number < self.last:
+            return -1
+        guess = after + int((number - known - 1) * (end - after) / (self.last - known) * 0.9)
+        first = data.find(b'<row r="', guess, end)
+        digits = data[first + 8 : data.find(b'"', first + 8, end)] if first >= 0 else b""
+        if not digits.isdigit() or int(digits) > number:
+            return -1
+        return data.find(b'<row r="%d"' % number, first, end)
 
     def cell(self, row: int, col: int) -> _Cell:
         """The cell at (row, col), made (with the row's or column's style) where missing (its
