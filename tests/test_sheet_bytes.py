@@ -156,6 +156,16 @@ def test_sheets_it_does_not_serve_are_parsed():
     shuffled = plain.replace(b"<sheetData>", b'<sheetData><row r="5"/>')
     assert not SheetBytes.of(shuffled).usable([(1, 1), (5, 1)])
     assert SheetBytes.of(shuffled).usable([(5, 1)])
+    # among many rows (each looked for from about where it should be), one out of its place:
+    # rows after it are found, a row before it in number but after it in place is not
+    rows = [b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in range(1, 41)]
+    moved = b"".join([*rows[:9], rows[29], *rows[9:29], *rows[30:]])
+    many = SheetBytes.of(plain.replace(rows[0], moved))
+    assert not many.usable([(20, 1), (30, 1)])
+    many = SheetBytes.of(plain.replace(rows[0], moved))
+    assert many.usable([(5, 1), (30, 1), (35, 1), (38, 1)])
+    assert [many.rows[n].start for n in (30, 35, 38)] == [
+        many.data.index(b'<row r="%d"' % n) for n in (30, 35, 38)]  # fmt: skip
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,6 +16,8 @@ from lxml import etree
 from .cells import SheetBytes
 from .grid import XmlGrid, position, write_value
 from .package import MAIN, Package, SheetPart, Unmarkable, q
+from .package_parts import date1904
+from .remembered import read_part
 from .styles import Styles
 from .values import letters, text_xml
 
@@ -100,8 +102,7 @@ def _grid(package: Package, part: str, cells: dict[tuple[int, int], _Cell]) -> A
 
 
 def _date1904(package: Package) -> bool:
-    properties = package.xml(package.workbook).find(q("workbookPr"))
-    return properties is not None and properties.get("date1904") in ("1", "true")
+    return read_part(package, package.workbook, date1904)
 
 
 def _comment(package: Package, part: str, notes: dict[tuple[int, int], str], grid: Any) -> None:

@@ -5,6 +5,7 @@ worksheet as the workbook lists it."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -59,6 +60,13 @@ def resolve(source: str, target: str) -> str:
     if target.startswith("/"):
         return posixpath.normpath(target.lstrip("/"))
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+@functools.lru_cache(maxsize=1024)  # (the same few in every copy: relpath asks for the cwd)
+def relative(target: str, base: str) -> str:
+    """The part ``target`` named from the folder ``base`` (both from the package's root), as
+    a relationship's target names it."""
+    return posixpath.relpath(target, base)
 
 
 USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"

@@ -6,8 +6,11 @@ XML parts costs a few milliseconds and keeps everything it does not touch byte f
 
 A part is kept as read, still compressed, until it is asked for (``raw``, ``xml``); a part
 never changed is written back as it was read, still compressed (``archive``), and only the
-parts asked for as XML, or put, are written again. The parser refuses entities and DTDs (the
-inbox's checks have refused such a file already; this is a second lock on the same door).
+parts asked for as XML, or put, are written again (a part only read, for its relationships or
+its list of sheets, is not). What every copy of a template does the same to its content types,
+relationships and workbook is remembered (``package_parts``, ``remembered``). The parser
+refuses entities and DTDs (the inbox's checks have refused such a file already; this is a
+second lock on the same door).
 """
 
 from __future__ import annotations
@@ -19,20 +22,27 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..naming import sheet_ref
 from . import archive
-from .properties import stamped, without_sheet_list
-from .remembered import edit_part
+from .package_parts import (
+    relationships,
+    sheet_entries,
+    with_first_sheet,
+    with_relationship,
+    with_types,
+)
+from .properties import stamped, with_property, without_sheet_list
+from .remembered import edit_part, read_part
 
 from .names import (  # isort: skip
-    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DOC_REL, MAIN, PKG_REL, TYPES, USER_DEFINED,
-    VTYPES, SheetPart, Unmarkable, new_defined_names, q, rels_of, resolve,
+    BLANK_CORE, CONTENT, CORE_REL, CUSTOM, DOC_REL, MAIN, PKG_REL, TYPES, VTYPES, SheetPart,
+    Unmarkable, q, relative, rels_of, resolve,
 )  # fmt: skip
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
 )
 _DOCUMENT = f"{DOC_REL}/officeDocument"
+_DECLARED = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # as lxml declares
 _TYPES_PART = "[Content_Types].xml"
 
 
@@ -44,6 +54,9 @@ class Package:
         self._bytes = parts  # parts put, or changed as bytes
         self._xml: dict[str, etree._Element] = {}
         self._related: dict[str, list[tuple[str, str, str]]] = {}  # by part, until changed
+        # Changes to the content types, held back to be made at once when they are asked for
+        # or saved (each copy of a template makes the same: ``package_parts.with_types``).
+        self._types: list[tuple[str, str | None]] = []
 
     @classmethod
     def open(cls, path: Path) -> Package:
@@ -100,25 +113,32 @@ class Package:
         """Whether the package holds ``part`` (part names are the same ignoring case)."""
         if part in self._members or part in self._bytes or part in self._xml:
             return True
-        return part.casefold() in {name.casefold() for name in self.parts()}
+        wanted = part.casefold()
+        return any(name.casefold() == wanted for name in (*self._members, *self._bytes, *self._xml))
 
     def xml(self, part: str) -> etree._Element:
         """The part's XML root, parsed once; what is changed in it is saved."""
         if part not in self._xml:
-            try:
-                self._xml[part] = etree.fromstring(self.raw(part), _PARSER)
-            except KeyError:
-                raise Unmarkable(f"its part {part} is missing") from None
-            except etree.XMLSyntaxError as err:
-                raise Unmarkable(f"its part {part} is not well-formed XML ({err})") from None
-            info = self._xml[part].getroottree().docinfo
-            if info.doctype or info.internalDTD is not None:
-                del self._xml[part]
-                raise Unmarkable(f"its part {part} declares a DTD, which Excel never writes")
+            self._xml[part] = self.parse(part)
         return self._xml[part]
+
+    def parse(self, part: str) -> etree._Element:
+        """The part's XML root, parsed anew and not kept (what is changed in it is not saved)."""
+        try:
+            root = etree.fromstring(self.raw(part), _PARSER)
+        except KeyError:
+            raise Unmarkable(f"its part {part} is missing") from None
+        except etree.XMLSyntaxError as err:
+            raise Unmarkable(f"its part {part} is not well-formed XML ({err})") from None
+        info = root.getroottree().docinfo
+        if info.doctype or info.internalDTD is not None:
+            raise Unmarkable(f"its part {part} declares a DTD, which Excel never writes")
+        return root
 
     def raw(self, part: str) -> bytes:
         """The part's bytes as they are now."""
+        if part == _TYPES_PART and self._types:
+            self._retype()
         if part in self._xml:
             return etree.tostring(self._xml[part], xml_declaration=True, encoding="UTF-8",
                                   standalone=True)  # fmt: skip
@@ -156,9 +176,7 @@ class Package:
             self._xml.pop(gone, None)
             self._bytes.pop(gone, None)
             self._members.pop(gone, None)
-        override = self._override_of(part)
-        if override is not None:
-            override.getparent().remove(override)
+        self._types.append((f"/{part}", None))
 
     def free_name(self, pattern: str) -> str:
         """The first part name ``pattern.format(n)`` not in the package (n from 1)."""
@@ -167,20 +185,16 @@ class Package:
             n += 1
         return pattern.format(n)
 
-    def _override_of(self, part: str) -> etree._Element | None:
-        """The content types' entry naming ``part`` itself (names compared ignoring case)."""
-        wanted = f"/{part}".casefold()
-        for override in self.xml(_TYPES_PART).iterfind(q("Override", TYPES)):
-            if (override.get("PartName") or "").casefold() == wanted:
-                return override
-        return None
-
     def _override(self, part: str, content_type: str) -> None:
-        override = self._override_of(part)
-        if override is None:
-            override = etree.SubElement(self.xml(_TYPES_PART), q("Override", TYPES),
-                                        PartName=f"/{part}")  # fmt: skip
-        override.set("ContentType", content_type)
+        """Give ``part`` its own content type (when the content types are next asked for)."""
+        if not self._types:  # (a package whose content types are not XML is refused now)
+            read_part(self, _TYPES_PART, _nothing)
+        self._types.append((f"/{part}", content_type))
+
+    def _retype(self) -> None:
+        """Make the changes to the content types held back (``_override``, ``drop``)."""
+        changes, self._types = tuple(self._types), []
+        edit_part(self, _TYPES_PART, with_types, changes)
 
     # relationships
 
@@ -188,12 +202,10 @@ class Package:
         """``(id, type, target part)`` of each relationship of ``part`` (internal ones)."""
         if part not in self._related:
             rels = rels_of(part)
-            listed = self.xml(rels).findall(q("Relationship", PKG_REL)) if self.has(rels) else []
-            self._related[part] = [
-                (rel.get("Id", ""), rel.get("Type", ""), resolve(part, rel.get("Target", "")))
-                for rel in listed
-                if rel.get("TargetMode") != "External"
-            ]
+            listed = read_part(self, rels, relationships)[0] if self.has(rels) else ()
+            self._related[part] = [(rid, kind, resolve(part, target))
+                                   for rid, kind, target, mode in listed
+                                   if mode != "External"]  # fmt: skip
         return self._related[part]
 
     def related(self, part: str, kind: str) -> str | None:
@@ -205,17 +217,16 @@ class Package:
         document's relationships, or a full type); returns the new relationship's id."""
         rels = rels_of(part)
         self._related.pop(part, None)
-        if not self.has(rels):
-            self.put(rels, etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL}))
-        root = self.xml(rels)
-        taken = {rel.get("Id") for rel in root}
+        if not self.has(rels):  # (as lxml writes it: edited as copies before edited it)
+            self.put(rels, _DECLARED + f'<Relationships xmlns="{PKG_REL}"/>'.encode())
+        taken = read_part(self, rels, relationships)[1]
         n = len(taken) + 1
         while f"rId{n}" in taken:
             n += 1
         kind = kind if "/" in kind else f"{DOC_REL}/{kind}"
         base = posixpath.dirname(part) if part else ""
-        etree.SubElement(root, q("Relationship", PKG_REL), Id=f"rId{n}", Type=kind,
-                         Target=posixpath.relpath(target, base or "."))  # fmt: skip
+        edit_part(self, rels, with_relationship, f"rId{n}", kind,
+                  relative(target, base or "."))  # fmt: skip
         return f"rId{n}"
 
     def unrelate(self, part: str, rel_id: str) -> None:
@@ -249,15 +260,15 @@ class Package:
     def sheets(self) -> list[SheetPart]:
         """The workbook's worksheets in order (chart sheets and others are passed over, but
         still counted in ``index``)."""
-        book = self.xml(self.workbook)
-        if book.tag != q("workbook"):
+        entries = read_part(self, self.workbook, sheet_entries)
+        if entries is None:
             raise Unmarkable("its workbook is not in the usual (transitional) format")
         targets = {rid: (kind, target) for rid, kind, target in self.relations(self.workbook)}
         found = []
-        for index, sheet in enumerate(book.iterfind(f"{q('sheets')}/{q('sheet')}")):
-            kind, target = targets.get(sheet.get(q("id", DOC_REL)), ("", ""))
+        for index, (name, rid) in enumerate(entries):
+            kind, target = targets.get(rid, ("", ""))
             if kind.endswith("/worksheet"):
-                found.append(SheetPart(sheet.get("name", ""), target, index))
+                found.append(SheetPart(name, target, index))
         return found
 
     def add_sheet_first(
@@ -267,54 +278,25 @@ class Package:
         any sheet of that name already there (an earlier copy of it); ``print_rows`` (e.g.
         ``4:4``) repeat at the top of each printed page. Returns the new sheet's part."""
         book_part = self.workbook
-        book = self.xml(book_part)
-        sheets = book.find(q("sheets"))
-        listed = list(sheets)
-        gone = [s for s in listed if (s.get("name") or "").casefold() == name.casefold()]
-        for old in gone:
-            rid = old.get(q("id", DOC_REL), "")
+        for listed, rid in read_part(self, book_part, sheet_entries):
+            if listed.casefold() != name.casefold():
+                continue
             for other_id, _, target in list(self.relations(book_part)):
                 if other_id == rid:
                     self.drop(target)
                     self.unrelate(book_part, rid)
-            sheets.remove(old)
-        # Names scoped to a sheet count sheets by position: the new sheet moves every one on.
-        moved = {old: new + 1 for new, old in enumerate(i for i, s in enumerate(listed)
-                                                          if s not in gone)}  # fmt: skip
-        names = book.find(q("definedNames"))
-        for defined in list(names) if names is not None else ():
-            local = defined.get("localSheetId")
-            if local is None:
-                continue
-            if local.isdigit() and int(local) in moved:
-                defined.set("localSheetId", str(moved[int(local)]))
-            else:
-                names.remove(defined)
         part = self.free_name("xl/worksheets/sheet{}.xml")
         self.put(part, sheet, "worksheet")
         rid = self.relate(book_part, "worksheet", part)
-        ids = [int(s.get("sheetId")) for s in sheets if (s.get("sheetId") or "").isdigit()]
-        entry = etree.Element(q("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
-        entry.set(q("id", DOC_REL), rid)
-        sheets.insert(0, entry)
-        if print_rows:
-            if names is None:
-                names = new_defined_names(book)
-            defined = etree.Element(q("definedName"), name="_xlnm.Print_Titles", localSheetId="0")
-            defined.text = sheet_ref(name, "$" + print_rows.replace(":", ":$"))
-            names.insert(0, defined)
-        self._show_first(book)
+        edit_part(self, book_part, with_first_sheet, name, rid, print_rows)
+        self._unselect_others()
         return part
 
-    def _show_first(self, book: etree._Element) -> None:
-        """Open on the first sheet, with no other sheet selected with it (selected together,
-        sheets are edited together)."""
-        for view in book.iterfind(f"{q('bookViews')}/{q('workbookView')}"):
-            view.set("activeTab", "0")
-            view.attrib.pop("firstSheet", None)
+    def _unselect_others(self) -> None:
+        """No sheet but the first selected (selected together, sheets are edited together)."""
         targets = {rid: target for rid, _, target in self.relations(self.workbook)}
-        for entry in book.findall(f"{q('sheets')}/{q('sheet')}")[1:]:
-            part = targets.get(entry.get(q("id", DOC_REL)), "")
+        for _, rid in read_part(self, self.workbook, sheet_entries)[1:]:
+            part = targets.get(rid, "")
             if part in self._xml:  # a worksheet's, a chart sheet's: any sheet may be selected
                 for view in self._xml[part].iter(q("sheetView"), q("chartsheetView")):
                     view.attrib.pop("tabSelected", None)
@@ -332,11 +314,14 @@ class Package:
         cells = head.find(b"<sheetData")
         views = head if cells < 0 else head[:cells]
         if _SELECTED.search(views):
-            self.put(part, _SELECTED.sub(b"", views) + self.raw(part)[len(views) :])
+            rest = memoryview(self.raw(part))[len(views) :]  # (not copied twice: it is large)
+            self.put(part, b"".join((_SELECTED.sub(b"", views), rest)))
 
     def save(self, path: Path, modified: datetime) -> None:
         """Write the package to ``path``, its document properties saying ``modified``."""
         self._set_modified(modified)
+        if self._types:
+            self._retype()
         others = [part for part in self.parts() if part != _TYPES_PART]
         members = [  # the content types first, as Office writes
             self._members[part]
@@ -353,17 +338,10 @@ class Package:
         """Set a text property of the document (File > Properties > Custom)."""
         part = "docProps/custom.xml"
         if not self.has(part):
-            self.put(part, etree.Element(q("Properties", CUSTOM), nsmap={None: CUSTOM,
-                                         "vt": VTYPES}), "custom-properties")  # fmt: skip
+            self.put(part, _DECLARED + f'<Properties xmlns="{CUSTOM}" xmlns:vt="{VTYPES}"/>'
+                     .encode(), "custom-properties")  # fmt: skip
             self.relate("", f"{DOC_REL}/custom-properties", part)
-        root = self.xml(part)
-        for prop in root.findall(q("property", CUSTOM)):
-            if prop.get("name") == name:
-                root.remove(prop)
-        pids = [int(p.get("pid", "1")) for p in root if p.get("pid", "").isdigit()]
-        prop = etree.SubElement(root, q("property", CUSTOM), fmtid=USER_DEFINED,
-                                pid=str(max(pids, default=1) + 1), name=name)  # fmt: skip
-        etree.SubElement(prop, q("lpwstr", VTYPES)).text = value
+        edit_part(self, part, with_property, name, value)
 
     def _set_modified(self, when: datetime) -> None:
         part = "docProps/core.xml"
@@ -378,3 +356,7 @@ class Package:
 
 
 _SELECTED = re.compile(rb"""\stabSelected=["'](?:1|true)["']""")
+
+
+def _nothing(root: etree._Element) -> None:
+    """Nothing read (a part parsed only to see that it is XML)."""

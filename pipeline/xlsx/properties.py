@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .names import DCTERMS, XSI, q
+from .names import CUSTOM, DCTERMS, USER_DEFINED, VTYPES, XSI, q
 
 
 def stamped(core: etree._Element, stamp: str) -> None:
@@ -27,3 +27,15 @@ def without_sheet_list(app: etree._Element) -> None:
     for child in list(app):
         if etree.QName(child).localname in ("HeadingPairs", "TitlesOfParts"):
             app.remove(child)
+
+
+def with_property(custom: etree._Element, name: str, value: str) -> None:
+    """The custom properties with the text property ``name`` saying ``value`` (in place of
+    any it had of that name)."""
+    for prop in custom.findall(q("property", CUSTOM)):
+        if prop.get("name") == name:
+            custom.remove(prop)
+    pids = [int(p.get("pid", "1")) for p in custom if p.get("pid", "").isdigit()]
+    prop = etree.SubElement(custom, q("property", CUSTOM), fmtid=USER_DEFINED,
+                            pid=str(max(pids, default=1) + 1), name=name)  # fmt: skip
+    etree.SubElement(prop, q("lpwstr", VTYPES)).text = value
