@@ -212,16 +212,13 @@ def run(
     returns from earlier runs even after the inbox is cleaned, and the next round can show
     what changed.
     """
-    from ..system.children import collection_paused
+    from ..run import run as run_pipeline
 
-    with collection_paused():  # (from its imports on, as the run itself does)
-        from ..run import run as run_pipeline
-
-        _run_and_report(
-            lambda progress: run_pipeline(inbox, outbox, registers, as_of, store_path=store,
-                                          due=due, progress=progress, file_times=file_times),
-            pack or group is not None, group, quiet,
-        )  # fmt: skip
+    _run_and_report(
+        lambda progress: run_pipeline(inbox, outbox, registers, as_of, store_path=store, due=due,
+                                      progress=progress, file_times=file_times),
+        pack or group is not None, group, quiet,
+    )  # fmt: skip
     if timings is not None:
         import json
 
