@@ -15,20 +15,22 @@ bytes, not the name: an Outlook message named ``.eml`` is still read.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..reading.safety import LIMITS, Limits
 from ..reading.workbook import Unreadable
 from ..returns import CANNOT_BE_USED, SEPARATOR, Envelope
 from ..system.isolation import ISOLATED, Isolation, run_isolated
 from .walk import Entry, from_bytes, printable
-
-if TYPE_CHECKING:  # (email is imported where a message is opened: spreadsheets never need it)
-    from email.message import Message
 
 MESSAGES = (".eml", ".msg")
 # attachments read as returns, by extension (a CSV saved from the plan sheet too)
@@ -178,9 +180,6 @@ def _nothing_attached(letter: ReceivedMessage) -> str:
 
 def _internet(data: bytes) -> ReceivedMessage:
     """An internet message (RFC 5322, a ``.eml`` file)."""
-    from email import policy
-    from email.parser import BytesParser
-
     message = BytesParser(policy=policy.default).parsebytes(data)
     if not any(name.lower() in _HEADERS for name in message):
         raise Unreadable(
@@ -224,8 +223,6 @@ def _filename(part: Message) -> str | None:
 
 
 def _nested_subject(part: Message) -> str | None:
-    from email.message import EmailMessage
-
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
     subject = _text(inner.get("Subject")) if isinstance(inner, EmailMessage) else None
@@ -234,8 +231,6 @@ def _nested_subject(part: Message) -> str | None:
 
 def _outlook(path: Path) -> ReceivedMessage:
     """An Outlook message (a ``.msg`` file), read with extract-msg."""
-    import logging
-
     import extract_msg
     from extract_msg.enums import AttachmentType
 
@@ -286,8 +281,6 @@ def _address(value: Any) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    from email.utils import parseaddr
-
     return _text(parseaddr(text)[1]) or text
 
 
@@ -296,8 +289,6 @@ def _date_of(value: Any) -> datetime | None:
     text = _text(value)
     if text is None:
         return None
-    from email.utils import parsedate_to_datetime
-
     try:
         return _local(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError, OverflowError):
