@@ -272,7 +272,11 @@ class _Pool:
         # A fork while another thread is inside an import could leave the worker waiting on
         # that import's lock forever: the thread finishes before any worker is forked.
         self._settle()
-        return _Worker(self.work, self.failed, self.isolation, niced, self.prepare)
+        prepare = self.prepare
+        if not niced and prepare is not None:  # (a replacement, once this process is idle:
+            quietly(prepare)  # prepared here once, each worker starts with it)
+            prepare = self.prepare = None
+        return _Worker(self.work, self.failed, self.isolation, niced, prepare)
 
     def _busy_meanwhile(self) -> bool:
         return self.meanwhile is not None and self.meanwhile.is_alive()
