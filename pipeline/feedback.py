@@ -34,7 +34,7 @@ from .naming import safe_stem, sheet_ref, visible_lines
 from .paper import DEFAULT_FONT
 from .round.flags import FROM_FINDINGS, NO_RETURN, TURNED_DOWN
 from .system.files import FEEDBACK_MARK
-from .system.isolation import ISOLATED, Isolation, Running, run_isolated, start_isolated
+from .system.isolation import ISOLATED, Isolation, Ready, Running, run_isolated, start_isolated
 from .system.timing import count
 from .values import LINE_HEIGHT, fit_cell, uk, wrapped_lines
 
@@ -197,7 +197,7 @@ def write_all(
     on_done: Callable[[], None] | None = None,
 ) -> list[Path]:
     """Write every feedback copy, each in an isolated worker; returns the paths written."""
-    from . import xlsx  # noqa: F401 (imported once here: forked workers start with it)
+    _prepare()  # (imported once here: forked workers start with it)
 
     results = run_isolated(write_feedback, [(job,) for job in jobs], _fix_list_only, isolation,
                            on_done)  # fmt: skip
@@ -206,20 +206,34 @@ def write_all(
     return written
 
 
+def ready(isolation: Isolation = ISOLATED) -> Ready | None:
+    """Workers for the round's feedback, started before it is known (while the run's process
+    is small and the reading leaves a core free), each importing what marking up needs."""
+    from .system.isolation import ready_workers
+
+    return ready_workers(write_feedback, _fix_list_only, isolation, _prepare)
+
+
+def _prepare() -> None:
+    from .xlsx import marks, sheet, styles  # noqa: F401 (marks imports the package's rest)
+
+
 def start_all(
     jobs: list[FeedbackJob],
     drafts: Path,
     isolation: Isolation = ISOLATED,
     on_done: Callable[[], None] | None = None,
     busy: threading.Event | None = None,
+    ready: Ready | None = None,
 ) -> Running:
     """Begin writing every feedback copy, into the folder ``drafts``, and leave it to go on
     while this process does other work (while ``busy`` is set, only on a core that would
-    otherwise wait: see ``isolation.start_isolated``); ``finish_all`` puts them in place."""
-    from . import xlsx  # noqa: F401 (imported once here: forked workers start with it)
-
+    otherwise wait: see ``isolation.start_isolated``), by the workers ``ready`` if given;
+    ``finish_all`` puts them in place."""
+    if ready is None:
+        _prepare()  # (imported once here: forked workers start with it)
     drafted = [(replace(job, target=drafts / job.target.name, draft=True),) for job in jobs]
-    return start_isolated(write_feedback, drafted, _fix_list_only, isolation, on_done, busy)
+    return start_isolated(write_feedback, drafted, _fix_list_only, isolation, on_done, busy, ready)
 
 
 def finish_all(running: Running, jobs: list[FeedbackJob]) -> list[Path]:

@@ -140,9 +140,15 @@ def run(
     start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
     with collection_paused(), scratch_folder(outbox, "The outbox") as scratch:
-        consolidation, files, plans, shown, jobs = _read_round(
-            inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times
-        )
+        ready = feedback.ready(isolation)  # (its workers started while this process is small)
+        try:
+            consolidation, files, plans, shown, jobs = _read_round(
+                inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times
+            )
+        except BaseException:
+            if ready is not None:
+                ready.stop()
+            raise
 
         def write(path: Path, tmpdir: Path) -> Path:
             return write_consolidated(consolidation, path, tmpdir=tmpdir)
@@ -156,7 +162,7 @@ def run(
             drafts = scratch / "feedback"
             drafts.mkdir()
             marking = feedback.start_all(jobs, drafts, isolation, progress.feedback(len(jobs)),
-                                         writing)  # fmt: skip
+                                         writing, ready)  # fmt: skip
             try:
                 with progress.writing():
                     write_and_record(write, outputs, scratch,

@@ -152,4 +152,11 @@ def _row_maker(
         else:
             place = names.places.get(field)
             parts.append("None" if place is None else f"held[{place}]")
-    return eval(f"lambda item, held: ({', '.join(parts)},)", getters)
+    return eval(_compiled(f"lambda item, held: ({', '.join(parts)},)"), getters)
+
+
+@functools.cache
+def _compiled(source: str) -> Any:
+    """``source`` compiled once: a small round's sheet per organisation each has a table of
+    the same few shapes, and compiling was most of making a row maker."""
+    return compile(source, "<row maker>", "eval")

@@ -21,7 +21,6 @@ past its allowance. Either way the file is rejected as too large to read.
 from __future__ import annotations
 
 import contextlib
-import gc
 import itertools
 import os
 import sys
@@ -30,11 +29,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from typing import Any
 
-from .children import Parent, context, end_with, this_process
-from .memory import Memory, mapped_bytes
+from .children import context, this_process
+from .memory import Memory
+from .serving import TOO_LARGE, attempt, quietly, serve
 
 WORKER_MEMORY = 768 * 2**20  # more memory a worker may take: a backstop behind the limits
 # Linux enforces a cap on address space (RLIMIT_AS); macOS accepts one and ignores it, and
@@ -43,7 +43,6 @@ SYSTEM_CAPS_MEMORY = sys.platform.startswith("linux")
 NICE = 10  # how much lower a polite worker's priority is (a tenth of a core's share, shared)
 AHEAD = 2  # jobs a worker holds at once: the one it works on, and the next
 WATCH_SECONDS = 0.05  # how often the pool looks at a busy worker's memory, where it watches
-TOO_LARGE = "it is too large to read"
 
 
 @dataclass(frozen=True)
@@ -84,13 +83,13 @@ def run_isolated(
     reads (at least one), and the last is started when it is.
     """
     if meanwhile is not None and (not jobs or isolation.workers == 0):
-        _quietly(meanwhile)
+        quietly(meanwhile)
     if not jobs:
         return []
     if isolation.workers == 0:
         results = []
         for job in jobs:
-            results.append(_attempt(work, job, failed))
+            results.append(attempt(work, job, failed))
             if on_done:
                 on_done()
         return results
@@ -142,48 +141,77 @@ def start_isolated(
     isolation: Isolation = ISOLATED,
     on_done: Callable[[], None] | None = None,
     busy: threading.Event | None = None,
+    ready: Ready | None = None,
 ) -> Running:
     """``run_isolated``, left to run while this process goes on with other work: the workers
-    are started now (from this thread) and given the jobs from another. While ``busy`` is
-    set they yield the processor to anything else (a lower priority, where the system has
-    one), so they use only a core that would otherwise wait; once it is cleared, each is
-    replaced by one at the usual priority when it has finished what it holds. ``on_done`` is
-    called from that other thread."""
+    are started now (from this thread), or are those ``ready`` (``ready_workers``), and given
+    the jobs from another. While ``busy`` is set they yield the processor to anything else (a
+    lower priority, where the system has one), so they use only a core that would otherwise
+    wait; once it is cleared, each is replaced by one at the usual priority when it has
+    finished what it holds. ``on_done`` is called from that other thread."""
     if not jobs or isolation.workers == 0:
+        if ready is not None:
+            ready.stop()
         return Running(lambda: run_isolated(work, jobs, failed, isolation, on_done), False)
-    pool = _Pool(work, failed, isolation, min(isolation.workers or default_workers(), len(jobs)))
-    workers = [pool._new(niced=busy is not None) for _ in range(pool.count)]
+    count = min(isolation.workers or default_workers(), len(jobs))
+    if ready is not None:
+        pool, workers = ready.pool, ready.workers[:count]
+        ready.workers, pool.count = ready.workers[count:], len(workers)
+        ready.stop()  # (those not needed)
+    else:
+        pool = _Pool(work, failed, isolation, count)
+        workers = [pool._new(niced=busy is not None) for _ in range(pool.count)]
     stopping = threading.Event()
     return Running(lambda: pool.run(list(jobs), on_done, started=workers, polite=busy,
                                     stopping=stopping), True, stopping, pool)  # fmt: skip
 
 
-def _quietly(meanwhile: Callable[[], None]) -> None:
-    with contextlib.suppress(Exception):
-        meanwhile()
+@dataclass
+class Ready:
+    """Workers started before their jobs are known (``ready_workers``), for
+    ``start_isolated`` to give them; ``stop`` ends those it did not take."""
+
+    pool: _Pool
+    workers: list[_Worker]
+
+    def stop(self) -> None:
+        """End the workers (that were not taken)."""
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
 
 
-def _attempt(work: Callable[..., Any], job: tuple[Any, ...], failed: Callable) -> Any:
-    try:
-        return work(*job)
-    except MemoryError:
-        return failed(job, TOO_LARGE)
-    except Exception as err:  # a library's own bug must cost only this job
-        return failed(job, f"the reader failed on it ({type(err).__name__})")
+def ready_workers(
+    work: Callable[..., Any],
+    failed: Callable[[tuple[Any, ...], str], Any],
+    isolation: Isolation = ISOLATED,
+    prepare: Callable[[], None] | None = None,
+) -> Ready | None:
+    """Workers for ``work`` started now, at the lower priority, each running ``prepare()``
+    (what it raises is ignored) while the jobs are not yet known; None where jobs are done in
+    this process. Started while this process is small and a core may wait, they cost it less
+    than starting them with their jobs."""
+    if isolation.workers == 0:
+        return None
+    pool = _Pool(work, failed, isolation, isolation.workers or default_workers())
+    pool.prepare = prepare
+    return Ready(pool, [pool._new(niced=True) for _ in range(pool.count)])
 
 
 class _Worker:
     def __init__(
-        self, work: Callable, failed: Callable, isolation: Isolation, niced: bool = False
-    ) -> None:
+        self, work: Callable, failed: Callable, isolation: Isolation, niced: bool = False,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
         start = context()
         self.conn, child = start.Pipe()
         cap = None if isolation.watch_memory else isolation.memory
         self.niced = niced and hasattr(os, "nice")
         nice = NICE if self.niced else 0
         self.process = start.Process(
-            target=_serve, args=(child, work, failed, cap, this_process(), nice), daemon=True
-        )
+            target=serve, args=(child, work, failed, cap, this_process(), nice, prepare),
+            daemon=True,
+        )  # fmt: skip
         self.process.start()
         child.close()
         self.given: deque[int] = deque()  # the jobs sent and not yet answered, in order
@@ -238,12 +266,17 @@ class _Pool:
         self.ended: list[_Worker] = []  # workers told to stop, for the caller to wait for
         self.work, self.failed, self.isolation, self.count = work, failed, isolation, count
         self.meanwhile: threading.Thread | None = None
+        self.prepare: Callable[[], None] | None = None  # (only for workers started ready)
 
     def _new(self, niced: bool = False) -> _Worker:
         # A fork while another thread is inside an import could leave the worker waiting on
         # that import's lock forever: the thread finishes before any worker is forked.
         self._settle()
-        return _Worker(self.work, self.failed, self.isolation, niced)
+        prepare = self.prepare
+        if not niced and prepare is not None:  # (a replacement, once this process is idle:
+            quietly(prepare)  # prepared here once, each worker starts with it)
+            prepare = self.prepare = None
+        return _Worker(self.work, self.failed, self.isolation, niced, prepare)
 
     def _busy_meanwhile(self) -> bool:
         return self.meanwhile is not None and self.meanwhile.is_alive()
@@ -271,7 +304,7 @@ class _Pool:
         first = max(1, self.count - 1) if meanwhile is not None else self.count
         workers = started or [self._new() for _ in range(first)]
         if meanwhile is not None:
-            self.meanwhile = threading.Thread(target=_quietly, args=(meanwhile,), daemon=True)
+            self.meanwhile = threading.Thread(target=quietly, args=(meanwhile,), daemon=True)
             self.meanwhile.start()
 
         def finish(worker: _Worker, result: Any) -> None:
@@ -344,43 +377,3 @@ class _Pool:
                     self.ended.append(w)
             self._settle()
         return results
-
-
-def _serve(
-    conn: Connection, work: Callable, failed: Callable, cap: int | None, parent: Parent,
-    nice: int = 0,
-) -> None:  # fmt: skip
-    """A worker's life: do each job sent, send back the result, until told to stop (or until
-    the run that started it ends, however it ends). With ``cap``, the system holds it to that
-    much more address space than it has now; with ``nice``, it runs at that lower priority."""
-    end_with(parent)  # first, so that its thread's stack is counted in the memory cap below
-    gc.enable()  # (the run may have paused it: ``children.collection_paused``)
-    if nice:
-        os.nice(nice)
-    import faulthandler
-
-    if cap is not None:
-        import resource
-
-        # On top of what the worker already has mapped (a fork of a parent that may be large,
-        # e.g. after a long session): a fixed cap could starve a healthy worker.
-        limit = mapped_bytes() + cap
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    # A library dying in here is reported as a sentence about its file; what it prints as it
-    # dies (a crash dump, a panic message) must not land on the user's terminal.
-    faulthandler.disable()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        result = _attempt(work, job, failed)
-        try:
-            conn.send(result)
-        except Exception as err:
-            conn.send(failed(job, f"what was read could not be passed on ({type(err).__name__})"))

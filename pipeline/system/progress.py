@@ -9,6 +9,7 @@ callbacks the library already takes, so the library itself never prints.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,8 @@ class Progress:
     """A progress line for each stage of a run, shown on a terminal unless ``quiet``."""
 
     def __init__(self, quiet: bool = False) -> None:
-        self.quiet = quiet
+        # (as tqdm would be, where its lines would go to no terminal: not even imported then)
+        self.quiet = quiet or not _on_a_terminal()
         self._bar: Any = None
         self._stage: str | None = None
         # Feedback is written while the workbook is: its copies are told once that is done.
@@ -88,3 +90,11 @@ class Progress:
                     self.step(FEEDBACK, 1, total)
 
         return done
+
+
+def _on_a_terminal() -> bool:
+    """Whether standard error, where the progress lines go, is a terminal."""
+    try:
+        return sys.stderr is not None and sys.stderr.isatty()
+    except (AttributeError, ValueError):  # (replaced by an object without one, or closed)
+        return False
