@@ -4,6 +4,7 @@ its tasks-by-status chart."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Any
 
@@ -44,7 +45,11 @@ THIS_QUARTER = Col("Status this quarter", 14, TEXT, field="status_this_quarter",
 
 def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
     """The months of a task's quarter for completion, by its plan's start: ``Jul–Sep 28``."""
-    start, quarter = item[0].value(QUARTERS.start), item[1].get("completion_quarter")
+    return _label(item[0].value(QUARTERS.start), item[1].get("completion_quarter"))
+
+
+@functools.lru_cache(maxsize=1024, typed=True)  # (asked for each of a round's tasks)
+def _label(start: Any, quarter: Any) -> str | None:
     if isinstance(start, int) and isinstance(quarter, int) and 1 <= quarter <= PLAN_QUARTERS:
         return quarter_label(start, quarter)
     return None
