@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from ...declare.quarters import quarter_label
@@ -96,15 +97,17 @@ def council_plan_progress(c: Consolidation) -> Table:
     """The Cabinet report (seed 001): every task significant for a Council Plan priority,
     grouped by priority, with its status this quarter."""
     tasks = rows_of(c, LAYOUT)
+    # (plan, row, priority): a task's own columns read it as they read (plan, row), its row's
+    # fields by their place (``Table``)
     items = [
-        (n, name, plan, row)
+        (plan, row, f"{n} {name}")
         for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
         for plan, row in tasks
         if row.get(f"cp{n}") == "Significant"
     ]
     columns = [
-        Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
-        *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
+        Col("Council Plan priority", 28, TEXT, lambda i: i[2]),
+        *(replace(col, colours=None, alarm=None)  # (uncoloured here)
           for col in (BUSINESS_UNIT, _field("ref"), _field("task"), _field("task_officer"),
                       _field("completion_quarter"), MONTHS, THIS_QUARTER, LATEST, OVERDUE,
                       _field("progress_report"))),
