@@ -99,12 +99,10 @@ def council_plan_progress(c: Consolidation) -> Table:
     tasks = rows_of(c, LAYOUT)
     # (plan, row, priority): a task's own columns read it as they read (plan, row), its row's
     # fields by their place (``Table``)
-    items = [
-        (plan, row, f"{n} {name}")
-        for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
-        for plan, row in tasks
-        if row.get(f"cp{n}") == "Significant"
-    ]
+    items = []
+    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
+        said, field = f"{n} {name}", f"cp{n}"
+        items += [(plan, row, said) for plan, row in tasks if row.get(field) == "Significant"]
     columns = [
         Col("Council Plan priority", 28, TEXT, lambda i: i[2]),
         *(replace(col, colours=None, alarm=None)  # (uncoloured here)
@@ -124,7 +122,8 @@ def cabinet_summary(c: Consolidation) -> Table:
     tallies = []
     tasks = [row for _, row in rows_of(c, LAYOUT)]
     for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
-        rows = [row for row in tasks if row.get(f"cp{n}") == "Significant"]
+        field = f"cp{n}"
+        rows = [row for row in tasks if row.get(field) == "Significant"]
         tally = Counter(row["progress"] for row in rows)
         tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
         tallies.append((f"{n} {name}", tally))
