@@ -48,7 +48,15 @@ _KEPT = dict.get
 # where a kept cell's markup has its row's number: no cell's markup holds it otherwise (a
 # control character in a text is escaped, "_x0000_")
 _ROW = b"\x00"
-_ROW_START, _ROW_END = b'<row r="\x00">', b"</row>"
+
+
+def _row_start(height: float | None) -> bytes:
+    """A row's start tag, ``height`` points tall (as xlsxwriter's ``set_row`` gives it: in
+    whole pixels, written in points), its number ``_ROW``."""
+    if height is None:
+        return b'<row r="\x00">'
+    points = int(height * 4.0 / 3.0 + 0.5) * 0.75
+    return f'<row r="\x00" ht="{points:.16g}" customHeight="1">'.encode()
 
 
 class Worksheet(_XlsxWorksheet):
@@ -162,6 +170,7 @@ class RowWriter:
         # int kept (-0.0 == 0, True == 1) and still be written otherwise
         self.numbers = [j for j, kind in enumerate(kinds) if kind in NUMERIC]
         self.spans = len(kinds) == 0  # whether a row has spanned every column yet
+        self.starts: dict[float | None, bytes] = {}  # rows' start tags, by height
 
     @classmethod
     def usable(cls, sheet: Any) -> bool:
@@ -223,15 +232,15 @@ class RowWriter:
             kept = self.kept[j]
             if type(value) in _KEYED and len(kept) <= _CACHED:
                 kept[value] = cell
-        body = b"".join(cells)
-        if not body:
+        if not any(cells):
             return b"" if height is None else None
-        if height is None:
-            return (_ROW_START + body + _ROW_END).replace(_ROW, b"%d" % (r + 1))
-        # as xlsxwriter's set_row: the height in whole pixels, written in points
-        points = int(height * 4.0 / 3.0 + 0.5) * 0.75
-        start = f'<row r="\x00" ht="{points:.16g}" customHeight="1">'.encode()
-        return (start + body + _ROW_END).replace(_ROW, b"%d" % (r + 1))
+        start = self.starts.get(height)
+        if start is None:
+            start = self.starts[height] = _row_start(height)
+        row = [start]
+        row += cells
+        row.append(b"</row>")
+        return b"".join(row).replace(_ROW, b"%d" % (r + 1))
 
     def _markup(self, kind: str, value: Any) -> str | None:
         """A cell's markup after its row number, for ``value`` in a column of ``kind``; None
