@@ -84,8 +84,13 @@ def _lines_of(line: str, room: float) -> int:
     after a slash or a hyphen (``2026-11-14/Leeds action plan 20-11-26.xlsx``), as LibreOffice
     and Excel wrap it; a piece wider than a line broken where it reaches the edge."""
     # A line no wider than the room, all told, is one line (nothing below would break it):
-    # for plain ASCII, its width is summed in C, several times quicker than the walk below.
-    if line.isascii() and sum(line.encode().translate(_ascii_pixels())) <= room:
+    # its width is summed in C, several times quicker than the walk below (any character
+    # past ASCII is 8 pixels wide: it is encoded as "?", and counted again as 8)
+    ascii_ = line.encode("ascii", "replace")
+    wide = sum(ascii_.translate(_ascii_pixels()))
+    if not line.isascii():
+        wide += (8 - _ascii_pixels()[63]) * (ascii_.count(b"?") - line.count("?"))
+    if wide <= room:
         return 1
     lines, used, space = 1, 0.0, _pixels(" ")
     for word in line.split(" "):
