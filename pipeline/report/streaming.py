@@ -50,6 +50,15 @@ _KEPT = dict.get
 _ROW = b"\x00"
 
 
+def _plain(text: str) -> bool:
+    """Whether ``text`` surely needs no escaping (``_NEEDS_ESCAPING``): printable (so its only
+    whitespace is a space), not at either end, and nothing XML or Excel would mark. (Quicker
+    than the expression, and most texts are plainly plain.)"""
+    return (text.isprintable() and not text.startswith(" ") and not text.endswith(" ")
+            and "&" not in text and "<" not in text and ">" not in text
+            and "_x" not in text)  # fmt: skip
+
+
 def _row_start(height: float | None) -> bytes:
     """A row's start tag, ``height`` points tall (as xlsxwriter's ``set_row`` gives it: in
     whole pixels, written in points), its number ``_ROW``."""
@@ -171,6 +180,10 @@ class RowWriter:
         self.numbers = [j for j, kind in enumerate(kinds) if kind in NUMERIC]
         self.spans = len(kinds) == 0  # whether a row has spanned every column yet
         self.starts: dict[float | None, bytes] = {}  # rows' start tags, by height
+        # a text column's cells' markup before their text (None: not a text column)
+        self.texts = [f'<c r="{name}\x00" s="{self.xf[kind]}" t="inlineStr"><is><t>'.encode()
+                      if kind in (TEXT, LONG, RAG) else None
+                      for name, kind in zip(self.names, kinds)]  # fmt: skip
 
     @classmethod
     def usable(cls, sheet: Any) -> bool:
@@ -225,10 +238,14 @@ class RowWriter:
         for _ in range(cells.count(None)):  # (each value not met before)
             j = cells.index(None, j + 1)
             value = values[j]
-            markup = self._markup(self.kinds[j], value)
-            if markup is None:
+            head = self.texts[j]
+            if (head is not None and type(value) is str and len(value) <= _LONGEST_PLAIN
+                    and _plain(value)):  # fmt: skip
+                cell = cells[j] = head + value.encode() + b"</t></is></c>"
+            elif (markup := self._markup(self.kinds[j], value)) is not None:
+                cell = cells[j] = self.heads[j] + markup.encode()
+            else:
                 return None
-            cell = cells[j] = self.heads[j] + markup.encode()
             kept = self.kept[j]
             if type(value) in _KEYED and len(kept) <= _CACHED:
                 kept[value] = cell
@@ -250,10 +267,7 @@ class RowWriter:
             if kind not in (TEXT, LONG, RAG) or len(value) > _LONGEST_PLAIN:
                 return None
             space = ""
-            # (a printable text's only whitespace is a space: most texts are plainly plain)
-            plain = value.isprintable() and not value.startswith(" ") and not value.endswith(" ")
-            if not (plain and "&" not in value and "<" not in value and ">" not in value
-                    and "_x" not in value) and _NEEDS_ESCAPING.search(value):  # fmt: skip
+            if not _plain(value) and _NEEDS_ESCAPING.search(value):
                 value = self.sheet._escape_control_characters(value)
                 if _preserve_whitespace(value):
                     space = ' xml:space="preserve"'
