@@ -102,9 +102,8 @@ class Table:
         """The rows, in order, each a tuple in column order."""
         if self._items is None:
             return iter(self._rows)
-        getters = [c.get for c in self.columns]
         if not any(c.by_place for c in self.columns):
-            return (tuple([get(item) for get in getters]) for item in self._items)
+            return map(_row_maker(self.columns), self._items)
         return _rows_by_shape(self.columns, self._items)
 
     @property
@@ -122,11 +121,11 @@ def _rows_by_shape(columns: Sequence[Col], items: Iterable[Any]) -> Iterator[tup
     """The rows of items (plan, row), made by one function for each shape of row met
     (``_row_maker``); an item whose row is not a ``Row`` has each value got by its column."""
     makers: dict[Names, Callable[[Any, tuple[Any, ...]], tuple[Any, ...]]] = {}
-    getters = [c.get for c in columns]
+    plainly = _row_maker(columns)
     for item in items:
         row = item[1]
         if type(row) is not Row:
-            yield tuple([get(item) for get in getters])
+            yield plainly(item)
             continue
         make = makers.get(row.names)
         if make is None:
@@ -135,24 +134,27 @@ def _rows_by_shape(columns: Sequence[Col], items: Iterable[Any]) -> Iterator[tup
 
 
 def _row_maker(
-    columns: Sequence[Col], names: Names
-) -> Callable[[Any, tuple[Any, ...]], tuple[Any, ...]]:
+    columns: Sequence[Col], names: Names | None = None
+) -> Callable[..., tuple[Any, ...]]:
     """A function making a table's row from an item (plan, row) whose row has ``names``, and
-    that row's values: a field's value taken by its place, any other got by its column.
+    that row's values: a field's value taken by its place, any other got by its column (with
+    no ``names``, from the item alone, each value got by its column).
 
     (Hot: a national round's rows sheets are a few million cells. Written out as one
     expression, as ``dataclasses`` writes its methods, a row is a single call; got column by
     column, it was a call and a lookup by name for every cell.)"""
     parts, getters = [], {}
     for j, column in enumerate(columns):
-        field = column.by_place
+        field = column.by_place if names is not None else None
         if field is None:
             getters[f"get{j}"] = column.get
             parts.append(f"get{j}(item)")
         else:
             place = names.places.get(field)
             parts.append("None" if place is None else f"held[{place}]")
-    return eval(_compiled(f"lambda item, held: ({', '.join(parts)},)"), getters)
+    arguments = "item" if names is None else "item, held"
+    source = f"lambda {arguments}: ({''.join(f'{part}, ' for part in parts)})"
+    return eval(_compiled(source), getters)
 
 
 @functools.cache

@@ -57,7 +57,8 @@ class DeflatedRows:
         self.tmpdir, self.path, self.crc, self.size, self.closed = tmpdir, None, 0, 0, False
         self.blocks: list[bytes] | bytes = []  # (joined once closed)
         self._gathered: list[str] = []
-        self._held = 0  # characters gathered
+        self._encoded: list[bytes] = []  # (what was gathered before, encoded, and then bytes)
+        self._held = 0  # characters and bytes gathered
         self._file: Any = None
         self._squeeze: Any = None
 
@@ -70,11 +71,26 @@ class DeflatedRows:
         if self._held >= _GATHERED:
             self._deflate()
 
+    def write_encoded(self, data: bytes) -> None:
+        """Write ``data`` (XML, encoded)."""
+        if self.closed:
+            raise ValueError("a streamed sheet's rows are written after it was closed")
+        if self._gathered:
+            self._encoded.append("".join(self._gathered).encode())
+            self._gathered.clear()
+        self._encoded.append(data)
+        self._held += len(data)
+        if self._held >= _GATHERED:
+            self._deflate()
+
     def _deflate(self) -> None:
-        if not self._gathered:
+        if self._gathered:
+            self._encoded.append("".join(self._gathered).encode())
+            self._gathered.clear()
+        if not self._encoded:
             return
-        data = "".join(self._gathered).encode()
-        self._gathered.clear()
+        data = b"".join(self._encoded)
+        self._encoded.clear()
         self._held = 0
         if self._squeeze is None:
             self._squeeze = isal_zlib.compressobj(ZIP_LEVEL, isal_zlib.DEFLATED, -15)

@@ -44,6 +44,28 @@ _LONGEST_PLAIN = 16_383  # xlsxwriter checks longer texts against Excel's limit,
 # type (a float is not kept: 0 and -0.0 are equal, but render as "0" and "-0")
 _KEYED = frozenset({str, int, date})
 _CACHED = 2**14  # values a row writer keeps rendered, a column
+_KEPT = dict.get
+# where a kept cell's markup has its row's number: no cell's markup holds it otherwise (a
+# control character in a text is escaped, "_x0000_")
+_ROW = b"\x00"
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` surely needs no escaping (``_NEEDS_ESCAPING``): printable (so its only
+    whitespace is a space), not at either end, and nothing XML or Excel would mark. (Quicker
+    than the expression, and most texts are plainly plain.)"""
+    return (text.isprintable() and not text.startswith(" ") and not text.endswith(" ")
+            and "&" not in text and "<" not in text and ">" not in text
+            and "_x" not in text)  # fmt: skip
+
+
+def _row_start(height: float | None) -> bytes:
+    """A row's start tag, ``height`` points tall (as xlsxwriter's ``set_row`` gives it: in
+    whole pixels, written in points), its number ``_ROW``."""
+    if height is None:
+        return b'<row r="\x00">'
+    points = int(height * 4.0 / 3.0 + 0.5) * 0.75
+    return f'<row r="\x00" ht="{points:.16g}" customHeight="1">'.encode()
 
 
 class Worksheet(_XlsxWorksheet):
@@ -139,19 +161,29 @@ class RowWriter:
 
     ``kinds`` are the columns' kinds (from ``tables``), from column ``left``; ``formats`` maps
     each kind to its cell format. A value met again in a column (a status, a name, a date) is
-    rendered once: its cell's markup after the row number is kept (``_CACHED`` a column).
+    rendered once: its cell's markup is kept (``_CACHED`` a column), with ``_ROW`` where its
+    row's number goes.
     """
 
     def __init__(self, sheet: Any, left: int, kinds: list[str], formats: dict[str, Any]) -> None:
         self.sheet = sheet
         self.names = [xl_col_to_name(col) for col in range(left, left + len(kinds))]
-        self.heads = [f'<c r="{name}' for name in self.names]
+        self.heads = [f'<c r="{name}\x00'.encode() for name in self.names]
         self.left = left
         self.kinds = kinds
         self.xf = {kind: str(formats[kind]._get_xf_index()) for kind in set(kinds)}
-        # each column's values as rendered (after the row number), by value (of ``_KEYED``)
-        self.rendered: list[dict[Any, str]] = [{} for _ in kinds]
+        # each column's cells as rendered and encoded, by value (of ``_KEYED``; an empty cell,
+        # None, is nothing)
+        self.kept: list[dict[Any, bytes]] = [{None: b""} for _ in kinds]
+        # columns of numbers, whose values' type is checked: a float or a yes/no may equal an
+        # int kept (-0.0 == 0, True == 1) and still be written otherwise
+        self.numbers = [j for j, kind in enumerate(kinds) if kind in NUMERIC]
         self.spans = len(kinds) == 0  # whether a row has spanned every column yet
+        self.starts: dict[float | None, bytes] = {}  # rows' start tags, by height
+        # a text column's cells' markup before their text (None: not a text column)
+        self.texts = [f'<c r="{name}\x00" s="{self.xf[kind]}" t="inlineStr"><is><t>'.encode()
+                      if kind in (TEXT, LONG, RAG) else None
+                      for name, kind in zip(self.names, kinds)]  # fmt: skip
 
     @classmethod
     def usable(cls, sheet: Any) -> bool:
@@ -173,43 +205,59 @@ class RowWriter:
         xml = self.render(r, values, height)
         if xml is None:
             return False
-        sheet._write_single_row(r)  # xlsxwriter writes any row it holds, and expects row r
+        last = sheet.previous_row  # xlsxwriter writes any row it holds, and expects row r
+        if sheet.table or last in sheet.row_info or last in sheet.comments:
+            sheet._write_single_row(r)
+        else:  # (it holds none: all it would do)
+            sheet.previous_row = r
         if xml:
-            sheet.row_data_fh.write(xml)
+            rows = sheet.row_data_fh
+            if isinstance(rows, DeflatedRows):
+                rows.write_encoded(xml)
+            else:
+                rows.write(xml.decode())
             self._extend(r, values)
         return True
 
-    def render(self, r: int, values: tuple[Any, ...], height: float | None = None) -> str | None:
-        """Row ``r``'s XML as xlsxwriter would write it (``height`` as ``set_row`` gives it;
-        "" for a blank row without one), or None when a value is not of its column's kind
-        (or the row is blank but for its height). (Hot: a large round writes millions of
-        cells.)"""
-        n = str(r + 1)
-        cells = []
-        keyed = _KEYED
-        for head, rendered, kind, value in zip(self.heads, self.rendered, self.kinds, values):
-            if value is None:
-                continue
-            if type(value) in keyed:
-                markup = rendered.get(value)
-                if markup is None:
-                    markup = self._markup(kind, value)
-                    if markup is None:
-                        return None
-                    if len(rendered) < _CACHED:
-                        rendered[value] = markup
-            else:  # (a float, or a value it does not render)
-                markup = self._markup(kind, value)
-                if markup is None:
-                    return None
-            cells.append(head + n + markup)
-        if not cells:
-            return "" if height is None else None
-        if height is None:
-            return f'<row r="{n}">{"".join(cells)}</row>'
-        # as xlsxwriter's set_row: the height in whole pixels, written in points
-        points = int(height * 4.0 / 3.0 + 0.5) * 0.75
-        return f'<row r="{n}" ht="{points:.16g}" customHeight="1">{"".join(cells)}</row>'
+    def render(self, r: int, values: tuple[Any, ...], height: float | None = None
+               ) -> bytes | None:  # fmt: skip
+        """Row ``r``'s XML as xlsxwriter would write it, encoded (``height`` as ``set_row``
+        gives it; nothing for a blank row without one), or None when a value is not of its
+        column's kind (or the row is blank but for its height). (Hot: a large round writes
+        millions of cells. Each column's kept cells are looked up at once, in C; only a value
+        not met before is rendered here, and the row's number put in its cells by one
+        replace.)"""
+        try:
+            cells = list(map(_KEPT, self.kept, values))
+        except TypeError:  # (a value that cannot be kept: rendered, or left to xlsxwriter)
+            cells = [None] * min(len(self.kinds), len(values))
+        for j in self.numbers:
+            if j < len(cells) and type(values[j]) is not int and values[j] is not None:
+                cells[j] = None
+        j = -1
+        for _ in range(cells.count(None)):  # (each value not met before)
+            j = cells.index(None, j + 1)
+            value = values[j]
+            head = self.texts[j]
+            if (head is not None and type(value) is str and len(value) <= _LONGEST_PLAIN
+                    and _plain(value)):  # fmt: skip
+                cell = cells[j] = head + value.encode() + b"</t></is></c>"
+            elif (markup := self._markup(self.kinds[j], value)) is not None:
+                cell = cells[j] = self.heads[j] + markup.encode()
+            else:
+                return None
+            kept = self.kept[j]
+            if type(value) in _KEYED and len(kept) <= _CACHED:
+                kept[value] = cell
+        if not any(cells):
+            return b"" if height is None else None
+        start = self.starts.get(height)
+        if start is None:
+            start = self.starts[height] = _row_start(height)
+        row = [start]
+        row += cells
+        row.append(b"</row>")
+        return b"".join(row).replace(_ROW, b"%d" % (r + 1))
 
     def _markup(self, kind: str, value: Any) -> str | None:
         """A cell's markup after its row number, for ``value`` in a column of ``kind``; None
@@ -219,7 +267,7 @@ class RowWriter:
             if kind not in (TEXT, LONG, RAG) or len(value) > _LONGEST_PLAIN:
                 return None
             space = ""
-            if _NEEDS_ESCAPING.search(value):
+            if not _plain(value) and _NEEDS_ESCAPING.search(value):
                 value = self.sheet._escape_control_characters(value)
                 if _preserve_whitespace(value):
                     space = ' xml:space="preserve"'

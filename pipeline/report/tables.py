@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..declare import LAYOUTS, Field, Layout
-from ..declare.findings import cell_address
+from ..declare.findings import column_letter
 from ..declare.measures import OVERDUE as OVERDUE_NOW
 from ..declare.measures import union
 from ..declare.severity import AMBER, RED
@@ -32,15 +32,24 @@ from .columns import (  # noqa: F401  # isort: skip
 
 def source(plan: Plan, sheet_row: int | None = None, name: str | None = None) -> str:
     """Where something came from: ``file · Sheet!A21``."""
+    global _last_source
     loaded = plan.loaded
     if loaded is None:
         return ""
     if sheet_row is None:
         return loaded.source.name
-    col = loaded.columns.get(name or plan.layout.reference or "")
-    if col is None:  # (its first column)
-        col = min(loaded.columns.values(), default=0)
-    return f"{loaded.source.name} · {loaded.sheet}!{cell_address(sheet_row, col)}"
+    key, last = name or plan.layout.reference or "", _last_source
+    if last[0] is not loaded or last[1] != key:  # (a plan's rows come one after another)
+        col = loaded.columns.get(key)
+        if col is None:  # (its first column)
+            col = min(loaded.columns.values(), default=0)
+        letters = column_letter(col)
+        last = _last_source = (loaded, key, f"{loaded.source.name} · {loaded.sheet}!{letters}")
+    return f"{last[2]}{sheet_row + 1}"
+
+
+# the return, the field and what comes before the row's number of the last source told
+_last_source: tuple[Any, str, str] = (None, "", "")
 
 
 def field_col(f: Field, get: Callable[[Any], Any] | None = None) -> Col:

@@ -4,15 +4,17 @@ in narrower columns (``paper.narrowed``), so that it prints one page wide."""
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from ..paper import narrowed
-from ..values import LINE_HEIGHT, wrapped_lines
-from ..values.text import CHARACTERS_PER_WIDTH, SURELY_ONE_LINE
+from ..values import LINE_HEIGHT
+from ..values.text import CHARACTERS_PER_WIDTH, SURELY_ONE_LINE, lines_in
 from .tables import DATE, EMAIL, INT, LONG, NUMBER, PERCENT, RAG, TEXT, TRAIL, Col
 
 WIDEST = {TEXT: 50, LONG: 70, DATE: 11, INT: 14, NUMBER: 14, PERCENT: 14, RAG: 12, TRAIL: 20,
@@ -126,18 +128,47 @@ def _shown(value: Any) -> str:
 def row_heights(wrap: list[tuple[int, float]]) -> Callable[[tuple[Any, ...]], float | None]:
     """How tall a row must be for its long texts (column ``j`` of ``wrap`` is ``width``
     wide), or None when one line will do: a function of the row. (Hot: it is asked of every
-    row of a national round; a text that surely fits one line, the usual case, is not
-    measured.)"""
-    columns = [(j, width, width * SURELY_ONE_LINE) for j, width in wrap]
+    row of a national round. Each column's texts are measured once and their lines kept,
+    ``_KNOWN`` a column, all looked up at once, in C; a text that surely fits one line, the
+    usual case, is not measured.)"""
+    if not wrap:
+        return _one_line
+    columns = wrap * 2 if len(wrap) == 1 else wrap  # (one place: itemgetter gives no tuple)
+    pick = itemgetter(*(j for j, _ in columns))
+    widths = [(width, width * SURELY_ONE_LINE) for _, width in columns]
+    known: list[dict[Any, int]] = [{None: 1} for _ in columns]  # lines, by value
 
     def height(row: tuple[Any, ...]) -> float | None:
-        lines = 1
-        for j, width, one_line in columns:
-            value = row[j]
-            if isinstance(value, str) and (len(value) > one_line or "\n" in value):
-                n = wrapped_lines(value, width)
-                if n > lines:
-                    lines = n
+        values = pick(row)
+        try:
+            counts = list(map(_LINES, known, values))
+        except TypeError:  # (a value that cannot be kept: measured each time)
+            counts = [None] * len(values)
+        if None in counts:
+            for k, n in enumerate(counts):
+                if n is None:
+                    counts[k] = _measured(values[k], *widths[k], known[k])
+        lines = max(counts)
         return LINE_HEIGHT * lines if lines > 1 else None
 
     return height
+
+
+_LINES = dict.get
+_KNOWN = 2**14  # values whose lines a row height function keeps, a column
+
+
+def _one_line(row: tuple[Any, ...]) -> None:
+    return None
+
+
+def _measured(value: Any, width: float, one_line: float, known: dict[Any, int]) -> int:
+    """How many lines ``value`` takes in a column ``width`` wide (a text no longer than
+    ``one_line`` surely one; anything but a text, one), kept in ``known`` while it has room."""
+    lines = 1
+    if isinstance(value, str) and (len(value) > one_line or "\n" in value):
+        lines = lines_in(value, width)
+    if len(known) <= _KNOWN:
+        with contextlib.suppress(TypeError):  # (unhashable: not kept)
+            known[value] = lines
+    return lines

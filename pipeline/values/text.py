@@ -68,6 +68,14 @@ def _pixels(word: str) -> int:
     return xl_pixel_width(word)
 
 
+@functools.cache
+def _ascii_pixels() -> bytes:
+    """Each ASCII character's width in pixels (``xl_pixel_width``'s), by its code."""
+    from xlsxwriter.utility import CHAR_WIDTHS  # (as ``_pixels``)
+
+    return bytes(CHAR_WIDTHS.get(chr(code), 8) for code in range(256))
+
+
 _PIECES = re.compile(r"[^/-]*[/-]|[^/-]+")  # a line may also break after a slash or a hyphen
 
 
@@ -75,6 +83,15 @@ def _lines_of(line: str, room: float) -> int:
     """How many lines one line of text takes wrapped in ``room`` pixels: at its spaces, and
     after a slash or a hyphen (``2026-11-14/Leeds action plan 20-11-26.xlsx``), as LibreOffice
     and Excel wrap it; a piece wider than a line broken where it reaches the edge."""
+    # A line no wider than the room, all told, is one line (nothing below would break it):
+    # its width is summed in C, several times quicker than the walk below (any character
+    # past ASCII is 8 pixels wide: it is encoded as "?", and counted again as 8)
+    ascii_ = line.encode("ascii", "replace")
+    wide = sum(ascii_.translate(_ascii_pixels()))
+    if not line.isascii():
+        wide += (8 - _ascii_pixels()[63]) * (ascii_.count(b"?") - line.count("?"))
+    if wide <= room:
+        return 1
     lines, used, space = 1, 0.0, _pixels(" ")
     for word in line.split(" "):
         gap = space if used else 0.0  # (a word's first piece is after a space)
@@ -92,12 +109,21 @@ def _lines_of(line: str, room: float) -> int:
     return lines
 
 
+def lines_in(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
+    LibreOffice do not set a row's height from wrapped text written by a program). Not
+    remembered: ``wrapped_lines`` is, for texts that come again."""
+    room = width * PIXELS_PER_WIDTH
+    if "\n" not in text:
+        return _lines_of(text, room)
+    return sum(_lines_of(line, room) for line in text.split("\n"))
+
+
 @functools.lru_cache(maxsize=2**14)  # (a round's messages say the same things many times)
 def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes wrapped in a column ``width`` units wide (about: Excel and
-    LibreOffice do not set a row's height from wrapped text written by a program)."""
-    room = width * PIXELS_PER_WIDTH
-    return sum(_lines_of(line, room) for line in text.split("\n"))
+    """How many lines ``text`` takes wrapped in a column ``width`` units wide (``lines_in``,
+    remembered)."""
+    return lines_in(text, width)
 
 
 def read_text(raw: Any, field: Field) -> Reading:

@@ -4,7 +4,9 @@ its tasks-by-status chart."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from ...declare.quarters import quarter_label
@@ -44,7 +46,11 @@ THIS_QUARTER = Col("Status this quarter", 14, TEXT, field="status_this_quarter",
 
 def _months(item: tuple[Any, dict[str, Any]]) -> str | None:
     """The months of a task's quarter for completion, by its plan's start: ``Jul–Sep 28``."""
-    start, quarter = item[0].value(QUARTERS.start), item[1].get("completion_quarter")
+    return _label(item[0].value(QUARTERS.start), item[1].get("completion_quarter"))
+
+
+@functools.lru_cache(maxsize=1024, typed=True)  # (asked for each of a round's tasks)
+def _label(start: Any, quarter: Any) -> str | None:
     if isinstance(start, int) and isinstance(quarter, int) and 1 <= quarter <= PLAN_QUARTERS:
         return quarter_label(start, quarter)
     return None
@@ -91,15 +97,15 @@ def council_plan_progress(c: Consolidation) -> Table:
     """The Cabinet report (seed 001): every task significant for a Council Plan priority,
     grouped by priority, with its status this quarter."""
     tasks = rows_of(c, LAYOUT)
-    items = [
-        (n, name, plan, row)
-        for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1)
-        for plan, row in tasks
-        if row.get(f"cp{n}") == "Significant"
-    ]
+    # (plan, row, priority): a task's own columns read it as they read (plan, row), its row's
+    # fields by their place (``Table``)
+    items = []
+    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
+        said, field = f"{n} {name}", f"cp{n}"
+        items += [(plan, row, said) for plan, row in tasks if row.get(field) == "Significant"]
     columns = [
-        Col("Council Plan priority", 28, TEXT, lambda i: f"{i[0]} {i[1]}"),
-        *(Col(col.title, col.width, col.kind, lambda i, col=col: col.get(i[2:]))
+        Col("Council Plan priority", 28, TEXT, lambda i: i[2]),
+        *(replace(col, colours=None, alarm=None)  # (uncoloured here)
           for col in (BUSINESS_UNIT, _field("ref"), _field("task"), _field("task_officer"),
                       _field("completion_quarter"), MONTHS, THIS_QUARTER, LATEST, OVERDUE,
                       _field("progress_report"))),
@@ -116,7 +122,8 @@ def cabinet_summary(c: Consolidation) -> Table:
     tallies = []
     tasks = [row for _, row in rows_of(c, LAYOUT)]
     for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
-        rows = [row for row in tasks if row.get(f"cp{n}") == "Significant"]
+        field = f"cp{n}"
+        rows = [row for row in tasks if row.get(field) == "Significant"]
         tally = Counter(row["progress"] for row in rows)
         tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
         tallies.append((f"{n} {name}", tally))
