@@ -77,7 +77,7 @@ SHARED_WORDS = {
 }
 # A word said in one place for a reason of its own, not a layout's.
 SHARED_PLACES = {
-    ("Type", "xlsx/package.py"): "the Type attribute of an Office package relationship",
+    ("Type", "xlsx/package_parts.py"): "the Type attribute of an Office package relationship",
 }
 
 

@@ -141,6 +141,7 @@ SLASHES_ALLOWED = {
     "walk.py": "names shown to people: sub/file.xlsx, as the Returns Log has them",
     "safety.py": "names inside a workbook's zip, which always uses /",
     "package.py": "part names and XPath steps inside a workbook's package, which use /",
+    "package_parts.py": "XPath steps inside a workbook's package parts, which use /",
     "grid.py": "XPath steps inside a workbook's sheet, which use /",
     "messages.py": "an attachment's name as a mail client gave it, either separator its own",
     "archive.py": "a key under the archive folder, joined to it with pathlib (which takes /)",
