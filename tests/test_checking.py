@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 from builders import action, p44_return, task, three_year_return
 
 from pipeline.checking import check_returns
@@ -72,6 +73,20 @@ def test_a_value_that_is_not_text_in_a_text_column_is_an_error_at_its_cell(inbox
     assert finding.message == 'Lead agency "42" is not text.'
     assert checked.rows["lead_agency"].tolist() == [rows.at[0, "lead_agency"], None]
     assert checked.rows["ref"].tolist() == ["A01", "A02"]  # text as it was, passed
+
+
+def test_a_flag_or_a_fraction_in_a_whole_number_column_is_an_error_though_each_equals_one(inbox):
+    # (a column's values are tested once per distinct value: True == 1.0 == 1 must not make
+    # them one value; and the return handed to the check is left as it was)
+    [receipt] = check_files([p44_return(inbox, rows=[action("A01"), action("A02"), action("A03")])])
+    rows = receipt.loaded.rows.copy()
+    rows["estimated_impact"] = pd.Series([1, True, 1.0], dtype=object)
+    [checked] = check_returns([replace(receipt.loaded, rows=rows)])
+    found = [(f.row, f.field, f.value) for f in checked.findings if f.rule == "not-a-whole-number"]
+    title = "Estimated impact (crimes)"
+    assert sorted(found) == [(20, title, "True"), (21, title, "1.0")]
+    assert checked.rows["estimated_impact"].tolist() == [1, None, None]
+    assert rows["estimated_impact"].tolist() == [1, True, 1.0]
 
 
 def test_three_year_statuses_outside_the_list_are_errors(inbox):
