@@ -253,19 +253,6 @@ def plan_rows(plan: Plan) -> Table:
 # --- flags, files, findings ----------------------------------------------------------------------
 
 
-FLAG_COLUMNS = [
-    Col("Severity", 10, RAG, lambda f: f.severity.word),
-    Col("Rule", 30, TEXT, lambda f: f.rule_title),
-    Col("Cell", 8, TEXT, lambda f: f.cell),
-    Col("Message", 90, LONG, lambda f: f.message),
-]
-
-
-def plan_flags(plan: Plan) -> Table:
-    """One organisation's flags."""
-    return Table.of("Flags", FLAG_COLUMNS, plan.flags)
-
-
 def gap_flags(c: Consolidation) -> Table:
     """Every flag, red first."""
     columns = [
