@@ -44,7 +44,11 @@ def dumps(loaded: LoadedReturn) -> str:
     if rows is not None:
         columns = list(rows.columns)
         # column by column: most hold only text, whole numbers and blanks, written as they are
-        cells = rows.to_numpy(dtype=object).T.tolist() if len(rows) else [[] for _ in columns]
+        if isinstance(rows, PlainRows):
+            cells = [list(col) for col in zip(*rows.values)] if rows.values else []
+        else:
+            cells = rows.to_numpy(dtype=object).T.tolist() if len(rows) else []
+        cells = cells or [[] for _ in columns]
         cells = [col if _PLAIN.issuperset(map(type, col)) else [_encode(v) for v in col]
                  for col in cells]  # fmt: skip
         table = {"columns": columns, "data": list(zip(*cells))}
