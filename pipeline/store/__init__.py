@@ -105,7 +105,7 @@ class Store:
             found.append(
                 StoredFile(sha, name, first_seen, date.fromisoformat(as_of), modified,
                            self.archive / archived, round_id,
-                           codec.loads(loaded, self.archive / archived),
+                           codec.loads(loaded, self.archive / archived, plain=True),
                            Arrival.from_stored(*arrived, first_seen), status, reason, layout)
             )  # fmt: skip
         return found
@@ -176,7 +176,7 @@ class Store:
             "WHERE p.layout = ? ORDER BY p.round",
             (layout,),
         ).fetchall()
-        return {organisation_key(org): codec.loads(loaded) for org, loaded in rows}
+        return {organisation_key(org): codec.loads(loaded, plain=True) for org, loaded in rows}
 
     @reading
     def latest_returns_of(
@@ -200,7 +200,7 @@ class Store:
         found = {}
         for key, sha in latest.items():
             loaded = self.db.execute("SELECT loaded FROM returns WHERE sha256 = ?", (sha,))
-            found[key] = codec.loads(loaded.fetchone()[0])
+            found[key] = codec.loads(loaded.fetchone()[0], plain=True)
         return found
 
     @reading
