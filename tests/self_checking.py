@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 from builders import REGISTERS
@@ -52,6 +55,8 @@ from pipeline.values.dates import is_fy_quarter
 
 EVAL_SHEET = "Evaluated"
 FILLS = {s.fill: s.word for s in SEVERITIES}
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _A1 = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?$")
 IN_PROCESS = Isolation(workers=0)
 
@@ -227,3 +232,17 @@ def pipeline_says(paths: list[Path], registers: dict[str, Path], folder: Path,
             one.items[("earlier-period", _own_period_cell(receipt))] = "Red"
         one.coloured = cells_of(one.items)
     return said
+
+
+def cell_types(path: Path, sheet: str) -> Counter[str]:
+    """How many cells of each type the sheet ``sheet`` of the file at ``path`` holds, as its
+    XML says (``t``: "s" a shared string, "inlineStr" a string of its own, "str" a formula's
+    text, "n" a number or a formula's number...)."""
+    with zipfile.ZipFile(path) as package:
+        book = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+        rid = next(s.get(RELATIONSHIP) for s in book.iter(f"{MAIN}sheet") if s.get("name") == sheet)
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        cells = ElementTree.fromstring(package.read(part)).iter(f"{MAIN}c")
+        return Counter(c.get("t", "n") for c in cells)

@@ -21,6 +21,7 @@ from openpyxl.formula.tokenizer import Tokenizer
 from openxml_audit import OpenXmlValidator
 from self_checking import (
     box_cell,
+    cell_types,
     fill,
     layout_of,
     pipeline_says,
@@ -330,6 +331,19 @@ def test_a_return_for_an_earlier_period_is_said_where_its_date_is(libreoffice, t
     pipeline = pipeline_says([saved for _, saved in worked], registers, tmp_path)
     for (template, saved), cell in zip(worked, ("C11", "C6"), strict=True):
         assert template.items == pipeline[saved.name].items == {("earlier-period", cell): "Red"}
+
+
+def test_the_checks_words_stay_on_their_sheet_out_of_the_shared_strings(worked_out, tmp_path):
+    """A reader of a return reads its shared strings whole as it opens it: the checks sheet's
+    words (titles, rules, cells, closed lists) are its formulas' results, kept on the sheet in
+    the template as made and once LibreOffice has saved the return, so a return's shared
+    strings are only what its partner sees and types."""
+    registers = registers_for_today(tmp_path / "registers")
+    made = [make_templates(layout, tmp_path / name, read_register(registers[name]))[0]
+            for name, layout in LAYOUTS.items()]  # fmt: skip
+    for path in made + [saved for *_, saved in worked_out["thin"] + worked_out["complete"]]:
+        types = cell_types(path, CHECKS_SHEET)
+        assert types["s"] == types["inlineStr"] == 0 < types["str"], (path.name, types)
 
 
 def _errors(path: Path) -> set[str]:

@@ -11,7 +11,11 @@ firing with MATCH; to the right, the facts some checks add up over the table's r
 use, an action overdue...) and the closed lists the checks compare with. Every formula is
 written with an empty result, so that LibreOffice, which keeps a saved result, works each one
 out when it opens the file (Excel works out every formula of a file that says so, as
-xlsxwriter's do).
+xlsxwriter's do). Its texts (titles, rules, cells and the closed lists) are formulas too, each
+of one string with that string as its result (``literal``): a text cell's words go to the
+workbook's shared strings, which every reader of a return reads whole when it opens the file,
+where a formula's result stays on its sheet, as Excel and LibreOffice save it again; so a
+return's shared strings hold only what its partner sees and types.
 """
 
 from __future__ import annotations
@@ -106,6 +110,12 @@ def text(words: str) -> str:
     return "&".join(parts)
 
 
+def literal(sheet: Any, row: int, col: int, words: str) -> None:
+    """``words`` in a cell of the checks sheet as a formula of that one string, with it as its
+    result: kept on the sheet, out of the workbook's shared strings (see the module)."""
+    sheet.write_formula(row, col, f"={text(words)}", None, words)
+
+
 def said(layout: Layout, check: Check) -> str:
     """What the box says of ``check`` firing, but for the row it is in: ``"End date has
     passed ...: update the action ..."``."""
@@ -121,7 +131,6 @@ def sentence(layout: Layout, check: Check, t: Terms | None) -> str:
     said_ = said(layout, check)
     if t is None or t.row is None:
         return text(said_)
-        return text(said)
     ref = t(layout.reference) if layout.reference else None
     noun = layout.hooks.rows().noun
     row = f'"The {noun} in row "&ROW({t(check.field or "")})'
@@ -191,14 +200,16 @@ class ChecksWriter:
         column, bottom row and right column; in ``font``)."""
         book, place, layout = self.book, self.place, self.layout
         sheet = book.add_worksheet(CHECKS_SHEET)
-        sheet.write_row(0, 0, ITEMS)
+        for col, title in enumerate(ITEMS):
+            literal(sheet, 0, col, title)
         ref = f"'{CHECKS_SHEET}'!"
         for n, item in enumerate(self.items, start=FIRST_ITEM):
             t = Terms(place, self.workings, item.row, qualified=True)
             sheet.write_formula(n, 0, f"={item.check.when(t)}", None, "")
             sheet.write_number(n, 1, LEVEL.get(level(item.check), 1))
-            sheet.write_string(n, 2, item.check.rule.id)
-            sheet.write_string(n, 3, cell_address(*item.cell) if item.cell else "")
+            literal(sheet, n, 2, item.check.rule.id)
+            if item.cell:  # (the plan's own: no cell)
+                literal(sheet, n, 3, cell_address(*item.cell))
             sheet.write_formula(n, 4, f"={sentence(layout, item.check, t)}", None, "")
             above = f"F{n}" if n > FIRST_ITEM else "0"
             sheet.write_formula(n, 5, f"={above}+IF(A{n + 1},1,0)", None, "")
@@ -227,7 +238,7 @@ class ChecksWriter:
         while set(workings.facts) - done_facts or set(workings.named) - done_named:
             for fact in [f for f in workings.facts if f not in done_facts]:
                 done_facts.add(fact)
-                sheet.write_string(0, col, fact)
+                literal(sheet, 0, col, fact)
                 for n, r in enumerate(range(place.first, place.last + 1), start=1):
                     if r in place.headings:  # (a heading row is no row of the plan)
                         sheet.write_number(n, col, 0)
@@ -243,8 +254,8 @@ class ChecksWriter:
                 t = Terms(place, workings, None, qualified=True)
                 book.define_name(f"{PREFIX}{key}", f"={workings.named[key](t)}")
         for values, name in workings.lists.items():
-            sheet.write_string(0, col, name)
-            sheet.write_column(1, col, values)
+            for n, words in enumerate((name, *values)):
+                literal(sheet, n, col, words)
             letter = column_letter(col)
             book.define_name(name, f"={ref}${letter}$2:${letter}${len(values) + 1}")
             col += 1
