@@ -19,7 +19,7 @@ from pipeline.templates.writer import write_template
 
 AS_OF = date(2026, 11, 20)
 PLAN_START = 2025
-VERSION = 1  # bump when the corpus changes, so cached corpora are rebuilt
+VERSION = 2  # bump when the corpus or the templates it fills change: cached corpora are rebuilt
 
 
 @dataclass(frozen=True)
