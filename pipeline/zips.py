@@ -74,8 +74,8 @@ def directory(data: bytes) -> Directory | None:
     end = _end(data)
     if end is None:
         return None
-    _, disk, first, here, count, size, start, _ = END.unpack_from(data, end)
-    if (disk, first, here) != (0, 0, count) or start + size != end or _WIDE in (size, start):
+    _, disk, first, here, count, listed, start, _ = END.unpack_from(data, end)
+    if (disk, first, here) != (0, 0, count) or start + listed != end or _WIDE in (listed, start):
         return None
     if data[end - 20 : end - 16] == _ZIP64_LOCATOR:
         return None
@@ -93,11 +93,8 @@ def directory(data: bytes) -> Directory | None:
         if _WIDE in (compressed_size, size, offset):
             return None
         raw_name = data[name_at : name_at + name_length]
-        try:
-            name = raw_name.decode("utf-8" if flags & UTF8 else "cp437")
-        except UnicodeDecodeError:
-            return None
-        if "\x00" in name or (os.sep != "/" and os.sep in name):
+        name = raw_name.decode("ascii") if raw_name.isascii() else named(raw_name, flags)
+        if name is None or "\x00" in name or (os.sep != "/" and os.sep in name):
             return None  # (``zipfile`` would read another name)
         entries.append(Entry(name, raw_name, flags, method, time, date, crc, size,
                              compressed_size, external, made_by, needs, internal, disk, offset,
@@ -120,13 +117,24 @@ def _end(data: bytes) -> int | None:
     return end if end + END.size + remark == len(data) else None
 
 
+def named(raw_name: bytes, flags: int) -> str | None:
+    """A member's name as its record's bytes and ``flags`` give it: in UTF-8 where its flag
+    says so, else in cp437 (as ``zipfile`` reads it); None where it does not decode."""
+    try:  # (an ASCII name reads the same in cp437, and decodes far quicker so)
+        return raw_name.decode(
+            "utf-8" if flags & UTF8 else "ascii" if raw_name.isascii() else "cp437"
+        )
+    except UnicodeDecodeError:
+        return None
+
+
 def packed(data: bytes, offset: int, size: int) -> tuple[bytes, int, memoryview] | None:
     """The member whose own header starts at ``offset`` of ``data`` and whose packed bytes
     are ``size`` long: the name and flags its header gives, and those bytes (a view of
     ``data``); None where there is no such header or its bytes are cut short."""
     if offset < 0 or offset + LOCAL.size > len(data):
         return None
-    signature, _, flags, *_, name_length, extra = LOCAL.unpack_from(data, offset)
+    signature, _, flags, _, _, _, _, _, _, name_length, extra = LOCAL.unpack_from(data, offset)
     name_at = offset + LOCAL.size
     start = name_at + name_length + extra
     if signature != LOCAL_SIGNATURE or start + size > len(data):
@@ -150,16 +158,22 @@ def unpacked(packed: bytes | memoryview, method: int, crc: int, size: int) -> by
 
 
 def head(
-    packed: bytes | memoryview, method: int, crc: int, size: int, done: Callable[[bytes], bool]
+    packed: bytes | memoryview,
+    method: int,
+    crc: int,
+    size: int,
+    done: Callable[[bytes], bool],
+    piece: int | None = PIECE,
 ) -> bytes:
-    """A member's first bytes (as ``unpacked``), inflated ``PIECE`` bytes at a time until
-    ``done(read so far)`` or its end: what comes before a sheet's cells, say, without inflating
-    a sheet of a megabyte. Read to its end, it must be whole (``Damaged`` where it is not)."""
+    """A member's first bytes (as ``unpacked``), inflated until ``done(read so far)`` or its
+    end: what comes before a sheet's cells, say, without inflating a sheet of a megabyte.
+    ``done`` is asked each ``piece`` bytes (the last piece shorter), or where ``piece`` is None
+    as the bytes come. Read to its end, it must be whole (``Damaged`` where it is not)."""
     read, left = b"", size
     try:
-        for piece in _pieces(packed, method):
-            read += piece[:left]
-            left -= len(piece)
+        for chunk in _pieces(packed, method, piece):
+            read += chunk[:left]
+            left -= len(chunk)
             if left <= 0:
                 _checked(read, crc, size)
             if done(read) or left <= 0:
@@ -169,28 +183,35 @@ def head(
     return _checked(read, crc, size)
 
 
-def _pieces(packed: bytes | memoryview, method: int) -> Iterator[bytes]:
-    """A member's contents in pieces of ``PIECE`` bytes (the last shorter). Its packed bytes
-    are given to the inflater 1 KB at first, then twice as many each time: asking the inflater
-    for so many bytes out instead copies the rest of a large sheet's input at every step."""
+def _pieces(packed: bytes | memoryview, method: int, piece: int | None) -> Iterator[bytes]:
+    """A member's contents in pieces of ``piece`` bytes (the last shorter), or as they come.
+    Its packed bytes are given to the inflater 512 bytes at first, then twice as many each
+    time: ISA-L costs some microseconds a call, whatever it is given, and asking it for so many
+    bytes out instead copies the rest of a large sheet's input at every call."""
     if method == STORED:
-        for at in range(0, len(packed), PIECE):
-            yield bytes(packed[at : at + PIECE])
+        piece = piece or PIECE
+        for at in range(0, len(packed), piece):
+            yield bytes(packed[at : at + piece])
         return
     if method != DEFLATED:
         raise Damaged("compressed in a way we do not read")
-    inflating, held, given, step = isal_zlib.decompressobj(-15), b"", 0, 1024
-    while given < len(packed):
+    inflating, held, given, step = isal_zlib.decompressobj(-15), b"", 0, 512
+    while given < len(packed) or not given:
         held += inflating.decompress(packed[given : given + step])
         given, step = given + step, step * 2
+        if given >= len(packed):
+            held += inflating.flush()
+        if piece is None:
+            yield held
+            held = b""
+            continue
         at = 0
-        while len(held) - at >= PIECE:
-            yield held[at : at + PIECE]
-            at += PIECE
+        while len(held) - at >= piece:
+            yield held[at : at + piece]
+            at += piece
         held = held[at:]
-    held += inflating.flush()
-    for at in range(0, len(held), PIECE):
-        yield held[at : at + PIECE]
+    if held:
+        yield held
 
 
 def _checked(read: bytes, crc: int, size: int) -> bytes:
@@ -204,11 +225,14 @@ def headers(entry: Entry, offset: int) -> tuple[bytes, bytes]:
     """The member ``entry``'s own header and its entry in the central directory (each with its
     name after it, no extra field or comment), for its header written at ``offset``. Its sizes
     and CRC are written in its header, so no descriptor follows its data."""
-    e, flags, name = entry, entry.flags & ~DESCRIPTOR, entry.raw_name
-    stamped = (e.method, e.time, e.date, e.crc, e.compressed_size, e.size, len(name))
-    local = LOCAL.pack(LOCAL_SIGNATURE, e.needs, flags, *stamped, 0)
-    central = CENTRAL.pack(CENTRAL_SIGNATURE, e.made_by, e.needs, flags, *stamped, 0, 0, e.disk,
-                           e.internal, e.external, offset)  # fmt: skip
+    (_, name, flags, method, time, date, crc, size, packed_size, external, made_by, needs,
+     internal, disk, _, _, _) = entry  # fmt: skip
+    flags &= ~DESCRIPTOR
+    local = LOCAL.pack(LOCAL_SIGNATURE, needs, flags, method, time, date, crc, packed_size, size,
+                       len(name), 0)  # fmt: skip
+    central = CENTRAL.pack(CENTRAL_SIGNATURE, made_by, needs, flags, method, time, date, crc,
+                           packed_size, size, len(name), 0, 0, disk, internal, external,
+                           offset)  # fmt: skip
     return local + name, central + name
 
 

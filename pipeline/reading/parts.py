@@ -28,11 +28,7 @@ def packed(data: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     if found is None:
         return None
     raw_name, flags, raw = found
-    try:
-        named = raw_name.decode("utf-8" if flags & zips.UTF8 else "cp437")
-    except UnicodeDecodeError:
-        return None
-    return raw if named == info.orig_filename else None
+    return raw if zips.named(raw_name, flags) == info.orig_filename else None
 
 
 def unpacked(data: bytes, info: zipfile.ZipInfo) -> bytes | None:

@@ -75,9 +75,9 @@ class Member:
         entry = self.entry
         if self._data is not None or entry.method != zips.DEFLATED:
             return self.data()
-        try:  # (each piece looked at once, with the end of the one before)
+        try:  # (as the bytes come: the more inflated at a time, the more to look at)
             head = zips.head(self.compressed, entry.method, entry.crc, entry.size,
-                             lambda read: until in read[-zips.PIECE - len(until) :])  # fmt: skip
+                             lambda read: until in read, piece=None)  # fmt: skip
         except zips.Damaged as err:
             raise ArchiveError(f"its part {entry.name} is {err}") from None
         if until not in head:
@@ -104,8 +104,9 @@ def read(path: Path) -> dict[str, Member]:
             raise ArchiveError(f"its part {name} has no proper header or is cut short")
         raw_name, _, compressed = found
         needs = 20 if entry.method in _PLAIN else entry.needs & 0xFF
-        written = entry._replace(raw_name=raw_name, needs=needs, internal=0, disk=0)
-        members[name] = Member(written, compressed)
+        if raw_name != entry.raw_name or needs != entry.needs or entry.internal or entry.disk:
+            entry = entry._replace(raw_name=raw_name, needs=needs, internal=0, disk=0)
+        members[name] = Member(entry, compressed)
     return members
 
 
