@@ -18,7 +18,7 @@ from pipeline.report import deflated
 from pipeline.report.sheetwriter import RAG_COLOURS
 from pipeline.report.streaming import EXCEL_DAY_ZERO, RowWriter, Workbook, streamed_sheet
 from pipeline.report.tables import DATE, INT, LONG, NUMBER, RAG, TEXT
-from pipeline.xlsx.archive import crc32_combine
+from pipeline.zips import crc32_combine
 
 KINDS = [TEXT, LONG, RAG, DATE, INT, NUMBER]
 # Texts with what needs care: XML's special characters, control characters, whitespace at

@@ -113,7 +113,7 @@ def test_a_zip_is_read_member_by_member_as_zipfile_reads_it(tmp_path, kind):
         assert list(members) == z.namelist()
         for info in z.infolist():
             member = members[info.filename]
-            assert member.data() == z.read(info) and member.crc == info.CRC
+            assert member.data() == z.read(info) and member.entry.crc == info.CRC
     archive.write(tmp_path / "again.zip", list(members.values()))
     with zipfile.ZipFile(tmp_path / "again.zip") as again, zipfile.ZipFile(path) as z:
         assert again.testzip() is None

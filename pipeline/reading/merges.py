@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from isal.isal_zlib import crc32
 
-from .parts import LOCAL, LOCAL_SIGNATURE, UTF8
+from .. import zips
 from .safety import Inspection
 
 # below this many bytes of XML a second pass costs less than copying the sheet
@@ -89,47 +89,32 @@ def _replaced(data: bytes, moved: dict[str, bytes]) -> bytes:
     """``data`` with the parts named in ``moved`` given those bytes, stored. The other parts
     keep their packed bytes where they are: the new parts are written over the old directory,
     and a directory naming them in place of the old ones follows. ``data`` itself where the
-    package is in a shape this does not copy (zip64, split, anything after its end)."""
-    end = data.rfind(_END_SIGNATURE, max(0, len(data) - _END.size - 2**16))
-    if end < 0:
+    package is in a shape this does not copy (``zips.directory``)."""
+    listed = zips.directory(data)
+    if listed is None:
         return data
-    _, disk, first, here, count, size, start, remark = _END.unpack_from(data, end)
-    if (disk, first, here) != (0, 0, count) or start + size != end or _WIDE in (size, start):
-        return data
-    if end + _END.size + remark != len(data):
-        return data
-    entries, added, at, old = [], [], start, start
-    for _ in range(count):
-        entry = list(_ENTRY.unpack_from(data, at))
-        length = _ENTRY.size + entry[_NAME] + entry[_NAME + 1] + entry[_NAME + 2]
-        if entry[0] != _ENTRY_SIGNATURE or _WIDE in (entry[_SIZE], entry[_SIZE + 1], entry[-1]):
-            return data  # (zip64)
-        name = data[at + _ENTRY.size : at + _ENTRY.size + entry[_NAME]]
-        xml = moved.get(name.decode("utf-8" if entry[_FLAGS] & UTF8 else "cp437"))
+    records, added, start = [], [], listed.start
+    for entry in listed.entries:
+        xml = moved.get(entry.name)
         if xml is None:
-            entries.append(data[at : at + length])
-        else:
-            flags, crc, size, offset = entry[_FLAGS] & UTF8, crc32(xml), len(xml), start
-            start += LOCAL.size + len(name) + size
-            added += [LOCAL.pack(LOCAL_SIGNATURE, _STORED_VERSION, 0, flags, zipfile.ZIP_STORED,
-                                  *entry[_TIME : _TIME + 2], crc, size, size, len(name), 0),
-                      name, xml]  # fmt: skip
-            entry[_NEEDS], entry[_FLAGS], entry[_FLAGS + 1] = _STORED_VERSION, flags, 0
-            entry[_CRC], entry[_SIZE], entry[_SIZE + 1] = crc, size, size
-            entry[_NAME + 1], entry[_NAME + 2], entry[-1] = 0, 0, offset  # (no extra, comment)
-            entries.append(_ENTRY.pack(*entry) + name)
-        at += length
-    directory = b"".join(entries)
-    tail = _END.pack(_END_SIGNATURE, 0, 0, count, count, len(directory), start, remark)
-    return b"".join((data[:old], *added, directory, tail, data[end + _END.size :]))
+            records.append(data[entry.record])
+            continue
+        crc, size = crc32(xml), len(xml)
+        stored = entry._replace(
+            needs=_STORED_VERSION,
+            flags=entry.flags & zips.UTF8,
+            method=zips.STORED,
+            crc=crc,
+            size=size,
+            compressed_size=size,
+        )
+        local, record = zips.headers(stored, start)
+        added += (local, xml)
+        records.append(record)
+        start += len(local) + size
+    directory = b"".join(records)
+    tail = zips.end_record(len(records), len(directory), start, listed.comment)
+    return b"".join((data[: listed.start], *added, directory, tail))
 
 
-# the zip format's directory records (APPNOTE 4.3.12, 4.3.16), laid out as ``zipfile`` reads them
-_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_ENTRY_SIGNATURE, _END_SIGNATURE = b"PK\x01\x02", b"PK\x05\x06"
-# places in a directory entry: version needed, flags (method follows), time (date follows), CRC,
-# packed size (unpacked follows), name's length (extra's and comment's follow)
-_NEEDS, _FLAGS, _TIME, _CRC, _SIZE, _NAME = 3, 5, 7, 9, 10, 12
 _STORED_VERSION = 10  # version needed to extract a stored part
-_WIDE = 0xFFFFFFFF  # a size or place given in a zip64 extra field instead

@@ -7,7 +7,7 @@ large round's rows are 250 MB of XML, deflated while the other core waits. Here 
 that writes a sheet's rows deflates them as it goes (``DeflatedRows``: raw deflate blocks,
 ended by a sync flush), keeping their CRC-32 and size; the sheet's part holds a mark where they
 go (``rows_mark``); and the zip deflates what comes before and after the mark and puts the
-rows' blocks between, the member's CRC-32 combined from theirs (``archive.crc32_combine``).
+rows' blocks between, the member's CRC-32 combined from theirs (``zips.crc32_combine``).
 A raw deflate stream may be made so, of pieces each starting a fresh deflate and ending on a
 byte (all but the last with a sync flush, the last finished). Unzipped, the parts are what
 xlsxwriter writes, byte for byte (a test compares them).
@@ -30,7 +30,7 @@ from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, LargeZipFile, ZipFile, ZipInfo
 
 from isal import isal_zlib
 
-from ..xlsx.archive import crc32_combine
+from ..zips import crc32_combine
 
 ZIP_LEVEL = 1  # the workbook's level: a large round's XML deflates 3 times as fast as at zlib's
 # default, into a file a third larger. Its rows, most of it, are deflated by ISA-L (``isal``),

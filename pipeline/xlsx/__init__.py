@@ -2,7 +2,8 @@
 adding a sheet to it, quickly and keeping all else as it was (see ``package``).
 
 Each name is imported from its module when first asked for, so that what needs only
-``archive`` (the consolidated workbook's writer) does not import lxml and the rest.
+``archive`` (a template's parts written again, ``templates.rows``) does not import lxml
+and the rest.
 """
 
 from __future__ import annotations
