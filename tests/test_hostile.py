@@ -88,6 +88,23 @@ def test_a_half_copied_workbook_is_rejected(tmp_path, inbox):
     assert "damaged or was not fully copied" in reason(tmp_path, inbox, "half.xlsx")
 
 
+def test_a_byte_gone_wrong_inside_a_compressed_part_is_said_to_be_damaged_never_a_crash(inbox):
+    # (a part whose compressed bytes are not deflate at all made zlib's own error escape)
+    data = p44_return(inbox, name="x.xlsx").read_bytes()
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("docProps/app.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    damaged = 0
+    for at in range(start + 2, start + min(info.compress_size, 60), 3):
+        flipped = bytearray(data)
+        flipped[at] ^= 0x55
+        (inbox / "flipped.xlsx").write_bytes(bytes(flipped))
+        loaded = load(inbox / "flipped.xlsx")
+        if loaded.rejected:
+            assert "the file is damaged or was not fully copied" in loaded.reason
+            damaged += 1
+    assert damaged
+
+
 def test_a_password_protected_workbook_is_rejected_saying_so(tmp_path, inbox):
     plain = p44_return(inbox, name="plain.xlsx")
     locked = io.BytesIO()

@@ -13,6 +13,7 @@ import functools
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from ..declare.findings import column_number
@@ -179,7 +180,7 @@ def inspect(data: bytes, name: str, limits: Limits = LIMITS) -> Inspection:
         if oversized:
             parts = _sheet_parts(archive)
             oversized = {parts.get(part, part): span for part, span in oversized.items()}
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, SyntaxError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, SyntaxError):
         raise Unreadable("the file is damaged or was not fully copied: send it again") from None
     return Inspection(kind, oversized, archive if kind == "xlsx" else None, data)
 
