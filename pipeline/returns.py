@@ -86,7 +86,7 @@ def table_rows(rows: pd.DataFrame | PlainRows | None) -> list[Row]:
 def _columns(rows: pd.DataFrame) -> list[list[Any]]:
     """Each column's values as stored. A frame of Python objects (``as_frame``'s) is read in
     one piece: a column at a time costs a Series each, most of the time of a large round."""
-    if all(str(dtype) == "object" for dtype in rows.dtypes):
+    if all(dtype == "object" for dtype in rows.dtypes):  # (quicker than str(dtype))
         return rows.to_numpy(dtype=object).T.tolist() if len(rows.columns) else []
     return [rows[c].tolist() for c in rows.columns]
 

@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from .measures import BASIC, Measure
@@ -113,6 +114,19 @@ class Sample:
     fires: frozenset[str] = frozenset()
 
 
+# each layout module, once looked for (None: there is none): the reports ask the layouts'
+# hooks thousands of times, and looking for a module is a search of the package each time
+_FOUND: dict[str, ModuleType | None] = {}
+
+
+def _loaded(module: str) -> ModuleType | None:
+    """The module called ``module``, imported, or None where there is none."""
+    if module not in _FOUND:
+        found = importlib.util.find_spec(module) is not None
+        _FOUND[module] = importlib.import_module(module) if found else None
+    return _FOUND[module]
+
+
 class LayoutHooks:
     """Every question the pipeline may ask a layout, with the answer it takes by default.
     ``package``: the layout's package, whose modules answer the hooks named after them."""
@@ -122,10 +136,10 @@ class LayoutHooks:
 
     def _module(self, name: str, attribute: str, default: Any) -> Any:
         """``attribute`` of the package's module ``name`` (loaded now), else ``default``."""
-        module = f"{self._package}.{name}" if self._package else None
-        if module is None or importlib.util.find_spec(module) is None:
+        if not self._package:
             return default
-        return getattr(importlib.import_module(module), attribute)
+        module = _loaded(f"{self._package}.{name}")
+        return default if module is None else getattr(module, attribute)
 
     def rows(self) -> Rows:
         """What its rows are called (default: rows)."""

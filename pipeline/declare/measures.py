@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from .rows import column
+
 
 class PlanLike(Protocol):
     """What a measure reads of one organisation's plan (``plans.Plan``)."""
@@ -82,7 +84,12 @@ def count_where(test: Callable[[dict[str, Any]], bool]) -> Callable[[PlanLike], 
 
 def count(key: str) -> Callable[[PlanLike], int | None]:
     """A measure counting the rows whose row measure ``key`` is true (see ``progress``)."""
-    return count_where(lambda row: row[key])
+
+    def counted(plan: PlanLike) -> int | None:
+        # (read by its place in the row, and counted in C: asked of every row of a round)
+        return sum(map(bool, column(plan.items, key))) if plan.has_rows else None
+
+    return counted
 
 
 def rows_total(plan: PlanLike) -> int | None:

@@ -136,6 +136,20 @@ def picked(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> Iterat
         yield pick(row._values)
 
 
+def column(rows: Iterable[Mapping[str, Any]], name: str) -> Iterator[Any]:
+    """Each row's value of field ``name`` (None for a row that does not have it)."""
+    shape: Names | None = None
+    place: int | None = None
+    for row in rows:
+        if type(row) is not Row:
+            yield row.get(name)
+            continue
+        if row._names is not shape:
+            shape = row._names
+            place = shape.places.get(name)
+        yield None if place is None else row._values[place]
+
+
 def _picker(names: Names, fields: tuple[str, ...]) -> Callable[[tuple[Any, ...]], tuple]:
     places = [names.places.get(name) for name in fields]
     if None in places:
@@ -154,7 +168,8 @@ def extended(
     shape: Names | None = None
     names, places = None, None
     for row, more in zip(rows, values, strict=True):
-        row = Row.of(row)
+        if type(row) is not Row:
+            row = Row.of(row)
         if row._names is not shape:
             shape = row._names
             names, places = shape.plus(added)

@@ -75,11 +75,11 @@ class Plan:
         return [f"{name}, {why}." for name, why in self.out_of_period]
 
     last_return: LoadedReturn | None = None  # with no return this round: its latest, if any
-    # what is worked out from its rows, kept while they are the same rows (``_worked_out``);
+    # what is worked out from its rows, kept while they are the same rows (``worked_out``);
     # not copied by ``replace``, so a copy with other rows works its own out
     _worked: dict[tuple, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def _worked_out(self, what: tuple, work: Callable[[], Any]) -> Any:
+    def worked_out(self, what: tuple, work: Callable[[], Any]) -> Any:
         """``work()``, done once for these rows, this return and its arrival: the reports ask
         for a plan's figures and confidence many times over (a sheet each), and each is a
         pass over every row."""
@@ -157,7 +157,7 @@ class Plan:
     def figure(self, name: str) -> int | None:
         """Plan measure ``name`` (see ``declare.measures``), None where it does not apply."""
         measure = self.layout.measure(name)
-        return self._worked_out(("figure", name), lambda: measure.of(self)) if measure else None
+        return self.worked_out(("figure", name), lambda: measure.of(self)) if measure else None
 
     @property
     def stated_confidence(self) -> str | None:
@@ -171,7 +171,7 @@ class Plan:
         overdue (``travel.delivery``)."""
         judgement = self.layout.hooks.judgement()
         judge = judgement.judge if judgement else travel.delivery
-        return self._worked_out(("rows confidence",), lambda: judge(self.items))
+        return self.worked_out(("rows confidence",), lambda: judge(self.items))
 
     @property
     def position(self) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..declare.rows import Row, extended
+from ..declare.rows import Row, column, extended, picked
 
 if TYPE_CHECKING:
     from ..declare import Layout
@@ -28,10 +28,10 @@ def delivery(items: list[dict[str, Any]]) -> str | None:
     is overdue or delayed; Green otherwise; None without rows."""
     if not items:
         return None
-    overdue = sum(bool(row["overdue"]) for row in items)
+    overdue = sum(map(bool, column(items, "overdue")))
     if overdue > RED_SHARE_OVERDUE * len(items):
         return "Red"
-    if overdue or any(row["delayed"] for row in items):
+    if overdue or any(column(items, "delayed")):
         return "Amber"
     return "Green"
 
@@ -54,16 +54,20 @@ def row_memory(items: list[dict[str, Any]], layout: Layout) -> dict[str, dict[st
     if reference is None:
         return {}
     follows = layout.hooks.follows()  # (once: a large round remembers 200,000 rows)
-    return {
-        str(row[reference]): {
-            "status": row["status_now"],
-            "before": row.get("status_last_round"),
-            "due": row["due"].isoformat() if isinstance(row["due"], date) else None,
-            **{word: row.get(name) for name, word in follows},
-        }
-        for row in items
-        if row.get(reference)
-    }
+    words = [word for _, word in follows]
+    read = (reference, "status_now", "status_last_round", "due", *(name for name, _ in follows))
+    said: dict[date, str] = {}  # each due date as written (a plan's rows share a few)
+    remembered: dict[str, dict[str, Any]] = {}
+    for ref, status, before, due, *followed in picked(items, read):
+        if ref:
+            if isinstance(due, date):
+                due = said.get(due) or said.setdefault(due, due.isoformat())
+            else:
+                due = None
+            memory = remembered[str(ref)] = {"status": status, "before": before, "due": due}
+            if followed:
+                memory.update(zip(words, followed))
+    return remembered
 
 
 def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) -> list[str]:

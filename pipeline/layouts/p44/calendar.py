@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
+from ...declare.rows import picked
 from ...report.sheetwriter import SheetWriter
 from ...report.tables import DATE, INT, LONG, TEXT, Col, Table, field_col, source
 from ...returns import ROW
@@ -33,10 +34,10 @@ NO_RETURN = "No return"
 CALENDAR, GRID = "Calendar of Events", "Calendar Grid"
 
 
-@dataclass(frozen=True)
-class Dated:
+class Dated(NamedTuple):
     """One calendar row of a plan: its first and last day (None: open-ended) and its kind
-    (Event, Long-running or Cancelled)."""
+    (Event, Long-running or Cancelled). A (plan, row) item, as the tables of rows have
+    theirs, so the calendar reads its fields as they do (``Col.field``)."""
 
     plan: Plan
     row: dict[str, Any]
@@ -45,30 +46,32 @@ class Dated:
     kind: str
 
 
-def is_calendar_row(row: dict[str, Any]) -> bool:
-    """True for a Week of Action or a row marked as a calendar event."""
-    return row.get("category") == WEEK_OF_ACTION or row.get("calendar_event") == "Yes"
-
-
-def dated(plan: Plan, row: dict[str, Any]) -> Dated | None:
-    """A calendar row's days and kind; None when it is no calendar row or has no start."""
-    start, end = row.get("start_date"), row.get("end_date")
-    if not is_calendar_row(row) or not isinstance(start, date):
-        return None
-    if not isinstance(end, date) or end < start:
-        end = start + timedelta(days=6) if row.get("category") == WEEK_OF_ACTION else None
-    if row["closed"]:
-        kind = CANCELLED
-    elif end is None or (end - start).days + 1 > EVENT_DAYS:
-        kind = LONG_RUNNING
-    else:
-        kind = EVENT
-    return Dated(plan, row, start, end, kind)
+# what tells a calendar row, its days and its kind: read by their places in each row
+_READ = ("category", "calendar_event", "start_date", "end_date", "closed")
 
 
 def dated_rows(plan: Plan) -> list[Dated]:
-    """The plan's calendar rows that have a start date."""
-    return [d for row in plan.items if (d := dated(plan, row)) is not None]
+    """The plan's calendar rows that have a start date: each a dated Week of Action or a row
+    marked as a calendar event (worked out once for its rows: the calendar and its grid both
+    ask)."""
+    return plan.worked_out(("dated",), lambda: _dated(plan))
+
+
+def _dated(plan: Plan) -> list[Dated]:
+    found = []
+    for row, (category, event, start, end, closed) in zip(plan.items, picked(plan.items, _READ)):
+        if (category != WEEK_OF_ACTION and event != "Yes") or not isinstance(start, date):
+            continue
+        if not isinstance(end, date) or end < start:
+            end = start + timedelta(days=6) if category == WEEK_OF_ACTION else None
+        if closed:
+            kind = CANCELLED
+        elif end is None or (end - start).days + 1 > EVENT_DAYS:
+            kind = LONG_RUNNING
+        else:
+            kind = EVENT
+        found.append(Dated(plan, row, start, end, kind))
+    return found
 
 
 def _plans(c: Consolidation) -> list[Plan]:
@@ -98,13 +101,13 @@ def calendar(c: Consolidation) -> Table:
     columns = [
         Col("When", 9, TEXT, lambda d: when(d, c.as_of)),
         Col("Date", 12, DATE, lambda d: d.start),
-        Col("End date", 12, DATE, lambda d: d.row.get("end_date")),
+        Col("End date", 12, DATE, field="end_date"),
         Col("Kind", 13, TEXT, lambda d: d.kind),
         Col("Organisation", 30, TEXT, lambda d: d.plan.organisation),
-        field_col(LAYOUT.field("ref"), lambda d: d.row.get("ref")),
-        Col("Action", 50, LONG, lambda d: d.row.get("action")),
-        field_col(LAYOUT.field("category"), lambda d: d.row.get("category")),
-        field_col(LAYOUT.field("status"), lambda d: d.row.get("status")),
+        field_col(LAYOUT.field("ref")),
+        Col("Action", 50, LONG, field="action"),
+        field_col(LAYOUT.field("category")),
+        field_col(LAYOUT.field("status")),
         Col("Source", 40, TEXT, lambda d: source(d.plan, d.row[ROW])),
     ]
     return Table.of(CALENDAR, columns, rows)

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...declare.measures import BASIC, Measure, PlanLike
+from ...declare.rows import picked
 
 
 def _impact(key: str) -> Callable[[PlanLike], int | None]:
     def total(plan: PlanLike) -> int | None:
         if not plan.has_rows:
             return None
-        return sum(row["estimated_impact"] for row in plan.items
-                   if row[key] and isinstance(row.get("estimated_impact"), int))  # fmt: skip
+        return sum(impact for counted, impact in picked(plan.items, (key, "estimated_impact"))
+                   if counted and isinstance(impact, int))  # fmt: skip
 
     return total
 

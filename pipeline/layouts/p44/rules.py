@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from ...declare import Layout
 from ...declare.forms import overdue, overdue_form, statuses
 from ...declare.formulas import Check, Terms, both, quoted
+from ...declare.rows import column
 from ...declare.rules import Rule
 from ...declare.severity import AMBER, RED
 from ...round.flags import flag, row_ref
@@ -46,8 +47,8 @@ def confidence_check(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def action_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row in plan.items:
-        if row["overdue"]:
+    for row, late in zip(plan.items, column(plan.items, "overdue")):
+        if late:
             yield flag(
                 plan,
                 "action-overdue",

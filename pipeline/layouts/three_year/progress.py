@@ -84,7 +84,7 @@ class TaskProgress:
         read = (*names, self.completion_quarter, this_quarter or self.completion_quarter)
         worked = []
         for *statuses, q, now_given in picked(items, read):
-            latest = next((s for s in map(value_of, reversed(statuses)) if s), None)
+            latest = next(filter(None, map(value_of, reversed(statuses))), None)
             due = quarter_end(start, q) if isinstance(start, int) and isinstance(q, int) else None
             finished = latest in finished_
             current = value_of(now_given) if this_quarter else None

@@ -10,6 +10,7 @@ from ...declare import Layout
 from ...declare.forms import statuses
 from ...declare.formulas import Check, Terms, both, quoted
 from ...declare.quarters import quarter_label
+from ...declare.rows import column, picked
 from ...declare.rules import Rule
 from ...declare.severity import AMBER, RED
 from ...returns import ROW
@@ -27,8 +28,8 @@ def _current_quarter(plan: Plan, as_of: date) -> int | None:
 
 def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
     start = plan.value("plan_start")
-    for row in plan.items:
-        if row["overdue"]:
+    for row, overdue in zip(plan.items, column(plan.items, "overdue")):
+        if overdue:
             q = row["completion_quarter"]
             yield flag(
                 plan,
@@ -58,8 +59,9 @@ def quarter_not_updated(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row in plan.items:
-        if (row["delayed"] or row["closed"]) and not row.get("progress_report"):
+    read = picked(plan.items, ("delayed", "closed", "progress_report"))
+    for row, (delayed, closed, report) in zip(plan.items, read):
+        if (delayed or closed) and not report:
             yield flag(
                 plan,
                 "delayed-without-report",
@@ -71,8 +73,8 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row in plan.items:
-        if not row["delayed"]:
+    for row, delayed in zip(plan.items, column(plan.items, "delayed")):
+        if not delayed:
             continue
         priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == SIGNIFICANT]
         if priorities:
