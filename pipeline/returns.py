@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .declare.findings import Finding, cell_address
 from .declare.formulas import PREFIX
-from .declare.rows import Names, Row
+from .declare.rows import Block, Names, Row
 from .declare.rules import TURNING_DOWN
 from .declare.severity import RED
 
@@ -71,16 +72,15 @@ def _index(columns: tuple[str, ...]) -> pd.Index:
     return pd.Index(list(columns))
 
 
-def table_rows(rows: pd.DataFrame | PlainRows | None) -> list[Row]:
-    """A frame's rows (or rows not yet made a frame) as ``Row``s sharing one ``Names``, values
-    as stored (None stays None): what a plan's rows are worked out from."""
+def table_rows(rows: pd.DataFrame | PlainRows | None) -> Sequence[Row]:
+    """A frame's rows (or rows not yet made a frame) as rows sharing one ``Names`` (a
+    ``Block``), values as stored (None stays None): what a plan's rows are worked out from."""
     if rows is None:
         return []
-    if isinstance(rows, PlainRows):
-        names = Names.of(tuple(rows.columns))
-        return [Row(names, tuple(values)) for values in rows.values]
     names = Names.of(tuple(rows.columns))
-    return [Row(names, values) for values in zip(*_columns(rows))]
+    if isinstance(rows, PlainRows):
+        return Block(names, [tuple(values) for values in rows.values])
+    return Block(names, list(zip(*_columns(rows))))
 
 
 def _columns(rows: pd.DataFrame) -> list[list[Any]]:

@@ -11,7 +11,8 @@ row, whose names are worked out once for all the rows that add the same ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, ClassVar
 
@@ -117,6 +118,31 @@ class Row(Mapping[str, Any]):
         return Row(names, tuple(values))
 
 
+class Block(Sequence[Row]):
+    """Rows of one shape as read from a return (``returns.table_rows``), held as their values
+    alone: a ``Row`` is made of one only when it is read on its own. What a round works out
+    from them (``picked``, ``column``, ``extended``) reads their values directly, so the rows
+    as read are never made rows at all (a large round reads 200,000)."""
+
+    __slots__ = ("names", "values")
+
+    def __init__(self, names: Names, values: list[tuple[Any, ...]]) -> None:
+        self.names = names
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [Row(self.names, values) for values in self.values[i]]
+        return Row(self.names, self.values[i])
+
+    def __iter__(self) -> Iterator[Row]:
+        names = self.names
+        return (Row(names, values) for values in self.values)
+
+
 # A large round works out the same few values for each of hundreds of thousands of rows: these
 # read and add them a row at a time by place, the places worked out once for each shape of row
 # (reading them by name, and adding them as a dict, was most of the time of putting it together).
@@ -124,6 +150,9 @@ class Row(Mapping[str, Any]):
 
 def picked(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> Iterator[tuple]:
     """Each row's values of ``fields``, as a tuple (None for a field a row does not have)."""
+    if type(rows) is Block:
+        yield from map(_picker(rows.names, fields), rows.values)
+        return
     shape: Names | None = None
     pick: Callable[[tuple[Any, ...]], tuple] = tuple
     for row in rows:
@@ -138,6 +167,12 @@ def picked(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> Iterat
 
 def column(rows: Iterable[Mapping[str, Any]], name: str) -> Iterator[Any]:
     """Each row's value of field ``name`` (None for a row that does not have it)."""
+    if type(rows) is Block:
+        place = rows.names.places.get(name)
+        yield from (
+            repeat(None, len(rows)) if place is None else map(itemgetter(place), rows.values)
+        )
+        return
     shape: Names | None = None
     place: int | None = None
     for row in rows:
@@ -164,6 +199,11 @@ def extended(
 ) -> list[Row]:
     """Each row with the fields ``added`` set to its tuple of ``values``, as a new row (as
     ``row.plus(dict(zip(added, its_values)))`` would make it)."""
+    if type(rows) is Block:
+        names, places = rows.names.plus(added)
+        if places is None:  # (the usual case: every name added is new)
+            return [Row(names, held + more)
+                    for held, more in zip(rows.values, values, strict=True)]  # fmt: skip
     out = []
     shape: Names | None = None
     names, places = None, None

@@ -11,6 +11,7 @@ from typing import Any
 
 from ...declare.quarters import quarter_label
 from ...declare.reporting import DerivedSheet, LayoutReport
+from ...declare.rows import column, picked
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import (
     ABOVE_ZERO,
@@ -31,6 +32,7 @@ from ...report.widths import heading_width
 from ...round.plans import Consolidation
 from . import COUNCIL_PLAN_PRIORITIES, LAYOUT, PLAN_QUARTERS, QUARTERS, TASK_STATUS
 from .progress import NOT_UPDATED
+from .rules import SIGNIFICANT
 
 COLOURS_HERE = {**COLOURS, "Completed": "#70AD47", "In progress": "#4472C4", "Delayed": "#C00000",
                 "Not yet due": "#A6A6A6", "No longer relevant": "#D9D9D9",
@@ -38,8 +40,7 @@ COLOURS_HERE = {**COLOURS, "Completed": "#70AD47", "In progress": "#4472C4", "De
 FIRST = ("ref", "task", "service_team", "task_officer", "completion_quarter")
 BUSINESS_UNIT = Col("Business unit", 30, TEXT, lambda item: item[0].organisation)
 # coloured as the quarters' statuses are, by their closed list
-LATEST = Col("Latest status", 14, TEXT, lambda item: item[1]["status_now"],
-             colours=TASK_STATUS.rag)  # fmt: skip
+LATEST = Col("Latest status", 14, TEXT, field="status_now", colours=TASK_STATUS.rag)
 THIS_QUARTER = Col("Status this quarter", 14, TEXT, field="status_this_quarter",
                    colours=TASK_STATUS.rag)  # fmt: skip
 
@@ -55,6 +56,9 @@ def _label(start: Any, quarter: Any) -> str | None:
         return quarter_label(start, quarter)
     return None
 
+
+# each Council Plan priority's column of a task (cp1 for the first), saying how much it matters
+PRIORITY_FIELDS = tuple(f"cp{n}" for n in range(1, len(COUNCIL_PLAN_PRIORITIES) + 1))
 
 # a quarter for completion is a number of the plan's twelve: its months beside it say when
 MONTHS = Col("Its months", 10, TEXT, _months)
@@ -97,12 +101,14 @@ def council_plan_progress(c: Consolidation) -> Table:
     """The Cabinet report (seed 001): every task significant for a Council Plan priority,
     grouped by priority, with its status this quarter."""
     tasks = rows_of(c, LAYOUT)
+    marks = list(picked((row for _, row in tasks), PRIORITY_FIELDS))
     # (plan, row, priority): a task's own columns read it as they read (plan, row), its row's
     # fields by their place (``Table``)
     items = []
-    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
-        said, field = f"{n} {name}", f"cp{n}"
-        items += [(plan, row, said) for plan, row in tasks if row.get(field) == "Significant"]
+    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES):
+        said = f"{n + 1} {name}"
+        items += [(plan, row, said) for (plan, row), marked in zip(tasks, marks)
+                  if marked[n] == SIGNIFICANT]  # fmt: skip
     columns = [
         Col("Council Plan priority", 28, TEXT, lambda i: i[2]),
         *(replace(col, colours=None, alarm=None)  # (uncoloured here)
@@ -120,13 +126,13 @@ def cabinet_summary(c: Consolidation) -> Table:
     two priorities is counted under each, so twice)."""
     buckets = LAYOUT.progress.buckets
     tallies = []
-    tasks = [row for _, row in rows_of(c, LAYOUT)]
-    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES, start=1):
-        field = f"cp{n}"
-        rows = [row for row in tasks if row.get(field) == "Significant"]
-        tally = Counter(row["progress"] for row in rows)
-        tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(row["overdue"]) for row in rows)
-        tallies.append((f"{n} {name}", tally))
+    tasks = list(picked((row for _, row in rows_of(c, LAYOUT)),
+                        ("progress", "overdue", *PRIORITY_FIELDS)))  # fmt: skip
+    for n, name in enumerate(COUNCIL_PLAN_PRIORITIES):
+        rows = [task for task in tasks if task[2 + n] == SIGNIFICANT]
+        tally = Counter(task[0] for task in rows)
+        tally["Tasks"], tally["Overdue"] = len(rows), sum(bool(task[1]) for task in rows)
+        tallies.append((f"{n + 1} {name}", tally))
     tallies.append((ALL_PRIORITIES, sum((t for _, t in tallies), Counter())))
     shown = [b for b in buckets if any(t[b] for _, t in tallies)]
     # (its columns are the task list's below it: its priorities wrap, as the list's do)
@@ -161,7 +167,9 @@ def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidati
 
 def _tasks_marked(c: Consolidation, sheet: str, name: str) -> Table:
     columns = [BUSINESS_UNIT, *map(_field, FIRST), LATEST, _field("outcomes"), SOURCE]
-    return Table.of(sheet, columns, [i for i in rows_of(c, LAYOUT) if i[1].get(name) == "Yes"])
+    items = rows_of(c, LAYOUT)
+    marked = column((row for _, row in items), name)
+    return Table.of(sheet, columns, [i for i, mark in zip(items, marked) if mark == "Yes"])
 
 
 def contract_register(c: Consolidation) -> Table:
