@@ -12,7 +12,7 @@ import pytest
 from builders import AS_OF, task, three_year_header
 from plans_in_memory import plan_in_memory
 
-from pipeline.declare.rows import Row, extended, picked
+from pipeline.declare.rows import Block, Names, Row, extended, field_values, picked
 from pipeline.round.consolidation import follow_rows
 
 HOUSING = {"business_unit": "Housing", "code": "HSG", "head_of_service": "Ian Clarke",
@@ -68,6 +68,24 @@ def test_many_rows_of_several_shapes_are_read_and_added_to_as_one_row_at_a_time_
     assert [list(row) for row in made[2:4]] == [["ref", "status", "overdue"],
                                                 ["status", "ref", "due", "overdue"]]  # fmt: skip
     assert rows[0] == {"ref": "A0", "status": "Planned"}  # the rows themselves unchanged
+
+
+def test_rows_as_read_are_read_and_added_to_as_the_same_rows_one_at_a_time_would_be():
+    # a return's rows as read (a Block: their values alone) give what rows of them give
+    names = Names.of(("ref", "status", "due"))
+    values = [("A1", "Planned", None), ("A2", "Complete", date(2026, 1, 5))]
+    block, rows = Block(names, values), [Row(names, v) for v in values]
+    assert len(block) == 2 and list(block) == rows and block[1] == rows[1]
+    assert block[:1] == rows[:1]
+    for wanted in (("due", "ref"), ("ref",), ("no such field", "status"), ()):
+        assert list(picked(block, wanted)) == list(picked(rows, wanted))
+    for name in ("status", "no such field"):
+        assert list(field_values(block, name)) == [row.get(name) for row in rows]
+    added = [(True,), (False,)]
+    assert extended(block, ("overdue",), added) == extended(rows, ("overdue",), added)
+    # a field it has is replaced where it is, as ``plus`` does
+    assert extended(block, ("status",), added) == [row.plus({"status": x}) for row, (x,) in
+                                                  zip(rows, added)]  # fmt: skip
 
 
 def test_a_row_sent_to_another_process_comes_back_equal():

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from .rows import column
+from .rows import field_values
 
 
 class PlanLike(Protocol):
@@ -87,7 +87,7 @@ def count(key: str) -> Callable[[PlanLike], int | None]:
 
     def counted(plan: PlanLike) -> int | None:
         # (read by its place in the row, and counted in C: asked of every row of a round)
-        return sum(map(bool, column(plan.items, key))) if plan.has_rows else None
+        return sum(map(bool, field_values(plan.items, key))) if plan.has_rows else None
 
     return counted
 

@@ -165,7 +165,7 @@ def picked(rows: Iterable[Mapping[str, Any]], fields: tuple[str, ...]) -> Iterat
         yield pick(row._values)
 
 
-def column(rows: Iterable[Mapping[str, Any]], name: str) -> Iterator[Any]:
+def field_values(rows: Iterable[Mapping[str, Any]], name: str) -> Iterator[Any]:
     """Each row's value of field ``name`` (None for a row that does not have it)."""
     if type(rows) is Block:
         place = rows.names.places.get(name)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..declare import LAYOUTS, Layout
 from ..declare.progress import COMPLETE, NO_STATUS, OVERDUE
+from ..declare.rows import field_values
 from ..round.plans import Consolidation
 from .tables import INT, TEXT, Col, Table
 
@@ -50,7 +51,7 @@ def progress_chart(layout: Layout, title: str) -> Callable[[Consolidation], Tabl
 
     def progress(c: Consolidation) -> Table:
         plans = [p for p in c.plans_of(layout.name) if p.has_rows]
-        tallies = [(p, Counter(r["progress"] for r in p.items)) for p in plans]
+        tallies = [(p, Counter(field_values(p.items, "progress"))) for p in plans]
         buckets = [b for b in layout.progress.buckets if any(t[b] for _, t in tallies)]
         columns = [Col(title, 30, TEXT, lambda t: t[0].organisation)] + [
             Col(b, 10, INT, lambda t, b=b: t[1][b]) for b in buckets

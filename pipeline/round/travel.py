@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..declare.rows import Row, column, extended, picked
+from ..declare.rows import Row, extended, field_values, picked
 
 if TYPE_CHECKING:
     from ..declare import Layout
@@ -28,10 +28,10 @@ def delivery(items: list[dict[str, Any]]) -> str | None:
     is overdue or delayed; Green otherwise; None without rows."""
     if not items:
         return None
-    overdue = sum(map(bool, column(items, "overdue")))
+    overdue = sum(map(bool, field_values(items, "overdue")))
     if overdue > RED_SHARE_OVERDUE * len(items):
         return "Red"
-    if overdue or any(column(items, "delayed")):
+    if overdue or any(field_values(items, "delayed")):
         return "Amber"
     return "Green"
 

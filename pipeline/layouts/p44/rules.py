@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from ...declare import Layout
 from ...declare.forms import overdue, overdue_form, statuses
 from ...declare.formulas import Check, Terms, both, quoted
-from ...declare.rows import column
+from ...declare.rows import field_values
 from ...declare.rules import Rule
 from ...declare.severity import AMBER, RED
 from ...round.flags import flag, row_ref
@@ -47,7 +47,7 @@ def confidence_check(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def action_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row, late in zip(plan.items, column(plan.items, "overdue")):
+    for row, late in zip(plan.items, field_values(plan.items, "overdue")):
         if late:
             yield flag(
                 plan,

@@ -11,7 +11,7 @@ from typing import Any
 
 from ...declare.quarters import quarter_label
 from ...declare.reporting import DerivedSheet, LayoutReport
-from ...declare.rows import column, picked
+from ...declare.rows import field_values, picked
 from ...report.charts import COLOURS, ChartSpec, progress_chart
 from ...report.tables import (
     ABOVE_ZERO,
@@ -168,7 +168,7 @@ def write_council_plan_progress(w: Any, sheet: Any, table: Table, c: Consolidati
 def _tasks_marked(c: Consolidation, sheet: str, name: str) -> Table:
     columns = [BUSINESS_UNIT, *map(_field, FIRST), LATEST, _field("outcomes"), SOURCE]
     items = rows_of(c, LAYOUT)
-    marked = column((row for _, row in items), name)
+    marked = field_values((row for _, row in items), name)
     return Table.of(sheet, columns, [i for i, mark in zip(items, marked) if mark == "Yes"])
 
 

@@ -10,7 +10,7 @@ from ...declare import Layout
 from ...declare.forms import statuses
 from ...declare.formulas import Check, Terms, both, quoted
 from ...declare.quarters import quarter_label
-from ...declare.rows import column, picked
+from ...declare.rows import field_values, picked
 from ...declare.rules import Rule
 from ...declare.severity import AMBER, RED
 from ...returns import ROW
@@ -28,7 +28,7 @@ def _current_quarter(plan: Plan, as_of: date) -> int | None:
 
 def task_overdue(plan: Plan, as_of: date) -> Iterator[Flag]:
     start = plan.value("plan_start")
-    for row, overdue in zip(plan.items, column(plan.items, "overdue")):
+    for row, overdue in zip(plan.items, field_values(plan.items, "overdue")):
         if overdue:
             q = row["completion_quarter"]
             yield flag(
@@ -73,7 +73,7 @@ def delayed_without_report(plan: Plan, as_of: date) -> Iterator[Flag]:
 
 
 def significant_delayed(plan: Plan, as_of: date) -> Iterator[Flag]:
-    for row, delayed in zip(plan.items, column(plan.items, "delayed")):
+    for row, delayed in zip(plan.items, field_values(plan.items, "delayed")):
         if not delayed:
             continue
         priorities = [n for n in range(1, 5) if row.get(f"cp{n}") == SIGNIFICANT]
