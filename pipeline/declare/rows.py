@@ -121,7 +121,7 @@ class Row(Mapping[str, Any]):
 class Block(Sequence[Row]):
     """Rows of one shape as read from a return (``returns.table_rows``), held as their values
     alone: a ``Row`` is made of one only when it is read on its own. What a round works out
-    from them (``picked``, ``column``, ``extended``) reads their values directly, so the rows
+    from them (``picked``, ``field_values``, ``extended``) reads their values directly, so the rows
     as read are never made rows at all (a large round reads 200,000)."""
 
     __slots__ = ("names", "values")
