@@ -196,8 +196,9 @@ class Progress(Protocol):
 
     def annotate(
         self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[Row]:
-        """The rows ``items`` with the row measures added, as new rows (``Row.plus``)."""
+    ) -> Sequence[Row]:
+        """The rows ``items`` with the row measures added, as new rows (``Row.plus``; a
+        ``Block``, still held as values, where ``items`` is one)."""
         ...
 
 

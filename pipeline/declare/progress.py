@@ -75,8 +75,8 @@ class ActionProgress:
 
     def annotate(
         self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[Row]:
-        """The rows ``items`` with the row measures added, as new rows."""
+    ) -> Sequence[Row]:
+        """The rows ``items`` with the row measures added, as new rows (``extended``)."""
         worked = []
         for status, due in picked(items, (self.status, self.due)):
             status = value_of(status)

@@ -119,10 +119,11 @@ class Row(Mapping[str, Any]):
 
 
 class Block(Sequence[Row]):
-    """Rows of one shape as read from a return (``returns.table_rows``), held as their values
-    alone: a ``Row`` is made of one only when it is read on its own. What a round works out
-    from them (``picked``, ``field_values``, ``extended``) reads their values directly, so the rows
-    as read are never made rows at all (a large round reads 200,000)."""
+    """Rows of one shape held as their values alone (a return's rows as read,
+    ``returns.table_rows``, and what is added to them before they are a plan's rows): a
+    ``Row`` is made of one only when it is read on its own. What a round works out from them
+    (``picked``, ``field_values``, ``extended``) reads their values directly, so rows on their
+    way to being a plan's are never made rows at all (a large round has 200,000)."""
 
     __slots__ = ("names", "values")
 
@@ -139,8 +140,7 @@ class Block(Sequence[Row]):
         return Row(self.names, self.values[i])
 
     def __iter__(self) -> Iterator[Row]:
-        names = self.names
-        return (Row(names, values) for values in self.values)
+        return map(Row, repeat(self.names), self.values)
 
 
 # A large round works out the same few values for each of hundreds of thousands of rows: these
@@ -196,14 +196,15 @@ def _picker(names: Names, fields: tuple[str, ...]) -> Callable[[tuple[Any, ...]]
 
 def extended(
     rows: Iterable[Mapping[str, Any]], added: tuple[str, ...], values: Iterable[tuple[Any, ...]]
-) -> list[Row]:
+) -> Sequence[Row]:
     """Each row with the fields ``added`` set to its tuple of ``values``, as a new row (as
-    ``row.plus(dict(zip(added, its_values)))`` would make it)."""
+    ``row.plus(dict(zip(added, its_values)))`` would make it): a list of rows, or for a
+    ``Block``, a ``Block`` (still held as values)."""
     if type(rows) is Block:
         names, places = rows.names.plus(added)
         if places is None:  # (the usual case: every name added is new)
-            return [Row(names, held + more)
-                    for held, more in zip(rows.values, values, strict=True)]  # fmt: skip
+            return Block(names, [held + more for held, more in zip(rows.values, values,
+                                                                    strict=True)])  # fmt: skip
     out = []
     shape: Names | None = None
     names, places = None, None

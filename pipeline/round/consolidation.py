@@ -93,7 +93,7 @@ def follow_rows(plan: Plan, as_of: date) -> None:
     header = {name: plan.value(name) for name in plan.loaded.header}
     plan.rows = plan.loaded.rows
     items = plan.layout.progress.annotate(table_rows(plan.rows), header, as_of)
-    plan.items = travel.changes_marked(items, _last_rounds_rows(plan, as_of), plan.layout)
+    plan.items = list(travel.changes_marked(items, _last_rounds_rows(plan, as_of), plan.layout))
 
 
 def consolidate(

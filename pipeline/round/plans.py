@@ -136,7 +136,7 @@ class Plan:
             return None
         shown = replace(self, loaded=last, rows=last.rows, flags=[])
         header = {name: shown.value(name) for name in last.header}
-        shown.items = self.layout.progress.annotate(table_rows(last.rows), header, as_of)
+        shown.items = list(self.layout.progress.annotate(table_rows(last.rows), header, as_of))
         return shown
 
     @property

@@ -87,7 +87,7 @@ def changes(row: dict[str, Any], before: dict[str, Any] | None, layout: Layout) 
 
 def changes_marked(
     items: Sequence[Mapping[str, Any]], remembered: dict[str, Any] | None, layout: Layout
-) -> list[Row]:
+) -> Sequence[Row]:
     """The rows with ``status_last_round``, ``status_before_last`` and ``changed`` added,
     against what last round's plan ``remembered`` of its rows by their ``reference``
     (``row_memory``; None when there was no return last round), and ``compared``: whether

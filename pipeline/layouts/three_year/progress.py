@@ -71,7 +71,7 @@ class TaskProgress:
 
     def annotate(
         self, items: Sequence[Mapping[str, Any]], header: Mapping[str, Any], as_of: date
-    ) -> list[Row]:
+    ) -> Sequence[Row]:
         """The rows ``items`` with the row measures and ``status_this_quarter`` added, as new
         rows."""
         start = header.get(self.quarters.start)
