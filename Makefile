@@ -10,7 +10,7 @@ PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 SPAWNED_TESTS := tests/test_reading.py tests/test_reading_offsets.py tests/test_checking.py \
 	tests/test_cli.py tests/test_hostile.py tests/test_background.py tests/test_killed_runs.py \
 	tests/test_portability.py tests/test_rejections.py tests/test_feedback.py \
-	tests/test_email_returns.py tests/test_checker.py
+	tests/test_email_returns.py
 
 .PHONY: demo test test-slow test-all lint format templates bench bench-quick bench-paired clean
 

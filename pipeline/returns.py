@@ -54,15 +54,6 @@ def as_frame(loaded: LoadedReturn) -> LoadedReturn:
     return loaded
 
 
-def as_plain(loaded: LoadedReturn) -> LoadedReturn:
-    """The return with its rows as ``PlainRows`` again (``as_frame`` undone: so a process
-    that never imports pandas can take it); returns ``loaded``."""
-    if loaded.rows is not None and not isinstance(loaded.rows, PlainRows):
-        frame = loaded.rows
-        loaded.rows = PlainRows(list(frame.columns), list(zip(*_columns(frame))))
-    return loaded
-
-
 @functools.lru_cache(maxsize=64)
 def _index(columns: tuple[str, ...]) -> pd.Index:
     """The frames' column labels, made once per shape of return and shared (an index never

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import feedback
-from .checker import checker_for
 from .declare import LAYOUTS
 from .declare.rounds import Round
 from .errors import UsageError
@@ -141,17 +140,14 @@ def run(
     start_method()  # as is a PIPELINE_START_METHOD this system does not have
     check_layouts()  # as are layouts that cannot share a workbook
     with collection_paused(), scratch_folder(outbox, "The outbox") as scratch:
-        checker = checker_for(inbox)  # (a small round's pandas imported on the other core)
         ready = feedback.ready(isolation)  # (its workers started while this process is small)
         try:
-            consolidation, files, plans, shown, jobs = _read_round(inbox, outputs, scratch,
-                registers, as_of, due, isolation, on_file, file_times, checker=checker,
-            )  # fmt: skip
+            consolidation, files, plans, shown, jobs = _read_round(
+                inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times
+            )
         except BaseException:
             if ready is not None:
                 ready.stop()
-            if checker is not None:
-                checker.stop()
             raise
 
         def write(path: Path, tmpdir: Path) -> Path:
@@ -269,7 +265,7 @@ def round_now(
 
 
 def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_file, file_times,
-                entries_of=None, vet=None, checker=None):  # fmt: skip
+                entries_of=None, vet=None):  # fmt: skip
     """Read the inbox (each file copied into ``scratch``; or what ``entries_of(copies)``
     reads) and put the round together with what the store knows: the consolidation, and the
     file and plan records to save."""
@@ -289,7 +285,7 @@ def _read_round(inbox, outputs, scratch, registers, as_of, due, isolation, on_fi
                 entries = entries_of(copies)
             entries = unpack(entries, copies, isolation, room=room)
             known = store.known(e.sha256 for e in entries if e.sha256)
-        receipts = receive(entries, registers, known, isolation, on_file, file_times, checker)
+        receipts = receive(entries, registers, known, isolation, on_file, file_times)
         if vet is not None:
             vet(receipts, registers)
         new = {r.source.sha256: r.checked for r in receipts if r.new and r.checked is not None}

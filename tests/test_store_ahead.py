@@ -7,6 +7,7 @@ from pathlib import Path
 
 from builders import action, p44_return, task, three_year_return
 
+from pipeline.returns import PlainRows, records
 from pipeline.run import check_files
 from pipeline.store import codec
 from pipeline.store.ahead import Ahead
@@ -38,3 +39,20 @@ def test_nothing_is_made_ahead_for_a_round_with_no_new_returns(tmp_path: Path):
         pass
     assert ahead.encoded("0" * 64, None) is None
     assert not (tmp_path / "returns.json").exists()
+
+
+def test_a_return_read_back_from_the_store_has_its_rows_as_checked_and_is_kept_the_same_again(
+    inbox,
+):
+    # (the store reads returns with their rows plain: nothing after the checks needs a frame)
+    receipts = check_files([
+        p44_return(inbox, "Bradford", rows=[action("A01", start_date="31/02/2026"), action("A02")]),
+        three_year_return(inbox, rows=[task("HSG-0001"), task("HSG-0002", q3="Paused")]),
+    ])  # fmt: skip
+    for receipt in receipts:
+        stored = codec.dumps(receipt.checked)
+        back = codec.loads(stored, plain=True)
+        assert isinstance(back.rows, PlainRows)
+        assert records(back.rows) == records(receipt.checked.rows)
+        assert back.findings == receipt.checked.findings
+        assert codec.dumps(back) == stored  # (saved again, by a later run: the same JSON)

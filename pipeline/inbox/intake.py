@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ..declare import LAYOUTS
 from ..declare.findings import REQUIRED, Finding
@@ -29,9 +29,6 @@ from .arrival import Arrival, Clues, arrival_of, moment
 from .owners import Owner, owner_of
 from .registers import Register
 from .walk import Entry
-
-if TYPE_CHECKING:
-    from ..checker import Checker
 
 ACCEPTED = "accepted"
 WITH_FINDINGS = "accepted with findings"
@@ -174,16 +171,13 @@ def receive(
     isolation: Isolation = ISOLATED,
     on_file: Callable[[int, int], None] | None = None,
     file_times: bool = False,
-    checker: Checker | None = None,
 ) -> list[Receipt]:
     """Turn a batch of inbox entries (``inbox.walk``) into receipts: duplicates recognised,
     new files loaded (in isolated worker processes) and checked, every return matched to its
     register; an entry that could not be read is rejected with its sentence. Each receipt
     says how its file's arrival is known (``pipeline.inbox.arrival``; ``file_times``: the team's
     rule that file times are arrival times); a file the store knows keeps the arrival found
-    first, unless that was not known. ``on_file(done, total)`` reports progress. With a
-    ``checker`` (``pipeline.checker``), the returns are checked by it and their rows stay
-    plain."""
+    first, unless that was not known. ``on_file(done, total)`` reports progress."""
     known = known or {}
     now = datetime.now().replace(microsecond=0)
     read = [entry for entry in entries if entry.copy is not None]
@@ -235,11 +229,11 @@ def receive(
             receipts.append(fresh[-1])
     jobs = [(r.copy, r.source) for r in fresh]
     with stage("load"):
-        # (pandas is imported while the workers read, unless a checker has it)
-        meanwhile = _import_checker if checker is None else None
-        loaded = load_all(jobs, isolation, progress.step, meanwhile, plain=checker is not None)
+        loaded = load_all(jobs, isolation, on_done=progress.step, meanwhile=_import_checker)
     with stage("check"):
-        for receipt, checked in zip(fresh, _checked(loaded, checker)):
+        from ..checking import check_returns
+
+        for receipt, checked in zip(fresh, check_returns(loaded)):
             receipt.checked = checked
         settle(receipts, registers or {})
     return receipts
@@ -271,17 +265,6 @@ def _counted(
         if stored:
             counted[sha] = stored[0]
     return counted
-
-
-def _checked(loaded: list[LoadedReturn], checker: Checker | None) -> list[LoadedReturn]:
-    if checker is not None:
-        if loaded:
-            return checker.check(loaded)
-        checker.stop()
-        return []
-    from ..checking import check_returns
-
-    return check_returns(loaded)
 
 
 def _import_checker() -> None:

@@ -15,14 +15,13 @@ def load_all(
     isolation: Isolation = ISOLATED,
     on_done: Callable[[], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
-    plain: bool = False,
 ) -> list[LoadedReturn]:
     """Load each (copy, source): the run's copy of a file, and the file it came from. A file
     that crashes, hangs or exhausts its worker comes back rejected with a sentence. Results
     are in the order of ``jobs``. ``meanwhile()`` runs here while the workers read (see
-    ``run_isolated``). Rows are DataFrames, or with ``plain`` left as ``PlainRows``."""
+    ``run_isolated``)."""
     loaded = run_isolated(load_copy, jobs, unreadable, isolation, on_done, meanwhile)
-    return loaded if plain else [as_frame(r) for r in loaded]
+    return [as_frame(r) for r in loaded]
 
 
 def load_copy(copy: Path, source: SourceFile) -> LoadedReturn:

@@ -85,7 +85,7 @@ def loads(text: str, path: Path | None = None, *, plain: bool = False) -> Loaded
     """A return back from ``dumps``; ``path`` is where its file can now be found. Its rows
     are a DataFrame, or with ``plain`` left as ``PlainRows`` (for a reader that only walks
     them: pandas is not imported). The store reads returns plain: nothing after the checks
-    needs a frame, and a small round's run never imports pandas (``pipeline.checker``)."""
+    needs a frame, and a large round's earlier returns were each made one for nothing."""
     data = json.loads(text)
     source = data["source"]
     rows = data["rows"]

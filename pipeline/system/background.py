@@ -14,7 +14,6 @@ limit. The child ends with its parent, even a parent killed outright (see
 
 from __future__ import annotations
 
-import contextlib
 import traceback
 from collections.abc import Callable
 from types import GeneratorType
@@ -22,10 +21,6 @@ from typing import Any
 
 from ..errors import PipelineError
 from .children import Parent, context, end_with, forks, this_process
-
-
-class Gone(PipelineError):
-    """The child doing the work ended without sending back its result (killed, say)."""
 
 
 class Background:
@@ -56,43 +51,10 @@ class Background:
             return value
         if outcome == "raised":
             raise value
-        raise Gone(
+        raise PipelineError(
             f"The pipeline's own {self._name} stopped unexpectedly (exit code "
             f"{self._process.exitcode}); run again, and tell the maintainers if it happens again."
         )
-
-
-class Standby(Background):
-    """``work(*args)`` in a child process started now, which runs ``prepare()`` (an import, say)
-    while this process goes on, and then waits for ``give(*args)``. A child never given its
-    arguments ends when told to (``stop``) or with this process."""
-
-    def __init__(self, work: Callable[..., Any], prepare: Callable[[], None]) -> None:
-        given, self._give = context().Pipe(duplex=False)
-        super().__init__(_after, given, prepare, work)
-        given.close()
-        self._name = getattr(work, "__name__", "work")
-
-    def give(self, *args: Any) -> None:
-        """Hand the child its work's arguments (once); ``result()`` waits for what it did (or
-        raises ``Gone`` if it has died)."""
-        with contextlib.suppress(OSError):  # (it has died: ``result`` says so)
-            self._give.send(args)
-        self._give.close()
-
-    def stop(self) -> None:
-        """Tell the child to end without doing its work (it is not waited for)."""
-        with contextlib.suppress(OSError):  # (it has gone already)
-            self._give.send(None)
-        self._give.close()
-        self._conn.close()
-
-
-def _after(given: Any, prepare: Callable[[], None], work: Callable[..., Any]) -> Any:
-    # (told by a message, not by its pipe closing: children forked since hold copies of it)
-    prepare()
-    args = given.recv()
-    return None if args is None else work(*args)
 
 
 def _serve(conn: Any, work: Callable[..., Any], args: tuple[Any, ...], parent: Parent) -> None:
@@ -106,8 +68,6 @@ def _serve(conn: Any, work: Callable[..., Any], args: tuple[Any, ...], parent: P
         outcome = ("raised", err)
     try:
         conn.send(outcome)
-    except OSError:  # no one is listening (a ``Standby`` stopped): there is no one to tell
-        pass
     except Exception as err:  # the result or the exception could not be pickled
         conn.send(("raised", PipelineError(f"{type(err).__name__} in background work: {err}")))
     conn.close()
