@@ -93,7 +93,7 @@ def directory(data: bytes) -> Directory | None:
         if _WIDE in (compressed_size, size, offset):
             return None
         raw_name = data[name_at : name_at + name_length]
-        name = raw_name.decode("ascii") if raw_name.isascii() else named(raw_name, flags)
+        name = named(raw_name, flags)
         if name is None or "\x00" in name or (os.sep != "/" and os.sep in name):
             return None  # (``zipfile`` would read another name)
         entries.append(Entry(name, raw_name, flags, method, time, date, crc, size,
